@@ -1,0 +1,183 @@
+/**
+ * The tsWATS error tree. Every error a call can end with is a `WatsError`; the subclass says
+ * what kind. Classes are branded with `Symbol.for` keys so `isWatsError` and the static
+ * `is` checks work across duplicated module copies (CJS/ESM) and across worker boundaries,
+ * where `instanceof` does not.
+ */
+const BRAND = Symbol.for("tswats.error");
+const KIND = Symbol.for("tswats.error.kind");
+
+export interface WatsErrorDetails {
+  status?: number | undefined;
+  operation?: string | undefined;
+  method?: string | undefined;
+  url?: string | undefined;
+  correlationId?: string | undefined;
+  attempts?: number | undefined;
+  retryAfterMs?: number | undefined;
+  body?: unknown;
+  cause?: unknown;
+}
+
+export type WatsErrorKind =
+  | "WatsError"
+  | "WatsValidationError"
+  | "WatsAuthenticationError"
+  | "WatsAuthorizationError"
+  | "WatsNotFoundError"
+  | "WatsConflictError"
+  | "WatsRateLimitError"
+  | "WatsServerError"
+  | "WatsTimeoutError"
+  | "WatsConnectionError"
+  | "WatsCircuitOpenError"
+  | "WatsAbortError";
+
+export class WatsError extends Error {
+  readonly status: number | undefined;
+  readonly operation: string | undefined;
+  readonly method: string | undefined;
+  /** The request URL without credentials or secret query values. */
+  readonly url: string | undefined;
+  readonly correlationId: string | undefined;
+  readonly attempts: number | undefined;
+  readonly retryAfterMs: number | undefined;
+  /** The server's error body: parsed JSON when it was JSON, else text. */
+  readonly body: unknown;
+
+  constructor(message: string, details: WatsErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.status = details.status;
+    this.operation = details.operation;
+    this.method = details.method;
+    this.url = details.url;
+    this.correlationId = details.correlationId;
+    this.attempts = details.attempts;
+    this.retryAfterMs = details.retryAfterMs;
+    this.body = details.body;
+    Object.defineProperty(this, BRAND, { value: true });
+    Object.defineProperty(this, KIND, { value: this.kind });
+  }
+
+  /** The class name, stable under minification and across realms. */
+  get kind(): WatsErrorKind {
+    return "WatsError";
+  }
+
+  override get name(): string {
+    return this.kind;
+  }
+
+  /** The fields as plain data (what crosses a worker boundary or goes into a log line). */
+  toJSON(): WatsErrorDetails & { kind: WatsErrorKind; message: string } {
+    return {
+      kind: this.kind,
+      message: this.message,
+      status: this.status,
+      operation: this.operation,
+      method: this.method,
+      url: this.url,
+      correlationId: this.correlationId,
+      attempts: this.attempts,
+      retryAfterMs: this.retryAfterMs,
+      body: this.body,
+    };
+  }
+}
+
+function defineKind<K extends WatsErrorKind>(kind: K) {
+  return class extends WatsError {
+    override get kind(): WatsErrorKind {
+      return kind;
+    }
+    static is(value: unknown): boolean {
+      return isWatsError(value) && (value as unknown as Record<symbol, unknown>)[KIND] === kind;
+    }
+  };
+}
+
+/** 400 or 422: the server refused the request as invalid; also a report refused before sending. */
+export class WatsValidationError extends defineKind("WatsValidationError") {}
+/** 401: the token is missing, wrong or expired. */
+export class WatsAuthenticationError extends defineKind("WatsAuthenticationError") {}
+/** 403: the token is valid but lacks the right for this operation. */
+export class WatsAuthorizationError extends defineKind("WatsAuthorizationError") {}
+/** 404 */
+export class WatsNotFoundError extends defineKind("WatsNotFoundError") {}
+/** 409 */
+export class WatsConflictError extends defineKind("WatsConflictError") {}
+/** 429: the server's rate limit; `retryAfterMs` says when to try again when the server said. */
+export class WatsRateLimitError extends defineKind("WatsRateLimitError") {}
+/** 5xx */
+export class WatsServerError extends defineKind("WatsServerError") {}
+/** The call's time limit ran out (across all attempts). */
+export class WatsTimeoutError extends defineKind("WatsTimeoutError") {}
+/** No HTTP answer: refused, reset, DNS, TLS. */
+export class WatsConnectionError extends defineKind("WatsConnectionError") {}
+/** The circuit breaker for this server is open; `retryAfterMs` says when it half-opens. */
+export class WatsCircuitOpenError extends defineKind("WatsCircuitOpenError") {}
+/** The caller aborted the call. */
+export class WatsAbortError extends defineKind("WatsAbortError") {}
+
+const CLASSES: Record<WatsErrorKind, new (message: string, details?: WatsErrorDetails) => WatsError> = {
+  WatsError,
+  WatsValidationError,
+  WatsAuthenticationError,
+  WatsAuthorizationError,
+  WatsNotFoundError,
+  WatsConflictError,
+  WatsRateLimitError,
+  WatsServerError,
+  WatsTimeoutError,
+  WatsConnectionError,
+  WatsCircuitOpenError,
+  WatsAbortError,
+};
+
+export function isWatsError(value: unknown): value is WatsError {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** The kind of a WatsError, read from its brand (works where `instanceof` does not). */
+export function watsErrorKind(value: unknown): WatsErrorKind | undefined {
+  return isWatsError(value)
+    ? ((value as unknown as Record<symbol, unknown>)[KIND] as WatsErrorKind)
+    : undefined;
+}
+
+/** Rebuilds an error of the right class from its plain-data form (see `WatsError.toJSON`). */
+export function watsErrorFromJSON(
+  data: WatsErrorDetails & { kind: WatsErrorKind; message: string },
+): WatsError {
+  const Class = CLASSES[data.kind] ?? WatsError;
+  return new Class(data.message, data);
+}
+
+/** The error class for an HTTP status that is not a success. */
+export function errorClassForStatus(
+  status: number,
+): new (
+  message: string,
+  details?: WatsErrorDetails,
+) => WatsError {
+  if (status === 400 || status === 422) return WatsValidationError;
+  if (status === 401) return WatsAuthenticationError;
+  if (status === 403) return WatsAuthorizationError;
+  if (status === 404) return WatsNotFoundError;
+  if (status === 409) return WatsConflictError;
+  if (status === 429) return WatsRateLimitError;
+  if (status >= 500) return WatsServerError;
+  return WatsError;
+}
+
+/** Pulls a human-readable message out of a WATS error body (`Message`, `message`, `error`...). */
+export function serverMessage(body: unknown): string | undefined {
+  if (typeof body === "string") return body.trim() === "" ? undefined : body.slice(0, 500);
+  if (typeof body !== "object" || body === null) return undefined;
+  const record = body as Record<string, unknown>;
+  for (const key of ["Message", "message", "error", "title", "detail", "ExceptionMessage"]) {
+    const value = record[key];
+    if (typeof value === "string" && value !== "") return value;
+  }
+  return undefined;
+}

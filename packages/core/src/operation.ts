@@ -1,0 +1,49 @@
+/**
+ * The description of one WATS operation, as codegen writes it into each domain package's
+ * operation table. The transport needs nothing else to build and send the request.
+ */
+export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD";
+
+export interface OperationSpec {
+  /** Method name on the service class (`getProduct`). */
+  readonly name: string;
+  /** Normalised operationId, unique within its spec. */
+  readonly operationId: string;
+  /** The operationId as the server's document has it, when normalising renamed it. */
+  readonly originalOperationId?: string;
+  readonly method: HttpMethod;
+  /** Path template exactly as the server's document has it (`/api/Product/{partNumber}`). */
+  readonly path: string;
+  readonly pathParams: readonly string[];
+  readonly queryParams: readonly string[];
+  /** Request body content type, when the operation takes a body. */
+  readonly body?: { readonly contentType: string; readonly required: boolean };
+  /** How the successful response body is read. */
+  readonly response: "json" | "text" | "binary" | "none";
+  /** True when the operation accepts the OData query options ($filter, $top, ...). */
+  readonly odata?: boolean;
+  /** True for `/api/internal/...` routes, which WATS only serves with a Referer header. */
+  readonly internal?: boolean;
+}
+
+/** Per-call options: the last argument of every generated method. */
+export interface CallOptions {
+  /** Aborts the call, including any wait between attempts. */
+  signal?: AbortSignal;
+  /** Bounds the whole call, across all attempts. */
+  timeoutMs?: number;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
+}
+
+/** What a generated method hands to the transport. */
+export interface CallInput {
+  /** Path and query parameter values, by name. */
+  params?: object | undefined;
+  body?: unknown;
+}
+
+/** The one thing a generated service needs from core. */
+export interface Transport {
+  call<T>(op: OperationSpec, input: CallInput, options?: CallOptions): Promise<T>;
+}

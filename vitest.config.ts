@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+// One vitest run over every package, so CI gets a single pass/fail summary.
+// The "@tswats/source" condition resolves workspace packages to their TypeScript sources,
+// so tests never depend on a stale build.
+export default defineConfig({
+  resolve: { conditions: ["@tswats/source"] },
+  ssr: { resolve: { conditions: ["@tswats/source"] } },
+  test: {
+    include: ["codegen/test/**/*.test.ts", "packages/**/test/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "**/dist/**"],
+    testTimeout: 30_000,
+  },
+});
