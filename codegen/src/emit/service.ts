@@ -1,0 +1,100 @@
+import type { NormalisedOperation } from "../model.js";
+import { pascalCase } from "../normalise/naming.js";
+import type { PackagePlan } from "../split.js";
+import { jsdoc, key, literal } from "./render.js";
+
+/** `service.ts`: one typed method per operation, all calling the transport with their table entry. */
+export function emitService(plan: PackagePlan, header: string): string {
+  const typeLines: string[] = [];
+  const methods: string[] = [];
+  for (const op of plan.operations) {
+    const { types, method } = operationMembers(op);
+    typeLines.push(...types);
+    methods.push(method);
+  }
+  return [
+    header,
+    'import type { CallOptions, Transport } from "@tswats/core";',
+    'import { operationTable } from "./operations.js";',
+    'import type { operations } from "./types.js";',
+    "",
+    ...typeLines,
+    `${jsdoc([plan.pkg.description, `Generated from ${plan.title} ${plan.version}, tag ${plan.pkg.tag}.`])}export class ${plan.pkg.service} {`,
+    "  readonly #transport: Transport;",
+    "",
+    "  constructor(transport: Transport) {",
+    "    this.#transport = transport;",
+    "  }",
+    "",
+    methods.join("\n\n"),
+    "}",
+    "",
+  ].join("\n");
+}
+
+function operationMembers(op: NormalisedOperation): { types: string[]; method: string } {
+  const base = pascalCase(op.name);
+  const opType = `operations[${literal(op.operationId)}]`;
+  const types: string[] = [];
+  const args: string[] = [];
+  const input: string[] = [];
+
+  const pathParams = op.params.filter((p) => p.in === "path");
+  const queryParams = op.params.filter((p) => p.in === "query");
+  if (op.params.length > 0) {
+    const parts: string[] = [];
+    if (pathParams.length > 0) parts.push(`${opType}["parameters"]["path"]`);
+    if (queryParams.length > 0) parts.push(`NonNullable<${opType}["parameters"]["query"]>`);
+    types.push(`/** Path and query parameters of \`${op.route}\`. */`, `export type ${base}Params = ${parts.join(" & ")};`);
+    // Optional only when nothing required follows it.
+    const optional = op.params.every((p) => !p.required) && !op.body?.required;
+    args.push(`params${optional ? "?" : ""}: ${base}Params`);
+    input.push("params");
+  }
+  if (op.body) {
+    types.push(`export type ${base}Body = ${bodyType(op, opType)};`);
+    args.push(`body${op.body.required ? "" : "?"}: ${base}Body`);
+    input.push("body");
+  }
+  types.push(`export type ${base}Result = ${resultType(op, opType)};`, "");
+  args.push("options?: CallOptions");
+
+  const notes = [
+    op.summary,
+    op.description && op.description !== op.summary ? op.description : undefined,
+    `\`${op.route}\``,
+    op.odata.length > 0 ? `Accepts the OData query options ${op.odata.join(", ")}.` : undefined,
+    op.sameRouteAs ? `Same server route as \`${op.sameRouteAs}\`: the server cannot tell the two apart.` : undefined,
+    op.originalOperationId ? `Server operationId: \`${op.originalOperationId}\`.` : `Server operationId: \`${op.operationId}\`.`,
+    op.deprecated ? "@deprecated The server marks this operation deprecated." : undefined,
+  ];
+  const method =
+    `${jsdoc(notes, "  ")}  ${key(op.name)}(${args.join(", ")}): Promise<${base}Result> {\n` +
+    `    return this.#transport.call<${base}Result>(operationTable.${op.name}, { ${input.join(", ")} }, options);\n` +
+    "  }";
+  return { types, method };
+}
+
+function bodyType(op: NormalisedOperation, opType: string): string {
+  const contentType = op.body?.contentType ?? "";
+  if (contentType === "application/json") {
+    const requestBody = `${opType}["requestBody"]`;
+    return `${op.body?.required ? requestBody : `NonNullable<${requestBody}>`}["content"]["application/json"]`;
+  }
+  if (contentType === "multipart/form-data") return "FormData";
+  if (contentType.startsWith("text/") || contentType.endsWith("/xml")) return "string";
+  return "Blob | ArrayBuffer | Uint8Array";
+}
+
+function resultType(op: NormalisedOperation, opType: string): string {
+  switch (op.response.kind) {
+    case "json":
+      return `${opType}["responses"][${literal(Number(op.response.status))}]["content"]["application/json"]`;
+    case "text":
+      return "string";
+    case "binary":
+      return "ArrayBuffer";
+    case "none":
+      return "void";
+  }
+}

@@ -1,0 +1,65 @@
+import type { HttpMethod, SchemaObject } from "./openapi.js";
+
+/** What the emitters need to know about one operation, after normalising. */
+export interface NormalisedParam {
+  name: string;
+  in: "path" | "query";
+  required: boolean;
+  schema: SchemaObject;
+  description?: string;
+}
+
+export type ResponseKind = "json" | "text" | "binary" | "none";
+
+export interface NormalisedOperation {
+  /** "GET /api/Product/{partNumber}", the key the overlay uses. */
+  route: string;
+  /** JSON pointer of the operation in its source document. */
+  pointer: string;
+  tag: string;
+  packageName: string;
+  operationId: string;
+  /** The server document's operationId, when it had to be renamed. */
+  originalOperationId?: string;
+  /** Method name on the generated service. */
+  name: string;
+  method: HttpMethod;
+  path: string;
+  summary?: string;
+  description?: string;
+  deprecated?: boolean;
+  params: NormalisedParam[];
+  body?: { contentType: string; required: boolean; schema: SchemaObject; description?: string };
+  response: { kind: ResponseKind; status: string; contentType?: string; schema?: SchemaObject };
+  /** OData query options accepted (empty when none). */
+  odata: string[];
+  idempotent: boolean;
+  /** The other template of a route pair that differs only by a parameter name. */
+  sameRouteAs?: string;
+}
+
+export interface EnumModel {
+  name: string;
+  members: Record<string, number | string>;
+  description?: string;
+  usedBy: string[];
+}
+
+export interface PackageModel {
+  tag: string;
+  name: string;
+  service: string;
+  description: string;
+}
+
+export interface NormalisedApi {
+  title: string;
+  version: string;
+  operations: NormalisedOperation[];
+  /** Friendly name -> schema, $refs rewritten to "#/components/schemas/<friendly>". */
+  schemas: Record<string, SchemaObject>;
+  /** Friendly name -> "<document>:<original .NET name>". */
+  schemaOrigins: Record<string, string>;
+  enums: EnumModel[];
+  packages: PackageModel[];
+}

@@ -1,0 +1,103 @@
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { OverlayError } from "./errors.js";
+
+const identifier = z.string().regex(/^[a-z][A-Za-z0-9]*$/, "must be a camelCase identifier");
+const typeName = z.string().regex(/^[A-Z][A-Za-z0-9]*$/, "must be a PascalCase identifier");
+/** "METHOD /path" as in the server's document. */
+const routeKey = z.string().regex(/^(GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS) \/\S*$/, 'must be "METHOD /path"');
+
+const schemaRef = z.object({
+  /** Which input document holds the schema: "public" (the one being generated) or "internal". */
+  document: z.enum(["public", "internal"]),
+  /** The schema's name under components/schemas in that document. */
+  schema: z.string().min(1),
+});
+
+const operationOverlay = z
+  .object({
+    /** Method name on the service, replacing the derived one. */
+    name: identifier.optional(),
+    /** A request body the spec omits. */
+    body: z
+      .object({
+        contentType: z.string().min(1),
+        required: z.boolean().default(true),
+        schema: z.union([schemaRef, z.object({ inline: z.record(z.string(), z.unknown()) })]),
+        description: z.string().optional(),
+      })
+      .optional(),
+    /** How the success response is read, when the spec's declaration is wrong or missing. */
+    response: z.enum(["json", "text", "binary", "none"]).optional(),
+    /** The success response schema, for responses the spec leaves untyped. */
+    responseSchema: z.union([schemaRef, z.object({ inline: z.record(z.string(), z.unknown()) })]).optional(),
+    /** The OData query options this operation accepts (overrides detection). */
+    odata: z.array(z.enum(["$filter", "$top", "$skip", "$orderby", "$expand", "$select", "$count"])).optional(),
+    /** Safe to send again: the server treats a repeat as the same request (POST only). */
+    idempotent: z.boolean().optional(),
+  })
+  .strict();
+
+const enumOverlay = z
+  .object({
+    name: typeName,
+    members: z.record(typeName, z.union([z.number(), z.string()])),
+    description: z.string().optional(),
+    /** Where the enum is used: "Schema.property" (friendly schema name) or "METHOD /path param". */
+    usedBy: z.array(z.string().min(1)).min(1),
+  })
+  .strict();
+
+export const overlaySchema = z
+  .object({
+    $comment: z.union([z.string(), z.array(z.string())]).optional(),
+    /** Tag -> package. */
+    packages: z.record(
+      z.string(),
+      z
+        .object({
+          name: z.string().regex(/^[a-z][a-z0-9-]*$/, "must be kebab-case"),
+          service: typeName,
+          description: z.string().min(1),
+        })
+        .strict(),
+    ),
+    operations: z.record(routeKey, operationOverlay).default({}),
+    /** Route pairs that differ only by a path parameter's name; each pair is kept as two methods. */
+    sameRoute: z.array(z.tuple([z.string(), z.string()])).default([]),
+    /** Full .NET schema name -> friendly name. */
+    schemaNames: z.record(z.string(), typeName).default({}),
+    /** Namespace prefix -> name prefix, e.g. "Virinco.WATS.Schemas.WSJF." -> "Wsjf". */
+    schemaPrefixes: z.record(z.string(), typeName).default({}),
+    enums: z.array(enumOverlay).default([]),
+  })
+  .strict();
+
+export type Overlay = z.infer<typeof overlaySchema>;
+export type OperationOverlay = z.infer<typeof operationOverlay>;
+export type SchemaRef = z.infer<typeof schemaRef>;
+
+export function parseOverlay(raw: unknown): Overlay {
+  const result = overlaySchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    throw new OverlayError(`invalid:\n${problems.join("\n")}`);
+  }
+  return result.data;
+}
+
+export async function loadOverlay(path: string): Promise<Overlay> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (cause) {
+    throw new OverlayError(`cannot read ${path}: ${(cause as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    throw new OverlayError(`not valid JSON: ${(cause as Error).message}`);
+  }
+  return parseOverlay(raw);
+}

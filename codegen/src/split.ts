@@ -1,0 +1,50 @@
+import type { EnumModel, NormalisedApi, NormalisedOperation, PackageModel } from "./model.js";
+import type { SchemaObject } from "./openapi.js";
+import { refsIn } from "./normalise/schemas.js";
+
+/** One domain package's share of the API. */
+export interface PackagePlan {
+  pkg: PackageModel;
+  title: string;
+  version: string;
+  operations: NormalisedOperation[];
+  /** The schemas its operations reach, by friendly name, in name order. */
+  schemas: Record<string, SchemaObject>;
+  schemaOrigins: Record<string, string>;
+  enums: EnumModel[];
+}
+
+const REF = "#/components/schemas/";
+
+/** Splits the API by tag into packages, each with exactly the schemas and enums it uses. */
+export function splitByPackage(api: NormalisedApi): PackagePlan[] {
+  return api.packages.map((pkg) => {
+    const operations = api.operations.filter((op) => op.tag === pkg.tag);
+    const names = new Set<string>();
+    const queue: string[] = [];
+    for (const op of operations) {
+      const used = [...op.params.map((p) => p.schema), op.body?.schema, op.response.schema];
+      for (const ref of refsIn(used)) queue.push(ref.slice(REF.length));
+    }
+    while (queue.length > 0) {
+      const name = queue.pop() as string;
+      if (names.has(name)) continue;
+      names.add(name);
+      for (const ref of refsIn(api.schemas[name])) queue.push(ref.slice(REF.length));
+    }
+    const sorted = [...names].sort();
+    const routes = new Set(operations.map((op) => op.route));
+    const enums = api.enums.filter((e) =>
+      e.usedBy.some((use) => (/ /.test(use) ? routes.has(use.split(" ").slice(0, 2).join(" ")) : names.has(use.split(".")[0] as string))),
+    );
+    return {
+      pkg,
+      title: api.title,
+      version: api.version,
+      operations,
+      schemas: Object.fromEntries(sorted.map((n) => [n, api.schemas[n] as SchemaObject])),
+      schemaOrigins: Object.fromEntries(sorted.map((n) => [n, api.schemaOrigins[n] as string])),
+      enums,
+    };
+  });
+}
