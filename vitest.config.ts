@@ -10,5 +10,7 @@ export default defineConfig({
     include: ["codegen/test/**/*.test.ts", "packages/**/test/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/dist/**"],
     testTimeout: 30_000,
+    reporters: ["default", "json"],
+    outputFile: { json: "node_modules/.cache/tswats/vitest-results.json" },
   },
 });

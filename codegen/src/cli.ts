@@ -52,18 +52,25 @@ async function main(): Promise<number> {
       return 1;
     case "clean": {
       const ops = result.packages.reduce((n, p) => n + p.plan.operations.length, 0);
-      console.log(`codegen --check: up to date (${result.packages.length} packages, ${ops} operations) in ${seconds} s`);
+      console.log(
+        `codegen --check: up to date (${result.packages.length} packages, ${ops} operations) in ${seconds} s`,
+      );
       return 0;
     }
     case "drift":
-      console.error(`codegen --check: the committed output differs from what the spec generates (${result.drift.length}):`);
-      for (const d of result.drift.slice(0, 40)) console.error(`  ${d.change.padEnd(8)} ${d.path}${d.detail ? `: ${d.detail}` : ""}`);
+      console.error(
+        `codegen --check: the committed output differs from what the spec generates (${result.drift.length}):`,
+      );
+      for (const d of result.drift.slice(0, 40))
+        console.error(`  ${d.change.padEnd(8)} ${d.path}${d.detail ? `: ${d.detail}` : ""}`);
       if (result.drift.length > 40) console.error(`  ... and ${result.drift.length - 40} more`);
       console.error("Run `pnpm codegen` and commit the result.");
       return 1;
     case "written": {
       const ops = result.packages.reduce((n, p) => n + p.plan.operations.length, 0);
-      console.log(`codegen: ${result.packages.length} packages, ${ops} operations, ${result.files} files in ${seconds} s`);
+      console.log(
+        `codegen: ${result.packages.length} packages, ${ops} operations, ${result.files} files in ${seconds} s`,
+      );
       for (const path of result.scaffolded) console.log(`  new ${path}`);
       return 0;
     }

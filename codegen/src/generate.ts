@@ -49,7 +49,8 @@ async function generatePackage(plan: PackagePlan): Promise<GeneratedPackage> {
   ];
   if (plan.enums.length > 0) files.push(gen("enums.ts", emitEnums(plan, header)));
   files.push(gen("index.ts", emitIndex(plan, header)));
-  for (const file of emitScaffold(plan)) files.push({ ...file, path: `${dir}/${file.path}`, kind: "scaffold" });
+  for (const file of emitScaffold(plan))
+    files.push({ ...file, path: `${dir}/${file.path}`, kind: "scaffold" });
   return { plan, dir, files };
 }
 
@@ -70,7 +71,14 @@ function emitIndex(plan: PackagePlan, header: string): string {
 /** Everything the package index exports must be unique, or `export *` would hide one. */
 function checkExportNames(plan: PackagePlan): void {
   const registry = new NameRegistry(`export (@tswats/${plan.pkg.name})`);
-  for (const name of ["components", "operations", "paths", "operationTable", "OperationName", "operationSchemas"]) {
+  for (const name of [
+    "components",
+    "operations",
+    "paths",
+    "operationTable",
+    "OperationName",
+    "operationSchemas",
+  ]) {
     registry.claim(name, "the generated index");
   }
   registry.claim(plan.pkg.service, "the service class");

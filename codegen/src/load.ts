@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { SpecError, pointer } from "./errors.js";
+import { pointer, SpecError } from "./errors.js";
 import { HTTP_METHODS, type OpenApiDocument } from "./openapi.js";
 
 /** An input document as read, before normalising. */
@@ -25,7 +25,10 @@ export async function loadSpecFile(path: string): Promise<LoadedSpec> {
 }
 
 /** Downloads a server's Swagger/OpenAPI document (e.g. https://server/swagger/docs/v1). */
-export async function loadSpecUrl(url: string, token: string | undefined): Promise<{ spec: LoadedSpec; text: string }> {
+export async function loadSpecUrl(
+  url: string,
+  token: string | undefined,
+): Promise<{ spec: LoadedSpec; text: string }> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (token) headers.Authorization = `Basic ${token}`;
   const response = await fetch(url, { headers, signal: AbortSignal.timeout(60_000) });
@@ -51,18 +54,30 @@ export async function parseSpec(text: string, source: string): Promise<LoadedSpe
   let sourceVersion: string;
   if (typeof record.swagger === "string") {
     if (!record.swagger.startsWith("2.")) {
-      throw new SpecError("/swagger", `unsupported Swagger version "${record.swagger}" (2.0 expected)`, source);
+      throw new SpecError(
+        "/swagger",
+        `unsupported Swagger version "${record.swagger}" (2.0 expected)`,
+        source,
+      );
     }
     sourceVersion = record.swagger;
     document = await convertSwagger2(record, source);
   } else if (typeof record.openapi === "string") {
     if (!record.openapi.startsWith("3.0.")) {
-      throw new SpecError("/openapi", `unsupported OpenAPI version "${record.openapi}" (3.0.x expected)`, source);
+      throw new SpecError(
+        "/openapi",
+        `unsupported OpenAPI version "${record.openapi}" (3.0.x expected)`,
+        source,
+      );
     }
     sourceVersion = record.openapi;
     document = record as unknown as OpenApiDocument;
   } else {
-    throw new SpecError("", 'neither "openapi" nor "swagger" is set: this is not an OpenAPI document', source);
+    throw new SpecError(
+      "",
+      'neither "openapi" nor "swagger" is set: this is not an OpenAPI document',
+      source,
+    );
   }
   checkShape(document, source);
   return { source, sha256, sourceVersion, document };
@@ -72,7 +87,11 @@ export async function parseSpec(text: string, source: string): Promise<LoadedSpe
 async function convertSwagger2(swagger: Record<string, unknown>, source: string): Promise<OpenApiDocument> {
   const { convertObj } = await import("swagger2openapi");
   try {
-    const result = await convertObj(swagger as never, { patch: true, warnOnly: true, resolveInternal: false });
+    const result = await convertObj(swagger as never, {
+      patch: true,
+      warnOnly: true,
+      resolveInternal: false,
+    });
     return result.openapi as unknown as OpenApiDocument;
   } catch (cause) {
     throw new SpecError("", `Swagger 2.0 conversion failed: ${(cause as Error).message}`, source);
@@ -96,7 +115,8 @@ function checkShape(doc: OpenApiDocument, source: string): void {
       const op = item[method];
       if (op === undefined) continue;
       const at = pointer("paths", path, method);
-      if (typeof op !== "object" || op === null) throw new SpecError(at, "operation must be an object", source);
+      if (typeof op !== "object" || op === null)
+        throw new SpecError(at, "operation must be an object", source);
       if (typeof op.operationId !== "string" || op.operationId === "") {
         throw new SpecError(`${at}/operationId`, "every operation needs an operationId", source);
       }
@@ -105,7 +125,11 @@ function checkShape(doc: OpenApiDocument, source: string): void {
       }
       for (const [i, p] of (op.parameters ?? []).entries()) {
         if (typeof p?.name !== "string" || !["path", "query", "header", "cookie"].includes(p.in)) {
-          throw new SpecError(`${at}/parameters/${i}`, "parameter needs a name and in: path|query|header|cookie", source);
+          throw new SpecError(
+            `${at}/parameters/${i}`,
+            "parameter needs a name and in: path|query|header|cookie",
+            source,
+          );
         }
       }
       if (typeof op.responses !== "object" || op.responses === null) {
@@ -120,7 +144,8 @@ function checkShape(doc: OpenApiDocument, source: string): void {
   // Every local $ref must resolve.
   walk(doc, "", (value, at) => {
     if (typeof value.$ref === "string") {
-      if (!value.$ref.startsWith("#/")) throw new SpecError(at, `only local $refs are supported: ${value.$ref}`, source);
+      if (!value.$ref.startsWith("#/"))
+        throw new SpecError(at, `only local $refs are supported: ${value.$ref}`, source);
       if (resolvePointer(doc, value.$ref.slice(1)) === undefined) {
         throw new SpecError(at, `$ref ${value.$ref} does not resolve`, source);
       }
@@ -129,9 +154,13 @@ function checkShape(doc: OpenApiDocument, source: string): void {
 }
 
 /** Visits every object in a JSON value with its pointer. */
-export function walk(value: unknown, at: string, visit: (value: Record<string, unknown>, at: string) => void): void {
+export function walk(
+  value: unknown,
+  at: string,
+  visit: (value: Record<string, unknown>, at: string) => void,
+): void {
   if (Array.isArray(value)) {
-    value.forEach((item, i) => walk(item, `${at}/${i}`, visit));
+    for (const [i, item] of value.entries()) walk(item, `${at}/${i}`, visit);
   } else if (typeof value === "object" && value !== null) {
     visit(value as Record<string, unknown>, at);
     for (const [key, child] of Object.entries(value)) walk(child, `${at}${pointer(key)}`, visit);

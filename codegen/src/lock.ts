@@ -16,7 +16,9 @@ export function buildLock(inputs: Record<string, LoadedSpec>, packages: Generate
     {
       file: spec.source.split(/[\\/]/).pop() ?? spec.source,
       sha256: spec.sha256,
-      format: spec.sourceVersion.startsWith("2") ? `swagger ${spec.sourceVersion}` : `openapi ${spec.sourceVersion}`,
+      format: spec.sourceVersion.startsWith("2")
+        ? `swagger ${spec.sourceVersion}`
+        : `openapi ${spec.sourceVersion}`,
       title: spec.document.info.title,
       version: spec.document.info.version,
     },

@@ -1,6 +1,14 @@
 /** The parts of the OpenAPI 3.0 document model that codegen reads. */
 export type HttpMethod = "get" | "put" | "post" | "delete" | "patch" | "head" | "options";
-export const HTTP_METHODS: readonly HttpMethod[] = ["get", "put", "post", "delete", "patch", "head", "options"];
+export const HTTP_METHODS: readonly HttpMethod[] = [
+  "get",
+  "put",
+  "post",
+  "delete",
+  "patch",
+  "head",
+  "options",
+];
 
 export interface SchemaObject {
   $ref?: string;
@@ -66,7 +74,9 @@ export interface OperationObject {
   [extension: `x-${string}`]: unknown;
 }
 
-export type PathItemObject = Partial<Record<HttpMethod, OperationObject>> & { parameters?: ParameterObject[] };
+export type PathItemObject = Partial<Record<HttpMethod, OperationObject>> & {
+  parameters?: ParameterObject[];
+};
 
 export interface OpenApiDocument {
   openapi: string;

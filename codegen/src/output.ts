@@ -20,7 +20,12 @@ export async function writeOutput(
   try {
     for (const pkg of packages) {
       for (const file of pkg.files.filter((f) => f.kind === "generated")) {
-        const staged = join(staging, "new", pkg.plan.pkg.name, relative(join(pkg.dir, "src/generated"), file.path));
+        const staged = join(
+          staging,
+          "new",
+          pkg.plan.pkg.name,
+          relative(join(pkg.dir, "src/generated"), file.path),
+        );
         await mkdir(dirname(staged), { recursive: true });
         await writeFile(staged, file.content);
         written++;
@@ -84,7 +89,8 @@ export async function findDrift(
       return;
     }
     const actual = await readFile(absolute, "utf8");
-    if (actual !== expected) drift.push({ path, change: "changed", detail: firstDifference(actual, expected) });
+    if (actual !== expected)
+      drift.push({ path, change: "changed", detail: firstDifference(actual, expected) });
   };
   for (const pkg of packages) {
     const expected = pkg.files.filter((f) => f.kind === "generated");
@@ -103,7 +109,11 @@ export async function findDrift(
     const known = new Set(packages.map((p) => p.plan.pkg.name));
     for (const entry of await readdir(domains)) {
       if (!known.has(entry) && existsSync(join(domains, entry, "src/generated"))) {
-        drift.push({ path: `packages/domains/${entry}/src/generated`, change: "removed", detail: "package no longer generated" });
+        drift.push({
+          path: `packages/domains/${entry}/src/generated`,
+          change: "removed",
+          detail: "package no longer generated",
+        });
       }
     }
   }
@@ -125,7 +135,8 @@ function firstDifference(actual: string, expected: string): string {
   const b = expected.split("\n");
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     if (a[i] !== b[i]) {
-      const show = (s: string | undefined) => (s === undefined ? "(end of file)" : JSON.stringify(s.slice(0, 120)));
+      const show = (s: string | undefined) =>
+        s === undefined ? "(end of file)" : JSON.stringify(s.slice(0, 120));
       return `line ${i + 1}: on disk ${show(a[i])}, generated ${show(b[i])}`;
     }
   }

@@ -5,7 +5,9 @@ import { OverlayError } from "./errors.js";
 const identifier = z.string().regex(/^[a-z][A-Za-z0-9]*$/, "must be a camelCase identifier");
 const typeName = z.string().regex(/^[A-Z][A-Za-z0-9]*$/, "must be a PascalCase identifier");
 /** "METHOD /path" as in the server's document. */
-const routeKey = z.string().regex(/^(GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS) \/\S*$/, 'must be "METHOD /path"');
+const routeKey = z
+  .string()
+  .regex(/^(GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS) \/\S*$/, 'must be "METHOD /path"');
 
 const schemaRef = z.object({
   /** Which input document holds the schema: "public" (the one being generated) or "internal". */
@@ -32,7 +34,9 @@ const operationOverlay = z
     /** The success response schema, for responses the spec leaves untyped. */
     responseSchema: z.union([schemaRef, z.object({ inline: z.record(z.string(), z.unknown()) })]).optional(),
     /** The OData query options this operation accepts (overrides detection). */
-    odata: z.array(z.enum(["$filter", "$top", "$skip", "$orderby", "$expand", "$select", "$count"])).optional(),
+    odata: z
+      .array(z.enum(["$filter", "$top", "$skip", "$orderby", "$expand", "$select", "$count"]))
+      .optional(),
     /** Safe to send again: the server treats a repeat as the same request (POST only). */
     idempotent: z.boolean().optional(),
   })
@@ -80,7 +84,9 @@ export type SchemaRef = z.infer<typeof schemaRef>;
 export function parseOverlay(raw: unknown): Overlay {
   const result = overlaySchema.safeParse(raw);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `  ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    const problems = result.error.issues.map(
+      (issue) => `  ${issue.path.join(".") || "(root)"}: ${issue.message}`,
+    );
     throw new OverlayError(`invalid:\n${problems.join("\n")}`);
   }
   return result.data;

@@ -5,7 +5,7 @@ import { type GeneratedPackage, generatePackages } from "./generate.js";
 import { type LoadedSpec, loadSpecFile, loadSpecUrl } from "./load.js";
 import { buildLock, renderLock } from "./lock.js";
 import { normalise } from "./normalise/index.js";
-import { findDrift, type Drift, writeOutput } from "./output.js";
+import { type Drift, findDrift, writeOutput } from "./output.js";
 import { loadOverlay } from "./overlay.js";
 
 export interface CodegenOptions {

@@ -1,6 +1,6 @@
 import type { EnumModel, NormalisedApi, NormalisedOperation, PackageModel } from "./model.js";
-import type { SchemaObject } from "./openapi.js";
 import { refsIn } from "./normalise/schemas.js";
+import type { SchemaObject } from "./openapi.js";
 
 /** One domain package's share of the API. */
 export interface PackagePlan {
@@ -35,7 +35,11 @@ export function splitByPackage(api: NormalisedApi): PackagePlan[] {
     const sorted = [...names].sort();
     const routes = new Set(operations.map((op) => op.route));
     const enums = api.enums.filter((e) =>
-      e.usedBy.some((use) => (/ /.test(use) ? routes.has(use.split(" ").slice(0, 2).join(" ")) : names.has(use.split(".")[0] as string))),
+      e.usedBy.some((use) =>
+        / /.test(use)
+          ? routes.has(use.split(" ").slice(0, 2).join(" "))
+          : names.has(use.split(".")[0] as string),
+      ),
     );
     return {
       pkg,

@@ -27,7 +27,9 @@ function operationEntry(op: NormalisedOperation): string {
     `path: ${literal(op.path)}`,
     `pathParams: ${literal(op.params.filter((p) => p.in === "path").map((p) => p.name))}`,
     `queryParams: ${literal(op.params.filter((p) => p.in === "query").map((p) => p.name))}`,
-    ...(op.body ? [`body: { contentType: ${literal(op.body.contentType)}, required: ${op.body.required} }`] : []),
+    ...(op.body
+      ? [`body: { contentType: ${literal(op.body.contentType)}, required: ${op.body.required} }`]
+      : []),
     `response: ${literal(op.response.kind)}`,
     ...(op.odata.length > 0 ? ["odata: true"] : []),
     ...(op.idempotent ? ["idempotent: true"] : []),
@@ -40,8 +42,10 @@ export function emitOperationSchemas(plan: PackagePlan, header: string): string 
   const names = Object.keys(plan.schemas);
   const entries = plan.operations.map((op) => {
     const parts: string[] = [];
-    if (op.body?.contentType === "application/json") parts.push(`body: ${zodExpression(op.body.schema, "    ")}`);
-    if (op.response.kind === "json") parts.push(`response: ${zodExpression(op.response.schema ?? {}, "    ")}`);
+    if (op.body?.contentType === "application/json")
+      parts.push(`body: ${zodExpression(op.body.schema, "    ")}`);
+    if (op.response.kind === "json")
+      parts.push(`response: ${zodExpression(op.response.schema ?? {}, "    ")}`);
     return `  ${key(op.name)}: {${parts.length > 0 ? `\n    ${parts.join(",\n    ")},\n  ` : ""}},`;
   });
   const used = names.filter((n) => entries.some((e) => e.includes(`${schemaConst(n)})`)));

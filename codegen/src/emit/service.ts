@@ -45,7 +45,10 @@ function operationMembers(op: NormalisedOperation): { types: string[]; method: s
     const parts: string[] = [];
     if (pathParams.length > 0) parts.push(`${opType}["parameters"]["path"]`);
     if (queryParams.length > 0) parts.push(`NonNullable<${opType}["parameters"]["query"]>`);
-    types.push(`/** Path and query parameters of \`${op.route}\`. */`, `export type ${base}Params = ${parts.join(" & ")};`);
+    types.push(
+      `/** Path and query parameters of \`${op.route}\`. */`,
+      `export type ${base}Params = ${parts.join(" & ")};`,
+    );
     // Optional only when nothing required follows it.
     const optional = op.params.every((p) => !p.required) && !op.body?.required;
     args.push(`params${optional ? "?" : ""}: ${base}Params`);
@@ -64,8 +67,12 @@ function operationMembers(op: NormalisedOperation): { types: string[]; method: s
     op.description && op.description !== op.summary ? op.description : undefined,
     `\`${op.route}\``,
     op.odata.length > 0 ? `Accepts the OData query options ${op.odata.join(", ")}.` : undefined,
-    op.sameRouteAs ? `Same server route as \`${op.sameRouteAs}\`: the server cannot tell the two apart.` : undefined,
-    op.originalOperationId ? `Server operationId: \`${op.originalOperationId}\`.` : `Server operationId: \`${op.operationId}\`.`,
+    op.sameRouteAs
+      ? `Same server route as \`${op.sameRouteAs}\`: the server cannot tell the two apart.`
+      : undefined,
+    op.originalOperationId
+      ? `Server operationId: \`${op.originalOperationId}\`.`
+      : `Server operationId: \`${op.operationId}\`.`,
     op.deprecated ? "@deprecated The server marks this operation deprecated." : undefined,
   ];
   const method =

@@ -50,7 +50,11 @@ function baseExpression(schema: SchemaObject, indent: string): string {
 function objectExpression(schema: SchemaObject, indent: string): string {
   const extra = schema.additionalProperties;
   const extraExpr =
-    extra === undefined || extra === false ? undefined : extra === true ? "z.unknown()" : zodExpression(extra, indent);
+    extra === undefined || extra === false
+      ? undefined
+      : extra === true
+        ? "z.unknown()"
+        : zodExpression(extra, indent);
   if (schema.properties === undefined) {
     if (extraExpr !== undefined) return `z.record(z.string(), ${extraExpr})`;
     return schema.type === "object" ? "z.record(z.string(), z.unknown())" : "z.unknown()";
@@ -59,7 +63,11 @@ function objectExpression(schema: SchemaObject, indent: string): string {
   const inner = `${indent}  `;
   const fields = Object.entries(schema.properties).map(([name, property]) => {
     const expr = zodExpression(property, inner);
-    const field = required.has(name) ? expr : expr.endsWith(".nullable()") ? `${expr.slice(0, -11)}.nullish()` : `${expr}.optional()`;
+    const field = required.has(name)
+      ? expr
+      : expr.endsWith(".nullable()")
+        ? `${expr.slice(0, -11)}.nullish()`
+        : `${expr}.optional()`;
     return `${inner}${key(name)}: ${field},`;
   });
   const object = `z.object({\n${fields.join("\n")}\n${indent}})`;
@@ -79,7 +87,10 @@ export function emitZod(plan: PackagePlan, header: string): string {
   for (const name of names) {
     const schema = plan.schemas[name] as SchemaObject;
     const doc = schema.description ? `/** Schema of {@link M.${name}}. */\n` : "";
-    lines.push(`${doc}export const ${schemaConst(name)}: z.ZodType<M.${name}> = ${zodExpression(schema)};`, "");
+    lines.push(
+      `${doc}export const ${schemaConst(name)}: z.ZodType<M.${name}> = ${zodExpression(schema)};`,
+      "",
+    );
   }
   return `${lines.join("\n").trimEnd()}\n`;
 }

@@ -1,4 +1,4 @@
-import { SpecError, pointer } from "../errors.js";
+import { pointer, SpecError } from "../errors.js";
 import { resolvePointer } from "../load.js";
 import {
   HTTP_METHODS,

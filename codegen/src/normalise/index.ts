@@ -1,6 +1,12 @@
 import { OverlayError, SpecError } from "../errors.js";
 import type { LoadedSpec } from "../load.js";
-import type { EnumModel, NormalisedApi, NormalisedOperation, NormalisedParam, ResponseKind } from "../model.js";
+import type {
+  EnumModel,
+  NormalisedApi,
+  NormalisedOperation,
+  NormalisedParam,
+  ResponseKind,
+} from "../model.js";
 import type { OpenApiDocument, SchemaObject } from "../openapi.js";
 import type { Overlay, SchemaRef } from "../overlay.js";
 import { type CollectedOperation, collectOperations } from "./collect.js";
@@ -18,7 +24,15 @@ import {
   SchemaSource,
 } from "./schemas.js";
 
-export const ODATA_OPTIONS = ["$filter", "$top", "$skip", "$orderby", "$expand", "$select", "$count"] as const;
+export const ODATA_OPTIONS = [
+  "$filter",
+  "$top",
+  "$skip",
+  "$orderby",
+  "$expand",
+  "$select",
+  "$count",
+] as const;
 
 const ODATA_PARAM_SCHEMAS: Record<string, SchemaObject> = {
   $filter: { type: "string", description: "OData filter expression, e.g. `partNumber eq 'ABC'`." },
@@ -63,7 +77,8 @@ export function normalise(input: NormaliseInput): NormalisedApi {
   const sameRoute = checkRoutes(collected, overlay.sameRoute, sourceName);
   const routes = new Set(collected.map((op) => op.route));
   for (const route of Object.keys(overlay.operations)) {
-    if (!routes.has(route)) throw new OverlayError(`operations["${route}"] names a route the spec does not have`);
+    if (!routes.has(route))
+      throw new OverlayError(`operations["${route}"] names a route the spec does not have`);
   }
 
   const pending = collected.map((op) =>
@@ -73,7 +88,8 @@ export function normalise(input: NormaliseInput): NormalisedApi {
   // Schemas: everything the operations reach, named, then rewritten.
   const roots: QualifiedName[] = [];
   for (const op of pending) {
-    for (const s of schemasOf(op)) for (const ref of refsIn(s.schema)) roots.push(source.qualify(ref, s.document, s.at));
+    for (const s of schemasOf(op))
+      for (const ref of refsIn(s.schema)) roots.push(source.qualify(ref, s.document, s.at));
   }
   const reachable = reachableSchemas(source, roots);
   const names = friendlySchemaNames(reachable, overlay);
@@ -142,7 +158,11 @@ function pendingOperation(
   const ov = overlay.operations[op.route] ?? {};
   const pkg = overlay.packages[op.tag];
   if (pkg === undefined) {
-    throw new SpecError(`${op.pointer}/tags/0`, `tag "${op.tag}" has no package in specs/overlay.json "packages"`, sourceName);
+    throw new SpecError(
+      `${op.pointer}/tags/0`,
+      `tag "${op.tag}" has no package in specs/overlay.json "packages"`,
+      sourceName,
+    );
   }
   const pub = (schema: SchemaObject | undefined, at: string): PendingSchema => ({
     schema: schema ?? {},
@@ -153,7 +173,11 @@ function pendingOperation(
   const params: PendingOperation["params"] = [];
   for (const [i, p] of op.parameters.entries()) {
     if (p.in !== "path" && p.in !== "query") {
-      throw new SpecError(`${op.pointer}/parameters/${i}`, `${p.in} parameters are not supported`, sourceName);
+      throw new SpecError(
+        `${op.pointer}/parameters/${i}`,
+        `${p.in} parameters are not supported`,
+        sourceName,
+      );
     }
     params.push({
       name: p.name,
@@ -212,7 +236,8 @@ function pendingOperation(
   const status = Object.keys(responses)
     .filter((code) => /^2\d\d$/.test(code))
     .sort()[0];
-  if (status === undefined) throw new SpecError(`${op.pointer}/responses`, "no 2xx response is declared", sourceName);
+  if (status === undefined)
+    throw new SpecError(`${op.pointer}/responses`, "no 2xx response is declared", sourceName);
   const declared = selectJsonContent(responses[status]?.content);
   let response: PendingOperation["response"];
   if (ov.response !== undefined && ov.response !== "json") {
@@ -297,13 +322,19 @@ function checkEnums(
       }
       if (values === undefined) {
         // The schema or route is not part of this generation (e.g. pruned); skip that use.
-        if (param ? !operations.some((o) => o.route === param[1]) : schemas[use.split(".")[0] as string] === undefined) {
+        if (
+          param
+            ? !operations.some((o) => o.route === param[1])
+            : schemas[use.split(".")[0] as string] === undefined
+        ) {
           continue;
         }
         throw new OverlayError(`enum ${e.name}: ${use} has no enum in the spec`);
       }
       if (JSON.stringify([...values].sort()) !== expected) {
-        throw new OverlayError(`enum ${e.name}: ${use} has values ${JSON.stringify(values)} in the spec, not ${expected}`);
+        throw new OverlayError(
+          `enum ${e.name}: ${use} has values ${JSON.stringify(values)} in the spec, not ${expected}`,
+        );
       }
       used.push(use);
     }

@@ -8,7 +8,9 @@ export function words(identifier: string): string[] {
 /** camelCase with acronyms folded: `GetReportAsWSJF` -> `getReportAsWsjf`. */
 export function camelCase(identifier: string): string {
   return words(identifier)
-    .map((word, i) => (i === 0 ? word.toLowerCase() : word.charAt(0).toUpperCase() + word.slice(1).toLowerCase()))
+    .map((word, i) =>
+      i === 0 ? word.toLowerCase() : word.charAt(0).toUpperCase() + word.slice(1).toLowerCase(),
+    )
     .join("");
 }
 

@@ -26,13 +26,19 @@ export function dedupeOperationIds(ops: CollectedOperation[]): Map<CollectedOper
     const samePath = group.every((op) => op.path === group[0]?.path);
     const sameMethod = group.every((op) => op.method === group[0]?.method);
     if (samePath && new Set(group.map((op) => op.method)).size === group.length) {
-      for (const op of group) ids.set(op, op.method === "get" ? id : insertAfterPrefix(id, capitalise(op.method)));
+      for (const op of group)
+        ids.set(op, op.method === "get" ? id : insertAfterPrefix(id, capitalise(op.method)));
     } else if (sameMethod && !samePath) {
       const paramCount = (op: CollectedOperation) => pathParamNames(op.path).length;
       const base = [...group].sort((a, b) => paramCount(a) - paramCount(b))[0] as CollectedOperation;
       if (group.filter((op) => paramCount(op) === paramCount(base)).length > 1) {
         const [a, b] = group.filter((op) => paramCount(op) === paramCount(base));
-        throw new NameClashError("operationId", id, (a as CollectedOperation).route, (b as CollectedOperation).route);
+        throw new NameClashError(
+          "operationId",
+          id,
+          (a as CollectedOperation).route,
+          (b as CollectedOperation).route,
+        );
       }
       const baseParams = new Set(pathParamNames(base.path));
       for (const op of group) {
@@ -40,7 +46,12 @@ export function dedupeOperationIds(ops: CollectedOperation[]): Map<CollectedOper
         ids.set(op, op === base ? id : `${id}${extra.map((p) => `By${capitalise(p)}`).join("And")}`);
       }
     } else {
-      throw new NameClashError("operationId", id, (group[0] as CollectedOperation).route, (group[1] as CollectedOperation).route);
+      throw new NameClashError(
+        "operationId",
+        id,
+        (group[0] as CollectedOperation).route,
+        (group[1] as CollectedOperation).route,
+      );
     }
   }
   const seen = new Map<string, CollectedOperation>();

@@ -20,12 +20,20 @@ export function checkRoutes(
     const declared = op.parameters.filter((p) => p.in === "path").map((p) => p.name);
     for (const name of inTemplate) {
       if (!declared.includes(name)) {
-        throw new SpecError(`${op.pointer}/parameters`, `path parameter "${name}" of ${op.path} is not declared`, source);
+        throw new SpecError(
+          `${op.pointer}/parameters`,
+          `path parameter "${name}" of ${op.path} is not declared`,
+          source,
+        );
       }
     }
     for (const name of declared) {
       if (!inTemplate.includes(name)) {
-        throw new SpecError(`${op.pointer}/parameters`, `path parameter "${name}" does not occur in ${op.path}`, source);
+        throw new SpecError(
+          `${op.pointer}/parameters`,
+          `path parameter "${name}" does not occur in ${op.path}`,
+          source,
+        );
       }
     }
     if (new Set(inTemplate).size !== inTemplate.length) {

@@ -35,7 +35,8 @@ export function reachableSchemas(source: SchemaSource, roots: Iterable<Qualified
     const name = queue.pop() as QualifiedName;
     if (seen.has(name)) continue;
     const schema = source.get(name);
-    if (schema === undefined) throw new SpecError(`/components/schemas/${name}`, "schema does not exist", name);
+    if (schema === undefined)
+      throw new SpecError(`/components/schemas/${name}`, "schema does not exist", name);
     seen.add(name);
     const document = name.split(":")[0] as "public" | "internal";
     for (const ref of refsIn(schema)) queue.push(source.qualify(ref, document, name));
@@ -46,7 +47,7 @@ export function reachableSchemas(source: SchemaSource, roots: Iterable<Qualified
 export function refsIn(value: unknown): string[] {
   const refs: string[] = [];
   const visit = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(visit);
+    if (Array.isArray(v)) for (const item of v) visit(item);
     else if (typeof v === "object" && v !== null) {
       const ref = (v as { $ref?: unknown }).$ref;
       if (typeof ref === "string") refs.push(ref);
@@ -61,7 +62,10 @@ export function refsIn(value: unknown): string[] {
  * Friendly names: the overlay's name for the full .NET name, else the namespace prefix from the
  * overlay plus the last segment of the name. Case-insensitive clashes fail with both origins.
  */
-export function friendlySchemaNames(names: Iterable<QualifiedName>, overlay: Overlay): Map<QualifiedName, string> {
+export function friendlySchemaNames(
+  names: Iterable<QualifiedName>,
+  overlay: Overlay,
+): Map<QualifiedName, string> {
   const registry = new NameRegistry("schema");
   const result = new Map<QualifiedName, string>();
   const prefixes = Object.entries(overlay.schemaPrefixes).sort((a, b) => b[0].length - a[0].length);
@@ -71,7 +75,9 @@ export function friendlySchemaNames(names: Iterable<QualifiedName>, overlay: Ove
     if (friendly === undefined) {
       const prefix = prefixes.find(([namespace]) => full.startsWith(namespace));
       const last = full.replace(/_$/, "").split(".").pop() ?? full;
-      friendly = (prefix?.[1] ?? "") + pascalCase(last.replace(/[^A-Za-z0-9]/g, " ").replace(/\s+(\w)/g, (_, c) => c.toUpperCase()));
+      friendly =
+        (prefix?.[1] ?? "") +
+        pascalCase(last.replace(/[^A-Za-z0-9]/g, " ").replace(/\s+(\w)/g, (_, c) => c.toUpperCase()));
     }
     registry.claim(friendly, qualified);
     result.set(qualified, friendly);
@@ -98,21 +104,28 @@ export function rewriteSchema(schema: SchemaObject, ctx: RewriteContext): Schema
   if (typeof schema.$ref === "string") {
     const qualified = ctx.source.qualify(schema.$ref, ctx.document, ctx.at);
     const friendly = ctx.names.get(qualified);
-    if (friendly === undefined) throw new SpecError(ctx.at, `schema ${qualified} was not collected`, ctx.document);
+    if (friendly === undefined)
+      throw new SpecError(ctx.at, `schema ${qualified} was not collected`, ctx.document);
     return { $ref: `${LOCAL_REF}${friendly}` };
   }
   const out: SchemaObject = {};
   for (const [key, value] of Object.entries(schema)) {
-    if (key === "example" || key === "properties" || key === "items" || key === "additionalProperties") continue;
+    if (key === "example" || key === "properties" || key === "items" || key === "additionalProperties")
+      continue;
     if (key === "allOf" || key === "oneOf" || key === "anyOf") {
-      out[key] = (value as SchemaObject[]).map((s, i) => rewriteSchema(s, { ...ctx, at: `${ctx.at}/${key}/${i}` }));
+      out[key] = (value as SchemaObject[]).map((s, i) =>
+        rewriteSchema(s, { ...ctx, at: `${ctx.at}/${key}/${i}` }),
+      );
       continue;
     }
     (out as Record<string, unknown>)[key] = value;
   }
   if (schema.items !== undefined) out.items = rewriteSchema(schema.items, { ...ctx, at: `${ctx.at}/items` });
   if (typeof schema.additionalProperties === "object") {
-    out.additionalProperties = rewriteSchema(schema.additionalProperties, { ...ctx, at: `${ctx.at}/additionalProperties` });
+    out.additionalProperties = rewriteSchema(schema.additionalProperties, {
+      ...ctx,
+      at: `${ctx.at}/additionalProperties`,
+    });
   } else if (schema.additionalProperties !== undefined) {
     out.additionalProperties = schema.additionalProperties;
   }

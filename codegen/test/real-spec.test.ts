@@ -1,0 +1,64 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { loadSpecFile } from "../src/load.js";
+import { normalise } from "../src/normalise/index.js";
+import { loadOverlay } from "../src/overlay.js";
+
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+const specs = [process.env.TSWATS_SHARED, join(repoRoot, "../shared")]
+  .filter((d): d is string => d !== undefined)
+  .map((d) => join(d, "specs/wats"))
+  .find((d) => existsSync(d));
+
+describe.skipIf(specs === undefined)("the real WATS documents (../shared/specs/wats)", () => {
+  const load = async (publicFile: string) =>
+    normalise({
+      public: await loadSpecFile(join(specs as string, publicFile)),
+      internal: await loadSpecFile(join(specs as string, "openapi_internal_v3.json")),
+      overlay: await loadOverlay(join(repoRoot, "specs/overlay.json")),
+    });
+
+  it("normalise into 126 operations in 14 packages, every schema reachable and named", async () => {
+    const api = await load("openapi_public_v3.json");
+    expect(api.operations).toHaveLength(126);
+    expect(api.packages.map((p) => p.name).sort()).toEqual([
+      "analytics",
+      "asset",
+      "auth",
+      "barcode-identifiers",
+      "export",
+      "mes",
+      "product",
+      "production",
+      "report",
+      "root-cause",
+      "scim",
+      "software",
+      "system-manager",
+      "workflow",
+    ]);
+    expect(Object.keys(api.schemas).some((n) => /OData(Query|Path)|Edm|IServiceProvider/.test(n))).toBe(
+      false,
+    );
+    const postWsjf = api.operations.find((o) => o.route === "POST /api/Report/WSJF");
+    expect(postWsjf?.body?.schema).toEqual({ $ref: "#/components/schemas/WsjfReport" });
+    expect(postWsjf?.idempotent).toBe(true);
+    expect(api.operations.find((o) => o.route === "GET /api/Report/Query/Header")?.odata).toContain(
+      "$filter",
+    );
+  });
+
+  it("the Swagger 2.0 document, converted, gives the same operations as the OpenAPI 3.0 one", async () => {
+    const fromV3 = await load("openapi_public_v3.json");
+    const fromV2 = await load("openapi_public.json");
+    const shape = (api: typeof fromV3) =>
+      api.operations
+        .map((o) => `${o.route} ${o.name} ${o.params.map((p) => `${p.in}:${p.name}`).join(",")}`)
+        .sort();
+    expect(shape(fromV2)).toEqual(shape(fromV3));
+  });
+});
+
+it.skipIf(specs !== undefined)("real WATS documents: skipped, ../shared/specs/wats is absent", () => {});
