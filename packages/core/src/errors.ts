@@ -31,7 +31,9 @@ export type WatsErrorKind =
   | "WatsTimeoutError"
   | "WatsConnectionError"
   | "WatsCircuitOpenError"
-  | "WatsAbortError";
+  | "WatsAbortError"
+  | "WatsConfigError"
+  | "WatsPaginationError";
 
 export class WatsError extends Error {
   readonly status: number | undefined;
@@ -118,6 +120,20 @@ export class WatsConnectionError extends defineKind("WatsConnectionError") {}
 export class WatsCircuitOpenError extends defineKind("WatsCircuitOpenError") {}
 /** The caller aborted the call. */
 export class WatsAbortError extends defineKind("WatsAbortError") {}
+/** The configuration (options, environment, config file) is invalid; the message lists every bad field. */
+export class WatsConfigError extends defineKind("WatsConfigError") {
+  /** One entry per bad field: where it came from and what is wrong (never the value). */
+  readonly issues: readonly string[];
+  constructor(message: string, details: WatsErrorDetails & { issues?: readonly string[] } = {}) {
+    super(message, details);
+    this.issues = details.issues ?? [];
+  }
+  override toJSON(): WatsErrorDetails & { kind: WatsErrorKind; message: string; issues: readonly string[] } {
+    return { ...super.toJSON(), issues: this.issues };
+  }
+}
+/** A paged listing misbehaved: the server repeated a page or never reached the end. */
+export class WatsPaginationError extends defineKind("WatsPaginationError") {}
 
 const CLASSES: Record<WatsErrorKind, new (message: string, details?: WatsErrorDetails) => WatsError> = {
   WatsError,
@@ -132,6 +148,8 @@ const CLASSES: Record<WatsErrorKind, new (message: string, details?: WatsErrorDe
   WatsConnectionError,
   WatsCircuitOpenError,
   WatsAbortError,
+  WatsConfigError,
+  WatsPaginationError,
 };
 
 export function isWatsError(value: unknown): value is WatsError {
@@ -153,7 +171,11 @@ export function watsErrorFromJSON(
   return new Class(data.message, data);
 }
 
-/** The error class for an HTTP status that is not a success. */
+/**
+ * The error class for an HTTP status that is not a success. 408 (the server gave up waiting for
+ * the request) is a timeout; statuses without a class of their own (405, 410, 413, 3xx...) are a
+ * plain `WatsError` that still carries the status.
+ */
 export function errorClassForStatus(
   status: number,
 ): new (
@@ -164,10 +186,16 @@ export function errorClassForStatus(
   if (status === 401) return WatsAuthenticationError;
   if (status === 403) return WatsAuthorizationError;
   if (status === 404) return WatsNotFoundError;
+  if (status === 408) return WatsTimeoutError;
   if (status === 409) return WatsConflictError;
   if (status === 429) return WatsRateLimitError;
   if (status >= 500) return WatsServerError;
   return WatsError;
+}
+
+/** The error class name for an HTTP status that is not a success. */
+export function errorKindForStatus(status: number): WatsErrorKind {
+  return new (errorClassForStatus(status))("").kind;
 }
 
 /** Pulls a human-readable message out of a WATS error body (`Message`, `message`, `error`...). */

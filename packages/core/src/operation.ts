@@ -24,6 +24,12 @@ export interface OperationSpec {
   readonly odata?: boolean;
   /** True for `/api/internal/...` routes, which WATS only serves with a Referer header. */
   readonly internal?: boolean;
+  /**
+   * True when sending the request twice has the same effect as sending it once, so the transport
+   * may retry it even though its method is POST (report submission: the report `id` is the key).
+   * GET, HEAD, PUT, DELETE and OPTIONS are treated as idempotent without it.
+   */
+  readonly idempotent?: boolean;
 }
 
 /** Per-call options: the last argument of every generated method. */
@@ -34,6 +40,18 @@ export interface CallOptions {
   timeoutMs?: number;
   /** Extra request headers. */
   headers?: Record<string, string>;
+  /**
+   * Makes a non-idempotent call (a POST) safe to retry: sent as `Idempotency-Key`, unchanged
+   * across attempts. Use a value that identifies the intended effect, not a fresh one per attempt.
+   */
+  idempotencyKey?: string;
+  /**
+   * The correlation id of this call, sent as `X-Correlation-ID` and found in its log lines and
+   * errors. Defaults to the one set with `withCorrelationId`, else a fresh UUID.
+   */
+  correlationId?: string;
+  /** Time limit of each single attempt; an attempt that runs out is retried when the call may be. */
+  attemptTimeoutMs?: number;
 }
 
 /** What a generated method hands to the transport. */

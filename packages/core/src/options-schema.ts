@@ -1,0 +1,109 @@
+import { z } from "zod";
+import { LOG_LEVELS } from "./logger.js";
+import { RetryBudget } from "./retry-budget.js";
+
+/**
+ * The zod schemas of the settings shared by `loadConfig` and the transport's constructor, and the
+ * formatting of their issues into one message. No message ever repeats a value: a token or a URL
+ * with credentials in it must not end up in an error.
+ */
+
+/** `false`, or a value the schema accepts (issue paths stay precise, unlike a zod union). */
+function falseOr<T extends z.ZodType>(schema: T) {
+  return z.unknown().transform((value, ctx): false | z.output<T> => {
+    if (value === false) return false;
+    const result = schema.safeParse(value);
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+      }
+      return z.NEVER;
+    }
+    return result.data;
+  });
+}
+
+const ms = () => z.number().nonnegative();
+const positiveMs = () => z.number().positive();
+
+export const baseUrlSchema = z.string().superRefine((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    ctx.addIssue({
+      code: "custom",
+      message: "must be an absolute URL such as https://your-company.wats.com",
+    });
+    return;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    ctx.addIssue({ code: "custom", message: "must use http or https" });
+  }
+  if (url.username || url.password) {
+    ctx.addIssue({ code: "custom", message: "must not contain credentials; use the token setting" });
+  }
+});
+
+export const tokenSchema = z.string().superRefine((value, ctx) => {
+  if (value.trim() === "") {
+    ctx.addIssue({ code: "custom", message: "must not be empty (the API token from WATS Control Panel)" });
+  } else if (!/^[\x21-\x7e]+$/.test(value.trim())) {
+    ctx.addIssue({
+      code: "custom",
+      message: "must be the base64 token WATS issued (visible ASCII only, no spaces or line breaks)",
+    });
+  }
+});
+
+export const logLevelSchema = z.enum(LOG_LEVELS as [string, ...string[]]);
+
+export const retrySchema = falseOr(
+  z.strictObject({
+    maxAttempts: z.int().min(1).max(20).optional(),
+    baseDelayMs: ms().optional(),
+    maxDelayMs: ms().optional(),
+    maxRetryAfterMs: ms().optional(),
+    attemptTimeoutMs: positiveMs().optional(),
+    budget: z
+      .union([
+        z.literal(false),
+        z.instanceof(RetryBudget),
+        z.strictObject({ capacity: ms().optional(), refillPerSecond: ms().optional() }),
+      ])
+      .optional(),
+  }),
+);
+
+export const breakerSchema = falseOr(
+  z.strictObject({
+    failureThreshold: z.int().min(1).optional(),
+    windowMs: positiveMs().optional(),
+    minimumCalls: z.int().min(1).optional(),
+    openMs: ms().optional(),
+    halfOpenProbes: z.int().min(1).optional(),
+  }),
+);
+
+export const throttleSchema = falseOr(
+  z.strictObject({
+    limit: z.int().min(1).optional(),
+    windowMs: positiveMs().optional(),
+    now: z.custom<() => number>((value) => typeof value === "function").optional(),
+  }),
+);
+
+export const timeoutSchema = positiveMs();
+
+/** One line per issue: `path (source): message`. */
+export function formatIssues(
+  issues: readonly z.core.$ZodIssue[],
+  sourceOf: (field: string) => string | undefined,
+): string[] {
+  return issues.map((issue) => {
+    const path = issue.path.map(String).join(".") || "(root)";
+    const top = String(issue.path[0] ?? "");
+    const source = sourceOf(top);
+    return `${path}${source ? ` (${source})` : ""}: ${issue.message}`;
+  });
+}
