@@ -51,9 +51,9 @@ async function main(): Promise<number> {
       console.error(`codegen: ${result.message}`);
       return 1;
     case "clean": {
-      const ops = result.packages.reduce((n, p) => n + p.plan.operations.length, 0);
+      const ops = result.packages.reduce((n, p) => n + (p.plan?.operations.length ?? 0), 0);
       console.log(
-        `codegen --check: up to date (${result.packages.length} packages, ${ops} operations) in ${seconds} s`,
+        `codegen --check: up to date (${result.packages.length - 1} domain packages + sdk, ${ops} operations) in ${seconds} s`,
       );
       return 0;
     }
@@ -67,9 +67,9 @@ async function main(): Promise<number> {
       console.error("Run `pnpm codegen` and commit the result.");
       return 1;
     case "written": {
-      const ops = result.packages.reduce((n, p) => n + p.plan.operations.length, 0);
+      const ops = result.packages.reduce((n, p) => n + (p.plan?.operations.length ?? 0), 0);
       console.log(
-        `codegen: ${result.packages.length} packages, ${ops} operations, ${result.files} files in ${seconds} s`,
+        `codegen: ${result.packages.length - 1} domain packages + sdk, ${ops} operations, ${result.files} files in ${seconds} s`,
       );
       for (const path of result.scaffolded) console.log(`  new ${path}`);
       return 0;

@@ -10,7 +10,8 @@ export interface SpecLock {
 }
 
 /** specs/lock.json: what the committed generated code was made from, and what it holds. */
-export function buildLock(inputs: Record<string, LoadedSpec>, packages: GeneratedPackage[]): SpecLock {
+export function buildLock(inputs: Record<string, LoadedSpec>, generated: GeneratedPackage[]): SpecLock {
+  const packages = generated.flatMap((g) => (g.plan ? [{ plan: g.plan }] : []));
   const entries = Object.entries(inputs).map(([role, spec]) => [
     role,
     {

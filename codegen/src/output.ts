@@ -20,12 +20,7 @@ export async function writeOutput(
   try {
     for (const pkg of packages) {
       for (const file of pkg.files.filter((f) => f.kind === "generated")) {
-        const staged = join(
-          staging,
-          "new",
-          pkg.plan.pkg.name,
-          relative(join(pkg.dir, "src/generated"), file.path),
-        );
+        const staged = join(staging, "new", pkg.name, relative(join(pkg.dir, "src/generated"), file.path));
         await mkdir(dirname(staged), { recursive: true });
         await writeFile(staged, file.content);
         written++;
@@ -39,11 +34,11 @@ export async function writeOutput(
         await mkdir(dirname(live), { recursive: true });
         let old: string | undefined;
         if (existsSync(live)) {
-          old = join(staging, "old", pkg.plan.pkg.name);
+          old = join(staging, "old", pkg.name);
           await rename(live, old);
         }
         swapped.push({ live, old });
-        await rename(join(staging, "new", pkg.plan.pkg.name), live);
+        await rename(join(staging, "new", pkg.name), live);
       }
       await writeFile(`${join(staging, "lock.json")}`, lock.content);
       await rename(join(staging, "lock.json"), join(root, lock.path));
@@ -106,7 +101,7 @@ export async function findDrift(
   }
   const domains = join(root, "packages/domains");
   if (existsSync(domains)) {
-    const known = new Set(packages.map((p) => p.plan.pkg.name));
+    const known = new Set(packages.map((p) => p.name));
     for (const entry of await readdir(domains)) {
       if (!known.has(entry) && existsSync(join(domains, entry, "src/generated"))) {
         drift.push({

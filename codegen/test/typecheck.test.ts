@@ -115,6 +115,10 @@ export async function use(): Promise<void> {
   const bytes: ArrayBuffer = await service.upload(new FormData());
   const xml: string = await service.xml();
   const nothing: void = await service.nothing();
+  for await (const item of service.paginateQuery({ $filter: "id eq 'x'" }, { pageSize: 5 })) {
+    const typed: Thing = item;
+    void typed;
+  }
   await service.optional();
   await service.optional({ flag: true }, ["a"]);
   void many; void bytes; void xml; void nothing;

@@ -7,14 +7,21 @@ import { jsdoc, key, literal } from "./render.js";
 export function emitService(plan: PackagePlan, header: string): string {
   const typeLines: string[] = [];
   const methods: string[] = [];
+  let paginates = false;
   for (const op of plan.operations) {
     const { types, method } = operationMembers(op);
     typeLines.push(...types);
     methods.push(method);
+    if (isPageable(op)) {
+      methods.push(paginateMember(op));
+      paginates = true;
+    }
   }
   return [
     header,
-    'import type { CallOptions, Transport } from "@tswats/core";',
+    paginates
+      ? 'import { type CallOptions, type Paginated, paginate, type Transport } from "@tswats/core";'
+      : 'import type { CallOptions, Transport } from "@tswats/core";',
     'import { operationTable } from "./operations.js";',
     'import type { operations } from "./types.js";',
     "",
@@ -104,4 +111,42 @@ function resultType(op: NormalisedOperation, opType: string): string {
     case "none":
       return "void";
   }
+}
+
+/** OData listings with $top and $skip whose response is an array can be walked page by page. */
+export function isPageable(op: NormalisedOperation): boolean {
+  return (
+    op.odata.includes("$top") &&
+    op.odata.includes("$skip") &&
+    op.response.kind === "json" &&
+    op.response.schema?.type === "array"
+  );
+}
+
+export function paginateName(op: NormalisedOperation): string {
+  return `paginate${pascalCase(op.name)}`;
+}
+
+function paginateMember(op: NormalisedOperation): string {
+  const base = pascalCase(op.name);
+  const required = op.params.some((p) => p.required);
+  const doc = jsdoc(
+    [
+      `Every item of \`${op.name}\`, fetched a page at a time with \`$top\`/\`$skip\` (default 100 per page).`,
+      "`for await (const item of ...)` walks the items; `.pages()` walks the pages; `.toArray()` collects them.",
+      "Stops with a WatsPaginationError if the server repeats a page or never ends.",
+    ],
+    "  ",
+  );
+  return (
+    `${doc}  ${paginateName(op)}(\n` +
+    `    params${required ? "" : "?"}: Omit<${base}Params, "$top" | "$skip">,\n` +
+    `    options?: CallOptions & { pageSize?: number; maxPages?: number },\n` +
+    `  ): Paginated<${base}Result[number]> {\n` +
+    "    return paginate(\n" +
+    `      (page) => this.${op.name}({ ...params, $top: page.top, $skip: page.skip }, { ...options, signal: page.signal }),\n` +
+    "      options,\n" +
+    "    );\n" +
+    "  }"
+  );
 }

@@ -1,3 +1,4 @@
+import { isPageable, paginateName } from "../emit/service.js";
 import { OverlayError, SpecError } from "../errors.js";
 import type { LoadedSpec } from "../load.js";
 import type {
@@ -122,6 +123,7 @@ export function normalise(input: NormaliseInput): NormalisedApi {
     const registry = registries.get(op.packageName) ?? new NameRegistry(`method (@tswats/${op.packageName})`);
     registries.set(op.packageName, registry);
     registry.claim(op.name, `${op.route} (${op.originalOperationId ?? op.operationId})`);
+    if (isPageable(op)) registry.claim(paginateName(op), `the page walker of ${op.route}`);
   }
 
   const enums = checkEnums(overlay, schemas, operations);

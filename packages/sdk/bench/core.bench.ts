@@ -1,0 +1,80 @@
+/**
+ * Overhead of the SDK over raw fetch, measured side by side in one run against a loopback
+ * keep-alive server in another process: `wats.product.getProduct()` vs `fetch()` of the same URL
+ * (same undici keep-alive pool semantics), sequential and 32 at a time.
+ * Writes bench-results/core.json at the repository root. Not a test: nothing here fails on time.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Bench } from "tinybench";
+import { Agent } from "undici";
+import { Wats } from "../src/index.js";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const repoRoot = join(here, "../../..");
+const TOKEN = Buffer.from("bench:token").toString("base64");
+const CONCURRENCY = 32;
+
+const server = spawn(process.execPath, [join(here, "product-server.mjs")], {
+  stdio: ["ignore", "pipe", "inherit"],
+});
+const port = await new Promise<number>((resolve, reject) => {
+  server.stdout.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+  server.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
+});
+const baseUrl = `http://127.0.0.1:${port}`;
+
+// The SDK as a user gets it, minus the client-side rate limit (500/min would make this a bench of
+// the throttle) and the logger's output (calls log at debug, below the default level anyway).
+const wats = new Wats({ baseUrl, token: TOKEN, throttle: false, logger: false });
+const agent = new Agent({ keepAliveTimeout: 60_000 });
+const url = `${baseUrl}/api/Product/PN-1`;
+
+async function rawFetch(): Promise<unknown> {
+  const response = await fetch(url, {
+    headers: { authorization: `Basic ${TOKEN}`, accept: "application/json" },
+    dispatcher: agent,
+  } as RequestInit);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.json();
+}
+const sdkCall = () => wats.product.getProduct({ partNumber: "PN-1" });
+const times = (fn: () => Promise<unknown>) => () => Promise.all(Array.from({ length: CONCURRENCY }, fn));
+
+const bench = new Bench({ time: 3000, warmup: true, warmupTime: 500 });
+bench
+  .add("raw fetch, sequential", rawFetch)
+  .add("wats.product.getProduct, sequential", sdkCall)
+  .add(`raw fetch, ${CONCURRENCY} concurrent`, times(rawFetch))
+  .add(`wats.product.getProduct, ${CONCURRENCY} concurrent`, times(sdkCall));
+await bench.run();
+
+const median = (name: string) => {
+  const task = bench.getTask(name);
+  const p50 = task?.result && "latency" in task.result ? task.result.latency.p50 : undefined;
+  if (p50 === undefined) throw new Error(`no result for ${name}`);
+  return p50;
+};
+const seqRaw = median("raw fetch, sequential");
+const seqSdk = median("wats.product.getProduct, sequential");
+const conRaw = median(`raw fetch, ${CONCURRENCY} concurrent`) / CONCURRENCY;
+const conSdk = median(`wats.product.getProduct, ${CONCURRENCY} concurrent`) / CONCURRENCY;
+const results = {
+  benchmark: "core",
+  date: new Date().toISOString(),
+  node: process.version,
+  unit: "ms per call (median)",
+  sequential: { rawFetch: seqRaw, sdk: seqSdk, ratio: seqSdk / seqRaw },
+  [`concurrent${CONCURRENCY}`]: { rawFetch: conRaw, sdk: conSdk, ratio: conSdk / conRaw },
+  target: "ratio <= 1.15",
+};
+mkdirSync(join(repoRoot, "bench-results"), { recursive: true });
+writeFileSync(join(repoRoot, "bench-results/core.json"), `${JSON.stringify(results, null, 2)}\n`);
+console.table(bench.table());
+console.log(JSON.stringify(results, null, 2));
+
+await wats.close();
+await agent.close();
+server.kill();
