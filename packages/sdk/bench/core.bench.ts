@@ -56,9 +56,15 @@ async function medianPerCall(name: string, fn: () => Promise<unknown>, callsPerR
   if (!result || !("latency" in result)) throw new Error(`no result for ${name}`);
   return result.latency.p50 / callsPerRun;
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
-const rounds = { seqRaw: [] as number[], seqSdk: [] as number[], conRaw: [] as number[], conSdk: [] as number[] };
+const rounds = {
+  seqRaw: [] as number[],
+  seqSdk: [] as number[],
+  conRaw: [] as number[],
+  conSdk: [] as number[],
+};
 // Warm both paths (JIT, connection pools) before measuring.
 for (let i = 0; i < 500; i++) await Promise.all([rawFetch(), sdkCall()]);
 for (let round = 0; round < ROUNDS; round++) {
