@@ -2,13 +2,15 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import type { GeneratedPackage } from "./generate.js";
 import { runCodegen } from "./run.js";
+import type { PackagePlan } from "./split.js";
 
 const usage = `Usage: pnpm codegen [--check] [--spec <file>] [--internal-spec <file>] [--from <url> [--token <token>]]
 
   --check            regenerate in memory and fail when the committed output or specs/lock.json differs
   --spec <file>      the public WATS spec (OpenAPI 3.0, or Swagger 2.0 which is converted first)
-  --internal-spec    the internal WATS spec (needed for the WSJF report schema)
+  --internal-spec    the internal WATS spec (its internal-only operations, and the WSJF report schema)
   --from <url>       download the public spec from a server's Swagger endpoint (saved in specs/wats/)
   --token <token>    API token for --from (default: WATS_AUTH_TOKEN)
   --overlay <file>   overlay file (default specs/overlay.json)`;
@@ -50,13 +52,9 @@ async function main(): Promise<number> {
       }
       console.error(`codegen: ${result.message}`);
       return 1;
-    case "clean": {
-      const ops = result.packages.reduce((n, p) => n + (p.plan?.operations.length ?? 0), 0);
-      console.log(
-        `codegen --check: up to date (${result.packages.length - 1} domain packages + sdk, ${ops} operations) in ${seconds} s`,
-      );
+    case "clean":
+      console.log(`codegen --check: up to date (${summary(result.packages)}) in ${seconds} s`);
       return 0;
-    }
     case "drift":
       console.error(
         `codegen --check: the committed output differs from what the spec generates (${result.drift.length}):`,
@@ -67,14 +65,20 @@ async function main(): Promise<number> {
       console.error("Run `pnpm codegen` and commit the result.");
       return 1;
     case "written": {
-      const ops = result.packages.reduce((n, p) => n + (p.plan?.operations.length ?? 0), 0);
-      console.log(
-        `codegen: ${result.packages.length - 1} domain packages + sdk, ${ops} operations, ${result.files} files in ${seconds} s`,
-      );
+      console.log(`codegen: ${summary(result.packages)}, ${result.files} files in ${seconds} s`);
       for (const path of result.scaffolded) console.log(`  new ${path}`);
       return 0;
     }
   }
+}
+
+function summary(packages: GeneratedPackage[]): string {
+  const count = (pick: (p: GeneratedPackage) => PackagePlan | undefined) =>
+    packages.reduce((n, p) => n + (pick(p)?.operations.length ?? 0), 0);
+  return (
+    `${packages.length - 1} domain packages + sdk, ${count((p) => p.plan)} public + ` +
+    `${count((p) => p.internalPlan)} internal operations`
+  );
 }
 
 main().then(

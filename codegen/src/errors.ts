@@ -20,7 +20,9 @@ export class NameClashError extends Error {
   ) {
     super(
       `${kind} name clash: "${generatedName}" would be generated for both ${first} and ${second}. ` +
-        "Give one of them a name in specs/overlay.json.",
+        (kind === "operationId"
+          ? 'Give one of them an operationId in specs/overlay.json (operations["METHOD /path"].operationId).'
+          : "Give one of them a name in specs/overlay.json."),
     );
     this.name = "NameClashError";
   }

@@ -1,5 +1,6 @@
 import { emitEnums, emitModels } from "./emit/models.js";
 import { emitOperationSchemas, emitOperationTable } from "./emit/operations.js";
+import { tagsLabel } from "./emit/render.js";
 import { emitScaffold } from "./emit/scaffold.js";
 import { emitSdkDomains } from "./emit/sdk.js";
 import { emitService } from "./emit/service.js";
@@ -20,16 +21,38 @@ export interface OutputFile {
 export interface GeneratedPackage {
   /** Folder name under its parent (`product`, `sdk`). */
   name: string;
-  /** The domain plan; absent for the SDK facade's generated registry. */
+  /** The public API's plan; absent for a package that exists only for the internal API, and the SDK. */
   plan?: PackagePlan;
+  /** The internal module's plan (`src/generated/internal/`), when the package has one. */
+  internalPlan?: PackagePlan;
   /** Package folder, relative to the repository root. */
   dir: string;
   files: OutputFile[];
 }
 
-export async function generatePackages(api: NormalisedApi): Promise<GeneratedPackage[]> {
+/**
+ * Every domain package (its public API under `src/generated/`, its internal module under
+ * `src/generated/internal/`) plus the SDK's domain registry, which lists the public services only.
+ */
+export async function generatePackages(
+  api: NormalisedApi,
+  internal?: NormalisedApi,
+): Promise<GeneratedPackage[]> {
   const plans = splitByPackage(api);
-  const domains = await Promise.all(plans.map((plan) => generatePackage(plan)));
+  const internalPlans = internal ? splitByPackage(internal) : [];
+  const names = [
+    ...plans.map((p) => p.pkg.name),
+    ...internalPlans.map((p) => p.pkg.name).filter((name) => !plans.some((p) => p.pkg.name === name)),
+  ];
+  const domains = await Promise.all(
+    names.map((name) =>
+      generatePackage(
+        name,
+        plans.find((p) => p.pkg.name === name),
+        internalPlans.find((p) => p.pkg.name === name),
+      ),
+    ),
+  );
   const sdk: GeneratedPackage = {
     name: "sdk",
     dir: "packages/sdk",
@@ -51,12 +74,32 @@ function headerFor(title: string, version: string, what: string): string {
   );
 }
 
-async function generatePackage(plan: PackagePlan): Promise<GeneratedPackage> {
+async function generatePackage(
+  name: string,
+  plan: PackagePlan | undefined,
+  internalPlan: PackagePlan | undefined,
+): Promise<GeneratedPackage> {
+  const dir = `packages/domains/${name}`;
+  const files: OutputFile[] = [];
+  if (plan) files.push(...(await generateModule(plan, `${dir}/src/generated`)));
+  if (internalPlan) files.push(...(await generateModule(internalPlan, `${dir}/src/generated/internal`)));
+  for (const file of emitScaffold(name, plan, internalPlan))
+    files.push({ ...file, path: `${dir}/${file.path}`, kind: "scaffold" });
+  return {
+    name,
+    ...(plan ? { plan } : {}),
+    ...(internalPlan ? { internalPlan } : {}),
+    dir,
+    files,
+  };
+}
+
+/** The generated files of one module (a package's public API or its internal module) in `folder`. */
+async function generateModule(plan: PackagePlan, folder: string): Promise<OutputFile[]> {
   checkExportNames(plan);
-  const dir = `packages/domains/${plan.pkg.name}`;
-  const header = headerFor(plan.title, plan.version, `tag ${plan.pkg.tag}`);
-  const gen = (name: string, content: string): OutputFile => ({
-    path: `${dir}/src/generated/${name}`,
+  const header = headerFor(plan.title, plan.version, tagsLabel(plan.pkg.tags));
+  const gen = (file: string, content: string): OutputFile => ({
+    path: `${folder}/${file}`,
     content,
     kind: "generated",
   });
@@ -70,9 +113,7 @@ async function generatePackage(plan: PackagePlan): Promise<GeneratedPackage> {
   ];
   if (plan.enums.length > 0) files.push(gen("enums.ts", emitEnums(plan, header)));
   files.push(gen("index.ts", emitIndex(plan, header)));
-  for (const file of emitScaffold(plan))
-    files.push({ ...file, path: `${dir}/${file.path}`, kind: "scaffold" });
-  return { name: plan.pkg.name, plan, dir, files };
+  return files;
 }
 
 function emitIndex(plan: PackagePlan, header: string): string {
@@ -91,7 +132,8 @@ function emitIndex(plan: PackagePlan, header: string): string {
 
 /** Everything the package index exports must be unique, or `export *` would hide one. */
 function checkExportNames(plan: PackagePlan): void {
-  const registry = new NameRegistry(`export (@tswats/${plan.pkg.name})`);
+  const module = plan.scope === "internal" ? "/internal" : "";
+  const registry = new NameRegistry(`export (@tswats/${plan.pkg.name}${module})`);
   for (const name of [
     "components",
     "operations",

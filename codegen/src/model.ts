@@ -1,5 +1,11 @@
 import type { HttpMethod, SchemaObject } from "./openapi.js";
 
+/**
+ * Which API a normalised model describes: the public API, or the internal-only operations of the
+ * internal spec (unsupported by Virinco; generated into each package's `internal` module).
+ */
+export type ApiScope = "public" | "internal";
+
 /** What the emitters need to know about one operation, after normalising. */
 export interface NormalisedParam {
   name: string;
@@ -36,6 +42,8 @@ export interface NormalisedOperation {
   idempotent: boolean;
   /** The other template of a route pair that differs only by a parameter name. */
   sameRouteAs?: string;
+  /** An internal-API operation: unsupported by Virinco, sent with a Referer header. */
+  internal: boolean;
 }
 
 export interface EnumModel {
@@ -45,14 +53,17 @@ export interface EnumModel {
   usedBy: string[];
 }
 
+/** One generated module: a package's public API, or its internal module. */
 export interface PackageModel {
-  tag: string;
+  /** The server tags whose operations it holds (one for the public API; one or more internally). */
+  tags: string[];
   name: string;
   service: string;
   description: string;
 }
 
 export interface NormalisedApi {
+  scope: ApiScope;
   title: string;
   version: string;
   operations: NormalisedOperation[];

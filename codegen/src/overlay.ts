@@ -10,16 +10,28 @@ const routeKey = z
   .regex(/^(GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS) \/\S*$/, 'must be "METHOD /path"');
 
 const schemaRef = z.object({
-  /** Which input document holds the schema: "public" (the one being generated) or "internal". */
+  /** Which input document holds the schema. An inline schema's $refs point into the document being generated. */
   document: z.enum(["public", "internal"]),
   /** The schema's name under components/schemas in that document. */
   schema: z.string().min(1),
 });
 
+const packageName = z.string().regex(/^[a-z][a-z0-9-]*$/, "must be kebab-case");
+
 const operationOverlay = z
   .object({
     /** Method name on the service, replacing the derived one. */
     name: identifier.optional(),
+    /**
+     * The operationId to use instead of the server's, for a duplicate the deterministic rule cannot
+     * resolve (the server's id is kept as `originalOperationId`).
+     */
+    operationId: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+$/, 'must look like "Tag_Name"')
+      .optional(),
+    /** Internal routes only: the package whose internal module takes this route, overriding its tag's. */
+    package: packageName.optional(),
     /** A request body the spec omits. */
     body: z
       .object({
@@ -52,6 +64,22 @@ const enumOverlay = z
   })
   .strict();
 
+/** Where the internal spec's operations go (see specs/README.md, "The internal API"). */
+const internalOverlay = z
+  .object({
+    $comment: z.union([z.string(), z.array(z.string())]).optional(),
+    /**
+     * Internal-only tag -> the package whose `internal` module takes its operations, with why it
+     * belongs there. Tags the public spec also has go to that tag's package without an entry here.
+     */
+    tags: z
+      .record(z.string(), z.object({ package: packageName, note: z.string().min(1) }).strict())
+      .default({}),
+    /** Packages that exist only for the internal API: name -> description. */
+    packages: z.record(packageName, z.object({ description: z.string().min(1) }).strict()).default({}),
+  })
+  .strict();
+
 export const overlaySchema = z
   .object({
     $comment: z.union([z.string(), z.array(z.string())]).optional(),
@@ -60,7 +88,7 @@ export const overlaySchema = z
       z.string(),
       z
         .object({
-          name: z.string().regex(/^[a-z][a-z0-9-]*$/, "must be kebab-case"),
+          name: packageName,
           service: typeName,
           description: z.string().min(1),
         })
@@ -74,12 +102,14 @@ export const overlaySchema = z
     /** Namespace prefix -> name prefix, e.g. "Virinco.WATS.Schemas.WSJF." -> "Wsjf". */
     schemaPrefixes: z.record(z.string(), typeName).default({}),
     enums: z.array(enumOverlay).default([]),
+    internal: internalOverlay.default({ tags: {}, packages: {} }),
   })
   .strict();
 
 export type Overlay = z.infer<typeof overlaySchema>;
 export type OperationOverlay = z.infer<typeof operationOverlay>;
 export type SchemaRef = z.infer<typeof schemaRef>;
+export type InternalOverlay = z.infer<typeof internalOverlay>;
 
 export function parseOverlay(raw: unknown): Overlay {
   const result = overlaySchema.safeParse(raw);

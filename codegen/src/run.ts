@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { type GeneratedPackage, generatePackages } from "./generate.js";
 import { type LoadedSpec, loadSpecFile, loadSpecUrl } from "./load.js";
 import { buildLock, renderLock } from "./lock.js";
-import { normalise } from "./normalise/index.js";
+import { normalise, normaliseInternal } from "./normalise/index.js";
 import { type Drift, findDrift, writeOutput } from "./output.js";
 import { loadOverlay } from "./overlay.js";
 
@@ -15,7 +15,10 @@ export interface CodegenOptions {
   check?: boolean;
   /** The public spec file; default specs/wats/openapi_public_v3.json (or the Swagger 2.0 openapi_public.json). */
   spec?: string | undefined;
-  /** The internal spec file (for the WSJF schema); default specs/wats/openapi_internal_v3.json. */
+  /**
+   * The internal spec file (its internal-only operations become each package's `internal` module;
+   * it also holds the WSJF schema); default specs/wats/openapi_internal_v3.json.
+   */
   internalSpec?: string | undefined;
   /** Download the public spec from a server instead (saved under specs/wats/). */
   from?: string | undefined;
@@ -59,7 +62,10 @@ export async function runCodegen(options: CodegenOptions): Promise<CodegenResult
   const overlay = await loadOverlay(options.overlay ?? join(root, "specs/overlay.json"));
 
   const api = normalise({ public: publicSpec, internal: internalSpec, overlay });
-  const packages = await generatePackages(api);
+  const internalApi = internalSpec
+    ? normaliseInternal({ public: publicSpec, internal: internalSpec, overlay })
+    : undefined;
+  const packages = await generatePackages(api, internalApi);
   const inputs: Record<string, LoadedSpec> = { public: publicSpec };
   if (internalSpec) inputs.internal = internalSpec;
   const lock = { path: "specs/lock.json", content: renderLock(buildLock(inputs, packages)) };

@@ -1,9 +1,10 @@
-import type { EnumModel, NormalisedApi, NormalisedOperation, PackageModel } from "./model.js";
+import type { ApiScope, EnumModel, NormalisedApi, NormalisedOperation, PackageModel } from "./model.js";
 import { refsIn } from "./normalise/schemas.js";
 import type { SchemaObject } from "./openapi.js";
 
-/** One domain package's share of the API. */
+/** One generated module's share of the API: a package's public API or its internal module. */
 export interface PackagePlan {
+  scope: ApiScope;
   pkg: PackageModel;
   title: string;
   version: string;
@@ -16,10 +17,10 @@ export interface PackagePlan {
 
 const REF = "#/components/schemas/";
 
-/** Splits the API by tag into packages, each with exactly the schemas and enums it uses. */
+/** Splits the API into its packages, each with exactly the schemas and enums it uses. */
 export function splitByPackage(api: NormalisedApi): PackagePlan[] {
   return api.packages.map((pkg) => {
-    const operations = api.operations.filter((op) => op.tag === pkg.tag);
+    const operations = api.operations.filter((op) => op.packageName === pkg.name);
     const names = new Set<string>();
     const queue: string[] = [];
     for (const op of operations) {
@@ -42,6 +43,7 @@ export function splitByPackage(api: NormalisedApi): PackagePlan[] {
       ),
     );
     return {
+      scope: api.scope,
       pkg,
       title: api.title,
       version: api.version,

@@ -1,2 +1,2 @@
 /** Bumped whenever generated output changes for the same input; recorded in specs/lock.json. */
-export const GENERATOR_VERSION = "1.0.0";
+export const GENERATOR_VERSION = "1.1.0";

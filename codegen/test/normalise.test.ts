@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { NameClashError, OverlayError, SpecError } from "../src/errors.js";
 import { parseSpec } from "../src/load.js";
-import { normalise } from "../src/normalise/index.js";
+import { normalise, normaliseInternal } from "../src/normalise/index.js";
 import { camelCase, methodNameFor } from "../src/normalise/naming.js";
+import type { OperationObject, SchemaObject } from "../src/openapi.js";
+import type { Overlay } from "../src/overlay.js";
 import { doc, json, loaded, op, overlay } from "./helpers.js";
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -454,5 +456,255 @@ describe("malformed input", () => {
     const api = normalise({ public: spec, overlay: overlay() });
     expect(api.operations[0]).toMatchObject({ name: "getProduct", path: "/api/Product/{pn}" });
     expect(api.operations[0]?.response.schema).toEqual({ $ref: "#/components/schemas/P" });
+  });
+});
+
+describe("the internal API", () => {
+  const product = (extra: Partial<OperationObject> = {}) =>
+    op("Product_PublicGetProduct", "Product", {
+      parameters: [{ name: "partNumber", in: "path", required: true }],
+      ...extra,
+    });
+  const publicSpec = loaded(doc({ "/api/Product/{partNumber}": { get: product() } }), "public.json");
+  const internalSpec = (
+    paths: Record<string, Record<string, OperationObject>>,
+    schemas: Record<string, SchemaObject> = {},
+  ) =>
+    loaded(
+      // The internal spec repeats the public operation, here with another case and parameter name.
+      doc(
+        {
+          "/api/product/{pn}": {
+            get: op("Product_PublicGetProduct", "Product", {
+              parameters: [{ name: "pn", in: "path", required: true }],
+            }),
+          },
+          ...paths,
+        },
+        schemas,
+      ),
+      "internal.json",
+    );
+  const internalOverlay = (extra: Partial<Record<keyof Overlay, unknown>> = {}) =>
+    overlay({
+      internal: {
+        tags: { Repair: { package: "report", note: "Repair reports." } },
+        packages: { dashboard: { description: "Dashboards." } },
+      },
+      ...extra,
+    });
+  const paths = {
+    "/api/internal/Product/GetProducts": { get: op("Product_GetProducts", "Product") },
+    "/api/Internal/Repair": { post: op("Repair_PostReport", "Repair") },
+    "/api/internal/Dashboard/GetDashboards": { get: op("Dashboard_GetDashboards", "Dashboard") },
+  };
+
+  it("takes only the operations the public spec lacks, as the server tells routes apart, all marked internal", () => {
+    const api = normaliseInternal({
+      public: publicSpec,
+      internal: internalSpec(paths),
+      overlay: internalOverlay({
+        internal: {
+          tags: {
+            Repair: { package: "report", note: "Repair reports." },
+            Dashboard: { package: "dashboard", note: "New." },
+          },
+          packages: { dashboard: { description: "Dashboards." } },
+        },
+      }),
+    });
+    expect(api.scope).toBe("internal");
+    expect(api.operations.map((o) => `${o.route} -> ${o.packageName}`).sort()).toEqual([
+      "GET /api/internal/Dashboard/GetDashboards -> dashboard",
+      "GET /api/internal/Product/GetProducts -> product",
+      "POST /api/Internal/Repair -> report",
+    ]);
+    expect(api.operations.every((o) => o.internal)).toBe(true);
+    expect(api.packages).toEqual([
+      {
+        name: "dashboard",
+        tags: ["Dashboard"],
+        service: "DashboardInternalService",
+        description: "Dashboards.",
+      },
+      { name: "product", tags: ["Product"], service: "ProductInternalService", description: "Products." },
+      { name: "report", tags: ["Repair"], service: "ReportInternalService", description: "Reports." },
+    ]);
+    // The public API is unchanged by the internal spec, and not internal.
+    const pub = normalise({ public: publicSpec, internal: internalSpec(paths), overlay: internalOverlay() });
+    expect(pub.operations.map((o) => [o.route, o.internal])).toEqual([
+      ["GET /api/Product/{partNumber}", false],
+    ]);
+  });
+
+  it("names methods without a leading or trailing Internal", () => {
+    expect(methodNameFor("Asset_GetAssetInternal", "internal")).toBe("getAsset");
+    expect(methodNameFor("Report_InternalPost", "internal")).toBe("post");
+    expect(methodNameFor("Asset_GetAssetInternal")).toBe("getAssetInternal");
+  });
+
+  it("an internal-only tag without a package fails naming its pointer", () => {
+    const run = () =>
+      normaliseInternal({
+        public: publicSpec,
+        internal: internalSpec({ "/api/internal/Survey/X": { get: op("Survey_X", "Survey") } }),
+        overlay: internalOverlay({ internal: {} }),
+      });
+    expect(run).toThrow(SpecError);
+    expect(run).toThrow('internal.json#/paths/~1api~1internal~1Survey~1X/get/tags/0: internal tag "Survey"');
+  });
+
+  it("checks the overlay's internal section", () => {
+    const run =
+      (internal: unknown, operations: unknown = {}) =>
+      () =>
+        normaliseInternal({
+          public: publicSpec,
+          internal: internalSpec(paths),
+          overlay: overlay({ internal, operations }),
+        });
+    const dashboard = { Dashboard: { package: "dashboard", note: "New." } };
+    const packages = { dashboard: { description: "Dashboards." } };
+    const repair = { Repair: { package: "report", note: "Repairs." } };
+    expect(
+      run({ tags: { ...dashboard, ...repair, Product: { package: "report", note: "x" } }, packages }),
+    ).toThrow(
+      /internal.tags\["Product"\]: "Product" is a public tag; its internal operations go to @tswats\/product/,
+    );
+    expect(run({ tags: { ...dashboard, Repair: { package: "repairs", note: "x" } }, packages })).toThrow(
+      /"repairs" is neither a public package nor one of internal.packages/,
+    );
+    expect(
+      run({ tags: { ...dashboard, ...repair, Gone: { package: "report", note: "x" } }, packages }),
+    ).toThrow(/internal.tags\["Gone"\] names a tag the internal spec does not have/);
+    expect(
+      run({ tags: { ...dashboard, ...repair }, packages: { ...packages, spare: { description: "x" } } }),
+    ).toThrow(/internal.packages\["spare"\] is declared but no internal operation goes to it/);
+    expect(
+      run({ tags: { ...dashboard, ...repair }, packages: { ...packages, product: { description: "x" } } }),
+    ).toThrow(/internal.packages\["product"\] is already the package of a public tag/);
+    expect(
+      run(
+        { tags: { ...dashboard, ...repair }, packages },
+        { "GET /api/Product/{partNumber}": { package: "report" } },
+      ),
+    ).toThrow(/only internal-only routes can be moved/);
+    expect(() =>
+      normalise({
+        public: publicSpec,
+        overlay: overlay({ operations: { "GET /api/Product/{partNumber}": { package: "report" } } }),
+      }),
+    ).toThrow(/a public operation stays in its tag's package/);
+  });
+
+  it("moves a single route to another package when the overlay says so", () => {
+    const api = normaliseInternal({
+      public: publicSpec,
+      internal: internalSpec({
+        "/api/internal/Blob/Asset": { get: op("Blob_AssetGetFile", "Blob") },
+        "/api/internal/Blob/mi": { get: op("Blob_MiGetFile", "Blob") },
+      }),
+      overlay: overlay({
+        internal: { tags: { Blob: { package: "asset", note: "Asset files." } } },
+        operations: {
+          "GET /api/internal/Blob/mi": { package: "report", name: "getMediaFile", response: "binary" },
+        },
+      }),
+    });
+    expect(api.operations.map((o) => `${o.name} -> ${o.packageName} (${o.response.kind})`)).toEqual([
+      "assetGetFile -> asset (json)",
+      "getMediaFile -> report (binary)",
+    ]);
+    expect(api.packages.map((p) => `${p.name}: ${p.tags}`)).toEqual(["asset: Blob", "report: Blob"]);
+  });
+
+  it("has its own schema namespace: a clash inside it fails naming both, the overlay resolves it", () => {
+    const schemas = {
+      "Mes.Product": { type: "object", properties: { ProductId: { type: "string" } } },
+      "Mes.Public.Product": { type: "object", properties: { productId: { type: "string" } } },
+    };
+    const clashing = {
+      "/api/internal/Product/A": { get: op("Product_A", "Product", {}, ref("Mes.Product")) },
+      "/api/internal/Product/B": { get: op("Product_B", "Product", {}, ref("Mes.Public.Product")) },
+    };
+    const run = (extra: Partial<Record<keyof Overlay, unknown>> = {}) =>
+      normaliseInternal({
+        public: publicSpec,
+        internal: internalSpec(clashing, schemas),
+        overlay: overlay(extra),
+      });
+    expect(() => run()).toThrow(NameClashError);
+    expect(() => run()).toThrow(/internal:Mes\.Product and internal:Mes\.Public\.Product/);
+    const api = run({ schemaNames: { "Mes.Product": "MesProduct" } });
+    expect(api.schemaOrigins).toEqual({
+      MesProduct: "internal:Mes.Product",
+      Product: "internal:Mes.Public.Product",
+    });
+    // The public API may use the same friendly name for its own schema: separate namespaces.
+    const publicWithProduct = loaded(
+      doc(
+        {
+          "/api/Product/{partNumber}": {
+            get: { ...product(), responses: op("x", "x", {}, ref("Pub.Product")).responses },
+          },
+        },
+        { "Pub.Product": { type: "object", properties: { partNumber: { type: "string" } } } },
+      ),
+      "public.json",
+    );
+    const both = {
+      public: publicWithProduct,
+      internal: internalSpec(clashing, schemas),
+      overlay: overlay({ schemaNames: { "Mes.Product": "MesProduct" } }),
+    };
+    expect(normalise(both).schemaOrigins).toEqual({ Product: "public:Pub.Product" });
+    expect(normaliseInternal(both).schemaOrigins.Product).toBe("internal:Mes.Public.Product");
+  });
+
+  it("resolves with the overlay's operationId a duplicate no rule can, keeping the server's id", () => {
+    const dup = {
+      "/api/internal/Product/GetProducts": { get: op("Product_GetProducts", "Product") },
+      "/api/internal/Product/Query": { get: op("Product_GetProducts", "Product") },
+    };
+    const run = (operations: unknown = {}) =>
+      normaliseInternal({
+        public: publicSpec,
+        internal: internalSpec(dup),
+        overlay: overlay({ operations }),
+      });
+    expect(() => run()).toThrow(NameClashError);
+    expect(() => run()).toThrow(/operations\["METHOD \/path"\]\.operationId/);
+    const api = run({ "GET /api/internal/Product/Query": { operationId: "Product_QueryProducts" } });
+    const query = api.operations.find((o) => o.path === "/api/internal/Product/Query");
+    expect(query).toMatchObject({
+      operationId: "Product_QueryProducts",
+      originalOperationId: "Product_GetProducts",
+      name: "queryProducts",
+    });
+    expect(api.operations.find((o) => o.path === "/api/internal/Product/GetProducts")?.operationId).toBe(
+      "Product_GetProducts",
+    );
+  });
+
+  it("accepts overlay entries for internal routes, and their inline schemas' $refs point into the internal spec", () => {
+    const internal = internalSpec(
+      { "/api/internal/Production/GetUnit": { get: op("Production_GetUnit", "Product") } },
+      { "Mes.Unit": { type: "object", properties: { Children: { type: "array", items: ref("Mes.Unit") } } } },
+    );
+    const operations = {
+      "GET /api/internal/Production/GetUnit": {
+        responseSchema: { inline: { oneOf: [ref("Mes.Unit"), { type: "array", items: ref("Mes.Unit") }] } },
+      },
+    };
+    // The public run knows the route through the internal spec, and does not fail on it.
+    expect(() => normalise({ public: publicSpec, internal, overlay: overlay({ operations }) })).not.toThrow();
+    const api = normaliseInternal({ public: publicSpec, internal, overlay: overlay({ operations }) });
+    expect(api.operations[0]?.response.schema).toEqual({
+      oneOf: [
+        { $ref: "#/components/schemas/Unit" },
+        { type: "array", items: { $ref: "#/components/schemas/Unit" } },
+      ],
+    });
+    expect(api.schemaOrigins).toEqual({ Unit: "internal:Mes.Unit" });
   });
 });

@@ -157,6 +157,77 @@ describe("runCodegen", () => {
     }
   });
 
+  it("with the internal spec: writes each internal module beside the public one, and --check covers it", async () => {
+    const internalOnlyTag = {
+      ...overlay,
+      internal: {
+        tags: { Dashboard: { package: "dashboard", note: "New package." } },
+        packages: { dashboard: { description: "Dashboards." } },
+      },
+    };
+    await writeFile(join(root, "specs/overlay.json"), JSON.stringify(internalOnlyTag));
+    const internal = (extra = false) => {
+      const spec = productSpec();
+      spec.paths["/api/internal/Product/GetProducts"] = { get: op("Product_GetProducts", "Product") };
+      spec.paths["/api/internal/Dashboard/GetDashboards"] = {
+        get: op("Dashboard_GetDashboards", "Dashboard"),
+      };
+      if (extra) spec.paths["/api/internal/Product/Count"] = { get: op("Product_Count", "Product") };
+      return spec;
+    };
+    await writeFile(join(root, "specs/wats/openapi_internal_v3.json"), JSON.stringify(internal()));
+    const result = await runCodegen({ root });
+    expect(result.status).toBe("written");
+
+    const internalService = await readFile(generated("internal/service.ts"), "utf8");
+    expect(internalService).toContain("export class ProductInternalService");
+    expect(internalService).toContain("@experimental Internal WATS API: unsupported by Virinco");
+    expect(internalService).not.toContain("getProduct(");
+    expect(await readFile(generated("internal/operations.ts"), "utf8")).toContain("internal: true");
+    expect(await readFile(generated("operations.ts"), "utf8")).not.toContain("internal: true");
+    expect(await readFile(join(root, "packages/domains/product/src/internal.ts"), "utf8")).toBe(
+      'export * from "./generated/internal/index.js";\n',
+    );
+    const dashboard = join(root, "packages/domains/dashboard");
+    const packageJson = JSON.parse(await readFile(join(dashboard, "package.json"), "utf8"));
+    expect(packageJson.exports["./internal"]).toEqual({
+      "@tswats/source": "./src/internal.ts",
+      types: "./dist/internal.d.ts",
+      default: "./dist/internal.js",
+    });
+    expect(await readFile(join(dashboard, "src/index.ts"), "utf8")).toContain(
+      'export * from "./generated/internal/index.js";',
+    );
+    expect(existsSync(join(dashboard, "src/generated/index.ts"))).toBe(false);
+    expect(existsSync(join(dashboard, "src/generated/internal/service.ts"))).toBe(true);
+
+    const lock = JSON.parse(await readFile(join(root, "specs/lock.json"), "utf8"));
+    expect(lock.packages).toEqual({ product: { tag: "Product", operations: 1, schemas: 1, enums: 0 } });
+    expect(lock.internalPackages).toEqual({
+      dashboard: { tags: ["Dashboard"], operations: 1, schemas: 0, enums: 0 },
+      product: { tags: ["Product"], operations: 1, schemas: 0, enums: 0 },
+    });
+    expect(lock.totals).toEqual({ operations: 1, schemas: 1, internalOperations: 2, internalSchemas: 0 });
+    expect(lock.inputs.internal.file).toBe("openapi_internal_v3.json");
+    expect((await runCodegen({ root, check: true })).status).toBe("clean");
+
+    await writeFile(
+      generated("internal/service.ts"),
+      internalService.replace("getProducts(", "getProductsX("),
+    );
+    await writeFile(join(root, "specs/wats/openapi_internal_v3.json"), JSON.stringify(internal(true)));
+    const drift = await runCodegen({ root, check: true });
+    expect(drift.status).toBe("drift");
+    if (drift.status !== "drift") return;
+    expect(drift.drift.map((d) => `${d.change} ${d.path}`)).toEqual(
+      expect.arrayContaining([
+        "changed packages/domains/product/src/generated/internal/service.ts",
+        "changed packages/domains/product/src/generated/internal/operations.ts",
+        "changed specs/lock.json",
+      ]),
+    );
+  });
+
   it("says there is no spec instead of failing obscurely", async () => {
     await rm(join(root, "specs/wats"), { recursive: true });
     const result = await runCodegen({ root, check: true });

@@ -90,6 +90,22 @@ it("generated output type-checks with skipLibCheck off", async () => {
           response: "binary",
         },
         "GET /api/Thing/Xml": { response: "text" },
+        "GET /api/internal/Thing/Tree": {
+          responseSchema: {
+            inline: {
+              oneOf: [
+                { $ref: "#/components/schemas/N.Thing" },
+                { type: "array", items: { $ref: "#/components/schemas/N.Thing" } },
+              ],
+            },
+          },
+        },
+        "POST /api/internal/Thing/File": {
+          body: {
+            contentType: "application/octet-stream",
+            schema: { inline: { type: "string", format: "binary" } },
+          },
+        },
       },
       enums: [
         {
@@ -101,9 +117,19 @@ it("generated output type-checks with skipLibCheck off", async () => {
     }),
   );
   await writeFile(join(root, "specs/wats/openapi_public_v3.json"), JSON.stringify(kitchenSink()));
+  // The internal spec: the public operations again, plus internal-only ones.
+  const internal = kitchenSink();
+  internal.paths["/api/internal/Thing/Tree"] = {
+    get: op("Thing_GetTreeInternal", "Thing", {
+      parameters: [{ name: "id", in: "query", required: true, schema: { type: "string" } }],
+    }),
+  };
+  internal.paths["/api/internal/Thing/File"] = { post: op("Thing_PostFile", "Thing") };
+  await writeFile(join(root, "specs/wats/openapi_internal_v3.json"), JSON.stringify(internal));
   const result = await runCodegen({ root });
   expect(result.status).toBe("written");
   const usage = `import { ThingService, ThingSchema, ThingKind, type Thing } from "./generated/index.js";
+import { ThingInternalService, operationTable as internalTable, type Thing as InternalThing } from "./internal.js";
 import type { Transport } from "@tswats/core";
 declare const transport: Transport;
 const service = new ThingService(transport);
@@ -124,6 +150,11 @@ export async function use(): Promise<void> {
   void many; void bytes; void xml; void nothing;
   // @ts-expect-error the path parameter is required
   await service.getThing({});
+  const internal = new ThingInternalService(transport);
+  const tree: InternalThing | InternalThing[] = await internal.getTree({ id: "x" });
+  await internal.postFile(new Uint8Array([1]));
+  const flag: true = internalTable.getTree.internal;
+  void tree; void flag;
 }
 `;
   await writeFile(join(root, "packages/domains/thing/src/usage.ts"), usage);

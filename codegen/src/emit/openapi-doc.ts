@@ -12,7 +12,7 @@ export function packageDocument(plan: PackagePlan): OpenApiDocument {
   }
   return {
     openapi: "3.0.3",
-    info: { title: `${plan.title}: ${plan.pkg.tag}`, version: plan.version },
+    info: { title: `${plan.title}: ${plan.pkg.tags.join(", ")}`, version: plan.version },
     paths,
     components: { schemas: plan.schemas },
   };

@@ -7,6 +7,11 @@ export function key(name: string): string {
   return IDENTIFIER.test(name) ? name : JSON.stringify(name);
 }
 
+/** "tag Production" or "tags Process, Production": the server tags a module was generated from. */
+export function tagsLabel(tags: readonly string[]): string {
+  return `${tags.length > 1 ? "tags" : "tag"} ${tags.join(", ")}`;
+}
+
 export function literal(value: unknown): string {
   return JSON.stringify(value);
 }

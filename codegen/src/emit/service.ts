@@ -1,7 +1,12 @@
 import type { NormalisedOperation } from "../model.js";
 import { pascalCase } from "../normalise/naming.js";
 import type { PackagePlan } from "../split.js";
-import { jsdoc, key, literal } from "./render.js";
+import { jsdoc, key, literal, tagsLabel } from "./render.js";
+
+/** What every internal class and method says about its stability. */
+const INTERNAL_API_NOTE =
+  "Internal WATS API: unsupported by Virinco, may change or disappear in any server version. " +
+  "Prefer the public API where it has an equivalent.";
 
 /** `service.ts`: one typed method per operation, all calling the transport with their table entry. */
 export function emitService(plan: PackagePlan, header: string): string {
@@ -26,7 +31,7 @@ export function emitService(plan: PackagePlan, header: string): string {
     'import type { operations } from "./types.js";',
     "",
     ...typeLines,
-    `${jsdoc([plan.pkg.description, `Generated from ${plan.title} ${plan.version}, tag ${plan.pkg.tag}.`])}export class ${plan.pkg.service} {`,
+    `${classDoc(plan)}export class ${plan.pkg.service} {`,
     "  readonly #transport: Transport;",
     "",
     "  constructor(transport: Transport) {",
@@ -37,6 +42,19 @@ export function emitService(plan: PackagePlan, header: string): string {
     "}",
     "",
   ].join("\n");
+}
+
+function classDoc(plan: PackagePlan): string {
+  const tags = tagsLabel(plan.pkg.tags);
+  if (plan.scope === "public") {
+    return jsdoc([plan.pkg.description, `Generated from ${plan.title} ${plan.version}, ${tags}.`]);
+  }
+  return jsdoc([
+    plan.pkg.description,
+    `${INTERNAL_API_NOTE} Requests carry the \`Referer\` header WATS requires for internal routes.`,
+    `Generated from ${plan.title} ${plan.version}, ${tags}.`,
+    "@experimental",
+  ]);
 }
 
 function operationMembers(op: NormalisedOperation): { types: string[]; method: string } {
@@ -81,6 +99,7 @@ function operationMembers(op: NormalisedOperation): { types: string[]; method: s
       ? `Server operationId: \`${op.originalOperationId}\`.`
       : `Server operationId: \`${op.operationId}\`.`,
     op.deprecated ? "@deprecated The server marks this operation deprecated." : undefined,
+    op.internal ? `@experimental ${INTERNAL_API_NOTE}` : undefined,
   ];
   const method =
     `${jsdoc(notes, "  ")}  ${key(op.name)}(${args.join(", ")}): Promise<${base}Result> {\n` +
@@ -135,6 +154,7 @@ function paginateMember(op: NormalisedOperation): string {
       `Every item of \`${op.name}\`, fetched a page at a time with \`$top\`/\`$skip\` (default 100 per page).`,
       "`for await (const item of ...)` walks the items; `.pages()` walks the pages; `.toArray()` collects them.",
       "Stops with a WatsPaginationError if the server repeats a page or never ends.",
+      op.internal ? `@experimental ${INTERNAL_API_NOTE}` : undefined,
     ],
     "  ",
   );

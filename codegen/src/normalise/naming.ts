@@ -1,4 +1,5 @@
 import { NameClashError } from "../errors.js";
+import type { ApiScope } from "../model.js";
 
 /** Splits an identifier into words; a run of capitals is one word (`WSJF`, `BOM`). */
 export function words(identifier: string): string[] {
@@ -22,14 +23,18 @@ export function pascalCase(identifier: string): string {
 /**
  * The service method name for an operationId: the tag prefix (`Product_`) and a leading or
  * trailing `Public` removed, in camelCase. `Product_PublicGetProduct` -> `getProduct`,
- * `Production_AddChildUnitPublic` -> `addChildUnit`.
+ * `Production_AddChildUnitPublic` -> `addChildUnit`. For the internal API, whose methods live in
+ * an `internal` module already, a leading or trailing `Internal` goes the same way
+ * (`Asset_GetAssetInternal` -> `getAsset`).
  */
-export function methodNameFor(operationId: string): string {
+export function methodNameFor(operationId: string, scope: ApiScope = "public"): string {
   const underscore = operationId.indexOf("_");
   let rest = underscore >= 0 ? operationId.slice(underscore + 1) : operationId;
   rest = rest.replace(/_/g, "");
-  if (/^Public[A-Z]/.test(rest)) rest = rest.slice("Public".length);
-  if (/[a-z]Public$/.test(rest)) rest = rest.slice(0, -"Public".length);
+  for (const qualifier of scope === "internal" ? ["Public", "Internal"] : ["Public"]) {
+    if (new RegExp(`^${qualifier}[A-Z]`).test(rest)) rest = rest.slice(qualifier.length);
+    if (new RegExp(`[a-z]${qualifier}$`).test(rest)) rest = rest.slice(0, -qualifier.length);
+  }
   const name = camelCase(rest);
   if (name === "") throw new Error(`operationId "${operationId}" gives no method name`);
   return name;

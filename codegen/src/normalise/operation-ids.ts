@@ -8,16 +8,26 @@ import type { CollectedOperation } from "./collect.js";
  *    name after the tag prefix (`App_HighVolume` on POST becomes `App_PostHighVolume`).
  * 2. Same method, different paths: the path with the fewest path parameters keeps the id; the
  *    others get `By<Param>` for each extra path parameter (`Auth_GetTokenByIdentifier`).
- * Any other shape of duplicate, or a renamed id that collides again, fails with both routes named.
+ * An id the overlay gives (`operations[route].operationId`) is taken as it is and leaves its group
+ * first. Any other shape of duplicate, or a renamed id that collides again, fails with both routes
+ * named.
  */
-export function dedupeOperationIds(ops: CollectedOperation[]): Map<CollectedOperation, string> {
+export function dedupeOperationIds(
+  ops: CollectedOperation[],
+  overlayId: (op: CollectedOperation) => string | undefined = () => undefined,
+): Map<CollectedOperation, string> {
+  const ids = new Map<CollectedOperation, string>();
   const groups = new Map<string, CollectedOperation[]>();
   for (const op of ops) {
+    const given = overlayId(op);
+    if (given !== undefined) {
+      ids.set(op, given);
+      continue;
+    }
     const group = groups.get(op.operationId) ?? [];
     group.push(op);
     groups.set(op.operationId, group);
   }
-  const ids = new Map<CollectedOperation, string>();
   for (const [id, group] of groups) {
     if (group.length === 1) {
       ids.set(group[0] as CollectedOperation, id);

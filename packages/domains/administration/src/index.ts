@@ -1,0 +1,2 @@
+// @tswats/administration exists only for the WATS internal API: its root entry is the internal module.
+export * from "./generated/internal/index.js";

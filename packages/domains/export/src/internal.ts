@@ -1,0 +1,1 @@
+export * from "./generated/internal/index.js";

@@ -1,0 +1,2 @@
+export * from "./generated/internal/index.js";
+export * from "./inspection.js";
