@@ -31,10 +31,10 @@ export const operationSchemas: Record<string, { body?: z.ZodType; response?: z.Z
     response: z.array(z.lazy(() => PackageFileSchema)),
   },
   getSoftwarePackages: {
-    response: z.lazy(() => PackageSchema),
+    response: z.array(z.lazy(() => PackageSchema)),
   },
   getSoftwarePackagesByTag: {
-    response: z.lazy(() => PackageSchema),
+    response: z.array(z.lazy(() => PackageSchema)),
   },
   postNewStatus: {
     response: z.lazy(() => PackageSchema),
