@@ -1,68 +1,28 @@
 /**
- * Quick start: the generated, typed WATS SDK against a small WATS stand-in on loopback.
- * (Run with `npx -y pnpm@10 demo`; point `baseUrl` and `token` at your own server instead.)
+ * Quick start: the typed WATS SDK against the tsWATS simulator on loopback.
+ * (Run with `npx -y pnpm@10 demo`; use `new Wats({ baseUrl, token })` or `Wats.fromEnv()` with your
+ * own server instead of the simulator.)
  */
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { HttpTransport, isWatsError } from "@tswats/core";
-import { type Product, ProductService } from "@tswats/product";
+import { isWatsError, Wats } from "@tswats/sdk";
+import { startSimulator } from "@tswats/simulator";
 
-const TOKEN = Buffer.from("demo-station:secret").toString("base64");
-
-/** Just enough of WATS's product API for this example: PUT /api/Product, GET /api/Product/{pn}. */
-function startStandIn(): Promise<{ url: string; close: () => void }> {
-  const products = new Map<string, Product>();
-  const server = createServer((req, res) => {
-    const reply = (status: number, body: unknown) => {
-      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-    };
-    if (req.headers.authorization !== `Basic ${TOKEN}`)
-      return reply(401, { Message: "Authorization has been denied." });
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const match = /^\/api\/Product\/([^/]+)$/.exec(url.pathname);
-    if (req.method === "GET" && match) {
-      const product = products.get(decodeURIComponent(match[1] as string));
-      return product ? reply(200, product) : reply(404, { Message: "Product not found" });
-    }
-    if (req.method === "PUT" && url.pathname === "/api/Product") {
-      let text = "";
-      req.on("data", (chunk: Buffer) => {
-        text += chunk.toString("utf8");
-      });
-      req.on("end", () => {
-        const product = { ...(JSON.parse(text) as Product), productId: crypto.randomUUID() };
-        products.set(String(product.partNumber), product);
-        reply(200, product);
-      });
-      return;
-    }
-    reply(404, { Message: `No route ${req.method} ${url.pathname}` });
-  });
-  return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({ url: `http://127.0.0.1:${port}`, close: () => server.close() });
-    });
-  });
-}
-
-const standIn = await startStandIn();
+const sim = await startSimulator({ port: 0, seed: 1 });
 try {
-  const products = new ProductService(new HttpTransport({ baseUrl: standIn.url, token: TOKEN }));
+  await using wats = new Wats({ baseUrl: sim.url, token: sim.token, logger: false });
 
-  const saved = await products.putProduct({ partNumber: "PCB-1000/A", name: "Main board", state: 1 });
+  const saved = await wats.product.putProduct({ partNumber: "PCB-1000/A", name: "Main board", state: 1 });
   console.log(`saved ${saved.partNumber} as ${saved.productId}`);
 
-  const read = await products.getProduct({ partNumber: "PCB-1000/A" });
+  const read = await wats.product.getProduct({ partNumber: "PCB-1000/A" });
   console.log(`read back: ${read.partNumber} "${read.name}"`);
 
   try {
-    await products.getProduct({ partNumber: "NO-SUCH-PART" });
+    await wats.product.getProduct({ partNumber: "NO-SUCH-PART" });
   } catch (error) {
     if (!isWatsError(error)) throw error;
     console.log(`typed error: ${error.name} (status ${error.status}): ${error.message}`);
   }
   console.log("quick start finished");
 } finally {
-  standIn.close();
+  await sim.close();
 }
