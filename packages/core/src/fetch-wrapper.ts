@@ -1,5 +1,6 @@
 import { backoffDelay, parseRetryAfter } from "./backoff.js";
 import type { BreakerPermit, CircuitBreaker, CircuitBreakerRegistry } from "./breaker.js";
+import { type BufferedSend, bufferedBody } from "./buffered-send.js";
 import type { CallScope } from "./call-scope.js";
 import { sleep } from "./clock.js";
 import {
@@ -33,6 +34,8 @@ export interface ResolvedFetch {
   fetch: FetchLike;
   /** Passed as `dispatcher` in the request init when defined (undici's keep-alive Agent). */
   dispatcher: unknown;
+  /** The fast path for calls that read the whole answer (see buffered-send.ts), when available. */
+  sendBuffered?: BufferedSend | undefined;
 }
 
 /** What the wrapper needs from its transport. */
@@ -137,7 +140,12 @@ export async function sendWithResilience(
   const idempotent = isIdempotentRequest(method, ctx.op, headers["idempotency-key"] !== undefined);
   const breaker = deps.breakers?.get(ctx.origin ?? new URL(url).origin);
   const resolving = deps.resolveFetch();
-  const { fetch: fetchImpl, dispatcher } = resolving instanceof Promise ? await resolving : resolving;
+  const {
+    fetch: fetchImpl,
+    dispatcher,
+    sendBuffered,
+  } = resolving instanceof Promise ? await resolving : resolving;
+  const fastBody = sendBuffered && ctx.captureBody ? bufferedBody(body) : false;
 
   for (let attempt = 1; ; attempt++) {
     // Fail fast while the breaker is open, before queueing at the throttle.
@@ -170,19 +178,37 @@ export async function sendWithResilience(
     headers["x-attempt"] = String(attempt);
     const attemptScope = ctx.scope.attempt(ctx.attemptTimeoutMs);
     ctx.log.write("trace", () => ({ attempt, method, url: ctx.redactedUrl }), "sending");
-    let response: Response;
+    let response: Response | undefined;
     try {
-      const init: Record<string, unknown> = {
-        method,
-        headers,
-        signal: attemptScope.signal,
-        redirect: request.redirect,
-      };
-      if (body !== undefined) init.body = body;
-      if (dispatcher !== undefined) init.dispatcher = dispatcher;
-      response = await fetchImpl(url, init as RequestInit);
-      if (ctx.captureBody) {
-        ctx.responseBody = response.body === null ? undefined : await response.arrayBuffer();
+      if (fastBody !== false && sendBuffered) {
+        const answer = await sendBuffered(url, {
+          method,
+          headers,
+          body: fastBody,
+          signal: attemptScope.signal,
+        });
+        if (answer) {
+          ctx.responseBody = answer.body;
+          response = new Response(null, {
+            status: answer.status,
+            statusText: answer.statusText,
+            headers: answer.headers,
+          });
+        }
+      }
+      if (response === undefined) {
+        const init: Record<string, unknown> = {
+          method,
+          headers,
+          signal: attemptScope.signal,
+          redirect: request.redirect,
+        };
+        if (body !== undefined) init.body = body;
+        if (dispatcher !== undefined) init.dispatcher = dispatcher;
+        response = await fetchImpl(url, init as RequestInit);
+        if (ctx.captureBody) {
+          ctx.responseBody = response.body === null ? undefined : await response.arrayBuffer();
+        }
       }
     } catch (cause) {
       attemptScope.dispose();

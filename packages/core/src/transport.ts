@@ -2,6 +2,7 @@ import createClient, { type Client } from "openapi-fetch";
 import { z } from "zod";
 import { parseRetryAfter } from "./backoff.js";
 import { type BreakerOptions, type BreakerSnapshot, CircuitBreakerRegistry } from "./breaker.js";
+import { bufferedSender } from "./buffered-send.js";
 import { CallScope } from "./call-scope.js";
 import { monotonicNow } from "./clock.js";
 import { configError } from "./config.js";
@@ -80,6 +81,9 @@ export interface TransportMetrics extends MetricsSnapshot {
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
 /** Headers the caller's `headers` option cannot replace. */
+/** The runtime's own fetch, to tell it from a replacement (msw, a polyfill) installed later. */
+const NATIVE_FETCH = globalThis.fetch;
+
 const RESERVED_HEADERS = new Set([
   "authorization",
   "user-agent",
@@ -382,9 +386,12 @@ export class HttpTransport implements Transport {
 
   #resolveFetch(): ResolvedFetch | Promise<ResolvedFetch> {
     if (this.#customFetch) return { fetch: this.#customFetch, dispatcher: undefined };
-    // Global fetch is looked up per call, so interceptors installed later (msw) still apply.
-    if (this.#defaultFetch)
+    // Global fetch is looked up per call, so interceptors installed later (msw) still apply; while
+    // it is the runtime's own, `call()` may bypass it for undici's request API on the same pool.
+    if (this.#defaultFetch) {
+      if (globalThis.fetch === NATIVE_FETCH) return this.#defaultFetch;
       return { fetch: globalThis.fetch as FetchLike, dispatcher: this.#defaultFetch.dispatcher };
+    }
     if (!this.#agent) {
       // undici is loaded only when the default fetch is used; the agent keeps connections alive.
       this.#agent = import("undici").then(
@@ -392,8 +399,12 @@ export class HttpTransport implements Transport {
       );
     }
     return this.#agent.then((agent) => {
-      this.#defaultFetch = { fetch: globalThis.fetch as FetchLike, dispatcher: agent };
-      return this.#defaultFetch;
+      this.#defaultFetch = {
+        fetch: globalThis.fetch as FetchLike,
+        dispatcher: agent,
+        sendBuffered: bufferedSender(agent),
+      };
+      return this.#resolveFetch();
     });
   }
 

@@ -299,4 +299,41 @@ describe("over a real loopback connection", () => {
       url: `${server.url}/api/Product/A`,
     });
   });
+
+  it("hands a redirect over to fetch, which follows it", async () => {
+    server = await startServer((req, res) => {
+      if (req.url === "/api/Product/OLD") {
+        res.writeHead(307, { location: "/api/Product/NEW" });
+        res.end();
+        return;
+      }
+      json(200, { partNumber: req.url?.split("/").pop() })(req, res);
+    });
+    const t = connect(server.url);
+    const product = await t.call(getProduct, { params: { partNumber: "OLD" } });
+    expect(product).toEqual({ partNumber: "NEW" });
+    expect(server.requests.map((r) => r.url)).toEqual([
+      "/api/Product/OLD",
+      "/api/Product/OLD",
+      "/api/Product/NEW",
+    ]);
+  });
+
+  it("sends through a global fetch installed after loading (an interceptor such as msw sees every call)", async () => {
+    server = await startServer(json(200, { ok: true }));
+    const seen: string[] = [];
+    const native = globalThis.fetch;
+    globalThis.fetch = (input: string | URL | Request, init?: RequestInit) => {
+      seen.push(String(input));
+      return native(input, init);
+    };
+    try {
+      const t = connect(server.url);
+      await t.call(getProduct, { params: { partNumber: "A" } });
+      await t.call(postReport, { body: { id: "x" } });
+      expect(seen).toEqual([`${server.url}/api/Product/A`, `${server.url}/api/Report/WSJF`]);
+    } finally {
+      globalThis.fetch = native;
+    }
+  });
 });
