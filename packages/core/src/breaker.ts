@@ -107,7 +107,7 @@ export class CircuitBreaker {
   /** While open: ms until probes are allowed; undefined when a call may try. Takes no permit. */
   peek(context: ChangeContext = {}): number | undefined {
     this.#advance(context);
-    return this.#state === "open" ? Math.max(0, this.#openUntil - this.#now()) : undefined;
+    return this.#state === "open" ? Math.max(0, Math.ceil(this.#openUntil - this.#now())) : undefined;
   }
 
   /** Asks to send one request. A granted permit must be settled with onSuccess/onFailure/onNeutral. */
@@ -115,7 +115,7 @@ export class CircuitBreaker {
     this.#advance(context);
     if (this.#state === "closed") return { granted: true, probe: false, generation: this.#generation };
     if (this.#state === "open") {
-      return { granted: false, retryAfterMs: Math.max(0, this.#openUntil - this.#now()) };
+      return { granted: false, retryAfterMs: Math.max(0, Math.ceil(this.#openUntil - this.#now())) };
     }
     if (this.#probesInFlight + this.#probeSuccesses < this.options.halfOpenProbes) {
       this.#probesInFlight++;
@@ -175,7 +175,8 @@ export class CircuitBreaker {
       state: this.#state,
       failuresInWindow: this.#failures.filter((t) => t > since).length,
       callsInWindow: this.#calls.filter((t) => t > since).length,
-      retryAfterMs: this.#state === "open" ? Math.max(0, this.#openUntil - this.#now()) : undefined,
+      retryAfterMs:
+        this.#state === "open" ? Math.max(0, Math.ceil(this.#openUntil - this.#now())) : undefined,
       probesInFlight: this.#probesInFlight,
     };
   }
