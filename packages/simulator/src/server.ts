@@ -183,6 +183,9 @@ export class SimServer {
     res.on("finish", () => {
       entry.status = res.statusCode;
     });
+    // Named before faults and outages apply, so a faulted request is found by its operation too.
+    const match = this.#router.match(method, path);
+    if (match.kind === "found") entry.operation = operationKey(match.entry);
 
     if (down?.mode === "503") {
       const extra: Record<string, string> =
@@ -236,7 +239,6 @@ export class SimServer {
       );
     }
 
-    const match = this.#router.match(method, path);
     if (match.kind === "not-found") {
       throw new HttpError(
         404,
@@ -249,7 +251,6 @@ export class SimServer {
       });
     }
     const op = match.entry;
-    entry.operation = operationKey(op);
     const auth = this.#options.tokens.check(req.headers.authorization);
     if (!auth.ok) throw this.#unauthorized();
     if (auth.info.rights === "read" && isWrite(method, op.domain)) {

@@ -24,6 +24,14 @@ describe("fault injection observed by a plain fetch client", () => {
     expect((await call(sim, VERSION)).status).toBe(503);
     expect((await call(sim, VERSION)).status).toBe(200);
     expect(sim.faults.list()).toEqual([]);
+    // Faulted requests are recorded under their operation too, so a test can count attempts.
+    const recorded = sim.requests.filter((r) => r.path === VERSION);
+    expect(recorded.map((r) => [r.operation, r.status])).toEqual([
+      [recorded[0]?.operation, 503],
+      [recorded[0]?.operation, 503],
+      [recorded[0]?.operation, 200],
+    ]);
+    expect(recorded[0]?.operation).toMatch(/\.\w+/);
   });
 
   it("status: a custom body and no Retry-After", async () => {
