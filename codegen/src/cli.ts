@@ -3,16 +3,20 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { GeneratedPackage } from "./generate.js";
-import { runCodegen } from "./run.js";
+import { runCodegen, type SurfaceOutcome } from "./run.js";
 import type { PackagePlan } from "./split.js";
 
-const usage = `Usage: pnpm codegen [--check] [--spec <file>] [--internal-spec <file>] [--from <url> [--token <token>]]
+const usage = `Usage: pnpm codegen [--check] [--spec <file>] [--internal-spec <file>] [--from <url|file> [--token <token>]]
 
   --check            regenerate in memory and fail when the committed output or specs/lock.json differs
   --spec <file>      the public WATS spec (OpenAPI 3.0, or Swagger 2.0 which is converted first)
   --internal-spec    the internal WATS spec (its internal-only operations, and the WSJF report schema)
-  --from <url>       download the public spec from a server's Swagger endpoint (saved in specs/wats/)
-  --token <token>    API token for --from (default: WATS_AUTH_TOKEN)
+  --from <url|file>  a new public spec: a server's Swagger endpoint (downloaded) or a file; saved in
+                     specs/wats/ and used from then on
+  --token <token>    API token for --from <url> (default: WATS_AUTH_TOKEN)
+
+A run that writes compares the new API surface with specs/surface.json and, when operations or
+models changed, writes .changeset/wats-api-<hash>.md with each affected package's semver bump.
   --overlay <file>   overlay file (default specs/overlay.json)`;
 
 async function main(): Promise<number> {
@@ -67,7 +71,30 @@ async function main(): Promise<number> {
     case "written": {
       console.log(`codegen: ${summary(result.packages)}, ${result.files} files in ${seconds} s`);
       for (const path of result.scaffolded) console.log(`  new ${path}`);
+      for (const path of result.updated) console.log(`  updated ${path} (build and exports fields)`);
+      for (const note of result.notes) console.log(`  note: ${note}`);
+      console.log(surfaceMessage(result.surface));
       return 0;
+    }
+  }
+}
+
+function surfaceMessage(outcome: SurfaceOutcome): string {
+  switch (outcome.kind) {
+    case "baseline":
+      return "API surface recorded in specs/surface.json (no previous surface to compare: no changeset)";
+    case "unchanged":
+      return "API surface unchanged since specs/surface.json: no changeset written";
+    case "changed": {
+      const bumps = Object.entries(outcome.changeset.bumps)
+        .map(([name, bump]) => `${name} ${bump}`)
+        .join(", ");
+      const counts = { added: 0, removed: 0, changed: 0 };
+      for (const c of outcome.changes) counts[c.change]++;
+      const what = `${counts.added} added, ${counts.removed} removed, ${counts.changed} changed`;
+      return outcome.alreadyWritten
+        ? `API changes (${what}) already in ${outcome.changeset.path}: nothing new written`
+        : `API changes (${what}): wrote ${outcome.changeset.path} (${bumps})`;
     }
   }
 }

@@ -11,11 +11,15 @@ import { NameRegistry, pascalCase } from "./normalise/naming.js";
 import { type PackagePlan, splitByPackage } from "./split.js";
 import { GENERATOR_VERSION } from "./version.js";
 
-/** A generated file: `generated` files are owned by codegen; `scaffold` files are written once. */
+/**
+ * A generated file: `generated` files are owned by codegen; `scaffold` files are written once;
+ * a `manifest` (a domain package's package.json) is written once and then has only its managed
+ * fields kept in line (manifest.ts).
+ */
 export interface OutputFile {
   path: string;
   content: string;
-  kind: "generated" | "scaffold";
+  kind: "generated" | "scaffold" | "manifest";
 }
 
 export interface GeneratedPackage {
@@ -84,7 +88,11 @@ async function generatePackage(
   if (plan) files.push(...(await generateModule(plan, `${dir}/src/generated`)));
   if (internalPlan) files.push(...(await generateModule(internalPlan, `${dir}/src/generated/internal`)));
   for (const file of emitScaffold(name, plan, internalPlan))
-    files.push({ ...file, path: `${dir}/${file.path}`, kind: "scaffold" });
+    files.push({
+      ...file,
+      path: `${dir}/${file.path}`,
+      kind: file.path === "package.json" ? "manifest" : "scaffold",
+    });
   return {
     name,
     ...(plan ? { plan } : {}),

@@ -2,20 +2,23 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import type { GeneratedPackage } from "./generate.js";
+import { mergeManifest } from "./manifest.js";
 
 /**
- * Writes all packages' generated folders and the lock file, all or nothing: everything is
+ * Writes all packages' generated folders and the files beside them (specs/lock.json,
+ * specs/surface.json), all or nothing: everything is
  * staged in a temporary folder first, then each `src/generated` folder is swapped in by rename;
  * if any swap fails, the ones already swapped are put back.
  */
 export async function writeOutput(
   root: string,
   packages: GeneratedPackage[],
-  lock: { path: string; content: string },
-): Promise<{ written: number; scaffolded: string[] }> {
+  extras: { path: string; content: string }[],
+): Promise<{ written: number; scaffolded: string[]; updated: string[] }> {
   const staging = join(root, `.codegen-tmp-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
   const scaffolded: string[] = [];
+  const updated: string[] = [];
   let written = 0;
   try {
     for (const pkg of packages) {
@@ -28,6 +31,7 @@ export async function writeOutput(
     }
     await mkdir(join(staging, "old"), { recursive: true });
     const swapped: { live: string; old: string | undefined }[] = [];
+    const replaced: { target: string; old: string | undefined }[] = [];
     try {
       for (const pkg of packages) {
         const live = join(root, pkg.dir, "src/generated");
@@ -40,9 +44,19 @@ export async function writeOutput(
         swapped.push({ live, old });
         await rename(join(staging, "new", pkg.name), live);
       }
-      await writeFile(`${join(staging, "lock.json")}`, lock.content);
-      await rename(join(staging, "lock.json"), join(root, lock.path));
+      for (const [i, extra] of extras.entries()) {
+        const staged = join(staging, `extra-${i}`);
+        const target = join(root, extra.path);
+        await writeFile(staged, extra.content);
+        const old = existsSync(target) ? await readFile(target, "utf8") : undefined;
+        await rename(staged, target);
+        replaced.push({ target, old });
+      }
     } catch (error) {
+      for (const { target, old } of replaced.reverse()) {
+        if (old === undefined) await rm(target, { force: true });
+        else await writeFile(target, old);
+      }
       for (const { live, old } of swapped.reverse()) {
         await rm(live, { recursive: true, force: true });
         if (old) await rename(old, live);
@@ -50,9 +64,18 @@ export async function writeOutput(
       throw error;
     }
     for (const pkg of packages) {
-      for (const file of pkg.files.filter((f) => f.kind === "scaffold")) {
+      for (const file of pkg.files.filter((f) => f.kind === "scaffold" || f.kind === "manifest")) {
         const target = join(root, file.path);
-        if (existsSync(target)) continue;
+        if (existsSync(target)) {
+          if (file.kind !== "manifest") continue;
+          const current = await readFile(target, "utf8");
+          const merged = mergeManifest(current, file.content, file.path);
+          if (merged !== current) {
+            await writeFile(target, merged);
+            updated.push(file.path);
+          }
+          continue;
+        }
         await mkdir(dirname(target), { recursive: true });
         await writeFile(target, file.content);
         scaffolded.push(file.path);
@@ -61,7 +84,7 @@ export async function writeOutput(
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
-  return { written, scaffolded };
+  return { written, scaffolded, updated };
 }
 
 export interface Drift {
@@ -70,11 +93,11 @@ export interface Drift {
   detail?: string;
 }
 
-/** Compares what would be generated with what is on disk (generated folders and the lock). */
+/** Compares what would be generated with what is on disk (generated folders, lock and surface). */
 export async function findDrift(
   root: string,
   packages: GeneratedPackage[],
-  lock: { path: string; content: string },
+  extras: { path: string; content: string }[],
 ): Promise<Drift[]> {
   const drift: Drift[] = [];
   const compare = async (path: string, expected: string) => {
@@ -90,6 +113,14 @@ export async function findDrift(
   for (const pkg of packages) {
     const expected = pkg.files.filter((f) => f.kind === "generated");
     for (const file of expected) await compare(file.path, file.content);
+    for (const file of pkg.files.filter((f) => f.kind === "manifest")) {
+      const absolute = join(root, file.path);
+      if (!existsSync(absolute)) continue;
+      const current = await readFile(absolute, "utf8");
+      const merged = mergeManifest(current, file.content, file.path);
+      if (merged !== current)
+        drift.push({ path: file.path, change: "changed", detail: firstDifference(current, merged) });
+    }
     const dir = join(root, pkg.dir, "src/generated");
     if (existsSync(dir)) {
       const wanted = new Set(expected.map((f) => f.path));
@@ -112,7 +143,7 @@ export async function findDrift(
       }
     }
   }
-  await compare(lock.path, lock.content);
+  for (const extra of extras) await compare(extra.path, extra.content);
   return drift;
 }
 

@@ -95,6 +95,45 @@ describe("runCodegen", () => {
     expect(await readFile(entry, "utf8")).toContain("handWritten");
   });
 
+  it("keeps package.json's build and export fields in line and leaves the rest alone", async () => {
+    await runCodegen({ root });
+    const file = join(root, "packages/domains/product/package.json");
+    const manifest = JSON.parse(await readFile(file, "utf8"));
+    const scaffolded = JSON.stringify(manifest.exports);
+    manifest.dependencies["fast-xml-parser"] = "5.12.1";
+    manifest.scripts.bench = "tsx bench/x.ts";
+    manifest.scripts.build = "tsc -p tsconfig.build.json";
+    manifest.exports = { ".": { types: "./dist/index.d.ts", default: "./dist/index.js" } };
+    delete manifest.main;
+    await writeFile(file, `${JSON.stringify(manifest, null, 2)}\n`);
+
+    const check = await runCodegen({ root, check: true });
+    expect(check.status === "drift" && check.drift.map((d) => `${d.change} ${d.path}`)).toEqual([
+      "changed packages/domains/product/package.json",
+    ]);
+    const result = await runCodegen({ root });
+    expect(result).toMatchObject({ updated: ["packages/domains/product/package.json"] });
+    const merged = JSON.parse(await readFile(file, "utf8"));
+    expect(JSON.stringify(merged.exports)).toBe(scaffolded);
+    expect(merged.scripts).toEqual({
+      build: "node ../../../scripts/build-package.mjs",
+      typecheck: "tsc -p tsconfig.json --noEmit",
+      bench: "tsx bench/x.ts",
+    });
+    expect(merged.dependencies["fast-xml-parser"]).toBe("5.12.1");
+    expect(Object.keys(merged).slice(0, 8)).toEqual([
+      "name",
+      "version",
+      "description",
+      "license",
+      "type",
+      "main",
+      "types",
+      "exports",
+    ]);
+    expect((await runCodegen({ root, check: true })).status).toBe("clean");
+  });
+
   it("leaves the existing output untouched when the spec is malformed", async () => {
     await runCodegen({ root });
     const before = await readFile(generated("service.ts"), "utf8");
@@ -192,8 +231,12 @@ describe("runCodegen", () => {
     const packageJson = JSON.parse(await readFile(join(dashboard, "package.json"), "utf8"));
     expect(packageJson.exports["./internal"]).toEqual({
       "@tswats/source": "./src/internal.ts",
-      types: "./dist/internal.d.ts",
-      default: "./dist/internal.js",
+      import: { types: "./dist/internal.d.ts", default: "./dist/internal.js" },
+      require: { types: "./dist/cjs/internal.d.ts", default: "./dist/cjs/internal.js" },
+    });
+    expect(JSON.parse(await readFile(join(dashboard, "internal/package.json"), "utf8"))).toEqual({
+      main: "../dist/cjs/internal.js",
+      types: "../dist/cjs/internal.d.ts",
     });
     expect(await readFile(join(dashboard, "src/index.ts"), "utf8")).toContain(
       'export * from "./generated/internal/index.js";',

@@ -1,19 +1,48 @@
 import type { PackagePlan } from "../split.js";
 
-/** An entry of package.json "exports": the TypeScript source for the workspace, the build otherwise. */
-function exportEntry(entry: string): Record<string, string> {
+/**
+ * An entry of package.json "exports": the TypeScript source for the workspace, then the ESM build
+ * for `import` and its CommonJS copy (dist/cjs, see scripts/build-package.mjs) for `require`.
+ */
+export function exportEntry(entry: string): Record<string, unknown> {
   return {
     "@tswats/source": `./src/${entry}.ts`,
-    types: `./dist/${entry}.d.ts`,
-    default: `./dist/${entry}.js`,
+    import: { types: `./dist/${entry}.d.ts`, default: `./dist/${entry}.js` },
+    require: { types: `./dist/cjs/${entry}.d.ts`, default: `./dist/cjs/${entry}.js` },
   };
 }
+
+/**
+ * The package.json fields codegen keeps in line on every run, also in existing packages (the rest
+ * of package.json is hand-owned): how the package is built and what it exports. "scripts.build"
+ * stands for that one script.
+ */
+export const MANAGED_PACKAGE_FIELDS = ["main", "types", "exports", "files", "scripts.build"];
+
+/**
+ * The build: tsc (ESM + declarations), then the CommonJS copy. `main`/`types` and the
+ * `internal/package.json` stub serve resolvers that ignore "exports" (node10, older bundlers).
+ */
+function buildFields(hasInternal: boolean) {
+  return {
+    main: "./dist/cjs/index.js",
+    types: "./dist/cjs/index.d.ts",
+    exports: {
+      ".": exportEntry("index"),
+      ...(hasInternal ? { "./internal": exportEntry("internal") } : {}),
+    },
+    files: ["dist", "src", ...(hasInternal ? ["internal"] : [])],
+  };
+}
+
+const BUILD_SCRIPT = "node ../../../scripts/build-package.mjs";
 
 const INTERNAL_ENTRY = 'export * from "./generated/internal/index.js";\n';
 
 /**
  * The hand-owned files of a domain package, written only when missing: package.json, tsconfigs,
- * the entry points and a README. Codegen never overwrites them. A package with an internal module
+ * the entry points and a README. Codegen never overwrites them, except package.json's
+ * MANAGED_PACKAGE_FIELDS (see manifest.ts). A package with an internal module
  * gets the `./internal` entry (`src/internal.ts`); a package that exists only for the internal API
  * has no public module, so its root entry re-exports the internal one.
  */
@@ -30,13 +59,9 @@ export function emitScaffold(
     description,
     license: "MIT",
     type: "module",
-    exports: {
-      ".": exportEntry("index"),
-      ...(internalPlan ? { "./internal": exportEntry("internal") } : {}),
-    },
-    files: ["dist", "src"],
+    ...buildFields(internalPlan !== undefined),
     engines: { node: ">=20.19" },
-    scripts: { build: "tsc -p tsconfig.build.json", typecheck: "tsc -p tsconfig.json --noEmit" },
+    scripts: { build: BUILD_SCRIPT, typecheck: "tsc -p tsconfig.json --noEmit" },
     dependencies: { "@tswats/core": "workspace:^", zod: "4.6.7" },
   };
   const files = [
@@ -65,7 +90,12 @@ export function emitScaffold(
     },
     { path: "README.md", content: readme(packageName, description, plan, internalPlan) },
   ];
-  if (internalPlan) files.push({ path: "src/internal.ts", content: INTERNAL_ENTRY });
+  if (internalPlan) {
+    files.push({ path: "src/internal.ts", content: INTERNAL_ENTRY });
+    // For resolvers without "exports" support (TypeScript's node10, old bundlers).
+    const stub = { main: "../dist/cjs/internal.js", types: "../dist/cjs/internal.d.ts" };
+    files.push({ path: "internal/package.json", content: `${JSON.stringify(stub, null, 2)}\n` });
+  }
   return files;
 }
 
