@@ -1,0 +1,158 @@
+/**
+ * Station client benchmarks, written to bench-results/client.json at the repository root:
+ * 1. durable enqueue (temp file + fsync + rename + directory fsync), reports per second (tinybench median);
+ * 2. end-to-end upload rate against the simulator at concurrency 1 and 4 (median of 3 rounds, side by side);
+ * 3. RSS of a real daemon process, idle and with 10 000 pending reports (uploads disabled so they stay).
+ * Not a test: nothing fails on a timing.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { cpus, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { UutReport } from "@tswats/report";
+import { startSimulator } from "@tswats/simulator";
+import { Bench } from "tinybench";
+import { FileQueue } from "../src/queue/file-queue.js";
+import { Uploader } from "../src/upload/uploader.js";
+import { createWatsTarget } from "../src/upload/wats-target.js";
+
+const packageDir = resolve(fileURLToPath(new URL("..", import.meta.url)));
+const repoRoot = resolve(packageDir, "../..");
+const source = { path: "/bench/in.csv", converter: "bench", sha256: "0".repeat(64), index: 0 };
+
+function report() {
+  const uut = new UutReport({
+    pn: "PCBA-100",
+    sn: `SN-${Math.random().toString(36).slice(2, 10)}`,
+    rev: "A",
+    processCode: 10,
+    operator: "op",
+    station: "Bench",
+    location: "Line 1",
+    purpose: "Production",
+    start: "2026-03-01T12:00:00.000+01:00",
+  });
+  uut.root.numericLimit("Voltage", { value: 5.01, low: 4.9, high: 5.1, unit: "V" });
+  uut.root.passFail("Power on", true);
+  return uut.build();
+}
+
+const work = await mkdtemp(join(tmpdir(), "tswats-client-bench-"));
+
+// 1. durable enqueue
+const enqueueQueue = await FileQueue.open({ folder: join(work, "enqueue") });
+const bench = new Bench({ name: "client", time: 3000 });
+bench.add("durable enqueue (fsync)", async () => {
+  await enqueueQueue.enqueue(report(), source);
+});
+await bench.run();
+const enqueueTask = bench.tasks[0];
+const enqueueMedianMs =
+  enqueueTask?.result.state === "completed" ? (enqueueTask.result.latency.p50 ?? Number.NaN) : Number.NaN;
+
+// 2. end-to-end upload rate
+const sim = await startSimulator({ port: 0, seed: 1, data: "empty" });
+const PER_ROUND = 200;
+async function uploadRound(concurrency: number, round: number): Promise<number> {
+  const queue = await FileQueue.open({ folder: join(work, `e2e-${concurrency}-${round}`), recover: true });
+  for (let i = 0; i < PER_ROUND; i++) await queue.enqueue(report(), source);
+  const target = await createWatsTarget({
+    baseUrl: sim.url,
+    token: () => sim.token,
+    logger: false,
+    throttle: false,
+  });
+  const uploader = new Uploader({ queue, target, concurrency, idlePollMs: 20 });
+  const started = performance.now();
+  const finished = new Promise<void>((resolveDone) => {
+    uploader.on(() => {
+      if (uploader.stats().uploadsOk === PER_ROUND) resolveDone();
+    });
+  });
+  uploader.start();
+  await finished;
+  const seconds = (performance.now() - started) / 1000;
+  await uploader.stop();
+  await target.close();
+  return PER_ROUND / seconds;
+}
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+};
+const rates: Record<number, number[]> = { 1: [], 4: [] };
+for (let round = 0; round < 3; round++) {
+  for (const c of [1, 4]) rates[c]?.push(await uploadRound(c, round));
+}
+await sim.close();
+
+// 3. daemon RSS
+async function daemonRss(folder: string, pending: number): Promise<number> {
+  const queue = await FileQueue.open({ folder });
+  for (let i = 0; i < pending; i++) await queue.enqueue(report(), source);
+  const configPath = join(folder, "..", `config-${pending}.json`);
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      server: { baseUrl: "http://127.0.0.1:9" },
+      queue: { folder },
+      upload: { enabled: false },
+      health: { port: 0 },
+      log: { level: "warn" },
+    }),
+    { mode: 0o600 },
+  );
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "--conditions=@tswats/source", "src/cli/main.ts", "start", "--config", configPath],
+    { cwd: packageDir, env: { ...process.env, WATS_AUTH_TOKEN: "YmVuY2g6YmVuY2g=" }, stdio: "ignore" },
+  );
+  const stateFile = join(folder, "daemon.json");
+  while (!existsSync(stateFile)) await new Promise((r) => setTimeout(r, 50));
+  const { url } = JSON.parse(readFileSync(stateFile, "utf8")) as { url: string };
+  await fetch(`${url}/status`).then((r) => r.text());
+  await new Promise((r) => setTimeout(r, 1000));
+  const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  child.kill("SIGTERM");
+  await new Promise((r) => child.once("exit", r));
+  return rssKb / 1024;
+}
+const rssIdleMb =
+  process.platform === "linux" ? await daemonRss(join(work, "rss-idle", "queue"), 0) : Number.NaN;
+const rss10kMb =
+  process.platform === "linux" ? await daemonRss(join(work, "rss-10k", "queue"), 10_000) : Number.NaN;
+
+await rm(work, { recursive: true, force: true });
+
+const round = (n: number) => Math.round(n * 10) / 10;
+const c1 = median(rates[1] ?? []);
+const c4 = median(rates[4] ?? []);
+const result = {
+  benchmark: "client",
+  date: new Date().toISOString(),
+  node: process.version,
+  cpu: cpus()[0]?.model ?? "unknown",
+  cpus: cpus().length,
+  note: "durable enqueue: tinybench median latency of one enqueue (validate, temp file, fsync, rename, directory fsync, id marker); e2e: 200 small reports per round uploaded to the in-process simulator (throttle off), median of 3 rounds per concurrency, measured alternately; RSS: a real daemon process (tsx, TypeScript sources) with uploads disabled, 1 s after start",
+  durableEnqueue: {
+    medianLatencyMs: round(enqueueMedianMs * 1000) / 1000,
+    reportsPerSecond: round(1000 / enqueueMedianMs),
+  },
+  endToEndUpload: {
+    concurrency1ReportsPerSecond: round(c1),
+    concurrency4ReportsPerSecond: round(c4),
+    rounds: { 1: (rates[1] ?? []).map(round), 4: (rates[4] ?? []).map(round) },
+    ratioConcurrency4To1: round((c4 / c1) * 100) / 100,
+  },
+  daemonRss: {
+    idleMb: round(rssIdleMb),
+    with10000PendingMb: round(rss10kMb),
+    ratio10kToIdle: round((rss10kMb / rssIdleMb) * 100) / 100,
+  },
+};
+mkdirSync(join(repoRoot, "bench-results"), { recursive: true });
+writeFileSync(join(repoRoot, "bench-results", "client.json"), `${JSON.stringify(result, null, 2)}\n`);
+console.log(JSON.stringify(result, null, 2));

@@ -1,0 +1,98 @@
+/**
+ * The station client's one config file (JSON), validated by zod. Paths are relative to the
+ * file's folder. Every setting has a default except `server.baseUrl`.
+ */
+import { z } from "zod";
+import { converterEntrySchema } from "../converters/index.js";
+
+const ms = () => z.number().int().nonnegative();
+
+export const clientConfigSchema = z
+  .object({
+    server: z
+      .object({
+        /** The WATS server, e.g. https://your-company.wats.com */
+        baseUrl: z.string().url({ message: "must be an absolute URL such as https://your-company.wats.com" }),
+        /** The API token; better in WATS_AUTH_TOKEN. A file holding it must be mode 0600. */
+        token: z.string().min(1).optional(),
+        /** Station name reports are sent under (default WATS_STATION, then the host name). */
+        station: z.string().min(1).max(50).optional(),
+        /** Time limit of one upload. */
+        timeoutMs: ms().default(60_000),
+      })
+      .strict(),
+    queue: z
+      .object({
+        folder: z.string().min(1).default("./queue"),
+        /** Uploaded reports are kept this long in done/ ... */
+        doneMaxAgeMs: ms().default(7 * 24 * 3600_000),
+        /** ... and at most this many. */
+        doneMaxCount: z.number().int().nonnegative().default(10_000),
+      })
+      .strict()
+      .default({ folder: "./queue", doneMaxAgeMs: 7 * 24 * 3600_000, doneMaxCount: 10_000 }),
+    upload: z
+      .object({
+        /** false: keep queueing, upload nothing (intentionally offline; still "ready"). */
+        enabled: z.boolean().default(true),
+        concurrency: z.number().int().min(1).max(32).default(2),
+        baseDelayMs: ms().default(2_000),
+        maxDelayMs: ms().default(300_000),
+        maxRetryAfterMs: ms().default(3_600_000),
+        /** 0: never give up on retryable failures. */
+        maxAttempts: z.number().int().nonnegative().default(0),
+        /** While WATS refuses the token: re-read it and try one upload this often. */
+        authRetryMs: ms().default(30_000),
+        /** How often pending/ is checked for files added by other processes. */
+        pollMs: z.number().int().min(10).default(1_000),
+        breaker: z
+          .union([
+            z.literal(false),
+            z
+              .object({
+                failureThreshold: z.number().int().min(1).optional(),
+                windowMs: ms().optional(),
+                minimumCalls: z.number().int().min(1).optional(),
+                openMs: ms().optional(),
+                halfOpenProbes: z.number().int().min(1).optional(),
+              })
+              .strict(),
+          ])
+          .default({}),
+        throttle: z
+          .union([
+            z.literal(false),
+            z.object({ limit: z.number().int().min(1).optional(), windowMs: ms().optional() }).strict(),
+          ])
+          .default({}),
+      })
+      .strict()
+      .prefault({}),
+    health: z
+      .object({
+        /** 127.0.0.1 by default; anything else exposes /status to the network. */
+        host: z.string().min(1).default("127.0.0.1"),
+        /** 0 picks a free port (written to <queue>/daemon.json for `status`). */
+        port: z.number().int().min(0).max(65_535).default(8787),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+        /** Also append JSON lines to this file. */
+        file: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** Grace period of a SIGTERM/SIGINT drain before uploads in flight are cut off (and requeued). */
+    shutdownTimeoutMs: ms().default(10_000),
+    converters: z.array(converterEntrySchema).default([]),
+    pluginFolders: z.array(z.string()).default([]),
+    /** Converter plugins installed as npm packages (resolved from the daemon's working directory). */
+    plugins: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+export type ClientConfigInput = z.input<typeof clientConfigSchema>;
+export type ClientConfigFile = z.output<typeof clientConfigSchema>;

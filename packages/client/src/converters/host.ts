@@ -1,0 +1,273 @@
+/**
+ * The conversion host: knows the converters (standard ones and plugins), picks one for a file,
+ * and runs conversions in the worker pool (or in this thread for the CLI's `--in-process`).
+ * Plugins are imported only inside workers, so a plugin that hangs or crashes while loading
+ * cannot take the client down.
+ */
+import { readFile, stat } from "node:fs/promises";
+import { basename } from "node:path";
+import type { Report } from "@tswats/report";
+import { DEFAULT_MAX_FILE_MB, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_MS } from "./config-schema.js";
+import { ConversionError } from "./errors.js";
+import { pathFilter } from "./glob.js";
+import { resolveParameters } from "./parameters.js";
+import type { ConverterDescriptor } from "./plugin-api.js";
+import { describePlugin } from "./plugin-check.js";
+import { npmPlugin, type PluginLocation, pluginsInFolder } from "./plugin-discovery.js";
+import { sha256Hex } from "./report-id.js";
+import { type ConversionJob, type ConversionOutcome, detectScores, runConversion } from "./run-conversion.js";
+import { STANDARD_CONVERTERS } from "./standard/index.js";
+import { WorkerPool } from "./worker-pool.js";
+import type { WorkerResponse } from "./worker-protocol.js";
+
+export interface ConverterHostOptions {
+  pluginFolders?: readonly string[];
+  /** npm package names. */
+  plugins?: readonly string[];
+  /** Where npm plugins are looked up (node_modules from here upwards). Default: the working directory. */
+  pluginBaseDir?: string;
+  /** Workers per memory limit (default 2). */
+  workers?: number;
+  /** Time limit for loading (describing) one plugin. Default 15 s. */
+  loadTimeoutMs?: number;
+  /** Run conversions in this thread instead of workers (no time/memory limits; CLI/bench only). */
+  inProcess?: boolean;
+}
+
+export interface PluginLoadFailure {
+  source: string;
+  message: string;
+}
+
+export interface ConvertOptions {
+  /** Converter name; default: chosen by file pattern and `detect`. */
+  converter?: string;
+  parameters?: Record<string, unknown>;
+  station?: string | undefined;
+  timeoutMs?: number;
+  maxMemoryMb?: number;
+  maxFileMb?: number;
+}
+
+export interface ConversionSuccess {
+  converter: string;
+  path: string;
+  sha256: string;
+  reports: Report[];
+  warnings: string[];
+}
+
+export class ConverterHost {
+  readonly #descriptors = new Map<string, ConverterDescriptor>();
+  readonly #failures: PluginLoadFailure[] = [];
+  readonly #pools = new Map<number, WorkerPool>();
+  readonly #options: ConverterHostOptions;
+
+  private constructor(options: ConverterHostOptions) {
+    this.#options = options;
+    for (const c of STANDARD_CONVERTERS)
+      this.#descriptors.set(c.name, describePlugin(c, "standard", `standard:${c.name}`));
+  }
+
+  /** A host with the standard converters and every plugin that loads (failures are kept in `failures`). */
+  static async create(options: ConverterHostOptions = {}): Promise<ConverterHost> {
+    const host = new ConverterHost(options);
+    const locations: PluginLocation[] = [];
+    for (const folder of options.pluginFolders ?? []) {
+      try {
+        locations.push(...pluginsInFolder(folder));
+      } catch (error) {
+        host.#failures.push({ source: `plugin folder ${folder}`, message: (error as Error).message });
+      }
+    }
+    for (const name of options.plugins ?? []) {
+      try {
+        locations.push(npmPlugin(name, options.pluginBaseDir));
+      } catch (error) {
+        host.#failures.push({ source: `npm ${name}`, message: (error as Error).message });
+      }
+    }
+    for (const loc of locations) {
+      try {
+        const d = await host.#describe(loc);
+        const existing = host.#descriptors.get(d.name);
+        if (existing)
+          throw new Error(
+            `${loc.source}: converter name "${d.name}" is already taken by ${existing.source === "standard" ? "a standard converter" : existing.source}`,
+          );
+        host.#descriptors.set(d.name, d);
+      } catch (error) {
+        host.#failures.push({ source: loc.source, message: (error as Error).message });
+      }
+    }
+    return host;
+  }
+
+  async #describe(loc: PluginLocation): Promise<ConverterDescriptor> {
+    const timeout = this.#options.loadTimeoutMs ?? 15_000;
+    const response = await this.#pool(DEFAULT_MAX_MEMORY_MB).run(
+      { kind: "describe", module: loc.module, source: loc.source },
+      timeout,
+    );
+    if (response.kind !== "describe") throw new Error("unexpected worker answer");
+    if (!response.ok) {
+      const message = response.error.message.replace(/^PluginError: /, "");
+      throw new Error(message.startsWith(loc.module) ? message : `${loc.source}: failed to load: ${message}`);
+    }
+    return response.descriptor;
+  }
+
+  /** Every converter that can be used. */
+  list(): ConverterDescriptor[] {
+    return [...this.#descriptors.values()];
+  }
+
+  /** Plugins that were found but refused (wrong apiVersion, no convert, threw while loading, ...). */
+  get failures(): readonly PluginLoadFailure[] {
+    return this.#failures;
+  }
+
+  get(name: string): ConverterDescriptor | undefined {
+    return this.#descriptors.get(name);
+  }
+
+  /** The named converter, or an Error that lists the known ones (and why a plugin of that name was refused). */
+  require(name: string): ConverterDescriptor {
+    const d = this.#descriptors.get(name);
+    if (d) return d;
+    const refused = this.#failures.filter((f) => f.message.includes(`"${name}"`) || f.source.includes(name));
+    throw new ConversionError(
+      `unknown converter "${name}" (available: ${this.list()
+        .map((c) => c.name)
+        .join(", ")})` +
+        (refused.length ? `; refused plugins: ${refused.map((f) => f.message).join("; ")}` : ""),
+      { kind: "no-converter" },
+    );
+  }
+
+  /** Checks a config entry's parameters against the converter's declarations (throws with the names). */
+  checkParameters(name: string, parameters: Record<string, unknown> | undefined): Record<string, unknown> {
+    return resolveParameters(this.require(name).parameters, parameters, name);
+  }
+
+  #pool(maxMemoryMb: number): WorkerPool {
+    let pool = this.#pools.get(maxMemoryMb);
+    if (!pool) {
+      pool = new WorkerPool({ size: this.#options.workers ?? 2, maxMemoryMb });
+      this.#pools.set(maxMemoryMb, pool);
+    }
+    return pool;
+  }
+
+  /** Which converter reads this file: the best `detect` score, file patterns breaking ties. */
+  async choose(path: string, bytes: Uint8Array): Promise<ConverterDescriptor> {
+    const fileName = basename(path);
+    const all = this.list();
+    const sample = bytes.subarray(0, 64 * 1024);
+    const modules = all.filter((d) => d.hasDetect).map((d) => d.module);
+    let scores: (number | undefined)[];
+    if (this.#options.inProcess || modules.every((m) => m.startsWith("standard:")))
+      scores = await detectScores(modules, fileName, sample);
+    else {
+      const r = await this.#pool(DEFAULT_MAX_MEMORY_MB).run(
+        { kind: "detect", modules, fileName, bytes: sample.slice() },
+        10_000,
+      );
+      scores = r.kind === "detect" ? r.scores : [];
+    }
+    const byModule = new Map(modules.map((m, i) => [m, scores[i]]));
+    let best: { d: ConverterDescriptor; score: number } | undefined;
+    for (const d of all) {
+      const matches = pathFilter(d.filePatterns)(fileName);
+      const detected = byModule.get(d.module);
+      const score = (detected ?? (matches ? 0.5 : 0)) + (matches ? 0.05 : 0);
+      if ((detected ?? 1) > 0 && score > 0.05 && (!best || score > best.score)) best = { d, score };
+    }
+    if (!best)
+      throw new ConversionError(
+        `no converter recognises ${fileName} (tried ${all.map((d) => d.name).join(", ")}); name one with --converter`,
+        { kind: "no-converter" },
+      );
+    return best.d;
+  }
+
+  /** Reads and converts one file. Throws a ConversionError when it cannot be converted. */
+  async convertFile(path: string, options: ConvertOptions = {}): Promise<ConversionSuccess> {
+    const maxFileMb = options.maxFileMb ?? DEFAULT_MAX_FILE_MB;
+    let info: Awaited<ReturnType<typeof stat>>;
+    try {
+      info = await stat(path);
+    } catch (error) {
+      throw new ConversionError(`cannot read ${path}: ${(error as Error).message}`, { kind: "io" });
+    }
+    if (!info.isFile()) throw new ConversionError(`${path} is not a file`, { kind: "io" });
+    if (info.size > maxFileMb * 1024 * 1024)
+      throw new ConversionError(
+        `${basename(path)} is ${(info.size / 1024 / 1024).toFixed(1)} MB, more than the limit of ${maxFileMb} MB (setting maxFileMb); not converted`,
+        { kind: "too-large" },
+      );
+    let buffer: Buffer;
+    try {
+      buffer = await readFile(path);
+    } catch (error) {
+      throw new ConversionError(`cannot read ${path}: ${(error as Error).message}`, { kind: "io" });
+    }
+    return this.convertBytes(
+      path,
+      new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength),
+      options,
+    );
+  }
+
+  async convertBytes(
+    path: string,
+    bytes: Uint8Array,
+    options: ConvertOptions = {},
+  ): Promise<ConversionSuccess> {
+    const descriptor =
+      options.converter !== undefined ? this.require(options.converter) : await this.choose(path, bytes);
+    const sha256 = sha256Hex(bytes);
+    const job: ConversionJob = {
+      module: descriptor.module,
+      converterName: descriptor.name,
+      path,
+      bytes,
+      sha256,
+      parameters: options.parameters ?? {},
+      station: options.station,
+    };
+    let outcome: ConversionOutcome;
+    if (this.#options.inProcess) outcome = await runConversion(job);
+    else {
+      // Hand the bytes over without a copy when they own their buffer.
+      const own =
+        bytes.byteOffset === 0 &&
+        bytes.byteLength === bytes.buffer.byteLength &&
+        bytes.buffer instanceof ArrayBuffer;
+      const sent = own ? bytes : bytes.slice();
+      const response: WorkerResponse = await this.#pool(options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB).run(
+        { kind: "convert", job: { ...job, bytes: sent } },
+        options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        [sent.buffer as ArrayBuffer],
+      );
+      if (response.kind !== "convert")
+        throw new ConversionError("unexpected worker answer", { kind: "crash" });
+      outcome = response.outcome;
+    }
+    if (!outcome.ok) {
+      const error = ConversionError.fromJSON(outcome.error);
+      (error as ConversionError & { warnings?: string[] }).warnings = outcome.warnings;
+      throw error;
+    }
+    return { converter: descriptor.name, path, sha256, reports: outcome.reports, warnings: outcome.warnings };
+  }
+
+  stats(): Record<string, unknown> {
+    return Object.fromEntries([...this.#pools].map(([mb, pool]) => [`workers@${mb}MB`, pool.stats()]));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#pools.values()].map((p) => p.close()));
+    this.#pools.clear();
+  }
+}

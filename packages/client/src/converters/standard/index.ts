@@ -1,0 +1,17 @@
+/** The converters that ship with the client. */
+import type { ConverterPluginV1 } from "../plugin-api.js";
+import { csvConverter } from "./csv.js";
+import { testStandXmlConverter } from "./teststand-xml.js";
+import { wsjfJsonConverter } from "./wsjf-json.js";
+import { wsxfXmlConverter } from "./wsxf-xml.js";
+
+export const STANDARD_CONVERTERS: readonly ConverterPluginV1[] = [
+  wsjfJsonConverter,
+  wsxfXmlConverter,
+  testStandXmlConverter,
+  csvConverter,
+];
+
+export function standardConverter(name: string): ConverterPluginV1 | undefined {
+  return STANDARD_CONVERTERS.find((c) => c.name === name);
+}

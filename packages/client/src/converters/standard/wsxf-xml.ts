@@ -1,0 +1,51 @@
+/**
+ * `wsxf-xml`: WATS Standard XML Format files (`<Reports>` or a bare `<Report>`), read with the
+ * report package's WSXF mapping. Reports keep the GUID they carry.
+ */
+
+import { parseWsxfReports } from "@tswats/report";
+import { XMLValidator } from "fast-xml-parser";
+import { ConversionError } from "../errors.js";
+import type { ConverterPluginV1 } from "../plugin-api.js";
+
+export const wsxfXmlConverter: ConverterPluginV1 = {
+  apiVersion: 1,
+  name: "wsxf-xml",
+  description:
+    "WATS Standard XML Format reports (<Reports>/<Report>), via the WSXF mapping of @tswats/report",
+  filePatterns: ["*.wsxf", "*.wsxf.xml"],
+  idPolicy: "keep-valid",
+  parameters: {
+    encoding: { type: "string", description: "Text encoding when the file has no BOM (default UTF-8)" },
+  },
+  detect(sample) {
+    const t = sample.text;
+    if (/<Reports[\s>]/.test(t) && /wats\.virinco\.com\/schemas\/WATS\/Report\/wsxf/i.test(t)) return 0.95;
+    return /<Report\s[^>]*type="(UUT|UUR)"/.test(t) ? 0.8 : 0;
+  },
+  convert(input, context) {
+    const text = input.text(context.parameters.encoding as string | undefined);
+    checkWellFormed(text, input.fileName);
+    try {
+      return parseWsxfReports(text);
+    } catch (error) {
+      throw new ConversionError(
+        `${input.fileName}: ${(error as Error).message}`,
+        { kind: "content" },
+        { cause: error },
+      );
+    }
+  },
+};
+
+/** Throws a ConversionError with line and column when the XML is not well-formed. */
+export function checkWellFormed(text: string, fileName: string): void {
+  const result = XMLValidator.validate(text);
+  if (result === true) return;
+  const { msg, line, col } = result.err;
+  throw new ConversionError(`${fileName} is not well-formed XML at line ${line}, column ${col}: ${msg}`, {
+    kind: "parse",
+    line,
+    column: col,
+  });
+}

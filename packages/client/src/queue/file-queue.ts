@@ -1,0 +1,910 @@
+/**
+ * The durable report queue: one folder the user can inspect.
+ *
+ * ```
+ * <folder>/pending/   reports waiting (or waiting for their next attempt)
+ * <folder>/sending/   claimed by the uploader (back to pending/ when the daemon starts)
+ * <folder>/done/      uploaded; kept for a time / a count
+ * <folder>/failed/    given up, each with a <name>.reason.json (when, status, server message, attempts)
+ * <folder>/ids/       one empty marker file per report id that is pending, sending or done
+ * <folder>/tmp/       files being written (emptied when the daemon starts)
+ * ```
+ *
+ * Every write is: temp file in tmp/ -> fsync -> rename into place -> fsync the directory. A
+ * claim is a rename pending/ -> sending/. File names carry the schedule (see naming.ts), so
+ * finding the next report streams the directory and keeps only a bounded batch of names: memory
+ * does not grow with the queue.
+ */
+import { join } from "node:path";
+import { silentLogger, type WatsLogger, WatsValidationError } from "@tswats/core";
+import { canonicalGuid, formatProblems, type Report, validateReport } from "@tswats/report";
+import type { EnqueueReport, EnqueueResult, ReportSource } from "../converters/contract.js";
+import {
+  ENTRY_FORMAT,
+  entrySchema,
+  type FailureReason,
+  type FailureReasonKind,
+  type LastError,
+  type QueueEntry,
+  reasonSchema,
+} from "./entry.js";
+import { errnoCode, nodeQueueFs, type QueueFs } from "./fs-layer.js";
+import {
+  type EntryName,
+  formatEntryName,
+  isReasonFile,
+  orderKey,
+  parseEntryName,
+  reasonFileName,
+  restamp,
+} from "./naming.js";
+
+export type QueueState = "pending" | "sending" | "done" | "failed";
+export const QUEUE_STATES: readonly QueueState[] = ["pending", "sending", "done", "failed"];
+
+export interface QueueRetention {
+  /** Done reports older than this are deleted. Default 7 days; 0 deletes them at once. */
+  maxAgeMs?: number;
+  /** At most this many done reports are kept (oldest deleted first). Default 10 000. */
+  maxCount?: number;
+}
+
+export interface OpenQueueOptions {
+  folder: string;
+  /** The file-system layer (tests inject failures). Default: node:fs. */
+  fs?: QueueFs;
+  /** Wall clock in ms. Default Date.now. */
+  now?: () => number;
+  logger?: WatsLogger;
+  done?: QueueRetention;
+  /** Names of due reports kept in memory per directory scan. Default 64. */
+  batchSize?: number;
+  /**
+   * Owner mode (the daemon, holding the folder's lock): moves sending/ back to pending/, empties
+   * tmp/ and repairs the id markers. CLI commands open the queue without it, beside a running daemon.
+   */
+  recover?: boolean;
+  /** Validate reports on enqueue with @tswats/report's validateReport. Default true. */
+  validate?: boolean;
+}
+
+/** A report the uploader holds: its file is in sending/. */
+export interface Claim {
+  id: string;
+  /** File name in sending/. */
+  name: string;
+  entry: QueueEntry;
+}
+
+export interface ReleaseOptions {
+  /** Count this as an attempt (false for auth pauses, open breakers, shutdown). */
+  countAttempt: boolean;
+  /** Next try no earlier than this many ms from now. */
+  delayMs: number;
+  error?: LastError | undefined;
+}
+
+export interface FailOptions {
+  reason: FailureReasonKind;
+  status?: number | null | undefined;
+  message: string;
+  errorKind?: string | null | undefined;
+  /** Attempts to record (default the entry's, plus one when `countAttempt`). */
+  countAttempt?: boolean;
+}
+
+export interface QueueListItem {
+  state: QueueState;
+  name: string;
+  id: string;
+  /** Due time (pending), claim/release time (sending), or when it got to done/failed. */
+  stamp: string;
+  enqueuedAt: string;
+}
+
+export interface ShownEntry extends QueueListItem {
+  entry: QueueEntry | null;
+  /** Why the file could not be read, when it could not. */
+  readError: string | null;
+  reason: FailureReason | null;
+}
+
+export type QueueCounts = Record<QueueState, number>;
+
+export type RetryOutcome = "requeued" | "superseded" | "not-found";
+
+/** A queue operation failed for a reason the user can act on (disk full, no permission...). */
+export class QueueError extends Error {
+  readonly code: string | undefined;
+  constructor(message: string, options: { code?: string | undefined; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "QueueError";
+    this.code = options.code;
+  }
+}
+
+const FAILED_MARK = "failed ";
+const DEFAULT_RETENTION = { maxAgeMs: 7 * 24 * 3600_000, maxCount: 10_000 };
+
+function describeFsError(action: string, path: string, error: unknown): QueueError {
+  const code = errnoCode(error);
+  const hint =
+    code === "ENOSPC"
+      ? "the disk is full"
+      : code === "EACCES" || code === "EPERM"
+        ? "no permission to write there"
+        : code === "EROFS"
+          ? "the file system is read-only"
+          : code === "EDQUOT"
+            ? "the disk quota is exceeded"
+            : ((error as Error)?.message ?? String(error));
+  return new QueueError(`queue: cannot ${action} ${path}: ${hint}${code ? ` (${code})` : ""}`, {
+    code,
+    cause: error,
+  });
+}
+
+export class FileQueue {
+  readonly folder: string;
+  readonly fs: QueueFs;
+  readonly #now: () => number;
+  readonly #logger: WatsLogger;
+  readonly #retention: Required<QueueRetention>;
+  readonly #batchSize: number;
+  readonly #validate: boolean;
+  /** Due names from the last scan, FIFO order; consumed by claimNext. */
+  #batch: string[] = [];
+  /** Earliest stamp of a not-yet-due pending entry seen by the last scan. */
+  #nextDueAt: number | undefined;
+  #seq = Math.floor(Math.random() * 1000) * 1000;
+  #tmpSeq = 0;
+  readonly #enqueuing = new Map<string, Promise<EnqueueResult>>();
+  #counts: QueueCounts = { pending: 0, sending: 0, done: 0, failed: 0 };
+  readonly #waiters = new Set<() => void>();
+  /**
+   * Claims whose file already left sending/ in an outcome (complete/release/fail) that failed
+   * after the move (an fsync): the uploader's retry of that outcome only finishes it.
+   */
+  readonly #moved = new WeakMap<Claim, string>();
+
+  private constructor(options: OpenQueueOptions) {
+    this.folder = options.folder;
+    this.fs = options.fs ?? nodeQueueFs;
+    this.#now = options.now ?? Date.now;
+    this.#logger = options.logger ?? silentLogger;
+    this.#retention = { ...DEFAULT_RETENTION, ...stripUndefined(options.done ?? {}) };
+    this.#batchSize = options.batchSize ?? 64;
+    this.#validate = options.validate ?? true;
+  }
+
+  /** Opens (creating the folders when needed) the queue in `options.folder`. */
+  static async open(options: OpenQueueOptions): Promise<FileQueue> {
+    const queue = new FileQueue(options);
+    for (const dir of [...QUEUE_STATES, "ids", "tmp"]) {
+      const path = join(queue.folder, dir);
+      try {
+        await queue.fs.mkdir(path);
+      } catch (error) {
+        throw describeFsError("create", path, error);
+      }
+    }
+    if (options.recover) {
+      await queue.#emptyTmp();
+      await queue.#recoverSending();
+      await queue.#repairIndex();
+    }
+    await queue.refreshCounts();
+    return queue;
+  }
+
+  dir(state: QueueState | "ids" | "tmp"): string {
+    return join(this.folder, state);
+  }
+
+  /** The queue's counts (pending refreshed on every scan, done/failed on `refreshCounts`). */
+  counts(): QueueCounts {
+    return { ...this.#counts };
+  }
+
+  /** Streams every folder once and recounts. */
+  async refreshCounts(): Promise<QueueCounts> {
+    const counts: QueueCounts = { pending: 0, sending: 0, done: 0, failed: 0 };
+    for (const state of QUEUE_STATES) {
+      for await (const entry of this.fs.entries(this.dir(state))) {
+        if (entry.isFile && !isReasonFile(entry.name) && !entry.name.startsWith(".")) counts[state]++;
+      }
+    }
+    this.#counts = counts;
+    return this.counts();
+  }
+
+  // ---------------------------------------------------------------- enqueue
+
+  /**
+   * Adds a report; durable when the promise resolves. A report whose id is already pending,
+   * sending or done is not written again ("duplicate"). A report whose id is in failed/ is
+   * enqueued afresh and the failed entry is removed (a corrected report replaces the rejected one).
+   */
+  readonly enqueue: EnqueueReport = (report, source) => this.enqueueReport(report, source);
+
+  async enqueueReport(report: Report, source?: ReportSource | null): Promise<EnqueueResult> {
+    const id = canonicalGuid(typeof report?.id === "string" ? report.id : "");
+    if (id === undefined) {
+      throw new WatsValidationError(
+        `queue: the report has no valid id (a GUID is required; got ${JSON.stringify(report?.id ?? null)})`,
+      );
+    }
+    if (this.#validate) {
+      const validation = validateReport(report);
+      if (!validation.valid) {
+        throw new WatsValidationError(
+          `queue: report ${id} is not valid and was not queued: ${validation.errors.length} error(s)\n${formatProblems(validation.errors)}`,
+          { body: { problems: validation.problems } },
+        );
+      }
+    }
+    // One enqueue per id at a time in this process; the marker's O_EXCL covers other processes.
+    const running = this.#enqueuing.get(id);
+    if (running) {
+      await running.catch(() => undefined);
+      return this.enqueueReport(report, source);
+    }
+    const work = this.#enqueueOnce(id, report, source ?? null);
+    this.#enqueuing.set(id, work);
+    try {
+      return await work;
+    } finally {
+      this.#enqueuing.delete(id);
+    }
+  }
+
+  async #enqueueOnce(id: string, report: Report, source: ReportSource | null): Promise<EnqueueResult> {
+    const markerPath = join(this.dir("ids"), id);
+    const marker = await this.#readMarker(id);
+    if (marker !== undefined && !marker.startsWith(FAILED_MARK)) return { id, status: "duplicate" };
+    const now = this.#now();
+    const name = formatEntryName({ stamp: now, enqueuedMs: now, seq: this.#nextSeq(), id });
+    const entry: QueueEntry = {
+      format: ENTRY_FORMAT,
+      id,
+      enqueuedAt: new Date(now).toISOString(),
+      attempts: 0,
+      nextAttemptAt: null,
+      lastError: null,
+      source,
+      report: { ...report, id },
+    };
+    await this.#writeDurable("pending", name, JSON.stringify(entry));
+    if (marker !== undefined) {
+      // Superseding a failed entry: the marker becomes active, then the failed files go.
+      const failedName = marker.slice(FAILED_MARK.length).trim();
+      await this.#replaceMarker(id, "");
+      if (failedName) await this.#removeFailed(failedName);
+    } else {
+      try {
+        await this.fs.writeNewFile(markerPath, "", { sync: false });
+      } catch (error) {
+        if (errnoCode(error) === "EEXIST") {
+          // Another process enqueued the same id at the same moment: it wins, ours goes.
+          await this.fs.unlink(join(this.dir("pending"), name)).catch(() => undefined);
+          return { id, status: "duplicate" };
+        }
+        // The report is durable; a missing marker only weakens duplicate detection until repair.
+        this.#logger.warn({ id, err: String(error) }, "queue: could not write the id marker");
+      }
+    }
+    this.#counts.pending++;
+    this.#wakeAll();
+    return { id, status: "enqueued" };
+  }
+
+  // ---------------------------------------------------------------- claiming
+
+  /** Resolves when something was enqueued/released in this process, or after `ms`. */
+  waitForWork(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        this.#waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      this.#waiters.add(done);
+      signal?.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  /** Ms until the earliest not-yet-due pending entry (as of the last scan), or undefined. */
+  nextDueInMs(): number | undefined {
+    return this.#nextDueAt === undefined ? undefined : Math.max(0, this.#nextDueAt - this.#now());
+  }
+
+  /**
+   * Claims the oldest due report (rename pending/ -> sending/) and reads it. Files that do not
+   * parse or validate go to failed/ with the reason and the next one is tried. Undefined when
+   * nothing is due.
+   */
+  async claimNext(): Promise<Claim | undefined> {
+    for (;;) {
+      if (this.#batch.length === 0) {
+        await this.#scan();
+        if (this.#batch.length === 0) return undefined;
+      }
+      const name = this.#batch.shift() as string;
+      const from = join(this.dir("pending"), name);
+      const to = join(this.dir("sending"), name);
+      try {
+        await this.fs.rename(from, to);
+      } catch (error) {
+        if (errnoCode(error) === "ENOENT") continue; // taken or removed meanwhile
+        throw describeFsError("claim", from, error);
+      }
+      this.#counts.pending = Math.max(0, this.#counts.pending - 1);
+      this.#counts.sending++;
+      const read = await this.#readEntry(to);
+      if (read.ok) return { id: read.entry.id, name, entry: read.entry };
+      await this.#moveToFailed("sending", name, {
+        reason: "corrupt",
+        message: read.error,
+        status: null,
+        errorKind: null,
+      });
+    }
+  }
+
+  async #scan(): Promise<void> {
+    const now = this.#now();
+    const keep: { key: string; name: string }[] = [];
+    let nextDue: number | undefined;
+    let count = 0;
+    const strays: string[] = [];
+    for await (const dirent of this.fs.entries(this.dir("pending"))) {
+      if (!dirent.isFile || dirent.name.startsWith(".")) continue;
+      const parsed = parseEntryName(dirent.name);
+      if (!parsed) {
+        if (strays.length < this.#batchSize) strays.push(dirent.name);
+        continue;
+      }
+      count++;
+      if (parsed.stamp > now) {
+        if (nextDue === undefined || parsed.stamp < nextDue) nextDue = parsed.stamp;
+        continue;
+      }
+      const key = orderKey(parsed);
+      if (keep.length === this.#batchSize && key >= (keep[keep.length - 1] as { key: string }).key) continue;
+      // Insert in order; the batch stays at most batchSize long.
+      let lo = 0;
+      let hi = keep.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((keep[mid] as { key: string }).key < key) lo = mid + 1;
+        else hi = mid;
+      }
+      keep.splice(lo, 0, { key, name: dirent.name });
+      if (keep.length > this.#batchSize) keep.pop();
+    }
+    this.#counts.pending = count;
+    this.#nextDueAt = nextDue;
+    this.#batch = keep.map((item) => item.name);
+    for (const stray of strays) {
+      await this.#moveToFailed("pending", stray, {
+        reason: "unrecognised",
+        status: null,
+        errorKind: null,
+        message: `not a queue entry name (expected <stamp>-<enqueued>-<seq>-<report id>.json): ${stray}`,
+      }).catch((error) =>
+        this.#logger.error({ err: String(error), file: stray }, "queue: cannot move a stray file"),
+      );
+    }
+  }
+
+  async #readEntry(path: string): Promise<{ ok: true; entry: QueueEntry } | { ok: false; error: string }> {
+    let text: string;
+    try {
+      text = (await this.fs.readFile(path)).toString("utf8");
+    } catch (error) {
+      return { ok: false, error: `cannot read the file: ${(error as Error).message}` };
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      return {
+        ok: false,
+        error: `not JSON (truncated or corrupt, ${text.length} bytes): ${(error as Error).message}`,
+      };
+    }
+    const parsed = entrySchema.safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return {
+        ok: false,
+        error: `not a queue entry: ${issue ? `${issue.path.join(".") || "$"}: ${issue.message}` : "invalid"}`,
+      };
+    }
+    const entry = parsed.data as unknown as QueueEntry;
+    const id = canonicalGuid(entry.id);
+    if (id === undefined || canonicalGuid(String(entry.report.id ?? "")) !== id) {
+      return { ok: false, error: "not a queue entry: id missing, not a GUID, or different from report.id" };
+    }
+    if (this.#validate) {
+      const validation = validateReport(entry.report);
+      if (!validation.valid) {
+        return {
+          ok: false,
+          error: `the report does not validate: ${formatProblems(validation.errors, 10)}`,
+        };
+      }
+    }
+    return { ok: true, entry: { ...entry, id } };
+  }
+
+  // ---------------------------------------------------------------- outcomes
+
+  /** Uploaded: sending/ -> done/. */
+  async complete(claim: Claim): Promise<void> {
+    const from = join(this.dir("sending"), claim.name);
+    try {
+      if (!this.#moved.has(claim)) {
+        const target = restamp(claim.name, this.#now());
+        await this.fs.rename(from, join(this.dir("done"), target));
+        this.#moved.set(claim, target);
+      }
+      await this.fs.syncDir(this.dir("done"));
+      await this.fs.syncDir(this.dir("sending"));
+    } catch (error) {
+      throw describeFsError("move to done/", from, error);
+    }
+    this.#moved.delete(claim);
+    this.#counts.sending = Math.max(0, this.#counts.sending - 1);
+    this.#counts.done++;
+  }
+
+  /** Back to pending/, with the attempt count and the next attempt time written into the file. */
+  async release(claim: Claim, options: ReleaseOptions): Promise<void> {
+    const now = this.#now();
+    const due = now + Math.max(0, Math.round(options.delayMs));
+    const entry: QueueEntry = {
+      ...claim.entry,
+      attempts: claim.entry.attempts + (options.countAttempt ? 1 : 0),
+      nextAttemptAt: options.delayMs > 0 ? new Date(due).toISOString() : null,
+      lastError: options.error ?? claim.entry.lastError,
+    };
+    const sending = this.dir("sending");
+    let newName = this.#moved.get(claim);
+    try {
+      if (newName === undefined) {
+        newName = restamp(claim.name, due);
+        // Written beside the old file in sending/ first: a crash leaves two copies there, and
+        // recovery keeps the newer one. pending/ only ever receives one file per report.
+        await this.#writeDurable("sending", newName, JSON.stringify(entry), { replace: true });
+        if (newName !== claim.name) {
+          await this.fs.unlink(join(sending, claim.name));
+          // The old copy is gone: a retry of this release starts from the new one.
+          claim.name = newName;
+        }
+        await this.fs.rename(join(sending, newName), join(this.dir("pending"), newName));
+        this.#moved.set(claim, newName);
+      }
+      await this.fs.syncDir(this.dir("pending"));
+      await this.fs.syncDir(sending);
+    } catch (error) {
+      throw error instanceof QueueError ? error : describeFsError("move back to pending/", claim.name, error);
+    }
+    this.#moved.delete(claim);
+    claim.entry = entry;
+    claim.name = newName;
+    this.#counts.sending = Math.max(0, this.#counts.sending - 1);
+    this.#counts.pending++;
+    const dueAt = parseEntryName(newName)?.stamp ?? due;
+    if (dueAt <= now) this.#batch = [];
+    if (dueAt > now && (this.#nextDueAt === undefined || dueAt < this.#nextDueAt)) this.#nextDueAt = dueAt;
+    this.#wakeAll();
+  }
+
+  /** Given up: sending/ -> failed/ with a reason file. */
+  async fail(claim: Claim, options: FailOptions): Promise<void> {
+    await this.#moveToFailed(
+      "sending",
+      claim.name,
+      { ...options, attempts: claim.entry.attempts + (options.countAttempt ? 1 : 0) },
+      claim,
+    );
+  }
+
+  async #moveToFailed(
+    from: "pending" | "sending",
+    name: string,
+    options: FailOptions & { attempts?: number },
+    claim?: Claim,
+  ): Promise<void> {
+    const now = this.#now();
+    const parsed = parseEntryName(name);
+    const source = join(this.dir(from), name);
+    let target = claim ? this.#moved.get(claim) : undefined;
+    const reason: FailureReason = {
+      failedAt: new Date(now).toISOString(),
+      reason: options.reason,
+      status: options.status ?? null,
+      message: options.message,
+      attempts: options.attempts ?? 0,
+      errorKind: options.errorKind ?? null,
+    };
+    if (target === undefined) {
+      target = parsed ? restamp(name, now) : name;
+      const reasonName = parsed ? reasonFileName(target) : `${target}${".reason.json"}`;
+      await this.#writeDurable("failed", reasonName, `${JSON.stringify(reason, null, 2)}\n`, {
+        replace: true,
+      });
+    }
+    try {
+      if (!claim || !this.#moved.has(claim)) {
+        await this.fs.rename(source, join(this.dir("failed"), target));
+        if (claim) this.#moved.set(claim, target);
+      }
+      await this.fs.syncDir(this.dir("failed"));
+      await this.fs.syncDir(this.dir(from));
+    } catch (error) {
+      throw describeFsError("move to failed/", source, error);
+    }
+    if (claim) this.#moved.delete(claim);
+    if (from === "sending") this.#counts.sending = Math.max(0, this.#counts.sending - 1);
+    this.#counts.failed++;
+    if (parsed) await this.#replaceMarker(parsed.id, `${FAILED_MARK}${target}`).catch(() => undefined);
+    this.#logger.warn(
+      {
+        id: parsed?.id,
+        file: target,
+        reason: reason.reason,
+        status: reason.status,
+        attempts: reason.attempts,
+      },
+      `queue: moved to failed/: ${reason.message}`,
+    );
+  }
+
+  // ---------------------------------------------------------------- inspection and maintenance
+
+  /** Entries of a state, oldest first (by enqueue order), at most `limit` (kept in a bounded list). */
+  async list(state: QueueState, options: { limit?: number } = {}): Promise<QueueListItem[]> {
+    const limit = options.limit ?? 100;
+    const keep: { key: string; item: QueueListItem }[] = [];
+    for await (const dirent of this.fs.entries(this.dir(state))) {
+      if (!dirent.isFile || isReasonFile(dirent.name)) continue;
+      const parsed = parseEntryName(dirent.name);
+      const item = toItem(state, dirent.name, parsed);
+      const key = parsed ? orderKey(parsed) : `~${dirent.name}`;
+      if (keep.length >= limit && key >= (keep[keep.length - 1] as { key: string }).key) continue;
+      keep.push({ key, item });
+      keep.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      if (keep.length > limit) keep.pop();
+    }
+    return keep.map((k) => k.item);
+  }
+
+  /** Where a report id is (streams the folders; for the CLI, not the upload path). */
+  async find(id: string): Promise<{ state: QueueState; name: string } | undefined> {
+    const canonical = canonicalGuid(id) ?? id.toLowerCase();
+    for (const state of QUEUE_STATES) {
+      for await (const dirent of this.fs.entries(this.dir(state))) {
+        if (dirent.isFile && dirent.name.endsWith(`-${canonical}.json`)) return { state, name: dirent.name };
+      }
+    }
+    return undefined;
+  }
+
+  async show(id: string): Promise<ShownEntry | undefined> {
+    const found = await this.find(id);
+    if (!found) return undefined;
+    const path = join(this.dir(found.state), found.name);
+    const read = await this.#readEntry(path);
+    let reason: FailureReason | null = null;
+    if (found.state === "failed") {
+      try {
+        const text = (
+          await this.fs.readFile(join(this.dir("failed"), reasonFileName(found.name)))
+        ).toString();
+        const parsed = reasonSchema.safeParse(JSON.parse(text));
+        if (parsed.success) reason = parsed.data;
+      } catch {
+        reason = null;
+      }
+    }
+    return {
+      ...toItem(found.state, found.name, parseEntryName(found.name)),
+      entry: read.ok ? read.entry : null,
+      readError: read.ok ? null : read.error,
+      reason,
+    };
+  }
+
+  /** failed/ -> pending/ (attempts reset). "superseded" when the id is pending/sending/done again. */
+  async retry(id: string): Promise<RetryOutcome> {
+    const canonical = canonicalGuid(id) ?? id.toLowerCase();
+    for await (const dirent of this.fs.entries(this.dir("failed"))) {
+      if (dirent.isFile && dirent.name.endsWith(`-${canonical}.json`)) return this.#retryFile(dirent.name);
+    }
+    return "not-found";
+  }
+
+  /** Every failed report back to pending/. `progress(done, total)` after each. */
+  async retryAll(progress?: (done: number, total: number) => void): Promise<Record<RetryOutcome, number>> {
+    const result: Record<RetryOutcome, number> = { requeued: 0, superseded: 0, "not-found": 0 };
+    const total = (await this.refreshCounts()).failed;
+    let n = 0;
+    // Re-stream after each batch: the folder changes under us as files move out.
+    for (;;) {
+      const names: string[] = [];
+      for await (const dirent of this.fs.entries(this.dir("failed"))) {
+        if (dirent.isFile && parseEntryName(dirent.name)) names.push(dirent.name);
+        if (names.length >= 256) break;
+      }
+      if (names.length === 0) break;
+      for (const name of names) {
+        result[await this.#retryFile(name)]++;
+        n++;
+        progress?.(n, total);
+      }
+    }
+    return result;
+  }
+
+  async #retryFile(name: string): Promise<RetryOutcome> {
+    const parsed = parseEntryName(name);
+    const failedPath = join(this.dir("failed"), name);
+    const now = this.#now();
+    if (!parsed) {
+      // A stray file: back as-is under a proper name is impossible; leave it to the user.
+      return "not-found";
+    }
+    const marker = await this.#readMarker(parsed.id);
+    if (marker !== undefined && !marker.startsWith(FAILED_MARK)) {
+      await this.#removeFailed(name);
+      return "superseded";
+    }
+    const target = restamp(name, now);
+    const read = await this.#readEntry(failedPath);
+    if (read.ok) {
+      const entry: QueueEntry = { ...read.entry, attempts: 0, nextAttemptAt: null };
+      await this.#writeDurable("pending", target, JSON.stringify(entry));
+      await this.#removeFailed(name);
+    } else {
+      // Unreadable: moved back as it is (the user may have repaired it by hand).
+      try {
+        await this.fs.rename(failedPath, join(this.dir("pending"), target));
+        await this.fs.syncDir(this.dir("pending"));
+      } catch (error) {
+        throw describeFsError("move back to pending/", failedPath, error);
+      }
+      await this.fs.unlink(join(this.dir("failed"), reasonFileName(name))).catch(() => undefined);
+      this.#counts.failed = Math.max(0, this.#counts.failed - 1);
+    }
+    await this.#replaceMarker(parsed.id, "");
+    this.#counts.pending++;
+    this.#batch = [];
+    this.#wakeAll();
+    return "requeued";
+  }
+
+  /** Deletes done/ entries past the retention (age, then count). Returns how many went. */
+  async prune(): Promise<number> {
+    const cutoff = this.#now() - this.#retention.maxAgeMs;
+    let removed = 0;
+    let remaining = 0;
+    for await (const dirent of this.fs.entries(this.dir("done"))) {
+      if (!dirent.isFile) continue;
+      const parsed = parseEntryName(dirent.name);
+      if (parsed && parsed.stamp < cutoff) {
+        await this.#removeDone(dirent.name, parsed.id);
+        removed++;
+      } else remaining++;
+    }
+    while (remaining > this.#retention.maxCount) {
+      const excess = Math.min(remaining - this.#retention.maxCount, 1000);
+      const oldest = await this.#oldestByStamp("done", excess);
+      if (oldest.length === 0) break;
+      for (const name of oldest) {
+        await this.#removeDone(name, parseEntryName(name)?.id);
+        removed++;
+        remaining--;
+      }
+    }
+    this.#counts.done = remaining;
+    return removed;
+  }
+
+  /** Deletes every done/ entry. */
+  async purgeDone(progress?: (done: number, total: number) => void): Promise<number> {
+    const total = (await this.refreshCounts()).done;
+    let removed = 0;
+    for (;;) {
+      const names: string[] = [];
+      for await (const dirent of this.fs.entries(this.dir("done"))) {
+        if (dirent.isFile) names.push(dirent.name);
+        if (names.length >= 256) break;
+      }
+      if (names.length === 0) break;
+      for (const name of names) {
+        await this.#removeDone(name, parseEntryName(name)?.id);
+        removed++;
+        progress?.(removed, total);
+      }
+    }
+    this.#counts.done = 0;
+    return removed;
+  }
+
+  /** Writes and removes a probe file: is the queue writable right now? */
+  async checkWritable(): Promise<{ ok: true } | { ok: false; error: string }> {
+    const name = `.probe-${process.pid}-${++this.#tmpSeq}`;
+    const path = join(this.dir("tmp"), name);
+    try {
+      await this.fs.writeNewFile(path, "probe", { sync: false });
+      await this.fs.unlink(path);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, error: describeFsError("write in", this.dir("tmp"), error).message };
+    }
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  #wakeAll(): void {
+    for (const wake of [...this.#waiters]) wake();
+  }
+
+  async #removeDone(name: string, id: string | undefined): Promise<void> {
+    // Marker first: a crash in between leaves a done file without marker, which repair restores.
+    if (id) await this.fs.unlink(join(this.dir("ids"), id)).catch(() => undefined);
+    await this.fs.unlink(join(this.dir("done"), name)).catch((error) => {
+      if (errnoCode(error) !== "ENOENT") throw describeFsError("delete", name, error);
+    });
+  }
+
+  async #removeFailed(name: string): Promise<void> {
+    await this.fs.unlink(join(this.dir("failed"), name)).catch(() => undefined);
+    await this.fs.unlink(join(this.dir("failed"), reasonFileName(name))).catch(() => undefined);
+    this.#counts.failed = Math.max(0, this.#counts.failed - 1);
+  }
+
+  async #oldestByStamp(state: QueueState, count: number): Promise<string[]> {
+    const keep: string[] = [];
+    for await (const dirent of this.fs.entries(this.dir(state))) {
+      if (!dirent.isFile || !parseEntryName(dirent.name)) continue;
+      if (keep.length >= count && dirent.name >= (keep[keep.length - 1] as string)) continue;
+      keep.push(dirent.name);
+      keep.sort();
+      if (keep.length > count) keep.pop();
+    }
+    return keep;
+  }
+
+  #nextSeq(): number {
+    this.#seq = (this.#seq + 1) % 1_000_000;
+    return this.#seq;
+  }
+
+  async #readMarker(id: string): Promise<string | undefined> {
+    try {
+      return (await this.fs.readFile(join(this.dir("ids"), id))).toString("utf8");
+    } catch (error) {
+      if (errnoCode(error) === "ENOENT") return undefined;
+      throw describeFsError("read", join(this.dir("ids"), id), error);
+    }
+  }
+
+  async #replaceMarker(id: string, content: string): Promise<void> {
+    const tmp = this.#tmpPath();
+    await this.fs.writeNewFile(tmp, content, { sync: false });
+    await this.fs.rename(tmp, join(this.dir("ids"), id));
+  }
+
+  #tmpPath(): string {
+    return join(this.dir("tmp"), `${process.pid}-${Date.now()}-${++this.#tmpSeq}.tmp`);
+  }
+
+  /** temp file -> fsync -> rename into `state`/ -> fsync the directory. */
+  async #writeDurable(
+    state: QueueState,
+    name: string,
+    data: string,
+    options: { replace?: boolean } = {},
+  ): Promise<void> {
+    const tmp = this.#tmpPath();
+    const target = join(this.dir(state), name);
+    try {
+      await this.fs.writeNewFile(tmp, data, { sync: true });
+      if (!options.replace && (await this.fs.exists(target))) {
+        throw Object.assign(new Error(`${target} exists`), { code: "EEXIST" });
+      }
+      await this.fs.rename(tmp, target);
+      await this.fs.syncDir(this.dir(state));
+    } catch (error) {
+      await this.fs.unlink(tmp).catch(() => undefined);
+      throw describeFsError("write", target, error);
+    }
+  }
+
+  async #emptyTmp(): Promise<void> {
+    const names: string[] = [];
+    for await (const dirent of this.fs.entries(this.dir("tmp"))) names.push(dirent.name);
+    for (const name of names) await this.fs.unlink(join(this.dir("tmp"), name)).catch(() => undefined);
+  }
+
+  /** Anything in sending/ goes back to pending/ (one file per id: the newest stamp wins). */
+  async #recoverSending(): Promise<void> {
+    const byId = new Map<string, EntryName & { name: string }>();
+    const extra: string[] = [];
+    for await (const dirent of this.fs.entries(this.dir("sending"))) {
+      if (!dirent.isFile) continue;
+      const parsed = parseEntryName(dirent.name);
+      if (!parsed) {
+        extra.push(dirent.name);
+        continue;
+      }
+      const seen = byId.get(parsed.id);
+      if (!seen || parsed.stamp > seen.stamp) {
+        if (seen) extra.push(seen.name);
+        byId.set(parsed.id, { ...parsed, name: dirent.name });
+      } else extra.push(dirent.name);
+    }
+    for (const name of extra) {
+      if (parseEntryName(name)) await this.fs.unlink(join(this.dir("sending"), name)).catch(() => undefined);
+      else await this.fs.rename(join(this.dir("sending"), name), join(this.dir("pending"), name));
+    }
+    for (const item of byId.values()) {
+      await this.fs.rename(join(this.dir("sending"), item.name), join(this.dir("pending"), item.name));
+    }
+    if (byId.size + extra.length > 0) {
+      await this.fs.syncDir(this.dir("pending"));
+      await this.fs.syncDir(this.dir("sending"));
+      this.#logger.info(
+        { count: byId.size },
+        "queue: moved interrupted uploads from sending/ back to pending/",
+      );
+    }
+  }
+
+  /** Every pending/done entry has its id marker; failed entries have a "failed" marker. */
+  async #repairIndex(): Promise<void> {
+    for (const state of ["pending", "done"] as const) {
+      for await (const dirent of this.fs.entries(this.dir(state))) {
+        const parsed = dirent.isFile ? parseEntryName(dirent.name) : undefined;
+        if (!parsed) continue;
+        const marker = await this.#readMarker(parsed.id);
+        if (marker === undefined || marker.startsWith(FAILED_MARK)) await this.#replaceMarker(parsed.id, "");
+      }
+    }
+    for await (const dirent of this.fs.entries(this.dir("failed"))) {
+      const parsed = dirent.isFile ? parseEntryName(dirent.name) : undefined;
+      if (!parsed) continue;
+      const marker = await this.#readMarker(parsed.id);
+      if (marker === undefined) await this.#replaceMarker(parsed.id, `${FAILED_MARK}${dirent.name}`);
+      else if (!marker.startsWith(FAILED_MARK)) {
+        const active = await this.find(parsed.id);
+        if (active?.state === "failed") await this.#replaceMarker(parsed.id, `${FAILED_MARK}${dirent.name}`);
+      }
+    }
+  }
+}
+
+function toItem(state: QueueState, name: string, parsed: EntryName | undefined): QueueListItem {
+  return {
+    state,
+    name,
+    id: parsed?.id ?? "",
+    stamp: parsed ? new Date(parsed.stamp).toISOString() : "",
+    enqueuedAt: parsed ? new Date(parsed.enqueuedMs).toISOString() : "",
+  };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Opens the queue folder (see FileQueue). */
+export function openQueue(options: OpenQueueOptions): Promise<FileQueue> {
+  return FileQueue.open(options);
+}
