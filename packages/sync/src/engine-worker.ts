@@ -1,0 +1,227 @@
+/**
+ * The engine worker: one long-lived `Wats` (one connection pool, breaker and rate limit) that
+ * answers the sync facade's requests. See protocol.ts for how answers reach a blocked caller.
+ * No top-level await: from sources this module is loaded with require().
+ */
+import { threadId, workerData } from "node:worker_threads";
+import { type WatsLogger, withCorrelationId } from "@tswats/core";
+import { type DomainName, domainServices, Wats } from "@tswats/sdk";
+import { markEngineThread } from "./engine-thread.js";
+import { createSyncWats } from "./facade.js";
+import {
+  type DiagnoseAction,
+  ENGINE_EXITED,
+  type EngineRequest,
+  type EngineResponse,
+  type EngineWorkerData,
+  type LogRecord,
+  type MethodTarget,
+  READY_ID,
+  type ReadyValue,
+  SIGNAL_SEQ,
+  SIGNAL_STATE,
+} from "./protocol.js";
+import { toWireError } from "./wire-error.js";
+
+markEngineThread();
+
+const data = workerData as EngineWorkerData;
+const port = data.port;
+const signal = new Int32Array(data.signal);
+
+function wake(): void {
+  Atomics.add(signal, SIGNAL_SEQ, 1);
+  Atomics.notify(signal, SIGNAL_SEQ);
+}
+
+// A crash must wake the caller at once rather than leave it waiting out its timeout.
+let exited = false;
+function markExited(): void {
+  if (exited) return;
+  exited = true;
+  Atomics.store(signal, SIGNAL_STATE, ENGINE_EXITED);
+  wake();
+}
+process.on("exit", markExited);
+process.on("uncaughtException", (error) => {
+  process.stderr.write(`@tswats/sync engine worker crashed: ${error.stack ?? String(error)}\n`);
+  markExited();
+  process.exit(1);
+});
+
+// The caller's logger stays on the caller's thread: lines are buffered here and travel back
+// with the answer of the call that wrote them.
+let logBuffer: LogRecord[] = [];
+
+function cloneable(obj: object): object {
+  try {
+    return structuredClone(obj);
+  } catch {
+    try {
+      return JSON.parse(JSON.stringify(obj)) as object;
+    } catch {
+      return { unloggable: String(obj) };
+    }
+  }
+}
+
+function forwardingLogger(levels: readonly LogRecord["level"][]): WatsLogger {
+  const enabled = new Set(levels);
+  const method =
+    (level: LogRecord["level"]) =>
+    (obj: object, msg?: string): void => {
+      if (enabled.has(level)) logBuffer.push({ level, obj: cloneable(obj), msg });
+    };
+  return {
+    trace: method("trace"),
+    debug: method("debug"),
+    info: method("info"),
+    warn: method("warn"),
+    error: method("error"),
+    isLevelEnabled: (level: string) => enabled.has(level as LogRecord["level"]),
+  };
+}
+
+function takeLogs(): LogRecord[] | undefined {
+  if (logBuffer.length === 0) return undefined;
+  const logs = logBuffer;
+  logBuffer = [];
+  return logs;
+}
+
+function respond(id: number, outcome: { ok: true; value: unknown } | { ok: false; error: unknown }): void {
+  const logs = takeLogs();
+  let response: EngineResponse = outcome.ok
+    ? { id, ok: true, value: outcome.value, logs }
+    : { id, ok: false, error: toWireError(outcome.error), logs };
+  try {
+    port.postMessage(response);
+  } catch (error) {
+    // The result itself could not be cloned (a function or a class instance with private state).
+    response = {
+      id,
+      ok: false,
+      error: toWireError(
+        new TypeError(`the result cannot cross from the engine worker: ${(error as Error).message}`),
+      ),
+      logs,
+    };
+    port.postMessage(response);
+  }
+  wake();
+}
+
+/** The engine's one `Wats`, or undefined (and the caller told why) when the options are bad. */
+function buildWats(): Wats | undefined {
+  try {
+    const options = { ...data.watsOptions } as unknown as ConstructorParameters<typeof Wats>[0];
+    if (data.loggerLevels !== undefined) options.logger = forwardingLogger(data.loggerLevels);
+    const built = new Wats(options);
+    const ready: ReadyValue = { station: built.station, threadId };
+    respond(READY_ID, { ok: true, value: ready });
+    return built;
+  } catch (error) {
+    respond(READY_ID, { ok: false, error });
+    return undefined;
+  }
+}
+
+function bound(wats: Wats, target: MethodTarget): () => unknown {
+  if (!Object.hasOwn(domainServices, target.domain)) {
+    throw new TypeError(`wats.${target.domain}: no such domain`);
+  }
+  const service = wats.service(target.domain as DomainName) as unknown as Record<string, unknown>;
+  const fn = service[target.method];
+  if (typeof fn !== "function" || target.method === "constructor") {
+    throw new TypeError(`wats.${target.domain}.${target.method}: no such method`);
+  }
+  return () => {
+    const run = () => fn.apply(service, target.args) as unknown;
+    return target.correlationId === undefined ? run() : withCorrelationId(target.correlationId, run);
+  };
+}
+
+interface PageCursor {
+  iterator: AsyncIterator<unknown[]>;
+}
+const cursors = new Map<number, PageCursor>();
+let nextCursor = 1;
+
+async function handle(wats: Wats, request: EngineRequest): Promise<unknown> {
+  switch (request.type) {
+    case "call":
+      return await bound(wats, request)();
+    case "page-open": {
+      const paginated = bound(wats, request)() as { pages?: () => AsyncIterator<unknown[]> };
+      if (typeof paginated?.pages !== "function") {
+        throw new TypeError(`wats.${request.domain}.${request.method}: does not return a paged listing`);
+      }
+      const cursor = nextCursor++;
+      cursors.set(cursor, { iterator: paginated.pages() });
+      return cursor;
+    }
+    case "page-next": {
+      const open = cursors.get(request.cursor);
+      if (open === undefined) throw new Error(`paged listing ${request.cursor} is not open`);
+      const step = await open.iterator.next();
+      if (step.done) cursors.delete(request.cursor);
+      return { done: step.done === true, value: step.done ? undefined : step.value };
+    }
+    case "page-close": {
+      const open = cursors.get(request.cursor);
+      cursors.delete(request.cursor);
+      await open?.iterator.return?.();
+      return undefined;
+    }
+    case "metrics":
+      return wats.metrics();
+    case "ping":
+      return "pong";
+    case "close":
+      cursors.clear();
+      await wats.close();
+      return undefined;
+    case "diagnose":
+      return diagnose(request.action, request.ms ?? 0);
+  }
+}
+
+async function diagnose(action: DiagnoseAction, ms: number): Promise<unknown> {
+  if (action === "crash") {
+    setImmediate(() => {
+      throw new Error("engine crash requested by a self-test");
+    });
+    return new Promise(() => {});
+  }
+  if (action === "block") {
+    // Blocks this thread for good, like a runaway synchronous loop would (without using a CPU).
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+    return undefined;
+  }
+  if (action === "stall") {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    return "late";
+  }
+  try {
+    createSyncWats({ baseUrl: "http://127.0.0.1:1", token: "dGVzdA==" });
+    return { threw: false };
+  } catch (error) {
+    return { threw: true, name: (error as Error).name, message: (error as Error).message };
+  }
+}
+
+const engineWats = buildWats();
+if (engineWats === undefined) {
+  port.close();
+} else {
+  const wats = engineWats;
+  port.on("message", (request: EngineRequest) => {
+    handle(wats, request).then(
+      (value) => {
+        respond(request.id, { ok: true, value });
+        if (request.type === "close") port.close();
+      },
+      (error: unknown) => respond(request.id, { ok: false, error }),
+    );
+  });
+}

@@ -1,0 +1,234 @@
+/**
+ * `createSyncWats()`: the `Wats` domain surface with blocking methods. The methods are built at
+ * run time from the SDK's domain registry (the same one `Wats` uses), so every generated
+ * method is there; their types come from types.ts, derived from the async ones.
+ */
+import {
+  currentCorrelationId,
+  DEFAULT_TIMEOUT_MS,
+  isLevelEnabled,
+  type LoadConfigOptions,
+  loadConfig,
+  type TransportMetrics,
+  WatsConfigError,
+  type WatsLogger,
+} from "@tswats/core";
+import { type DomainName, domainServices } from "@tswats/sdk";
+import { ENGINE_CLIENT, EngineClient } from "./engine-client.js";
+import { WatsEngineError } from "./engine-error.js";
+import { isEngineThread } from "./engine-thread.js";
+import type { CallerFrames, LogRecord, MethodTarget } from "./protocol.js";
+import { syncPaginated } from "./sync-paginate.js";
+import type { SyncWats, SyncWatsOptions } from "./types.js";
+
+const LEVELS: LogRecord["level"][] = ["trace", "debug", "info", "warn", "error"];
+const DEFAULT_GRACE_MS = 2_000;
+const DEFAULT_STARTUP_MS = 30_000;
+
+/** A method of a service class and where its per-call options go. */
+interface MethodShape {
+  name: string;
+  /**
+   * Index of the options parameter: the last one of every generated method (codegen writes
+   * `(params?, body?, options?)` without default values, so `fn.length - 1` is its position).
+   */
+  optionsIndex: number;
+  paged: boolean;
+}
+
+function methodsOf(serviceClass: { prototype: object }): MethodShape[] {
+  const shapes: MethodShape[] = [];
+  for (const name of Object.getOwnPropertyNames(serviceClass.prototype)) {
+    if (name === "constructor" || name.startsWith("_")) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(serviceClass.prototype, name);
+    if (typeof descriptor?.value !== "function") continue;
+    const fn = descriptor.value as (...args: unknown[]) => unknown;
+    shapes.push({ name, optionsIndex: Math.max(fn.length - 1, 0), paged: /^paginate[A-Z]/.test(name) });
+  }
+  return shapes;
+}
+
+function checkMs(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new WatsConfigError(`${name}: must be a positive number of milliseconds`, {
+      issues: [`${name}: must be a positive number of milliseconds`],
+    });
+  }
+  return value;
+}
+
+function engineOptions(options: SyncWatsOptions): {
+  watsOptions: Record<string, unknown>;
+  logger: WatsLogger | undefined;
+  loggerLevels: LogRecord["level"][] | undefined;
+} {
+  if (typeof options !== "object" || options === null) {
+    throw new WatsConfigError("createSyncWats: options must be an object", {
+      issues: ["options: not an object"],
+    });
+  }
+  const { logger, engineGraceMs: _grace, startupTimeoutMs: _startup, ...rest } = options;
+  const issues: string[] = [];
+  if ("fetch" in rest && (rest as { fetch?: unknown }).fetch !== undefined) {
+    issues.push(
+      "fetch: a function cannot cross to the engine worker; the engine uses its own keep-alive fetch",
+    );
+  }
+  for (const [key, value] of Object.entries(rest)) {
+    if (key === "fetch") continue;
+    try {
+      structuredClone(value);
+    } catch {
+      issues.push(
+        `${key}: cannot cross to the engine worker (only plain data can: no functions or class instances)`,
+      );
+    }
+  }
+  if (issues.length > 0) {
+    throw new WatsConfigError(`createSyncWats: invalid options:\n  - ${issues.join("\n  - ")}`, { issues });
+  }
+  if (logger === undefined) return { watsOptions: rest, logger: undefined, loggerLevels: undefined };
+  if (logger === false)
+    return { watsOptions: { ...rest, logger: false }, logger: undefined, loggerLevels: undefined };
+  return {
+    watsOptions: rest,
+    logger,
+    loggerLevels: LEVELS.filter((level) => isLevelEnabled(logger, level)),
+  };
+}
+
+/** Per-call data of a sync method call: the arguments as the engine receives them. */
+function callTarget(
+  domain: string,
+  shape: MethodShape,
+  args: unknown[],
+  defaultTimeoutMs: number,
+): MethodTarget {
+  const label = `${domain}.${shape.name}`;
+  const given = args[shape.optionsIndex];
+  if (given !== undefined && (typeof given !== "object" || given === null)) {
+    throw new TypeError(`${label}: the options argument must be an object`);
+  }
+  const options = { ...(given as Record<string, unknown> | undefined) };
+  if (options["signal"] !== undefined) {
+    throw new TypeError(
+      `${label}: an AbortSignal cannot cross to the engine worker; bound a sync call with timeoutMs instead`,
+    );
+  }
+  delete options["signal"];
+  const timeoutMs = checkMs(`${label} timeoutMs`, options["timeoutMs"], defaultTimeoutMs);
+  const correlationId = (options["correlationId"] as string | undefined) ?? currentCorrelationId();
+  options["timeoutMs"] = timeoutMs;
+  if (correlationId !== undefined) options["correlationId"] = correlationId;
+  const sent = args.slice(0, shape.optionsIndex);
+  while (sent.length < shape.optionsIndex) sent.push(undefined);
+  sent.push(options);
+  return { domain, method: shape.name, args: sent, correlationId, timeoutMs };
+}
+
+/**
+ * A `Wats` whose domain methods block until their answer: `wats.product.getProduct({ partNumber })`
+ * returns the product, not a promise. Calls run in one long-lived engine worker holding one
+ * `Wats` (connections, breaker and rate limit are shared by every call). Each call waits at
+ * most its `timeoutMs` (per call, else `options.timeoutMs`, else 60 s) plus `engineGraceMs`.
+ * Errors arrive as the same classes the async API throws, with all their fields.
+ *
+ * Blocks the calling thread while it waits: use it in scripts, test sequences and callbacks that
+ * cannot be async; use `Wats` in servers and other event-loop code.
+ */
+export function createSyncWats(options: SyncWatsOptions): SyncWats {
+  if (isEngineThread()) {
+    throw new WatsEngineError(
+      "deadlock",
+      "createSyncWats: called on the @tswats/sync engine thread, where a blocking call would wait for " +
+        "its own answer forever; use the async Wats there",
+    );
+  }
+  const defaultTimeoutMs = checkMs("timeoutMs", options?.timeoutMs, DEFAULT_TIMEOUT_MS);
+  const engineGraceMs = checkMs("engineGraceMs", options?.engineGraceMs, DEFAULT_GRACE_MS);
+  const startupTimeoutMs = checkMs("startupTimeoutMs", options?.startupTimeoutMs, DEFAULT_STARTUP_MS);
+  const client = new EngineClient({ ...engineOptions(options), engineGraceMs, startupTimeoutMs });
+
+  const call = (domain: string, shape: MethodShape, args: unknown[], caller: CallerFrames): unknown => {
+    const target = callTarget(domain, shape, args, defaultTimeoutMs);
+    const label = `${domain}.${shape.name}`;
+    if (shape.paged) return syncPaginated(client, target, label, engineGraceMs, caller);
+    return client.request(
+      { type: "call", ...target },
+      target.timeoutMs + engineGraceMs,
+      label,
+      target.correlationId,
+      caller,
+    );
+  };
+
+  const services = new Map<DomainName, object>();
+  const serviceOf = (domain: DomainName): object => {
+    let service = services.get(domain);
+    if (service === undefined) {
+      const built: Record<string, (...args: unknown[]) => unknown> = {};
+      for (const shape of methodsOf(domainServices[domain])) {
+        const method = (...args: unknown[]): unknown => {
+          // The caller's frames, for the stack of an error rebuilt from the engine's. Captured
+          // here, formatted only if an error needs them: formatting costs more than a call.
+          const caller: CallerFrames = {};
+          Error.captureStackTrace(caller, method);
+          return call(domain, shape, args, caller);
+        };
+        built[shape.name] = method;
+      }
+      service = Object.freeze(built);
+      services.set(domain, service);
+    }
+    return service;
+  };
+
+  const facade = {
+    get station(): string {
+      return client.station;
+    },
+    get engine() {
+      return { threadId: client.threadId, starts: client.starts };
+    },
+    metrics(): TransportMetrics {
+      return client.request({ type: "metrics" }, 5_000 + engineGraceMs, "metrics") as TransportMetrics;
+    },
+    close(): void {
+      client.close();
+    },
+    [Symbol.dispose](): void {
+      client.close();
+    },
+  };
+  Object.defineProperty(facade, ENGINE_CLIENT, { value: client });
+  for (const domain of Object.keys(domainServices) as DomainName[]) {
+    Object.defineProperty(facade, domain, { get: () => serviceOf(domain), enumerable: true });
+  }
+  return facade as unknown as SyncWats;
+}
+
+/**
+ * A sync Wats configured from the environment (WATS_BASE_URL, WATS_AUTH_TOKEN, WATS_LOG_LEVEL,
+ * WATS_STATION, WATS_CONFIG), like `Wats.fromEnv()`; explicit options win.
+ */
+export function syncWatsFromEnv(
+  options: LoadConfigOptions & Omit<Partial<SyncWatsOptions>, keyof LoadConfigOptions> = {},
+): SyncWats {
+  const config = loadConfig(options);
+  const { logger, userAgentSuffix, engineGraceMs, startupTimeoutMs } = options;
+  return createSyncWats({
+    baseUrl: config.baseUrl,
+    token: config.token,
+    logLevel: config.logLevel,
+    station: config.station,
+    ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
+    ...(config.retry !== undefined ? { retry: config.retry } : {}),
+    ...(config.breaker !== undefined ? { breaker: config.breaker } : {}),
+    ...(config.throttle !== undefined ? { throttle: config.throttle } : {}),
+    ...(logger !== undefined ? { logger } : {}),
+    ...(userAgentSuffix !== undefined ? { userAgentSuffix } : {}),
+    ...(engineGraceMs !== undefined ? { engineGraceMs } : {}),
+    ...(startupTimeoutMs !== undefined ? { startupTimeoutMs } : {}),
+  });
+}

@@ -1,0 +1,96 @@
+/**
+ * What crosses between the caller's thread and the engine worker: plain, structured-cloneable
+ * data only (never a Response, Headers, AbortSignal or function).
+ *
+ * The caller posts a request on its MessagePort and blocks in `Atomics.wait` on a shared
+ * counter. The engine posts the response on its port, then bumps the counter and notifies; the
+ * caller wakes and takes the message with `receiveMessageOnPort`. Every request carries an id
+ * and the caller drops any response whose id is not the one it waits for.
+ */
+import type { MessagePort } from "node:worker_threads";
+import type { LogLevel } from "@tswats/core";
+import type { WireError } from "./wire-error.js";
+
+/** Int32 slots of the shared signal buffer. */
+export const SIGNAL_SEQ = 0;
+/** Engine state slot: set to ENGINE_EXITED by the engine as its thread ends. */
+export const SIGNAL_STATE = 1;
+export const ENGINE_EXITED = 2;
+export const SIGNAL_SLOTS = 2;
+
+/** Marker set on the engine thread's global object: a sync facade there would deadlock. */
+export const ENGINE_THREAD_MARK = Symbol.for("tswats.sync.engineThread");
+
+/** What the caller needs to know to call a method. */
+export interface MethodTarget {
+  domain: string;
+  method: string;
+  args: unknown[];
+  correlationId: string | undefined;
+  timeoutMs: number;
+}
+
+export type EngineRequest =
+  | ({ type: "call"; id: number } & MethodTarget)
+  | ({ type: "page-open"; id: number } & MethodTarget)
+  | { type: "page-next"; id: number; cursor: number }
+  | { type: "page-close"; id: number; cursor: number }
+  | { type: "metrics"; id: number }
+  /** Answers at once: the cost of crossing the boundary and back (benchmarks). */
+  | { type: "ping"; id: number }
+  | { type: "close"; id: number }
+  | { type: "diagnose"; id: number; action: DiagnoseAction; ms?: number };
+
+/**
+ * Engine self-tests, reachable only through the package's internal modules (tests use them to
+ * crash or block a real engine, and to call a facade from inside one).
+ */
+export type DiagnoseAction =
+  /** Throw an uncaught exception (the worker dies). */
+  | "crash"
+  /** Block the engine thread for good. */
+  | "block"
+  /** Block the engine thread for `ms`, then answer "late". */
+  | "stall"
+  /** Call createSyncWats on the engine thread and report what it threw. */
+  | "nested-facade";
+
+/** One log line written by the engine's Wats, replayed on the caller's logger. */
+export interface LogRecord {
+  level: Exclude<LogLevel, "silent" | "fatal">;
+  obj: object;
+  msg: string | undefined;
+}
+
+export type EngineResponse =
+  | { id: number; ok: true; value: unknown; logs: LogRecord[] | undefined }
+  | { id: number; ok: false; error: WireError; logs: LogRecord[] | undefined };
+
+/** Sent once by a new engine: its `Wats` is built (or could not be). */
+export const READY_ID = 0;
+
+export interface ReadyValue {
+  station: string;
+  threadId: number;
+}
+
+/** `workerData` of the engine worker. */
+export interface EngineWorkerData {
+  port: MessagePort;
+  signal: SharedArrayBuffer;
+  /** The `Wats` options (plain data; `logger` replaced by `loggerLevels`). */
+  watsOptions: Record<string, unknown>;
+  /**
+   * When the caller gave a logger: the levels it writes. The engine then logs into a buffer
+   * that each response carries back. Undefined: the engine keeps its own logger (or none).
+   */
+  loggerLevels: LogRecord["level"][] | undefined;
+}
+
+/**
+ * The caller's frames of a sync call, filled by `Error.captureStackTrace`. Its `stack` is
+ * formatted on first read, which happens only when an error from the engine is rebuilt.
+ */
+export interface CallerFrames {
+  readonly stack?: string;
+}
