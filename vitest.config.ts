@@ -7,7 +7,7 @@ export default defineConfig({
   resolve: { conditions: ["@tswats/source"] },
   ssr: { resolve: { conditions: ["@tswats/source"] } },
   test: {
-    include: ["codegen/test/**/*.test.ts", "packages/**/test/**/*.test.ts"],
+    include: ["codegen/test/**/*.test.ts", "packages/**/test/**/*.test.ts", "examples/test/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/dist/**"],
     testTimeout: 30_000,
     reporters: ["default", "json"],
