@@ -19,10 +19,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { Wats } from "@tswats/sdk";
+import { createSyncWats } from "@tswats/sync";
 import { Bench } from "tinybench";
 import { ENGINE_CLIENT, type EngineClient } from "../src/engine-client.js";
-import { createSyncWats } from "../src/index.js";
-import { RUNNING_FROM_SOURCE, startModuleWorker } from "../src/launch.js";
+import { startModuleWorker } from "../src/launch.js";
 import { startSimulatorProcess } from "../test/support/simulator-process.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
@@ -124,7 +124,7 @@ const results = {
   date: new Date().toISOString(),
   node: process.version,
   unit: "ms per call (median)",
-  loadedFrom: RUNNING_FROM_SOURCE ? "TypeScript sources via tsx" : "dist",
+  loadedFrom: import.meta.resolve("@tswats/sync").endsWith(".ts") ? "TypeScript sources via tsx" : "dist",
   call: "product.getProduct({ partNumber: 'CBL-7' }) against the simulator in a child process",
   async: round3(asyncMs),
   sync: round3(syncMs),

@@ -53,7 +53,7 @@ function operationOf(label: string): string {
 }
 
 /** Key of a facade's EngineClient (internal: tests use it to reach the engine's self-tests). */
-export const ENGINE_CLIENT = Symbol("tswats.sync.engineClient");
+export const ENGINE_CLIENT = Symbol.for("tswats.sync.engineClient");
 
 export class EngineClient {
   readonly #options: EngineClientOptions;
