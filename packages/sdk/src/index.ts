@@ -1,3 +1,3 @@
 export * from "@tswats/core";
 export { type DomainName, type DomainServices, domainPackages, domainServices } from "./generated/domains.js";
-export { Wats, type WatsOptions } from "./wats.js";
+export { Wats, type WatsOptions, watsOptionsFromEnv } from "./wats.js";

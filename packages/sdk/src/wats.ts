@@ -16,6 +16,31 @@ export interface WatsOptions extends TransportOptions {
 }
 
 /**
+ * The options `Wats.fromEnv()` builds: the configuration (explicit options > environment >
+ * config file; WatsConfigError listing every bad field) plus the options that only code can
+ * give (`logger`, `fetch`, `userAgentSuffix`). Also used by the sync facade's `syncWatsFromEnv()`.
+ */
+export function watsOptionsFromEnv(
+  options: LoadConfigOptions & Omit<Partial<WatsOptions>, keyof LoadConfigOptions> = {},
+): WatsOptions {
+  const config = loadConfig(options);
+  const { logger, fetch, userAgentSuffix } = options;
+  return {
+    baseUrl: config.baseUrl,
+    token: config.token,
+    logLevel: config.logLevel,
+    station: config.station,
+    ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
+    ...(config.retry !== undefined ? { retry: config.retry } : {}),
+    ...(config.breaker !== undefined ? { breaker: config.breaker } : {}),
+    ...(config.throttle !== undefined ? { throttle: config.throttle } : {}),
+    ...(logger !== undefined ? { logger } : {}),
+    ...(fetch !== undefined ? { fetch } : {}),
+    ...(userAgentSuffix !== undefined ? { userAgentSuffix } : {}),
+  };
+}
+
+/**
  * One object for all of WATS: `wats.product.getProduct(...)`, `wats.report.postWsjf(...)`, ...
  * Domain services are created on first use and share one transport (one connection pool, one
  * circuit breaker per server, one rate limit). Close it with `await wats.close()`, or declare it
@@ -42,21 +67,7 @@ export class Wats {
   static fromEnv(
     options: LoadConfigOptions & Omit<Partial<WatsOptions>, keyof LoadConfigOptions> = {},
   ): Wats {
-    const config = loadConfig(options);
-    const { logger, fetch, userAgentSuffix } = options;
-    return new Wats({
-      baseUrl: config.baseUrl,
-      token: config.token,
-      logLevel: config.logLevel,
-      station: config.station,
-      ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
-      ...(config.retry !== undefined ? { retry: config.retry } : {}),
-      ...(config.breaker !== undefined ? { breaker: config.breaker } : {}),
-      ...(config.throttle !== undefined ? { throttle: config.throttle } : {}),
-      ...(logger !== undefined ? { logger } : {}),
-      ...(fetch !== undefined ? { fetch } : {}),
-      ...(userAgentSuffix !== undefined ? { userAgentSuffix } : {}),
-    });
+    return new Wats(watsOptionsFromEnv(options));
   }
 
   /** The openapi-fetch client over the same transport, for routes the services do not cover. */

@@ -8,12 +8,11 @@ import {
   DEFAULT_TIMEOUT_MS,
   isLevelEnabled,
   type LoadConfigOptions,
-  loadConfig,
   type TransportMetrics,
   WatsConfigError,
   type WatsLogger,
 } from "@tswats/core";
-import { type DomainName, domainServices } from "@tswats/sdk";
+import { type DomainName, domainServices, watsOptionsFromEnv } from "@tswats/sdk";
 import { ENGINE_CLIENT, EngineClient } from "./engine-client.js";
 import { WatsEngineError } from "./engine-error.js";
 import { isEngineThread } from "./engine-thread.js";
@@ -215,19 +214,9 @@ export function createSyncWats(options: SyncWatsOptions): SyncWats {
 export function syncWatsFromEnv(
   options: LoadConfigOptions & Omit<Partial<SyncWatsOptions>, keyof LoadConfigOptions> = {},
 ): SyncWats {
-  const config = loadConfig(options);
-  const { logger, userAgentSuffix, engineGraceMs, startupTimeoutMs } = options;
+  const { engineGraceMs, startupTimeoutMs, ...rest } = options;
   return createSyncWats({
-    baseUrl: config.baseUrl,
-    token: config.token,
-    logLevel: config.logLevel,
-    station: config.station,
-    ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
-    ...(config.retry !== undefined ? { retry: config.retry } : {}),
-    ...(config.breaker !== undefined ? { breaker: config.breaker } : {}),
-    ...(config.throttle !== undefined ? { throttle: config.throttle } : {}),
-    ...(logger !== undefined ? { logger } : {}),
-    ...(userAgentSuffix !== undefined ? { userAgentSuffix } : {}),
+    ...watsOptionsFromEnv(rest),
     ...(engineGraceMs !== undefined ? { engineGraceMs } : {}),
     ...(startupTimeoutMs !== undefined ? { startupTimeoutMs } : {}),
   });
