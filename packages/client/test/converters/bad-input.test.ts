@@ -1,10 +1,9 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConversionError } from "../../src/converters/errors.js";
 import { ConverterHost } from "../../src/converters/host.js";
 import { decodeText } from "../../src/converters/text-decode.js";
-import { richTestStandXml, tempDir } from "./helpers.js";
+import { conversionFailure, richTestStandXml, tempDir } from "./helpers.js";
 
 let host: ConverterHost;
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -23,15 +22,7 @@ async function convert(name: string, bytes: Uint8Array | string, parameters?: Re
   return host.convertFile(path, { converter: "teststand-xml", ...(parameters ? { parameters } : {}) });
 }
 
-async function failure(promise: Promise<unknown>): Promise<ConversionError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(ConversionError.is(error)).toBe(true);
-    return error as ConversionError;
-  }
-  throw new Error("expected the conversion to fail");
-}
+const failure = conversionFailure;
 
 function utf16(text: string, bigEndian: boolean): Buffer {
   const le = Buffer.from(`\uFEFF${text}`, "utf16le");

@@ -3,12 +3,25 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
+import { ConversionError } from "../../src/converters/errors.js";
 
 export const SHARED_FIXTURES = resolve(fileURLToPath(import.meta.url), "../../../../../../shared/fixtures");
 
 export async function tempDir(prefix = "tswats-conv-"): Promise<{ dir: string; cleanup(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** The ConversionError a conversion fails with; fails the test when it succeeds or throws anything else. */
+export async function conversionFailure(promise: Promise<unknown>): Promise<ConversionError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(ConversionError.is(error)).toBe(true);
+    return error as ConversionError;
+  }
+  throw new Error("expected the conversion to fail");
 }
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/'/g, "&apos;");

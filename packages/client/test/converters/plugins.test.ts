@@ -1,9 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConversionError } from "../../src/converters/errors.js";
 import { ConverterHost } from "../../src/converters/host.js";
-import { tempDir } from "./helpers.js";
+import { conversionFailure, tempDir } from "./helpers.js";
 
 /** A report a plugin returns without importing anything (plugins live outside the workspace). */
 const REPORT_JS = `{
@@ -86,15 +85,7 @@ async function input(name: string, text = name): Promise<string> {
   return path;
 }
 
-async function failure(promise: Promise<unknown>): Promise<ConversionError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(ConversionError.is(error)).toBe(true);
-    return error as ConversionError;
-  }
-  throw new Error("expected the conversion to fail");
-}
+const failure = conversionFailure;
 
 describe("plugin API v1 and worker isolation", () => {
   it("loads plugins from a folder and from an npm package, and refuses bad ones with clear reasons", () => {

@@ -3,10 +3,10 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Report, Step } from "@tswats/report";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConversionError } from "../../src/converters/errors.js";
 import { ConverterHost } from "../../src/converters/host.js";
 import { deriveReportId, sha256Hex } from "../../src/converters/report-id.js";
 import {
+  conversionFailure,
   richTestStandXml,
   SHARED_FIXTURES,
   tempDir,
@@ -43,15 +43,7 @@ async function file(name: string, content: string | Uint8Array): Promise<string>
   return path;
 }
 
-async function failure(promise: Promise<unknown>): Promise<ConversionError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(ConversionError.is(error)).toBe(true);
-    return error as ConversionError;
-  }
-  throw new Error("expected the conversion to fail");
-}
+const failure = conversionFailure;
 
 const fixture = (p: string) => join(SHARED_FIXTURES, p);
 
