@@ -75,7 +75,15 @@ afterEach(async () => {
   await cleanup();
 });
 
-async function start(options: { fs?: QueueFs; config?: Partial<ClientConfigInput>; baseUrl?: string } = {}) {
+/** A daemon on the test's queue folder; `upload` overrides single upload settings of the fast defaults. */
+async function start(
+  options: {
+    fs?: QueueFs;
+    config?: Partial<ClientConfigInput>;
+    upload?: Partial<NonNullable<ClientConfigInput["upload"]>>;
+    baseUrl?: string;
+  } = {},
+) {
   const config = parseClientConfig({
     server: { baseUrl: options.baseUrl ?? sim.url, timeoutMs: 3_000 },
     queue: { folder: join(dir, "queue") },
@@ -87,6 +95,7 @@ async function start(options: { fs?: QueueFs; config?: Partial<ClientConfigInput
       throttle: false,
       breaker: false,
       authRetryMs: 100,
+      ...options.upload,
     },
     health: { port: 0 },
     shutdownTimeoutMs: 2_000,
@@ -231,16 +240,7 @@ describe("daemon on a failing disk (injected file-system layer)", () => {
     sim.faults.add({ kind: "status", status: 503, times: 1, match: { path: "/api/Report/WSJF" } });
     const d = await start({
       fs,
-      config: {
-        upload: {
-          concurrency: 1,
-          baseDelayMs: 20,
-          maxDelayMs: 50,
-          pollMs: 20,
-          throttle: false,
-          breaker: false,
-        },
-      },
+      upload: { concurrency: 1, maxDelayMs: 50 },
     });
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await d.queue.enqueue(sampleReport(), sampleSource())).id);
@@ -263,16 +263,7 @@ describe("/health/ready transitions and the bind address", () => {
   }, async () => {
     await sim.faults.down({ mode: "refuse" });
     const d = await start({
-      config: {
-        upload: {
-          concurrency: 1,
-          baseDelayMs: 20,
-          maxDelayMs: 50,
-          pollMs: 20,
-          throttle: false,
-          breaker: false,
-        },
-      },
+      upload: { concurrency: 1, maxDelayMs: 50 },
     });
     const down = await ready(d);
     expect(down.status).toBe(503);
@@ -295,7 +286,7 @@ describe("/health/ready transitions and the bind address", () => {
   it("intentionally offline (upload.enabled=false): ready without a server, reports only queued", async () => {
     const d = await start({
       baseUrl: "http://127.0.0.1:9",
-      config: { upload: { enabled: false } },
+      upload: { enabled: false },
     });
     await d.queue.enqueue(sampleReport(), sampleSource());
     const offline = await ready(d);
