@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { mapConcurrent } from "@tswats/core";
 import { publint } from "publint";
 import { formatMessage } from "publint/utils";
 
@@ -33,7 +34,19 @@ const temp = await mkdtemp(join(tmpdir(), "tswats-release-check-"));
 const started = performance.now();
 let results;
 try {
-  results = await mapLimit(selected, CONCURRENCY, (pkg) => checkPackage(pkg, temp));
+  const settled = await mapConcurrent(selected, (pkg) => checkPackage(pkg, temp), {
+    concurrency: CONCURRENCY,
+  });
+  // A check that threw (an unreadable manifest, ...) is that package's problem, not the end of the run.
+  results = settled.map((outcome, i) =>
+    outcome.ok
+      ? outcome.value
+      : {
+          name: selected[i].name,
+          version: selected[i].version,
+          problems: [`check failed: ${outcome.error.message}`],
+        },
+  );
 } finally {
   await rm(temp, { recursive: true, force: true });
 }
@@ -153,19 +166,6 @@ function printTable(rows) {
   console.log(format(header));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const l of lines) console.log(format(l));
-}
-
-async function mapLimit(items, limit, fn) {
-  const results = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 async function exists(path) {
