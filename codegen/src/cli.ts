@@ -50,10 +50,6 @@ async function main(): Promise<number> {
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   switch (result.status) {
     case "no-spec":
-      if (values.check) {
-        console.log(`codegen --check skipped: ${result.message}`);
-        return 0;
-      }
       console.error(`codegen: ${result.message}`);
       return 1;
     case "clean":

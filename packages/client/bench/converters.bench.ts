@@ -1,7 +1,6 @@
 /**
  * Converter throughput: files converted per second
- *  - the NI TestStand fixture (../shared/fixtures/teststand/TSWithWats.xml; skipped with a note
- *    when ../shared is absent), and
+ *  - the NI TestStand fixture (fixtures/teststand/TSWithWats.xml), and
  *  - a generated 10,000-row CSV (100 units x 100 steps -> 100 reports per file),
  * each measured through the worker host (read + sha256 + hand-over to a pooled worker + convert +
  * id + validate + structured clone back) and raw in this thread (same steps, no worker), side by
@@ -19,7 +18,7 @@ import { ConverterHost } from "../src/converters/host.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "../../..");
-const fixture = path.join(repoRoot, "../shared/fixtures/teststand/TSWithWats.xml");
+const fixture = path.join(repoRoot, "fixtures/teststand/TSWithWats.xml");
 const outDir = path.join(repoRoot, "bench-results");
 const outFile = path.join(outDir, "converters.json");
 

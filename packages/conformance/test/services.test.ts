@@ -5,7 +5,7 @@ import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DomainModule, domains, internalDomains } from "./domains.js";
-import { repoRoot, SKIP_REASON, sharedDir } from "./shared.js";
+import { repoRoot, specsDir } from "./shared.js";
 
 const BASE = "https://wats.example.test";
 const TOKEN = "Y29uZm9ybWFuY2U6dG9rZW4=";
@@ -194,9 +194,7 @@ describe("public and internal stay apart", () => {
 type SpecPaths = Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
 
 function readSpec(file: string): SpecPaths {
-  return (
-    JSON.parse(readFileSync(join(sharedDir as string, "specs/wats", file), "utf8")) as { paths: SpecPaths }
-  ).paths;
+  return (JSON.parse(readFileSync(join(specsDir, file), "utf8")) as { paths: SpecPaths }).paths;
 }
 
 /** Each included route of a spec is called by exactly one of the methods whose key matches `keyFilter`. */
@@ -229,33 +227,30 @@ function expectEachCalledOnce(
   return count;
 }
 
-describe.skipIf(sharedDir === undefined)(
-  `the WATS specs are covered exactly${sharedDir === undefined ? ` (${SKIP_REASON})` : ""}`,
-  () => {
-    it("each path template of the public spec is called by exactly one generated method, with its method", () => {
-      const count = expectEachCalledOnce(readSpec("openapi_public_v3.json"), () => true, /^[^/]+\./);
-      expect(count).toBe(126);
-      expect(routesOf(domains)).toHaveLength(count);
-    });
+describe("the WATS specs are covered exactly", () => {
+  it("each path template of the public spec is called by exactly one generated method, with its method", () => {
+    const count = expectEachCalledOnce(readSpec("openapi_public_v3.json"), () => true, /^[^/]+\./);
+    expect(count).toBe(126);
+    expect(routesOf(domains)).toHaveLength(count);
+  });
 
-    it("each internal-only path template is called by exactly one internal method; none of the public ones is", () => {
-      const publicPaths = readSpec("openapi_public_v3.json");
-      const publicRoutes = new Set(
-        Object.entries(publicPaths).flatMap(([path, item]) =>
-          Object.keys(item).map((m) => serverRoute(m, path)),
-        ),
-      );
-      const internalPaths = readSpec("openapi_internal_v3.json");
-      const count = expectEachCalledOnce(internalPaths, (route) => !publicRoutes.has(route), /\/internal\./);
-      expect(count).toBe(640);
-      expect(routesOf(internalDomains)).toHaveLength(count);
-      // The internal spec repeats every public operation: 766 in all, none of the repeats generated as internal.
-      const repeats = Object.entries(internalPaths).flatMap(([path, item]) =>
-        Object.keys(item).filter((m) => publicRoutes.has(serverRoute(m, path))),
-      );
-      expect(repeats).toHaveLength(126);
-      const internalTableRoutes = new Set(routesOf(internalDomains).map((r) => r.route));
-      expect([...publicRoutes].filter((r) => internalTableRoutes.has(r))).toEqual([]);
-    });
-  },
-);
+  it("each internal-only path template is called by exactly one internal method; none of the public ones is", () => {
+    const publicPaths = readSpec("openapi_public_v3.json");
+    const publicRoutes = new Set(
+      Object.entries(publicPaths).flatMap(([path, item]) =>
+        Object.keys(item).map((m) => serverRoute(m, path)),
+      ),
+    );
+    const internalPaths = readSpec("openapi_internal_v3.json");
+    const count = expectEachCalledOnce(internalPaths, (route) => !publicRoutes.has(route), /\/internal\./);
+    expect(count).toBe(640);
+    expect(routesOf(internalDomains)).toHaveLength(count);
+    // The internal spec repeats every public operation: 766 in all, none of the repeats generated as internal.
+    const repeats = Object.entries(internalPaths).flatMap(([path, item]) =>
+      Object.keys(item).filter((m) => publicRoutes.has(serverRoute(m, path))),
+    );
+    expect(repeats).toHaveLength(126);
+    const internalTableRoutes = new Set(routesOf(internalDomains).map((r) => r.route));
+    expect([...publicRoutes].filter((r) => internalTableRoutes.has(r))).toEqual([]);
+  });
+});

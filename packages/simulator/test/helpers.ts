@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Simulator } from "../src/index.js";
@@ -6,13 +5,8 @@ import type { Simulator } from "../src/index.js";
 /** The repository root. */
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
-/** Virinco's specs and fixtures beside the repository; undefined when absent. */
-export const sharedDir: string | undefined = [join(repoRoot, "../shared")].find((dir) =>
-  existsSync(join(dir, "fixtures/wsjf")),
-);
-
-export const SHARED_SKIP =
-  "../shared (Virinco's WATS specs and WSJF fixtures) is absent: these tests are skipped";
+/** Virinco's WSJF exports, committed under fixtures/wsjf (see NOTICE.md). */
+export const wsjfFixtureDir = join(repoRoot, "fixtures/wsjf");
 
 export interface CallOptions {
   method?: string;

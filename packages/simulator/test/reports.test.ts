@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { WsjfReportSchema } from "@tswats/report";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../src/index.js";
-import { call, callJson, SHARED_SKIP, sharedDir, uutReport } from "./helpers.js";
+import { call, callJson, uutReport, wsjfFixtureDir } from "./helpers.js";
 
 describe("report store: POST /api/Report/WSJF, replace, read back", () => {
   let sim: Simulator;
@@ -248,9 +248,8 @@ describe("report store: POST /api/Report/WSJF, replace, read back", () => {
   });
 });
 
-describe.skipIf(!sharedDir)("real WATS exports round trip (../shared)", () => {
-  if (!sharedDir) it.skip(SHARED_SKIP, () => {});
-  const fixture = (name: string) => readFileSync(join(sharedDir ?? "", "fixtures/wsjf", name), "utf8");
+describe("real WATS exports round trip (fixtures/wsjf)", () => {
+  const fixture = (name: string) => readFileSync(join(wsjfFixtureDir, name), "utf8");
   let sim: Simulator;
   beforeAll(async () => {
     sim = await startSimulator({ data: "empty" });

@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import { ConversionError } from "../../src/converters/errors.js";
 
-export const SHARED_FIXTURES = resolve(fileURLToPath(import.meta.url), "../../../../../../shared/fixtures");
+/** Virinco's sample files, committed under fixtures/ at the repository root (see NOTICE.md). */
+export const REPO_FIXTURES = resolve(fileURLToPath(import.meta.url), "../../../../../fixtures");
 
 export async function tempDir(prefix = "tswats-conv-"): Promise<{ dir: string; cleanup(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));

@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Report, Step } from "@tswats/report";
@@ -7,8 +6,8 @@ import { ConverterHost } from "../../src/converters/host.js";
 import { deriveReportId, sha256Hex } from "../../src/converters/report-id.js";
 import {
   conversionFailure,
+  REPO_FIXTURES,
   richTestStandXml,
-  SHARED_FIXTURES,
   tempDir,
   testStandXml,
   tsNumberProp,
@@ -45,120 +44,117 @@ async function file(name: string, content: string | Uint8Array): Promise<string>
 
 const failure = conversionFailure;
 
-const fixture = (p: string) => join(SHARED_FIXTURES, p);
+const fixture = (p: string) => join(REPO_FIXTURES, p);
 
-describe.skipIf(!existsSync(SHARED_FIXTURES))(
-  "standard converters on ../shared/fixtures (skipped: ../shared/fixtures absent)",
-  () => {
-    it("teststand-xml: TSWithWats.xml gives the header, the root and its one pass/fail step", async () => {
-      const r = await host.convertFile(fixture("teststand/TSWithWats.xml"));
-      expect(r.converter).toBe("teststand-xml");
-      expect(r.reports).toHaveLength(1);
-      const report = r.reports[0] as Report;
-      expect(report).toMatchObject({
-        type: "T",
-        sn: "12345",
-        pn: "PN1",
-        rev: "1.0",
-        processCode: 60,
-        machineName: "VIC-PCBA-003",
-        location: "Norautron Horten",
-        purpose: "PCBA Test",
-        start: "2022-06-23T10:55:04.3700000+02:00",
-        result: "P",
-        uut: { user: "administrator", execTime: 0.0539233, testSocketIndex: -1 },
-      });
-      const root = report.root as Step;
-      expect(root).toMatchObject({
-        name: "MainSequence Callback",
-        status: "P",
-        totTime: 0.0539233,
-        tsGuid: "ID#:xnW0PT0ORE2el7wF7uaxyB",
-        seqCall: {
-          path: "C:\\Users\\Vicotee\\Desktop\\Sequence File 1.seq",
-          name: "MainSequence",
-          version: "0.0.0.0",
-        },
-      });
-      expect(allSteps(root)).toHaveLength(2);
-      const step = root.steps?.[0] as Step;
-      expect(step).toMatchObject({
-        name: "Pass/Fail Test",
-        stepType: "ET_PFT",
-        status: "P",
-        totTime: 0.0000541,
-        booleanMeas: [{ name: null, status: "P" }],
-        // EngineStarted 08:51:29.994Z + 214.4463569 s, in the report's +02:00
-        start: "2022-06-23T10:55:04.440+02:00",
-      });
-      // deterministic id: converter name + content
-      const { readFile } = await import("node:fs/promises");
-      const sha = sha256Hex(await readFile(fixture("teststand/TSWithWats.xml")));
-      expect(report.id).toBe(deriveReportId("teststand-xml", sha, 0));
-      const again = await host.convertFile(fixture("teststand/TSWithWats.xml"));
-      expect(again.reports[0]?.id).toBe(report.id);
+describe("standard converters on the committed fixtures", () => {
+  it("teststand-xml: TSWithWats.xml gives the header, the root and its one pass/fail step", async () => {
+    const r = await host.convertFile(fixture("teststand/TSWithWats.xml"));
+    expect(r.converter).toBe("teststand-xml");
+    expect(r.reports).toHaveLength(1);
+    const report = r.reports[0] as Report;
+    expect(report).toMatchObject({
+      type: "T",
+      sn: "12345",
+      pn: "PN1",
+      rev: "1.0",
+      processCode: 60,
+      machineName: "VIC-PCBA-003",
+      location: "Norautron Horten",
+      purpose: "PCBA Test",
+      start: "2022-06-23T10:55:04.3700000+02:00",
+      result: "P",
+      uut: { user: "administrator", execTime: 0.0539233, testSocketIndex: -1 },
     });
+    const root = report.root as Step;
+    expect(root).toMatchObject({
+      name: "MainSequence Callback",
+      status: "P",
+      totTime: 0.0539233,
+      tsGuid: "ID#:xnW0PT0ORE2el7wF7uaxyB",
+      seqCall: {
+        path: "C:\\Users\\Vicotee\\Desktop\\Sequence File 1.seq",
+        name: "MainSequence",
+        version: "0.0.0.0",
+      },
+    });
+    expect(allSteps(root)).toHaveLength(2);
+    const step = root.steps?.[0] as Step;
+    expect(step).toMatchObject({
+      name: "Pass/Fail Test",
+      stepType: "ET_PFT",
+      status: "P",
+      totTime: 0.0000541,
+      booleanMeas: [{ name: null, status: "P" }],
+      // EngineStarted 08:51:29.994Z + 214.4463569 s, in the report's +02:00
+      start: "2022-06-23T10:55:04.440+02:00",
+    });
+    // deterministic id: converter name + content
+    const { readFile } = await import("node:fs/promises");
+    const sha = sha256Hex(await readFile(fixture("teststand/TSWithWats.xml")));
+    expect(report.id).toBe(deriveReportId("teststand-xml", sha, 0));
+    const again = await host.convertFile(fixture("teststand/TSWithWats.xml"));
+    expect(again.reports[0]?.id).toBe(report.id);
+  });
 
-    it("csv: sample-enhanced.csv fails as a whole by default, naming line 4 and its field count", async () => {
-      const e = await failure(host.convertFile(fixture("csv/sample-enhanced.csv")));
-      expect(e.kind).toBe("content");
-      expect(e.line).toBe(4);
-      expect(e.message).toMatch(/line 4: 12 fields, but the header has 11/);
-    });
+  it("csv: sample-enhanced.csv fails as a whole by default, naming line 4 and its field count", async () => {
+    const e = await failure(host.convertFile(fixture("csv/sample-enhanced.csv")));
+    expect(e.kind).toBe("content");
+    expect(e.line).toBe(4);
+    expect(e.message).toMatch(/line 4: 12 fields, but the header has 11/);
+  });
 
-    it("csv: with badRows skip-row the two good rows become one report and the bad row a warning", async () => {
-      const r = await host.convertFile(fixture("csv/sample-enhanced.csv"), {
-        parameters: { badRows: "skip-row", operationCodes: { ICT: 30 }, timeZone: "Europe/Oslo" },
-        station: "CSV-ST",
-      });
-      expect(r.reports).toHaveLength(1);
-      const report = r.reports[0] as Report;
-      expect(report).toMatchObject({
-        sn: "SN12345",
-        pn: "PN-001",
-        processCode: 30,
-        machineName: "CSV-ST",
-        start: "2026-02-03T14:30:00+01:00",
-        result: "P",
-      });
-      const steps = report.root?.steps ?? [];
-      expect(steps).toHaveLength(2);
-      expect(steps[0]).toMatchObject({
-        name: "Voltage Measurement",
-        status: "P",
-        numericMeas: [{ compOp: "GELE", value: 5.02, lowLimit: 4.9, highLimit: 5.1, unit: "V", status: "P" }],
-      });
-      expect(steps[1]).toMatchObject({
-        name: "Continuity Test",
-        status: "P",
-        booleanMeas: [{ status: "P" }],
-      });
-      expect(r.warnings).toEqual([expect.stringMatching(/^skipped row: line 4: 12 fields/)]);
+  it("csv: with badRows skip-row the two good rows become one report and the bad row a warning", async () => {
+    const r = await host.convertFile(fixture("csv/sample-enhanced.csv"), {
+      parameters: { badRows: "skip-row", operationCodes: { ICT: 30 }, timeZone: "Europe/Oslo" },
+      station: "CSV-ST",
     });
+    expect(r.reports).toHaveLength(1);
+    const report = r.reports[0] as Report;
+    expect(report).toMatchObject({
+      sn: "SN12345",
+      pn: "PN-001",
+      processCode: 30,
+      machineName: "CSV-ST",
+      start: "2026-02-03T14:30:00+01:00",
+      result: "P",
+    });
+    const steps = report.root?.steps ?? [];
+    expect(steps).toHaveLength(2);
+    expect(steps[0]).toMatchObject({
+      name: "Voltage Measurement",
+      status: "P",
+      numericMeas: [{ compOp: "GELE", value: 5.02, lowLimit: 4.9, highLimit: 5.1, unit: "V", status: "P" }],
+    });
+    expect(steps[1]).toMatchObject({
+      name: "Continuity Test",
+      status: "P",
+      booleanMeas: [{ status: "P" }],
+    });
+    expect(r.warnings).toEqual([expect.stringMatching(/^skipped row: line 4: 12 fields/)]);
+  });
 
-    it("wsjf-json: the server export passes through with its own id and all its steps", async () => {
-      const r = await host.convertFile(fixture("wsjf/uut-server-export.json"));
-      expect(r.converter).toBe("wsjf-json");
-      const report = r.reports[0] as Report;
-      expect(report.id).toBe("33a2d408-3fc8-480b-b554-6866c77fd91c");
-      expect(report.result).toBe("F");
-      expect(allSteps(report.root as Step)).toHaveLength(186); // root included
-    });
+  it("wsjf-json: the server export passes through with its own id and all its steps", async () => {
+    const r = await host.convertFile(fixture("wsjf/uut-server-export.json"));
+    expect(r.converter).toBe("wsjf-json");
+    const report = r.reports[0] as Report;
+    expect(report.id).toBe("33a2d408-3fc8-480b-b554-6866c77fd91c");
+    expect(report.result).toBe("F");
+    expect(allSteps(report.root as Step)).toHaveLength(186); // root included
+  });
 
-    it("wsjf-json: the repair example passes through", async () => {
-      const r = await host.convertFile(fixture("wsjf/uur-example.json"));
-      expect(r.reports[0]).toMatchObject({ type: "R" });
-    });
+  it("wsjf-json: the repair example passes through", async () => {
+    const r = await host.convertFile(fixture("wsjf/uur-example.json"));
+    expect(r.reports[0]).toMatchObject({ type: "R" });
+  });
 
-    it("wsxf-xml: the WSXF export of the same report gives the same id and steps", async () => {
-      const r = await host.convertFile(fixture("wsjf/uut-server-export.wsxf.xml"));
-      expect(r.converter).toBe("wsxf-xml");
-      const report = r.reports[0] as Report;
-      expect(report.id).toBe("33a2d408-3fc8-480b-b554-6866c77fd91c");
-      expect(allSteps(report.root as Step)).toHaveLength(186);
-    });
-  },
-);
+  it("wsxf-xml: the WSXF export of the same report gives the same id and steps", async () => {
+    const r = await host.convertFile(fixture("wsjf/uut-server-export.wsxf.xml"));
+    expect(r.converter).toBe("wsxf-xml");
+    const report = r.reports[0] as Report;
+    expect(report.id).toBe("33a2d408-3fc8-480b-b554-6866c77fd91c");
+    expect(allSteps(report.root as Step)).toHaveLength(186);
+  });
+});
 
 describe("teststand-xml on generated reports", () => {
   it("maps numeric limits, units, comp ops, strings, sequences, statuses, errors and timing", async () => {

@@ -1,5 +1,5 @@
 /**
- * Report pipeline benchmark on the 97 KB TestStand export (../shared/fixtures/wsjf/
+ * Report pipeline benchmark on the 97 KB TestStand export (fixtures/wsjf/
  * uut-large-example.json, 281 steps, 182 measurements):
  *
  * - `pipeline`: parseReport (decoded JSON -> model) + validateReport + serialiseReport (model ->
@@ -12,7 +12,7 @@
  * Writes bench-results/report.json at the repository root (medians in ms, ops/s). Not a test:
  * nothing fails on a timing.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Bench } from "tinybench";
@@ -29,7 +29,7 @@ import {
 const TARGET_PER_SECOND = 2000;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "../../../..");
-const fixtureDir = path.join(repoRoot, "../shared/fixtures/wsjf");
+const fixtureDir = path.join(repoRoot, "fixtures/wsjf");
 const outDir = path.join(repoRoot, "bench-results");
 const outFile = path.join(outDir, "report.json");
 
@@ -40,11 +40,6 @@ function write(result: object): void {
 }
 
 const fixture = path.join(fixtureDir, "uut-large-example.json");
-if (!existsSync(fixture)) {
-  console.log(`skipped: ${fixture} not found (the WATS fixtures live in ../shared beside the repository)`);
-  write({ benchmark: "report", date: new Date().toISOString(), skipped: `${fixture} not found` });
-  process.exit(0);
-}
 
 const text = readFileSync(fixture, "utf8");
 const decoded: unknown = JSON.parse(text);

@@ -1,20 +1,13 @@
 /**
- * Shared test helpers: the real WATS exports live in ../shared/fixtures/wsjf beside the repo and
- * are never copied into it. Suites that need them skip, saying why, when they are absent.
+ * Shared test helpers: the real WATS exports are committed under fixtures/wsjf (see NOTICE.md).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { UutReport } from "../src/index.js";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
-export const sharedDir = path.join(repoRoot, "../shared");
-export const fixtureDir = path.join(sharedDir, "fixtures/wsjf");
-export const hasFixtures = existsSync(path.join(fixtureDir, "uut-server-export.json"));
-/** Suite-name suffix that says why a fixture suite did not run. */
-export const fixtureNote = hasFixtures
-  ? ""
-  : ` (skipped: ${fixtureDir} not found; the WATS fixtures live in ../shared)`;
+export const fixtureDir = path.join(repoRoot, "fixtures/wsjf");
 
 export const JSON_FIXTURES = [
   "uut-server-export.json",
