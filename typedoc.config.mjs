@@ -11,6 +11,7 @@ export default {
     "packages/core",
     "packages/sdk",
     "packages/sync",
+    "packages/converters",
     "packages/client",
     "packages/simulator",
     "packages/domains/*",

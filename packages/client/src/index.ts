@@ -3,6 +3,7 @@
  * (with its health endpoint), the config file, and the converters' seam.
  */
 
+export type { CommandIo, EnqueueReport, EnqueueResult, ReportSource } from "@tswats/converters";
 export { EXIT } from "./cli/exit-codes.js";
 export { runCli } from "./cli/run.js";
 export {
@@ -15,7 +16,6 @@ export {
   type TokenSource,
 } from "./config/load.js";
 export { type ClientConfigFile, type ClientConfigInput, clientConfigSchema } from "./config/schema.js";
-export type { CommandIo, EnqueueReport, EnqueueResult, ReportSource } from "./converters/contract.js";
 export {
   CLIENT_VERSION,
   type Daemon,

@@ -1,4 +1,4 @@
-import type { CommandIo } from "../converters/contract.js";
+import type { CommandIo } from "@tswats/converters";
 
 export type { CommandIo };
 

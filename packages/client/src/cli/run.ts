@@ -1,9 +1,9 @@
 /** Dispatch of `tswats-client <command> ...` with documented exit codes. */
 
 import { existsSync } from "node:fs";
+import type { ConverterCommandDefaults } from "@tswats/converters";
 import { WatsConfigError } from "@tswats/core";
 import { ClientConfigError, loadClientConfig, resolveConfigPath } from "../config/load.js";
-import type { ConverterCommandDefaults } from "../converters/cli.js";
 import { QueueLockedError } from "../daemon/lock.js";
 import {
   configCommand,
@@ -63,12 +63,12 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
       case "doctor":
         return await doctorCommand(rest, ctx);
       case "convert": {
-        const { convertCommand } = await import("../converters/index.js");
+        const { convertCommand } = await import("@tswats/converters");
         const { argv: args, defaults } = converterDefaults(rest, ctx);
         return await convertCommand(args, ctx.io, defaults);
       }
       case "converters": {
-        const { convertersCommand } = await import("../converters/index.js");
+        const { convertersCommand } = await import("@tswats/converters");
         const { argv: args, defaults } = converterDefaults(rest, ctx);
         return await convertersCommand(args, ctx.io, defaults);
       }

@@ -2,8 +2,9 @@
  * The station client's one config file (JSON), validated by zod. Paths are relative to the
  * file's folder. Every setting has a default except `server.baseUrl`.
  */
+
+import { converterEntrySchema } from "@tswats/converters";
 import { z } from "zod";
-import { converterEntrySchema } from "../converters/index.js";
 
 const ms = () => z.number().int().nonnegative();
 

@@ -2,9 +2,10 @@
  * The one place the daemon touches the converters: start the watch folders after the queue,
  * close them first on shutdown. Loaded lazily so a daemon without converters never loads them.
  */
+
+import type { EnqueueReport } from "@tswats/converters";
 import type { WatsLogger } from "@tswats/core";
 import type { ClientConfigFile } from "../config/schema.js";
-import type { EnqueueReport } from "../converters/contract.js";
 
 export interface ConverterHandle {
   close(): Promise<void>;
@@ -17,7 +18,7 @@ export async function startConverters(
   logger: WatsLogger,
 ): Promise<ConverterHandle | undefined> {
   if (config.converters.length === 0) return undefined;
-  const { startConverterWatchers } = await import("../converters/index.js");
+  const { startConverterWatchers } = await import("@tswats/converters");
   return startConverterWatchers({
     converters: config.converters,
     pluginFolders: config.pluginFolders,

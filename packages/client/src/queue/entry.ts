@@ -3,9 +3,9 @@
  * (attempts, last error, next attempt time), and the reason file written beside a failed one.
  */
 
+import type { ReportSource } from "@tswats/converters";
 import type { Report } from "@tswats/report";
 import { z } from "zod";
-import type { ReportSource } from "../converters/contract.js";
 
 export const ENTRY_FORMAT = "tswats-queue-entry/1";
 

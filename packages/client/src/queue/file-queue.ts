@@ -16,9 +16,9 @@
  * does not grow with the queue.
  */
 import { join } from "node:path";
+import type { EnqueueReport, EnqueueResult, ReportSource } from "@tswats/converters";
 import { silentLogger, type WatsLogger, WatsValidationError } from "@tswats/core";
 import { canonicalGuid, formatProblems, type Report, validateReport } from "@tswats/report";
-import type { EnqueueReport, EnqueueResult, ReportSource } from "../converters/contract.js";
 import {
   ENTRY_FORMAT,
   entrySchema,

@@ -2,8 +2,8 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Report, Step } from "@tswats/report";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConverterHost } from "../../src/converters/host.js";
-import { deriveReportId, sha256Hex } from "../../src/converters/report-id.js";
+import { ConverterHost } from "../src/host.js";
+import { deriveReportId, sha256Hex } from "../src/report-id.js";
 import {
   conversionFailure,
   REPO_FIXTURES,

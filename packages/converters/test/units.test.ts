@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { converterEntrySchema } from "../../src/converters/config-schema.js";
-import { pathFilter } from "../../src/converters/glob.js";
-import { deriveReportId } from "../../src/converters/report-id.js";
-import { readCsv } from "../../src/converters/standard/csv-reader.js";
-import { jsonErrorOffset } from "../../src/converters/standard/json-error-position.js";
+import { converterEntrySchema } from "../src/config-schema.js";
+import { pathFilter } from "../src/glob.js";
+import { deriveReportId } from "../src/report-id.js";
+import { readCsv } from "../src/standard/csv-reader.js";
+import { jsonErrorOffset } from "../src/standard/json-error-position.js";
 
 describe("deriveReportId", () => {
   it("is a stable UUID that changes with converter, content and index", () => {

@@ -1,8 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConverterHost } from "../../src/converters/host.js";
-import { decodeText } from "../../src/converters/text-decode.js";
+import { ConverterHost } from "../src/host.js";
+import { decodeText } from "../src/text-decode.js";
 import { conversionFailure, richTestStandXml, tempDir } from "./helpers.js";
 
 let host: ConverterHost;

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConverterHost } from "../../src/converters/host.js";
+import { ConverterHost } from "../src/host.js";
 import { conversionFailure, tempDir } from "./helpers.js";
 
 /** A report a plugin returns without importing anything (plugins live outside the workspace). */

@@ -6,12 +6,8 @@ import { ReportClient } from "@tswats/report";
 import { Wats } from "@tswats/sdk";
 import { type Simulator, startSimulator } from "@tswats/simulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EnqueueReport, ReportSource } from "../../src/converters/contract.js";
-import {
-  type ConverterEvent,
-  type ConverterWatchers,
-  startConverterWatchers,
-} from "../../src/converters/watchers.js";
+import type { EnqueueReport, ReportSource } from "../src/contract.js";
+import { type ConverterEvent, type ConverterWatchers, startConverterWatchers } from "../src/watchers.js";
 import { richTestStandXml, tempDir } from "./helpers.js";
 
 /** Collects watcher events; `next` waits for the first matching one not yet taken. */

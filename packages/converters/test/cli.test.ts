@@ -2,8 +2,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { validateReport } from "@tswats/report";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { convertCommand, convertersCommand } from "../../src/converters/cli.js";
-import { convertFile } from "../../src/converters/convert-file.js";
+import { convertCommand, convertersCommand } from "../src/cli.js";
+import { convertFile } from "../src/convert-file.js";
 import { richTestStandXml, tempDir } from "./helpers.js";
 
 function io() {

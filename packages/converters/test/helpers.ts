@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
-import { ConversionError } from "../../src/converters/errors.js";
+import { ConversionError } from "../src/errors.js";
 
 /** Virinco's sample files, committed under fixtures/ at the repository root (see NOTICE.md). */
-export const REPO_FIXTURES = resolve(fileURLToPath(import.meta.url), "../../../../../fixtures");
+export const REPO_FIXTURES = resolve(fileURLToPath(import.meta.url), "../../../../fixtures");
 
 export async function tempDir(prefix = "tswats-conv-"): Promise<{ dir: string; cleanup(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));

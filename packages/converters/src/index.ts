@@ -1,0 +1,77 @@
+/**
+ * @tswats/converters: files written by test equipment -> validated WSJF reports.
+ *
+ * - The plugin API v1 (`defineConverter`, the plugin and context types) and what a plugin needs to
+ *   build its reports (the `@tswats/report` builders, re-exported below).
+ * - `convertFile()`: run a converter on one file outside the daemon.
+ * - The standard converters and the conversion host (isolated workers with time and memory
+ *   limits) and folder watchers the station client (`@tswats/client`) runs.
+ */
+
+// The report builders and model a plugin builds its reports with (one import for plugin authors).
+export {
+  type AttachmentInput,
+  type ChartInput,
+  type ChartSeriesInput,
+  canonicalGuid,
+  evaluateNumeric,
+  evaluateString,
+  isGuid,
+  type NumericCompOp,
+  type NumericInput,
+  type Report,
+  type ReportProblem,
+  resultFromStatus,
+  SequenceBuilder,
+  type SequenceOptions,
+  type Step,
+  type StepOptions,
+  type StringCompOp,
+  type StringInput,
+  UurReport,
+  type UurReportOptions,
+  UutReport,
+  type UutReportOptions,
+  validateReport,
+} from "@tswats/report";
+export { type ConverterCommandDefaults, convertCommand, convertersCommand } from "./cli.js";
+export {
+  type ConverterEntry,
+  type ConverterEntryInput,
+  converterEntrySchema,
+  DEFAULT_MAX_FILE_MB,
+  DEFAULT_MAX_MEMORY_MB,
+  DEFAULT_SETTLE_MS,
+  DEFAULT_TIMEOUT_MS,
+} from "./config-schema.js";
+export type { CommandIo, EnqueueReport, EnqueueResult, ReportSource } from "./contract.js";
+export { type ConvertFileOptions, type ConvertFileResult, convertFile } from "./convert-file.js";
+export { ConversionError, type ConversionErrorKind } from "./errors.js";
+export {
+  type ConversionSuccess,
+  ConverterHost,
+  type ConverterHostOptions,
+  type ConvertOptions,
+  type PluginLoadFailure,
+} from "./host.js";
+export {
+  CONVERTER_API_VERSION,
+  type ConverterContext,
+  type ConverterDescriptor,
+  type ConverterInput,
+  type ConverterPluginV1,
+  type ConvertOutput,
+  type DetectSample,
+  defineConverter,
+  type ParameterSpec,
+  type ParameterSpecs,
+  type ParameterType,
+} from "./plugin-api.js";
+export { deriveReportId } from "./report-id.js";
+export { STANDARD_CONVERTERS, standardConverter } from "./standard/index.js";
+export {
+  type ConverterEvent,
+  type ConverterWatchers,
+  type StartConverterWatchersOptions,
+  startConverterWatchers,
+} from "./watchers.js";
