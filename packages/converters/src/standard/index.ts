@@ -2,6 +2,7 @@
 import type { ConverterPluginV1 } from "../plugin-api.js";
 import { csvConverter } from "./csv.js";
 import { testStandXmlConverter } from "./teststand-xml.js";
+import { wrmlConverter } from "./wrml.js";
 import { wsjfJsonConverter } from "./wsjf-json.js";
 import { wsxfXmlConverter } from "./wsxf-xml.js";
 
@@ -10,6 +11,7 @@ export const STANDARD_CONVERTERS: readonly ConverterPluginV1[] = [
   wsxfXmlConverter,
   testStandXmlConverter,
   csvConverter,
+  wrmlConverter,
 ];
 
 export function standardConverter(name: string): ConverterPluginV1 | undefined {
