@@ -1,5 +1,6 @@
 /** The converters that ship with the client. */
 import type { ConverterPluginV1 } from "../plugin-api.js";
+import { atmlConverter } from "./atml.js";
 import { csvConverter } from "./csv.js";
 import { testStandXmlConverter } from "./teststand-xml.js";
 import { wrmlConverter } from "./wrml.js";
@@ -12,6 +13,7 @@ export const STANDARD_CONVERTERS: readonly ConverterPluginV1[] = [
   testStandXmlConverter,
   csvConverter,
   wrmlConverter,
+  atmlConverter,
 ];
 
 export function standardConverter(name: string): ConverterPluginV1 | undefined {
