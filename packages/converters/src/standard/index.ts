@@ -3,6 +3,7 @@ import type { ConverterPluginV1 } from "../plugin-api.js";
 import { atmlConverter } from "./atml.js";
 import { csvConverter } from "./csv.js";
 import { testStandXmlConverter } from "./teststand-xml.js";
+import { watsTextConverter } from "./wats-text.js";
 import { wrmlConverter } from "./wrml.js";
 import { wsjfJsonConverter } from "./wsjf-json.js";
 import { wsxfXmlConverter } from "./wsxf-xml.js";
@@ -14,6 +15,7 @@ export const STANDARD_CONVERTERS: readonly ConverterPluginV1[] = [
   csvConverter,
   wrmlConverter,
   atmlConverter,
+  watsTextConverter,
 ];
 
 export function standardConverter(name: string): ConverterPluginV1 | undefined {
