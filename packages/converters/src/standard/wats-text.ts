@@ -179,7 +179,6 @@ class UnitReader {
   #builder: UutReport | undefined;
   #stack: { seq: SequenceBuilder; name: string; line: number }[] = [];
   #pending: PendingStep | undefined;
-  #lastStep: { seq: SequenceBuilder; index: number } | undefined;
 
   constructor(
     readonly fileName: string,
@@ -402,7 +401,6 @@ class UnitReader {
         if (status) options.status = status;
         this.#general(c, line, options);
         const seq = this.#seq.addSequence(name, options);
-        this.#lastStep = { seq: this.#seq, index: this.#seq.steps.length - 1 };
         this.#stack.push({ seq, name, line });
         return;
       }
@@ -427,7 +425,6 @@ class UnitReader {
         this.#general(c, line, extra);
         Object.assign(top.seq.step, extra);
         this.#stack.pop();
-        this.#lastStep = undefined;
         return;
       }
       case "ActionStep": {
@@ -437,7 +434,6 @@ class UnitReader {
         if (status) options.status = status;
         this.#general(c, line, options);
         this.#seq.action(name, options);
-        this.#lastStep = { seq: this.#seq, index: this.#seq.steps.length - 1 };
         return;
       }
       case "NumericLimitTest":
