@@ -15,6 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Bench } from "tinybench";
 import { ConverterHost } from "../src/host.js";
+import { largeAtml } from "../test/atml-files.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "../../..");
@@ -68,14 +69,30 @@ bench
     await inThread.convertFile(csvPath, { converter: "csv", parameters: csvParams });
   });
 
+// ATML: a large single-UUT report generated from the samples' structure (ATML 6.01 layout)
+const atmlPath = path.join(tmp, "large-atml.xml");
+writeFileSync(atmlPath, largeAtml(5_000_000), "latin1");
+const atmlBytes = Buffer.byteLength(largeAtml(5_000_000), "latin1");
+await worker.convertFile(atmlPath, { converter: "atml" });
+// a few iterations only: one 5 MB file takes seconds
+const atmlBench = new Bench({ time: 0, iterations: 3, warmupTime: 0, warmupIterations: 1 });
+atmlBench
+  .add("atml 5 MB: worker host", async () => {
+    await worker.convertFile(atmlPath, { converter: "atml" });
+  })
+  .add("atml 5 MB: in-thread", async () => {
+    await inThread.convertFile(atmlPath, { converter: "atml" });
+  });
+
 await bench.run();
+await atmlBench.run();
 await worker.close();
 await inThread.close();
 rmSync(tmp, { recursive: true, force: true });
 
 const medians: Record<string, number> = {};
 const filesPerSecond: Record<string, number> = {};
-for (const task of bench.tasks) {
+for (const task of [...bench.tasks, ...atmlBench.tasks]) {
   const result = task.result;
   if (result.state !== "completed") throw new Error(`${task.name}: ${result.state}`);
   medians[task.name] = Number(result.latency.p50.toFixed(4));
@@ -107,6 +124,15 @@ writeFileSync(
           ? { file: "TSWithWats.xml" }
           : { skipped: `${fixture} not found (../shared absent)` },
         csv: { rows: 10_000, units: 100, reportsPerFile: 100, bytes: Buffer.byteLength(lines.join("\n")) },
+        atml: {
+          bytes: atmlBytes,
+          megabytesPerSecond: Object.fromEntries(
+            ["atml 5 MB: worker host", "atml 5 MB: in-thread"].map((k) => [
+              k,
+              Number((atmlBytes / 1e6 / ((medians[k] as number) / 1000)).toFixed(2)),
+            ]),
+          ),
+        },
       },
       medians,
       filesPerSecond,
@@ -116,6 +142,7 @@ writeFileSync(
           "teststand fixture: in-thread",
         ),
         "csv worker / in-thread": ratio("csv 10k rows: worker host", "csv 10k rows: in-thread"),
+        "atml worker / in-thread": ratio("atml 5 MB: worker host", "atml 5 MB: in-thread"),
       },
     },
     null,

@@ -1,7 +1,10 @@
 /** The converters that ship with the client. */
 import type { ConverterPluginV1 } from "../plugin-api.js";
+import { atmlConverter } from "./atml.js";
 import { csvConverter } from "./csv.js";
 import { testStandXmlConverter } from "./teststand-xml.js";
+import { watsTextConverter } from "./wats-text.js";
+import { wrmlConverter } from "./wrml.js";
 import { wsjfJsonConverter } from "./wsjf-json.js";
 import { wsxfXmlConverter } from "./wsxf-xml.js";
 
@@ -10,6 +13,9 @@ export const STANDARD_CONVERTERS: readonly ConverterPluginV1[] = [
   wsxfXmlConverter,
   testStandXmlConverter,
   csvConverter,
+  wrmlConverter,
+  atmlConverter,
+  watsTextConverter,
 ];
 
 export function standardConverter(name: string): ConverterPluginV1 | undefined {
