@@ -1,6 +1,10 @@
 /** The converters that ship with the client. */
 import type { ConverterPluginV1 } from "../plugin-api.js";
 import { csvConverter } from "./csv.js";
+import { listenConverter } from "./listen.js";
+import { sakiConverter } from "./saki.js";
+import { sigmaQuestConverter } from "./sigmaquest.js";
+import { stepWizeConverter } from "./stepwize.js";
 import { testStandXmlConverter } from "./teststand-xml.js";
 import { wsjfJsonConverter } from "./wsjf-json.js";
 import { wsxfXmlConverter } from "./wsxf-xml.js";
@@ -10,6 +14,10 @@ export const STANDARD_CONVERTERS: readonly ConverterPluginV1[] = [
   wsxfXmlConverter,
   testStandXmlConverter,
   csvConverter,
+  sigmaQuestConverter,
+  sakiConverter,
+  stepWizeConverter,
+  listenConverter,
 ];
 
 export function standardConverter(name: string): ConverterPluginV1 | undefined {
