@@ -1,6 +1,8 @@
 /** The converters that ship with the client. */
 import type { ConverterPluginV1 } from "../plugin-api.js";
 import { csvConverter } from "./csv.js";
+import { keysightTestExecSlConverter } from "./keysight-testexec-sl.js";
+import { klippelConverter } from "./klippel.js";
 import { listenConverter } from "./listen.js";
 import { sakiConverter } from "./saki.js";
 import { sigmaQuestConverter } from "./sigmaquest.js";
@@ -18,6 +20,8 @@ export const STANDARD_CONVERTERS: readonly ConverterPluginV1[] = [
   sakiConverter,
   stepWizeConverter,
   listenConverter,
+  klippelConverter,
+  keysightTestExecSlConverter,
 ];
 
 export function standardConverter(name: string): ConverterPluginV1 | undefined {
