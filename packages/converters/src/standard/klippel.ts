@@ -169,6 +169,8 @@ async function curveSet(folder: string, summaryPath: string, context: ConverterC
   const p = context.parameters;
   const settleMs = p.curveSettleMs as number;
   const waitMs = (p.curveWaitS as number) * 1000;
+  // Look again after about one settle time (at least 1 s, at most 10 s).
+  const retryMs = Math.min(10_000, Math.max(1_000, settleMs));
   const now = Date.now();
   let summaryAge = Number.POSITIVE_INFINITY;
   try {
@@ -183,7 +185,7 @@ async function curveSet(folder: string, summaryPath: string, context: ConverterC
     if (summaryAge < waitMs)
       throw notYetComplete(
         `the curve folder "${basename(folder)}" is not there yet; waiting up to ${p.curveWaitS as number} s after the summary was written (parameter curveWaitS)`,
-        Math.min(10_000, Math.max(1_000, waitMs - summaryAge)),
+        retryMs,
       );
     context.warn(
       `no curve folder "${basename(folder)}" beside the summary ${Number.isFinite(summaryAge) ? `${Math.round(summaryAge / 1000)} s after it was written` : ""}; the report holds the header and verdicts only`,
@@ -199,10 +201,7 @@ async function curveSet(folder: string, summaryPath: string, context: ConverterC
     } else context.warn(`${basename(folder)}/${e.name}: not a .txt data file; not read`);
   }
   if (names.length === 0 && summaryAge < waitMs)
-    throw notYetComplete(
-      `the curve folder "${basename(folder)}" is still empty`,
-      Math.min(10_000, Math.max(1_000, waitMs - summaryAge)),
-    );
+    throw notYetComplete(`the curve folder "${basename(folder)}" is still empty`, retryMs);
   if (names.length === 0)
     context.warn(
       `the curve folder "${basename(folder)}" holds no .txt data file; the report holds the header and verdicts only`,
