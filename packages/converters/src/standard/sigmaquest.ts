@@ -381,6 +381,7 @@ class UnitReportReader {
       if (text) sequence.step.reportText = text;
       if (errors) sequence.step.errorMessage = errors;
     }
+    this.#warnUnknownChildren(run);
     for (const sub of subRuns) {
       const subStatus = this.#grade(sub);
       if (childElements(sub, "TestRun").length > 0) {
@@ -389,12 +390,18 @@ class UnitReportReader {
           ...this.#timing(sub),
         });
         this.#fillSequence(child, sub, subStatus, false);
-      } else this.#testStep(sequence, sub, attribute(sub, "name") ?? "TestRun", subStatus);
+      } else {
+        this.#warnUnknownChildren(sub);
+        this.#testStep(sequence, sub, attribute(sub, "name") ?? "TestRun", subStatus);
+      }
     }
+  }
+
+  #warnUnknownChildren(run: XmlElement): void {
     for (const c of run.children)
       if (!["TestRun", "Result", "SetUp", "Property", "Error"].includes(c.name))
         this.#warn(
-          `<${c.name}> inside <TestRun name="${name}"> is not part of the unit report format; not mapped`,
+          `<${c.name}> inside <TestRun name="${attribute(run, "name") ?? ""}"> is not part of the unit report format; not mapped`,
           c,
         );
   }

@@ -5,9 +5,8 @@
  * well-formedness first, so a truncated or broken file fails with the line and column of the
  * problem.
  */
-import { XMLParser } from "fast-xml-parser";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { ConversionError } from "../../errors.js";
-import { checkWellFormed } from "../wsxf-xml.js";
 
 export interface XmlElement {
   /** Local name (namespace prefix removed). */
@@ -55,11 +54,38 @@ function lineOf(starts: readonly number[], offset: number): number {
   return lo + 1;
 }
 
+/**
+ * Throws a ConversionError (kind "parse") with the line and column of the first problem; a file
+ * that ends before its elements are closed (truncated) names its last line and the innermost
+ * element still open, with the line that element was opened on.
+ */
+function checkWellFormed(text: string, fileName: string, starts: readonly number[]): void {
+  const result = XMLValidator.validate(text);
+  if (result === true) return;
+  const { msg, line, col } = result.err;
+  const unclosed = /^Invalid '\[(.*)\]' found/s.exec(msg);
+  if (unclosed) {
+    const open = [...(unclosed[1] ?? "").matchAll(/"([^"]+)"/g)].map((m) => m[1] as string);
+    const inner = open[open.length - 1] ?? "";
+    const at = text.lastIndexOf(`<${inner}`);
+    const lastLine = starts.length - (text.endsWith("\n") ? 1 : 0);
+    throw new ConversionError(
+      `${fileName} ends at line ${lastLine} before ${open.map((n) => `<${n}>`).join(", ")} ${open.length > 1 ? "are" : "is"} closed (truncated?)${at >= 0 ? `; <${inner}> was opened at line ${lineOf(starts, at)}` : ""}`,
+      { kind: "parse", line: lastLine, field: inner },
+    );
+  }
+  throw new ConversionError(`${fileName} is not well-formed XML at line ${line}, column ${col}: ${msg}`, {
+    kind: "parse",
+    line,
+    column: col,
+  });
+}
+
 /** The root element of `text`. Throws a ConversionError (kind "parse", line and column) for XML that is not well-formed. */
 export function readXmlElements(text: string, fileName: string): XmlElement {
-  checkWellFormed(text, fileName);
-  const nodes = parser.parse(text) as OrderedNode[];
   const starts = lineStarts(text);
+  checkWellFormed(text, fileName, starts);
+  const nodes = parser.parse(text) as OrderedNode[];
   const build = (node: OrderedNode): XmlElement | undefined => {
     const name = Object.keys(node).find((k) => k !== ":@");
     if (name === undefined || name === "#text" || name === "#comment" || name.startsWith("?"))
