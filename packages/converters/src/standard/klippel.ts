@@ -208,7 +208,7 @@ async function curveSet(folder: string, summaryPath: string, context: ConverterC
     );
   if (names.length > 0 && now - newest < settleMs)
     throw notYetComplete(
-      `the curve files in "${basename(folder)}" changed ${now - newest} ms ago; waiting until they are unchanged for ${settleMs} ms (parameter curveSettleMs)`,
+      `the curve files in "${basename(folder)}" changed ${Math.max(0, Math.round(now - newest))} ms ago; waiting until they are unchanged for ${settleMs} ms (parameter curveSettleMs)`,
       Math.max(1_000, settleMs - (now - newest)),
     );
   return names.sort((a, b) => a.localeCompare(b));
