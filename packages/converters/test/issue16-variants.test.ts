@@ -11,7 +11,10 @@ afterAll(() => bench.close());
 
 describe("issue-16 converters on variant files", () => {
   it("a windows-1252 file fails with the byte and line unless the encoding parameter names it", async () => {
-    const text = readFileSync(fixture("listen/Complete test 7-22-2020 (002).txt"), "utf8").replace("Rick", "Zoë");
+    const text = readFileSync(fixture("listen/Complete test 7-22-2020 (002).txt"), "utf8").replace(
+      "Rick",
+      "Zoë",
+    );
     const bytes = Buffer.from(text, "latin1");
     const path = await bench.file("cp1252.txt", bytes);
     const e = await bench.fail(path, "listen");
@@ -33,7 +36,9 @@ describe("issue-16 converters on variant files", () => {
     const lines = ["Serial #:\tTime: \tLot #: \tName\tMargin\tUnit\tResult\tTolerance\tLimits"];
     for (let u = 0; u < 2000; u++)
       for (let s = 0; s < 5; s++)
-        lines.push(`U${u}\t1/2/2021 ${1 + (u % 12)}:${String(u % 60).padStart(2, "0")}:00 PM\tPN\tStep ${s}\t${(u % 7) + s}.5\tdB\tPASS\tMax/Min\t100/0`);
+        lines.push(
+          `U${u}\t1/2/2021 ${1 + (u % 12)}:${String(u % 60).padStart(2, "0")}:00 PM\tPN\tStep ${s}\t${(u % 7) + s}.5\tdB\tPASS\tMax/Min\t100/0`,
+        );
     const path = await bench.file("huge.txt", `${lines.join("\r\n")}\r\n`);
     const r = await bench.convert(path, "listen", { timeZone: "UTC" });
     expect(r.reports).toHaveLength(2000);

@@ -3,7 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allSteps, converterBench, expectReplacedOnSimulator } from "./issue16-helpers.js";
 
 /** A made-up TestExec SL result in the layout pyWATS documents (no real file was available). */
-const result = (tests: string, summary = "<Summary><Status>Fail</Status><Duration>300.5</Duration><TotalTests>5</TotalTests></Summary>", uut = "<SerialNumber>SN12345</SerialNumber><PartNumber>PN67890</PartNumber><Revision>A</Revision><Batch>LOT-4</Batch>") => `<?xml version="1.0" encoding="UTF-8"?>
+const result = (
+  tests: string,
+  summary = "<Summary><Status>Fail</Status><Duration>300.5</Duration><TotalTests>5</TotalTests></Summary>",
+  uut = "<SerialNumber>SN12345</SerialNumber><PartNumber>PN67890</PartNumber><Revision>A</Revision><Batch>LOT-4</Batch>",
+) => `<?xml version="1.0" encoding="UTF-8"?>
 <TestResults xmlns="http://www.keysight.com/testexec">
   <Header>
     <ProgramName>FunctionalTest</ProgramName>
@@ -56,7 +60,9 @@ describe("keysight-testexec-sl on made-up result files", () => {
       uut: { user: "jane", execTime: 300.5, batchSN: "LOT-4" },
     });
     expect(report.root?.seqCall).toMatchObject({ name: "FunctionalTest", version: "2.1.0" });
-    expect(report.miscInfos).toContainEqual(expect.objectContaining({ description: "TotalTests", text: "5" }));
+    expect(report.miscInfos).toContainEqual(
+      expect.objectContaining({ description: "TotalTests", text: "5" }),
+    );
     const steps = allSteps(report.root ?? undefined);
     expect(steps.map((s) => [s.name, s.stepType, s.status])).toEqual([
       ["MainSequence Callback", "SequenceCall", "F"],
@@ -67,7 +73,14 @@ describe("keysight-testexec-sl on made-up result files", () => {
       ["Firmware", "ET_SVT", "P"],
       ["Beep", "ET_PFT", "P"],
     ]);
-    expect(steps[1]?.numericMeas?.[0]).toMatchObject({ compOp: "GELE", value: 5.02, lowLimit: 4.9, highLimit: 5.1, unit: "V", status: "P" });
+    expect(steps[1]?.numericMeas?.[0]).toMatchObject({
+      compOp: "GELE",
+      value: 5.02,
+      lowLimit: 4.9,
+      highLimit: 5.1,
+      unit: "V",
+      status: "P",
+    });
     expect(steps[3]?.numericMeas?.[0]).toMatchObject({ compOp: "LE", lowLimit: 0.5, status: "F" });
     expect(steps[4]?.numericMeas?.map((m) => [m.name, m.compOp, m.status])).toEqual([
       ["3V3", "GELE", "P"],
@@ -86,19 +99,35 @@ describe("keysight-testexec-sl on made-up result files", () => {
     const path = await bench.file("unknown.xml", text);
     const r = await bench.convert(path, "keysight-testexec-sl");
     const line = text.split("\n").findIndex((l) => l.includes("<Wait>")) + 1;
-    expect(r.warnings).toEqual([expect.stringMatching(new RegExp(`^line ${line}: <Wait> inside <TestSequence> is neither a test nor a group; not mapped$`))]);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(`^line ${line}: <Wait> inside <TestSequence> is neither a test nor a group; not mapped$`),
+      ),
+    ]);
   });
 
   it("refuses a missing serial number, a bad number and a truncated file, naming the line", async () => {
-    const noSn = await bench.fail(await bench.file("nosn.xml", result(TESTS, undefined, "<PartNumber>P</PartNumber>")), "keysight-testexec-sl");
+    const noSn = await bench.fail(
+      await bench.file("nosn.xml", result(TESTS, undefined, "<PartNumber>P</PartNumber>")),
+      "keysight-testexec-sl",
+    );
     expect(noSn).toMatchObject({ kind: "content", line: 10, field: "SerialNumber" });
     const badNumber = await bench.fail(
-      await bench.file("num.xml", result(TESTS.replace("<LowLimit>4.9</LowLimit>", "<LowLimit>4,9x</LowLimit>"))),
+      await bench.file(
+        "num.xml",
+        result(TESTS.replace("<LowLimit>4.9</LowLimit>", "<LowLimit>4,9x</LowLimit>")),
+      ),
       "keysight-testexec-sl",
     );
     expect(badNumber).toMatchObject({ kind: "content", line: 13, field: "LowLimit" });
     const text = result(TESTS);
-    const truncated = await bench.fail(await bench.file("t.xml", text.slice(0, text.indexOf("<TestGroup"))), "keysight-testexec-sl");
-    expect(truncated).toMatchObject({ kind: "parse", line: text.slice(0, text.indexOf("<TestGroup")).split("\n").length });
+    const truncated = await bench.fail(
+      await bench.file("t.xml", text.slice(0, text.indexOf("<TestGroup"))),
+      "keysight-testexec-sl",
+    );
+    expect(truncated).toMatchObject({
+      kind: "parse",
+      line: text.slice(0, text.indexOf("<TestGroup")).split("\n").length,
+    });
   });
 });

@@ -21,7 +21,9 @@ function readSet() {
       .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as const),
   );
   const files = readdirSync(FOLDER).map((name) => {
-    const lines = readFileSync(join(FOLDER, name), "utf8").split(/\r?\n/).filter((l) => l.trim() !== "");
+    const lines = readFileSync(join(FOLDER, name), "utf8")
+      .split(/\r?\n/)
+      .filter((l) => l.trim() !== "");
     return { name, header: (lines[0] ?? "").split("\t"), rows: lines.slice(1).map((l) => l.split("\t")) };
   });
   const list = (key: string) => (values.get(key) ?? "").split("\t").filter(Boolean);
@@ -66,8 +68,10 @@ describe("klippel on the sample set", () => {
     for (const c of curves) {
       const chart = charts.find((s) => s.name === c.header[1]);
       const measured = c.rows.filter((row) => row[1] !== "-");
-      expect(chart?.chart?.series[0]?.ydata?.split(";").map(Number)).toEqual(measured.map((row) => Number(row[1])));
-      expect(chart?.chart?.series.map((s) => s.name)).toEqual([c.header[1], ...c.header.slice(2)]);
+      expect(chart?.chart?.series?.[0]?.ydata?.split(";").map(Number)).toEqual(
+        measured.map((row) => Number(row[1])),
+      );
+      expect(chart?.chart?.series?.map((s) => s.name)).toEqual([c.header[1], ...c.header.slice(2)]);
     }
     const valueRows = files.filter((f) => f.header[0] === "name").flatMap((f) => f.rows.map((row) => row[0]));
     for (const name of valueRows) expect(steps.filter((s) => s.name === name)).toHaveLength(1);
@@ -75,7 +79,12 @@ describe("klippel on the sample set", () => {
     for (const name of fail) expect(steps.find((s) => s.name === name)?.status).toBe("F");
     const level = steps.find((s) => s.name === "level")?.numericMeas?.[0];
     const levelRow = files.flatMap((f) => f.rows).find((row) => row[0] === "level") as string[];
-    expect(level).toMatchObject({ compOp: "GELE", value: Number(levelRow[1]), highLimit: Number(levelRow[2]), lowLimit: Number(levelRow[3]) });
+    expect(level).toMatchObject({
+      compOp: "GELE",
+      value: Number(levelRow[1]),
+      highLimit: Number(levelRow[2]),
+      lowLimit: Number(levelRow[3]),
+    });
     // nothing claims the curve files themselves
     const again = await bench.convert(SUMMARY, "klippel", { partNumber: "SPK-115" });
     expect(again.reports[0]?.id).toBe(report.id);
@@ -94,7 +103,9 @@ describe("klippel waits until the set is complete", () => {
     expect(e.retryAfterMs).toBeGreaterThanOrEqual(1000);
     expect(e.message).toMatch(/curve folder .* is not there yet/);
     const r = await bench.convert(summary, "klippel", { curveWaitS: 0 });
-    expect(r.warnings).toEqual([expect.stringMatching(/no curve folder .* the report holds the header and verdicts only/)]);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(/no curve folder .* the report holds the header and verdicts only/),
+    ]);
     expect(allSteps(r.reports[0]?.root ?? undefined).filter((s) => s.chart)).toHaveLength(0);
   });
 
@@ -104,7 +115,8 @@ describe("klippel waits until the set is complete", () => {
     expect(e.kind).toBe("incomplete");
     expect(e.message).toMatch(/changed \d+ ms ago/);
     const old = new Date(Date.now() - 120_000);
-    for (const f of readdirSync(join(bench.dir, "fresh", NAME))) await utimes(join(bench.dir, "fresh", NAME, f), old, old);
+    for (const f of readdirSync(join(bench.dir, "fresh", NAME)))
+      await utimes(join(bench.dir, "fresh", NAME, f), old, old);
     const r = await bench.convert(summary, "klippel", { curveSettleMs: 60_000 });
     expect(r.reports).toHaveLength(1);
   });
@@ -112,12 +124,26 @@ describe("klippel waits until the set is complete", () => {
   it("refuses a summary without serial number, and a curve file with a broken number, naming the line", async () => {
     const dir = join(bench.dir, "broken");
     const summary = await copySet(dir, true);
-    await writeFile(join(dir, NAME, "Impedance-imp.txt"), "frq\timp\tmax\tmin\n18.750\t1.7263\t3.4030\t3.0445\n23.438\tx.5\t3.4\t3.0\n");
+    await writeFile(
+      join(dir, NAME, "Impedance-imp.txt"),
+      "frq\timp\tmax\tmin\n18.750\t1.7263\t3.4030\t3.0445\n23.438\tx.5\t3.4\t3.0\n",
+    );
     const old = new Date(Date.now() - 120_000);
     for (const f of readdirSync(join(dir, NAME))) await utimes(join(dir, NAME, f), old, old);
-    expect(await bench.fail(summary, "klippel")).toMatchObject({ kind: "content", line: 3, field: "Impedance-imp.txt:imp" });
-    await writeFile(summary, readFileSync(SUMMARY, "utf8").replace("Cfg_SerialNumber=xyz115", "Cfg_SerialNumber="));
-    expect(await bench.fail(summary, "klippel")).toMatchObject({ kind: "content", line: 26, field: "Cfg_SerialNumber" });
+    expect(await bench.fail(summary, "klippel")).toMatchObject({
+      kind: "content",
+      line: 3,
+      field: "Impedance-imp.txt:imp",
+    });
+    await writeFile(
+      summary,
+      readFileSync(SUMMARY, "utf8").replace("Cfg_SerialNumber=xyz115", "Cfg_SerialNumber="),
+    );
+    expect(await bench.fail(summary, "klippel")).toMatchObject({
+      kind: "content",
+      line: 26,
+      field: "Cfg_SerialNumber",
+    });
   });
 
   it("a watcher leaves the summary in place until its curve folder arrives, then converts it once", async () => {
@@ -137,7 +163,13 @@ describe("klippel waits until the set is complete", () => {
       return { id: report.id as string, status: "enqueued" };
     };
     const watchers = await startConverterWatchers({
-      converters: [{ name: "klippel", watch: { folder, settleMs: 200, rescanMs: 0 }, parameters: { curveSettleMs: 1000, curveWaitS: 600 } }],
+      converters: [
+        {
+          name: "klippel",
+          watch: { folder, settleMs: 200, rescanMs: 0 },
+          parameters: { curveSettleMs: 1000, curveWaitS: 600 },
+        },
+      ],
       enqueue,
       logger: silentLogger,
       workers: 1,

@@ -8,7 +8,10 @@ const EU = fixture("listen/Data logging example 12-01-2021.txt");
 
 /** The lines of a SoundCheck export split into cells, with the runs (serial + time) in file order. */
 function readExport(path: string) {
-  const lines = readFileSync(path, "utf8").split(/\r?\n/).filter((l) => l.trim() !== "").map((l) => l.split("\t"));
+  const lines = readFileSync(path, "utf8")
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== "")
+    .map((l) => l.split("\t"));
   let header: string[] = [];
   const rows: { header: string[]; cells: string[] }[] = [];
   for (const cells of lines) {
@@ -42,7 +45,11 @@ describe("listen on the US sample (results, decimal point, month-first dates)", 
       expect(m?.unit).toBe(col("Unit"));
       const limits = col("Limits").split("/").map(Number);
       if (limits.length === 2 && limits.every(Number.isFinite))
-        expect(m).toMatchObject({ compOp: "GELE", lowLimit: Math.min(...(limits as [number, number])), highLimit: Math.max(...(limits as [number, number])) });
+        expect(m).toMatchObject({
+          compOp: "GELE",
+          lowLimit: Math.min(...(limits as [number, number])),
+          highLimit: Math.max(...(limits as [number, number])),
+        });
       else expect(m?.compOp).toBe("LOG");
     }
     const first = r.reports[0] as Report;
@@ -50,7 +57,9 @@ describe("listen on the US sample (results, decimal point, month-first dates)", 
     expect(first).toMatchObject({ start: "2020-07-22T10:22:14-05:00", uut: { user: "Rick" } });
     // "S/N 13" and "P/N #12345" hold "/", which WATS search cannot take: replaced, with warnings
     expect(first.sn).toBe("S-N 13");
-    expect(r.warnings.some((w) => /serial number "S\/N 13" holds characters that break WATS search/.test(w))).toBe(true);
+    expect(
+      r.warnings.some((w) => /serial number "S\/N 13" holds characters that break WATS search/.test(w)),
+    ).toBe(true);
   });
 
   it("a multi-unit file: same ids when converted again, and the simulator replaces rather than duplicates", async () => {
@@ -68,7 +77,7 @@ describe("listen on the EU sample (curve data, decimal comma, day-first dates)",
     expect(charts).toHaveLength(rows.length / 2);
     for (const [i, chart] of charts.entries()) {
       const points = (rows[2 * i]?.cells ?? []).slice(3).filter((c) => c.trim() !== "");
-      const series = chart.chart?.series[0];
+      const series = chart.chart?.series?.[0];
       expect(series?.xdata?.split(";")).toEqual(points.map((p) => String(Number(p.replace(",", ".")))));
       expect(chart.chart).toMatchObject({ chartType: "LineLogX", xUnit: "Hz", yUnit: "dB re 1 V/sqrt(Hz)" });
     }
@@ -79,22 +88,43 @@ describe("listen on the EU sample (curve data, decimal comma, day-first dates)",
 
 describe("listen on made-up exports", () => {
   const header = "Serial #:\tTime: \tLot #: \tName\tMargin\tUnit\tResult\tTolerance\tLimits";
-  const curveHeader = "Serial #:\tTime: \tLot #: \tTHD\t\tx data lin\ty data lin\tz data lin\t\tx axis log\ty axis log\tz axis lin\t\tHz\t%\tdeg.";
+  const curveHeader =
+    "Serial #:\tTime: \tLot #: \tTHD\t\tx data lin\ty data lin\tz data lin\t\tx axis log\ty axis log\tz axis lin\t\tHz\t%\tdeg.";
 
   it("refuses curve values whose x and y counts differ, and x values without y values, naming the line", async () => {
-    const mismatch = await bench.file("m.txt", `${curveHeader}\nU1\t1/2/2021 1:00:00 PM\tPN\t100.0\t200.0\nU1\t1/2/2021 1:00:00 PM\tPN\t1.5\n`);
+    const mismatch = await bench.file(
+      "m.txt",
+      `${curveHeader}\nU1\t1/2/2021 1:00:00 PM\tPN\t100.0\t200.0\nU1\t1/2/2021 1:00:00 PM\tPN\t1.5\n`,
+    );
     expect(await bench.fail(mismatch, "listen")).toMatchObject({ kind: "content", line: 3, field: "THD" });
-    const truncated = await bench.file("t.txt", `${curveHeader}\nU1\t1/2/2021 1:00:00 PM\tPN\t100.0\t200.0\n`);
+    const truncated = await bench.file(
+      "t.txt",
+      `${curveHeader}\nU1\t1/2/2021 1:00:00 PM\tPN\t100.0\t200.0\n`,
+    );
     const e = await bench.fail(truncated, "listen");
     expect(e).toMatchObject({ kind: "content", line: 2 });
     expect(e.message).toMatch(/without their y values \(truncated\?\)/);
   });
 
   it("refuses a number or a result it cannot read, naming line and column", async () => {
-    const badNumber = await bench.file("n.txt", `${header}\nU1\t1/2/2021 1:00:00 PM\tPN\tLevel\tninety\tdB\tPASS\tMax/Min\t100/90\n`);
-    expect(await bench.fail(badNumber, "listen")).toMatchObject({ kind: "content", line: 2, field: "Margin" });
-    const badResult = await bench.file("r.txt", `${header}\nU1\t1/2/2021 1:00:00 PM\tPN\tLevel\t95\tdB\tMAYBE\tMax/Min\t100/90\n`);
-    expect(await bench.fail(badResult, "listen")).toMatchObject({ kind: "content", line: 2, field: "Result" });
+    const badNumber = await bench.file(
+      "n.txt",
+      `${header}\nU1\t1/2/2021 1:00:00 PM\tPN\tLevel\tninety\tdB\tPASS\tMax/Min\t100/90\n`,
+    );
+    expect(await bench.fail(badNumber, "listen")).toMatchObject({
+      kind: "content",
+      line: 2,
+      field: "Margin",
+    });
+    const badResult = await bench.file(
+      "r.txt",
+      `${header}\nU1\t1/2/2021 1:00:00 PM\tPN\tLevel\t95\tdB\tMAYBE\tMax/Min\t100/90\n`,
+    );
+    expect(await bench.fail(badResult, "listen")).toMatchObject({
+      kind: "content",
+      line: 2,
+      field: "Result",
+    });
   });
 
   it("a log-log curve of a failing unit; no Lot # column takes the partNumber parameter", async () => {
@@ -109,7 +139,14 @@ describe("listen on made-up exports", () => {
     expect(r.reports).toHaveLength(1);
     const report = r.reports[0] as Report;
     expect(report).toMatchObject({ pn: "SPK-1", sn: "U9", result: "F" });
-    expect(allSteps(report.root ?? undefined).map((s) => s.stepType)).toEqual(["SequenceCall", "ET_NLT", "WATS_XYGMNLT"]);
-    expect(report.root?.steps?.[1]?.chart).toMatchObject({ chartType: "LineLogXY", series: [{ xdata: "100;200", ydata: "1;2" }] });
+    expect(allSteps(report.root ?? undefined).map((s) => s.stepType)).toEqual([
+      "SequenceCall",
+      "ET_NLT",
+      "WATS_XYGMNLT",
+    ]);
+    expect(report.root?.steps?.[1]?.chart).toMatchObject({
+      chartType: "LineLogXY",
+      series: [{ xdata: "100;200", ydata: "1;2" }],
+    });
   });
 });

@@ -104,7 +104,9 @@ describe("XML elements with lines", () => {
     };
     const truncated = failure("<a>\n<b>\n<c>text");
     expect(truncated).toMatchObject({ kind: "parse", line: 3, field: "c" });
-    expect(truncated.message).toBe("t.xml ends at line 3 before <a>, <b>, <c> are closed (truncated?); <c> was opened at line 3");
+    expect(truncated.message).toBe(
+      "t.xml ends at line 3 before <a>, <b>, <c> are closed (truncated?); <c> was opened at line 3",
+    );
     const broken = failure("<a>\n<b x=1/>\n</a>");
     expect(broken).toMatchObject({ kind: "parse", line: 2 });
     expect(broken.message).toMatch(/^t\.xml is not well-formed XML at line 2, column \d+/);

@@ -5,12 +5,13 @@ import { compOpOfLimitMode } from "../src/standard/stepwize.js";
 import { allSteps, converterBench, expectReplacedOnSimulator, fixture } from "./issue16-helpers.js";
 
 const SAMPLE = fixture("stepwize/20250316_133653_CONFIG_AND_RESULTS.XSPC");
-const unescape = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+const xmlUnescape = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 
 /** The sample's rows read with regular expressions. */
 function readRows(text = readFileSync(SAMPLE, "utf8")) {
   return [...text.matchAll(/<Config_and_Data_Result>([\s\S]*?)<\/Config_and_Data_Result>/g)].map((m) => {
-    const f = (name: string) => unescape(new RegExp(`<${name}>([^<]*)</${name}>`).exec(m[1] as string)?.[1] ?? "");
+    const f = (name: string) =>
+      xmlUnescape(new RegExp(`<${name}>([^<]*)</${name}>`).exec(m[1] as string)?.[1] ?? "");
     return { f };
   });
 }
@@ -63,7 +64,10 @@ describe("stepwize on the sample", () => {
     const text = readFileSync(SAMPLE, "utf8");
     const header = (n: string) => new RegExp(`<${n}>([^<]*)</${n}>`).exec(text)?.[1];
     const rows = readRows(text);
-    const r = await bench.convert(SAMPLE, "stepwize", { operationCodes: { "SW Debug": 30 }, timeZone: "UTC" });
+    const r = await bench.convert(SAMPLE, "stepwize", {
+      operationCodes: { "SW Debug": 30 },
+      timeZone: "UTC",
+    });
     const report = r.reports[0] as Report;
     expect(report).toMatchObject({
       pn: header("partNumber"),
@@ -77,7 +81,9 @@ describe("stepwize on the sample", () => {
     });
     expect(report.root?.seqCall?.name).toBe(header("sourceFile"));
     const sequences = report.root?.steps ?? [];
-    const executions = rows.map((x) => x.f("stepResultID")).filter((id, i, all) => i === 0 || id !== all[i - 1]);
+    const executions = rows
+      .map((x) => x.f("stepResultID"))
+      .filter((id, i, all) => i === 0 || id !== all[i - 1]);
     expect(sequences).toHaveLength(executions.length);
     const leaves = sequences.flatMap((s) => s.steps ?? []);
     expect(leaves).toHaveLength(rows.length);
@@ -90,8 +96,13 @@ describe("stepwize on the sample", () => {
       expect(m?.unit ?? "").toBe(x.f("units"));
       if (/record only/i.test(x.f("measurementOutcome"))) expect(m?.compOp).toBe("LOG");
       else if (x.f("limitMode") === "LL <= Value <= UL")
-        expect(m).toMatchObject({ compOp: "GELE", lowLimit: Number(x.f("lowerLimit")), highLimit: Number(x.f("upperLimit")) });
-      else if (x.f("limitMode") === "Value <= UL") expect(m).toMatchObject({ compOp: "LE", lowLimit: Number(x.f("upperLimit")) });
+        expect(m).toMatchObject({
+          compOp: "GELE",
+          lowLimit: Number(x.f("lowerLimit")),
+          highLimit: Number(x.f("upperLimit")),
+        });
+      else if (x.f("limitMode") === "Value <= UL")
+        expect(m).toMatchObject({ compOp: "LE", lowLimit: Number(x.f("upperLimit")) });
       expect(m?.status).toBe(x.f("measurementOutcome") === "Fail" ? "F" : "P");
     }
     // the second asset of the file is kept as a misc info
@@ -123,8 +134,23 @@ describe("stepwize on made-up files", () => {
       xspc(
         [
           row({ stepValue: "2.5", measurementOutcome: "Fail", stepOutcome: "Fail", Gizmo: "x" }),
-          row({ subItemName: "FW", dataType: "2", stringValue: "1.0", Expected_String: "1.0", Case_Sensitive: "T", limitMode: "", Gizmo: "y" }),
-          row({ stepResultID: "R2", stepName: "Check", subItemName: "Relay", dataType: "1", boolValue: "T", limitMode: "" }),
+          row({
+            subItemName: "FW",
+            dataType: "2",
+            stringValue: "1.0",
+            Expected_String: "1.0",
+            Case_Sensitive: "T",
+            limitMode: "",
+            Gizmo: "y",
+          }),
+          row({
+            stepResultID: "R2",
+            stepName: "Check",
+            subItemName: "Relay",
+            dataType: "1",
+            boolValue: "T",
+            limitMode: "",
+          }),
         ].join("\n"),
         "Fail",
       ),
@@ -134,10 +160,22 @@ describe("stepwize on made-up files", () => {
     expect(report).toMatchObject({ result: "F", processCode: 50, pn: "PN-9", rev: "C" });
     const [measure, check] = report.root?.steps ?? [];
     expect(measure?.status).toBe("F");
-    expect(measure?.steps?.[0]?.numericMeas?.[0]).toMatchObject({ compOp: "GELE", value: 2.5, status: "F", unit: "V" });
-    expect(measure?.steps?.[1]?.stringMeas?.[0]).toMatchObject({ compOp: "CASESENSIT", value: "1.0", limit: "1.0", status: "P" });
+    expect(measure?.steps?.[0]?.numericMeas?.[0]).toMatchObject({
+      compOp: "GELE",
+      value: 2.5,
+      status: "F",
+      unit: "V",
+    });
+    expect(measure?.steps?.[1]?.stringMeas?.[0]).toMatchObject({
+      compOp: "CASESENSIT",
+      value: "1.0",
+      limit: "1.0",
+      status: "P",
+    });
     expect(check?.steps?.[0]).toMatchObject({ stepType: "ET_PFT", status: "P" });
-    expect(r.warnings).toEqual([expect.stringMatching(/^line \d+: row field <Gizmo> is not known to this converter; not mapped$/)]);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(/^line \d+: row field <Gizmo> is not known to this converter; not mapped$/),
+    ]);
   });
 
   it("refuses an unknown limit mode, a missing serial number and a truncated file, naming the line", async () => {
@@ -145,10 +183,19 @@ describe("stepwize on made-up files", () => {
     const bad = await bench.fail(await bench.file("mode.xspc", modeFile), "stepwize");
     expect(bad).toMatchObject({ kind: "content", field: "limitMode" });
     expect(bad.line).toBe(modeFile.split("\n").findIndex((l) => l.startsWith("<limitMode>")) + 1);
-    const noSn = await bench.fail(await bench.file("sn.xspc", xspc(row({})).replace("<serialNumber>SN-9</serialNumber>", "<serialNumber></serialNumber>")), "stepwize");
+    const noSn = await bench.fail(
+      await bench.file(
+        "sn.xspc",
+        xspc(row({})).replace("<serialNumber>SN-9</serialNumber>", "<serialNumber></serialNumber>"),
+      ),
+      "stepwize",
+    );
     expect(noSn).toMatchObject({ kind: "content", line: 5, field: "serialNumber" });
     const whole = xspc(row({}));
-    const truncated = await bench.fail(await bench.file("t.xspc", whole.slice(0, whole.indexOf("<units>"))), "stepwize");
+    const truncated = await bench.fail(
+      await bench.file("t.xspc", whole.slice(0, whole.indexOf("<units>"))),
+      "stepwize",
+    );
     expect(truncated.kind).toBe("parse");
     expect(truncated.line).toBe(whole.slice(0, whole.indexOf("<units>")).split("\n").length - 1);
     expect(allSteps(undefined)).toEqual([]);
