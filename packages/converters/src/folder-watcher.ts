@@ -16,6 +16,7 @@ import { ConversionError } from "./errors.js";
 import { type FileSignature, isLocked, sameSignature, signature } from "./file-stability.js";
 import { pathFilter } from "./glob.js";
 import type { ConverterHost } from "./host.js";
+import { IncompleteRetries } from "./incomplete-retry.js";
 import { afterFailure, afterSuccess } from "./post-actions.js";
 
 export type ConverterEvent =
@@ -29,7 +30,9 @@ export type ConverterEvent =
       warnings: string[];
     }
   | { type: "failed"; watcher: string; path: string; movedTo?: string; error: ConversionError }
-  | { type: "enqueue-failed"; watcher: string; path: string; error: Error };
+  | { type: "enqueue-failed"; watcher: string; path: string; error: Error }
+  /** The converter said the file's set is not complete yet: it stays in place and is tried again after `retryAfterMs`. */
+  | { type: "incomplete"; watcher: string; path: string; retryAfterMs: number; message: string };
 
 export interface FolderWatcherOptions {
   entry: ConverterEntry;
@@ -65,6 +68,7 @@ export class FolderWatcher {
   /** Paths kept in place (onSuccess "keep") or not movable: the signature they were handled with. */
   readonly #handled = new Map<string, string>();
   readonly #retryAt = new Map<string, number>();
+  readonly #incomplete = new IncompleteRetries();
   readonly #active = new Set<Promise<void>>();
   readonly #counts = { converted: 0, failed: 0, reports: 0, duplicates: 0, enqueueFailures: 0 };
   #lastError: string | undefined;
@@ -220,6 +224,7 @@ export class FolderWatcher {
     } catch (error) {
       if (this.#closed) return;
       const ce = ConversionError.from(error, "crash");
+      if (ce.kind === "incomplete") return this.#notComplete(path, ce);
       if (ce.kind === "io" && !(await signature(path))) return; // vanished meanwhile
       this.#counts.failed++;
       this.#lastError = `${path}: ${ce.message}`;
@@ -300,6 +305,26 @@ export class FolderWatcher {
     });
   }
 
+  /** The converter said the file's set is not complete: leave it in place and take it again later. */
+  #notComplete(path: string, error: ConversionError): void {
+    const delay = this.#incomplete.schedule(path, error.retryAfterMs, (again) => {
+      this.#retryAt.delete(again);
+      this.notice(again);
+    });
+    this.#retryAt.set(path, Date.now() + delay);
+    this.#o.logger.info(
+      { file: path, converter: this.#o.entry.name, retryInMs: delay },
+      `not complete yet: ${error.message}`,
+    );
+    this.#o.onEvent?.({
+      type: "incomplete",
+      watcher: this.label,
+      path,
+      retryAfterMs: delay,
+      message: error.message,
+    });
+  }
+
   stats(): Record<string, unknown> {
     return {
       converter: this.#o.entry.name,
@@ -308,6 +333,7 @@ export class FolderWatcher {
       settling: this.#settling.size,
       queued: this.#ready.length,
       inFlight: this.#inFlight.size,
+      waitingForCompletion: this.#incomplete.size,
       ...(this.#lastError ? { lastError: this.#lastError } : {}),
     };
   }
@@ -316,6 +342,7 @@ export class FolderWatcher {
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#rescan) clearInterval(this.#rescan);
+    this.#incomplete.clear();
     for (const { timer } of this.#settling.values()) clearTimeout(timer);
     this.#settling.clear();
     this.#ready.length = 0;

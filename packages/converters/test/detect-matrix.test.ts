@@ -1,7 +1,7 @@
 /**
  * Which standard converter must read each real sample in fixtures/: it wins `ConverterHost.choose`,
- * and every other standard converter's `detect` scores it lower. Each converter adds the rows
- * for its own formats; the last test checks that a converter claims no sample outside its rows.
+ * and every other standard converter's `detect` scores it lower. Every format-specific converter
+ * must also claim (score above 0) no sample outside its own rows, Klippel's curve files included.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -11,53 +11,78 @@ import { STANDARD_CONVERTERS } from "../src/standard/index.js";
 import { sampleText } from "../src/text-decode.js";
 import { REPO_FIXTURES } from "./helpers.js";
 
-const MATRIX: readonly [string, string][] = [
+const KLIPPEL = "converters/klippel/DUT xyz115 2020-05-14 10-01-37-5 UTC+0200";
+
+/** fixture path (under fixtures/) -> the converter that must win. */
+const MATRIX: readonly (readonly [string, string])[] = [
+  // WATS and TestStand formats
   ["converters/atml/ATML 2.02 [123456789][2 30 27 PM][5 15 2019].XML", "atml"],
   ["converters/atml/ATML 5.00 [2 31 11 PM][5 15 2019].xml", "atml"],
   ["converters/atml/ATML 6.01 [2 31 52 PM][5 15 2019].xml", "atml"],
   ["converters/wats-standard/WatsStandardTextFormat.txt", "wats-text"],
   ["converters/wats-standard/uut-wrml.xml", "wrml"],
   ["converters/wats-standard/uur-wrml.xml", "wrml"],
+  // audio, AOI and unit-report formats
+  ["converters/sigmaquest/testdata_SN651658.xml", "sigmaquest"],
+  ["converters/saki/SAKI-testdata.xml", "saki"],
+  ["converters/stepwize/20250316_133653_CONFIG_AND_RESULTS.XSPC", "stepwize"],
+  ["converters/listen/Complete test 7-22-2020 (002).txt", "listen"],
+  ["converters/listen/Data logging example 12-01-2021.txt", "listen"],
+  [`${KLIPPEL}.txt`, "klippel"],
 ];
 
-const scores = (path: string) => {
-  const bytes = new Uint8Array(readFileSync(path)).subarray(0, 64 * 1024);
-  const sample = { fileName: path.split("/").pop() as string, bytes, text: sampleText(bytes) };
-  return new Map(STANDARD_CONVERTERS.map((c) => [c.name, c.detect?.(sample) ?? 0]));
-};
+/** Format-specific converters with no real sample here: they must claim none of the samples. */
+const WITHOUT_SAMPLE = ["keysight-testexec-sl"];
 
-const allFixtures = (dir: string): string[] =>
-  readdirSync(dir).flatMap((name) => {
+/** The converters whose claims are checked: every one named above (csv reads any delimited text). */
+const CHECKED = new Set([...MATRIX.map(([, name]) => name), ...WITHOUT_SAMPLE]);
+
+function sampleOf(path: string) {
+  const bytes = new Uint8Array(readFileSync(path)).subarray(0, 64 * 1024);
+  return { fileName: path.slice(path.lastIndexOf("/") + 1), bytes, text: sampleText(bytes) };
+}
+
+function allFixtures(dir = REPO_FIXTURES): string[] {
+  return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? allFixtures(path) : [path];
   });
+}
 
 let host: ConverterHost;
 beforeAll(async () => {
   host = await ConverterHost.create({ inProcess: true });
 });
-afterAll(() => host.close());
+afterAll(async () => {
+  await host.close();
+});
 
-describe("detect matrix: each fixture goes to its converter", () => {
-  for (const [fixture, converter] of MATRIX) {
-    it(`${fixture} -> ${converter}`, async () => {
-      const path = join(REPO_FIXTURES, fixture);
-      const chosen = await host.choose(path, new Uint8Array(readFileSync(path)));
-      expect(chosen.name).toBe(converter);
-      const s = scores(path);
-      for (const [name, score] of s)
-        if (name !== converter) expect(score, name).toBeLessThan(s.get(converter) as number);
-    });
-  }
+describe("detect matrix: the converter that must win for each sample", () => {
+  it.each(MATRIX)("%s -> %s", async (file, expected) => {
+    const path = join(REPO_FIXTURES, file);
+    const chosen = await host.choose(path, new Uint8Array(readFileSync(path)));
+    expect(chosen.name).toBe(expected);
+    const sample = sampleOf(path);
+    const winner = STANDARD_CONVERTERS.find((c) => c.name === expected);
+    const top = winner?.detect?.(sample) ?? 0;
+    for (const other of STANDARD_CONVERTERS) {
+      if (other.name === expected || !other.detect) continue;
+      expect(other.detect(sample), `${other.name} on ${file}`).toBeLessThan(top);
+    }
+  });
 
-  it("the converters of these rows claim no other sample in fixtures/", () => {
-    const mine = new Set(MATRIX.map(([, c]) => c));
-    const rows = new Set(MATRIX.map(([f]) => f));
-    for (const path of allFixtures(REPO_FIXTURES)) {
-      const rel = relative(REPO_FIXTURES, path);
-      if (rows.has(rel) || /\.(md|xsd)$/i.test(rel)) continue;
-      const s = scores(path);
-      for (const name of mine) expect(s.get(name), `${name} on ${rel}`).toBe(0);
+  it("a format-specific converter claims no sample outside its rows (nor Klippel's curve files)", () => {
+    expect(STANDARD_CONVERTERS.map((c) => c.name)).toEqual(expect.arrayContaining([...CHECKED]));
+    const own = new Map(MATRIX.map(([file, name]) => [file, name]));
+    for (const path of allFixtures()) {
+      const file = relative(REPO_FIXTURES, path).split("\\").join("/");
+      if (/\.(md|xsd)$/i.test(file)) continue;
+      const sample = sampleOf(path);
+      const expected = own.get(file);
+      for (const c of STANDARD_CONVERTERS) {
+        if (!CHECKED.has(c.name) || c.name === expected || !c.detect) continue;
+        expect(c.detect(sample), `${c.name} on ${file}`).toBe(0);
+      }
     }
   });
 });

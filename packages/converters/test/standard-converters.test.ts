@@ -312,7 +312,7 @@ describe("csv on generated files", () => {
     const e = await failure(host.convertFile(path, { parameters: { timeZone: "UTC" } }));
     expect(e.problems).toEqual([
       'line 2, column Value: "abc" is not a number',
-      'line 3, column TestDate: "yesterday" is not a date-time (YYYY-MM-DD HH:MM:SS, optional offset)',
+      'line 3, column TestDate: "yesterday" is not a date-time (YYYY-MM-DD HH:MM:SS, optional offset; parameter "dateFormat")',
       'line 4, column Result: unknown result "MAYBE" (PASS, FAIL, SKIP, ERROR, DONE)',
     ]);
     expect(e.line).toBe(2);

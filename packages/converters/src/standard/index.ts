@@ -2,6 +2,12 @@
 import type { ConverterPluginV1 } from "../plugin-api.js";
 import { atmlConverter } from "./atml.js";
 import { csvConverter } from "./csv.js";
+import { keysightTestExecSlConverter } from "./keysight-testexec-sl.js";
+import { klippelConverter } from "./klippel.js";
+import { listenConverter } from "./listen.js";
+import { sakiConverter } from "./saki.js";
+import { sigmaQuestConverter } from "./sigmaquest.js";
+import { stepWizeConverter } from "./stepwize.js";
 import { testStandXmlConverter } from "./teststand-xml.js";
 import { watsTextConverter } from "./wats-text.js";
 import { wrmlConverter } from "./wrml.js";
@@ -16,6 +22,12 @@ export const STANDARD_CONVERTERS: readonly ConverterPluginV1[] = [
   wrmlConverter,
   atmlConverter,
   watsTextConverter,
+  sigmaQuestConverter,
+  sakiConverter,
+  stepWizeConverter,
+  listenConverter,
+  klippelConverter,
+  keysightTestExecSlConverter,
 ];
 
 export function standardConverter(name: string): ConverterPluginV1 | undefined {

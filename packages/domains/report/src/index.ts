@@ -26,7 +26,7 @@ export {
 } from "./compop.js";
 export * from "./generated/index.js";
 export { canonicalGuid, isGuid, newReportId } from "./guid.js";
-export { TEXT_LIMITS, type TextField } from "./limits.js";
+export { ID_SPECIAL_CHARACTERS, TEXT_LIMITS, type TextField } from "./limits.js";
 export * from "./model/codes.js";
 export { type DiffOptions, diffReports, type ReportDifference } from "./model/diff.js";
 export { parseReport, type SafeParseResult, safeParseReport } from "./model/parse.js";
