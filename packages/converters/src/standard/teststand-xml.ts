@@ -10,7 +10,13 @@ import type { Report } from "@tswats/report";
 import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import { blankLegacyStylesheet, readXmlText } from "./shared/xml-text.js";
-import { attribute, childElements, PropDocument, teststandXmlParser, type XmlNode } from "./teststand/props.js";
+import {
+  attribute,
+  childElements,
+  PropDocument,
+  teststandXmlParser,
+  type XmlNode,
+} from "./teststand/props.js";
 import { mapUutReport, type ReportElement } from "./teststand/uut-report.js";
 import { checkWellFormed } from "./wsxf-xml.js";
 
@@ -32,7 +38,8 @@ export const testStandXmlConverter: ConverterPluginV1 = {
     },
     serialNumber: {
       type: "string",
-      description: "Serial number when the report has none (UUT.SerialNumber); without it such a report fails",
+      description:
+        "Serial number when the report has none (UUT.SerialNumber); without it such a report fails",
     },
     partNumber: {
       type: "string",
@@ -77,13 +84,18 @@ export const testStandXmlConverter: ConverterPluginV1 = {
     },
     encoding: {
       type: "string",
-      description: "Text encoding, overriding the XML declaration (default: BOM, else the declaration, else UTF-8)",
+      description:
+        "Text encoding, overriding the XML declaration (default: BOM, else the declaration, else UTF-8)",
     },
   },
   detect(sample) {
     const t = sample.text;
     if (/<TSReport[\s>]/.test(t)) return 0.95;
-    if (/<Reports[\s>]/.test(t) && /<Report\s[^>]*\b(Type|UUTResult|StepCount)\s*=/.test(t) && /<Prop\s[^>]*\bType\s*=/.test(t))
+    if (
+      /<Reports[\s>]/.test(t) &&
+      /<Report\s[^>]*\b(Type|UUTResult|StepCount)\s*=/.test(t) &&
+      /<Prop\s[^>]*\bType\s*=/.test(t)
+    )
       return 0.9;
     return 0;
   },
@@ -101,7 +113,12 @@ export const testStandXmlConverter: ConverterPluginV1 = {
   },
 };
 
-function convertDocument(parsed: XmlNode, doc: PropDocument, context: ConverterContext, fileName: string): Report[] {
+function convertDocument(
+  parsed: XmlNode,
+  doc: PropDocument,
+  context: ConverterContext,
+  fileName: string,
+): Report[] {
   const rootName = Object.keys(parsed).find((k) => !k.startsWith("?") && k !== "#text") ?? "(none)";
   const elements: ReportElement[] = [];
   if (rootName === "TSReport") {

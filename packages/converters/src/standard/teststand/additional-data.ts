@@ -26,7 +26,8 @@ export function dataProperty(prop: Prop, depth = 0): AdditionalDataProperty {
   if (depth > 64) return out; // deeper trees are cut; validateReport refuses them anyway
   if (type === "Array") {
     const elementType = prop.node["@ElementType"];
-    const dims = typeof prop.node["@LBound"] === "string" ? (prop.node["@LBound"] as string).split("[").length - 1 : 1;
+    const dims =
+      typeof prop.node["@LBound"] === "string" ? (prop.node["@LBound"] as string).split("[").length - 1 : 1;
     out.array = {
       dimension: Math.max(1, dims),
       type: typeof elementType === "string" ? elementType : "",
@@ -51,8 +52,7 @@ export function dataProperty(prop: Prop, depth = 0): AdditionalDataProperty {
  * a scalar or array is the entry's one property (as WATS's own TestStand converter does).
  */
 export function additionalEntry(prop: Prop, name = prop.name ?? ""): AdditionalData {
-  const isContainer =
-    prop.type !== "Array" && !SCALAR_TYPES.has(prop.type) && prop.valueText() === undefined;
+  const isContainer = prop.type !== "Array" && !SCALAR_TYPES.has(prop.type) && prop.valueText() === undefined;
   return {
     name,
     props: isContainer ? prop.children().map((c) => dataProperty(c)) : [dataProperty(prop)],

@@ -34,7 +34,9 @@ export function mapAttachment(result: Prop, attachFiles: boolean): MappedAttachm
     if (fullName === undefined) {
       if (name !== "attachment") notes.push(`attached file "${name}" has no FullFileName; not attached`);
     } else if (attachment !== undefined) {
-      notes.push(`attached file ${fullName} not attached: the step already carries its XMLString (one attachment per step)`);
+      notes.push(
+        `attached file ${fullName} not attached: the step already carries its XMLString (one attachment per step)`,
+      );
     } else if (!attachFiles) {
       notes.push(
         `attached file ${fullName} is not in the report (only its name is); not attached (set the parameter "attachFiles" to read it from this station)`,
@@ -43,10 +45,14 @@ export function mapAttachment(result: Prop, attachFiles: boolean): MappedAttachm
       try {
         const size = statSync(fullName).size;
         if (size > MAX_ATTACHMENT_BYTES)
-          notes.push(`attached file ${fullName} is ${size} bytes, more than ${MAX_ATTACHMENT_BYTES}; not attached`);
+          notes.push(
+            `attached file ${fullName} is ${size} bytes, more than ${MAX_ATTACHMENT_BYTES}; not attached`,
+          );
         else attachment = { name, contentType: mime, data: readFileSync(fullName) };
       } catch (error) {
-        notes.push(`attached file ${fullName} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); not attached`);
+        notes.push(
+          `attached file ${fullName} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); not attached`,
+        );
       }
     }
   }

@@ -29,7 +29,10 @@ export function mapChart(chartProp: Prop): MappedChart | undefined {
   if (typeText !== undefined) {
     const known = CHART_TYPES[typeText.replace(/\s+/g, "").toLowerCase()];
     if (known) chartType = known;
-    else notes.push(`chart type "${typeText}" is not one WATS draws (Line, LineLogX, LineLogY, LineLogXY); sent as Line`);
+    else
+      notes.push(
+        `chart type "${typeText}" is not one WATS draws (Line, LineLogX, LineLogY, LineLogXY); sent as Line`,
+      );
   }
   const text = (name: string) => chartProp.text(name) ?? "";
   const series: NonNullable<Chart["series"]> = [];
@@ -68,10 +71,14 @@ export function mapChart(chartProp: Prop): MappedChart | undefined {
       xs = cols.map((c) => xr.get(c) as number);
       ys = cols.map((c) => yr.get(c) as number);
       if (rowKeys.length > 2)
-        notes.push(`plot "${name}" has ${rowKeys.length} data rows; only x (row ${rowKeys[0]}) and y (row ${rowKeys[1]}) are charted`);
+        notes.push(
+          `plot "${name}" has ${rowKeys.length} data rows; only x (row ${rowKeys[0]}) and y (row ${rowKeys[1]}) are charted`,
+        );
     }
     if (dropped > 0)
-      notes.push(`plot "${name}": ${dropped} value(s) that are no finite number (or have no partner) left out`);
+      notes.push(
+        `plot "${name}": ${dropped} value(s) that are no finite number (or have no partner) left out`,
+      );
     const dataType = plot.nonEmpty("PlotDataType");
     if (dataType !== undefined && dataType.toUpperCase() !== "XYG" && dataType.toUpperCase() !== "Y")
       notes.push(`plot "${name}" has data type "${dataType}"; sent as XYG`);

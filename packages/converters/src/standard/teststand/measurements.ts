@@ -59,7 +59,10 @@ function eqtLimits(src: NumericSource): { low?: number; high?: number } {
   const nominal = src.nominal;
   const type = src.thresholdType?.trim().toLowerCase();
   if (nominal === undefined || !Number.isFinite(nominal) || type === undefined)
-    return { ...(src.low !== undefined ? { low: src.low } : {}), ...(src.high !== undefined ? { high: src.high } : {}) };
+    return {
+      ...(src.low !== undefined ? { low: src.low } : {}),
+      ...(src.high !== undefined ? { high: src.high } : {}),
+    };
   const scale =
     type === "percentage" || type === "percent"
       ? Math.abs(nominal) / 100
@@ -76,7 +79,11 @@ function eqtLimits(src: NumericSource): { low?: number; high?: number } {
 }
 
 /** The single limit a one-limit operator uses: LT/LE compare with High, the others with Low, either when only one is written. */
-function singleLimit(op: NumericCompOp, low: number | undefined, high: number | undefined): number | undefined {
+function singleLimit(
+  op: NumericCompOp,
+  low: number | undefined,
+  high: number | undefined,
+): number | undefined {
   if (op === "LT" || op === "LE") return high ?? low;
   return low ?? high;
 }
@@ -105,11 +112,22 @@ export function mapNumeric(src: NumericSource, status: MeasurementStatus | undef
   if (comp !== undefined && comp !== "" && comp.toUpperCase() === "EQT") {
     ({ low, high } = eqtLimits(src));
     if (low === undefined || high === undefined || !Number.isFinite(low) || !Number.isFinite(high))
-      return log(`comparison EQT (equal within tolerance) without usable limits (Low ${show(low)}, High ${show(high)})`);
-    notes.push(`comparison EQT (equal within tolerance) has no WSJF operator; sent as GELE [${low}, ${high}]`);
+      return log(
+        `comparison EQT (equal within tolerance) without usable limits (Low ${show(low)}, High ${show(high)})`,
+      );
+    notes.push(
+      `comparison EQT (equal within tolerance) has no WSJF operator; sent as GELE [${low}, ${high}]`,
+    );
     op = "GELE";
   } else if (comp === undefined || comp === "") {
-    op = low !== undefined && high !== undefined ? "GELE" : low !== undefined ? "GE" : high !== undefined ? "LE" : "LOG";
+    op =
+      low !== undefined && high !== undefined
+        ? "GELE"
+        : low !== undefined
+          ? "GE"
+          : high !== undefined
+            ? "LE"
+            : "LOG";
   } else {
     op = numericCompOp(comp);
     if (op === undefined)
@@ -121,12 +139,16 @@ export function mapNumeric(src: NumericSource, status: MeasurementStatus | undef
   if (needs === 1) {
     const limit = singleLimit(op, low, high);
     if (limit === undefined) return log(`comparison ${op} without a limit`);
-    if (!Number.isFinite(limit)) return log(`comparison ${op} with the limit ${limit}, which WSJF cannot carry`);
+    if (!Number.isFinite(limit))
+      return log(`comparison ${op} with the limit ${limit}, which WSJF cannot carry`);
     return { kind: "ok", input: { ...base, compOp: op, limit }, notes };
   }
-  if (low === undefined || high === undefined) return log(`comparison ${op} needs Low and High (Low ${show(low)}, High ${show(high)})`);
-  if (Number.isNaN(low) || Number.isNaN(high)) return log(`comparison ${op} with a NaN limit (Low ${show(low)}, High ${show(high)})`);
-  if (Number.isFinite(low) && Number.isFinite(high)) return { kind: "ok", input: { ...base, compOp: op, low, high }, notes };
+  if (low === undefined || high === undefined)
+    return log(`comparison ${op} needs Low and High (Low ${show(low)}, High ${show(high)})`);
+  if (Number.isNaN(low) || Number.isNaN(high))
+    return log(`comparison ${op} with a NaN limit (Low ${show(low)}, High ${show(high)})`);
+  if (Number.isFinite(low) && Number.isFinite(high))
+    return { kind: "ok", input: { ...base, compOp: op, low, high }, notes };
   // One or both limits infinite. Inside a range (GE..LE) and outside it (LT..GT) alike, a Low of
   // -Inf removes the lower comparison and a High of +Inf the upper one: the other half remains.
   const [lower, upper] = HALVES[op] as readonly [NumericCompOp, NumericCompOp];

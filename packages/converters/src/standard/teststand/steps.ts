@@ -83,7 +83,14 @@ const TS_MEMBERS = new Set([
   "StepCausedSequenceFailure",
 ]);
 
-const CALL_MEMBERS = new Set(["ResultList", "SequenceFile", "SequenceFileVersion", "Sequence", "Status", "ThreadId"]);
+const CALL_MEMBERS = new Set([
+  "ResultList",
+  "SequenceFile",
+  "SequenceFileVersion",
+  "Sequence",
+  "Status",
+  "ThreadId",
+]);
 
 export interface StepMapperOptions {
   fileName: string;
@@ -115,7 +122,13 @@ export class StepMapper {
   }
 
   #fit(text: string, field: TextField, prop: Prop, path: string, what: string): string {
-    return fitText(text, field, (m) => this.o.warn(m), `${this.o.fileName} line ${prop.line}, step "${path}"`, what);
+    return fitText(
+      text,
+      field,
+      (m) => this.o.warn(m),
+      `${this.o.fileName} line ${prop.line}, step "${path}"`,
+      what,
+    );
   }
 
   /** A status text as a WSJF step status; custom texts become U with a warning. */
@@ -134,7 +147,9 @@ export class StepMapper {
       const r = element.prop;
       if (r === undefined) continue;
       if (r.type !== "TEResult" && r.get("TS") === undefined) {
-        this.o.warn(`${this.o.fileName} line ${element.line}: result list element ${element.id} of "${path}" is not a step result; left out`);
+        this.o.warn(
+          `${this.o.fileName} line ${element.line}: result list element ${element.id} of "${path}" is not a step result; left out`,
+        );
         continue;
       }
       this.addResult(seq, r, path);
@@ -161,9 +176,11 @@ export class StepMapper {
       const file = call.nonEmpty("SequenceFile");
       if (file !== undefined) seqOptions.path = this.#fit(file, "seqCallPath", call, path, "SequenceFile");
       const called = call.nonEmpty("Sequence");
-      if (called !== undefined) seqOptions.sequenceName = this.#fit(called, "seqCallName", call, path, "Sequence");
+      if (called !== undefined)
+        seqOptions.sequenceName = this.#fit(called, "seqCallName", call, path, "Sequence");
       const version = call.nonEmpty("SequenceFileVersion");
-      if (version !== undefined) seqOptions.version = this.#fit(version, "seqCallVersion", call, path, "SequenceFileVersion");
+      if (version !== undefined)
+        seqOptions.version = this.#fit(version, "seqCallVersion", call, path, "SequenceFileVersion");
       for (const c of call.children())
         if (c.name !== undefined && !CALL_MEMBERS.has(c.name))
           this.#warn(c, path, `sequence call property "${c.name}" is not mapped`);
@@ -179,7 +196,9 @@ export class StepMapper {
       const post = seq.addSequence(`${name} (post action)`, {
         status,
         group: options.group ?? "M",
-        ...(ts?.at("PostAction.Sequence")?.nonEmpty() ? { sequenceName: ts.at("PostAction.Sequence")?.nonEmpty() as string } : {}),
+        ...(ts?.at("PostAction.Sequence")?.nonEmpty()
+          ? { sequenceName: ts.at("PostAction.Sequence")?.nonEmpty() as string }
+          : {}),
       });
       this.addResults(post, postActions, `${path} (post action)`);
     }
@@ -189,7 +208,8 @@ export class StepMapper {
     const g = ts?.nonEmpty("StepGroup");
     if (g === undefined) return "M";
     const code = GROUPS[g.toLowerCase()];
-    if (code === undefined && ts) this.#warn(ts, path, `step group "${g}" is not Setup, Main or Cleanup; sent as Main`);
+    if (code === undefined && ts)
+      this.#warn(ts, path, `step group "${g}" is not Setup, Main or Cleanup; sent as Main`);
     return code ?? "M";
   }
 
@@ -202,7 +222,8 @@ export class StepMapper {
     const guid = ts?.nonEmpty("StepId");
     if (guid !== undefined) {
       if (guid.length <= 30) options.tsGuid = guid;
-      else if (ts) this.#warn(ts, path, `TS.StepId "${guid}" is longer than the 30 characters WATS keeps; left out`);
+      else if (ts)
+        this.#warn(ts, path, `TS.StepId "${guid}" is longer than the 30 characters WATS keeps; left out`);
     }
     const error = r.get("Error");
     if (error !== undefined) {
@@ -210,16 +231,22 @@ export class StepMapper {
       const occurred = error.bool("Occurred") === true;
       if (int32(code) !== undefined && (occurred || code !== 0)) options.errorCode = code as number;
       const msg = error.nonEmpty("Msg");
-      if (msg !== undefined) options.errorMessage = this.#fit(msg, "stepErrorMessage", error, path, "the error message");
+      if (msg !== undefined)
+        options.errorMessage = this.#fit(msg, "stepErrorMessage", error, path, "the error message");
     }
     const text = r.text("ReportText");
-    if (text !== undefined && text.trim() !== "") options.reportText = this.#fit(text, "reportText", r, path, "the report text");
+    if (text !== undefined && text.trim() !== "")
+      options.reportText = this.#fit(text, "reportText", r, path, "the report text");
     const loop = this.#loop(ts);
     if (loop !== undefined) options.loop = loop;
     const causedSeq = ts?.bool("StepCausedSequenceFailure");
     if (causedSeq !== undefined) options.causedSeqFailure = causedSeq;
     const id = ts?.number("Id");
-    if (id !== undefined && this.o.criticalResultIds.has(id) && (options.status === "F" || options.status === "E" || options.status === "T")) {
+    if (
+      id !== undefined &&
+      this.o.criticalResultIds.has(id) &&
+      (options.status === "F" || options.status === "E" || options.status === "T")
+    ) {
       options.causedUUTFailure = true;
       this.markedCritical.add(id);
     }
@@ -246,7 +273,13 @@ export class StepMapper {
     return stepStatus === "P" || stepStatus === "F" || stepStatus === "S" ? stepStatus : undefined;
   }
 
-  #numericInput(src: Prop, valueProp: Prop | undefined, status: MeasurementStatus | undefined, path: string, what: string): NumericInput | undefined {
+  #numericInput(
+    src: Prop,
+    valueProp: Prop | undefined,
+    status: MeasurementStatus | undefined,
+    path: string,
+    what: string,
+  ): NumericInput | undefined {
     const limits = src.get("Limits");
     const raw = src.get("RawLimits");
     const unitText = src.text("Units");
@@ -257,7 +290,8 @@ export class StepMapper {
         low: limits?.number("Low"),
         high: limits?.number("High"),
         comp: src.text("Comp"),
-        unit: unitText === undefined ? undefined : this.#fit(unitText, "unit", src, path, `the unit of ${what}`),
+        unit:
+          unitText === undefined ? undefined : this.#fit(unitText, "unit", src, path, `the unit of ${what}`),
         thresholdType: limits?.text("ThresholdType"),
         nominal: raw?.number("Nominal") ?? limits?.number("Nominal"),
         rawLow: raw?.number("Low"),
@@ -273,16 +307,35 @@ export class StepMapper {
     const input = mapped.input;
     if (input.status === undefined) {
       // Done/Error/Terminated steps: the verdict of the limits, else passed (logged only).
-      const verdict = evaluateNumeric(input.compOp ?? "LOG", input.value, input.limit ?? input.low ?? null, input.high ?? null);
+      const verdict = evaluateNumeric(
+        input.compOp ?? "LOG",
+        input.value,
+        input.limit ?? input.low ?? null,
+        input.high ?? null,
+      );
       input.status = verdict ?? "P";
     }
     return input;
   }
 
-  #stringInput(src: Prop, value: string, limit: string | undefined, status: MeasurementStatus | undefined, path: string, what: string): StringInput {
+  #stringInput(
+    src: Prop,
+    value: string,
+    limit: string | undefined,
+    status: MeasurementStatus | undefined,
+    path: string,
+    what: string,
+  ): StringInput {
     const fitted = this.#fit(value, "stringValue", src, path, `the value of ${what}`);
     const mapped = mapString(
-      { value: fitted, limit: limit === undefined ? undefined : this.#fit(limit, "stringValue", src, path, `the limit of ${what}`), comp: src.text("Comp") },
+      {
+        value: fitted,
+        limit:
+          limit === undefined
+            ? undefined
+            : this.#fit(limit, "stringValue", src, path, `the limit of ${what}`),
+        comp: src.text("Comp"),
+      },
       status,
     );
     for (const note of mapped.notes) this.#warn(src, path, `${what}: ${note}`);
@@ -294,7 +347,14 @@ export class StepMapper {
     return input;
   }
 
-  #payloadStep(seq: SequenceBuilder, r: Prop, name: string, path: string, options: SequenceOptions, consumed: Set<string>): Step {
+  #payloadStep(
+    seq: SequenceBuilder,
+    r: Prop,
+    name: string,
+    path: string,
+    options: SequenceOptions,
+    consumed: Set<string>,
+  ): Step {
     const stepName = this.#fit(name, "stepName", r, path, "the step name");
     const status = options.status as StepStatus;
     const mStatus = this.#measurementStatus(status);
@@ -320,15 +380,31 @@ export class StepMapper {
     }
     if (str !== undefined && str.children().length === 0) {
       for (const k of ["String", "Limits", "Comp"]) consumed.add(k);
-      seq.stringValue(stepName, this.#stringInput(r, str.valueText() ?? "", r.get("Limits")?.text("String"), mStatus, path, "the string value"), options);
+      seq.stringValue(
+        stepName,
+        this.#stringInput(
+          r,
+          str.valueText() ?? "",
+          r.get("Limits")?.text("String"),
+          mStatus,
+          path,
+          "the string value",
+        ),
+        options,
+      );
       return last();
     }
     if (passFail !== undefined && passFail.children().length === 0) {
       consumed.add("PassFail");
       const value = passFail.bool();
       if (value === undefined && status !== "S")
-        this.#warn(passFail, path, `PassFail "${passFail.valueText() ?? ""}" is not True or False; the measurement takes the step's status`);
-      const mStat: MeasurementStatus = status === "S" ? "S" : value === undefined ? (status === "P" ? "P" : "F") : value ? "P" : "F";
+        this.#warn(
+          passFail,
+          path,
+          `PassFail "${passFail.valueText() ?? ""}" is not True or False; the measurement takes the step's status`,
+        );
+      const mStat: MeasurementStatus =
+        status === "S" ? "S" : value === undefined ? (status === "P" ? "P" : "F") : value ? "P" : "F";
       seq.generic(options.stepType ?? "ET_PFT", stepName, options);
       const step = last();
       step.booleanMeas = [{ name: null, status: mStat }];
@@ -341,7 +417,11 @@ export class StepMapper {
         seq.callExecutable(stepName, code, options);
         return last();
       }
-      this.#warn(exitCode, path, `ExitCode "${exitCode.valueText() ?? ""}" is no number; the step is kept without it`);
+      this.#warn(
+        exitCode,
+        path,
+        `ExitCode "${exitCode.valueText() ?? ""}" is no number; the step is kept without it`,
+      );
     }
     if (button !== undefined || r.get("Response") !== undefined) {
       consumed.add("ButtonHit");
@@ -350,8 +430,10 @@ export class StepMapper {
       const response = r.text("Response");
       const popup: { button?: number; response?: string } = {};
       if (int16(b) !== undefined) popup.button = b as number;
-      else if (b !== undefined && button) this.#warn(button, path, `ButtonHit "${button.valueText()}" is not a button index; left out`);
-      if (response !== undefined && response !== "") popup.response = this.#fit(response, "popupResponse", r, path, "the response");
+      else if (b !== undefined && button)
+        this.#warn(button, path, `ButtonHit "${button.valueText()}" is not a button index; left out`);
+      if (response !== undefined && response !== "")
+        popup.response = this.#fit(response, "popupResponse", r, path, "the response");
       seq.messagePopup(stepName, popup, options);
       return last();
     }
@@ -360,7 +442,13 @@ export class StepMapper {
   }
 
   /** Measurement[]: numeric (Data), string (StringData) or pass/fail (PassFail) elements. */
-  #multi(seq: SequenceBuilder, list: Prop, stepName: string, path: string, options: SequenceOptions): boolean {
+  #multi(
+    seq: SequenceBuilder,
+    list: Prop,
+    stepName: string,
+    path: string,
+    options: SequenceOptions,
+  ): boolean {
     const numeric: Named<NumericInput>[] = [];
     const strings: Named<StringInput>[] = [];
     const booleans: { name: string; status: MeasurementStatus }[] = [];
@@ -369,33 +457,57 @@ export class StepMapper {
     list.elements().forEach((e, i) => {
       const m = e.prop;
       if (m === undefined) {
-        this.o.warn(`${this.o.fileName} line ${e.line}, step "${path}": measurement ${e.id} is not an object; left out`);
+        this.o.warn(
+          `${this.o.fileName} line ${e.line}, step "${path}": measurement ${e.id} is not an object; left out`,
+        );
         return;
       }
       const mName = m.nonEmpty("MeasName") ?? m.name ?? `Measurement ${i}`;
       const what = `measurement "${mName}"`;
       const statusText = m.nonEmpty("Status");
-      const mStatus = statusText === undefined ? this.#measurementStatus(stepStatus) : this.#measurementStatusText(m, statusText, path, what);
+      const mStatus =
+        statusText === undefined
+          ? this.#measurementStatus(stepStatus)
+          : this.#measurementStatusText(m, statusText, path, what);
       if (m.get("Data") !== undefined) {
         kinds.add("numeric");
         const input = this.#numericInput(m, m.get("Data"), mStatus, path, what);
-        if (input) numeric.push({ ...input, name: this.#fit(mName, "measurementName", m, path, `the name of ${what}`) });
+        if (input)
+          numeric.push({
+            ...input,
+            name: this.#fit(mName, "measurementName", m, path, `the name of ${what}`),
+          });
       } else if (m.get("StringData") !== undefined) {
         kinds.add("string");
         const limitProp = m.get("StringLimit") ?? m.at("Limits.String");
-        const input = this.#stringInput(m, m.text("StringData") ?? "", limitProp?.valueText(), mStatus, path, what);
+        const input = this.#stringInput(
+          m,
+          m.text("StringData") ?? "",
+          limitProp?.valueText(),
+          mStatus,
+          path,
+          what,
+        );
         strings.push({ ...input, name: this.#fit(mName, "measurementName", m, path, `the name of ${what}`) });
       } else if (m.get("PassFail") !== undefined) {
         kinds.add("boolean");
         const v = m.bool("PassFail");
-        const s: MeasurementStatus = mStatus === "S" ? "S" : v === undefined ? (mStatus ?? "F") : v ? "P" : "F";
-        booleans.push({ name: this.#fit(mName, "measurementName", m, path, `the name of ${what}`), status: s });
+        const s: MeasurementStatus =
+          mStatus === "S" ? "S" : v === undefined ? (mStatus ?? "F") : v ? "P" : "F";
+        booleans.push({
+          name: this.#fit(mName, "measurementName", m, path, `the name of ${what}`),
+          status: s,
+        });
       } else {
         this.#warn(m, path, `${what} has no Data, StringData or PassFail; left out`);
       }
     });
     if (kinds.size > 1)
-      this.#warn(list, path, `the step mixes ${[...kinds].join(", ")} measurements; WSJF holds one kind per step, so only the ${[...kinds][0]} ones are kept`);
+      this.#warn(
+        list,
+        path,
+        `the step mixes ${[...kinds].join(", ")} measurements; WSJF holds one kind per step, so only the ${[...kinds][0]} ones are kept`,
+      );
     const first = [...kinds][0];
     if (first === "numeric" && numeric.length > 0) {
       seq.multiNumericLimit(stepName, numeric, options);
@@ -420,7 +532,11 @@ export class StepMapper {
     if (code === "P" || code === "F" || code === "S") return code;
     if (code === "D") return undefined; // done: evaluated from the limits (LOG passes)
     if (code === "E" || code === "T") return "F";
-    this.#warn(m, path, `${what}: status "${text}" is not a WSJF measurement status; evaluated from its limits`);
+    this.#warn(
+      m,
+      path,
+      `${what}: status "${text}" is not a WSJF measurement status; evaluated from its limits`,
+    );
     return undefined;
   }
 
@@ -441,14 +557,22 @@ export class StepMapper {
           xUnit: fitLabel(c.xUnit, "chartUnit", "the x unit"),
           yLabel: fitLabel(c.yLabel, "chartLabel", "the y label"),
           yUnit: fitLabel(c.yUnit, "chartUnit", "the y unit"),
-          series: (c.series ?? []).map((s) => ({ ...s, name: fitLabel(s.name, "chartLabel", "a series name") ?? "" })),
+          series: (c.series ?? []).map((s) => ({
+            ...s,
+            name: fitLabel(s.name, "chartLabel", "a series name") ?? "",
+          })),
         };
       }
     }
     const att = mapAttachment(r, this.o.attachFiles);
     for (const note of att.notes) this.#warn(r, path, note);
     if (att.attachment) {
-      if (step.chart) this.#warn(r, path, `attachment "${att.attachment.name}" left out: the step carries a chart, and a WSJF step holds one or the other`);
+      if (step.chart)
+        this.#warn(
+          r,
+          path,
+          `attachment "${att.attachment.name}" left out: the step carries a chart, and a WSJF step holds one or the other`,
+        );
       else {
         const data = att.attachment.data;
         const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data as Uint8Array);
@@ -472,7 +596,9 @@ export class StepMapper {
         name: "PropertyLoader",
         props: [
           ...(read !== undefined ? [{ name: "NumPropertiesRead", type: "Number", value: String(read) }] : []),
-          ...(applied !== undefined ? [{ name: "NumPropertiesApplied", type: "Number", value: String(applied) }] : []),
+          ...(applied !== undefined
+            ? [{ name: "NumPropertiesApplied", type: "Number", value: String(applied) }]
+            : []),
         ],
       });
     }

@@ -30,8 +30,25 @@ import { attribute, childElements, Prop, type PropDocument, type XmlNode } from 
 import { StepMapper } from "./steps.js";
 
 /** Top-level properties of a report this mapping reads (others become additional data). */
-const REPORT_MEMBERS = new Set(["UUT", "StationInfo", "MainSequenceResults", "ReportOptions", "StartTime", "StartDate"]);
-const REPORT_INFO_KEYS = new Set(["id", "start", "startutc", "enginestarted", "reportwritten", "sn", "pn", "rev", "pcode"]);
+const REPORT_MEMBERS = new Set([
+  "UUT",
+  "StationInfo",
+  "MainSequenceResults",
+  "ReportOptions",
+  "StartTime",
+  "StartDate",
+]);
+const REPORT_INFO_KEYS = new Set([
+  "id",
+  "start",
+  "startutc",
+  "enginestarted",
+  "reportwritten",
+  "sn",
+  "pn",
+  "rev",
+  "pcode",
+]);
 const UUT_MEMBERS = new Set([
   "SerialNumber",
   "UUTLoopIndex",
@@ -51,7 +68,15 @@ const UUT_MEMBERS = new Set([
   "MiscUUTResult",
   "UnitRef",
 ]);
-const STATION_MEMBERS = new Set(["StationID", "LoginName", "AdditionalData", "Location", "Purpose", "StationComputerName", "StationGuid"]);
+const STATION_MEMBERS = new Set([
+  "StationID",
+  "LoginName",
+  "AdditionalData",
+  "Location",
+  "Purpose",
+  "StationComputerName",
+  "StationGuid",
+]);
 const MISC_MEMBERS = new Set(["UUT_Part_Info", "Misc_UUT_Info", "SPC_Data", "Asset_Info"]);
 
 /** Where the report sits in the file. */
@@ -78,23 +103,34 @@ function fail(message: string, field: string, line: number): never {
 }
 
 /** ReportInfo key/value pairs (keys lower-cased) with their lines. */
-function reportInfo(node: XmlNode, doc: PropDocument): Map<string, { key: string; value: string; line: number }> {
+function reportInfo(
+  node: XmlNode,
+  doc: PropDocument,
+): Map<string, { key: string; value: string; line: number }> {
   const out = new Map<string, { key: string; value: string; line: number }>();
   for (const r of childElements(node, "ReportInfo")) {
     const key = attribute(r, "key");
     if (key === undefined) continue;
-    out.set(key.toLowerCase(), { key, value: attribute(r, "value") ?? String(r["#text"] ?? ""), line: doc.lineOf(r) });
+    out.set(key.toLowerCase(), {
+      key,
+      value: attribute(r, "value") ?? String(r["#text"] ?? ""),
+      line: doc.lineOf(r),
+    });
   }
   return out;
 }
 
 /** The main sequence's result: `MainSequenceResults`, else the report's (first) unnamed TEResult. */
 function mainResult(props: Prop[], warn: (m: string) => void, fileName: string): Prop | undefined {
-  const main = props.find((p) => p.name === "MainSequenceResults") ?? props.find((p) => p.name === undefined && p.type === "TEResult");
+  const main =
+    props.find((p) => p.name === "MainSequenceResults") ??
+    props.find((p) => p.name === undefined && p.type === "TEResult");
   if (main === undefined || main.type !== "Array") return main;
   const elements = main.elements().filter((e) => e.prop !== undefined);
   if (elements.length > 1)
-    warn(`${fileName} line ${main.line}: the main sequence results hold ${elements.length} results; only the first is converted`);
+    warn(
+      `${fileName} line ${main.line}: the main sequence results hold ${elements.length} results; only the first is converted`,
+    );
   return elements[0]?.prop;
 }
 
@@ -142,12 +178,19 @@ export function mapUutReport(element: ReportElement, o: UutMappingOptions): Repo
   const props = childElements(element.node, "Prop").map((n) => new Prop(n, doc, element.line));
   const named = new Map<string, Prop>();
   for (const prop of props) if (prop.name !== undefined && !named.has(prop.name)) named.set(prop.name, prop);
-  const info = element.kind === "TSReport" ? reportInfo(element.node, doc) : new Map<string, { key: string; value: string; line: number }>();
+  const info =
+    element.kind === "TSReport"
+      ? reportInfo(element.node, doc)
+      : new Map<string, { key: string; value: string; line: number }>();
   doc.localizedDecimalPoint = named.get("ReportOptions")?.bool("UseLocalizedDecimalPoint") === true;
 
   const main = mainResult(props, warn, fileName);
   if (main === undefined)
-    fail(`${fileName} line ${element.line}: the report has no main sequence results (MainSequenceResults, or a TEResult)`, "MainSequenceResults", element.line);
+    fail(
+      `${fileName} line ${element.line}: the report has no main sequence results (MainSequenceResults, or a TEResult)`,
+      "MainSequenceResults",
+      element.line,
+    );
   const uut = named.get("UUT");
   const station = named.get("StationInfo");
   const where = (prop: Prop | undefined) => `${fileName} line ${prop?.line || element.line}`;
@@ -164,10 +207,16 @@ export function mapUutReport(element: ReportElement, o: UutMappingOptions): Repo
       "UUT.SerialNumber",
       uut?.line || element.line,
     );
-  let pn = infoText("pn") ?? uut?.nonEmpty("UUTPartNumber") ?? uut?.nonEmpty("PartNumber") ?? (p.partNumber as string | undefined);
+  let pn =
+    infoText("pn") ??
+    uut?.nonEmpty("UUTPartNumber") ??
+    uut?.nonEmpty("PartNumber") ??
+    (p.partNumber as string | undefined);
   if (pn === undefined) {
     pn = "Unknown";
-    warn(`${where(uut)}: the report has no part number (UUT.UUTPartNumber, UUT.PartNumber) and the parameter "partNumber" is not set; sent as "Unknown"`);
+    warn(
+      `${where(uut)}: the report has no part number (UUT.UUTPartNumber, UUT.PartNumber) and the parameter "partNumber" is not set; sent as "Unknown"`,
+    );
   }
   const rev = infoText("rev") ?? uut?.nonEmpty("UUTPartRevisionNumber") ?? (p.revision as string);
   const processCode = processCodeOf(infoText("pcode"), uut, p.processCode as number, warn, where(uut));
@@ -179,7 +228,9 @@ export function mapUutReport(element: ReportElement, o: UutMappingOptions): Repo
   const engineText = infoText("enginestarted");
   const engine = engineText ? parseDateTime(engineText) : undefined;
   if (engineText && !engine)
-    warn(`${fileName} line ${info.get("enginestarted")?.line}: ReportInfo EngineStarted "${engineText}" is not a date-time; step start times left out`);
+    warn(
+      `${fileName} line ${info.get("enginestarted")?.line}: ReportInfo EngineStarted "${engineText}" is not a date-time; step start times left out`,
+    );
   // EngineStarted is written in UTC; one without an offset is read in the time zone.
   const engineMs =
     engine === undefined
@@ -192,10 +243,18 @@ export function mapUutReport(element: ReportElement, o: UutMappingOptions): Repo
   const startUtcInfo = info.get("startutc");
   if (startInfo && startInfo.value.trim() !== "") {
     const parsed = parseDateTime(startInfo.value);
-    if (!parsed) fail(`${fileName} line ${startInfo.line}: ReportInfo Start "${startInfo.value}" is not a date-time`, "ReportInfo.Start", startInfo.line);
+    if (!parsed)
+      fail(
+        `${fileName} line ${startInfo.line}: ReportInfo Start "${startInfo.value}" is not a date-time`,
+        "ReportInfo.Start",
+        startInfo.line,
+      );
     start = toWatsDateTime(startInfo.value.trim(), timeZone);
   } else if (startUtcInfo && parseDateTime(startUtcInfo.value)?.offsetMinutes !== undefined) {
-    start = toWatsDateTime(new Date((parseDateTime(startUtcInfo.value) as { epochMs: number }).epochMs), timeZone);
+    start = toWatsDateTime(
+      new Date((parseDateTime(startUtcInfo.value) as { epochMs: number }).epochMs),
+      timeZone,
+    );
   } else {
     const wall = startFromDetails(named.get("StartDate"), named.get("StartTime"));
     if (wall !== undefined) start = toWatsDateTime(wall, timeZone);
@@ -221,7 +280,9 @@ export function mapUutReport(element: ReportElement, o: UutMappingOptions): Repo
   const ownId = infoText("id");
   const canonical = ownId ? canonicalGuid(ownId) : undefined;
   if (ownId && canonical === undefined)
-    warn(`${fileName} line ${info.get("id")?.line}: ReportInfo ID "${ownId}" is not a GUID; the report gets an id derived from the file`);
+    warn(
+      `${fileName} line ${info.get("id")?.line}: ReportInfo ID "${ownId}" is not a GUID; the report gets an id derived from the file`,
+    );
   const id = canonical && canonical !== "00000000-0000-0000-0000-000000000000" ? canonical : o.derivedId;
 
   const fit = (text: string, field: Parameters<typeof fitText>[1], prop: Prop | undefined, what: string) =>
@@ -256,7 +317,12 @@ export function mapUutReport(element: ReportElement, o: UutMappingOptions): Repo
     processCode,
     operator: fit(station?.nonEmpty("LoginName") ?? (p.operator as string), "user", station, "the operator"),
     station: station?.nonEmpty("StationID") ?? station?.nonEmpty("StationComputerName") ?? context.station,
-    location: fit(station?.nonEmpty("Location") ?? (p.location as string), "location", station, "the location"),
+    location: fit(
+      station?.nonEmpty("Location") ?? (p.location as string),
+      "location",
+      station,
+      "the location",
+    ),
     purpose: fit(station?.nonEmpty("Purpose") ?? (p.purpose as string), "purpose", station, "the purpose"),
     start,
     ...(timeZone !== undefined ? { timeZone } : {}),
@@ -267,11 +333,19 @@ export function mapUutReport(element: ReportElement, o: UutMappingOptions): Repo
     ...(socket !== undefined ? { testSocketIndex: socket } : {}),
     ...(batchFailCount !== undefined && Number.isInteger(batchFailCount) ? { batchFailCount } : {}),
     ...(loopIndex !== undefined && Number.isInteger(loopIndex) ? { batchLoopIndex: loopIndex } : {}),
-    ...(errorCode !== undefined && Number.isInteger(errorCode) && (errorCode !== 0 || rootError?.bool("Occurred") === true) ? { errorCode } : {}),
-    ...(errorMessage !== undefined ? { errorMessage: fit(errorMessage, "reportErrorMessage", rootError, "the error message") } : {}),
+    ...(errorCode !== undefined &&
+    Number.isInteger(errorCode) &&
+    (errorCode !== 0 || rootError?.bool("Occurred") === true)
+      ? { errorCode }
+      : {}),
+    ...(errorMessage !== undefined
+      ? { errorMessage: fit(errorMessage, "reportErrorMessage", rootError, "the error message") }
+      : {}),
     rootName,
     ...(sequenceFile ? { sequenceFile: fit(sequenceFile, "seqCallPath", seqCall, "the sequence file") } : {}),
-    ...(sequenceVersion ? { sequenceVersion: fit(sequenceVersion, "seqCallVersion", seqCall, "the sequence file version") } : {}),
+    ...(sequenceVersion
+      ? { sequenceVersion: fit(sequenceVersion, "seqCallVersion", seqCall, "the sequence file version") }
+      : {}),
     mode: "import",
   });
   const root = builder.root.step;
@@ -288,22 +362,42 @@ export function mapUutReport(element: ReportElement, o: UutMappingOptions): Repo
   mapper.addResults(builder.root, seqCall?.get("ResultList"), rootName);
 
   addMiscAndParts(builder, uut, warn, where);
-  addAdditionalData(builder, { uut, station, props, named, warn, where, additionalAsMisc: p.additionalDataAsMiscInfo === true });
+  addAdditionalData(builder, {
+    uut,
+    station,
+    props,
+    named,
+    warn,
+    where,
+    additionalAsMisc: p.additionalDataAsMiscInfo === true,
+  });
 
   // Checks that make partial reads visible.
   const stepCount = Number(attribute(element.node, "StepCount"));
-  if (element.kind === "Report" && attribute(element.node, "StepCount") !== undefined && Number.isInteger(stepCount) && stepCount !== mapper.resultCount)
-    warn(`${fileName} line ${element.line}: the report says StepCount ${stepCount}, but ${mapper.resultCount} step results were read`);
+  if (
+    element.kind === "Report" &&
+    attribute(element.node, "StepCount") !== undefined &&
+    Number.isInteger(stepCount) &&
+    stepCount !== mapper.resultCount
+  )
+    warn(
+      `${fileName} line ${element.line}: the report says StepCount ${stepCount}, but ${mapper.resultCount} step results were read`,
+    );
   const critical = criticalIds(uut);
   for (const rid of critical)
     if (!mapper.markedCritical.has(rid))
-      warn(`${where(uut?.get("CriticalFailureStack"))}: UUT.CriticalFailureStack names result ${rid}, which is no failed step of this report; not marked`);
+      warn(
+        `${where(uut?.get("CriticalFailureStack"))}: UUT.CriticalFailureStack names result ${rid}, which is no failed step of this report; not marked`,
+      );
   for (const [key, entry] of info)
-    if (!REPORT_INFO_KEYS.has(key)) warn(`${fileName} line ${entry.line}: ReportInfo "${entry.key}" is not mapped`);
+    if (!REPORT_INFO_KEYS.has(key))
+      warn(`${fileName} line ${entry.line}: ReportInfo "${entry.key}" is not mapped`);
 
   const report = builder.build();
   const result: ReportResult =
-    rootStatus === "U" ? resultFromAttribute(attribute(element.node, "UUTResult")) ?? worstResult(report.root as Step) : resultOf(rootStatus);
+    rootStatus === "U"
+      ? (resultFromAttribute(attribute(element.node, "UUTResult")) ?? worstResult(report.root as Step))
+      : resultOf(rootStatus);
   report.result = result;
   return report;
 }
@@ -312,10 +406,24 @@ const resultOf = (s: StepStatus): ReportResult => (s === "F" || s === "E" || s =
 
 function resultFromAttribute(text: string | undefined): ReportResult | undefined {
   const t = text?.trim().toLowerCase();
-  return t === "passed" ? "P" : t === "failed" ? "F" : t === "error" ? "E" : t === "terminated" ? "T" : undefined;
+  return t === "passed"
+    ? "P"
+    : t === "failed"
+      ? "F"
+      : t === "error"
+        ? "E"
+        : t === "terminated"
+          ? "T"
+          : undefined;
 }
 
-function processCodeOf(pcode: string | undefined, uut: Prop | undefined, fallback: number, warn: (m: string) => void, where: string): number {
+function processCodeOf(
+  pcode: string | undefined,
+  uut: Prop | undefined,
+  fallback: number,
+  warn: (m: string) => void,
+  where: string,
+): number {
   const fromInfo = pcode !== undefined && /^\s*-?\d+\s*$/.test(pcode) ? int16(Number(pcode)) : undefined;
   if (fromInfo !== undefined) return fromInfo;
   const op = uut?.number("UUTOperationType");
@@ -323,9 +431,14 @@ function processCodeOf(pcode: string | undefined, uut: Prop | undefined, fallbac
   const details = uut?.get("UUTOperationTypeDetails");
   const detailCode = details?.number("OpTypeCodeInt");
   if (detailCode !== undefined && int16(detailCode) !== undefined && detailCode > 0) return detailCode;
-  const named = details?.nonEmpty("OpTypeName") ?? details?.nonEmpty("OpTypeCodeString") ?? details?.nonEmpty("OpTypeCodeGUID");
+  const named =
+    details?.nonEmpty("OpTypeName") ??
+    details?.nonEmpty("OpTypeCodeString") ??
+    details?.nonEmpty("OpTypeCodeGUID");
   if (named !== undefined)
-    warn(`${where}: the operation type is given only as "${named}" (UUTOperationTypeDetails), which cannot be looked up offline; process code ${fallback} (parameter "processCode") used`);
+    warn(
+      `${where}: the operation type is given only as "${named}" (UUTOperationTypeDetails), which cannot be looked up offline; process code ${fallback} (parameter "processCode") used`,
+    );
   return fallback;
 }
 
@@ -338,7 +451,12 @@ function criticalIds(uut: Prop | undefined): Set<number> {
   return out;
 }
 
-function addMiscAndParts(builder: UutReport, uut: Prop | undefined, warn: (m: string) => void, where: (p: Prop | undefined) => string): void {
+function addMiscAndParts(
+  builder: UutReport,
+  uut: Prop | undefined,
+  warn: (m: string) => void,
+  where: (p: Prop | undefined) => string,
+): void {
   const misc = uut?.get("MiscUUTResult");
   if (misc === undefined) return;
   for (const e of misc.get("Misc_UUT_Info")?.elements() ?? []) {
@@ -353,7 +471,9 @@ function addMiscAndParts(builder: UutReport, uut: Prop | undefined, warn: (m: st
       continue;
     }
     builder.miscInfo(fitText(description, "miscDescription", warn, where(item), "a misc info description"), {
-      ...(text !== undefined && text !== "" ? { text: fitText(text, "miscText", warn, where(item), `misc info "${description}"`) } : {}),
+      ...(text !== undefined && text !== ""
+        ? { text: fitText(text, "miscText", warn, where(item), `misc info "${description}"`) }
+        : {}),
       ...(numeric !== undefined && Number.isFinite(numeric) ? { numeric } : {}),
     });
   }
@@ -363,7 +483,9 @@ function addMiscAndParts(builder: UutReport, uut: Prop | undefined, warn: (m: st
     const pn = part.nonEmpty("Part_Number");
     const sn = part.nonEmpty("Part_Serial_Number");
     if (pn === undefined || sn === undefined) {
-      warn(`${where(part)}: UUT_Part_Info ${e.id} has no ${pn === undefined ? "Part_Number" : "Part_Serial_Number"}; the sub-unit is left out`);
+      warn(
+        `${where(part)}: UUT_Part_Info ${e.id} has no ${pn === undefined ? "Part_Number" : "Part_Serial_Number"}; the sub-unit is left out`,
+      );
       continue;
     }
     const partType = part.nonEmpty("Part_Type");
@@ -371,7 +493,9 @@ function addMiscAndParts(builder: UutReport, uut: Prop | undefined, warn: (m: st
       pn: fitText(pn, "pn", warn, where(part), "a sub-unit part number"),
       sn: fitText(sn, "sn", warn, where(part), "a sub-unit serial number"),
       rev: part.nonEmpty("Part_Revision_Number") ?? "",
-      ...(partType ? { partType: fitText(partType, "partType", warn, where(part), "a sub-unit part type") } : {}),
+      ...(partType
+        ? { partType: fitText(partType, "partType", warn, where(part), "a sub-unit part type") }
+        : {}),
     });
   }
   for (const e of misc.get("Asset_Info")?.elements() ?? []) {
@@ -383,9 +507,12 @@ function addMiscAndParts(builder: UutReport, uut: Prop | undefined, warn: (m: st
   }
   const spc = misc.get("SPC_Data")?.elements() ?? [];
   if (spc.length > 0)
-    warn(`${where(misc.get("SPC_Data"))}: ${spc.length} SPC_Data element(s) not mapped (WATS no longer takes SPC data)`);
+    warn(
+      `${where(misc.get("SPC_Data"))}: ${spc.length} SPC_Data element(s) not mapped (WATS no longer takes SPC data)`,
+    );
   for (const c of misc.children())
-    if (c.name !== undefined && !MISC_MEMBERS.has(c.name)) builder.additionalData(additionalEntry(c, `UUT.MiscUUTResult.${c.name}`));
+    if (c.name !== undefined && !MISC_MEMBERS.has(c.name))
+      builder.additionalData(additionalEntry(c, `UUT.MiscUUTResult.${c.name}`));
 }
 
 interface AdditionalSources {
@@ -404,7 +531,11 @@ function addAdditionalData(builder: UutReport, s: AdditionalSources): void {
   for (const c of s.uut?.get("AdditionalData")?.children() ?? []) {
     if (s.additionalAsMisc && c.valueText() !== undefined && c.type !== "Array") {
       const v = c.valueText() ?? "";
-      if (v !== "") builder.miscInfo(fitText(c.name ?? "", "miscDescription", s.warn, s.where(c), "a misc info description"), fitText(v, "miscText", s.warn, s.where(c), `additional data "${c.name}"`));
+      if (v !== "")
+        builder.miscInfo(
+          fitText(c.name ?? "", "miscDescription", s.warn, s.where(c), "a misc info description"),
+          fitText(v, "miscText", s.warn, s.where(c), `additional data "${c.name}"`),
+        );
     } else add(additionalEntry(c));
   }
   const stationExtra = s.station?.get("AdditionalData")?.children() ?? [];
@@ -412,7 +543,7 @@ function addAdditionalData(builder: UutReport, s: AdditionalSources): void {
   for (const c of s.uut?.children() ?? [])
     if (c.name !== undefined && !UUT_MEMBERS.has(c.name)) add(additionalEntry(c, `UUT.${c.name}`));
   for (const c of s.station?.children() ?? [])
-    if (c.name !== undefined && !STATION_MEMBERS.has(c.name)) add(additionalEntry(c, `StationInfo.${c.name}`));
-  for (const c of s.props)
-    if (c.name !== undefined && !REPORT_MEMBERS.has(c.name)) add(additionalEntry(c));
+    if (c.name !== undefined && !STATION_MEMBERS.has(c.name))
+      add(additionalEntry(c, `StationInfo.${c.name}`));
+  for (const c of s.props) if (c.name !== undefined && !REPORT_MEMBERS.has(c.name)) add(additionalEntry(c));
 }
