@@ -52,7 +52,10 @@ export function mapChart(chartProp: Prop): MappedChart | undefined {
         continue;
       }
       let r = rows.get(row as number);
-      if (!r) rows.set(row as number, (r = new Map()));
+      if (!r) {
+        r = new Map();
+        rows.set(row as number, r);
+      }
       r.set(col as number, v);
     }
     const rowKeys = [...rows.keys()].sort((a, b) => a - b);

@@ -41,7 +41,7 @@ export function unknownWsjfKeys(report: unknown, limit = 200): string[] {
       }
     } else if (def.type === "array" && def.element && Array.isArray(value)) {
       const element = unwrap(def.element.def);
-      value.forEach((v, i) => walk(v, element, `${path}[${i}]`, depth + 1));
+      for (let i = 0; i < value.length; i++) walk(value[i], element, `${path}[${i}]`, depth + 1);
     }
   };
   walk(report, unwrap((WsjfReportSchema as unknown as { def: SchemaDef }).def), "$", 0);
