@@ -10,15 +10,9 @@ import type { Report } from "@tswats/report";
 import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import { blankLegacyStylesheet, readXmlText } from "./shared/xml-text.js";
-import {
-  attribute,
-  childElements,
-  PropDocument,
-  teststandXmlParser,
-  type XmlNode,
-} from "./teststand/props.js";
+import { childrenNamed, readXmlTree, type XmlElement } from "./shared/xml-tree.js";
+import { PropDocument } from "./teststand/props.js";
 import { mapUutReport, type ReportElement } from "./teststand/uut-report.js";
-import { checkWellFormed } from "./wsxf-xml.js";
 
 export const testStandXmlConverter: ConverterPluginV1 = {
   apiVersion: 1,
@@ -106,47 +100,43 @@ export const testStandXmlConverter: ConverterPluginV1 = {
         warn: (m) => context.warn(m),
       }),
     );
-    checkWellFormed(text, input.fileName);
-    const doc = new PropDocument(text);
-    const parsed = teststandXmlParser.parse(text) as XmlNode;
-    return convertDocument(parsed, doc, context, input.fileName);
+    const root = readXmlTree(text, input.fileName);
+    return convertDocument(root, new PropDocument(), context, input.fileName);
   },
 };
 
 function convertDocument(
-  parsed: XmlNode,
+  root: XmlElement,
   doc: PropDocument,
   context: ConverterContext,
   fileName: string,
 ): Report[] {
-  const rootName = Object.keys(parsed).find((k) => !k.startsWith("?") && k !== "#text") ?? "(none)";
   const elements: ReportElement[] = [];
-  if (rootName === "TSReport") {
-    const node = parsed.TSReport as XmlNode;
-    elements.push({ node, kind: "TSReport", line: doc.lineOf(node) });
-  } else if (rootName === "Reports" || rootName === "Report") {
-    const container = rootName === "Reports" ? (parsed.Reports as XmlNode) : parsed;
-    for (const node of childElements(container, "Report")) {
-      const line = doc.lineOf(node);
-      const type = attribute(node, "Type");
+  if (root.name === "TSReport") elements.push({ node: root, kind: "TSReport" });
+  else if (root.name === "Reports" || root.name === "Report") {
+    const reports = root.name === "Reports" ? childrenNamed(root, "Report") : [root];
+    for (const node of reports) {
+      const type = node.attributes.Type;
       if (type !== undefined && type.toUpperCase() !== "UUT") {
-        context.warn(`${fileName} line ${line}: <Report Type="${type}"> is not a UUT report; left out`);
+        context.warn(`${fileName} line ${node.line}: <Report Type="${type}"> is not a UUT report; left out`);
         continue;
       }
-      elements.push({ node, kind: "Report", line });
+      elements.push({ node, kind: "Report" });
     }
-    for (const node of childElements(container, "TSReport"))
-      elements.push({ node, kind: "TSReport", line: doc.lineOf(node) });
+    for (const node of childrenNamed(root, "TSReport")) elements.push({ node, kind: "TSReport" });
     if (elements.length === 0)
-      throw new ConversionError(`${fileName}: the <${rootName}> element holds no UUT report`, {
-        kind: "content",
-        field: "Report",
-        line: doc.lineOf(container) || 1,
-      });
+      throw new ConversionError(
+        `${fileName} line ${root.line}: the <${root.name}> element holds no UUT report`,
+        {
+          kind: "content",
+          field: "Report",
+          line: root.line,
+        },
+      );
   } else {
     throw new ConversionError(
-      `${fileName} is not a TestStand XML report: its root element is <${rootName}>, not <TSReport> or <Reports>`,
-      { kind: "content" },
+      `${fileName} is not a TestStand XML report: its root element is <${root.name}>, not <TSReport> or <Reports>`,
+      { kind: "content", line: root.line },
     );
   }
   return elements.map((element, index) =>

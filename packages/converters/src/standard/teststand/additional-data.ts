@@ -9,8 +9,8 @@ import type { Prop } from "./props.js";
 const SCALAR_TYPES = new Set(["String", "Number", "Boolean", "Reference"]);
 
 function flagsOf(prop: Prop): number | undefined {
-  const text = prop.node["@Flags"];
-  if (typeof text !== "string") return undefined;
+  const text = prop.attribute("Flags");
+  if (text === undefined) return undefined;
   const n = text.trim().toLowerCase().startsWith("0x") ? Number.parseInt(text.trim(), 16) : Number(text);
   return Number.isInteger(n) && n >= -2147483648 && n <= 4294967295 ? n | 0 : undefined;
 }
@@ -25,18 +25,17 @@ export function dataProperty(prop: Prop, depth = 0): AdditionalDataProperty {
   if (comment !== undefined) out.comment = comment;
   if (depth > 64) return out; // deeper trees are cut; validateReport refuses them anyway
   if (type === "Array") {
-    const elementType = prop.node["@ElementType"];
-    const dims =
-      typeof prop.node["@LBound"] === "string" ? (prop.node["@LBound"] as string).split("[").length - 1 : 1;
+    const elementType = prop.attribute("ElementType");
+    const lbound = prop.attribute("LBound");
     out.array = {
-      dimension: Math.max(1, dims),
-      type: typeof elementType === "string" ? elementType : "",
+      dimension: lbound === undefined ? 1 : Math.max(1, lbound.split("[").length - 1),
+      type: elementType ?? "",
       indexes: prop.elements().map((e) => ({
         text: e.id,
         indexes: e.indexes,
         value: e.prop
           ? dataProperty(e.prop, depth + 1)
-          : { name: "", type: typeof elementType === "string" ? elementType : "String", value: e.text ?? "" },
+          : { name: "", type: elementType ?? "String", value: e.text ?? "" },
       })),
     };
   } else if (SCALAR_TYPES.has(type) || (prop.children().length === 0 && prop.valueText() !== undefined)) {

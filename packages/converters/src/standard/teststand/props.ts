@@ -6,68 +6,12 @@
  * element with lookups by name and dotted path ("TS.SequenceCall.ResultList"), typed values and the
  * line it starts on (for warnings and errors).
  */
-import { XMLParser } from "fast-xml-parser";
-import { LineIndex } from "../shared/line-index.js";
+import { childrenNamed, firstChild, type XmlElement } from "../shared/xml-tree.js";
 
-export type XmlNode = Record<string, unknown>;
-
-const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
-
-/** fast-xml-parser set up for TestStand reports: attributes as `@name`, start offsets recorded. */
-export const teststandXmlParser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: "@",
-  textNodeName: "#text",
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  alwaysCreateTextNode: false,
-  isArray: (name) => name === "Prop" || name === "Value" || name === "ReportInfo" || name === "Report",
-  processEntities: true,
-  htmlEntities: false,
-  captureMetaData: true,
-  // Every sequence call nests about five elements; deep call trees are legitimate.
-  maxNestedTags: 5000,
-});
-
-/** The parsed document: its line index and how it writes numbers. */
+/** How the document writes numbers (ReportOptions, per report). */
 export class PropDocument {
-  readonly #lines: LineIndex;
   /** ReportOptions.UseLocalizedDecimalPoint: numbers may use "," as the decimal separator. */
   localizedDecimalPoint = false;
-
-  constructor(text: string) {
-    this.#lines = new LineIndex(text);
-  }
-
-  /** The line an element starts on (0 when unknown). */
-  lineOf(node: unknown): number {
-    if (typeof node !== "object" || node === null) return 0;
-    const meta = (node as Record<symbol, { startIndex?: number } | undefined>)[META];
-    return meta?.startIndex === undefined ? 0 : this.#lines.line(meta.startIndex);
-  }
-}
-
-export function childElements(node: XmlNode | undefined, tag: string): XmlNode[] {
-  const v = node?.[tag];
-  if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).map((x) => (typeof x === "object" && x !== null ? x : { "#text": x }));
-}
-
-export function attribute(node: XmlNode | undefined, name: string): string | undefined {
-  const v = node?.[`@${name}`];
-  return typeof v === "string" ? v : undefined;
-}
-
-/** The text content of an element (`""` for an empty one). */
-export function elementText(node: unknown): string {
-  if (typeof node === "string") return node;
-  if (typeof node === "number" || typeof node === "boolean") return String(node);
-  if (typeof node === "object" && node !== null) {
-    const t = (node as XmlNode)["#text"];
-    return typeof t === "string" ? t : t === undefined ? "" : String(t);
-  }
-  return "";
 }
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -109,35 +53,34 @@ export class Prop {
   #byName: Map<string, Prop> | undefined;
 
   constructor(
-    readonly node: XmlNode,
+    readonly node: XmlElement,
     readonly doc: PropDocument,
-    /** Line of the nearest enclosing element with a known position (for scalars written inline). */
-    readonly parentLine = 0,
   ) {}
 
   get name(): string | undefined {
-    return attribute(this.node, "Name");
+    return this.node.attributes.Name;
   }
 
   /** `Number`, `String`, `Boolean`, `Obj`, `Array`, `TEResult`, `Reference`, ... ("" when absent). */
   get type(): string {
-    return attribute(this.node, "Type") ?? "";
+    return this.node.attributes.Type ?? "";
   }
 
   get typeName(): string | undefined {
-    return attribute(this.node, "TypeName");
+    return this.node.attributes.TypeName;
+  }
+
+  attribute(name: string): string | undefined {
+    return this.node.attributes[name];
   }
 
   get line(): number {
-    return this.doc.lineOf(this.node) || this.parentLine;
+    return this.node.line;
   }
 
   /** The child `<Prop>`s, in document order. */
   children(): Prop[] {
-    if (this.#children === undefined) {
-      const line = this.line;
-      this.#children = childElements(this.node, "Prop").map((n) => new Prop(n, this.doc, line));
-    }
+    this.#children ??= childrenNamed(this.node, "Prop").map((n) => new Prop(n, this.doc));
     return this.#children;
   }
 
@@ -169,10 +112,7 @@ export class Prop {
 
   /** The first `<Value>`'s text, or undefined when there is no `<Value>`. */
   valueText(): string | undefined {
-    const v = this.node.Value;
-    if (v === undefined) return undefined;
-    const first = Array.isArray(v) ? v[0] : v;
-    return first === undefined ? undefined : elementText(first);
+    return firstChild(this.node, "Value")?.text;
   }
 
   /** The text of the property at `path` (this one when omitted). */
@@ -200,26 +140,22 @@ export class Prop {
 
   /** The `<Comment>` of this property, if any. */
   comment(): string | undefined {
-    const c = this.node.Comment;
-    if (c === undefined) return undefined;
-    const t = elementText(Array.isArray(c) ? c[0] : c).trim();
+    const t = firstChild(this.node, "Comment")?.text.trim();
     return t ? t : undefined;
   }
 
-  /** The elements of an `Array` property (its prototype left out). */
+  /** The elements of an `Array` property (its `<ArrayElementPrototype>` template left out). */
   elements(): ArrayElement[] {
-    const line = this.line;
-    return childElements(this.node, "Value").map((v) => {
-      const id = attribute(v, "ID") ?? "";
+    return childrenNamed(this.node, "Value").map((v) => {
+      const id = v.attributes.ID ?? "";
       const indexes = [...id.matchAll(/\[(-?\d+)\]/g)].map((m) => Number(m[1]));
-      const inner = childElements(v, "Prop")[0];
-      const elementLine = this.doc.lineOf(v) || line;
+      const inner = firstChild(v, "Prop");
       return {
         id,
         indexes,
-        prop: inner ? new Prop(inner, this.doc, elementLine) : undefined,
-        text: inner ? undefined : elementText(v),
-        line: elementLine,
+        prop: inner ? new Prop(inner, this.doc) : undefined,
+        text: inner ? undefined : v.text,
+        line: v.line,
       };
     });
   }

@@ -24,9 +24,10 @@ import {
 import { ConversionError } from "../../errors.js";
 import type { ConverterContext } from "../../plugin-api.js";
 import { fitText } from "../shared/text-fit.js";
+import { childrenNamed, type XmlElement } from "../shared/xml-tree.js";
 import { atOffset } from "../time-text.js";
 import { additionalEntry, dataProperty } from "./additional-data.js";
-import { attribute, childElements, Prop, type PropDocument, type XmlNode } from "./props.js";
+import { Prop, type PropDocument } from "./props.js";
 import { StepMapper } from "./steps.js";
 
 /** Top-level properties of a report this mapping reads (others become additional data). */
@@ -81,10 +82,9 @@ const MISC_MEMBERS = new Set(["UUT_Part_Info", "Misc_UUT_Info", "SPC_Data", "Ass
 
 /** Where the report sits in the file. */
 export interface ReportElement {
-  node: XmlNode;
+  node: XmlElement;
   /** `TSReport` (WATS add-on) or `Report` (plain TestStand). */
   kind: "TSReport" | "Report";
-  line: number;
 }
 
 export interface UutMappingOptions {
@@ -103,19 +103,12 @@ function fail(message: string, field: string, line: number): never {
 }
 
 /** ReportInfo key/value pairs (keys lower-cased) with their lines. */
-function reportInfo(
-  node: XmlNode,
-  doc: PropDocument,
-): Map<string, { key: string; value: string; line: number }> {
+function reportInfo(node: XmlElement): Map<string, { key: string; value: string; line: number }> {
   const out = new Map<string, { key: string; value: string; line: number }>();
-  for (const r of childElements(node, "ReportInfo")) {
-    const key = attribute(r, "key");
+  for (const r of childrenNamed(node, "ReportInfo")) {
+    const key = r.attributes.key;
     if (key === undefined) continue;
-    out.set(key.toLowerCase(), {
-      key,
-      value: attribute(r, "value") ?? String(r["#text"] ?? ""),
-      line: doc.lineOf(r),
-    });
+    out.set(key.toLowerCase(), { key, value: r.attributes.value ?? r.text, line: r.line });
   }
   return out;
 }
@@ -175,25 +168,26 @@ export function mapUutReport(element: ReportElement, o: UutMappingOptions): Repo
   const { fileName, context, doc } = o;
   const warn = (m: string) => context.warn(m);
   const p = context.parameters;
-  const props = childElements(element.node, "Prop").map((n) => new Prop(n, doc, element.line));
+  const props = childrenNamed(element.node, "Prop").map((n) => new Prop(n, doc));
+  const reportLine = element.node.line;
   const named = new Map<string, Prop>();
   for (const prop of props) if (prop.name !== undefined && !named.has(prop.name)) named.set(prop.name, prop);
   const info =
     element.kind === "TSReport"
-      ? reportInfo(element.node, doc)
+      ? reportInfo(element.node)
       : new Map<string, { key: string; value: string; line: number }>();
   doc.localizedDecimalPoint = named.get("ReportOptions")?.bool("UseLocalizedDecimalPoint") === true;
 
   const main = mainResult(props, warn, fileName);
   if (main === undefined)
     fail(
-      `${fileName} line ${element.line}: the report has no main sequence results (MainSequenceResults, or a TEResult)`,
+      `${fileName} line ${reportLine}: the report has no main sequence results (MainSequenceResults, or a TEResult)`,
       "MainSequenceResults",
-      element.line,
+      reportLine,
     );
   const uut = named.get("UUT");
   const station = named.get("StationInfo");
-  const where = (prop: Prop | undefined) => `${fileName} line ${prop?.line || element.line}`;
+  const where = (prop: Prop | undefined) => `${fileName} line ${prop?.line || reportLine}`;
   const infoText = (key: string) => {
     const v = info.get(key)?.value.trim();
     return v ? v : undefined;
@@ -205,7 +199,7 @@ export function mapUutReport(element: ReportElement, o: UutMappingOptions): Repo
     fail(
       `${where(uut)}: the report has no serial number (UUT.SerialNumber${element.kind === "TSReport" ? " or ReportInfo SN" : ""}); set the parameter "serialNumber" to give one`,
       "UUT.SerialNumber",
-      uut?.line || element.line,
+      uut?.line || reportLine,
     );
   let pn =
     infoText("pn") ??
@@ -262,9 +256,9 @@ export function mapUutReport(element: ReportElement, o: UutMappingOptions): Repo
       start = toWatsDateTime(new Date(engineMs + rootStartSec * 1000), timeZone);
     else
       fail(
-        `${fileName} line ${element.line}: the report has no start time (ReportInfo Start, StartDate/StartTime, or EngineStarted and the main sequence's TS.StartTime)`,
+        `${fileName} line ${reportLine}: the report has no start time (ReportInfo Start, StartDate/StartTime, or EngineStarted and the main sequence's TS.StartTime)`,
         element.kind === "TSReport" ? "ReportInfo.Start" : "StartDate",
-        element.line,
+        reportLine,
       );
   }
   const startParsed = parseDateTime(start) as { epochMs: number; offsetMinutes: number };
@@ -373,15 +367,15 @@ export function mapUutReport(element: ReportElement, o: UutMappingOptions): Repo
   });
 
   // Checks that make partial reads visible.
-  const stepCount = Number(attribute(element.node, "StepCount"));
+  const stepCount = Number(element.node.attributes.StepCount);
   if (
     element.kind === "Report" &&
-    attribute(element.node, "StepCount") !== undefined &&
+    element.node.attributes.StepCount !== undefined &&
     Number.isInteger(stepCount) &&
     stepCount !== mapper.resultCount
   )
     warn(
-      `${fileName} line ${element.line}: the report says StepCount ${stepCount}, but ${mapper.resultCount} step results were read`,
+      `${fileName} line ${reportLine}: the report says StepCount ${stepCount}, but ${mapper.resultCount} step results were read`,
     );
   const critical = criticalIds(uut);
   for (const rid of critical)
@@ -396,7 +390,7 @@ export function mapUutReport(element: ReportElement, o: UutMappingOptions): Repo
   const report = builder.build();
   const result: ReportResult =
     rootStatus === "U"
-      ? (resultFromAttribute(attribute(element.node, "UUTResult")) ?? worstResult(report.root as Step))
+      ? (resultFromAttribute(element.node.attributes.UUTResult) ?? worstResult(report.root as Step))
       : resultOf(rootStatus);
   report.result = result;
   return report;
