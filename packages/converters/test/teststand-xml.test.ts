@@ -396,7 +396,7 @@ describe("teststand-xml on variants of the plain <Reports> layout", () => {
       },
     ]);
     const r = await convert(await file("degrade.xml", xml));
-    const steps = r.reports[0]?.root?.steps as Step[];
+    const steps = (r.reports[0]?.root?.steps ?? []) as Step[];
     expect(steps.map((st) => [st.name, st.status])).toEqual([
       ["Tolerance", "P"],
       ["Odd status", "U"],
@@ -519,7 +519,7 @@ describe("teststand-xml on variants of the plain <Reports> layout", () => {
     ]);
     const r = await convert(await file("multi-meas.xml", xml));
     expect(r.warnings).toEqual([]);
-    const [currents, iteration, versions, leds] = r.reports[0]?.root?.steps as Step[];
+    const [currents, iteration, versions, leds] = (r.reports[0]?.root?.steps ?? []) as Step[];
     expect(currents?.numericMeas).toEqual([
       { compOp: "GELE", name: "I1", value: 0.5, lowLimit: 0.1, highLimit: 1, unit: "A", status: "P" },
       { compOp: "GELE", name: "I2", value: 3, lowLimit: 0.1, highLimit: 1, unit: "A", status: "F" },
@@ -645,7 +645,7 @@ describe("teststand-xml on variants of the plain <Reports> layout", () => {
     ]);
     const path = await file("extras.xml", xml);
     const off = await convert(path);
-    const [ramp, dump, scope] = off.reports[0]?.root?.steps as Step[];
+    const [ramp, dump, scope] = (off.reports[0]?.root?.steps ?? []) as Step[];
     expect(ramp?.chart).toEqual({
       chartType: "Line",
       label: "Ramp",
