@@ -75,6 +75,11 @@ async function file(name: string, content: string | Uint8Array | object): Promis
 }
 const convert = (path: string, parameters: Record<string, unknown> = {}) =>
   host.convertFile(path, { converter: "wsjf-json", parameters, station: "JSON-ST" });
+/** The k-th step of the bare example's first sequence ("Numeric tests"). */
+const leaf = (raw: Json, k: number): Json => {
+  const sequence = ((raw.root as Json).steps as Json[])[0] as Json;
+  return (sequence.steps as Json[])[k] as Json;
+};
 const bare = async (): Promise<Json> => JSON.parse(await readFile(join(REPO_FIXTURES, BARE), "utf8"));
 
 describe("wsjf-json on Virinco's example files and the server exports", () => {
@@ -253,7 +258,7 @@ describe("wsjf-json normalises what WATS accepts", () => {
 
   it("a one-limit operator with its limit in highLimit is moved to lowLimit; a missing result comes from the root", async () => {
     const raw = await bare();
-    const numeric = (((raw.root as Json).steps as Json[])[0]?.steps as Json[])[0] as Json;
+    const numeric = leaf(raw, 0);
     numeric.numericMeas = [{ compOp: "LE", name: null, status: "P", unit: "V", value: 4.5, highLimit: 5 }];
     delete raw.result;
     const r = await convert(await file("highonly.json", raw));
@@ -284,7 +289,7 @@ describe("wsjf-json normalises what WATS accepts", () => {
 
   it("what WATS refuses is refused naming the field: chart type, chart data, repair sub-unit indexes", async () => {
     const raw = await bare();
-    const step = (((raw.root as Json).steps as Json[])[0]?.steps as Json[])[0] as Json;
+    const step = leaf(raw, 0);
     step.chart = { chartType: "Pie", label: "x", series: [] };
     let e = await conversionFailure(convert(await file("pie.json", raw)));
     expect(e).toMatchObject({ kind: "content", field: "$.root.steps[0].steps[0].chart.chartType" });
@@ -338,7 +343,7 @@ describe("wsjf-json normalises what WATS accepts", () => {
 
   it("a huge report (20,000 steps) converts completely", async () => {
     const raw = await bare();
-    const template = (((raw.root as Json).steps as Json[])[0]?.steps as Json[])[1] as Json;
+    const template = leaf(raw, 1);
     (raw.root as Json).steps = Array.from({ length: 200 }, (_, i) => ({
       group: "M",
       stepType: "SequenceCall",
