@@ -4,6 +4,10 @@
  * OperationType, StepName, StepType, Value, LowLimit, HighLimit, Unit, Result). Column names are
  * configurable (`columns`), as are defaults for what the file does not carry.
  *
+ * Nothing is dropped silently: header columns that map to nothing, cells a row's step kind does
+ * not use (a unit on a pass/fail step, a high limit beside a one-limit operator) and operators
+ * that differ within one report are named in warnings.
+ *
  * Bad rows (wrong number of fields, empty required cell, a number that is not one, an unknown
  * step type or result): with `badRows: "fail-file"` (default) the whole file fails and the error
  * lists every bad row with its line and column; with `"skip-row"` the good rows are converted,
@@ -108,6 +112,8 @@ export const csvConverter: ConverterPluginV1 = {
 
 interface Row {
   line: number;
+  /** Columns with a value this row's step kind does not use (e.g. a unit on a pass/fail step). */
+  unused: Column[];
   sn: string;
   pn: string;
   rev: string;
@@ -203,6 +209,12 @@ export function convertCsv(text: string, context: ConverterContext, fileName: st
     const at = names.findIndex((n) => n.toLowerCase() === String(headerName).toLowerCase());
     if (at >= 0) index.set(key, at);
   }
+  const mappedAt = new Set(index.values());
+  const unmapped = names.filter((n, i) => !mappedAt.has(i) && n !== "");
+  if (unmapped.length > 0)
+    context.warn(
+      `${fileName} line ${header.line}: column(s) ${unmapped.map((n) => JSON.stringify(n)).join(", ")} are not mapped to anything, so their values are not converted (map them with the "columns" parameter)`,
+    );
   const missing = REQUIRED.filter((c) => !index.has(c));
   if (missing.length > 0)
     throw new ConversionError(
@@ -250,6 +262,17 @@ export function convertCsv(text: string, context: ConverterContext, fileName: st
     );
   }
   for (const t of badText) context.warn(`skipped row: ${t}`);
+  const unused = new Map<Column, { rows: number; first: number }>();
+  for (const row of rows)
+    for (const c of row.unused) {
+      const u = unused.get(c);
+      if (u) u.rows++;
+      else unused.set(c, { rows: 1, first: row.line });
+    }
+  for (const [c, u] of unused)
+    context.warn(
+      `${fileName}: column ${JSON.stringify(columns[c])} has a value in ${u.rows} row(s) whose step does not use it (first at line ${u.first}); not converted`,
+    );
 
   // Group rows into reports (order of first appearance).
   const groups = new Map<string, Row[]>();
@@ -279,6 +302,11 @@ export function convertCsv(text: string, context: ConverterContext, fileName: st
       purpose: p.purpose as string,
       start: withOffset(first.start, p.timeZone as string | undefined, startTexts),
     });
+    const otherOperators = new Set(group.filter((r) => r.operator !== first.operator).map((r) => r.operator));
+    if (otherOperators.size > 0)
+      context.warn(
+        `${fileName} line ${first.line}: the rows of ${first.sn} name other operators (${[...otherOperators].map((o) => JSON.stringify(o)).join(", ")}) than its first row; a report has one, ${JSON.stringify(first.operator)} is used`,
+      );
     for (const { step } of group) {
       const options = step.status !== undefined ? { status: step.status } : {};
       switch (step.kind) {
@@ -412,7 +440,19 @@ function readRow(
   const valueText = cell("value");
   kind ??= valueText === "" ? "passFail" : Number.isFinite(Number(valueText)) ? "numeric" : "string";
   let step: StepRow;
+  const used = new Set<Column>([
+    "serialNumber",
+    "partNumber",
+    "startTime",
+    "stepName",
+    "stepType",
+    "result",
+    "revision",
+    "operationType",
+    "operator",
+  ]);
   if (kind === "numeric") {
+    for (const c of ["value", "lowLimit", "highLimit", "unit", "compOp"] as const) used.add(c);
     const value = number("value");
     if (value === undefined) throw new RowError("is empty (a numeric step needs a value)", columns.value);
     const low = number("lowLimit");
@@ -428,9 +468,13 @@ function readRow(
         throw new RowError(`unknown comparison operator ${JSON.stringify(compText)}`, columns.compOp);
       input.compOp = op;
       const needs = NUMERIC_COMP_OPS[op];
-      if (needs === 1) {
+      if (needs === 0) {
+        if (low !== undefined) used.delete("lowLimit");
+        if (high !== undefined) used.delete("highLimit");
+      } else if (needs === 1) {
         const limit = low ?? high;
         if (limit === undefined) throw new RowError(`${op} needs a limit`, columns.lowLimit);
+        if (low !== undefined && high !== undefined) used.delete("highLimit");
         input.limit = limit;
       } else if (needs === 2) {
         if (low === undefined) throw new RowError(`${op} needs a low limit`, columns.lowLimit);
@@ -444,6 +488,8 @@ function readRow(
     }
     step = { kind, name, input, ...(status ? { status } : {}) };
   } else if (kind === "string") {
+    used.add("value");
+    used.add("lowLimit");
     const limit = cell("lowLimit");
     const input: StringInput = { value: valueText, ...(limit !== "" ? { limit } : {}) };
     if (measStatus) input.status = measStatus;
@@ -453,8 +499,12 @@ function readRow(
       throw new RowError("is empty (a pass/fail step needs a result)", columns.result);
     step = { kind, name, passed: status !== "F" && status !== "E" && status !== "T", status };
   } else step = { kind, name, ...(status ? { status } : {}) };
+  const unused = (["value", "lowLimit", "highLimit", "unit", "compOp"] as const).filter(
+    (c) => !used.has(c) && cell(c) !== "",
+  );
   return {
     line,
+    unused,
     sn,
     pn,
     rev: cell("revision") || (p.revision as string),

@@ -1,12 +1,14 @@
 /**
  * `wsxf-xml`: WATS Standard XML Format files (`<Reports>` or a bare `<Report>`), read with the
- * report package's WSXF mapping. Reports keep the GUID they carry.
+ * report package's WSXF mapping. Reports keep the GUID they carry. Elements and attributes of the
+ * file that the reports do not carry are named in warnings (`wsxf-coverage.ts`).
  */
 
 import { parseWsxfReports } from "@tswats/report";
 import { XMLValidator } from "fast-xml-parser";
 import { ConversionError } from "../errors.js";
 import type { ConverterPluginV1 } from "../plugin-api.js";
+import { uncarriedWsxfContent } from "./wsxf-coverage.js";
 
 export const wsxfXmlConverter: ConverterPluginV1 = {
   apiVersion: 1,
@@ -27,7 +29,9 @@ export const wsxfXmlConverter: ConverterPluginV1 = {
     const text = input.text(context.parameters.encoding as string | undefined);
     checkWellFormed(text, input.fileName);
     try {
-      return parseWsxfReports(text);
+      const reports = parseWsxfReports(text);
+      for (const w of uncarriedWsxfContent(text, reports, input.fileName)) context.warn(w);
+      return reports;
     } catch (error) {
       throw new ConversionError(
         `${input.fileName}: ${(error as Error).message}`,
