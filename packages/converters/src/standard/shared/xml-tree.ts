@@ -2,8 +2,8 @@
  * XML text -> a light element tree in which every element knows the line it starts on, read in
  * one pass by saxes (a strict, streaming XML parser): a document that is not well-formed fails
  * with the line and column where it breaks, and the tree lets a converter name the line of each
- * element it warns about. About ten times faster than fast-xml-parser on large reports, with the
- * well-formedness check included.
+ * element it warns about. On a 5 MB TestStand report saxes parses in a tenth of fast-xml-parser's
+ * time, with the well-formedness check included (keeping the tree costs more than parsing it).
  */
 import { createRequire } from "node:module";
 import { ConversionError } from "../../errors.js";
