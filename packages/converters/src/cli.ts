@@ -129,19 +129,29 @@ export async function convertCommand(
       const wire = r.reports.map((report) => serialiseReport(report));
       if (json) {
         io.out(
-          `${JSON.stringify({ ok: true, file, converter: r.converter, sha256: r.sha256, reports: wire, warnings: r.warnings }, null, 2)}\n`,
+          `${JSON.stringify({ ok: true, complete: r.warnings.length === 0, file, converter: r.converter, sha256: r.sha256, reports: wire, warnings: r.warnings }, null, 2)}\n`,
         );
       } else {
         io.out(`${JSON.stringify(wire.length === 1 ? wire[0] : wire, null, 2)}\n`);
         for (const w of r.warnings) io.err(`warning: ${w}\n`);
-        io.err(`${file}: ${wire.length} report(s) by converter ${r.converter} (not submitted)\n`);
+        io.err(
+          `${file}: ${wire.length} report(s) by converter ${r.converter} (not submitted)${
+            r.warnings.length > 0
+              ? `, with ${r.warnings.length} warning(s): content that could not be carried as written, see above`
+              : ""
+          }\n`,
+        );
       }
       return 0;
     } catch (error) {
       const e = ConversionError.from(error, "crash");
+      // Warnings the converter gave before it failed say what else was wrong with the file.
+      const warnings = (error as { warnings?: unknown }).warnings;
+      const before = Array.isArray(warnings) ? warnings.map(String) : [];
       if (json) {
-        io.out(`${JSON.stringify({ ok: false, file, error: e.toJSON() }, null, 2)}\n`);
+        io.out(`${JSON.stringify({ ok: false, file, error: e.toJSON(), warnings: before }, null, 2)}\n`);
       } else {
+        for (const w of before) io.err(`warning: ${w}\n`);
         const where = locationText(e);
         io.err(`${file}: cannot convert (${e.kind}${where ? `, ${where}` : ""}): ${e.message}\n`);
       }

@@ -16,6 +16,16 @@ const KLIPPEL = "converters/klippel/DUT xyz115 2020-05-14 10-01-37-5 UTC+0200";
 /** fixture path (under fixtures/) -> the converter that must win. */
 const MATRIX: readonly (readonly [string, string])[] = [
   // WATS and TestStand formats
+  ["teststand/TSWithWats.xml", "teststand-xml"],
+  ["converters/teststand/TsWithoutWats.xml", "teststand-xml"],
+  ["converters/teststand/TSWithWats2.xml", "teststand-xml"],
+  ["wsjf/WATS - WSJF UUT Example file Bare Minimum.json", "wsjf-json"],
+  ["wsjf/WATS - WSJF UUR Example file.json", "wsjf-json"],
+  ["wsjf/uur-example.json", "wsjf-json"],
+  ["wsjf/uut-large-example.json", "wsjf-json"],
+  ["wsjf/uut-server-export.json", "wsjf-json"],
+  ["wsjf/uut-server-export.wsxf.xml", "wsxf-xml"],
+  ["csv/sample-enhanced.csv", "csv"],
   ["converters/atml/ATML 2.02 [123456789][2 30 27 PM][5 15 2019].XML", "atml"],
   ["converters/atml/ATML 5.00 [2 31 11 PM][5 15 2019].xml", "atml"],
   ["converters/atml/ATML 6.01 [2 31 52 PM][5 15 2019].xml", "atml"],
@@ -34,8 +44,13 @@ const MATRIX: readonly (readonly [string, string])[] = [
 /** Format-specific converters with no real sample here: they must claim none of the samples. */
 const WITHOUT_SAMPLE = ["keysight-testexec-sl"];
 
-/** The converters whose claims are checked: every one named above (csv reads any delimited text). */
-const CHECKED = new Set([...MATRIX.map(([, name]) => name), ...WITHOUT_SAMPLE]);
+/** Converters that read any file of a generic kind and so may score others' samples. */
+const GENERIC = new Set(["csv", "wsxf-xml"]);
+
+/** The converters whose claims are checked: every format-specific one named above. */
+const CHECKED = new Set(
+  [...MATRIX.map(([, name]) => name), ...WITHOUT_SAMPLE].filter((n) => !GENERIC.has(n)),
+);
 
 function sampleOf(path: string) {
   const bytes = new Uint8Array(readFileSync(path)).subarray(0, 64 * 1024);

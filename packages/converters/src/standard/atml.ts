@@ -28,7 +28,7 @@ import { fitReportTexts } from "./shared/fit-text.js";
 import { int16, invariantNumber } from "./shared/invariant-number.js";
 import { readStartTime } from "./shared/report-start.js";
 import { WarningTally } from "./shared/warning-tally.js";
-import { readXmlText } from "./shared/xml-text.js";
+import { encodingParameter, readXmlText } from "./shared/xml-text.js";
 import { attrOf, childOf, childrenOf, parseXmlTree, pathOf, type XmlElement } from "./shared/xml-tree.js";
 
 /** The TestResults namespaces of the ATML versions TestStand writes. */
@@ -81,7 +81,10 @@ export const atmlConverter: ConverterPluginV1 = {
     return ATML_NAMESPACE.test(t) ? 0.95 : 0.4;
   },
   convert(input, context) {
-    const text = readXmlText(input, context.parameters.encoding);
+    const text = readXmlText(input, {
+      encoding: encodingParameter(context.parameters.encoding),
+      warn: context.warn,
+    });
     const root = parseXmlTree(text, input.fileName);
     const tally = new WarningTally();
     let units: XmlElement[];

@@ -13,6 +13,10 @@
  * decimal comma (`numberFormat`), dates may be month-first, day-first or year-first
  * (`dateFormat`), and one `Limits` column may hold both limits (`90.0/100.0`, `4,5..5,5`).
  *
+ * Nothing is dropped silently: header columns that map to nothing, cells a row's step kind does
+ * not use (a unit on a pass/fail step, a high limit beside a one-limit operator) and operators
+ * that differ within one report are named in warnings.
+ *
  * Bad rows (wrong number of fields, empty required cell, a number that is not one, an unknown
  * step type or result): with `badRows: "fail-file"` (default) the whole file fails and the error
  * lists every bad row with its line and column; with `"skip-row"` the good rows are converted,
@@ -186,6 +190,8 @@ export const csvConverter: ConverterPluginV1 = {
 
 interface Row {
   line: number;
+  /** Columns with a value this row's step kind does not use (e.g. a unit on a pass/fail step). */
+  unused: Column[];
   sn: string;
   pn: string;
   rev: string;
@@ -316,6 +322,14 @@ export function convertCsv(text: string, context: ConverterContext, fileName: st
     }
   } else
     for (const [key, position] of Object.entries(columns) as [Column, number][]) index.set(key, position - 1);
+  if (header) {
+    const mappedAt = new Set(index.values());
+    const unmapped = names.filter((n, i) => !mappedAt.has(i) && n !== "");
+    if (unmapped.length > 0)
+      context.warn(
+        `${fileName} line ${header.line}: column(s) ${unmapped.map((n) => JSON.stringify(n)).join(", ")} are not mapped to anything, so their values are not converted (map them with the "columns" parameter)`,
+      );
+  }
   const label = (c: Column) => (headerRow ? String(columns[c]) : `${c} (column ${columns[c]})`);
   const missing = REQUIRED.filter((c) => !index.has(c) && (c === "stepName" || !fromPreamble(preamble, c)));
   if (missing.length > 0) {
@@ -405,6 +419,17 @@ export function convertCsv(text: string, context: ConverterContext, fileName: st
     );
   }
   for (const t of badText) context.warn(`skipped row: ${t}`);
+  const unused = new Map<Column, { rows: number; first: number }>();
+  for (const row of rows)
+    for (const c of row.unused) {
+      const u = unused.get(c);
+      if (u) u.rows++;
+      else unused.set(c, { rows: 1, first: row.line });
+    }
+  for (const [c, u] of unused)
+    context.warn(
+      `${fileName}: column ${JSON.stringify(label(c))} has a value in ${u.rows} row(s) whose step does not use it (first at line ${u.first}); not converted`,
+    );
 
   // Group rows into reports (order of first appearance).
   const groups = new Map<string, Row[]>();
@@ -435,6 +460,11 @@ export function convertCsv(text: string, context: ConverterContext, fileName: st
       start: withOffset(first.start, p.timeZone as string | undefined, startTexts),
     });
     for (const { key, value } of preamble.misc) builder.miscInfo(key, value);
+    const otherOperators = new Set(group.filter((r) => r.operator !== first.operator).map((r) => r.operator));
+    if (otherOperators.size > 0)
+      context.warn(
+        `${fileName} line ${first.line}: the rows of ${first.sn} name other operators (${[...otherOperators].map((o) => JSON.stringify(o)).join(", ")}) than its first row; a report has one, ${JSON.stringify(first.operator)} is used`,
+      );
     for (const { step } of group) {
       const options = step.status !== undefined ? { status: step.status } : {};
       switch (step.kind) {
@@ -644,7 +674,19 @@ function readRow(fields: readonly string[], line: number, r: RowReading): Row {
   kind ??=
     valueText === "" ? "passFail" : parseLocaleNumber(valueText, r.mark) !== undefined ? "numeric" : "string";
   let step: StepRow;
+  const used = new Set<Column>([
+    "serialNumber",
+    "partNumber",
+    "startTime",
+    "stepName",
+    "stepType",
+    "result",
+    "revision",
+    "operationType",
+    "operator",
+  ]);
   if (kind === "numeric") {
+    for (const c of ["value", "lowLimit", "highLimit", "unit", "compOp"] as const) used.add(c);
     const value = number("value");
     if (value === undefined) throw new RowError("is empty (a numeric step needs a value)", r.label("value"));
     let low = number("lowLimit");
@@ -677,9 +719,13 @@ function readRow(fields: readonly string[], line: number, r: RowReading): Row {
         throw new RowError(`unknown comparison operator ${JSON.stringify(compText)}`, r.label("compOp"));
       input.compOp = op;
       const needs = NUMERIC_COMP_OPS[op];
-      if (needs === 1) {
+      if (needs === 0) {
+        if (low !== undefined) used.delete("lowLimit");
+        if (high !== undefined) used.delete("highLimit");
+      } else if (needs === 1) {
         const limit = low ?? high;
         if (limit === undefined) throw new RowError(`${op} needs a limit`, r.label("lowLimit"));
+        if (low !== undefined && high !== undefined) used.delete("highLimit");
         input.limit = limit;
       } else if (needs === 2) {
         if (low === undefined) throw new RowError(`${op} needs a low limit`, r.label("lowLimit"));
@@ -693,6 +739,8 @@ function readRow(fields: readonly string[], line: number, r: RowReading): Row {
     }
     step = { kind, name, input, ...(status ? { status } : {}) };
   } else if (kind === "string") {
+    used.add("value");
+    used.add("lowLimit");
     const limit = cell("lowLimit");
     const input: StringInput = { value: valueText, ...(limit !== "" ? { limit } : {}) };
     if (measStatus) input.status = measStatus;
@@ -702,8 +750,12 @@ function readRow(fields: readonly string[], line: number, r: RowReading): Row {
       throw new RowError("is empty (a pass/fail step needs a result)", r.label("result"));
     step = { kind, name, passed: status !== "F" && status !== "E" && status !== "T", status };
   } else step = { kind, name, ...(status ? { status } : {}) };
+  const unused = (["value", "lowLimit", "highLimit", "unit", "compOp"] as const).filter(
+    (c) => !used.has(c) && cell(c) !== "",
+  );
   return {
     line,
+    unused,
     sn,
     pn,
     rev: cell("revision") || (r.p.revision as string),

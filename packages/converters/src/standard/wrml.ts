@@ -33,7 +33,7 @@ import { int16, int32, invariantNumber } from "./shared/invariant-number.js";
 import { readStartTime } from "./shared/report-start.js";
 import { WarningTally } from "./shared/warning-tally.js";
 import { cleanBase64, decodeXyPairs, readAdditional } from "./shared/wats-xml-parts.js";
-import { readXmlText } from "./shared/xml-text.js";
+import { encodingParameter, readXmlText } from "./shared/xml-text.js";
 import { attrOf, childOf, childrenOf, parseXmlTree, type XmlElement } from "./shared/xml-tree.js";
 
 export const WRML_NAMESPACE = "http://wats.virinco.com/schemas/WATS/Report";
@@ -75,7 +75,10 @@ export const wrmlConverter: ConverterPluginV1 = {
     return flat ? 0.9 : 0;
   },
   convert(input, context) {
-    const text = readXmlText(input, context.parameters.encoding);
+    const text = readXmlText(input, {
+      encoding: encodingParameter(context.parameters.encoding),
+      warn: context.warn,
+    });
     const root = parseXmlTree(text, input.fileName);
     const reports =
       root.local === "Reports" ? childrenOf(root, "Report") : root.local === "Report" ? [root] : [];
