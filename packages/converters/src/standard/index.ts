@@ -1,6 +1,8 @@
 /** The converters that ship with the client. */
 import type { ConverterPluginV1 } from "../plugin-api.js";
 import { csvConverter } from "./csv.js";
+import { teradyneGr228xConverter } from "./teradyne-gr228x.js";
+import { teradyneSpectrumConverter } from "./teradyne-spectrum.js";
 import { testStandXmlConverter } from "./teststand-xml.js";
 import { wsjfJsonConverter } from "./wsjf-json.js";
 import { wsxfXmlConverter } from "./wsxf-xml.js";
@@ -10,6 +12,8 @@ export const STANDARD_CONVERTERS: readonly ConverterPluginV1[] = [
   wsxfXmlConverter,
   testStandXmlConverter,
   csvConverter,
+  teradyneGr228xConverter,
+  teradyneSpectrumConverter,
 ];
 
 export function standardConverter(name: string): ConverterPluginV1 | undefined {
