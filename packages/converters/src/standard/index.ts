@@ -1,6 +1,8 @@
 /** The converters that ship with the client. */
 import type { ConverterPluginV1 } from "../plugin-api.js";
 import { csvConverter } from "./csv.js";
+import { spea3030Converter } from "./spea-3030.js";
+import { takayaConverter } from "./takaya.js";
 import { teradyneGr228xConverter } from "./teradyne-gr228x.js";
 import { teradyneSpectrumConverter } from "./teradyne-spectrum.js";
 import { testStandXmlConverter } from "./teststand-xml.js";
@@ -14,6 +16,8 @@ export const STANDARD_CONVERTERS: readonly ConverterPluginV1[] = [
   csvConverter,
   teradyneGr228xConverter,
   teradyneSpectrumConverter,
+  spea3030Converter,
+  takayaConverter,
 ];
 
 export function standardConverter(name: string): ConverterPluginV1 | undefined {
