@@ -8,6 +8,7 @@ import { teradyneSpectrumConverter } from "./teradyne-spectrum.js";
 import { testStandXmlConverter } from "./teststand-xml.js";
 import { wsjfJsonConverter } from "./wsjf-json.js";
 import { wsxfXmlConverter } from "./wsxf-xml.js";
+import { xjtagConverter } from "./xjtag.js";
 
 export const STANDARD_CONVERTERS: readonly ConverterPluginV1[] = [
   wsjfJsonConverter,
@@ -18,6 +19,7 @@ export const STANDARD_CONVERTERS: readonly ConverterPluginV1[] = [
   teradyneSpectrumConverter,
   spea3030Converter,
   takayaConverter,
+  xjtagConverter,
 ];
 
 export function standardConverter(name: string): ConverterPluginV1 | undefined {

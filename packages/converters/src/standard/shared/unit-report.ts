@@ -30,6 +30,8 @@ export interface UnitHeader {
   batchSN?: string | undefined;
   comment?: string | undefined;
   misc?: readonly (readonly [string, string])[];
+  /** Text shown with the root step (e.g. a test run's header output). */
+  rootReportText?: string | undefined;
   /** The verdict the file states for this unit, if it states one. */
   result?: ReportResult | undefined;
 }
@@ -53,6 +55,7 @@ export function buildUnitReport(
       overflows.set(`${label} (limit ${limit})`, [undefined]);
   };
   checkHeader("comment", header.comment, TEXT_LIMITS.comment);
+  checkHeader("root report text", header.rootReportText, TEXT_LIMITS.reportText);
   checkHeader("sequence name", header.sequenceName, TEXT_LIMITS.seqCallName);
   checkHeader("sequence version", header.sequenceVersion, TEXT_LIMITS.seqCallVersion);
   for (const [description, text] of header.misc ?? []) {
@@ -101,6 +104,8 @@ export function buildUnitReport(
       textOverflow: "truncate" as const,
     }),
   );
+  if (header.rootReportText)
+    builder.root.step.reportText = [...header.rootReportText].slice(0, TEXT_LIMITS.reportText).join("");
   const seqCall = builder.root.step.seqCall;
   if (header.sequenceName !== undefined && seqCall)
     seqCall.name = [...header.sequenceName].slice(0, TEXT_LIMITS.seqCallName).join("");
