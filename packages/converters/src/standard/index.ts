@@ -1,6 +1,8 @@
 /** The converters that ship with the client. */
 import type { ConverterPluginV1 } from "../plugin-api.js";
 import { csvConverter } from "./csv.js";
+import { keysightI3070Converter } from "./keysight-i3070.js";
+import { seicaXmlConverter } from "./seica-xml.js";
 import { spea3030Converter } from "./spea-3030.js";
 import { takayaConverter } from "./takaya.js";
 import { teradyneGr228xConverter } from "./teradyne-gr228x.js";
@@ -20,6 +22,8 @@ export const STANDARD_CONVERTERS: readonly ConverterPluginV1[] = [
   spea3030Converter,
   takayaConverter,
   xjtagConverter,
+  seicaXmlConverter,
+  keysightI3070Converter,
 ];
 
 export function standardConverter(name: string): ConverterPluginV1 | undefined {

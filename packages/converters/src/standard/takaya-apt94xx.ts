@@ -245,7 +245,7 @@ function readStepLine(line: string, lineNo: number, o: TakayaReadOptions): { row
   const [judgement, mode, range, time, probes, ...more] = quotedRest as [string, ...string[]];
   const fnIndex = more.findIndex((x) => FUNCTION_CODES.has(x.trim().toUpperCase()));
   const functionCode = fnIndex >= 0 ? (more[fnIndex] as string) : (more[0] ?? "");
-  const extra = more.filter((_, i) => i !== (fnIndex >= 0 ? fnIndex : 0));
+  const extra = more.filter((_, i) => i !== Math.max(fnIndex, 0));
   const parts = (t[1] as Token).text.trim();
   const value = (t[2] as Token).text.trim();
   const comment = (t[3] as Token).text.trim();
