@@ -14,7 +14,9 @@
  *   limit is 0, or LE when the low limit is 0 (the file has no other "no limit" marker).
  *   `<result>` `PASS...` passes, anything else (`FAIL(+)`, `FAIL(-)`, `FAIL(+/-)`) fails and is
  *   kept as the step's error message. `NAN` values cannot be numbers in WATS: such a step is a
- *   pass/fail step with the text, and a warning says so.
+ *   pass/fail step with the text, and a warning says so. A word in the value field (`Automatic`,
+ *   written by FLOAT and shorts tests, whose other fields are then not limits) makes a pass/fail
+ *   step with the fields as text.
  * - `SN;<serial>`, `BOARDRESULT;<PASS|FAIL>`, `END;<result>;<date>;<time>`: serial, verdict
  *   and end time. Several `SN`/`BOARDRESULT` records in one START..END block (a panel) give one
  *   report per board, matched to the boards numbered in the ANL records in ascending order.
@@ -269,17 +271,20 @@ function readTestRow(f: readonly string[], line: number, fileName: string): { ro
   const result = (resultText ?? "").trim();
   if (result === "") throw lineError(fileName, line, "the result is empty", { field: "result" });
   const passed = result.toUpperCase().startsWith("PASS");
+  // Some tests (FLOAT, shorts) write a mode word ("Automatic") where the value goes, and no limits.
+  const textual =
+    /^[A-Za-z][A-Za-z _-]*$/.test((valueText ?? "").trim()) && !/^[+-]?nan$/i.test((valueText ?? "").trim());
   const number = (text: string | undefined, field: string): number | "nan" => {
     const t = (text ?? "").trim();
     if (/^[+-]?nan$/i.test(t)) return "nan";
-    if (t === "" || /^automatic$/i.test(t)) return 0;
+    if (t === "") return 0;
     const n = parseDecimal(t);
     if (n === undefined) throw lineError(fileName, line, `${JSON.stringify(t)} is not a number`, { field });
     return n;
   };
-  const value = number(valueText, "value");
-  const low = number(lowText, "low limit");
-  const high = number(highText, "high limit");
+  const value = textual ? 0 : number(valueText, "value");
+  const low = textual ? 0 : number(lowText, "low limit");
+  const high = textual ? 0 : number(highText, "high limit");
   const stepName = (name ?? "").trim() || (ref ?? "").trim();
   const text: string[] = [];
   if ((info ?? "").trim()) text.push((info as string).trim());
@@ -292,7 +297,13 @@ function readTestRow(f: readonly string[], line: number, fileName: string): { ro
   const unit = (unitText ?? "").trim();
   let draft: DraftStep;
   const nan = value === "nan" || low === "nan" || high === "nan";
-  if (nan) {
+  if (textual) {
+    text.unshift(
+      `value ${valueText?.trim()}${lowText?.trim() || highText?.trim() ? `, ${lowText?.trim() ?? ""} .. ${highText?.trim() ?? ""}` : ""}`,
+    );
+    options.reportText = text.join("\n");
+    draft = { kind: "passFail", name: stepName, passed, options, line };
+  } else if (nan) {
     text.unshift(
       `value ${valueText?.trim()}, limits ${lowText?.trim()} .. ${highText?.trim()} ${unit}`.trim(),
     );

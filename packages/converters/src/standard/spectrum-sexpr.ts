@@ -117,7 +117,7 @@ export function parseSExpressions(text: string): SNode[] {
     atom += text[i];
     i++;
   }
-  const open = stack[stack.length - 1];
+  const open = stack[0];
   if (open)
     throw new SExprSyntaxError(
       `the (${open.key}: ...) list opened at line ${open.line} is not closed: the file ends first (truncated?)`,

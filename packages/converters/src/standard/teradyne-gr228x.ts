@@ -97,8 +97,10 @@ const OVERRIDE = /^WATS_(\w+)=(.*)$/;
 const GENERAL = /^\(([SOBCF])\s*(.*)$/;
 const NUMBER = String.raw`[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?:MEG|[PNUMKG])?`;
 const MEASURE = new RegExp(
-  String.raw`^([^=<>#%()\s][^=<>#%()]*?)([=<>#%])(${NUMBER})?(?:\(([^,()]*),([^()]*)\))?([A-Z]{0,3})\s*=*\s*(.*)$`,
+  String.raw`^([^=<>#%()\s][^=<>#%()]*?)([=<>#%])(${NUMBER})?(?:\(([^,()]*),([^()]*)\))?([A-Z]{0,3})(?:(?:\s+|=)=*\s*(.*))?$`,
 );
+/** Starts like a measurement line (reference and result character). */
+const MEASURE_LIKE = /^[^=<>#%()\s][^=<>#%()]*[=<>#%]/;
 
 export const teradyneGr228xConverter: ConverterPluginV1 = {
   apiVersion: 1,
@@ -264,6 +266,13 @@ function convertGr228x(
       addMeasurement(unit, m, lineNo, fileName);
       continue;
     }
+    if (MEASURE_LIKE.test(line))
+      throw lineError(
+        fileName,
+        lineNo,
+        `${JSON.stringify(line)} is not a measurement line (<ref><result><value>(<low>,<high>)<type>)`,
+        { kind: "parse" },
+      );
     unmapped.note("unrecognised line", lineNo);
   }
   if (unit)

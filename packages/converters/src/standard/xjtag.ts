@@ -29,6 +29,7 @@ import type { DraftStep } from "./shared/draft-steps.js";
 import { type HeaderParameters, headerParameterSpecs, headerParameters } from "./shared/header-parameters.js";
 import { buildUnitReport } from "./shared/unit-report.js";
 import { UnmappedContent } from "./shared/unmapped.js";
+import { instantInZone } from "./shared/wall-clock.js";
 import { child, childrenNamed, parseXmlElements, type XmlElement } from "./shared/xml-elements.js";
 import { looksLikeZip, readZip, type ZipEntry, ZipFormatError } from "./shared/zip-archive.js";
 
@@ -255,7 +256,7 @@ function convertRun(
         field: "datetime",
       },
     );
-  const start = formatDateTime(new Date(parsed.epochMs), p.timeZone);
+  const start = instantInZone(parsed.epochMs, p.timeZone);
   const misc: [string, string][] = [];
   const known = new Set(["project-description", "user", "serial", "xjlink-name", "result", "time-taken"]);
   for (const c of info.children) {
