@@ -15,13 +15,7 @@
  * `testruninfo` entries become misc infos. The archive's `.checksum` entries are not verified
  * (their algorithm is not published); an entry nothing refers to is reported as not mapped.
  */
-import {
-  formatDateTime,
-  parseDateTime,
-  type Report,
-  type ReportResult,
-  type StepStatus,
-} from "@tswats/report";
+import { parseDateTime, type Report, type ReportResult, type StepStatus } from "@tswats/report";
 import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import { decodeText } from "../text-decode.js";
