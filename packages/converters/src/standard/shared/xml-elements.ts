@@ -3,7 +3,8 @@
  * name the line of a bad or unmapped element. Well-formedness is checked first (errors name line
  * and column); parsing uses fast-xml-parser in order-preserving mode with its position metadata.
  */
-import { XMLParser } from "fast-xml-parser";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { ConversionError } from "../../errors.js";
 import { checkWellFormed } from "../wsxf-xml.js";
 
 export interface XmlElement {
@@ -82,7 +83,20 @@ function toElements(nodes: unknown, starts: readonly number[]): XmlElement[] {
 
 /** The document's root element (throws a ConversionError naming line and column for malformed XML). */
 export function parseXmlElements(text: string, fileName: string): XmlElement {
-  checkWellFormed(text, fileName);
+  const result = XMLValidator.validate(text);
+  if (result !== true) {
+    // Unclosed elements are reported at line 1 by the validator: name them and where the text stops.
+    const unclosed = /^Invalid '\[(.*)\]' found/s.exec(result.err.msg);
+    if (unclosed) {
+      const tags = [...(unclosed[1] as string).matchAll(/"([^"]+)"/g)].map((m) => `<${m[1]}>`);
+      const line = text.replace(/\s+$/, "").split("\n").length;
+      throw new ConversionError(
+        `${fileName} ends at line ${line} inside ${tags.join(", ")}, which are never closed: truncated?`,
+        { kind: "parse", line },
+      );
+    }
+    checkWellFormed(text, fileName);
+  }
   const roots = toElements(parser.parse(text), lineStarts(text));
   const root = roots[0];
   if (!root) throw new Error(`${fileName}: no root element`);
