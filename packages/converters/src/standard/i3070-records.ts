@@ -4,13 +4,16 @@
  * brace (`{@BLOCK|R12|1{@A-RES|0|1.0E+01{@LIM3|...}}}`), `|` starting a normal field, `\` a list
  * (`{@NODE\2|Node53|+5Volts}`: count, then the items), `~12|...` a literal field of exactly that
  * many characters, a line feed ending the fields of a record, and CTRL-D (ASCII 4) marking a
- * record truncated by the tester (what precedes it stays valid).
+ * record truncated by the tester: what precedes it stays valid and every record still open ends
+ * there (closing braces that follow before the next record are ignored).
  */
 
 export interface LogRecord {
   /** `@BTEST`, `@A-RES`, ... (user-defined prefixes may lack the `@`). */
   prefix: string;
   fields: string[];
+  /** The character that opened each field: `|` normal, `\\` list start, `~` literal. */
+  separators: string[];
   /** True when the fields are a list (`\count|item|...`). */
   list: boolean;
   children: LogRecord[];
@@ -49,6 +52,7 @@ export function parseLogRecords(text: string): ParsedLog {
   const n = text.length;
   // Whether the current record still takes fields (a line feed ends them).
   let inFields = false;
+  let afterTruncation = false;
   let strayText = "";
   let strayLine = 1;
   const flushStray = () => {
@@ -59,11 +63,13 @@ export function parseLogRecords(text: string): ParsedLog {
     const c = text[i] as string;
     if (c === "{") {
       flushStray();
+      afterTruncation = false;
       let j = i + 1;
       while (j < n && !SPECIAL.has(text[j] as string)) j++;
       const record: LogRecord = {
         prefix: text.slice(i + 1, j).trim(),
         fields: [],
+        separators: [],
         list: false,
         children: [],
         line,
@@ -79,18 +85,25 @@ export function parseLogRecords(text: string): ParsedLog {
     }
     if (c === "}") {
       flushStray();
-      if (stack.length === 0) throw new LogRecordSyntaxError("a '}' without a record to close", line);
+      if (stack.length === 0) {
+        // Closing braces of records a CTRL-D already ended.
+        if (afterTruncation) {
+          i++;
+          continue;
+        }
+        throw new LogRecordSyntaxError("a '}' without a record to close", line);
+      }
       stack.pop();
       inFields = false;
       i++;
       continue;
     }
     if (c === "\u0004") {
-      const open = stack.pop();
-      if (open) {
-        open.truncated = true;
-        truncatedAt.push(line);
-      }
+      // The tester was interrupted: every record still open ends here.
+      if (stack.length > 0) truncatedAt.push(line);
+      for (const open of stack) open.truncated = true;
+      stack.length = 0;
+      afterTruncation = true;
       inFields = false;
       i++;
       continue;
@@ -117,6 +130,7 @@ export function parseLogRecords(text: string): ParsedLog {
         const value = text.slice(start, start + len);
         for (const ch of value) if (ch === "\n") line++;
         current.fields.push(value);
+        current.separators.push("~");
         i = start + len;
         continue;
       }
@@ -124,6 +138,7 @@ export function parseLogRecords(text: string): ParsedLog {
       let j = i + 1;
       while (j < n && !SPECIAL.has(text[j] as string)) j++;
       current.fields.push(text.slice(i + 1, j).replace(/\r$/, ""));
+      current.separators.push(c);
       i = j;
       continue;
     }
@@ -147,6 +162,11 @@ export function parseLogRecords(text: string): ParsedLog {
 
 /** A record and its subrecords as one line of text (for report text). */
 export function describeRecord(r: LogRecord): string {
-  const fields = r.list ? `\\${r.fields.join("|")}` : r.fields.map((f) => `|${f}`).join("");
+  const fields = r.fields
+    .map((f, k) => {
+      const sep = r.separators[k] ?? "|";
+      return sep === "~" ? `~${f.length}|${f}` : `${sep}${f}`;
+    })
+    .join("");
   return `{${r.prefix}${fields}${r.children.map(describeRecord).join("")}}`;
 }
