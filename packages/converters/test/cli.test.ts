@@ -4,6 +4,7 @@ import { validateReport } from "@tswats/report";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { convertCommand, convertersCommand } from "../src/cli.js";
 import { convertFile } from "../src/convert-file.js";
+import { STANDARD_CONVERTERS } from "../src/standard/index.js";
 import { richTestStandXml, tempDir } from "./helpers.js";
 
 function io() {
@@ -114,14 +115,13 @@ describe("tswats-client converters list", () => {
       0,
     );
     const data = JSON.parse(j.out());
+    // the standard converters in their registered order, then the plugin
     expect(data.converters.map((x: { name: string }) => x.name)).toEqual([
-      "wsjf-json",
-      "wsxf-xml",
-      "teststand-xml",
-      "csv",
+      ...STANDARD_CONVERTERS.map((c) => c.name),
       "mine",
     ]);
-    expect(data.converters[4].parameters).toEqual({ level: { type: "integer", default: 3 } });
+    const mine = data.converters.find((x: { name: string }) => x.name === "mine");
+    expect(mine.parameters).toEqual({ level: { type: "integer", default: 3 } });
     expect(data.refused).toHaveLength(1);
   }, 30_000);
 
