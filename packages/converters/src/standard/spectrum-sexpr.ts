@@ -32,36 +32,44 @@ const KEY_START = /\(\s*([A-Za-z0-9_?{}.-]+):/y;
 /** The top-level lists of `text`. Text between them must be white space. */
 export function parseSExpressions(text: string): SNode[] {
   const n = text.length;
-  let i = 0;
-  let line = 1;
   const top: SNode[] = [];
   const stack: SNode[] = [];
-  let atom = "";
-  let atomLine = 1;
+  let line = 1;
+  // The text since the last parenthesis or quote (an item's bare text) and where it starts.
+  let segStart = 0;
+  let segLine = 1;
   let parenDepth = 0; // "(" inside bare text
 
-  const flushAtom = () => {
-    const t = atom.trim();
-    if (t !== "" && t !== ",") {
-      const parent = stack[stack.length - 1];
-      if (!parent)
-        throw new SExprSyntaxError(
-          `text outside any (KEY: ...) list: ${JSON.stringify(t.slice(0, 40))}`,
-          atomLine,
-        );
-      parent.items.push({ text: t.replace(/^,\s*|\s*,$/g, ""), line: atomLine, quoted: false });
-    }
-    atom = "";
+  const flushText = (end: number) => {
+    const raw = text.slice(segStart, end);
+    const t = raw.trim();
+    if (t === "" || t === ",") return;
+    const lead = raw.length - raw.trimStart().length;
+    let at = segLine;
+    for (let k = 0; k < lead; k++) if (raw.charCodeAt(k) === 10) at++;
+    const parent = stack[stack.length - 1];
+    if (!parent)
+      throw new SExprSyntaxError(`text outside any (KEY: ...) list: ${JSON.stringify(t.slice(0, 40))}`, at);
+    parent.items.push({ text: t.replace(/^,\s*|\s*,$/g, ""), line: at, quoted: false });
+  };
+  const restart = (at: number) => {
+    segStart = at;
+    segLine = line;
   };
 
+  let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === 10) line++;
+    if (c === 10) {
+      line++;
+      i++;
+      continue;
+    }
     if (c === 40 /* ( */) {
       KEY_START.lastIndex = i;
-      const m = KEY_START.exec(text);
-      if (m && parenDepth === 0) {
-        flushAtom();
+      const m = parenDepth === 0 ? KEY_START.exec(text) : null;
+      if (m) {
+        flushText(i);
         const node: SNode = { key: m[1] as string, line, items: [] };
         for (let k = i; k < KEY_START.lastIndex; k++) if (text.charCodeAt(k) === 10) line++;
         const parent = stack[stack.length - 1];
@@ -69,11 +77,10 @@ export function parseSExpressions(text: string): SNode[] {
         else top.push(node);
         stack.push(node);
         i = KEY_START.lastIndex;
+        restart(i);
         continue;
       }
       if (stack.length === 0) throw new SExprSyntaxError("a '(' that does not open a (KEY: ...) list", line);
-      if (atom.trim() === "") atomLine = line;
-      atom += "(";
       parenDepth++;
       i++;
       continue;
@@ -81,18 +88,18 @@ export function parseSExpressions(text: string): SNode[] {
     if (c === 41 /* ) */) {
       if (parenDepth > 0) {
         parenDepth--;
-        atom += ")";
         i++;
         continue;
       }
-      flushAtom();
+      flushText(i);
       if (stack.length === 0) throw new SExprSyntaxError("a ')' without a matching '('", line);
       stack.pop();
       i++;
+      restart(i);
       continue;
     }
     if (c === 34 /* " */ && parenDepth === 0) {
-      flushAtom();
+      flushText(i);
       const start = line;
       const end = text.indexOf('"', i + 1);
       if (end < 0) throw new SExprSyntaxError("a quoted text is not closed (the file is truncated?)", start);
@@ -102,21 +109,12 @@ export function parseSExpressions(text: string): SNode[] {
       if (!parent) throw new SExprSyntaxError("a quoted text outside any (KEY: ...) list", start);
       parent.items.push({ text: value, line: start, quoted: true });
       i = end + 1;
+      restart(i);
       continue;
     }
-    if (stack.length === 0) {
-      if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 0xfeff)
-        throw new SExprSyntaxError(
-          `text outside any (KEY: ...) list: ${JSON.stringify(text.slice(i, i + 30).split(/\r?\n/)[0])}`,
-          line,
-        );
-      i++;
-      continue;
-    }
-    if (atom.trim() === "" && c !== 32 && c !== 9 && c !== 10 && c !== 13) atomLine = line;
-    atom += text[i];
     i++;
   }
+  flushText(n);
   const open = stack[0];
   if (open)
     throw new SExprSyntaxError(
