@@ -29,7 +29,7 @@ const parameters = { timeZone: "Europe/Oslo" };
 const inThread = await ConverterHost.create({ inProcess: true });
 const worker = await ConverterHost.create({ workers: 1 });
 
-const countSteps = (s: Step | undefined): number =>
+const countSteps = (s: Step | null | undefined): number =>
   s ? (s.steps ?? []).reduce((n, c) => n + 1 + countSteps(c), 0) : 0;
 const stepsPerFile = new Map<string, number>();
 const bench = new Bench({ time: 1500, warmupTime: 200 });
