@@ -105,6 +105,10 @@ describe("xjtag on the .xjlog samples", () => {
     const entries = zipEntriesByLocalHeaders(single);
     const conn = [...entries.keys()].find((n) => /^\d+_\d+$/.test(n)) as string;
     const { reports, warnings } = await convert("one.xjlog", single);
+    expectValid(reports);
+    expect(reports.map((r) => r.sn)).toEqual([
+      /<serial>(\w+)<\/serial>/.exec((entries.get("Run 1.xml") as Buffer).toString())?.[1],
+    ]);
     const step = allSteps(reports[0] as Report).find((s) => s.attachment);
     expect(step?.name).toBe("CONNTEST");
     expect(step?.attachment?.name).toBe(conn);
