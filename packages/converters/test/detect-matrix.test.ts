@@ -39,10 +39,20 @@ const MATRIX: readonly (readonly [string, string])[] = [
   ["converters/listen/Complete test 7-22-2020 (002).txt", "listen"],
   ["converters/listen/Data logging example 12-01-2021.txt", "listen"],
   [`${KLIPPEL}.txt`, "klippel"],
+  // in-circuit, flying probe, boundary scan
+  ["converters/teradyne-gr228x/43420_BIO2.LOG", "teradyne-gr228x"],
+  ["converters/teradyne-spectrum/sample_ict_data.txt", "teradyne-spectrum"],
+  ["converters/spea-3030/testdata_SN9871234012.csv", "spea-3030"],
+  ["converters/takaya/999-BM0001 (AT1).ATD", "takaya"],
+  ["converters/takaya/V682589_K_TOP-20230504130808.ATD", "takaya"],
+  ["converters/takaya/WO250319-0162__20250525_122655.atdx", "takaya"],
+  ["converters/xjtag/1234_14_25_32_10.08.2018_Pass.xjlog", "xjtag"],
+  ["converters/xjtag/Demonstration hardware--28_10_2019.xjlog", "xjtag"],
+  ["converters/xjtag/567567_14_29_24_17_06_2020_Pass.xml", "xjtag"],
 ];
 
 /** Format-specific converters with no real sample here: they must claim none of the samples. */
-const WITHOUT_SAMPLE = ["keysight-testexec-sl"];
+const WITHOUT_SAMPLE = ["keysight-testexec-sl", "seica-xml", "keysight-i3070"];
 
 /** Converters that read any file of a generic kind and so may score others' samples. */
 const GENERIC = new Set(["csv", "wsxf-xml"]);
