@@ -77,7 +77,7 @@ export interface PreparedRequest {
   /** Lower-case names. The loop sets authorization, x-attempt and x-correlation-id itself. */
   headers: Record<string, string>;
   body: string | Uint8Array | ArrayBuffer | Blob | FormData | undefined;
-  redirect: RequestRedirect;
+  redirect: "follow" | "manual" | "error";
 }
 
 /** How a call's attempts go. */
@@ -191,7 +191,11 @@ export async function sendAttempts(
   headers["x-correlation-id"] = ctx.correlationId;
   const breaker = deps.breakers?.get(ctx.origin ?? new URL(url).origin);
   const resolving = deps.resolveFetch();
-  const { fetch: fetchImpl, dispatcher, sendBuffered } = resolving instanceof Promise ? await resolving : resolving;
+  const {
+    fetch: fetchImpl,
+    dispatcher,
+    sendBuffered,
+  } = resolving instanceof Promise ? await resolving : resolving;
   const fastBody = sendBuffered && plan.readBody ? bufferedBody(request.body) : false;
   const parsedUrl = fastBody !== false ? new URL(url) : undefined;
 
@@ -274,7 +278,9 @@ export async function sendAttempts(
     const retryAfterMs = parseRetryAfter(answer.header("retry-after") ?? null);
     const what = `${answer.status}`;
     const mayResend = plan.resendable || statusProvesNotProcessed(answer.status);
-    const delay = mayResend ? retryDelay(deps, ctx, retry, attempt, retryAfterMs, what) : notResent(ctx, what);
+    const delay = mayResend
+      ? retryDelay(deps, ctx, retry, attempt, retryAfterMs, what)
+      : notResent(ctx, what);
     if (delay === undefined) return answer;
     ctx.lastError = errorFromStatus(
       answer.status,
@@ -310,7 +316,8 @@ async function throttleSlot(throttle: Throttle, ctx: RequestContext, attempt: nu
 
 /** The whole body of a fetch Response, under the limit (the connection is dropped past it). */
 async function readWhole(response: Response, limitBytes: number): Promise<Answer> {
-  if (response.body === null) return new Answer(response.status, response.statusText, response.headers, undefined);
+  if (response.body === null)
+    return new Answer(response.status, response.statusText, response.headers, undefined);
   try {
     checkDeclaredLength(response.headers.get("content-length") ?? undefined, limitBytes);
   } catch (error) {
@@ -387,7 +394,11 @@ function retryDelay(
   }
   if (retry.budget && !retry.budget.tryAcquire()) {
     deps.metrics.recordBudgetExhausted(ctx.operation);
-    ctx.log.write("warn", () => ({ attempt, failure: what }), "not retried: the process-wide retry budget is empty");
+    ctx.log.write(
+      "warn",
+      () => ({ attempt, failure: what }),
+      "not retried: the process-wide retry budget is empty",
+    );
     return undefined;
   }
   deps.metrics.recordRetry(ctx.operation);
@@ -409,7 +420,11 @@ async function wait(ctx: RequestContext, delay: number): Promise<void> {
   }
 }
 
-function circuitOpen(ctx: RequestContext, origin: string | undefined, retryAfterMs: number): WatsCircuitOpenError {
+function circuitOpen(
+  ctx: RequestContext,
+  origin: string | undefined,
+  retryAfterMs: number,
+): WatsCircuitOpenError {
   ctx.mayHaveReachedServer = false;
   return new WatsCircuitOpenError(
     `${ctx.operation}: the circuit breaker for ${origin} is open; not sending (retry in ${retryAfterMs} ms)`,

@@ -49,7 +49,10 @@ export class AuthToken {
       ? produced.then(
           (token) => this.#headerFor(token, operation),
           (cause: unknown) => {
-            throw new WatsAuthenticationError(`${operation}: the token function failed`, { operation, cause });
+            throw new WatsAuthenticationError(`${operation}: the token function failed`, {
+              operation,
+              cause,
+            });
           },
         )
       : this.#headerFor(produced, operation);

@@ -50,3 +50,28 @@ export class CallPromise<T> extends Promise<T> {
     return this.#full;
   }
 }
+
+/**
+ * A CallPromise of data that did not come from an HTTP call (a test double, a cache, a
+ * `Transport` of your own). Its `withResponse()` answers `response` over status 200 and no headers.
+ */
+export function callPromiseOf<T>(
+  data: T | PromiseLike<T> | (() => T | PromiseLike<T>),
+  response: Partial<CallResponse> = {},
+): CallPromise<T> {
+  const full = Promise.resolve()
+    .then(() => (typeof data === "function" ? (data as () => T | PromiseLike<T>)() : data))
+    .then((value) => ({
+      data: value,
+      response: {
+        status: 200,
+        statusText: "",
+        headers: new Headers(),
+        url: "",
+        correlationId: "",
+        attempts: 1,
+        ...response,
+      },
+    }));
+  return new CallPromise(full);
+}

@@ -117,7 +117,7 @@ export class WatsError extends Error {
 function toHeaders(value: WatsErrorDetails["headers"]): Headers | undefined {
   if (value === undefined) return undefined;
   if (value instanceof Headers) return value;
-  return new Headers(value as HeadersInit);
+  return new Headers(value as ConstructorParameters<typeof Headers>[0]);
 }
 
 function defineKind<K extends WatsErrorKind>(kind: K) {

@@ -96,17 +96,24 @@ export function odataLiteral(value: unknown, where = "value"): string {
       if (typeof record[FIELD_BRAND] === "string") return record[FIELD_BRAND] as string;
       if (ODataFilter.is(value)) return `(${value.expression})`;
       if (Array.isArray(value)) {
-        if (value.length === 0) throw new TypeError(`odata: ${where} is an empty list; "in" needs at least one value`);
-        return `(${value.map((item, i) => {
-          if (Array.isArray(item) || ODataFilter.is(item))
-            throw new TypeError(`odata: ${where}[${i}] must be a single value`);
-          return odataLiteral(item, `${where}[${i}]`);
-        }).join(",")})`;
+        if (value.length === 0)
+          throw new TypeError(`odata: ${where} is an empty list; "in" needs at least one value`);
+        return `(${value
+          .map((item, i) => {
+            if (Array.isArray(item) || ODataFilter.is(item))
+              throw new TypeError(`odata: ${where}[${i}] must be a single value`);
+            return odataLiteral(item, `${where}[${i}]`);
+          })
+          .join(",")})`;
       }
-      throw new TypeError(`odata: ${where} is an object; pass a string, number, boolean, Date, null, odata.guid() or a list`);
+      throw new TypeError(
+        `odata: ${where} is an object; pass a string, number, boolean, Date, null, odata.guid() or a list`,
+      );
     }
     default:
-      throw new TypeError(`odata: ${where} is ${typeof value}; pass a string, number, boolean, Date, null, odata.guid() or a list`);
+      throw new TypeError(
+        `odata: ${where} is ${typeof value}; pass a string, number, boolean, Date, null, odata.guid() or a list`,
+      );
   }
 }
 
@@ -135,7 +142,8 @@ function join(filters: readonly ODataFilter[], op: "and" | "or"): ODataFilter {
 export const odata: ODataTag = Object.assign(
   (strings: TemplateStringsArray, ...values: ODataValue[]): ODataFilter => {
     if (!Array.isArray(strings) || !Array.isArray((strings as TemplateStringsArray).raw)) {
-      throw new TypeError("odata: use it as a tagged template, odata`field eq ${value}`");
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the message shows how to write the tag
+      throw new TypeError("odata: use it as a tagged template: odata`partNumber eq ${pn}` (backticks, no parentheses)");
     }
     let text = strings[0] ?? "";
     values.forEach((value, i) => {
@@ -151,7 +159,9 @@ export const odata: ODataTag = Object.assign(
     },
     field(name: string): ODataField {
       if (typeof name !== "string" || !FIELD.test(name)) {
-        throw new TypeError(`odata.field: ${JSON.stringify(name)} is not a field name (letters, digits, _ and /)`);
+        throw new TypeError(
+          `odata.field: ${JSON.stringify(name)} is not a field name (letters, digits, _ and /)`,
+        );
       }
       return { [FIELD_BRAND]: name };
     },

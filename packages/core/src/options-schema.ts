@@ -137,7 +137,8 @@ export const headersSchema = z.record(z.string(), z.string()).superRefine((heade
       ctx.addIssue({
         code: "custom",
         path: [name],
-        message: "is set by the transport and cannot be replaced (use the token, correlationId or idempotencyKey options)",
+        message:
+          "is set by the transport and cannot be replaced (use the token, correlationId or idempotencyKey options)",
       });
     } else if (typeof value !== "string" || !HEADER_VALUE.test(value)) {
       ctx.addIssue({ code: "custom", path: [name], message: "must be printable ASCII (no line breaks)" });

@@ -134,7 +134,8 @@ export function failureProvesNotSent(cause: unknown): boolean {
     if (typeof code === "string" && NOT_SENT_CODES.has(code)) return true;
     // AggregateError (several addresses tried): every one must have failed to connect.
     const errors = (current as { errors?: unknown }).errors;
-    if (Array.isArray(errors) && errors.length > 0 && errors.every((e) => failureProvesNotSent(e))) return true;
+    if (Array.isArray(errors) && errors.length > 0 && errors.every((e) => failureProvesNotSent(e)))
+      return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;

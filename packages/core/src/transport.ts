@@ -5,7 +5,13 @@ import createClient, {
   defaultPathSerializer,
 } from "openapi-fetch";
 import { z } from "zod";
-import { AnswerFormatError, type Answer, DEFAULT_MAX_RESPONSE_BYTES, decodeAnswer, errorBody } from "./answer.js";
+import {
+  type Answer,
+  AnswerFormatError,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  decodeAnswer,
+  errorBody,
+} from "./answer.js";
 import {
   type AttemptPlan,
   type FetchLike,
@@ -230,7 +236,10 @@ export class HttpTransport implements Transport {
     this.breakers?.on("stateChange", (change) => {
       this.#metrics.recordBreakerTransition(change.from, change.to);
       const level = change.to === "open" ? "warn" : "info";
-      this.logger[level]({ ...change }, `circuit breaker ${change.from} -> ${change.to} for ${change.origin}`);
+      this.logger[level](
+        { ...change },
+        `circuit breaker ${change.from} -> ${change.to} for ${change.origin}`,
+      );
     });
     const token = new AuthToken(options.token);
     this.#deps = {
@@ -285,7 +294,9 @@ export class HttpTransport implements Transport {
       correlationId,
       scope,
       log,
-      options.attemptTimeoutMs ?? (options.retry || undefined)?.attemptTimeoutMs ?? this.#retry.attemptTimeoutMs,
+      options.attemptTimeoutMs ??
+        (options.retry || undefined)?.attemptTimeoutMs ??
+        this.#retry.attemptTimeoutMs,
       `${this.baseUrl}${op.path}`,
       this.#origin,
     );
@@ -313,7 +324,11 @@ export class HttpTransport implements Transport {
       this.#metrics.recordCall(op.name, "ok", monotonicNow() - started);
       log.write(
         "debug",
-        () => ({ status: answer.status, attempts: ctx.attempts, durationMs: Math.round(monotonicNow() - started) }),
+        () => ({
+          status: answer.status,
+          attempts: ctx.attempts,
+          durationMs: Math.round(monotonicNow() - started),
+        }),
         "call succeeded",
       );
       return {
@@ -353,7 +368,9 @@ export class HttpTransport implements Transport {
       // After a state-changing call the server has done its part: keep the whole answer, so
       // whatever it allocated (serial numbers, ids) can still be read from the error.
       const stateChanging = changesState(op.method, op);
-      const body = stateChanging ? scrubSecrets(error.text, this.#deps.secrets) : cleanBody(error.text, this.#deps.secrets);
+      const body = stateChanging
+        ? scrubSecrets(error.text, this.#deps.secrets)
+        : cleanBody(error.text, this.#deps.secrets);
       throw new WatsDecodeError(
         `${op.name}: ${error.message}${stateChanging ? "; the request was carried out, and the answer is kept whole in error.body" : ""}`,
         { ...ctx.fields(), status: answer.status, headers: answer.headers, body, cause: error.cause },
@@ -385,7 +402,10 @@ export class HttpTransport implements Transport {
     if (op.internal) headers.referer = this.#referer;
     if (options.idempotencyKey !== undefined) {
       if (typeof options.idempotencyKey !== "string" || !IDEMPOTENCY_KEY.test(options.idempotencyKey)) {
-        throw new WatsValidationError(`${op.name}: idempotencyKey must be 1-255 printable ASCII characters`, ctx.fields());
+        throw new WatsValidationError(
+          `${op.name}: idempotencyKey must be 1-255 printable ASCII characters`,
+          ctx.fields(),
+        );
       }
       headers["idempotency-key"] = options.idempotencyKey;
     }
@@ -409,13 +429,21 @@ export class HttpTransport implements Transport {
       const checked = callRetrySchema.safeParse(options.retry);
       if (!checked.success) {
         throw new WatsValidationError(
-          `${op.name}: invalid retry option: ${formatIssues(checked.error.issues, () => undefined).map((i) => `retry.${i}`).join("; ")}`,
+          `${op.name}: invalid retry option: ${formatIssues(checked.error.issues, () => undefined)
+            .map((i) => `retry.${i}`)
+            .join("; ")}`,
           ctx.fields(),
         );
       }
     }
-    if (options.maxResponseBytes !== undefined && !maxResponseBytesSchema.safeParse(options.maxResponseBytes).success) {
-      throw new WatsValidationError(`${op.name}: maxResponseBytes must be a whole number of bytes >= 1`, ctx.fields());
+    if (
+      options.maxResponseBytes !== undefined &&
+      !maxResponseBytesSchema.safeParse(options.maxResponseBytes).success
+    ) {
+      throw new WatsValidationError(
+        `${op.name}: maxResponseBytes must be a whole number of bytes >= 1`,
+        ctx.fields(),
+      );
     }
     return {
       retry: callRetryOptions(this.#retry, options.retry),
@@ -452,7 +480,8 @@ export class HttpTransport implements Transport {
   }
 
   async #sendRaw(request: Request): Promise<Response> {
-    const correlationId = request.headers.get("x-correlation-id") ?? currentCorrelationId() ?? newCorrelationId();
+    const correlationId =
+      request.headers.get("x-correlation-id") ?? currentCorrelationId() ?? newCorrelationId();
     const operation = `raw ${request.method}`;
     const log = new CallLog(this.logger, { correlationId, operation });
     const scope = new CallScope(this.#timeoutMs, request.signal);

@@ -48,7 +48,9 @@ export function parseXmlDocument(text: string): XmlElement {
     throw new XmlDecodeError(`${msg} (line ${line}, column ${col})`);
   }
   const nodes = parser.parse(text) as OrderedNode[];
-  const elements = nodes.filter((node) => elementName(node) !== undefined && !elementName(node)?.startsWith("?"));
+  const elements = nodes.filter(
+    (node) => elementName(node) !== undefined && !elementName(node)?.startsWith("?"),
+  );
   const root = elements[0];
   if (root === undefined) throw new XmlDecodeError("the document has no root element");
   return toElement(root);

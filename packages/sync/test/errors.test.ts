@@ -11,12 +11,14 @@ import {
   WatsConfigError,
   WatsConflictError,
   WatsConnectionError,
+  WatsDecodeError,
   WatsError,
   type WatsErrorKind,
   WatsNotFoundError,
   type WatsOptions,
   WatsPaginationError,
   WatsRateLimitError,
+  WatsResponseTooLargeError,
   WatsServerError,
   WatsTimeoutError,
   WatsValidationError,
@@ -42,6 +44,8 @@ const CLASSES: Record<WatsErrorKind, new (message: string) => WatsError> = {
   WatsAbortError,
   WatsConfigError,
   WatsPaginationError,
+  WatsResponseTooLargeError,
+  WatsDecodeError,
 };
 
 function caught(run: () => unknown): Error {
@@ -78,14 +82,22 @@ describe("wire errors (every class, every field)", () => {
         attempts: 3,
         retryAfterMs: 1500,
         body: { Message: "nope", nested: [1, 2] },
+        headers: [
+          ["retry-after", "2"],
+          ["x-request-id", "abc"],
+        ],
+        outcomeUncertain: true,
         cause,
         ...(kind === "WatsConfigError" ? { issues: ["token: is empty"] } : {}),
+        ...(kind === "WatsResponseTooLargeError" ? { limitBytes: 1024 } : {}),
       });
       const rebuilt = fromWireError(structuredClone(toWireError(original)), new Error("caller").stack);
       expect(rebuilt).toBeInstanceOf(CLASSES[kind]);
       expect(rebuilt).toBeInstanceOf(WatsError);
       expect(rebuilt.name).toBe(kind);
       expect((rebuilt as WatsError).toJSON()).toEqual(original.toJSON());
+      expect((rebuilt as WatsError).headers?.get("x-request-id")).toBe("abc");
+      expect((rebuilt as WatsError).outcomeUncertain).toBe(true);
       expect(rebuilt.cause).toBeInstanceOf(RangeError);
       expect((rebuilt.cause as Error).message).toBe("the underlying cause");
       expect(rebuilt.stack).toContain("engine worker, called from");
