@@ -26,6 +26,7 @@ interface UndiciBody extends AsyncIterable<Uint8Array> {
   arrayBuffer(): Promise<ArrayBuffer>;
   dump(): Promise<void>;
   destroy(error?: Error): void;
+  on(event: "error", listener: (error: Error) => void): unknown;
 }
 
 /** The subset of undici's Dispatcher this needs. */
@@ -76,7 +77,11 @@ export function bufferedSender(dispatcher: unknown): BufferedSend {
           : await readLimited(answer.body, request.maxResponseBytes);
     } catch (error) {
       // Destroying the body drops the connection: nothing more of the answer is read.
-      if (error instanceof BodyTooLarge) answer.body.destroy();
+      if (error instanceof BodyTooLarge) {
+        // The stream reports the destruction as an error of its own; it is expected here.
+        answer.body.on("error", () => {});
+        answer.body.destroy();
+      }
       throw error;
     }
     return new Answer(
