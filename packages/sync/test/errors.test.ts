@@ -48,6 +48,12 @@ const CLASSES: Record<WatsErrorKind, new (message: string) => WatsError> = {
   WatsDecodeError,
 };
 
+/** An error's fields, its answer's Date header left out (the two calls are a moment apart). */
+function withoutDate(error: WatsError): unknown {
+  const json = error.toJSON();
+  return { ...json, headers: json.headers?.filter(([name]) => name !== "date") };
+}
+
 function caught(run: () => unknown): Error {
   try {
     run();
@@ -216,7 +222,7 @@ describe("errors of real calls against the simulator match the async API", () =>
     expect(viaAsync).toBeInstanceOf(Class);
     expect(viaSync).toBeInstanceOf(Class);
     expect(viaSync.constructor).toBe(viaAsync.constructor);
-    expect((viaSync as WatsError).toJSON()).toEqual((viaAsync as WatsError).toJSON());
+    expect(withoutDate(viaSync as WatsError)).toEqual(withoutDate(viaAsync as WatsError));
     expect((viaSync as WatsError).correlationId).toBe("corr-same");
     expect(viaSync).toMatchObject(fields);
     expect((viaSync as WatsError).url).toContain("/api/Product/CBL-7");
@@ -225,7 +231,7 @@ describe("errors of real calls against the simulator match the async API", () =>
   it("404 without any fault", async () => {
     const { viaAsync, viaSync } = await bothSides([], { partNumber: "no-such-part" });
     expect(viaSync).toBeInstanceOf(WatsNotFoundError);
-    expect((viaSync as WatsError).toJSON()).toEqual((viaAsync as WatsError).toJSON());
+    expect(withoutDate(viaSync as WatsError)).toEqual(withoutDate(viaAsync as WatsError));
     expect((viaSync as WatsError).status).toBe(404);
     expect((viaSync as WatsError).body).toBeDefined();
     // The rebuilt error's stack: the engine's frames, then the sync call's own frames (this file).
@@ -272,10 +278,10 @@ describe("errors of real calls against the simulator match the async API", () =>
 
   it("a listing that never ends", async () => {
     const viaAsync = await caughtAsync(() =>
-      wats.product.paginateGetProducts({}, { pageSize: 1, maxPages: 1 }).toArray(),
+      wats.product.paginateGetProducts({}, { pageSize: 1, runawayPages: 1 }).toArray(),
     );
     const viaSync = caught(() =>
-      sync.product.paginateGetProducts({}, { pageSize: 1, maxPages: 1 }).toArray(),
+      sync.product.paginateGetProducts({}, { pageSize: 1, runawayPages: 1 }).toArray(),
     );
     expect(viaSync).toBeInstanceOf(WatsPaginationError);
     expect(viaSync.message).toBe(viaAsync.message);
