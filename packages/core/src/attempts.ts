@@ -468,39 +468,51 @@ function hookInfo(ctx: RequestContext, attempt: number) {
   };
 }
 
-const FIXED_BY_TRANSPORT = ["authorization", "x-correlation-id", "x-attempt", "idempotency-key"] as const;
+/** Headers a hook cannot change: the transport's own. */
+const FIXED_BY_TRANSPORT: readonly string[] = [
+  "authorization",
+  "x-correlation-id",
+  "x-attempt",
+  "idempotency-key",
+];
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\x20-\x7e\t]*$/;
 
+/** Runs `beforeRequest` on a copy of the attempt's headers and takes its changes (names lower-cased). */
 async function runBeforeRequest(
   hooks: TransportHooks,
   ctx: RequestContext,
   attempt: number,
   headers: Record<string, string>,
 ): Promise<void> {
-  const fixed = FIXED_BY_TRANSPORT.map((name) => headers[name]);
-  const copy = { ...headers };
-  try {
-    const result = hooks.beforeRequest?.({ ...hookInfo(ctx, attempt), headers: copy });
-    if (result instanceof Promise) await result;
-  } catch (cause) {
-    throw new WatsError(`${ctx.operation}: the beforeRequest hook threw; the request was not sent`, {
+  const given: Record<string, string> = { ...headers };
+  const notSent = (message: string, cause?: unknown) =>
+    new WatsError(`${ctx.operation}: ${message}; the request was not sent`, {
       ...ctx.fields(),
       outcomeUncertain: false,
       cause,
     });
+  try {
+    const result = hooks.beforeRequest?.({ ...hookInfo(ctx, attempt), headers: given });
+    if (result instanceof Promise) await result;
+  } catch (cause) {
+    throw notSent("the beforeRequest hook threw", cause);
   }
-  for (const [name, value] of Object.entries(copy)) {
-    const lower = name.toLowerCase();
-    if (typeof value === "string" && !(FIXED_BY_TRANSPORT as readonly string[]).includes(lower)) {
-      headers[lower] = value;
+  const next: Record<string, string> = {};
+  for (const [name, value] of Object.entries(given)) {
+    if (value === undefined) continue;
+    if (!HEADER_NAME.test(name) || typeof value !== "string" || !HEADER_VALUE.test(value)) {
+      throw notSent(`the beforeRequest hook set an invalid header ${JSON.stringify(name)}`);
     }
+    next[name.toLowerCase()] = value;
   }
-  for (const name of Object.keys(headers)) {
-    if (!(name in copy) && !(FIXED_BY_TRANSPORT as readonly string[]).includes(name)) delete headers[name];
+  for (const name of FIXED_BY_TRANSPORT) {
+    const own = headers[name];
+    if (own === undefined) delete next[name];
+    else next[name] = own;
   }
-  FIXED_BY_TRANSPORT.forEach((name, i) => {
-    const value = fixed[i];
-    if (value !== undefined) headers[name] = value;
-  });
+  for (const name of Object.keys(headers)) delete headers[name];
+  Object.assign(headers, next);
 }
 
 async function observe(

@@ -143,7 +143,9 @@ export const odata: ODataTag = Object.assign(
   (strings: TemplateStringsArray, ...values: ODataValue[]): ODataFilter => {
     if (!Array.isArray(strings) || !Array.isArray((strings as TemplateStringsArray).raw)) {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: the message shows how to write the tag
-      throw new TypeError("odata: use it as a tagged template: odata`partNumber eq ${pn}` (backticks, no parentheses)");
+      throw new TypeError(
+        "odata: use it as a tagged template: odata`partNumber eq ${pn}` (backticks, no parentheses)",
+      );
     }
     let text = strings[0] ?? "";
     values.forEach((value, i) => {

@@ -104,7 +104,7 @@ describe("headers", () => {
       { Authorization: "Basic x" },
       { "bad name": "x" },
       { "X-Ok": "line\nbreak" },
-    ]) {
+    ] as Record<string, string>[]) {
       expect(() => new HttpTransport({ baseUrl: BASE, token: CANARY, defaultHeaders })).toThrow(
         WatsConfigError,
       );
@@ -178,6 +178,37 @@ describe("hooks", () => {
     const error = await transport.call(getProduct, { params }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WatsError);
     expect((error as Error).message).toContain("beforeRequest hook threw");
+    expect(sent).toHaveLength(0);
+  });
+
+  it("takes beforeRequest's header changes (any case, removals), but never on the transport's own headers", async () => {
+    const { transport, sent } = testTransport([{ status: 200, body: {} }], {
+      defaultHeaders: { "X-Remove-Me": "1" },
+      hooks: {
+        beforeRequest: ({ headers }) => {
+          headers["X-Signature"] = "sig";
+          delete headers["x-remove-me"];
+          headers.authorization = "Basic stolen";
+          delete headers["x-correlation-id"];
+        },
+      },
+    });
+    await transport.call(getProduct, { params }, { correlationId: "c-1" });
+    expect(sent[0]?.headers["x-signature"]).toBe("sig");
+    expect(sent[0]?.headers["x-remove-me"]).toBeUndefined();
+    expect(sent[0]?.headers.authorization).toBe(`Basic ${CANARY}`);
+    expect(sent[0]?.headers["x-correlation-id"]).toBe("c-1");
+  });
+
+  it("refuses an invalid header from beforeRequest, sending nothing", async () => {
+    const { transport, sent } = testTransport([{ status: 200, body: {} }], {
+      hooks: {
+        beforeRequest: ({ headers }) => {
+          headers["x-bad"] = "line\nbreak";
+        },
+      },
+    });
+    await expect(transport.call(getProduct, { params })).rejects.toThrow(/invalid header "x-bad"/);
     expect(sent).toHaveLength(0);
   });
 
