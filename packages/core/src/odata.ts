@@ -142,9 +142,8 @@ function join(filters: readonly ODataFilter[], op: "and" | "or"): ODataFilter {
 export const odata: ODataTag = Object.assign(
   (strings: TemplateStringsArray, ...values: ODataValue[]): ODataFilter => {
     if (!Array.isArray(strings) || !Array.isArray((strings as TemplateStringsArray).raw)) {
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: the message shows how to write the tag
       throw new TypeError(
-        "odata: use it as a tagged template: odata`partNumber eq ${pn}` (backticks, no parentheses)",
+        "odata: use it as a tagged template, the filter in backticks right after the name (no parentheses)",
       );
     }
     let text = strings[0] ?? "";
