@@ -15,7 +15,7 @@ export interface NormalisedParam {
   description?: string;
 }
 
-export type ResponseKind = "json" | "text" | "binary" | "none";
+export type ResponseKind = "json" | "text" | "xml" | "binary" | "none";
 
 export interface NormalisedOperation {
   /** "GET /api/Product/{partNumber}", the key the overlay uses. */
@@ -39,7 +39,15 @@ export interface NormalisedOperation {
   response: { kind: ResponseKind; status: string; contentType?: string; schema?: SchemaObject };
   /** OData query options accepted (empty when none). */
   odata: string[];
+  /**
+   * Changes state on the server: every POST, PUT, PATCH and DELETE, and the routes the overlay's
+   * `stateChanging` section lists (GETs such as the workflow's startTest/endTest).
+   */
+  stateChanging: boolean;
+  /** A repeat has the same effect as one: PUT and DELETE unless listed, POSTs the overlay marks. */
   idempotent: boolean;
+  /** Why the overlay lists it as state-changing, when it does. */
+  stateChangingReason?: string;
   /** The other template of a route pair that differs only by a parameter name. */
   sameRouteAs?: string;
   /** An internal-API operation: unsupported by Virinco, sent with a Referer header. */

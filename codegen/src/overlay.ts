@@ -42,14 +42,17 @@ const operationOverlay = z
       })
       .optional(),
     /** How the success response is read, when the spec's declaration is wrong or missing. */
-    response: z.enum(["json", "text", "binary", "none"]).optional(),
+    response: z.enum(["json", "text", "xml", "binary", "none"]).optional(),
     /** The success response schema, for responses the spec leaves untyped. */
     responseSchema: z.union([schemaRef, z.object({ inline: z.record(z.string(), z.unknown()) })]).optional(),
     /** The OData query options this operation accepts (overrides detection). */
     odata: z
       .array(z.enum(["$filter", "$top", "$skip", "$orderby", "$expand", "$select", "$count"]))
       .optional(),
-    /** Safe to send again: the server treats a repeat as the same request (POST only). */
+    /**
+     * Safe to send again: the server treats a repeat as the same request (report submission by its
+     * id). PUT and DELETE are idempotent unless the `stateChanging` section lists them.
+     */
     idempotent: z.boolean().optional(),
   })
   .strict();
@@ -80,6 +83,18 @@ const internalOverlay = z
   })
   .strict();
 
+/**
+ * Operations that change state although their method does not say so (a GET), or whose repeat is
+ * not the same as one (a PUT that increments): route -> why. They are never resent once the
+ * request may have reached the server.
+ */
+const stateChangingOverlay = z
+  .object({
+    $comment: z.union([z.string(), z.array(z.string())]).optional(),
+    operations: z.record(routeKey, z.string().min(10, "say why (a short reason)")).default({}),
+  })
+  .strict();
+
 export const overlaySchema = z
   .object({
     $comment: z.union([z.string(), z.array(z.string())]).optional(),
@@ -103,6 +118,7 @@ export const overlaySchema = z
     schemaPrefixes: z.record(z.string(), typeName).default({}),
     enums: z.array(enumOverlay).default([]),
     internal: internalOverlay.default({ tags: {}, packages: {} }),
+    stateChanging: stateChangingOverlay.default({ operations: {} }),
   })
   .strict();
 

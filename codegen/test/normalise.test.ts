@@ -708,3 +708,53 @@ describe("the internal API", () => {
     expect(api.schemaOrigins).toEqual({ Unit: "internal:Mes.Unit" });
   });
 });
+
+describe("what an operation does to the server's state", () => {
+  const paths = {
+    "/api/Product/{partNumber}": {
+      get: op("Product_Get", "Product", { parameters: [{ name: "partNumber", in: "path", required: true }] }),
+    },
+    "/api/Product/Take": { get: op("Product_Take", "Product") },
+    "/api/Product": { put: op("Product_Put", "Product"), delete: op("Product_Delete", "Product") },
+    "/api/Product/Count": { put: op("Product_Count", "Product") },
+    "/api/Product/Create": { post: op("Product_Create", "Product") },
+  };
+  const stateChanging = {
+    operations: {
+      "GET /api/Product/Take": "takes something; a repeat takes more",
+      "PUT /api/Product/Count": "increments a count; a repeat counts twice",
+    },
+  };
+
+  it("comes from the overlay's stateChanging section, else from the method", () => {
+    const api = normalise({ public: loaded(doc(paths)), overlay: overlay({ stateChanging }) });
+    const effect = Object.fromEntries(
+      api.operations.map((o) => [o.route, { stateChanging: o.stateChanging, idempotent: o.idempotent }]),
+    );
+    expect(effect).toEqual({
+      "GET /api/Product/{partNumber}": { stateChanging: false, idempotent: true },
+      "GET /api/Product/Take": { stateChanging: true, idempotent: false },
+      "PUT /api/Product": { stateChanging: true, idempotent: true },
+      "DELETE /api/Product": { stateChanging: true, idempotent: true },
+      "PUT /api/Product/Count": { stateChanging: true, idempotent: false },
+      "POST /api/Product/Create": { stateChanging: true, idempotent: false },
+    });
+    expect(api.operations.find((o) => o.name === "take")?.stateChangingReason).toBe(
+      "takes something; a repeat takes more",
+    );
+  });
+
+  it("refuses a route the spec does not have, a missing reason, and a listed route marked idempotent", () => {
+    const run = (extra: Record<string, unknown>) => () =>
+      normalise({ public: loaded(doc(paths)), overlay: overlay(extra) });
+    expect(run({ stateChanging: { operations: { "GET /api/Nope": "a reason long enough" } } })).toThrow(
+      /stateChanging.operations\["GET \/api\/Nope"\] names a route the spec does not have/,
+    );
+    expect(() => overlay({ stateChanging: { operations: { "GET /api/Product/Take": "" } } })).toThrow(
+      /say why/,
+    );
+    expect(run({ stateChanging, operations: { "GET /api/Product/Take": { idempotent: true } } })).toThrow(
+      /listed in stateChanging/,
+    );
+  });
+});

@@ -32,7 +32,7 @@ function operationEntry(op: NormalisedOperation): string {
       : []),
     `response: ${literal(op.response.kind)}`,
     ...(op.odata.length > 0 ? ["odata: true"] : []),
-    ...(op.idempotent ? ["idempotent: true"] : []),
+    ...(op.stateChanging ? ["stateChanging: true", `idempotent: ${op.idempotent}`] : []),
     ...(op.internal ? ["internal: true"] : []),
   ];
   return `{\n    ${fields.join(",\n    ")},\n  }`;

@@ -24,9 +24,7 @@ export function emitService(plan: PackagePlan, header: string): string {
   }
   return [
     header,
-    paginates
-      ? 'import { type CallOptions, type Paginated, paginate, type Transport } from "@tswats/core";'
-      : 'import type { CallOptions, Transport } from "@tswats/core";',
+    coreImport(plan, paginates),
     'import { operationTable } from "./operations.js";',
     'import type { operations } from "./types.js";',
     "",
@@ -42,6 +40,21 @@ export function emitService(plan: PackagePlan, header: string): string {
     "}",
     "",
   ].join("\n");
+}
+
+function coreImport(plan: PackagePlan, paginates: boolean): string {
+  const types = ["CallOptions", "CallPromise", "Transport"];
+  if (plan.operations.some((op) => op.response.kind === "xml")) types.push("XmlElement");
+  if (plan.operations.some(hasODataFilter)) types.push("ODataFilter");
+  const names = types.map((t) => `type ${t}`);
+  if (paginates) names.push("type Paginated", "paginate");
+  names.sort((a, b) => a.replace("type ", "").localeCompare(b.replace("type ", "")));
+  return `import { ${names.join(", ")} } from "@tswats/core";`;
+}
+
+/** Operations whose `$filter` accepts an `odata` filter as well as text. */
+function hasODataFilter(op: NormalisedOperation): boolean {
+  return op.params.some((p) => p.name === "$filter" && p.in === "query");
 }
 
 function classDoc(plan: PackagePlan): string {
@@ -69,7 +82,13 @@ function operationMembers(op: NormalisedOperation): { types: string[]; method: s
   if (op.params.length > 0) {
     const parts: string[] = [];
     if (pathParams.length > 0) parts.push(`${opType}["parameters"]["path"]`);
-    if (queryParams.length > 0) parts.push(`NonNullable<${opType}["parameters"]["query"]>`);
+    if (queryParams.length > 0) {
+      const query = `NonNullable<${opType}["parameters"]["query"]>`;
+      // `$filter` takes the text, or a filter built with core's `odata` tag (quoted safely).
+      parts.push(
+        hasODataFilter(op) ? `Omit<${query}, "$filter"> & { $filter?: string | ODataFilter }` : query,
+      );
+    }
     types.push(
       `/** Path and query parameters of \`${op.route}\`. */`,
       `export type ${base}Params = ${parts.join(" & ")};`,
@@ -98,11 +117,14 @@ function operationMembers(op: NormalisedOperation): { types: string[]; method: s
     op.originalOperationId
       ? `Server operationId: \`${op.originalOperationId}\`.`
       : `Server operationId: \`${op.operationId}\`.`,
+    op.stateChangingReason
+      ? `Changes state on the server (${op.stateChangingReason}): never sent again once it may have reached the server; a failure after that has \`outcomeUncertain\`.`
+      : undefined,
     op.deprecated ? "@deprecated The server marks this operation deprecated." : undefined,
     op.internal ? `@experimental ${INTERNAL_API_NOTE}` : undefined,
   ];
   const method =
-    `${jsdoc(notes, "  ")}  ${key(op.name)}(${args.join(", ")}): Promise<${base}Result> {\n` +
+    `${jsdoc(notes, "  ")}  ${key(op.name)}(${args.join(", ")}): CallPromise<${base}Result> {\n` +
     `    return this.#transport.call<${base}Result>(operationTable.${op.name}, { ${input.join(", ")} }, options);\n` +
     "  }";
   return { types, method };
@@ -125,6 +147,8 @@ function resultType(op: NormalisedOperation, opType: string): string {
       return `${opType}["responses"][${literal(Number(op.response.status))}]["content"]["application/json"]`;
     case "text":
       return "string";
+    case "xml":
+      return "XmlElement | string";
     case "binary":
       return "ArrayBuffer";
     case "none":
@@ -153,7 +177,7 @@ function paginateMember(op: NormalisedOperation): string {
     [
       `Every item of \`${op.name}\`, fetched a page at a time with \`$top\`/\`$skip\` (default 100 per page).`,
       "`for await (const item of ...)` walks the items; `.pages()` walks the pages; `.toArray()` collects them.",
-      "Stops with a WatsPaginationError if the server repeats a page or never ends.",
+      "Stops after `maxPages` pages or `maxItems` items; fails with a WatsPaginationError if the server repeats a page or never ends.",
       op.internal ? `@experimental ${INTERNAL_API_NOTE}` : undefined,
     ],
     "  ",
@@ -161,7 +185,7 @@ function paginateMember(op: NormalisedOperation): string {
   return (
     `${doc}  ${paginateName(op)}(\n` +
     `    params${required ? "" : "?"}: Omit<${base}Params, "$top" | "$skip">,\n` +
-    `    options?: CallOptions & { pageSize?: number; maxPages?: number },\n` +
+    `    options?: CallOptions & { pageSize?: number; maxPages?: number; maxItems?: number; runawayPages?: number },\n` +
     `  ): Paginated<${base}Result[number]> {\n` +
     "    return paginate(\n" +
     `      (page) => this.${op.name}({ ...params, $top: page.top, $skip: page.skip }, { ...options, signal: page.signal }),\n` +

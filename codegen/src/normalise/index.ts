@@ -86,6 +86,10 @@ function checkOverlayRoutes(input: NormaliseInput, publicOps: CollectedOperation
     if (!routes.has(route))
       throw new OverlayError(`operations["${route}"] names a route the spec does not have`);
   }
+  for (const route of Object.keys(input.overlay.stateChanging.operations)) {
+    if (!routes.has(route))
+      throw new OverlayError(`stateChanging.operations["${route}"] names a route the spec does not have`);
+  }
 }
 
 interface BuildOptions {

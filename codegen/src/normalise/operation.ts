@@ -168,6 +168,7 @@ export function pendingOperation(op: CollectedOperation, ctx: OperationContext):
   }
 
   const original = op.operationId !== operationId ? { originalOperationId: op.operationId } : {};
+  const effect = stateEffect(op, ov.idempotent, overlay);
   return {
     route: op.route,
     pointer: op.pointer,
@@ -185,10 +186,36 @@ export function pendingOperation(op: CollectedOperation, ctx: OperationContext):
     ...(body ? { body } : {}),
     response,
     odata,
-    idempotent: ov.idempotent ?? false,
+    ...effect,
     ...(ctx.sameRouteAs ? { sameRouteAs: ctx.sameRouteAs } : {}),
     internal: scope === "internal",
   };
+}
+
+const READ_METHODS = new Set(["get", "head", "options"]);
+const IDEMPOTENT_WRITES = new Set(["put", "delete"]);
+
+/**
+ * What an operation does to the server's state: from the overlay's `stateChanging` section when
+ * it lists the route (a GET that changes state, a PUT that increments), else from the method.
+ */
+function stateEffect(
+  op: CollectedOperation,
+  idempotent: boolean | undefined,
+  overlay: Overlay,
+): Pick<NormalisedOperation, "stateChanging" | "idempotent" | "stateChangingReason"> {
+  const reason = overlay.stateChanging.operations[op.route];
+  if (reason !== undefined) {
+    if (idempotent === true) {
+      throw new OverlayError(
+        `operations["${op.route}"].idempotent: the route is listed in stateChanging (a repeat is not the same as one)`,
+      );
+    }
+    return { stateChanging: true, idempotent: false, stateChangingReason: reason };
+  }
+  const method = op.method.toLowerCase();
+  if (READ_METHODS.has(method)) return { stateChanging: false, idempotent: true };
+  return { stateChanging: true, idempotent: idempotent ?? IDEMPOTENT_WRITES.has(method) };
 }
 
 /** A schema the overlay gives: a named schema of either document, or an inline one. */

@@ -95,6 +95,57 @@ export const throttleSchema = falseOr(
 
 export const timeoutSchema = positiveMs();
 
+/** A call's own retry limits (the budget stays the client's). */
+export const callRetrySchema = falseOr(
+  z.strictObject({
+    maxAttempts: z.int().min(1).max(20).optional(),
+    baseDelayMs: ms().optional(),
+    maxDelayMs: ms().optional(),
+    maxRetryAfterMs: ms().optional(),
+    attemptTimeoutMs: positiveMs().optional(),
+  }),
+);
+
+/** `maxResponseBytes`: a whole number of bytes, at least 1. */
+export const maxResponseBytesSchema = z.int().min(1);
+
+/** A header name (RFC 9110 token) and a printable value. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\x20-\x7e\t]*$/;
+
+/**
+ * Names the transport sets itself: no option may replace them (a caller's `Authorization` would
+ * go around the token, a `X-Correlation-ID` around the call's id).
+ */
+export const RESERVED_HEADERS: ReadonlySet<string> = new Set([
+  "authorization",
+  "user-agent",
+  "x-correlation-id",
+  "x-attempt",
+  "idempotency-key",
+  "referer",
+  "host",
+  "content-length",
+]);
+
+/** `defaultHeaders` and a call's `headers`: valid names, printable values, none of the reserved names. */
+export const headersSchema = z.record(z.string(), z.string()).superRefine((headers, ctx) => {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) {
+      ctx.addIssue({ code: "custom", path: [name], message: "is not a valid header name" });
+    } else if (RESERVED_HEADERS.has(name.toLowerCase())) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message:
+          "is set by the transport and cannot be replaced (use the token, correlationId or idempotencyKey options)",
+      });
+    } else if (typeof value !== "string" || !HEADER_VALUE.test(value)) {
+      ctx.addIssue({ code: "custom", path: [name], message: "must be printable ASCII (no line breaks)" });
+    }
+  }
+});
+
 /** One line per issue: `path (source): message`. */
 export function formatIssues(
   issues: readonly z.core.$ZodIssue[],

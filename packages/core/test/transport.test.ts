@@ -51,11 +51,10 @@ describe("over a real loopback connection", () => {
   it("sends auth, User-Agent, correlation and attempt headers; Referer only for internal routes", async () => {
     server = await startServer(json(200, { ok: true }));
     const t = connect(`${server.url}/`);
-    await t.call(
-      getProduct,
-      { params: { partNumber: "A 1" } },
-      { headers: { "X-Custom": "yes", authorization: "Basic hijack" } },
-    );
+    await expect(
+      t.call(getProduct, { params: { partNumber: "A 1" } }, { headers: { authorization: "Basic hijack" } }),
+    ).rejects.toThrow(/authorization: is set by the transport/);
+    await t.call(getProduct, { params: { partNumber: "A 1" } }, { headers: { "X-Custom": "yes" } });
     await t.call(internalOp, { params: { id: 7 } });
     const [plain, internal] = server.requests;
     expect(plain).toMatchObject({ method: "GET", url: "/api/Product/A%201" });
@@ -148,7 +147,9 @@ describe("over a real loopback connection", () => {
     const error = await t.call(getProduct, { params: { partNumber: "A" } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WatsTimeoutError);
     expect((error as WatsError).attempts).toBeGreaterThanOrEqual(2);
-    expect(server.requests.length).toBe((error as WatsError).attempts);
+    // The attempt in flight when the deadline passed may not have reached the server yet.
+    expect(server.requests.length).toBeGreaterThanOrEqual(((error as WatsError).attempts ?? 0) - 1);
+    expect(server.requests.length).toBeLessThanOrEqual((error as WatsError).attempts ?? 0);
   });
 
   it("reports refused connections as WatsConnectionError after the allowed attempts", async () => {

@@ -6,6 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { parseXml } from "../src/formats/xml.js";
 import { writeZip } from "../src/formats/zip.js";
 import { type Simulator, startSimulator } from "../src/index.js";
 import { type OperationEntry, operationKey, operations } from "../src/operations.js";
@@ -436,6 +437,10 @@ describe("contract: every public operation answers per its generated schema", ()
         case "text":
           expect(bytes.length).toBeGreaterThan(0);
           expect(response.headers.get("content-type")).toMatch(/^(text\/|application\/xml)/);
+          break;
+        case "xml":
+          expect(response.headers.get("content-type")).toMatch(/^(application|text)\/xml/);
+          expect(() => parseXml(bytes.toString("utf8")), key).not.toThrow();
           break;
         case "binary":
           expect(bytes.length).toBeGreaterThan(0);

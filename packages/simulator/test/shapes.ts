@@ -217,7 +217,6 @@ export const untypedShapes: Record<string, z.ZodType> = {
   "production.uploadSerialNumbers": z.object({ serialNumberType: str, received: int, added: int }),
   "production.getSerialNumbersByRange": z.array(serialNumber),
   "production.getSerialNumbersByReference": z.array(serialNumber),
-  "production.takeSerialNumbers": z.union([z.array(serialNumber), str]),
   "production.setUnitPhase": UnitSchema,
   "production.setUnitProcess": UnitSchema,
   "production.getUnit": UnitSchema,

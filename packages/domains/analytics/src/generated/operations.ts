@@ -14,6 +14,8 @@ export const operationTable = {
     queryParams: ["measurementPaths"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   dynamicRepair: {
     name: "dynamicRepair",
@@ -24,6 +26,8 @@ export const operationTable = {
     queryParams: ["dimensions"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   dynamicYield: {
     name: "dynamicYield",
@@ -34,6 +38,8 @@ export const operationTable = {
     queryParams: ["dimensions"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   highVolume: {
     name: "highVolume",
@@ -54,6 +60,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   getHighVolumeByProductGroup: {
     name: "getHighVolumeByProductGroup",
@@ -64,6 +72,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   levels: {
     name: "levels",
@@ -83,6 +93,8 @@ export const operationTable = {
     queryParams: ["measurementPaths"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   oeeAnalysis: {
     name: "oeeAnalysis",
@@ -93,6 +105,8 @@ export const operationTable = {
     queryParams: ["availableTime","minConnectionTime","maxConnectionTime","minExecutionTime","maxExecutionTime","targetOutput"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   processes: {
     name: "processes",
@@ -130,6 +144,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   getTestStepAnalysis: {
     name: "getTestStepAnalysis",
@@ -140,6 +156,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   topFailed: {
     name: "topFailed",
@@ -160,6 +178,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   uurReports: {
     name: "uurReports",
@@ -170,6 +190,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   uutReport: {
     name: "uutReport",
@@ -190,6 +212,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   version: {
     name: "version",
@@ -219,6 +243,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   worstYield: {
     name: "worstYield",
@@ -239,6 +265,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   getWorstYieldByProductGroup: {
     name: "getWorstYieldByProductGroup",
@@ -249,6 +277,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
 } as const satisfies Record<string, OperationSpec>;
 

@@ -24,6 +24,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
   deleteAsset: {
     name: "deleteAsset",
@@ -33,6 +35,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["id","serialNumber"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
   getAssetByAssetId: {
     name: "getAssetByAssetId",
@@ -60,6 +64,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["id","serialNumber","dateTime","comment"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   putAssetCount: {
     name: "putAssetCount",
@@ -69,6 +75,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["id","serialNumber","totalCount","incrementBy","incrementChildren","cultureCode"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   getAssetLog: {
     name: "getAssetLog",
@@ -88,6 +96,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["id","serialNumber","dateTime","comment"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   postAssetMessage: {
     name: "postAssetMessage",
@@ -98,6 +108,8 @@ export const operationTable = {
     queryParams: ["id","serialNumber","cultureCode"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   resetRunningCount: {
     name: "resetRunningCount",
@@ -107,6 +119,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["id","serialNumber","comment"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   putAssetState: {
     name: "putAssetState",
@@ -116,6 +130,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["state","id","serialNumber"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
   getAssetStatus: {
     name: "getAssetStatus",
@@ -154,6 +170,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
 } as const satisfies Record<string, OperationSpec>;
 

@@ -13,6 +13,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["reset"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   getTokenByIdentifier: {
     name: "getTokenByIdentifier",
@@ -23,6 +25,8 @@ export const operationTable = {
     pathParams: ["identifier"],
     queryParams: ["reset"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
 } as const satisfies Record<string, OperationSpec>;
 

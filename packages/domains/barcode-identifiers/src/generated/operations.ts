@@ -14,6 +14,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
   deleteBarcodeIdentifier: {
     name: "deleteBarcodeIdentifier",
@@ -23,6 +25,8 @@ export const operationTable = {
     pathParams: ["id"],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
   getBarcodeIdentifiers: {
     name: "getBarcodeIdentifiers",

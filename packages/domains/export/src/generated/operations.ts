@@ -23,6 +23,8 @@ export const operationTable = {
     queryParams: ["headerDataOnly","asIndividualFiles","dimensions","numericFormat","bodyFooterTag","documentFooterTag","email"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   getExportList: {
     name: "getExportList",

@@ -14,6 +14,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
   getProduct: {
     name: "getProduct",
@@ -42,6 +44,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/xml", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
   productGroupFilter: {
     name: "productGroupFilter",
@@ -51,6 +55,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["productGroup","partNumber","revision","exclude"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   getProductGroupsByProduct: {
     name: "getProductGroupsByProduct",
@@ -80,6 +86,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
   vendors: {
     name: "vendors",
@@ -99,6 +107,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
   deleteVendors: {
     name: "deleteVendors",
@@ -109,6 +119,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
   putProducts: {
     name: "putProducts",
@@ -119,6 +131,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
   putProductRevisions: {
     name: "putProductRevisions",
@@ -129,6 +143,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
 } as const satisfies Record<string, OperationSpec>;
 

@@ -29,9 +29,7 @@ export const operationSchemas: Record<string, { body?: z.ZodType; response?: z.Z
   getSerialNumbersByReference: {
     response: z.unknown(),
   },
-  takeSerialNumbers: {
-    response: z.unknown(),
-  },
+  takeSerialNumbers: {},
   getSerialNumberTypes: {
     response: z.array(z.lazy(() => SerialNumberTypeSchema)),
   },

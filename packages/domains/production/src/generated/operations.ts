@@ -13,6 +13,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["parentSerialNumber","parentPartNumber","childSerialNumber","childPartNumber","checkPartNumber","checkRevision"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   putBatches: {
     name: "putBatches",
@@ -23,6 +25,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
   checkChildUnits: {
     name: "checkChildUnits",
@@ -41,6 +45,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["parentSerialNumber","parentPartNumber","childSerialNumber","childPartNumber"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   exportSerialNumbers: {
     name: "exportSerialNumbers",
@@ -60,6 +66,8 @@ export const operationTable = {
     queryParams: ["serialNumberType","format"],
     body: { contentType: "multipart/form-data", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
   getSerialNumbersByRange: {
     name: "getSerialNumbersByRange",
@@ -86,7 +94,9 @@ export const operationTable = {
     path: "/api/Production/SerialNumbers/Take",
     pathParams: [],
     queryParams: ["serialNumberType","quantity","refSN","refPN","stationName","onlyInSequence","format"],
-    response: "json",
+    response: "xml",
+    stateChanging: true,
+    idempotent: false,
   },
   getSerialNumberTypes: {
     name: "getSerialNumberTypes",
@@ -105,6 +115,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["serialNumber","partNumber","phase"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
   setUnitProcess: {
     name: "setUnitProcess",
@@ -114,6 +126,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["serialNumber","partNumber","processName"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
   getUnit: {
     name: "getUnit",
@@ -133,6 +147,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
   getUnitChanges: {
     name: "getUnitChanges",
@@ -151,6 +167,8 @@ export const operationTable = {
     pathParams: ["id"],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
   getUnitVerification: {
     name: "getUnitVerification",

@@ -60,6 +60,7 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
     idempotent: true,
   },
   getReportAsWsjf: {
@@ -80,6 +81,7 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/xml", required: true },
     response: "json",
+    stateChanging: true,
     idempotent: true,
   },
   getReportAsWsxf: {

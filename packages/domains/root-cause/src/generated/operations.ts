@@ -14,6 +14,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   getAttachment: {
     name: "getAttachment",
@@ -33,6 +35,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "multipart/form-data", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   getTicket: {
     name: "getTicket",
@@ -52,6 +56,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
   postTicket: {
     name: "postTicket",
@@ -62,6 +68,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   getTickets: {
     name: "getTickets",

@@ -13,6 +13,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["duration"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   getUsers: {
     name: "getUsers",
@@ -32,6 +34,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   getUserWithId: {
     name: "getUserWithId",
@@ -50,6 +54,8 @@ export const operationTable = {
     pathParams: ["id"],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
   updateUser: {
     name: "updateUser",
@@ -60,6 +66,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   getUser: {
     name: "getUser",

@@ -14,6 +14,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   getSoftwarePackage: {
     name: "getSoftwarePackage",
@@ -33,6 +35,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "none",
+    stateChanging: true,
+    idempotent: true,
   },
   deleteSoftwarePackage: {
     name: "deleteSoftwarePackage",
@@ -42,6 +46,8 @@ export const operationTable = {
     pathParams: ["id"],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
   postFileAttribute: {
     name: "postFileAttribute",
@@ -51,6 +57,8 @@ export const operationTable = {
     pathParams: ["id"],
     queryParams: ["attribute"],
     response: "none",
+    stateChanging: true,
+    idempotent: false,
   },
   postZipToPackage: {
     name: "postZipToPackage",
@@ -61,6 +69,8 @@ export const operationTable = {
     queryParams: ["cleanInstall"],
     body: { contentType: "multipart/form-data", required: true },
     response: "none",
+    stateChanging: true,
+    idempotent: false,
   },
   getSoftwarePackageByName: {
     name: "getSoftwarePackageByName",
@@ -79,6 +89,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["name","version"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
   getSoftwareFiles: {
     name: "getSoftwareFiles",
@@ -115,6 +127,8 @@ export const operationTable = {
     pathParams: ["id"],
     queryParams: ["status"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   getVirtualFolders: {
     name: "getVirtualFolders",

@@ -24,6 +24,8 @@ export const operationTable = {
     queryParams: ["moveWithHistory"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
   },
   clientLog: {
     name: "clientLog",
@@ -61,6 +63,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   getSystemStatus: {
     name: "getSystemStatus",

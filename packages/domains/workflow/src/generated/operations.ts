@@ -13,6 +13,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["serialNumber","partNumber","passed","operatorName","stationName","status"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
   startTest: {
     name: "startTest",
@@ -22,6 +24,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["serialNumber","partNumber","operatorName","stationName","status"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
   },
 } as const satisfies Record<string, OperationSpec>;
 

@@ -63,6 +63,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   prepareForTestDebug: {
@@ -73,6 +75,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getProcessingStatus: {
@@ -114,6 +118,8 @@ export const operationTable = {
     pathParams: ["id"],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getArchiveFilter: {
@@ -145,6 +151,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   putArchiveFilter: {
@@ -156,6 +164,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   postMediaFilePath: {
@@ -167,6 +177,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   compareDb: {
@@ -187,6 +199,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["instanceStatus"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   createDeploymentScript: {
@@ -217,6 +231,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["serverName","timeOut"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   loadDemoData: {
@@ -227,6 +243,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: [],
     response: "none",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   loadDevtestDemoData: {
@@ -238,6 +256,8 @@ export const operationTable = {
     queryParams: ["package","$filter","$top","$skip","$orderby","$expand","$select","$count"],
     response: "json",
     odata: true,
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   loadIntegrationTestDemoData: {
@@ -249,6 +269,8 @@ export const operationTable = {
     queryParams: ["$filter","$top","$skip","$orderby","$expand","$select","$count"],
     response: "none",
     odata: true,
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   upgradeTdm: {
@@ -259,6 +281,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["oldMesConStr"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getApplicationBaseUrl: {
@@ -340,6 +364,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   logException: {
@@ -351,6 +377,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   logo: {
@@ -372,6 +400,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   postWatsFilterToCache: {
@@ -383,6 +413,8 @@ export const operationTable = {
     queryParams: ["filterId"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   putCache: {
@@ -394,6 +426,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   trackErrors: {
@@ -405,6 +439,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   logUsage: {
@@ -416,6 +452,8 @@ export const operationTable = {
     queryParams: ["app"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
 } as const satisfies Record<string, OperationSpec>;

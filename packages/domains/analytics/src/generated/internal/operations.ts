@@ -14,6 +14,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   aggregatedMeasurements: {
@@ -36,6 +38,8 @@ export const operationTable = {
     queryParams: ["stepFilters","sequenceFilters","measurementName"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   createDynamicYieldExcelWorksheet: {
@@ -47,6 +51,8 @@ export const operationTable = {
     queryParams: ["dimensions"],
     body: { contentType: "application/json", required: true },
     response: "binary",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getAvailableSystemLanguages: {
@@ -79,6 +85,8 @@ export const operationTable = {
     queryParams: ["stepFilters","sequenceFilters"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   stepStatusList: {
@@ -101,6 +109,8 @@ export const operationTable = {
     queryParams: ["stepFilters","sequenceFilters"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   topFailed: {
@@ -123,6 +133,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getInsights: {
@@ -134,6 +146,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getUnitMatrixReport: {
@@ -145,6 +159,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getConnectionAndExecutionTime: {
@@ -156,6 +172,8 @@ export const operationTable = {
     queryParams: ["minConnectionTime","maxConnectionTime","minExecutionTime","maxExecutionTime"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getCostAnalysis: {
@@ -167,6 +185,8 @@ export const operationTable = {
     queryParams: ["costPerHour","medianConnectionAndExecutionTime"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getGrrSequenceAppraiserDetails: {
@@ -178,6 +198,8 @@ export const operationTable = {
     queryParams: ["swFilename","swVersion","appraiser"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getGrrSequenceList: {
@@ -189,6 +211,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getGrrSequenceStepList: {
@@ -200,6 +224,8 @@ export const operationTable = {
     queryParams: ["swFilename","swVersion","appraisers","stepIds","excludedReportIds","limit1","limit2"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getOeeAnalysis: {
@@ -211,6 +237,8 @@ export const operationTable = {
     queryParams: ["availableTime","minConnectionTime","maxConnectionTime","minExecutionTime","maxExecutionTime","targetOutput","isExport"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getProductionSerialNumberHistory: {
@@ -222,6 +250,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getRepairTime: {
@@ -233,6 +263,8 @@ export const operationTable = {
     queryParams: ["isExport"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getRolledThroughputYield: {
@@ -244,6 +276,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getRolledThroughputYieldMatrixView: {
@@ -255,6 +289,8 @@ export const operationTable = {
     queryParams: ["period","testOperation","partNumber"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getSerialNumberHistory: {
@@ -266,6 +302,8 @@ export const operationTable = {
     queryParams: ["includeActions","strictUnits","useCache"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getTestStatistics: {
@@ -277,6 +315,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getTotalProcessYield: {
@@ -288,6 +328,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getTotalProcessYieldExport: {
@@ -299,6 +341,8 @@ export const operationTable = {
     queryParams: ["exportPartNumber","exportProcessCode","exportPeriod"],
     body: { contentType: "application/json", required: true },
     response: "binary",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getUnitReports: {
@@ -310,6 +354,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getUnitStatistics: {
@@ -321,6 +367,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getWipDistribution: {
@@ -332,6 +380,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getWipTracking: {
@@ -343,6 +393,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   filterToQueryString: {
@@ -354,6 +406,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getFailedSteps: {
@@ -395,6 +449,8 @@ export const operationTable = {
     queryParams: ["period"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getPeriodRange: {
@@ -456,6 +512,8 @@ export const operationTable = {
     queryParams: ["details","useCache"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getUurFailedStepReport: {
@@ -467,6 +525,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getUurReports: {
@@ -478,6 +538,8 @@ export const operationTable = {
     queryParams: ["forceRefresh"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getUutReports: {
@@ -489,6 +551,8 @@ export const operationTable = {
     queryParams: ["sequenceIDs","forceRefresh"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getUutStatusCount: {
@@ -500,6 +564,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   postStringStoreString: {
@@ -511,6 +577,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   putKeyValue: {
@@ -522,6 +590,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putMeasureFavorite: {
@@ -533,6 +603,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getAggregatedMeasurements: {
@@ -544,6 +616,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getLoopAndStepStatistics: {
@@ -555,6 +629,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getMeasurementData: {
@@ -566,6 +642,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getMeasurements: {
@@ -577,6 +655,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getSequenceStepList: {
@@ -588,6 +668,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getSequenceStepListV2: {
@@ -599,6 +681,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getStepChart: {
@@ -610,6 +694,8 @@ export const operationTable = {
     queryParams: ["skip","take"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getStepDetails: {
@@ -621,6 +707,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getStepDetailsFilter: {
@@ -652,6 +740,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getUnitFlow: {
@@ -663,6 +753,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getUnitFlowLinks: {
@@ -694,6 +786,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getUnitFlowSplitBy: {
@@ -705,6 +799,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getUnitFlowOrder: {
@@ -716,6 +812,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getUnitFlowUnits: {

@@ -14,6 +14,8 @@ export const operationTable = {
     queryParams: ["isNew"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteAssets: {
@@ -25,6 +27,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getAsset: {
@@ -56,6 +60,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getAssetCount: {
@@ -77,6 +83,8 @@ export const operationTable = {
     queryParams: ["bypassCache"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getAssetsExport: {
@@ -88,6 +96,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "binary",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getAssetLog: {
@@ -108,6 +118,8 @@ export const operationTable = {
     pathParams: ["id"],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putAssetParent: {
@@ -119,6 +131,8 @@ export const operationTable = {
     queryParams: ["parentId","parentClientId","parentEntityType"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   resetAssetCounter: {
@@ -129,6 +143,8 @@ export const operationTable = {
     pathParams: ["id"],
     queryParams: ["comment"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getAssetStatus: {
@@ -160,6 +176,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteAssetTypes: {
@@ -171,6 +189,8 @@ export const operationTable = {
     queryParams: ["resolveConflicts"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getAssetFile: {
@@ -192,6 +212,8 @@ export const operationTable = {
     queryParams: ["assetId","filename"],
     body: { contentType: "application/octet-stream", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   listAssetFiles: {
@@ -213,6 +235,8 @@ export const operationTable = {
     queryParams: ["assetId"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
 } as const satisfies Record<string, OperationSpec>;

@@ -23,6 +23,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["clientId","authorityUrl","clientSecret","ssoName"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   putAccountData: {
@@ -34,6 +36,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   acceptEula: {
@@ -44,6 +48,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["version"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   checkPermissions: {
@@ -64,6 +70,8 @@ export const operationTable = {
     pathParams: ["id"],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getHasPermission: {
@@ -145,6 +153,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   logOut: {
@@ -155,6 +165,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   postLogOut: {
@@ -166,6 +178,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   mobileAppToken: {
@@ -176,6 +190,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["deviceId"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   putRolePermissions: {
@@ -187,6 +203,8 @@ export const operationTable = {
     queryParams: ["role"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   requestAccess: {
@@ -198,6 +216,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   resetPassword: {
@@ -209,6 +229,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   settings: {
@@ -230,6 +252,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getUserTwoFactorStatus: {

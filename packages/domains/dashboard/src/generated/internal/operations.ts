@@ -13,6 +13,8 @@ export const operationTable = {
     pathParams: ["id"],
     queryParams: ["isPublic","cloneTitle","refreshInterval"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   deleteAllDashboardShareData: {
@@ -23,6 +25,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["dashboardId"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteDashboard: {
@@ -33,6 +37,8 @@ export const operationTable = {
     pathParams: ["id"],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteShareData: {
@@ -43,6 +49,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["shareDataId"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteWidget: {
@@ -53,6 +61,8 @@ export const operationTable = {
     pathParams: ["id"],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getDashboard: {
@@ -124,6 +134,8 @@ export const operationTable = {
     queryParams: ["widgetType","dashboardId","newDashboardName"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   putDashboard: {
@@ -135,6 +147,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putDashboardHidden: {
@@ -146,6 +160,8 @@ export const operationTable = {
     queryParams: ["dashboardId"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putDefaultDashboard: {
@@ -157,6 +173,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putShareDataChanges: {
@@ -168,6 +186,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putSubscriptionChanges: {
@@ -179,6 +199,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putWidget: {
@@ -190,6 +212,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putWidgetInstanceData: {
@@ -201,6 +225,8 @@ export const operationTable = {
     queryParams: ["widgetId"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   shareDashboard: {
@@ -211,6 +237,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["dashboardId","shareType","shareWithId"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   unsubscribe: {
@@ -221,6 +249,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["dashboardId"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getStartPageLinks: {

@@ -14,6 +14,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   exportJobCancel: {
@@ -24,6 +26,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["jobId"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getExportJobs: {
@@ -55,6 +59,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getExportJobProgress: {

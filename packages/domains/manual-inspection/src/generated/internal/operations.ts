@@ -24,6 +24,8 @@ export const operationTable = {
     queryParams: ["filename"],
     body: { contentType: "application/octet-stream", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   deleteMediaFile: {
@@ -34,6 +36,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["filename"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   listMediaFiles: {
@@ -55,6 +59,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteSequence: {
@@ -65,6 +71,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["uuid"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getDefinitionCopy: {
@@ -196,6 +204,8 @@ export const operationTable = {
     queryParams: ["createDefaultXaml","returnAsProductionManagerEntity"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   postRelation: {
@@ -207,6 +217,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   putDefinitionNew: {
@@ -218,6 +230,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putRelation: {
@@ -229,6 +243,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putSequence: {
@@ -240,6 +256,8 @@ export const operationTable = {
     queryParams: ["submit","returnRootSequence"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putStringTest: {
@@ -251,6 +269,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putTestSequenceDefinitionXaml: {
@@ -262,6 +282,8 @@ export const operationTable = {
     queryParams: ["definitionId","username"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   validateMiscInfo: {
@@ -273,6 +295,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   addUnit: {
@@ -283,6 +307,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["serialNumber","partNumber","revision","batchNumber","unitPhase"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   deleteStationInfo: {
@@ -293,6 +319,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["identifier"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getPreviousMiscInfoValues: {
@@ -324,6 +352,8 @@ export const operationTable = {
     queryParams: ["serialNumber","partNumber","revision","batchNumber"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   deleteReports: {
@@ -335,6 +365,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putUpdateStationInfo: {
@@ -347,6 +379,8 @@ export const operationTable = {
     queryParams: ["identifier"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   postUpdateStationInfo: {
@@ -359,6 +393,8 @@ export const operationTable = {
     queryParams: ["identifier"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
 } as const satisfies Record<string, OperationSpec>;

@@ -14,6 +14,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteKeyValue: {
@@ -24,6 +26,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["key"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteMessage: {
@@ -34,6 +38,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["messageId"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteMessages: {
@@ -45,6 +51,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteProductionManagerEntities: {
@@ -56,6 +64,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getCommonUserSettings: {
@@ -147,6 +157,8 @@ export const operationTable = {
     queryParams: ["updateSource","systemLanguage"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getTags: {
@@ -198,6 +210,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   postVirtualFolder: {
@@ -209,6 +223,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   putEntity: {
@@ -220,6 +236,8 @@ export const operationTable = {
     queryParams: ["siteRelationIds"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putEntityParentId: {
@@ -231,6 +249,8 @@ export const operationTable = {
     queryParams: ["newParentId"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putProductionState: {
@@ -242,6 +262,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   translate: {
@@ -253,6 +275,8 @@ export const operationTable = {
     queryParams: ["cultureCode","englishText"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   translateArray: {
@@ -264,6 +288,8 @@ export const operationTable = {
     queryParams: ["cultureCode"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   updateKeyValue: {
@@ -275,6 +301,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   updateMessage: {
@@ -286,6 +314,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   updateTranslations: {
@@ -297,6 +327,8 @@ export const operationTable = {
     queryParams: ["systemLanguage"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getProductionSites: {

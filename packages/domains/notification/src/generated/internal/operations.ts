@@ -13,6 +13,8 @@ export const operationTable = {
     pathParams: ["id"],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   dismissMessage: {
@@ -24,6 +26,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getMaintenanceMessage: {
@@ -65,6 +69,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   putMessage: {
@@ -76,6 +82,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   cloneTrigger: {
@@ -86,6 +94,8 @@ export const operationTable = {
     pathParams: ["id"],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteTrigger: {
@@ -96,6 +106,8 @@ export const operationTable = {
     pathParams: ["id"],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getAlarmAndNotificationLogs: {
@@ -118,6 +130,8 @@ export const operationTable = {
     queryParams: ["includeCalculationString","includeTypes"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getTriggerActions: {
@@ -189,6 +203,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   putTrigger: {
@@ -200,6 +216,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putTriggerActionsByTrigger: {
@@ -211,6 +229,8 @@ export const operationTable = {
     queryParams: ["triggerId"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putTriggerAllAtOnce: {
@@ -222,6 +242,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putTriggerFieldsByTrigger: {
@@ -233,6 +255,8 @@ export const operationTable = {
     queryParams: ["triggerId"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
 } as const satisfies Record<string, OperationSpec>;

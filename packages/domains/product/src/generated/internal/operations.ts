@@ -23,6 +23,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["partNumber","revision","format"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   bomCompressed: {
@@ -53,6 +55,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["partNumber"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteProductRevision: {
@@ -63,6 +67,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["productRevisionId"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteProductRevisionRelation: {
@@ -73,6 +79,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["productRevisionRelationId"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getCsvFile: {
@@ -143,6 +151,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getProductsFromTdm: {
@@ -184,6 +194,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   postProductUpserts: {
@@ -195,6 +207,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   putBomFromVariPdm: {
@@ -206,6 +220,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putProduct: {
@@ -217,6 +233,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putProductCategories: {
@@ -228,6 +246,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putProductCopy: {
@@ -238,6 +258,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["productId"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putProductRevision: {
@@ -249,6 +271,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putProductRevisionCopy: {
@@ -259,6 +283,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["productRevisionId"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putProductRevisionRelation: {
@@ -270,6 +296,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   queryProducts: {
@@ -302,6 +330,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   vendorsCompressed: {
@@ -322,6 +352,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["ids"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteMultipleProductSelectionDetails: {
@@ -332,6 +364,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["ids"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteProductSelections: {
@@ -342,6 +376,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["ids"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getKpiTargets: {
@@ -383,6 +419,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   postMultipleProductSelectionDetails: {
@@ -394,6 +432,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   postProductSelection: {
@@ -405,6 +445,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   postProductSelectionDetails: {
@@ -416,6 +458,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   putKpiTarget: {
@@ -427,6 +471,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putProductSelection: {
@@ -438,6 +484,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putProductSelectionDetails: {
@@ -449,6 +497,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putProductSelectionDetailsOrdering: {
@@ -460,6 +510,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getProductSelectionsUsage: {

@@ -13,6 +13,8 @@ export const operationTable = {
     pathParams: ["id"],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getProcess: {
@@ -64,6 +66,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   putProcess: {
@@ -75,6 +79,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "none",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putRepairOperation: {
@@ -86,6 +92,8 @@ export const operationTable = {
     queryParams: ["processId"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   updateProcesses: {
@@ -97,6 +105,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   addChildUnit: {
@@ -107,6 +117,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["serialNumber","partNumber","childSerialNumber","childPartNumber","checkPartNumber","checkRevision","cultureCode","checkPhase"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   checkChildUnits: {
@@ -127,6 +139,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["serialNumber","partNumber","revision","batchNumber","unitPhase"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   executeActions: {
@@ -138,6 +152,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getAndReserveNewSerialNumbers: {
@@ -148,6 +164,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["serialNumberType","requestType","batchSize","onlyInSequence","refSN","refPN","siteName","stationName","format"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   postGetAndReserveNewSerialNumbers: {
@@ -160,6 +178,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getUnit: {
@@ -251,6 +271,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   removeAllChildUnits: {
@@ -261,6 +283,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["serialNumber","partNumber","cultureCode"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   removeChildUnit: {
@@ -271,6 +295,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["serialNumber","partNumber","childSerialNumber","childPartNumber","cultureCode"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   findSerialNumbers: {
@@ -302,6 +328,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteFreeSerialNumbers: {
@@ -313,6 +341,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putMacAddresses: {
@@ -323,6 +353,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["serialNumberType","startAddress","endAddress"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getSerialNumberRanges: {
@@ -363,6 +395,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["serialNumber","partNumber","parentSerialNumber","parentPartNumber"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   setUnitPhase: {
@@ -373,6 +407,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["serialNumber","partNumber","phase","setPhaseOnSubUnits"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   setUnitPhaseAndProcess: {
@@ -383,6 +419,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["SerialNumber","PartNumber","Phase","ProcessName"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   setUnitProcess: {
@@ -393,6 +431,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["serialNumber","partNumber","processName"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   unitPhaseBit: {
@@ -413,6 +453,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["serialNumberType"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   updateUnit: {
@@ -423,6 +465,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["serialNumber","partNumber","newPartNumber","newRevision"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   updateUnitAttribute: {
@@ -433,6 +477,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["serialNumber","partNumber","attributeName","attributeValue"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   uploadSerialNumbers: {
@@ -444,6 +490,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   deleteUnitVerificationRules: {
@@ -455,6 +503,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getUnitVerificationGrade: {
@@ -496,6 +546,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   putUnitVerificationRule: {
@@ -507,6 +559,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
 } as const satisfies Record<string, OperationSpec>;

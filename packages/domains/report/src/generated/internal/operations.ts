@@ -24,6 +24,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   retryQuarantinedReports: {
@@ -35,6 +37,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   retryQuarantinedReportsWithNewDate: {
@@ -46,6 +50,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getReport: {
@@ -67,6 +73,8 @@ export const operationTable = {
     queryParams: ["stationName"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   postReport: {
@@ -78,6 +86,8 @@ export const operationTable = {
     queryParams: ["stationName","cultureCode"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   deleteReport: {
@@ -88,6 +98,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["serialNumber","partNumber","revision"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   submitUnsubmittedRepairReports: {
@@ -99,6 +111,8 @@ export const operationTable = {
     queryParams: ["stationName"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   deleteReports: {
@@ -110,6 +124,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   exportChartData: {
@@ -191,6 +207,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   putWrmlHeader: {
@@ -202,6 +220,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getSubrepairIds: {
@@ -233,6 +253,8 @@ export const operationTable = {
     queryParams: ["stationName"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
 } as const satisfies Record<string, OperationSpec>;

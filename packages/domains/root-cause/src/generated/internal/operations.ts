@@ -23,6 +23,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["ticketId"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getTicketCounts: {
@@ -44,6 +46,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
 } as const satisfies Record<string, OperationSpec>;

@@ -23,6 +23,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["packageFolderId"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   deletePackageFolderFiles: {
@@ -33,6 +35,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["packageFolderFileIds"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   downloadFile: {
@@ -64,6 +68,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["checksum","parentFolderId","filePath","packageId","fileDateEpoch","fileVersion"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   fileById: {
@@ -86,6 +92,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getAvailablePackages: {
@@ -167,6 +175,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getRevokedPackages: {
@@ -207,6 +217,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["packageId","downloadSize"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getPackage2: {
@@ -228,6 +240,8 @@ export const operationTable = {
     queryParams: ["packageId"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   postPropertyExportSequenceFile: {
@@ -239,6 +253,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   updatePackageFolder: {
@@ -250,6 +266,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   updatePackageFolderFile: {
@@ -261,6 +279,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   upsertPackage: {
@@ -272,6 +292,8 @@ export const operationTable = {
     queryParams: ["siteRelationIds"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   validateSoftwarePackage: {

@@ -24,6 +24,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/octet-stream", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   deleteClientLogFile: {
@@ -34,6 +36,8 @@ export const operationTable = {
     pathParams: ["identifier"],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteClient: {
@@ -44,6 +48,8 @@ export const operationTable = {
     pathParams: ["mac"],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteClientLog: {
@@ -54,6 +60,8 @@ export const operationTable = {
     pathParams: ["id"],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getClientAlias: {
@@ -135,6 +143,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   postClientLog: {
@@ -146,6 +156,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   putClient: {
@@ -157,6 +169,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putClientLog: {
@@ -168,6 +182,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   registerClient: {
@@ -178,6 +194,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["mac","name","location","purpose","description","utcOffset"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   serverInfo: {
@@ -199,6 +217,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   update: {
@@ -210,6 +230,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   updateClientInfo: {
@@ -220,6 +242,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: [],
     response: "none",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   version: {
@@ -241,6 +265,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getClientGroupByName: {
@@ -272,6 +298,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   putClientGroup: {
@@ -283,6 +311,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteClientUpdate: {
@@ -293,6 +323,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["name"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getClientUpdate: {
@@ -324,6 +356,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   putClientUpdate: {
@@ -335,6 +369,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getAvailableClientUpdates: {
@@ -365,6 +401,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: [],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   createExcelWorksheet: {
@@ -386,6 +424,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getSystemManagerNodes: {
@@ -407,6 +447,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   updateAcceptedVersion: {
@@ -418,6 +460,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   updateSystemManagerNode: {
@@ -429,6 +473,8 @@ export const operationTable = {
     queryParams: ["moveWithHistory"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
 } as const satisfies Record<string, OperationSpec>;

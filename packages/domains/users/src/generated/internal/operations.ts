@@ -23,6 +23,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["existingKey","newKey"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   createExcelWorksheet: {
@@ -43,6 +45,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["filterName"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteRole: {
@@ -53,6 +57,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["roleName"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteUser: {
@@ -63,6 +69,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["userId"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteUserByName: {
@@ -73,6 +81,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["username"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteUserFolder: {
@@ -83,6 +93,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["folderId"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteUserFolders: {
@@ -94,6 +106,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   deleteUsers: {
@@ -104,6 +118,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["userIds"],
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   getAnalyticsAuxiliaryBootstrapData: {
@@ -175,6 +191,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getMyUserSettings: {
@@ -246,6 +264,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   postHeadless: {
@@ -257,6 +277,8 @@ export const operationTable = {
     queryParams: ["reset"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   postRole: {
@@ -268,6 +290,8 @@ export const operationTable = {
     queryParams: ["headless"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   postUser: {
@@ -279,6 +303,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   postUserFolder: {
@@ -290,6 +316,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   postUserPassword: {
@@ -301,6 +329,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   putFilter: {
@@ -312,6 +342,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putFilterName: {
@@ -323,6 +355,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putFilterOrder: {
@@ -334,6 +368,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putHeadlessUser: {
@@ -345,6 +381,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putKeyValue: {
@@ -356,6 +394,8 @@ export const operationTable = {
     queryParams: ["key","JSON"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putMyUserSettings: {
@@ -367,6 +407,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putPrimaryContact: {
@@ -378,6 +420,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putRole: {
@@ -389,6 +433,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putUser: {
@@ -400,6 +446,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putUserFolder: {
@@ -411,6 +459,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   resetRole: {
@@ -421,6 +471,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["role"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   validateUserPassword: {
@@ -432,6 +484,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
 } as const satisfies Record<string, OperationSpec>;

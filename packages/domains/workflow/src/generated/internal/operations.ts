@@ -14,6 +14,8 @@ export const operationTable = {
     queryParams: ["SerialNumber","PartNumber","ChildSerialNumber","ChildPartNumber","ActivityName","Status"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   cancel: {
@@ -24,6 +26,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["SerialNumber","PartNumber","Status"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   checkIn: {
@@ -35,6 +39,8 @@ export const operationTable = {
     queryParams: ["SerialNumber","PartNumber","Operation","Status"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   checkOut: {
@@ -46,6 +52,8 @@ export const operationTable = {
     queryParams: ["SerialNumber","PartNumber","Operation","Status"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   connectNativeWorkflow: {
@@ -67,6 +75,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   endRepair: {
@@ -78,6 +88,8 @@ export const operationTable = {
     queryParams: ["SerialNumber","PartNumber","RepairType","Status"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   endTest: {
@@ -89,6 +101,8 @@ export const operationTable = {
     queryParams: ["SerialNumber","PartNumber","Operation","Result","ForceExit","Status"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   execute: {
@@ -100,6 +114,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   getDefinitionCopy: {
@@ -181,6 +197,8 @@ export const operationTable = {
     queryParams: ["SerialNumber","PartNumber","Status"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   isConnected: {
@@ -202,6 +220,8 @@ export const operationTable = {
     queryParams: ["returnAsProductionManagerEntity"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   postRelation: {
@@ -213,6 +233,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   putDefinitionNew: {
@@ -224,6 +246,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putRelation: {
@@ -235,6 +259,8 @@ export const operationTable = {
     queryParams: [],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   putWorkflowDefinitionXaml: {
@@ -246,6 +272,8 @@ export const operationTable = {
     queryParams: ["definitionId","username"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: true,
     internal: true,
   },
   removeUnit: {
@@ -257,6 +285,8 @@ export const operationTable = {
     queryParams: ["SerialNumber","PartNumber","ChildSerialNumber","ChildPartNumber","ActivityName","Status"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   resume: {
@@ -267,6 +297,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["SerialNumber","PartNumber","Status"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   scrap: {
@@ -278,6 +310,8 @@ export const operationTable = {
     queryParams: ["SerialNumber","PartNumber","Operation","Status"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   startRepair: {
@@ -289,6 +323,8 @@ export const operationTable = {
     queryParams: ["SerialNumber","PartNumber","Operation","Status"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   startTest: {
@@ -300,6 +336,8 @@ export const operationTable = {
     queryParams: ["SerialNumber","PartNumber","Operation","Status"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   suspend: {
@@ -310,6 +348,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["SerialNumber","PartNumber","Status"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   userInput: {
@@ -321,6 +361,8 @@ export const operationTable = {
     queryParams: ["SerialNumber","PartNumber","Operation","Result","Status"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   validate: {
@@ -332,6 +374,8 @@ export const operationTable = {
     queryParams: ["SerialNumber","PartNumber","Method","Name","Status","GenerateImage"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   wfAddChildUnit: {
@@ -343,6 +387,8 @@ export const operationTable = {
     queryParams: ["NativeWorkflowInstanceId","ChildSerialNumber","ChildPartNumber","CheckPartNumber","CheckRevision"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   wfCheckUnit: {
@@ -354,6 +400,8 @@ export const operationTable = {
     queryParams: ["NativeWorkflowInstanceId"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   wfGetUnit: {
@@ -405,6 +453,8 @@ export const operationTable = {
     queryParams: ["NativeWorkflowInstanceId"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   wfRemoveChildUnit: {
@@ -416,6 +466,8 @@ export const operationTable = {
     queryParams: ["NativeWorkflowInstanceId","ChildSerialNumber","ChildPartNumber"],
     body: { contentType: "application/json", required: true },
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   wfSetUnitPhase: {
@@ -426,6 +478,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["NativeWorkflowInstanceId","newPhase","setPhaseOnSubUnits"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   wfSetUnitPhaseAndProcess: {
@@ -436,6 +490,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["NativeWorkflowInstanceId","newPhase","newProcess"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
   wfSetUnitProcess: {
@@ -446,6 +502,8 @@ export const operationTable = {
     pathParams: [],
     queryParams: ["NativeWorkflowInstanceId","newProcess"],
     response: "json",
+    stateChanging: true,
+    idempotent: false,
     internal: true,
   },
 } as const satisfies Record<string, OperationSpec>;
