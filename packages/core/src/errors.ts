@@ -46,6 +46,14 @@ export type WatsErrorKind =
   | "WatsResponseTooLargeError"
   | "WatsDecodeError";
 
+/** A WatsError's fields as plain data (`toJSON()`): what crosses a worker boundary or goes into a log line. */
+export type WatsErrorJson = Omit<WatsErrorDetails, "headers"> & {
+  kind: WatsErrorKind;
+  message: string;
+  /** The answer's headers as name/value pairs. */
+  headers: [string, string][] | undefined;
+};
+
 export class WatsError extends Error {
   readonly status: number | undefined;
   readonly operation: string | undefined;
@@ -96,7 +104,7 @@ export class WatsError extends Error {
   }
 
   /** The fields as plain data (what crosses a worker boundary or goes into a log line). */
-  toJSON(): WatsErrorDetails & { kind: WatsErrorKind; message: string } {
+  toJSON(): WatsErrorJson {
     return {
       kind: this.kind,
       message: this.message,
@@ -161,7 +169,7 @@ export class WatsConfigError extends defineKind("WatsConfigError") {
     super(message, details);
     this.issues = details.issues ?? [];
   }
-  override toJSON(): WatsErrorDetails & { kind: WatsErrorKind; message: string; issues: readonly string[] } {
+  override toJSON(): WatsErrorJson & { issues: readonly string[] } {
     return { ...super.toJSON(), issues: this.issues };
   }
 }
@@ -177,7 +185,7 @@ export class WatsResponseTooLargeError extends defineKind("WatsResponseTooLargeE
     super(message, details);
     this.limitBytes = details.limitBytes;
   }
-  override toJSON(): WatsErrorDetails & { kind: WatsErrorKind; message: string } {
+  override toJSON(): WatsErrorJson & { limitBytes: number | undefined } {
     return { ...super.toJSON(), limitBytes: this.limitBytes };
   }
 }

@@ -119,7 +119,9 @@ describe("state-changing operations", () => {
       serialNumberType: "PCBA",
       refSN: "BOARD-7",
     });
-    expect(byReference.map((r) => r.serialNumber).sort()).toEqual(taken.map((t) => t.serialNumber).sort());
+    expect((byReference as { serialNumber: string }[]).map((r) => r.serialNumber).sort()).toEqual(
+      taken.map((t) => t.serialNumber).sort(),
+    );
 
     const csv = await wats.production.takeSerialNumbers({
       serialNumberType: "PCBA",
