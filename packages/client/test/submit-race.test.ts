@@ -1,0 +1,155 @@
+/**
+ * Several writers on one queue folder, as real processes: `tswats-client submit` processes start
+ * at seeded random moments around a daemon's start-up (whose recovery has real work to do: a
+ * queue with marker-less entries and temp files of crashed writers). No report may be lost and no
+ * new report may be answered "duplicate"; every one reaches the simulator. The seed is printed;
+ * TSWATS_TEST_SEED=<seed> replays a schedule.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { startSimulator } from "@tswats/simulator";
+import { describe, expect, it } from "vitest";
+import { formatEntryName } from "../src/queue/naming.js";
+import { CANARY } from "./helpers/canary.js";
+import {
+  daemonState,
+  exited,
+  runCliCaptured,
+  runCliProcess,
+  startDaemonProcess,
+  waitFor,
+} from "./helpers/daemon-process.js";
+import { sampleReport, tempDir } from "./helpers/reports.js";
+import { seededRandom } from "./helpers/seeded.js";
+
+const ROUNDS = 3;
+const SUBMITTERS = 5;
+const BACKLOG = 100;
+
+/** A queue left by a crash: done entries without id markers, written by a process that is gone. */
+function leaveCrashedQueue(folder: string, deadWriter: string): void {
+  for (const state of ["pending", "sending", "done", "failed", "ids", "tmp"])
+    mkdirSync(join(folder, state), { recursive: true });
+  const at = Date.now() - 60_000;
+  for (let i = 0; i < BACKLOG; i++) {
+    const report = sampleReport();
+    const name = formatEntryName({ stamp: at + i, enqueuedMs: at + i, seq: i, id: report.id as string });
+    writeFileSync(
+      join(folder, "done", name),
+      JSON.stringify({
+        format: "tswats-queue-entry/1",
+        id: report.id,
+        enqueuedAt: new Date(at + i).toISOString(),
+        attempts: 1,
+        nextAttemptAt: null,
+        lastError: null,
+        source: null,
+        writer: deadWriter,
+        report,
+      }),
+    );
+  }
+  for (let i = 0; i < 20; i++) writeFileSync(join(folder, "tmp", `${deadWriter}-${i}.tmp`), '{"half');
+}
+
+describe("submit processes racing a daemon start (real processes, seeded schedule)", () => {
+  it(`${ROUNDS} rounds of ${SUBMITTERS + 2} submits around a daemon start: 0 lost, 0 wrongly duplicate`, {
+    timeout: 240_000,
+  }, async () => {
+    const random = seededRandom("submit-race");
+    const deadWriter = `${spawnSync(process.execPath, ["-e", ""]).pid}-deadbeef`;
+    const sim = await startSimulator({ port: 0, seed: 1, data: "empty", tokens: [{ token: CANARY }] });
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        const { dir, cleanup } = await tempDir();
+        try {
+          const folder = join(dir, "queue");
+          const configPath = join(dir, "config.json");
+          writeFileSync(
+            configPath,
+            JSON.stringify({
+              server: { baseUrl: sim.url, timeoutMs: 5_000 },
+              queue: { folder },
+              upload: { concurrency: 2, pollMs: 50, throttle: false, baseDelayMs: 50, maxDelayMs: 200 },
+              health: { port: 0 },
+              log: { level: "warn" },
+            }),
+            { mode: 0o600 },
+          );
+          leaveCrashedQueue(folder, deadWriter);
+          const reports = Array.from({ length: SUBMITTERS }, () => sampleReport());
+          const twice = sampleReport(); // submitted by two processes at the same moment
+          const fileOf = (i: number) => join(dir, `report-${i}.json`);
+          reports.forEach((r, i) => writeFileSync(fileOf(i), JSON.stringify(r)));
+          writeFileSync(fileOf(SUBMITTERS), JSON.stringify(twice));
+
+          const env = { WATS_AUTH_TOKEN: CANARY };
+          const output = { text: "" };
+          const schedule = [...reports.map((_, i) => i), SUBMITTERS, SUBMITTERS].map((file) => ({
+            file,
+            delayMs: random.int(0, 1500),
+          }));
+          const daemonDelay = random.int(0, 600);
+          const where = `seed ${random.seed}, round ${round}: daemon at ${daemonDelay} ms, submits ${JSON.stringify(schedule)}`;
+          const daemon = new Promise<ReturnType<typeof startDaemonProcess>>((resolve) =>
+            setTimeout(() => resolve(startDaemonProcess(configPath, output, env)), daemonDelay),
+          );
+          const results = await Promise.all(
+            schedule.map(
+              ({ file, delayMs }) =>
+                new Promise<Awaited<ReturnType<typeof runCliProcess>>>((resolve, reject) =>
+                  setTimeout(
+                    () =>
+                      runCliProcess(["submit", fileOf(file), "--json", "--config", configPath], env).then(
+                        resolve,
+                        reject,
+                      ),
+                    delayMs,
+                  ),
+                ),
+            ),
+          );
+          const child = await daemon;
+          const statusOf = (i: number) => {
+            const r = results[i] as { code: number; out: string; err: string };
+            expect(r.code, `${where}: submit ${i} exit code; stderr ${r.err}`).toBe(0);
+            return (JSON.parse(r.out) as { status: string; id: string }[])[0]?.status;
+          };
+          for (let i = 0; i < SUBMITTERS; i++) expect(statusOf(i), `${where}: submit ${i}`).toBe("enqueued");
+          expect([statusOf(SUBMITTERS), statusOf(SUBMITTERS + 1)].sort(), where).toEqual([
+            "duplicate",
+            "enqueued",
+          ]);
+
+          const ids = [...reports, twice].map((r) => r.id as string);
+          await waitFor(
+            () => ids.every((id) => sim.reports.ids().includes(id)),
+            60_000,
+            `${where}: all uploaded`,
+          );
+          await waitFor(
+            () => readdirSync(join(folder, "pending")).length === 0,
+            30_000,
+            `${where}: pending empty`,
+          );
+          await daemonState(folder);
+          child.kill("SIGTERM");
+          expect(await exited(child), `${where}: daemon exit; output ${output.text}`).toBe(0);
+          // The markers are right afterwards: a new submit of a delivered report is a duplicate.
+          const again = await runCliCaptured(["submit", fileOf(0), "--json", "--config", configPath], {
+            ...process.env,
+            TSWATS_CLIENT_CONFIG: "",
+          });
+          expect(JSON.parse(again.out)[0].status, where).toBe("duplicate");
+          expect(readdirSync(join(folder, "tmp")), `${where}: tmp/`).toEqual([]);
+          expect(readdirSync(join(folder, "ids")).length, where).toBe(BACKLOG + SUBMITTERS + 1);
+        } finally {
+          await cleanup();
+        }
+      }
+    } finally {
+      await sim.close();
+    }
+  });
+});
