@@ -118,7 +118,7 @@ describe("FileQueue claiming", () => {
 
   it("keeps one copy when a crash left two versions of a report in sending/", async () => {
     const queue = await FileQueue.open({ folder: dir, now });
-    const { id } = await queue.enqueue(sampleReport(), sampleSource());
+    await queue.enqueue(sampleReport(), sampleSource());
     const claim = await queue.claimNext();
     const older = join(dir, "sending", claim!.name);
     const text = await readFile(older, "utf8");

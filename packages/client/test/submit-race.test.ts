@@ -24,10 +24,14 @@ import { sampleReport, tempDir } from "./helpers/reports.js";
 import { seededRandom } from "./helpers/seeded.js";
 
 const ROUNDS = 3;
-const SUBMITTERS = 5;
+const SUBMITTERS = 4;
+const FILES_PER_SUBMIT = 25;
 const BACKLOG = 100;
 
-/** A queue left by a crash: done entries without id markers, written by a process that is gone. */
+/**
+ * A queue left by a crash: pending entries without id markers, written by a process that is gone,
+ * and its temp files. Start-up recovery reads and repairs each, so it runs while the submits write.
+ */
 function leaveCrashedQueue(folder: string, deadWriter: string): void {
   for (const state of ["pending", "sending", "done", "failed", "ids", "tmp"])
     mkdirSync(join(folder, state), { recursive: true });
@@ -36,7 +40,7 @@ function leaveCrashedQueue(folder: string, deadWriter: string): void {
     const report = sampleReport();
     const name = formatEntryName({ stamp: at + i, enqueuedMs: at + i, seq: i, id: report.id as string });
     writeFileSync(
-      join(folder, "done", name),
+      join(folder, "pending", name),
       JSON.stringify({
         format: "tswats-queue-entry/1",
         id: report.id,
@@ -54,7 +58,7 @@ function leaveCrashedQueue(folder: string, deadWriter: string): void {
 }
 
 describe("submit processes racing a daemon start (real processes, seeded schedule)", () => {
-  it(`${ROUNDS} rounds of ${SUBMITTERS + 2} submits around a daemon start: 0 lost, 0 wrongly duplicate`, {
+  it(`${ROUNDS} rounds of ${SUBMITTERS + 2} submit processes around a daemon start: 0 lost, 0 wrongly duplicate`, {
     timeout: 240_000,
   }, async () => {
     const random = seededRandom("submit-race");
@@ -63,6 +67,7 @@ describe("submit processes racing a daemon start (real processes, seeded schedul
     try {
       for (let round = 0; round < ROUNDS; round++) {
         const { dir, cleanup } = await tempDir();
+        let daemonChild: ReturnType<typeof startDaemonProcess> | undefined;
         try {
           const folder = join(dir, "queue");
           const configPath = join(dir, "config.json");
@@ -78,30 +83,39 @@ describe("submit processes racing a daemon start (real processes, seeded schedul
             { mode: 0o600 },
           );
           leaveCrashedQueue(folder, deadWriter);
-          const reports = Array.from({ length: SUBMITTERS }, () => sampleReport());
-          const twice = sampleReport(); // submitted by two processes at the same moment
-          const fileOf = (i: number) => join(dir, `report-${i}.json`);
-          reports.forEach((r, i) => writeFileSync(fileOf(i), JSON.stringify(r)));
-          writeFileSync(fileOf(SUBMITTERS), JSON.stringify(twice));
+          const batches = Array.from({ length: SUBMITTERS }, () =>
+            Array.from({ length: FILES_PER_SUBMIT }, () => sampleReport()),
+          );
+          const twice = sampleReport(); // submitted by two processes at about the same moment
+          const files: string[][] = batches.map((batch, b) =>
+            batch.map((report, i) => {
+              const file = join(dir, `report-${b}-${i}.json`);
+              writeFileSync(file, JSON.stringify(report));
+              return file;
+            }),
+          );
+          const twiceFile = join(dir, "twice.json");
+          writeFileSync(twiceFile, JSON.stringify(twice));
 
           const env = { WATS_AUTH_TOKEN: CANARY };
           const output = { text: "" };
-          const schedule = [...reports.map((_, i) => i), SUBMITTERS, SUBMITTERS].map((file) => ({
-            file,
-            delayMs: random.int(0, 1500),
-          }));
+          // Submits start around the daemon's start, so their writes meet its start-up recovery.
           const daemonDelay = random.int(0, 600);
-          const where = `seed ${random.seed}, round ${round}: daemon at ${daemonDelay} ms, submits ${JSON.stringify(schedule)}`;
+          const schedule = [...files, [twiceFile], [twiceFile]].map((list) => ({
+            list,
+            delayMs: Math.max(0, daemonDelay + random.int(-300, 900)),
+          }));
+          const where = `seed ${random.seed}, round ${round}: daemon at ${daemonDelay} ms, submits at ${schedule.map((s) => s.delayMs).join(", ")} ms`;
           const daemon = new Promise<ReturnType<typeof startDaemonProcess>>((resolve) =>
             setTimeout(() => resolve(startDaemonProcess(configPath, output, env)), daemonDelay),
           );
           const results = await Promise.all(
             schedule.map(
-              ({ file, delayMs }) =>
+              ({ list, delayMs }) =>
                 new Promise<Awaited<ReturnType<typeof runCliProcess>>>((resolve, reject) =>
                   setTimeout(
                     () =>
-                      runCliProcess(["submit", fileOf(file), "--json", "--config", configPath], env).then(
+                      runCliProcess(["submit", ...list, "--json", "--config", configPath], env).then(
                         resolve,
                         reject,
                       ),
@@ -111,18 +125,21 @@ describe("submit processes racing a daemon start (real processes, seeded schedul
             ),
           );
           const child = await daemon;
-          const statusOf = (i: number) => {
+          daemonChild = child;
+          const statuses = (i: number) => {
             const r = results[i] as { code: number; out: string; err: string };
-            expect(r.code, `${where}: submit ${i} exit code; stderr ${r.err}`).toBe(0);
-            return (JSON.parse(r.out) as { status: string; id: string }[])[0]?.status;
+            expect(r.code, `${where}: submit ${i} exit code; output ${r.out} ${r.err}`).toBe(0);
+            return (JSON.parse(r.out) as { status: string; id: string }[]).map((x) => x.status);
           };
-          for (let i = 0; i < SUBMITTERS; i++) expect(statusOf(i), `${where}: submit ${i}`).toBe("enqueued");
-          expect([statusOf(SUBMITTERS), statusOf(SUBMITTERS + 1)].sort(), where).toEqual([
+          for (let i = 0; i < SUBMITTERS; i++) {
+            expect(statuses(i), `${where}: submit ${i}`).toEqual(Array(FILES_PER_SUBMIT).fill("enqueued"));
+          }
+          expect([...statuses(SUBMITTERS), ...statuses(SUBMITTERS + 1)].sort(), where).toEqual([
             "duplicate",
             "enqueued",
           ]);
 
-          const ids = [...reports, twice].map((r) => r.id as string);
+          const ids = [...batches.flat(), twice].map((r) => r.id as string);
           await waitFor(
             () => ids.every((id) => sim.reports.ids().includes(id)),
             60_000,
@@ -137,14 +154,23 @@ describe("submit processes racing a daemon start (real processes, seeded schedul
           child.kill("SIGTERM");
           expect(await exited(child), `${where}: daemon exit; output ${output.text}`).toBe(0);
           // The markers are right afterwards: a new submit of a delivered report is a duplicate.
-          const again = await runCliCaptured(["submit", fileOf(0), "--json", "--config", configPath], {
-            ...process.env,
-            TSWATS_CLIENT_CONFIG: "",
-          });
+          const again = await runCliCaptured(
+            ["submit", files[0]?.[0] as string, "--json", "--config", configPath],
+            {
+              ...process.env,
+              TSWATS_CLIENT_CONFIG: "",
+            },
+          );
           expect(JSON.parse(again.out)[0].status, where).toBe("duplicate");
           expect(readdirSync(join(folder, "tmp")), `${where}: tmp/`).toEqual([]);
-          expect(readdirSync(join(folder, "ids")).length, where).toBe(BACKLOG + SUBMITTERS + 1);
+          expect(readdirSync(join(folder, "ids")).length, where).toBe(
+            BACKLOG + SUBMITTERS * FILES_PER_SUBMIT + 1,
+          );
         } finally {
+          if (daemonChild && daemonChild.exitCode === null && daemonChild.signalCode === null) {
+            daemonChild.kill("SIGKILL");
+            await exited(daemonChild);
+          }
           await cleanup();
         }
       }

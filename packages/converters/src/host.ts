@@ -1,8 +1,8 @@
 /**
  * The conversion host: knows the converters (standard ones and plugins), picks one for a file,
- * and runs conversions in the worker pool (or in this thread for the CLI's `--in-process`).
- * Plugins are imported only inside workers, so a plugin that hangs or crashes while loading
- * cannot take the client down.
+ * and runs conversions in the process pool (or in this thread for the CLI's `--in-process`).
+ * Plugins are imported only inside conversion processes, so a plugin that hangs, crashes or
+ * allocates without bound while loading cannot take the client down.
  */
 import { readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
@@ -14,11 +14,11 @@ import { resolveParameters } from "./parameters.js";
 import type { ConverterDescriptor } from "./plugin-api.js";
 import { describePlugin } from "./plugin-check.js";
 import { npmPlugin, type PluginLocation, pluginsInFolder } from "./plugin-discovery.js";
+import { ProcessPool } from "./process-pool.js";
+import type { ProcessResponse } from "./process-protocol.js";
 import { sha256Hex } from "./report-id.js";
 import { type ConversionJob, type ConversionOutcome, detectScores, runConversion } from "./run-conversion.js";
 import { STANDARD_CONVERTERS } from "./standard/index.js";
-import { WorkerPool } from "./worker-pool.js";
-import type { WorkerResponse } from "./worker-protocol.js";
 
 export interface ConverterHostOptions {
   pluginFolders?: readonly string[];
@@ -26,11 +26,11 @@ export interface ConverterHostOptions {
   plugins?: readonly string[];
   /** Where npm plugins are looked up (node_modules from here upwards). Default: the working directory. */
   pluginBaseDir?: string;
-  /** Workers per memory limit (default 2). */
+  /** Conversion processes per memory limit (default 2). */
   workers?: number;
   /** Time limit for loading (describing) one plugin. Default 15 s. */
   loadTimeoutMs?: number;
-  /** Run conversions in this thread instead of workers (no time/memory limits; CLI/bench only). */
+  /** Run conversions in this thread instead of conversion processes (no time/memory limits; CLI/bench only). */
   inProcess?: boolean;
 }
 
@@ -60,7 +60,7 @@ export interface ConversionSuccess {
 export class ConverterHost {
   readonly #descriptors = new Map<string, ConverterDescriptor>();
   readonly #failures: PluginLoadFailure[] = [];
-  readonly #pools = new Map<number, WorkerPool>();
+  readonly #pools = new Map<number, ProcessPool>();
   readonly #options: ConverterHostOptions;
 
   private constructor(options: ConverterHostOptions) {
@@ -109,7 +109,7 @@ export class ConverterHost {
       { kind: "describe", module: loc.module, source: loc.source },
       timeout,
     );
-    if (response.kind !== "describe") throw new Error("unexpected worker answer");
+    if (response.kind !== "describe") throw new Error("unexpected answer from a conversion process");
     if (!response.ok) {
       const message = response.error.message.replace(/^PluginError: /, "");
       throw new Error(message.startsWith(loc.module) ? message : `${loc.source}: failed to load: ${message}`);
@@ -150,10 +150,10 @@ export class ConverterHost {
     return resolveParameters(this.require(name).parameters, parameters, name);
   }
 
-  #pool(maxMemoryMb: number): WorkerPool {
+  #pool(maxMemoryMb: number): ProcessPool {
     let pool = this.#pools.get(maxMemoryMb);
     if (!pool) {
-      pool = new WorkerPool({ size: this.#options.workers ?? 2, maxMemoryMb });
+      pool = new ProcessPool({ size: this.#options.workers ?? 2, maxMemoryMb });
       this.#pools.set(maxMemoryMb, pool);
     }
     return pool;
@@ -170,7 +170,7 @@ export class ConverterHost {
       scores = await detectScores(modules, fileName, sample);
     else {
       const r = await this.#pool(DEFAULT_MAX_MEMORY_MB).run(
-        { kind: "detect", modules, fileName, bytes: sample.slice() },
+        { kind: "detect", modules, fileName, bytes: sample },
         10_000,
       );
       scores = r.kind === "detect" ? r.scores : [];
@@ -239,19 +239,12 @@ export class ConverterHost {
     let outcome: ConversionOutcome;
     if (this.#options.inProcess) outcome = await runConversion(job);
     else {
-      // Hand the bytes over without a copy when they own their buffer.
-      const own =
-        bytes.byteOffset === 0 &&
-        bytes.byteLength === bytes.buffer.byteLength &&
-        bytes.buffer instanceof ArrayBuffer;
-      const sent = own ? bytes : bytes.slice();
-      const response: WorkerResponse = await this.#pool(options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB).run(
-        { kind: "convert", job: { ...job, bytes: sent } },
+      const response: ProcessResponse = await this.#pool(options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB).run(
+        { kind: "convert", job },
         options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-        [sent.buffer as ArrayBuffer],
       );
       if (response.kind !== "convert")
-        throw new ConversionError("unexpected worker answer", { kind: "crash" });
+        throw new ConversionError("unexpected answer from a conversion process", { kind: "crash" });
       outcome = response.outcome;
     }
     if (!outcome.ok) {

@@ -6,6 +6,7 @@
 import { basename } from "node:path";
 import { canonicalGuid, formatProblems, type Report, serialiseReport, validateReport } from "@tswats/report";
 import { ConversionError, type SerializedConversionError } from "./errors.js";
+import { resolvePluginImportsToHost } from "./host-resolution.js";
 import { resolveParameters } from "./parameters.js";
 import type {
   ConverterContext,
@@ -46,6 +47,7 @@ export function loadConverter(module: string): Promise<ConverterPluginV1> {
         if (!c) throw new ConversionError(`no standard converter ${module}`, { kind: "no-converter" });
         return c;
       }
+      resolvePluginImportsToHost();
       const mod: unknown = await import(module);
       return checkPlugin(pluginFromModule(mod), module);
     })();
