@@ -8,6 +8,20 @@ export type { FetchLike } from "./fetch-wrapper.js";
 export * from "./logger.js";
 export * from "./metrics.js";
 export * from "./operation.js";
+export {
+  baseUrlSchema,
+  breakerOptionsSchema,
+  breakerSchema,
+  falseOrObject,
+  formatIssues,
+  logLevelSchema,
+  retryOptionsSchema,
+  retrySchema,
+  throttleFileOptionsSchema,
+  throttleSchema,
+  timeoutSchema,
+  tokenSchema,
+} from "./options-schema.js";
 export * from "./paginate.js";
 export { REDACTED, scrubSecrets } from "./redact.js";
 export * from "./retry.js";

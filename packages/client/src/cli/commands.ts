@@ -5,10 +5,9 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, statfsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { createLogger, type LogLevel, scrubSecrets } from "@tswats/core";
+import { createLogger, type LogLevel, redactUrl, scrubSecrets, WatsConfigError } from "@tswats/core";
 import { safeParseReport } from "@tswats/report";
 import {
-  ClientConfigError,
   isTooOpen,
   type LoadedClientConfig,
   loadClientConfig,
@@ -72,12 +71,15 @@ async function openQueueFor(ctx: CliContext, path: string | undefined): Promise<
 
 // ------------------------------------------------------------------ start
 
+/** SIGTERM/SIGINT: the process ends within shutdownTimeoutMs plus this (documented in the README). */
+export const SHUTDOWN_SLACK_MS = 2_000;
+
 export async function startCommand(argv: string[], ctx: CliContext): Promise<number> {
   const { values } = parse(argv, {}, false);
   const loaded = load(ctx, values.config);
   const { config, path } = loaded;
   if (config.upload.enabled && loaded.token === undefined) {
-    throw new ClientConfigError(`no API token: set WATS_AUTH_TOKEN or server.token in ${path}`);
+    throw new WatsConfigError(`no API token: set WATS_AUTH_TOKEN or server.token in ${path}`);
   }
   const logger = makeLogger(config.log.level as LogLevel, config.log.file);
   let token = loaded.token ?? "";
@@ -102,6 +104,15 @@ export async function startCommand(argv: string[], ctx: CliContext): Promise<num
       logger.info({ signal }, "signal received; draining");
       process.off("SIGTERM", onTerm);
       process.off("SIGINT", onInt);
+      // Bounded in every case: what is still running after the drain time plus the slack is cut
+      // off by the exit (uploads in sending/ are requeued on the next start; files being
+      // converted stay in their watch folder).
+      const limit = config.shutdownTimeoutMs + SHUTDOWN_SLACK_MS;
+      const cutOff = setTimeout(() => {
+        logger.error({ limitMs: limit }, "did not stop within shutdownTimeoutMs + slack; exiting now");
+        resolve();
+      }, limit);
+      cutOff.unref();
       daemon.stop().then(resolve, resolve);
     };
     const onTerm = () => stop("SIGTERM");
@@ -486,7 +497,7 @@ export async function doctorCommand(argv: string[], ctx: CliContext): Promise<nu
       checks.push({
         name: "connectivity",
         ok: true,
-        detail: `${config.server.baseUrl} answered HTTP ${response.status} in ${rtt} ms`,
+        detail: `${redactUrl(config.server.baseUrl)} answered HTTP ${response.status} in ${rtt} ms`,
       });
       checks.push({
         name: "token accepted",
@@ -510,7 +521,7 @@ export async function doctorCommand(argv: string[], ctx: CliContext): Promise<nu
       checks.push({
         name: "connectivity",
         ok: false,
-        detail: scrubSecrets(`${config.server.baseUrl}: ${describeFetchFailure(error)}`, secrets),
+        detail: scrubSecrets(`${redactUrl(config.server.baseUrl)}: ${describeFetchFailure(error)}`, secrets),
       });
     }
   }

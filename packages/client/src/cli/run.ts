@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import type { ConverterCommandDefaults } from "@tswats/converters";
 import { WatsConfigError } from "@tswats/core";
-import { ClientConfigError, loadClientConfig, resolveConfigPath } from "../config/load.js";
+import { loadClientConfig, resolveConfigPath } from "../config/load.js";
 import { QueueLockedError } from "../daemon/lock.js";
 import {
   configCommand,
@@ -80,7 +80,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
       ctx.io.err(`usage: ${error.message}\n(run tswats-client --help)\n`);
       return EXIT.usage;
     }
-    if (error instanceof ClientConfigError || WatsConfigError.is(error)) {
+    if (WatsConfigError.is(error)) {
       ctx.io.err(`config error: ${(error as Error).message}\n`);
       return EXIT.config;
     }
