@@ -4,7 +4,6 @@
  * Plugins are imported only inside conversion processes, so a plugin that hangs, crashes or
  * allocates without bound while loading cannot take the client down.
  */
-import { readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Report } from "@tswats/report";
 import { DEFAULT_MAX_FILE_MB, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_MS } from "./config-schema.js";
@@ -18,6 +17,7 @@ import { ProcessPool } from "./process-pool.js";
 import type { ProcessResponse } from "./process-protocol.js";
 import { sha256Hex } from "./report-id.js";
 import { type ConversionJob, type ConversionOutcome, detectScores, runConversion } from "./run-conversion.js";
+import { openSourceFile } from "./safe-fs.js";
 import { STANDARD_CONVERTERS } from "./standard/index.js";
 
 export interface ConverterHostOptions {
@@ -47,6 +47,10 @@ export interface ConvertOptions {
   timeoutMs?: number;
   maxMemoryMb?: number;
   maxFileMb?: number;
+  /** The file must be inside this folder (its real path); links are not followed. */
+  folder?: string;
+  /** Read a file reached through a symbolic link (default false). */
+  followSymlinks?: boolean;
 }
 
 export interface ConversionSuccess {
@@ -194,23 +198,24 @@ export class ConverterHost {
   /** Reads and converts one file. Throws a ConversionError when it cannot be converted. */
   async convertFile(path: string, options: ConvertOptions = {}): Promise<ConversionSuccess> {
     const maxFileMb = options.maxFileMb ?? DEFAULT_MAX_FILE_MB;
-    let info: Awaited<ReturnType<typeof stat>>;
-    try {
-      info = await stat(path);
-    } catch (error) {
-      throw new ConversionError(`cannot read ${path}: ${(error as Error).message}`, { kind: "io" });
-    }
-    if (!info.isFile()) throw new ConversionError(`${path} is not a file`, { kind: "io" });
-    if (info.size > maxFileMb * 1024 * 1024)
-      throw new ConversionError(
-        `${basename(path)} is ${(info.size / 1024 / 1024).toFixed(1)} MB, more than the limit of ${maxFileMb} MB (setting maxFileMb); not converted`,
-        { kind: "too-large" },
-      );
+    // One handle: checked (regular file, no link, inside the folder) and then read.
+    const { handle, size } = await openSourceFile(path, {
+      folder: options.folder,
+      followSymlinks: options.followSymlinks,
+    });
     let buffer: Buffer;
     try {
-      buffer = await readFile(path);
+      if (size > maxFileMb * 1024 * 1024)
+        throw new ConversionError(
+          `${basename(path)} is ${(size / 1024 / 1024).toFixed(1)} MB, more than the limit of ${maxFileMb} MB (setting maxFileMb); not converted`,
+          { kind: "too-large" },
+        );
+      buffer = await handle.readFile();
     } catch (error) {
+      if (ConversionError.is(error)) throw error;
       throw new ConversionError(`cannot read ${path}: ${(error as Error).message}`, { kind: "io" });
+    } finally {
+      await handle.close();
     }
     return this.convertBytes(
       path,

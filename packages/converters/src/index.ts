@@ -68,9 +68,9 @@ export {
   type ParameterType,
 } from "./plugin-api.js";
 export { deriveReportId } from "./report-id.js";
+export { STANDARD_CONVERTERS, standardConverter } from "./standard/index.js";
 /** Where JSON text first goes wrong (a character offset), without quoting the text (it may hold a secret). */
 export { jsonErrorOffset } from "./standard/json-error-position.js";
-export { STANDARD_CONVERTERS, standardConverter } from "./standard/index.js";
 export {
   type ConverterEvent,
   type ConverterWatchers,
