@@ -34,7 +34,14 @@ export {
   type UutReportOptions,
   validateReport,
 } from "@tswats/report";
-export { type ConverterCommandDefaults, convertCommand, convertersCommand } from "./cli.js";
+export {
+  type ConvertCommandOptions,
+  type ConvertOutcome,
+  convertCommand,
+  convertersListCommand,
+  type ListCommandOptions,
+  parseParameterAssignments,
+} from "./cli.js";
 export {
   type ConverterEntry,
   type ConverterEntryInput,
