@@ -79,6 +79,12 @@ export { STANDARD_CONVERTERS, standardConverter } from "./standard/index.js";
 /** Where JSON text first goes wrong (a character offset), without quoting the text (it may hold a secret). */
 export { jsonErrorOffset } from "./standard/json-error-position.js";
 export {
+  type TestConverterOptions,
+  type TestConverterResult,
+  type TestedReport,
+  testConverter,
+} from "./test-converter.js";
+export {
   type ConverterEvent,
   type ConverterWatchers,
   type StartConverterWatchersOptions,
