@@ -25,8 +25,8 @@ import { seededRandom } from "./helpers/seeded.js";
 
 const ROUNDS = 3;
 const SUBMITTERS = 4;
-const FILES_PER_SUBMIT = 25;
-const BACKLOG = 100;
+const FILES_PER_SUBMIT = 20;
+const BACKLOG = 60;
 
 /**
  * A queue left by a crash: pending entries without id markers, written by a process that is gone,
@@ -76,7 +76,7 @@ describe("submit processes racing a daemon start (real processes, seeded schedul
             JSON.stringify({
               server: { baseUrl: sim.url, timeoutMs: 5_000 },
               queue: { folder },
-              upload: { concurrency: 2, pollMs: 50, throttle: false, baseDelayMs: 50, maxDelayMs: 200 },
+              upload: { concurrency: 4, pollMs: 50, throttle: false, baseDelayMs: 50, maxDelayMs: 200 },
               health: { port: 0 },
               log: { level: "warn" },
             }),

@@ -17,12 +17,6 @@ import { describeModule, detectScores, runConversion } from "./run-conversion.js
 const send = process.send?.bind(process);
 if (!send) throw new Error("conversion-process must be started with an IPC channel");
 
-const limitMb = Number(process.argv[2]);
-resolvePluginImportsToHost();
-const setLimit = await startMemoryWatchdog({ hostPid: process.ppid, reportFd: WATCHDOG_FD });
-const idleRss = process.memoryUsage.rss();
-if (Number.isFinite(limitMb) && limitMb > 0) setLimit(idleRss + limitMb * 1024 * 1024);
-
 async function answer(msg: ProcessRequest): Promise<ProcessResponse> {
   switch (msg.kind) {
     case "convert":
@@ -48,9 +42,22 @@ async function answer(msg: ProcessRequest): Promise<ProcessResponse> {
   }
 }
 
-process.on("message", (msg: ProcessRequest) => {
-  void answer(msg).then((response) => send(response));
+/** Hook, watchdog, then `ready` with the idle memory the limit counts from. (No top-level await: there is a CommonJS build.) */
+async function main(): Promise<void> {
+  const limitMb = Number(process.argv[2]);
+  resolvePluginImportsToHost();
+  const setLimit = await startMemoryWatchdog({ hostPid: process.ppid, reportFd: WATCHDOG_FD });
+  const idleRss = process.memoryUsage.rss();
+  if (Number.isFinite(limitMb) && limitMb > 0) setLimit(idleRss + limitMb * 1024 * 1024);
+  process.on("message", (msg: ProcessRequest) => {
+    void answer(msg).then((response) => send?.(response));
+  });
+  // The host closed the channel (it is stopping or gone): nothing more to do.
+  process.on("disconnect", () => process.exit(0));
+  send?.({ kind: "ready", idleRss } satisfies ProcessReady);
+}
+
+main().catch((error) => {
+  process.stderr.write(`conversion process failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(70);
 });
-// The host closed the channel (it is stopping or gone): nothing more to do.
-process.on("disconnect", () => process.exit(0));
-send({ kind: "ready", idleRss } satisfies ProcessReady);
