@@ -235,6 +235,17 @@ export class ProcessPool {
     if (index < 0) return; // killed by the host: its job was already failed
     this.#slots.splice(index, 1);
     clearTimeout(slot.startTimer);
+    if (!slot.ready) {
+      // It never started: fail what waits instead of starting processes that die the same way.
+      killTree(slot.child);
+      const tail = slot.stderrTail.trim().split("\n").slice(-3).join(" | ");
+      const error = new ConversionError(
+        `a conversion process could not start (${signal ? `signal ${signal}` : `code ${code}`})${tail ? `: ${tail}` : ""}`,
+        { kind: "crash" },
+      );
+      for (const p of this.#queue.splice(0)) p.reject(error);
+      return;
+    }
     const busy = slot.busy;
     slot.busy = undefined;
     if (!this.#closed) this.#replaced++;
