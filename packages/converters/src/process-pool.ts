@@ -280,9 +280,19 @@ export class ProcessPool {
     this.#closed = true;
     const error = new ConversionError("the converter pool was closed", { kind: "crash" });
     for (const p of this.#queue.splice(0)) p.reject(error);
-    for (const slot of [...this.#slots]) this.#kill(slot, error);
+    for (const slot of [...this.#slots]) {
+      setRef(slot.child, true); // the caller awaits their end: keep this process alive until then
+      this.#kill(slot, error);
+    }
     // Bounded: a killed process is gone within milliseconds; never wait on one forever.
-    await Promise.race([Promise.all([...this.#exits]), new Promise((r) => setTimeout(r, 2_000).unref?.())]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...this.#exits]),
+      new Promise((r) => {
+        timer = setTimeout(r, 2_000);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 }
 
