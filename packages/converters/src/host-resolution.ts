@@ -7,7 +7,10 @@
  * version, the same module instances). Dynamic `import()` from a CommonJS plugin goes through
  * the same hook; a plain `require()` does not (Node 20 runs no hooks for it).
  */
+import { existsSync, readFileSync } from "node:fs";
 import { register } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 /** The package names a plugin may import without installing them. */
 export const HOST_PACKAGES = ["@tswats/converters", "@tswats/report"] as const;
@@ -33,6 +36,29 @@ export function resolvePluginImportsToHost(): void {
   if (registered) return;
   registered = true;
   register(`data:text/javascript,${encodeURIComponent(HOOKS)}`, {
-    data: { hostUrl: import.meta.url, names: [...HOST_PACKAGES] },
+    data: { hostUrl: packageManifestUrl(), names: [...HOST_PACKAGES] },
   });
+}
+
+/**
+ * The URL of this package's package.json: resolving from there finds the package itself (by its
+ * name) and its dependencies, from src/, dist/ and dist/cjs/ alike (dist/cjs has its own
+ * nameless package.json, from which a self-reference would fail).
+ */
+function packageManifestUrl(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest)) {
+      try {
+        if ((JSON.parse(readFileSync(manifest, "utf8")) as { name?: unknown }).name === "@tswats/converters")
+          return pathToFileURL(manifest).href;
+      } catch {
+        // not ours; keep looking upwards
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) return import.meta.url;
+    dir = up;
+  }
 }
