@@ -8,7 +8,7 @@ import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { silentLogger } from "@tswats/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { convertCommand } from "../src/cli.js";
+import { convertCommand, parseParameterAssignments } from "../src/cli.js";
 import type { EnqueueReport } from "../src/contract.js";
 import { ConverterHost } from "../src/host.js";
 import { type ConverterEvent, startConverterWatchers } from "../src/watchers.js";
@@ -41,20 +41,28 @@ afterAll(async () => {
 describe("tswats-client convert shows the warnings", () => {
   it("text: each warning on stderr and the count in the summary; --json: the warnings and complete=false", async () => {
     const text = io();
-    expect(await convertCommand([PLAIN, "--in-process"], text.io)).toBe(0);
+    expect(await convertCommand({ file: PLAIN, inProcess: true }, text.io)).toBe("converted");
     expect(text.err()).toMatch(/^warning: TsWithoutWats\.xml line 5: the report has no part number/m);
     expect(text.err()).toMatch(
       /1 report\(s\) by converter teststand-xml \(not submitted\), with 1 warning\(s\)/,
     );
     const json = io();
-    expect(await convertCommand([PLAIN, "--in-process", "--json"], json.io)).toBe(0);
+    expect(await convertCommand({ file: PLAIN, inProcess: true, json: true }, json.io)).toBe("converted");
     const out = JSON.parse(json.out());
     expect(out).toMatchObject({ ok: true, complete: false, converter: "teststand-xml" });
     expect(out.warnings).toEqual([expect.stringMatching(/no part number/)]);
     const clean = io();
     expect(
-      await convertCommand([PLAIN, "--in-process", "--json", "--param", "partNumber=MB-1"], clean.io),
-    ).toBe(0);
+      await convertCommand(
+        {
+          file: PLAIN,
+          inProcess: true,
+          json: true,
+          parameters: parseParameterAssignments(["partNumber=MB-1"]),
+        },
+        clean.io,
+      ),
+    ).toBe("converted");
     expect(JSON.parse(clean.out())).toMatchObject({ ok: true, complete: true, warnings: [] });
   });
 
@@ -69,13 +77,13 @@ describe("tswats-client convert shows the warnings", () => {
       ]),
     );
     const text = io();
-    expect(await convertCommand([path, "--in-process"], text.io)).toBe(1);
+    expect(await convertCommand({ file: path, inProcess: true }, text.io)).toBe("not-converted");
     expect(text.err()).toMatch(
       /warning: half\.json, report 1 \(\[0\]\): 1 key\(s\) WSJF does not have.*\$\.bench/,
     );
     expect(text.err()).toMatch(/cannot convert/);
     const json = io();
-    expect(await convertCommand([path, "--in-process", "--json"], json.io)).toBe(1);
+    expect(await convertCommand({ file: path, inProcess: true, json: true }, json.io)).toBe("not-converted");
     const out = JSON.parse(json.out());
     expect(out.ok).toBe(false);
     expect(out.warnings).toEqual([expect.stringMatching(/\$\.bench/)]);

@@ -13,6 +13,20 @@ export * from "./logger.js";
 export * from "./metrics.js";
 export * from "./odata.js";
 export * from "./operation.js";
+export {
+  baseUrlSchema,
+  breakerOptionsSchema,
+  breakerSchema,
+  falseOrObject,
+  formatIssues,
+  logLevelSchema,
+  retryOptionsSchema,
+  retrySchema,
+  throttleFileOptionsSchema,
+  throttleSchema,
+  timeoutSchema,
+  tokenSchema,
+} from "./options-schema.js";
 export * from "./paginate.js";
 export { REDACTED, scrubSecrets } from "./redact.js";
 export * from "./retry.js";

@@ -58,40 +58,54 @@ export const tokenSchema = z.string().superRefine((value, ctx) => {
 
 export const logLevelSchema = z.enum(LOG_LEVELS as [string, ...string[]]);
 
-export const retrySchema = falseOr(
-  z.strictObject({
-    maxAttempts: z.int().min(1).max(20).optional(),
-    baseDelayMs: ms().optional(),
-    maxDelayMs: ms().optional(),
-    maxRetryAfterMs: ms().optional(),
-    attemptTimeoutMs: positiveMs().optional(),
-    budget: z
-      .union([
-        z.literal(false),
-        z.instanceof(RetryBudget),
-        z.strictObject({ capacity: ms().optional(), refillPerSecond: ms().optional() }),
-      ])
-      .optional(),
-  }),
-);
+/** The fields of the `retry` option (as an object). */
+export const retryOptionsSchema = z.strictObject({
+  maxAttempts: z.int().min(1).max(20).optional(),
+  baseDelayMs: ms().optional(),
+  maxDelayMs: ms().optional(),
+  maxRetryAfterMs: ms().optional(),
+  attemptTimeoutMs: positiveMs().optional(),
+  budget: z
+    .union([
+      z.literal(false),
+      z.instanceof(RetryBudget),
+      z.strictObject({ capacity: ms().optional(), refillPerSecond: ms().optional() }),
+    ])
+    .optional(),
+});
 
-export const breakerSchema = falseOr(
-  z.strictObject({
-    failureThreshold: z.int().min(1).optional(),
-    windowMs: positiveMs().optional(),
-    minimumCalls: z.int().min(1).optional(),
-    openMs: ms().optional(),
-    halfOpenProbes: z.int().min(1).optional(),
-  }),
-);
+/** The `retry` option: `false` or its fields. */
+export const retrySchema = falseOr(retryOptionsSchema);
 
+/** The fields of the `breaker` option. */
+export const breakerOptionsSchema = z.strictObject({
+  failureThreshold: z.int().min(1).optional(),
+  windowMs: positiveMs().optional(),
+  minimumCalls: z.int().min(1).optional(),
+  openMs: ms().optional(),
+  halfOpenProbes: z.int().min(1).optional(),
+});
+
+/** The `breaker` option: `false` or its fields. */
+export const breakerSchema = falseOr(breakerOptionsSchema);
+
+/** The fields of the `throttle` option that a config file can hold (numbers). */
+export const throttleFileOptionsSchema = z.strictObject({
+  limit: z.int().min(1).optional(),
+  windowMs: positiveMs().optional(),
+});
+
+/** The `throttle` option: `false` or its fields (in code also a `now` clock). */
 export const throttleSchema = falseOr(
-  z.strictObject({
-    limit: z.int().min(1).optional(),
-    windowMs: positiveMs().optional(),
+  throttleFileOptionsSchema.extend({
     now: z.custom<() => number>((value) => typeof value === "function").optional(),
   }),
 );
+
+/** `false` or an object of `fields` (as `breaker` and `throttle` are), for config files built on these. */
+export function falseOrObject<T extends z.ZodType>(fields: T) {
+  return falseOr(fields);
+}
 
 export const timeoutSchema = positiveMs();
 

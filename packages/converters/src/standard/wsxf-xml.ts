@@ -5,7 +5,7 @@
  * before WSXF, namespace without `/wsxf`) are left to the `wrml` converter.
  */
 
-import { parseWsxfReports } from "@tswats/report";
+import { findUnsupportedXmlEntity, parseWsxfReports } from "@tswats/report";
 import { XMLValidator } from "fast-xml-parser";
 import { ConversionError } from "../errors.js";
 import type { ConverterPluginV1 } from "../plugin-api.js";
@@ -51,6 +51,13 @@ export const wsxfXmlConverter: ConverterPluginV1 = {
 
 /** Throws a ConversionError with line and column when the XML is not well-formed. */
 export function checkWellFormed(text: string, fileName: string): void {
+  const entity = findUnsupportedXmlEntity(text);
+  if (entity)
+    throw new ConversionError(`${fileName}: ${entity.message}`, {
+      kind: "parse",
+      line: entity.line,
+      column: entity.column,
+    });
   const result = XMLValidator.validate(text);
   if (result === true) return;
   const { msg, line, col } = result.err;

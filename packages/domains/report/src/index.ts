@@ -72,5 +72,6 @@ export {
 } from "./status.js";
 export { formatDateTime, parseDateTime, sameInstant, toUtcText, toWatsDateTime } from "./time.js";
 export { type ValidateOptions, type ValidationResult, validateReport } from "./validate.js";
+export { findUnsupportedXmlEntity, type UnsupportedEntity } from "./wsxf/entities.js";
 export { parseWsxf, parseWsxfReports } from "./wsxf/read.js";
 export { toWsxf } from "./wsxf/write.js";

@@ -6,6 +6,7 @@
  * time, with the well-formedness check included (keeping the tree costs more than parsing it).
  */
 import { createRequire } from "node:module";
+import { findUnsupportedXmlEntity } from "@tswats/report";
 import { ConversionError } from "../../errors.js";
 
 /** The part of saxes' API used here (its own declarations do not pass this repository's strict lib check). */
@@ -88,6 +89,15 @@ export function readXmlTree(text: string, fileName: string): XmlElement {
   try {
     parser.write(text).close();
   } catch (error) {
+    // saxes refuses every entity it does not know with "undefined entity": name the entity and
+    // say whether the DOCTYPE declares it (DTD entities are never expanded).
+    const entity = /entity/i.test(failure?.message ?? "") ? findUnsupportedXmlEntity(text) : undefined;
+    if (entity)
+      throw new ConversionError(`${fileName} ${entity.message}`, {
+        kind: "parse",
+        line: entity.line,
+        column: entity.column,
+      });
     const f = failure ?? { message: (error as Error).message, line: parser.line, column: parser.column };
     throw new ConversionError(
       `${fileName} is not well-formed XML at line ${f.line}, column ${f.column}: ${f.message}`,
