@@ -268,7 +268,15 @@ describe("content, responses and OData", () => {
     const withSchema = normalise({
       public: loaded(doc(paths, { "N.P": { type: "object", properties: { a: { type: "string" } } } })),
       overlay: overlay({
-        operations: { "GET /api/P": { responseSchema: { document: "public", schema: "N.P" } } },
+        operations: {
+          "GET /api/P": {
+            responseSchema: {
+              document: "public",
+              schema: "N.P",
+              evidence: [{ source: "pywats", ref: "product.P" }],
+            },
+          },
+        },
       }),
     });
     expect(withSchema.operations[0]?.response.schema).toEqual({ $ref: "#/components/schemas/P" });

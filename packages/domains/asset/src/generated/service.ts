@@ -3,70 +3,205 @@
 
 import { type CallOptions, type Paginated, paginate, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { AssetState } from "./enums.js";
+import type { Asset, AssetLogRow, AssetMessage, AssetRow, AssetType, AssetTypeRow } from "./models.js";
 
 /** Path and query parameters of `GET /api/Asset`. */
-export type GetAssetsParams = NonNullable<operations["Asset_GetAssets"]["parameters"]["query"]>;
-export type GetAssetsResult = operations["Asset_GetAssets"]["responses"][200]["content"]["application/json"];
+export interface GetAssetsParams {
+  /** OData filter expression, e.g. `partNumber eq 'ABC'`. */
+  $filter?: string;
+  /** OData: at most this many items. */
+  $top?: number;
+  /** OData: skip this many items. */
+  $skip?: number;
+  /** OData: sort order, e.g. `start desc`. */
+  $orderby?: string;
+  /** OData: related entities to include. */
+  $expand?: string;
+  /** OData: properties to return. */
+  $select?: string;
+  /** OData: include the total count. */
+  $count?: boolean;
+}
+export type GetAssetsResult = AssetRow[];
 
-export type PutAssetBody = operations["Asset_PutAsset"]["requestBody"]["content"]["application/json"];
-export type PutAssetResult = operations["Asset_PutAsset"]["responses"][200]["content"]["application/json"];
+/** Body of `PUT /api/Asset`: The asset to create, or the updated asset */
+export type PutAssetBody = Asset;
+export type PutAssetResult = unknown;
 
 /** Path and query parameters of `DELETE /api/Asset`. */
-export type DeleteAssetParams = NonNullable<operations["Asset_DeleteAsset"]["parameters"]["query"]>;
-export type DeleteAssetResult = operations["Asset_DeleteAsset"]["responses"][200]["content"]["application/json"];
+export interface DeleteAssetParams {
+  /** Asset ID */
+  id?: string;
+  /** Asset serial number */
+  serialNumber?: string;
+}
+export type DeleteAssetResult = unknown;
 
 /** Path and query parameters of `GET /api/Asset/{assetId}`. */
-export type GetAssetByAssetIdParams = operations["Asset_GetAssetByAssetId"]["parameters"]["path"];
-export type GetAssetByAssetIdResult = operations["Asset_GetAssetByAssetId"]["responses"][200]["content"]["application/json"];
+export interface GetAssetByAssetIdParams {
+  /** Asset ID */
+  assetId: string;
+}
+export type GetAssetByAssetIdResult = unknown;
 
 /** Path and query parameters of `GET /api/Asset/{serialNumber}`. */
-export type GetAssetBySerialNumberParams = operations["Asset_GetAssetBySerialNumber"]["parameters"]["path"];
-export type GetAssetBySerialNumberResult = operations["Asset_GetAssetBySerialNumber"]["responses"][200]["content"]["application/json"];
+export interface GetAssetBySerialNumberParams {
+  /** Asset Serial Number */
+  serialNumber: string;
+}
+export type GetAssetBySerialNumberResult = unknown;
 
 /** Path and query parameters of `POST /api/Asset/Calibration`. */
-export type PostCalibrationParams = NonNullable<operations["Asset_PostCalibration"]["parameters"]["query"]>;
-export type PostCalibrationResult = operations["Asset_PostCalibration"]["responses"][200]["content"]["application/json"];
+export interface PostCalibrationParams {
+  /** Asset ID */
+  id?: string;
+  /** Asset serial number */
+  serialNumber?: string;
+  /**
+   * Calibration date (default now)
+   * Format: date-time.
+   */
+  dateTime?: string;
+  /** Asset log message */
+  comment?: string;
+}
+export type PostCalibrationResult = unknown;
 
 /** Path and query parameters of `PUT /api/Asset/Count`. */
-export type PutAssetCountParams = NonNullable<operations["Asset_PutAssetCount"]["parameters"]["query"]>;
-export type PutAssetCountResult = operations["Asset_PutAssetCount"]["responses"][200]["content"]["application/json"];
+export interface PutAssetCountParams {
+  /** Asset ID */
+  id?: string;
+  /** Asset serial number */
+  serialNumber?: string;
+  /** New total count, will use difference between new and previous total count as increment value */
+  totalCount?: number;
+  /** Increment running and total count by value */
+  incrementBy?: number;
+  /** Also increment running and total count on sub assets/children */
+  incrementChildren?: boolean;
+  /** Translate the 'message' string to the specified culture (e.g. zh-CN for Chinese) */
+  cultureCode?: string;
+}
+export type PutAssetCountResult = unknown;
 
 /** Path and query parameters of `GET /api/Asset/Log`. */
-export type GetAssetLogParams = NonNullable<operations["Asset_GetAssetLog"]["parameters"]["query"]>;
-export type GetAssetLogResult = operations["Asset_GetAssetLog"]["responses"][200]["content"]["application/json"];
+export interface GetAssetLogParams {
+  /** OData filter expression, e.g. `partNumber eq 'ABC'`. */
+  $filter?: string;
+  /** OData: at most this many items. */
+  $top?: number;
+  /** OData: skip this many items. */
+  $skip?: number;
+  /** OData: sort order, e.g. `start desc`. */
+  $orderby?: string;
+  /** OData: related entities to include. */
+  $expand?: string;
+  /** OData: properties to return. */
+  $select?: string;
+  /** OData: include the total count. */
+  $count?: boolean;
+}
+export type GetAssetLogResult = AssetLogRow[];
 
 /** Path and query parameters of `POST /api/Asset/Maintenance`. */
-export type PostMaintenanceParams = NonNullable<operations["Asset_PostMaintenance"]["parameters"]["query"]>;
-export type PostMaintenanceResult = operations["Asset_PostMaintenance"]["responses"][200]["content"]["application/json"];
+export interface PostMaintenanceParams {
+  /** Asset ID */
+  id?: string;
+  /** Asset serial number */
+  serialNumber?: string;
+  /**
+   * Maintenance date (default now)
+   * Format: date-time.
+   */
+  dateTime?: string;
+  /** Asset log message */
+  comment?: string;
+}
+export type PostMaintenanceResult = unknown;
 
 /** Path and query parameters of `POST /api/Asset/Message`. */
-export type PostAssetMessageParams = NonNullable<operations["Asset_PostAssetMessage"]["parameters"]["query"]>;
-export type PostAssetMessageBody = operations["Asset_PostAssetMessage"]["requestBody"]["content"]["application/json"];
-export type PostAssetMessageResult = operations["Asset_PostAssetMessage"]["responses"][200]["content"]["application/json"];
+export interface PostAssetMessageParams {
+  /** Asset ID */
+  id?: string;
+  /** Asset serial number */
+  serialNumber?: string;
+  /** Translate any errors messages to the specified culture (e.g. zh-CN for Chinese) */
+  cultureCode?: string;
+}
+/** Body of `POST /api/Asset/Message`: Asset message */
+export type PostAssetMessageBody = AssetMessage;
+export type PostAssetMessageResult = unknown;
 
 /** Path and query parameters of `POST /api/Asset/ResetRunningCount`. */
-export type ResetRunningCountParams = NonNullable<operations["Asset_ResetRunningCount"]["parameters"]["query"]>;
-export type ResetRunningCountResult = operations["Asset_ResetRunningCount"]["responses"][200]["content"]["application/json"];
+export interface ResetRunningCountParams {
+  /** Asset ID */
+  id?: string;
+  /** Asset serial number */
+  serialNumber?: string;
+  /** Asset log message */
+  comment?: string;
+}
+export type ResetRunningCountResult = unknown;
 
 /** Path and query parameters of `PUT /api/Asset/State`. */
-export type PutAssetStateParams = NonNullable<operations["Asset_PutAssetState"]["parameters"]["query"]>;
-export type PutAssetStateResult = operations["Asset_PutAssetState"]["responses"][200]["content"]["application/json"];
+export interface PutAssetStateParams {
+  /**
+   * 0 = Unknown, 1 = In Operation, 2 = In Transit, 3 = In Maintenance, 4 = In Calibration, 5 = In Storage, 6 = Scrapped
+   */
+  state: AssetState;
+  /** Asset ID */
+  id?: string;
+  /** Asset serial number */
+  serialNumber?: string;
+}
+export type PutAssetStateResult = unknown;
 
 /** Path and query parameters of `GET /api/Asset/Status`. */
-export type GetAssetStatusParams = NonNullable<operations["Asset_GetAssetStatus"]["parameters"]["query"]>;
-export type GetAssetStatusResult = operations["Asset_GetAssetStatus"]["responses"][200]["content"]["application/json"];
+export interface GetAssetStatusParams {
+  /** Asset ID */
+  id?: string;
+  /** Asset serial number */
+  serialNumber?: string;
+  /** Use translations to translate the 'message' string (defaults to true) */
+  translate?: boolean;
+  /** Translate the 'message' string to the specified culture (e.g. zh-CN for Chinese) */
+  cultureCode?: string;
+}
+export type GetAssetStatusResult = unknown;
 
 /** Path and query parameters of `GET /api/Asset/SubAssets`. */
-export type GetAssetChildrenParams = NonNullable<operations["Asset_GetAssetChildren"]["parameters"]["query"]>;
-export type GetAssetChildrenResult = operations["Asset_GetAssetChildren"]["responses"][200]["content"]["application/json"];
+export interface GetAssetChildrenParams {
+  /** Asset ID */
+  id?: string;
+  /** Asset Serial Number */
+  serialNumber?: string;
+  /** How many sub assets of sub assets to get. 0 to get all, 1 to get direct children only. */
+  level?: number;
+}
+export type GetAssetChildrenResult = unknown;
 
 /** Path and query parameters of `GET /api/Asset/Types`. */
-export type GetAssetTypesParams = NonNullable<operations["Asset_GetAssetTypes"]["parameters"]["query"]>;
-export type GetAssetTypesResult = operations["Asset_GetAssetTypes"]["responses"][200]["content"]["application/json"];
+export interface GetAssetTypesParams {
+  /** OData filter expression, e.g. `partNumber eq 'ABC'`. */
+  $filter?: string;
+  /** OData: at most this many items. */
+  $top?: number;
+  /** OData: skip this many items. */
+  $skip?: number;
+  /** OData: sort order, e.g. `start desc`. */
+  $orderby?: string;
+  /** OData: related entities to include. */
+  $expand?: string;
+  /** OData: properties to return. */
+  $select?: string;
+  /** OData: include the total count. */
+  $count?: boolean;
+}
+export type GetAssetTypesResult = AssetTypeRow[];
 
-export type PutAssetTypeBody = operations["Asset_PutAssetType"]["requestBody"]["content"]["application/json"];
-export type PutAssetTypeResult = operations["Asset_PutAssetType"]["responses"][200]["content"]["application/json"];
+export type PutAssetTypeBody = AssetType;
+export type PutAssetTypeResult = unknown;
 
 /**
  * Test equipment and fixtures: assets, types, counts, calibration, maintenance and logs.
@@ -101,9 +236,10 @@ export class AssetService {
    * `GET /api/Asset`
    * Accepts the OData query options $filter, $top, $skip, $orderby, $expand, $select, $count.
    * Server operationId: `Asset_GetAssets`.
+   * @param params - `$filter`: OData filter expression, e.g. `partNumber eq 'ABC'`.; `$top`: OData: at most this many items.; `$skip`: OData: skip this many items.; `$orderby`: OData: sort order, e.g. `start desc`.; `$expand`: OData: related entities to include.; `$select`: OData: properties to return.; `$count`: OData: include the total count.
    */
-  getAssets(params?: GetAssetsParams, options?: CallOptions): Promise<GetAssetsResult> {
-    return this.#transport.call<GetAssetsResult>(operationTable.getAssets, { params }, options);
+  getAssets(params?: GetAssetsParams, options?: CallOptions): Promise<AssetRow[]> {
+    return this.#transport.call<AssetRow[]>(operationTable.getAssets, { params }, options);
   }
 
   /**
@@ -114,7 +250,7 @@ export class AssetService {
   paginateGetAssets(
     params?: Omit<GetAssetsParams, "$top" | "$skip">,
     options?: CallOptions & { pageSize?: number; maxPages?: number },
-  ): Paginated<GetAssetsResult[number]> {
+  ): Paginated<AssetRow> {
     return paginate(
       (page) => this.getAssets({ ...params, $top: page.top, $skip: page.skip }, { ...options, signal: page.signal }),
       options,
@@ -133,9 +269,10 @@ export class AssetService {
    * The 'typeId' property must be specified. Use the 'typeId' of the desired asset type (see: api/Asset/Types).
    * `PUT /api/Asset`
    * Server operationId: `Asset_PutAsset`.
+   * @param body - The asset to create, or the updated asset
    */
-  putAsset(body: PutAssetBody, options?: CallOptions): Promise<PutAssetResult> {
-    return this.#transport.call<PutAssetResult>(operationTable.putAsset, { body }, options);
+  putAsset(body: PutAssetBody, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putAsset, { body }, options);
   }
 
   /**
@@ -146,9 +283,10 @@ export class AssetService {
    * Any assets which has the asset as parent will not be deleted, but will change parent.
    * `DELETE /api/Asset`
    * Server operationId: `Asset_DeleteAsset`.
+   * @param params - `id`: Asset ID; `serialNumber`: Asset serial number
    */
-  deleteAsset(params?: DeleteAssetParams, options?: CallOptions): Promise<DeleteAssetResult> {
-    return this.#transport.call<DeleteAssetResult>(operationTable.deleteAsset, { params }, options);
+  deleteAsset(params?: DeleteAssetParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteAsset, { params }, options);
   }
 
   /**
@@ -156,9 +294,10 @@ export class AssetService {
    * `GET /api/Asset/{assetId}`
    * Same server route as `/api/Asset/{serialNumber}`: the server cannot tell the two apart.
    * Server operationId: `Asset_GetAssetByAssetId`.
+   * @param params - `assetId`: Asset ID
    */
-  getAssetByAssetId(params: GetAssetByAssetIdParams, options?: CallOptions): Promise<GetAssetByAssetIdResult> {
-    return this.#transport.call<GetAssetByAssetIdResult>(operationTable.getAssetByAssetId, { params }, options);
+  getAssetByAssetId(params: GetAssetByAssetIdParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getAssetByAssetId, { params }, options);
   }
 
   /**
@@ -166,18 +305,20 @@ export class AssetService {
    * `GET /api/Asset/{serialNumber}`
    * Same server route as `/api/Asset/{assetId}`: the server cannot tell the two apart.
    * Server operationId: `Asset_GetAssetBySerialNumber`.
+   * @param params - `serialNumber`: Asset Serial Number
    */
-  getAssetBySerialNumber(params: GetAssetBySerialNumberParams, options?: CallOptions): Promise<GetAssetBySerialNumberResult> {
-    return this.#transport.call<GetAssetBySerialNumberResult>(operationTable.getAssetBySerialNumber, { params }, options);
+  getAssetBySerialNumber(params: GetAssetBySerialNumberParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getAssetBySerialNumber, { params }, options);
   }
 
   /**
    * Inform that an asset has been calibrated.
    * `POST /api/Asset/Calibration`
    * Server operationId: `Asset_PostCalibration`.
+   * @param params - `id`: Asset ID; `serialNumber`: Asset serial number; `dateTime`: Calibration date (default now); `comment`: Asset log message
    */
-  postCalibration(params?: PostCalibrationParams, options?: CallOptions): Promise<PostCalibrationResult> {
-    return this.#transport.call<PostCalibrationResult>(operationTable.postCalibration, { params }, options);
+  postCalibration(params?: PostCalibrationParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postCalibration, { params }, options);
   }
 
   /**
@@ -186,9 +327,10 @@ export class AssetService {
    * Use 'totalCount' or 'incrementBy' query parameters to increment the running count and total count.
    * `PUT /api/Asset/Count`
    * Server operationId: `Asset_PutAssetCount`.
+   * @param params - `id`: Asset ID; `serialNumber`: Asset serial number; `totalCount`: New total count, will use difference between new and previous total count as increment value; `incrementBy`: Increment running and total count by value; `incrementChildren`: Also increment running and total count on sub assets/children; `cultureCode`: Translate the 'message' string to the specified culture (e.g. zh-CN for Chinese)
    */
-  putAssetCount(params?: PutAssetCountParams, options?: CallOptions): Promise<PutAssetCountResult> {
-    return this.#transport.call<PutAssetCountResult>(operationTable.putAssetCount, { params }, options);
+  putAssetCount(params?: PutAssetCountParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putAssetCount, { params }, options);
   }
 
   /**
@@ -221,9 +363,10 @@ export class AssetService {
    * `GET /api/Asset/Log`
    * Accepts the OData query options $filter, $top, $skip, $orderby, $expand, $select, $count.
    * Server operationId: `Asset_GetAssetLog`.
+   * @param params - `$filter`: OData filter expression, e.g. `partNumber eq 'ABC'`.; `$top`: OData: at most this many items.; `$skip`: OData: skip this many items.; `$orderby`: OData: sort order, e.g. `start desc`.; `$expand`: OData: related entities to include.; `$select`: OData: properties to return.; `$count`: OData: include the total count.
    */
-  getAssetLog(params?: GetAssetLogParams, options?: CallOptions): Promise<GetAssetLogResult> {
-    return this.#transport.call<GetAssetLogResult>(operationTable.getAssetLog, { params }, options);
+  getAssetLog(params?: GetAssetLogParams, options?: CallOptions): Promise<AssetLogRow[]> {
+    return this.#transport.call<AssetLogRow[]>(operationTable.getAssetLog, { params }, options);
   }
 
   /**
@@ -234,7 +377,7 @@ export class AssetService {
   paginateGetAssetLog(
     params?: Omit<GetAssetLogParams, "$top" | "$skip">,
     options?: CallOptions & { pageSize?: number; maxPages?: number },
-  ): Paginated<GetAssetLogResult[number]> {
+  ): Paginated<AssetLogRow> {
     return paginate(
       (page) => this.getAssetLog({ ...params, $top: page.top, $skip: page.skip }, { ...options, signal: page.signal }),
       options,
@@ -245,54 +388,61 @@ export class AssetService {
    * Inform that an asset has had maintenance.
    * `POST /api/Asset/Maintenance`
    * Server operationId: `Asset_PostMaintenance`.
+   * @param params - `id`: Asset ID; `serialNumber`: Asset serial number; `dateTime`: Maintenance date (default now); `comment`: Asset log message
    */
-  postMaintenance(params?: PostMaintenanceParams, options?: CallOptions): Promise<PostMaintenanceResult> {
-    return this.#transport.call<PostMaintenanceResult>(operationTable.postMaintenance, { params }, options);
+  postMaintenance(params?: PostMaintenanceParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postMaintenance, { params }, options);
   }
 
   /**
    * Post a message/comment to the asset log.
    * `POST /api/Asset/Message`
    * Server operationId: `Asset_PostAssetMessage`.
+   * @param params - `id`: Asset ID; `serialNumber`: Asset serial number; `cultureCode`: Translate any errors messages to the specified culture (e.g. zh-CN for Chinese)
+   * @param body - Asset message
    */
-  postAssetMessage(params: PostAssetMessageParams, body: PostAssetMessageBody, options?: CallOptions): Promise<PostAssetMessageResult> {
-    return this.#transport.call<PostAssetMessageResult>(operationTable.postAssetMessage, { params, body }, options);
+  postAssetMessage(params: PostAssetMessageParams, body: PostAssetMessageBody, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postAssetMessage, { params, body }, options);
   }
 
   /**
    * Reset running count to 0.
    * `POST /api/Asset/ResetRunningCount`
    * Server operationId: `Asset_ResetRunningCount`.
+   * @param params - `id`: Asset ID; `serialNumber`: Asset serial number; `comment`: Asset log message
    */
-  resetRunningCount(params?: ResetRunningCountParams, options?: CallOptions): Promise<ResetRunningCountResult> {
-    return this.#transport.call<ResetRunningCountResult>(operationTable.resetRunningCount, { params }, options);
+  resetRunningCount(params?: ResetRunningCountParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.resetRunningCount, { params }, options);
   }
 
   /**
    * Set the state of an asset (e.g. "In Operation").
    * `PUT /api/Asset/State`
    * Server operationId: `Asset_PutAssetState`.
+   * @param params - `state`: 0 = Unknown, 1 = In Operation, 2 = In Transit, 3 = In Maintenance, 4 = In Calibration, 5 = In Storage, 6 = Scrapped; `id`: Asset ID; `serialNumber`: Asset serial number
    */
-  putAssetState(params: PutAssetStateParams, options?: CallOptions): Promise<PutAssetStateResult> {
-    return this.#transport.call<PutAssetStateResult>(operationTable.putAssetState, { params }, options);
+  putAssetState(params: PutAssetStateParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putAssetState, { params }, options);
   }
 
   /**
    * Get the current status for an asset.
    * `GET /api/Asset/Status`
    * Server operationId: `Asset_GetAssetStatus`.
+   * @param params - `id`: Asset ID; `serialNumber`: Asset serial number; `translate`: Use translations to translate the 'message' string (defaults to true); `cultureCode`: Translate the 'message' string to the specified culture (e.g. zh-CN for Chinese)
    */
-  getAssetStatus(params?: GetAssetStatusParams, options?: CallOptions): Promise<GetAssetStatusResult> {
-    return this.#transport.call<GetAssetStatusResult>(operationTable.getAssetStatus, { params }, options);
+  getAssetStatus(params?: GetAssetStatusParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getAssetStatus, { params }, options);
   }
 
   /**
    * Return a list of sub assets/children of the specified asset.
    * `GET /api/Asset/SubAssets`
    * Server operationId: `Asset_GetAssetChildren`.
+   * @param params - `id`: Asset ID; `serialNumber`: Asset Serial Number; `level`: How many sub assets of sub assets to get. 0 to get all, 1 to get direct children only.
    */
-  getAssetChildren(params?: GetAssetChildrenParams, options?: CallOptions): Promise<GetAssetChildrenResult> {
-    return this.#transport.call<GetAssetChildrenResult>(operationTable.getAssetChildren, { params }, options);
+  getAssetChildren(params?: GetAssetChildrenParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getAssetChildren, { params }, options);
   }
 
   /**
@@ -311,9 +461,10 @@ export class AssetService {
    * `GET /api/Asset/Types`
    * Accepts the OData query options $filter, $top, $skip, $orderby, $expand, $select, $count.
    * Server operationId: `Asset_GetAssetTypes`.
+   * @param params - `$filter`: OData filter expression, e.g. `partNumber eq 'ABC'`.; `$top`: OData: at most this many items.; `$skip`: OData: skip this many items.; `$orderby`: OData: sort order, e.g. `start desc`.; `$expand`: OData: related entities to include.; `$select`: OData: properties to return.; `$count`: OData: include the total count.
    */
-  getAssetTypes(params?: GetAssetTypesParams, options?: CallOptions): Promise<GetAssetTypesResult> {
-    return this.#transport.call<GetAssetTypesResult>(operationTable.getAssetTypes, { params }, options);
+  getAssetTypes(params?: GetAssetTypesParams, options?: CallOptions): Promise<AssetTypeRow[]> {
+    return this.#transport.call<AssetTypeRow[]>(operationTable.getAssetTypes, { params }, options);
   }
 
   /**
@@ -324,7 +475,7 @@ export class AssetService {
   paginateGetAssetTypes(
     params?: Omit<GetAssetTypesParams, "$top" | "$skip">,
     options?: CallOptions & { pageSize?: number; maxPages?: number },
-  ): Paginated<GetAssetTypesResult[number]> {
+  ): Paginated<AssetTypeRow> {
     return paginate(
       (page) => this.getAssetTypes({ ...params, $top: page.top, $skip: page.skip }, { ...options, signal: page.signal }),
       options,
@@ -335,7 +486,7 @@ export class AssetService {
    * `PUT /api/Asset/Types`
    * Server operationId: `Asset_PutAssetType`.
    */
-  putAssetType(body: PutAssetTypeBody, options?: CallOptions): Promise<PutAssetTypeResult> {
-    return this.#transport.call<PutAssetTypeResult>(operationTable.putAssetType, { body }, options);
+  putAssetType(body: PutAssetTypeBody, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putAssetType, { body }, options);
   }
 }

@@ -3,15 +3,20 @@
 
 import type { CallOptions, Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
 
 /** Path and query parameters of `GET /api/Auth/GetToken`. */
-export type GetTokenParams = NonNullable<operations["Auth_GetToken"]["parameters"]["query"]>;
-export type GetTokenResult = operations["Auth_GetToken"]["responses"][200]["content"]["application/json"];
+export interface GetTokenParams {
+  reset?: boolean;
+}
+export type GetTokenResult = unknown;
 
 /** Path and query parameters of `GET /api/Auth/GetToken/{identifier}`. */
-export type GetTokenByIdentifierParams = operations["Auth_GetTokenByIdentifier"]["parameters"]["path"] & NonNullable<operations["Auth_GetTokenByIdentifier"]["parameters"]["query"]>;
-export type GetTokenByIdentifierResult = operations["Auth_GetTokenByIdentifier"]["responses"][200]["content"]["application/json"];
+export interface GetTokenByIdentifierParams {
+  /** Token identifier */
+  identifier: string;
+  reset?: boolean;
+}
+export type GetTokenByIdentifierResult = unknown;
 
 /**
  * API tokens.
@@ -39,9 +44,10 @@ export class AuthService {
    *  Authorization: Basic ReturnedToken
    * `GET /api/Auth/GetToken`
    * Server operationId: `Auth_GetToken`.
+   * @param params - {@link GetTokenParams}
    */
-  getToken(params?: GetTokenParams, options?: CallOptions): Promise<GetTokenResult> {
-    return this.#transport.call<GetTokenResult>(operationTable.getToken, { params }, options);
+  getToken(params?: GetTokenParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getToken, { params }, options);
   }
 
   /**
@@ -60,8 +66,9 @@ export class AuthService {
    *  Authorization: Basic ReturnedToken
    * `GET /api/Auth/GetToken/{identifier}`
    * Server operationId: `Auth_GetToken`.
+   * @param params - `identifier`: Token identifier
    */
-  getTokenByIdentifier(params: GetTokenByIdentifierParams, options?: CallOptions): Promise<GetTokenByIdentifierResult> {
-    return this.#transport.call<GetTokenByIdentifierResult>(operationTable.getTokenByIdentifier, { params }, options);
+  getTokenByIdentifier(params: GetTokenByIdentifierParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getTokenByIdentifier, { params }, options);
   }
 }

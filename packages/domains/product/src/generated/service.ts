@@ -3,50 +3,94 @@
 
 import { type CallOptions, type Paginated, paginate, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { Product, ProductRevision, ProductView, Vendor } from "./models.js";
 
-export type PutProductBody = operations["Product_PublicPutProduct"]["requestBody"]["content"]["application/json"];
-export type PutProductResult = operations["Product_PublicPutProduct"]["responses"][200]["content"]["application/json"];
+/** Body of `PUT /api/Product`: The product to add or update */
+export type PutProductBody = Product;
+export type PutProductResult = Product;
 
 /** Path and query parameters of `GET /api/Product/{partNumber}`. */
-export type GetProductParams = operations["Product_PublicGetProduct"]["parameters"]["path"];
-export type GetProductResult = operations["Product_PublicGetProduct"]["responses"][200]["content"]["application/json"];
+export interface GetProductParams {
+  /** Part number of the product */
+  partNumber: string;
+}
+export type GetProductResult = Product;
 
 /** Path and query parameters of `GET /api/Product/{partNumber}/{revision}`. */
-export type GetProductRevisionParams = operations["Product_PublicGetProductRevision"]["parameters"]["path"];
-export type GetProductRevisionResult = operations["Product_PublicGetProductRevision"]["responses"][200]["content"]["application/json"];
+export interface GetProductRevisionParams {
+  /** Product part number */
+  partNumber: string;
+  /** Product revision */
+  revision: string;
+}
+export type GetProductRevisionResult = ProductRevision;
 
+/** Body of `PUT /api/Product/BOM`: The BOM in WSBF (WATS Standard BOM Format) XML. */
 export type PutBomBody = string;
-export type PutBomResult = operations["Product_BOM"]["responses"][200]["content"]["application/json"];
+export type PutBomResult = unknown;
 
 /** Path and query parameters of `POST /api/Product/ProductGroupFilter`. */
-export type ProductGroupFilterParams = NonNullable<operations["Product_ProductGroupFilter"]["parameters"]["query"]>;
-export type ProductGroupFilterResult = operations["Product_ProductGroupFilter"]["responses"][200]["content"]["application/json"];
+export interface ProductGroupFilterParams {
+  /** Pre-existing product group name */
+  productGroup: string;
+  /** Part number to add */
+  partNumber: string;
+  /** Revision to add */
+  revision?: string;
+  /** Indicate if the filter should be a exclude filter */
+  exclude?: boolean;
+}
+export type ProductGroupFilterResult = unknown;
 
 /** Path and query parameters of `GET /api/Product/ProductGroupsByProduct`. */
-export type GetProductGroupsByProductParams = NonNullable<operations["Product_GetProductGroupsByProduct"]["parameters"]["query"]>;
-export type GetProductGroupsByProductResult = operations["Product_GetProductGroupsByProduct"]["responses"][200]["content"]["application/json"];
+export interface GetProductGroupsByProductParams {
+  /** Part number */
+  partNumber: string;
+  /** Revision */
+  revision?: string;
+}
+export type GetProductGroupsByProductResult = unknown;
 
 /** Path and query parameters of `GET /api/Product/Query`. */
-export type GetProductsParams = NonNullable<operations["Product_PublicGetProducts"]["parameters"]["query"]>;
-export type GetProductsResult = operations["Product_PublicGetProducts"]["responses"][200]["content"]["application/json"];
+export interface GetProductsParams {
+  /** OData filter expression, e.g. `partNumber eq 'ABC'`. */
+  $filter?: string;
+  /** OData: at most this many items. */
+  $top?: number;
+  /** OData: skip this many items. */
+  $skip?: number;
+  /** OData: sort order, e.g. `start desc`. */
+  $orderby?: string;
+  /** OData: related entities to include. */
+  $expand?: string;
+  /** OData: properties to return. */
+  $select?: string;
+  /** OData: include the total count. */
+  $count?: boolean;
+}
+export type GetProductsResult = ProductView[];
 
-export type PutProductRevisionBody = operations["Product_PublicPutProductRevision"]["requestBody"]["content"]["application/json"];
-export type PutProductRevisionResult = operations["Product_PublicPutProductRevision"]["responses"][200]["content"]["application/json"];
+/** Body of `PUT /api/Product/Revision`: The revision to add or update */
+export type PutProductRevisionBody = ProductRevision;
+export type PutProductRevisionResult = ProductRevision;
 
-export type VendorsResult = operations["Product_Vendors"]["responses"][200]["content"]["application/json"];
+export type VendorsResult = unknown;
 
-export type PutVendorsBody = operations["Product_PutVendors"]["requestBody"]["content"]["application/json"];
-export type PutVendorsResult = operations["Product_PutVendors"]["responses"][200]["content"]["application/json"];
+/** Body of `PUT /api/Product/Vendors`: The vendors to add. */
+export type PutVendorsBody = Vendor[];
+export type PutVendorsResult = unknown;
 
-export type DeleteVendorsBody = operations["Product_DeleteVendors"]["requestBody"]["content"]["application/json"];
-export type DeleteVendorsResult = operations["Product_DeleteVendors"]["responses"][200]["content"]["application/json"];
+/** Body of `DELETE /api/Product/Vendors`: The vendors to delete. */
+export type DeleteVendorsBody = Vendor[];
+export type DeleteVendorsResult = unknown;
 
-export type PutProductsBody = operations["Product_PutProducts"]["requestBody"]["content"]["application/json"];
-export type PutProductsResult = operations["Product_PutProducts"]["responses"][200]["content"]["application/json"];
+/** Body of `PUT /api/Products`: The products to add. */
+export type PutProductsBody = Product[];
+export type PutProductsResult = unknown;
 
-export type PutProductRevisionsBody = operations["Product_PutProductRevisions"]["requestBody"]["content"]["application/json"];
-export type PutProductRevisionsResult = operations["Product_PutProductRevisions"]["responses"][200]["content"]["application/json"];
+/** Body of `PUT /api/Products/Revisions`: The revisions to add. */
+export type PutProductRevisionsBody = ProductRevision[];
+export type PutProductRevisionsResult = unknown;
 
 /**
  * Products, revisions, BOMs, product groups and vendors.
@@ -64,27 +108,30 @@ export class ProductService {
    * To update an exisiting product, specify the ProductId of the exisiting product.
    * `PUT /api/Product`
    * Server operationId: `Product_PublicPutProduct`.
+   * @param body - The product to add or update
    */
-  putProduct(body: PutProductBody, options?: CallOptions): Promise<PutProductResult> {
-    return this.#transport.call<PutProductResult>(operationTable.putProduct, { body }, options);
+  putProduct(body: PutProductBody, options?: CallOptions): Promise<Product> {
+    return this.#transport.call<Product>(operationTable.putProduct, { body }, options);
   }
 
   /**
    * Get product by partnumber.
    * `GET /api/Product/{partNumber}`
    * Server operationId: `Product_PublicGetProduct`.
+   * @param params - `partNumber`: Part number of the product
    */
-  getProduct(params: GetProductParams, options?: CallOptions): Promise<GetProductResult> {
-    return this.#transport.call<GetProductResult>(operationTable.getProduct, { params }, options);
+  getProduct(params: GetProductParams, options?: CallOptions): Promise<Product> {
+    return this.#transport.call<Product>(operationTable.getProduct, { params }, options);
   }
 
   /**
    * Get product revision
    * `GET /api/Product/{partNumber}/{revision}`
    * Server operationId: `Product_PublicGetProductRevision`.
+   * @param params - `partNumber`: Product part number; `revision`: Product revision
    */
-  getProductRevision(params: GetProductRevisionParams, options?: CallOptions): Promise<GetProductRevisionResult> {
-    return this.#transport.call<GetProductRevisionResult>(operationTable.getProductRevision, { params }, options);
+  getProductRevision(params: GetProductRevisionParams, options?: CallOptions): Promise<ProductRevision> {
+    return this.#transport.call<ProductRevision>(operationTable.getProductRevision, { params }, options);
   }
 
   /**
@@ -100,27 +147,30 @@ export class ProductService {
    *             </BOM>
    * `PUT /api/Product/BOM`
    * Server operationId: `Product_BOM`.
+   * @param body - The BOM in WSBF (WATS Standard BOM Format) XML.
    */
-  putBom(body: PutBomBody, options?: CallOptions): Promise<PutBomResult> {
-    return this.#transport.call<PutBomResult>(operationTable.putBom, { body }, options);
+  putBom(body: PutBomBody, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putBom, { body }, options);
   }
 
   /**
    * Add a product group filter to a pre-existing product group.
    * `POST /api/Product/ProductGroupFilter`
    * Server operationId: `Product_ProductGroupFilter`.
+   * @param params - `productGroup`: Pre-existing product group name; `partNumber`: Part number to add; `revision`: Revision to add; `exclude`: Indicate if the filter should be a exclude filter
    */
-  productGroupFilter(params: ProductGroupFilterParams, options?: CallOptions): Promise<ProductGroupFilterResult> {
-    return this.#transport.call<ProductGroupFilterResult>(operationTable.productGroupFilter, { params }, options);
+  productGroupFilter(params: ProductGroupFilterParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.productGroupFilter, { params }, options);
   }
 
   /**
    * Lookup product groups by part number and revision.
    * `GET /api/Product/ProductGroupsByProduct`
    * Server operationId: `Product_GetProductGroupsByProduct`.
+   * @param params - `partNumber`: Part number; `revision`: Revision
    */
-  getProductGroupsByProduct(params: GetProductGroupsByProductParams, options?: CallOptions): Promise<GetProductGroupsByProductResult> {
-    return this.#transport.call<GetProductGroupsByProductResult>(operationTable.getProductGroupsByProduct, { params }, options);
+  getProductGroupsByProduct(params: GetProductGroupsByProductParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getProductGroupsByProduct, { params }, options);
   }
 
   /**
@@ -138,9 +188,10 @@ export class ProductService {
    * `GET /api/Product/Query`
    * Accepts the OData query options $filter, $top, $skip, $orderby, $expand, $select, $count.
    * Server operationId: `Product_PublicGetProducts`.
+   * @param params - `$filter`: OData filter expression, e.g. `partNumber eq 'ABC'`.; `$top`: OData: at most this many items.; `$skip`: OData: skip this many items.; `$orderby`: OData: sort order, e.g. `start desc`.; `$expand`: OData: related entities to include.; `$select`: OData: properties to return.; `$count`: OData: include the total count.
    */
-  getProducts(params?: GetProductsParams, options?: CallOptions): Promise<GetProductsResult> {
-    return this.#transport.call<GetProductsResult>(operationTable.getProducts, { params }, options);
+  getProducts(params?: GetProductsParams, options?: CallOptions): Promise<ProductView[]> {
+    return this.#transport.call<ProductView[]>(operationTable.getProducts, { params }, options);
   }
 
   /**
@@ -151,7 +202,7 @@ export class ProductService {
   paginateGetProducts(
     params?: Omit<GetProductsParams, "$top" | "$skip">,
     options?: CallOptions & { pageSize?: number; maxPages?: number },
-  ): Paginated<GetProductsResult[number]> {
+  ): Paginated<ProductView> {
     return paginate(
       (page) => this.getProducts({ ...params, $top: page.top, $skip: page.skip }, { ...options, signal: page.signal }),
       options,
@@ -163,9 +214,10 @@ export class ProductService {
    * To update an exisiting revision, specify the ProductRevisionId of the exisiting revision.
    * `PUT /api/Product/Revision`
    * Server operationId: `Product_PublicPutProductRevision`.
+   * @param body - The revision to add or update
    */
-  putProductRevision(body: PutProductRevisionBody, options?: CallOptions): Promise<PutProductRevisionResult> {
-    return this.#transport.call<PutProductRevisionResult>(operationTable.putProductRevision, { body }, options);
+  putProductRevision(body: PutProductRevisionBody, options?: CallOptions): Promise<ProductRevision> {
+    return this.#transport.call<ProductRevision>(operationTable.putProductRevision, { body }, options);
   }
 
   /**
@@ -173,43 +225,47 @@ export class ProductService {
    * `GET /api/Product/Vendors`
    * Server operationId: `Product_Vendors`.
    */
-  vendors(options?: CallOptions): Promise<VendorsResult> {
-    return this.#transport.call<VendorsResult>(operationTable.vendors, {  }, options);
+  vendors(options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.vendors, {  }, options);
   }
 
   /**
    * Add vendors that doesn't already exist.
    * `PUT /api/Product/Vendors`
    * Server operationId: `Product_PutVendors`.
+   * @param body - The vendors to add.
    */
-  putVendors(body: PutVendorsBody, options?: CallOptions): Promise<PutVendorsResult> {
-    return this.#transport.call<PutVendorsResult>(operationTable.putVendors, { body }, options);
+  putVendors(body: PutVendorsBody, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putVendors, { body }, options);
   }
 
   /**
    * Delete vendors.
    * `DELETE /api/Product/Vendors`
    * Server operationId: `Product_DeleteVendors`.
+   * @param body - The vendors to delete.
    */
-  deleteVendors(body: DeleteVendorsBody, options?: CallOptions): Promise<DeleteVendorsResult> {
-    return this.#transport.call<DeleteVendorsResult>(operationTable.deleteVendors, { body }, options);
+  deleteVendors(body: DeleteVendorsBody, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteVendors, { body }, options);
   }
 
   /**
    * For use with ERP intergration. Add or update products (part numbers).
    * `PUT /api/Products`
    * Server operationId: `Product_PutProducts`.
+   * @param body - The products to add.
    */
-  putProducts(body: PutProductsBody, options?: CallOptions): Promise<PutProductsResult> {
-    return this.#transport.call<PutProductsResult>(operationTable.putProducts, { body }, options);
+  putProducts(body: PutProductsBody, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putProducts, { body }, options);
   }
 
   /**
    * For use with ERP intergration. Add or update revisions of products.
    * `PUT /api/Products/Revisions`
    * Server operationId: `Product_PutProductRevisions`.
+   * @param body - The revisions to add.
    */
-  putProductRevisions(body: PutProductRevisionsBody, options?: CallOptions): Promise<PutProductRevisionsResult> {
-    return this.#transport.call<PutProductRevisionsResult>(operationTable.putProductRevisions, { body }, options);
+  putProductRevisions(body: PutProductRevisionsBody, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putProductRevisions, { body }, options);
   }
 }

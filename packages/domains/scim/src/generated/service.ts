@@ -3,35 +3,52 @@
 
 import type { CallOptions, Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
 
 /** Path and query parameters of `GET /api/SCIM/v2/Token`. */
-export type GetJwtParams = NonNullable<operations["Scim_GetJWT"]["parameters"]["query"]>;
-export type GetJwtResult = operations["Scim_GetJWT"]["responses"][200]["content"]["application/json"];
+export interface GetJwtParams {
+  /** Specifies a duration until the token expires. Measured in days. */
+  duration?: number;
+}
+export type GetJwtResult = unknown;
 
 /** Path and query parameters of `GET /api/SCIM/v2/Users`. */
-export type GetUsersParams = NonNullable<operations["Scim_GetUsers"]["parameters"]["query"]>;
-export type GetUsersResult = operations["Scim_GetUsers"]["responses"][200]["content"]["application/json"];
+export interface GetUsersParams {
+  filter?: string;
+  startIndex?: number;
+  count?: number;
+}
+export type GetUsersResult = unknown;
 
-export type CreateUserBody = operations["Scim_CreateUser"]["requestBody"]["content"]["application/json"];
-export type CreateUserResult = operations["Scim_CreateUser"]["responses"][200]["content"]["application/json"];
+export type CreateUserBody = Record<string, unknown>;
+export type CreateUserResult = unknown;
 
 /** Path and query parameters of `GET /api/SCIM/v2/Users/{id}`. */
-export type GetUserWithIdParams = operations["Scim_GetUserWithId"]["parameters"]["path"];
-export type GetUserWithIdResult = operations["Scim_GetUserWithId"]["responses"][200]["content"]["application/json"];
+export interface GetUserWithIdParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type GetUserWithIdResult = unknown;
 
 /** Path and query parameters of `DELETE /api/SCIM/v2/Users/{id}`. */
-export type DeleteUserParams = operations["Scim_DeleteUser"]["parameters"]["path"];
-export type DeleteUserResult = operations["Scim_DeleteUser"]["responses"][200]["content"]["application/json"];
+export interface DeleteUserParams {
+  id: string;
+}
+export type DeleteUserResult = unknown;
 
 /** Path and query parameters of `PATCH /api/SCIM/v2/Users/{id}`. */
-export type UpdateUserParams = operations["Scim_UpdateUser"]["parameters"]["path"];
-export type UpdateUserBody = operations["Scim_UpdateUser"]["requestBody"]["content"]["application/json"];
-export type UpdateUserResult = operations["Scim_UpdateUser"]["responses"][200]["content"]["application/json"];
+export interface UpdateUserParams {
+  /** The id of the user to update. */
+  id: string;
+}
+/** Body of `PATCH /api/SCIM/v2/Users/{id}`: A patchOp object following the SCIM standard. */
+export type UpdateUserBody = Record<string, unknown>;
+export type UpdateUserResult = unknown;
 
 /** Path and query parameters of `GET /api/SCIM/v2/Users/userName={userName}`. */
-export type GetUserParams = operations["Scim_GetUser"]["parameters"]["path"];
-export type GetUserResult = operations["Scim_GetUser"]["responses"][200]["content"]["application/json"];
+export interface GetUserParams {
+  userName: string;
+}
+export type GetUserResult = unknown;
 
 /**
  * SCIM 2.0 user provisioning.
@@ -52,18 +69,20 @@ export class ScimService {
    * to increase the duration, you do so at your own risk.
    * `GET /api/SCIM/v2/Token`
    * Server operationId: `Scim_GetJWT`.
+   * @param params - `duration`: Specifies a duration until the token expires. Measured in days.
    */
-  getJwt(params?: GetJwtParams, options?: CallOptions): Promise<GetJwtResult> {
-    return this.#transport.call<GetJwtResult>(operationTable.getJwt, { params }, options);
+  getJwt(params?: GetJwtParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getJwt, { params }, options);
   }
 
   /**
    * Gets a list of all users.
    * `GET /api/SCIM/v2/Users`
    * Server operationId: `Scim_GetUsers`.
+   * @param params - {@link GetUsersParams}
    */
-  getUsers(params?: GetUsersParams, options?: CallOptions): Promise<GetUsersResult> {
-    return this.#transport.call<GetUsersResult>(operationTable.getUsers, { params }, options);
+  getUsers(params?: GetUsersParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUsers, { params }, options);
   }
 
   /**
@@ -71,26 +90,28 @@ export class ScimService {
    * `POST /api/SCIM/v2/Users`
    * Server operationId: `Scim_CreateUser`.
    */
-  createUser(body: CreateUserBody, options?: CallOptions): Promise<CreateUserResult> {
-    return this.#transport.call<CreateUserResult>(operationTable.createUser, { body }, options);
+  createUser(body: CreateUserBody, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.createUser, { body }, options);
   }
 
   /**
    * Gets the user associated with the provided id.
    * `GET /api/SCIM/v2/Users/{id}`
    * Server operationId: `Scim_GetUserWithId`.
+   * @param params - {@link GetUserWithIdParams}
    */
-  getUserWithId(params: GetUserWithIdParams, options?: CallOptions): Promise<GetUserWithIdResult> {
-    return this.#transport.call<GetUserWithIdResult>(operationTable.getUserWithId, { params }, options);
+  getUserWithId(params: GetUserWithIdParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUserWithId, { params }, options);
   }
 
   /**
    * Deletes a single user using userId.
    * `DELETE /api/SCIM/v2/Users/{id}`
    * Server operationId: `Scim_DeleteUser`.
+   * @param params - {@link DeleteUserParams}
    */
-  deleteUser(params: DeleteUserParams, options?: CallOptions): Promise<DeleteUserResult> {
-    return this.#transport.call<DeleteUserResult>(operationTable.deleteUser, { params }, options);
+  deleteUser(params: DeleteUserParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteUser, { params }, options);
   }
 
   /**
@@ -108,17 +129,20 @@ export class ScimService {
    * fullName, familyName, givenName, roles and email are a single-value string. Roles will throw an error if role cannot be found
    * `PATCH /api/SCIM/v2/Users/{id}`
    * Server operationId: `Scim_UpdateUser`.
+   * @param params - `id`: The id of the user to update.
+   * @param body - A patchOp object following the SCIM standard.
    */
-  updateUser(params: UpdateUserParams, body: UpdateUserBody, options?: CallOptions): Promise<UpdateUserResult> {
-    return this.#transport.call<UpdateUserResult>(operationTable.updateUser, { params, body }, options);
+  updateUser(params: UpdateUserParams, body: UpdateUserBody, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.updateUser, { params, body }, options);
   }
 
   /**
    * Gets a user using the provided user name.
    * `GET /api/SCIM/v2/Users/userName={userName}`
    * Server operationId: `Scim_GetUser`.
+   * @param params - {@link GetUserParams}
    */
-  getUser(params: GetUserParams, options?: CallOptions): Promise<GetUserResult> {
-    return this.#transport.call<GetUserResult>(operationTable.getUser, { params }, options);
+  getUser(params: GetUserParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUser, { params }, options);
   }
 }

@@ -3,31 +3,43 @@
 
 import type { CallOptions, Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { Client } from "./models.js";
 
 /** Path and query parameters of `GET /api/SystemManager/Client`. */
-export type ClientParams = NonNullable<operations["SystemManager_Client"]["parameters"]["query"]>;
-export type ClientResult = operations["SystemManager_Client"]["responses"][200]["content"]["application/json"];
+export interface ClientParams {
+  name?: string;
+  identifier?: string;
+}
+export type ClientResult = unknown;
 
 /** Path and query parameters of `PUT /api/SystemManager/Client`. */
-export type PutClientParams = NonNullable<operations["SystemManager_PutClient"]["parameters"]["query"]>;
-export type PutClientBody = operations["SystemManager_PutClient"]["requestBody"]["content"]["application/json"];
-export type PutClientResult = operations["SystemManager_PutClient"]["responses"][200]["content"]["application/json"];
+export interface PutClientParams {
+  /** Include or exlude history if clientGroupId is updated */
+  moveWithHistory?: boolean;
+}
+/** Body of `PUT /api/SystemManager/Client`: Client object to update */
+export type PutClientBody = Client;
+export type PutClientResult = unknown;
 
 /** Path and query parameters of `GET /api/SystemManager/ClientLog/{identifier}`. */
-export type ClientLogParams = operations["SystemManager_ClientLog"]["parameters"]["path"];
-export type ClientLogResult = operations["SystemManager_ClientLog"]["responses"][200]["content"]["application/json"];
+export interface ClientLogParams {
+  /** client identifier (mac address) */
+  identifier: string;
+}
+export type ClientLogResult = unknown;
 
-export type ClientsResult = operations["SystemManager_Clients"]["responses"][200]["content"]["application/json"];
+export type ClientsResult = unknown;
 
 /** Path and query parameters of `GET /api/SystemManager/Level`. */
-export type LevelByHierarchyParams = NonNullable<operations["SystemManager_LevelByHierarchy"]["parameters"]["query"]>;
-export type LevelByHierarchyResult = operations["SystemManager_LevelByHierarchy"]["responses"][200]["content"]["application/json"];
+export interface LevelByHierarchyParams {
+  hierarchy: string[];
+}
+export type LevelByHierarchyResult = unknown;
 
-export type PostLevelByHierarchyBody = operations["SystemManager_PostLevelByHierarchy"]["requestBody"]["content"]["application/json"];
-export type PostLevelByHierarchyResult = operations["SystemManager_PostLevelByHierarchy"]["responses"][200]["content"]["application/json"];
+export type PostLevelByHierarchyBody = string[];
+export type PostLevelByHierarchyResult = unknown;
 
-export type GetSystemStatusResult = operations["SystemManager_GetSystemStatus"]["responses"][200]["content"]["application/json"];
+export type GetSystemStatusResult = Record<string, string>;
 
 /**
  * Clients (test stations), levels and system status.
@@ -44,9 +56,10 @@ export class SystemManagerService {
    * Get Client by name or identifier (MAC).
    * `GET /api/SystemManager/Client`
    * Server operationId: `SystemManager_Client`.
+   * @param params - {@link ClientParams}
    */
-  client(params?: ClientParams, options?: CallOptions): Promise<ClientResult> {
-    return this.#transport.call<ClientResult>(operationTable.client, { params }, options);
+  client(params?: ClientParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.client, { params }, options);
   }
 
   /**
@@ -63,18 +76,21 @@ export class SystemManagerService {
    * WebClient = 6,
    * `PUT /api/SystemManager/Client`
    * Server operationId: `SystemManager_Client`.
+   * @param params - `moveWithHistory`: Include or exlude history if clientGroupId is updated
+   * @param body - Client object to update
    */
-  putClient(params: PutClientParams, body: PutClientBody, options?: CallOptions): Promise<PutClientResult> {
-    return this.#transport.call<PutClientResult>(operationTable.putClient, { params, body }, options);
+  putClient(params: PutClientParams, body: PutClientBody, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putClient, { params, body }, options);
   }
 
   /**
    * Get most recent client log for specified client (6.0 or newer)
    * `GET /api/SystemManager/ClientLog/{identifier}`
    * Server operationId: `SystemManager_ClientLog`.
+   * @param params - `identifier`: client identifier (mac address)
    */
-  clientLog(params: ClientLogParams, options?: CallOptions): Promise<ClientLogResult> {
-    return this.#transport.call<ClientLogResult>(operationTable.clientLog, { params }, options);
+  clientLog(params: ClientLogParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.clientLog, { params }, options);
   }
 
   /**
@@ -83,8 +99,8 @@ export class SystemManagerService {
    * `GET /api/SystemManager/Clients`
    * Server operationId: `SystemManager_Clients`.
    */
-  clients(options?: CallOptions): Promise<ClientsResult> {
-    return this.#transport.call<ClientsResult>(operationTable.clients, {  }, options);
+  clients(options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.clients, {  }, options);
   }
 
   /**
@@ -97,9 +113,10 @@ export class SystemManagerService {
    * Please note: this endpoint doesn't work for level restricted users.
    * `GET /api/SystemManager/Level`
    * Server operationId: `SystemManager_LevelByHierarchy`.
+   * @param params - {@link LevelByHierarchyParams}
    */
-  levelByHierarchy(params: LevelByHierarchyParams, options?: CallOptions): Promise<LevelByHierarchyResult> {
-    return this.#transport.call<LevelByHierarchyResult>(operationTable.levelByHierarchy, { params }, options);
+  levelByHierarchy(params: LevelByHierarchyParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.levelByHierarchy, { params }, options);
   }
 
   /**
@@ -111,8 +128,8 @@ export class SystemManagerService {
    * `POST /api/SystemManager/Level`
    * Server operationId: `SystemManager_PostLevelByHierarchy`.
    */
-  postLevelByHierarchy(body: PostLevelByHierarchyBody, options?: CallOptions): Promise<PostLevelByHierarchyResult> {
-    return this.#transport.call<PostLevelByHierarchyResult>(operationTable.postLevelByHierarchy, { body }, options);
+  postLevelByHierarchy(body: PostLevelByHierarchyBody, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postLevelByHierarchy, { body }, options);
   }
 
   /**
@@ -120,7 +137,7 @@ export class SystemManagerService {
    * `GET /api/SystemStatus`
    * Server operationId: `SystemManager_GetSystemStatus`.
    */
-  getSystemStatus(options?: CallOptions): Promise<GetSystemStatusResult> {
-    return this.#transport.call<GetSystemStatusResult>(operationTable.getSystemStatus, {  }, options);
+  getSystemStatus(options?: CallOptions): Promise<Record<string, string>> {
+    return this.#transport.call<Record<string, string>>(operationTable.getSystemStatus, {  }, options);
   }
 }

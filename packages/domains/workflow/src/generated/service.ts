@@ -3,15 +3,54 @@
 
 import type { CallOptions, Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { WorkflowStatus } from "./enums.js";
 
 /** Path and query parameters of `GET /api/Workflow/EndTest`. */
-export type EndTestParams = NonNullable<operations["Workflow_PublicEndTest"]["parameters"]["query"]>;
-export type EndTestResult = operations["Workflow_PublicEndTest"]["responses"][200]["content"]["application/json"];
+export interface EndTestParams {
+  /** Unit serial number */
+  serialNumber: string;
+  /** Unit part number */
+  partNumber: string;
+  /**
+   * True = Passed (default value)
+   * False = Failed
+   */
+  passed?: boolean;
+  /** Name of operator */
+  operatorName?: string;
+  /** Name of station */
+  stationName?: string;
+  /**
+   * Status of workflow definition
+   * 0 = Draft
+   * 1 = Pending
+   * 2 = Released (default value)
+   * 3 = Revoked
+   */
+  status?: WorkflowStatus;
+}
+export type EndTestResult = unknown;
 
 /** Path and query parameters of `GET /api/Workflow/StartTest`. */
-export type StartTestParams = NonNullable<operations["Workflow_PublicStartTest"]["parameters"]["query"]>;
-export type StartTestResult = operations["Workflow_PublicStartTest"]["responses"][200]["content"]["application/json"];
+export interface StartTestParams {
+  /** Unit serial number */
+  serialNumber: string;
+  /** Unit part number */
+  partNumber: string;
+  /** Name of operator */
+  operatorName?: string;
+  /** Name of test station */
+  stationName?: string;
+  /**
+   * Status of workflow definition
+   * 0 = Draft
+   * 1 = Pending
+   * 2 = Released (default value)
+   * 3 = Revoked
+   */
+  status?: WorkflowStatus;
+}
+export type StartTestResult = unknown;
 
 /**
  * Workflow start and end of tests.
@@ -31,9 +70,10 @@ export class WorkflowService {
    *   Current activity type in the unit's workflow must equal to 'Test', or else 'false' will be returned by the method
    * `GET /api/Workflow/EndTest`
    * Server operationId: `Workflow_PublicEndTest`.
+   * @param params - `serialNumber`: Unit serial number; `partNumber`: Unit part number; `passed`: True = Passed (default value) False = Failed; `operatorName`: Name of operator; `stationName`: Name of station; `status`: Status of workflow definition 0 = Draft 1 = Pending 2 = Released (default value) 3 = Revoked
    */
-  endTest(params: EndTestParams, options?: CallOptions): Promise<EndTestResult> {
-    return this.#transport.call<EndTestResult>(operationTable.endTest, { params }, options);
+  endTest(params: EndTestParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.endTest, { params }, options);
   }
 
   /**
@@ -43,8 +83,9 @@ export class WorkflowService {
    *   Current activity type in the unit's workflow must equal to 'Test', or else 'false' will be returned by the method
    * `GET /api/Workflow/StartTest`
    * Server operationId: `Workflow_PublicStartTest`.
+   * @param params - `serialNumber`: Unit serial number; `partNumber`: Unit part number; `operatorName`: Name of operator; `stationName`: Name of test station; `status`: Status of workflow definition 0 = Draft 1 = Pending 2 = Released (default value) 3 = Revoked
    */
-  startTest(params: StartTestParams, options?: CallOptions): Promise<StartTestResult> {
-    return this.#transport.call<StartTestResult>(operationTable.startTest, { params }, options);
+  startTest(params: StartTestParams, options?: CallOptions): Promise<unknown> {
+    return this.#transport.call<unknown>(operationTable.startTest, { params }, options);
   }
 }
