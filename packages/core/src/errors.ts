@@ -33,7 +33,8 @@ export type WatsErrorKind =
   | "WatsCircuitOpenError"
   | "WatsAbortError"
   | "WatsConfigError"
-  | "WatsPaginationError";
+  | "WatsPaginationError"
+  | "WatsResponseValidationError";
 
 export class WatsError extends Error {
   readonly status: number | undefined;
@@ -135,6 +136,37 @@ export class WatsConfigError extends defineKind("WatsConfigError") {
 /** A paged listing misbehaved: the server repeated a page or never reached the end. */
 export class WatsPaginationError extends defineKind("WatsPaginationError") {}
 
+/** One place where a server's answer differs from the generated types. */
+export interface ResponseDifference {
+  /** Where, from the answer's root: `$`, `$.product.state`, `$[3].unitPhaseId`. */
+  readonly path: string;
+  /** `type`: a value of the wrong type or outside its enum; `missing`: a required field is absent; `extra`: a field the types do not declare. */
+  readonly problem: "type" | "missing" | "extra";
+  readonly message: string;
+}
+
+/**
+ * The server's answer does not match the operation's generated types (`validateResponses:
+ * "throw"`). `differences` names every field that differs; the message names the first ones.
+ */
+export class WatsResponseValidationError extends defineKind("WatsResponseValidationError") {
+  readonly differences: readonly ResponseDifference[];
+  constructor(
+    message: string,
+    details: WatsErrorDetails & { differences?: readonly ResponseDifference[] } = {},
+  ) {
+    super(message, details);
+    this.differences = details.differences ?? [];
+  }
+  override toJSON(): WatsErrorDetails & {
+    kind: WatsErrorKind;
+    message: string;
+    differences: readonly ResponseDifference[];
+  } {
+    return { ...super.toJSON(), differences: this.differences };
+  }
+}
+
 const CLASSES: Record<WatsErrorKind, new (message: string, details?: WatsErrorDetails) => WatsError> = {
   WatsError,
   WatsValidationError,
@@ -150,6 +182,7 @@ const CLASSES: Record<WatsErrorKind, new (message: string, details?: WatsErrorDe
   WatsAbortError,
   WatsConfigError,
   WatsPaginationError,
+  WatsResponseValidationError,
 };
 
 export function isWatsError(value: unknown): value is WatsError {

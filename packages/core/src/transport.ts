@@ -39,6 +39,7 @@ import {
 } from "./options-schema.js";
 import { OutgoingRequest } from "./outgoing-request.js";
 import { tokenSecrets } from "./redact.js";
+import { type ResponseValidationMode, ResponseValidator } from "./response-validation.js";
 import { type ResolvedRetryOptions, type RetryOptions, resolveRetryOptions } from "./retry.js";
 import type { RetryBudgetStats } from "./retry-budget.js";
 import { Throttle, type ThrottleOptions, type ThrottleStats } from "./throttle.js";
@@ -69,6 +70,13 @@ export interface TransportOptions {
   fetch?: FetchLike | typeof fetch;
   /** Appended to the User-Agent (e.g. "my-station-app/1.2"). */
   userAgentSuffix?: string;
+  /**
+   * Checks each JSON answer against the operation's generated zod schema: `"warn"` logs every field
+   * where the server's answer differs from the types (once per operation and field, with the
+   * correlation id), `"throw"` raises `WatsResponseValidationError` naming the field. Default
+   * `"off"`: no checking, and the schemas are never loaded.
+   */
+  validateResponses?: ResponseValidationMode;
 }
 
 /** `transport.metrics()`: call metrics plus the state of the breakers, throttle and retry budget. */
@@ -120,6 +128,9 @@ const transportSchema = z.object({
     .string()
     .regex(/^[\x20-\x7e]{0,200}$/, { message: "must be printable ASCII" })
     .optional(),
+  validateResponses: z
+    .enum(["off", "warn", "throw"], { message: 'must be "off", "warn" or "throw"' })
+    .optional(),
 });
 
 type UndiciAgent = { close(): Promise<void> };
@@ -149,6 +160,8 @@ export class HttpTransport implements Transport {
   readonly #internalPrefix: string;
   readonly #userAgent: string;
   readonly #customFetch: FetchLike | undefined;
+  /** Undefined when `validateResponses` is off: then nothing is checked or loaded. */
+  readonly #validator: ResponseValidator | undefined;
   #agent: Promise<UndiciAgent> | undefined;
   #defaultFetch: ResolvedFetch | undefined;
   #closed = false;
@@ -165,6 +178,8 @@ export class HttpTransport implements Transport {
     this.#internalPrefix = `${new URL(this.baseUrl).pathname.replace(/\/$/, "")}/api/internal/`.toLowerCase();
     this.#userAgent = userAgent(options.userAgentSuffix);
     this.#customFetch = options.fetch as FetchLike | undefined;
+    const validation = options.validateResponses ?? "off";
+    this.#validator = validation === "off" ? undefined : new ResponseValidator(validation);
     this.logger =
       options.logger === false ? silentLogger : (options.logger ?? defaultLogger(options.logLevel ?? "info"));
     this.throttle = options.throttle === false ? undefined : new Throttle(options.throttle ?? {});
@@ -248,6 +263,8 @@ export class HttpTransport implements Transport {
         );
       }
       const data = decodeBody(op.response, ctx.responseBody);
+      if (this.#validator)
+        await this.#validator.check(op, data, log, () => ({ ...ctx.fields(), status: response.status }));
       this.#metrics.recordCall(op.name, "ok", monotonicNow() - started);
       log.write(
         "debug",
