@@ -168,6 +168,11 @@ export const overlaySchema = z
     /** Namespace prefix -> name prefix, e.g. "Virinco.WATS.Schemas.WSJF." -> "Wsjf". */
     schemaPrefixes: z.record(z.string(), typeName).default({}),
     enums: z.array(enumOverlay).default([]),
+    /**
+     * Every public JSON answer must be typed: by the document, or by `responseSchema` with its
+     * `evidence`, or be listed in `responseFreeForm` with the reason. The build fails otherwise.
+     */
+    requireTypedAnswers: z.boolean().default(false),
     /** Models the documents lack, by name (see `overlayModel`). */
     models: z.record(typeName, overlayModel).default({}),
     internal: internalOverlay.default({ tags: {}, packages: {} }),

@@ -1,5 +1,5 @@
 import { OverlayError } from "../errors.js";
-import type { EnumModel, NormalisedOperation } from "../model.js";
+import type { ApiScope, EnumModel, NormalisedOperation } from "../model.js";
 import type { SchemaObject } from "../openapi.js";
 import type { Overlay } from "../overlay.js";
 
@@ -26,12 +26,14 @@ const PARAM_USE = /^([A-Z]+ \/\S*) (\S+)$/;
  *   nothing is typed, the enum is exported by that operation's package.
  *
  * Places the generation does not include (a pruned schema, an operation of the other API) are
- * skipped; an enum used nowhere in this generation is left out of it.
+ * skipped, and so, in the internal API, is a property its same-named model lacks; an enum used
+ * nowhere in this generation is left out of it.
  */
 export function applyEnums(
   overlay: Overlay,
   schemas: Record<string, SchemaObject>,
   operations: NormalisedOperation[],
+  scope: ApiScope,
 ): EnumModel[] {
   const result: EnumModel[] = [];
   for (const e of overlay.enums) {
@@ -45,7 +47,12 @@ export function applyEnums(
       }
       const target = findUse(use, schemas, operations);
       if (target === "absent") continue;
-      if (target === undefined) throw new OverlayError(`enum ${e.name}: ${use} does not exist in the spec`);
+      if (target === undefined) {
+        // The internal namespace may give the same model name to another schema (the internal
+        // `Unit` is PascalCase): a place only the public model has is not an error there.
+        if (scope === "internal") continue;
+        throw new OverlayError(`enum ${e.name}: ${use} does not exist in the spec`);
+      }
       checkValues(e.name, use, target, values, e.flags === true);
       mark(target, e.name, values, e.flags === true);
       used.push(use);
@@ -126,7 +133,7 @@ function mark(schema: SchemaObject, name: string, values: (string | number)[], f
   if (flags) {
     schema[FLAGS_EXTENSION] = (values as number[]).reduce((mask, v) => mask | v, 0);
     delete schema.enum;
-  } else {
+  } else if (schema.enum === undefined) {
     schema.enum = [...values];
   }
 }

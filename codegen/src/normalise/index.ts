@@ -157,7 +157,7 @@ function buildApi(options: BuildOptions): NormalisedApi {
     ...(op.body ? { body: { ...op.body, schema: finish(op.body.schema) } } : {}),
     response: { ...op.response, ...(op.response.schema ? { schema: finish(op.response.schema) } : {}) },
   })) as NormalisedOperation[];
-  // checkTypedAnswers(scope, operations);
+  checkTypedAnswers(scope, operations, overlay.requireTypedAnswers);
 
   // Method names, unique per generated module.
   const registries = new Map<string, NameRegistry>();
@@ -178,24 +178,25 @@ function buildApi(options: BuildOptions): NormalisedApi {
     schemas,
     schemaOrigins,
     schemaEvidence,
-    enums: applyEnums(overlay, schemas, operations),
+    enums: applyEnums(overlay, schemas, operations, scope),
     packages: options.packages(operations),
   };
 }
 
 /**
- * Every public JSON answer is typed: one the documents leave untyped needs a `responseSchema` (with
- * its evidence) or a `responseFreeForm` reason in the overlay. All offenders are listed at once.
- * A reason given for an answer that is typed after all is a stale entry and fails too.
+ * With the overlay's `requireTypedAnswers`, every public JSON answer is typed: one the documents
+ * leave untyped needs a `responseSchema` (with its evidence) or a `responseFreeForm` reason in the
+ * overlay. All offenders are listed at once. A reason given for an answer that is typed after all
+ * is a stale entry and fails in any case.
  */
-function checkTypedAnswers(scope: ApiScope, operations: NormalisedOperation[]): void {
+function checkTypedAnswers(scope: ApiScope, operations: NormalisedOperation[], required: boolean): void {
   const problems: string[] = [];
   for (const op of operations) {
     if (op.response.kind !== "json") continue;
     const untyped = isUntyped(op.response.schema);
     if (op.response.freeForm !== undefined && !untyped) {
       problems.push(`  ${op.route}: responseFreeForm is given but the answer is typed`);
-    } else if (scope === "public" && untyped && op.response.freeForm === undefined) {
+    } else if (required && scope === "public" && untyped && op.response.freeForm === undefined) {
       problems.push(`  ${op.route}: answers unknown`);
     }
   }

@@ -157,7 +157,7 @@ export function pendingOperation(op: CollectedOperation, ctx: OperationContext):
       throw new OverlayError(`${at}: a ${ov.response} response has no JSON schema`);
     response = { kind: ov.response, status };
   } else if (ov.responseSchema) {
-    if (scope === "public" && ov.responseSchema.evidence === undefined) {
+    if (scope === "public" && overlay.requireTypedAnswers && ov.responseSchema.evidence === undefined) {
       throw new OverlayError(
         `${at}.responseSchema: a public operation's schema must say where its shape comes from ("evidence")`,
       );

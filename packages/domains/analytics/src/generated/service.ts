@@ -3,14 +3,14 @@
 
 import type { CallOptions, Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { WatsFilter } from "./models.js";
+import type { AggregatedMeasurementRow, Level, MeasurementRow, OeeResult, Process, ProductGroup, RepairHistoryRow, RepairRow, ReportHeader, StepAnalysisRow, TopFailedStep, WatsFilter, YieldRow } from "./models.js";
 
 /** Path and query parameters of `POST /api/App/AggregatedMeasurements`. */
 export interface AggregatedMeasurementsParams {
   measurementPaths?: string;
 }
 export type AggregatedMeasurementsBody = WatsFilter;
-export type AggregatedMeasurementsResult = unknown;
+export type AggregatedMeasurementsResult = AggregatedMeasurementRow[];
 
 /** Path and query parameters of `POST /api/App/DynamicRepair`. */
 export interface DynamicRepairParams {
@@ -26,7 +26,7 @@ export interface DynamicRepairParams {
 }
 /** Body of `POST /api/App/DynamicRepair`: WATS filter */
 export type DynamicRepairBody = WatsFilter;
-export type DynamicRepairResult = unknown;
+export type DynamicRepairResult = RepairRow[];
 
 /** Path and query parameters of `POST /api/App/DynamicYield`. */
 export interface DynamicYieldParams {
@@ -40,7 +40,7 @@ export interface DynamicYieldParams {
 }
 /** Body of `POST /api/App/DynamicYield`: WATS filter */
 export type DynamicYieldBody = WatsFilter;
-export type DynamicYieldResult = unknown;
+export type DynamicYieldResult = YieldRow[];
 
 /** Path and query parameters of `GET /api/App/HighVolume`. */
 export interface HighVolumeParams {
@@ -51,28 +51,28 @@ export interface HighVolumeParams {
   /** level filter (split multiple levels with ;) */
   levelId: string;
 }
-export type HighVolumeResult = unknown;
+export type HighVolumeResult = YieldRow[];
 
 /**
  * Body of `POST /api/App/HighVolume`: Supported filters: productGroup, level, periodCount, grouping, includeCurrentPeriod, topCount, minCount.
  */
 export type PostHighVolumeBody = WatsFilter;
-export type PostHighVolumeResult = unknown;
+export type PostHighVolumeResult = YieldRow[];
 
 /**
  * Body of `POST /api/App/HighVolumeByProductGroup`: Supported filters: productGroup, level, periodCount, grouping, includeCurrentPeriod, topCount, minCount.
  */
 export type GetHighVolumeByProductGroupBody = WatsFilter;
-export type GetHighVolumeByProductGroupResult = unknown;
+export type GetHighVolumeByProductGroupResult = YieldRow[];
 
-export type LevelsResult = unknown;
+export type LevelsResult = Level[];
 
 /** Path and query parameters of `POST /api/App/Measurements`. */
 export interface MeasurementsParams {
   measurementPaths?: string;
 }
 export type MeasurementsBody = WatsFilter;
-export type MeasurementsResult = unknown;
+export type MeasurementsResult = MeasurementRow[];
 
 /** Path and query parameters of `POST /api/App/OeeAnalysis`. */
 export interface OeeAnalysisParams {
@@ -91,7 +91,7 @@ export interface OeeAnalysisParams {
 }
 /** Body of `POST /api/App/OeeAnalysis`: WATS filter */
 export type OeeAnalysisBody = WatsFilter;
-export type OeeAnalysisResult = unknown;
+export type OeeAnalysisResult = OeeResult;
 
 /** Path and query parameters of `GET /api/App/Processes`. */
 export interface ProcessesParams {
@@ -104,14 +104,14 @@ export interface ProcessesParams {
   /** Include inactive processes */
   includeInactiveProcesses?: boolean;
 }
-export type ProcessesResult = unknown;
+export type ProcessesResult = Process[];
 
 /** Path and query parameters of `GET /api/App/ProductGroups`. */
 export interface ProductGroupsParams {
   /** Include or exclude product group filters */
   includeFilters?: boolean;
 }
-export type ProductGroupsResult = unknown;
+export type ProductGroupsResult = ProductGroup[];
 
 /** Path and query parameters of `GET /api/App/RelatedRepairHistory`. */
 export interface GetRelatedRepairHistoryParams {
@@ -124,13 +124,13 @@ export interface GetRelatedRepairHistoryParams {
   /** Test operation code filter. */
   testOperationCode?: string;
 }
-export type GetRelatedRepairHistoryResult = unknown;
+export type GetRelatedRepairHistoryResult = RepairHistoryRow[];
 
 export type SerialNumberHistoryBody = WatsFilter;
-export type SerialNumberHistoryResult = unknown;
+export type SerialNumberHistoryResult = ReportHeader[];
 
 export type GetTestStepAnalysisBody = WatsFilter;
-export type GetTestStepAnalysisResult = unknown;
+export type GetTestStepAnalysisResult = StepAnalysisRow[];
 
 /** Path and query parameters of `GET /api/App/TopFailed`. */
 export interface TopFailedParams {
@@ -147,16 +147,16 @@ export interface TopFailedParams {
   /** Number of items to return */
   count: number;
 }
-export type TopFailedResult = unknown;
+export type TopFailedResult = TopFailedStep[];
 
 /**
  * Body of `POST /api/App/TopFailed`: Supported filters: partNumber, testOperation, yield, productGroup, level, periodCount, grouping, includeCurrentPeriod, topCount
  */
 export type PostTopFailedBody = WatsFilter;
-export type PostTopFailedResult = unknown;
+export type PostTopFailedResult = TopFailedStep[];
 
 export type UurReportsBody = WatsFilter;
-export type UurReportsResult = unknown;
+export type UurReportsResult = ReportHeader[];
 
 /** Path and query parameters of `GET /api/App/UutReport`. */
 export interface UutReportParams {
@@ -183,10 +183,10 @@ export interface UutReportParams {
   /** level id (split multiple groups with ;) */
   levelId?: string;
 }
-export type UutReportResult = unknown;
+export type UutReportResult = ReportHeader[];
 
 export type PostUutReportBody = WatsFilter;
-export type PostUutReportResult = unknown;
+export type PostUutReportResult = ReportHeader[];
 
 export type VersionResult = string;
 
@@ -199,13 +199,13 @@ export interface VolumeYieldParams {
   /** level filter (split multiple groups with ;) */
   levelId: string;
 }
-export type VolumeYieldResult = unknown;
+export type VolumeYieldResult = YieldRow[];
 
 /**
  * Body of `POST /api/App/VolumeYield`: Supported filters: productGroup, level, periodCount, grouping, includeCurrentPeriod
  */
 export type PostVolumeYieldBody = WatsFilter;
-export type PostVolumeYieldResult = unknown;
+export type PostVolumeYieldResult = YieldRow[];
 
 /** Path and query parameters of `GET /api/App/WorstYield`. */
 export interface WorstYieldParams {
@@ -216,19 +216,19 @@ export interface WorstYieldParams {
   /** level filter (split multiple groups with ;) */
   levelId: string;
 }
-export type WorstYieldResult = unknown;
+export type WorstYieldResult = YieldRow[];
 
 /**
  * Body of `POST /api/App/WorstYield`: Supported filters: productGroup, level, periodCount, grouping, includeCurrentPeriod, topCount, minCount.
  */
 export type PostWorstYieldBody = WatsFilter;
-export type PostWorstYieldResult = unknown;
+export type PostWorstYieldResult = YieldRow[];
 
 /**
  * Body of `POST /api/App/WorstYieldByProductGroup`: Supported filters: productGroup, level, periodCount, grouping, includeCurrentPeriod, topCount, minCount.
  */
 export type GetWorstYieldByProductGroupBody = WatsFilter;
-export type GetWorstYieldByProductGroupResult = unknown;
+export type GetWorstYieldByProductGroupResult = YieldRow[];
 
 /**
  * Yield, volume, failure and measurement analytics (the WATS App API).
@@ -258,9 +258,10 @@ export class AnalyticsService {
    * `POST /api/App/AggregatedMeasurements`
    * Server operationId: `App_AggregatedMeasurements`.
    * @param params - {@link AggregatedMeasurementsParams}
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (analytics.AggregatedMeasurement).
    */
-  aggregatedMeasurements(params: AggregatedMeasurementsParams, body: AggregatedMeasurementsBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.aggregatedMeasurements, { params, body }, options);
+  aggregatedMeasurements(params: AggregatedMeasurementsParams, body: AggregatedMeasurementsBody, options?: CallOptions): Promise<AggregatedMeasurementRow[]> {
+    return this.#transport.call<AggregatedMeasurementRow[]>(operationTable.aggregatedMeasurements, { params, body }, options);
   }
 
   /**
@@ -305,9 +306,10 @@ export class AnalyticsService {
    * Server operationId: `App_DynamicRepair`.
    * @param params - `dimensions`: Supported values: partNumber, revision, productName, productGroup, unitType, repairOperation, period, level, stationName, location, purpose, operator, miscInfoDescription, miscInfoString, repairCode, repairCategory, repairType, componentRef, componentNumber, componentRevision, componentVendor, functionBlock, referencedStep, referencedStepPath, testOperation, testPeriod, testLevel, testStationName, testLocation, testPurpose, testOperator, batchNumber, swFilename, swVersion
    * @param body - WATS filter
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/DynamicRepair); pyWATS (analytics.RepairStatistics).
    */
-  dynamicRepair(params: DynamicRepairParams, body: DynamicRepairBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.dynamicRepair, { params, body }, options);
+  dynamicRepair(params: DynamicRepairParams, body: DynamicRepairBody, options?: CallOptions): Promise<RepairRow[]> {
+    return this.#transport.call<RepairRow[]>(operationTable.dynamicRepair, { params, body }, options);
   }
 
   /**
@@ -359,9 +361,10 @@ export class AnalyticsService {
    * Server operationId: `App_DynamicYield`.
    * @param params - `dimensions`: Supported values: partNumber, productName, stationName, location, purpose, revision, testOperation, processCode, swFilename, swVersion, productGroup, level, period, batchNumber, operator, fixtureId, socketIndex, errorCode, miscInfoDescription, miscInfoString, stepCausedUutFailure, stepPathCausedUutFailure, assetSerialNumber, assetName
    * @param body - WATS filter
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/DynamicYield); pyWATS (analytics.YieldData).
    */
-  dynamicYield(params: DynamicYieldParams, body: DynamicYieldBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.dynamicYield, { params, body }, options);
+  dynamicYield(params: DynamicYieldParams, body: DynamicYieldBody, options?: CallOptions): Promise<YieldRow[]> {
+    return this.#transport.call<YieldRow[]>(operationTable.dynamicYield, { params, body }, options);
   }
 
   /**
@@ -369,9 +372,10 @@ export class AnalyticsService {
    * `GET /api/App/HighVolume`
    * Server operationId: `App_HighVolume`.
    * @param params - `days`: number of days to include; `productGroupId`: productGroup filter (split multiple groups with ;); `levelId`: level filter (split multiple levels with ;)
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/DynamicYield); pyWATS (analytics.YieldData).
    */
-  highVolume(params: HighVolumeParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.highVolume, { params }, options);
+  highVolume(params: HighVolumeParams, options?: CallOptions): Promise<YieldRow[]> {
+    return this.#transport.call<YieldRow[]>(operationTable.highVolume, { params }, options);
   }
 
   /**
@@ -379,9 +383,10 @@ export class AnalyticsService {
    * `POST /api/App/HighVolume`
    * Server operationId: `App_HighVolume`.
    * @param body - Supported filters: productGroup, level, periodCount, grouping, includeCurrentPeriod, topCount, minCount.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/DynamicYield); pyWATS (analytics.YieldData).
    */
-  postHighVolume(body: PostHighVolumeBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.postHighVolume, { body }, options);
+  postHighVolume(body: PostHighVolumeBody, options?: CallOptions): Promise<YieldRow[]> {
+    return this.#transport.call<YieldRow[]>(operationTable.postHighVolume, { body }, options);
   }
 
   /**
@@ -389,18 +394,20 @@ export class AnalyticsService {
    * `POST /api/App/HighVolumeByProductGroup`
    * Server operationId: `App_GetHighVolumeByProductGroup`.
    * @param body - Supported filters: productGroup, level, periodCount, grouping, includeCurrentPeriod, topCount, minCount.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/DynamicYield); pyWATS (analytics.YieldData).
    */
-  getHighVolumeByProductGroup(body: GetHighVolumeByProductGroupBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.getHighVolumeByProductGroup, { body }, options);
+  getHighVolumeByProductGroup(body: GetHighVolumeByProductGroupBody, options?: CallOptions): Promise<YieldRow[]> {
+    return this.#transport.call<YieldRow[]>(operationTable.getHighVolumeByProductGroup, { body }, options);
   }
 
   /**
    * Retrieves all ClientGroups
    * `GET /api/App/Levels`
    * Server operationId: `App_Levels`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/App/Levels); pyWATS (analytics.LevelInfo).
    */
-  levels(options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.levels, {  }, options);
+  levels(options?: CallOptions): Promise<Level[]> {
+    return this.#transport.call<Level[]>(operationTable.levels, {  }, options);
   }
 
   /**
@@ -424,9 +431,10 @@ export class AnalyticsService {
    * `POST /api/App/Measurements`
    * Server operationId: `App_Measurements`.
    * @param params - {@link MeasurementsParams}
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (analytics.MeasurementData).
    */
-  measurements(params: MeasurementsParams, body: MeasurementsBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.measurements, { params, body }, options);
+  measurements(params: MeasurementsParams, body: MeasurementsBody, options?: CallOptions): Promise<MeasurementRow[]> {
+    return this.#transport.call<MeasurementRow[]>(operationTable.measurements, { params, body }, options);
   }
 
   /**
@@ -437,9 +445,10 @@ export class AnalyticsService {
    * Server operationId: `App_OeeAnalysis`.
    * @param params - `availableTime`: Available hours by weekday. Ex. 24,24,24,24,24,24,24; `minConnectionTime`: Minimum connection time filter; `maxConnectionTime`: Maximum connection time filter; `minExecutionTime`: Minimum execution time filter; `maxExecutionTime`: Maximum execution time filter; `targetOutput`: Target output per day
    * @param body - WATS filter
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (analytics.OeeAnalysisResult).
    */
-  oeeAnalysis(params: OeeAnalysisParams, body: OeeAnalysisBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.oeeAnalysis, { params, body }, options);
+  oeeAnalysis(params: OeeAnalysisParams, body: OeeAnalysisBody, options?: CallOptions): Promise<OeeResult> {
+    return this.#transport.call<OeeResult>(operationTable.oeeAnalysis, { params, body }, options);
   }
 
   /**
@@ -460,9 +469,10 @@ export class AnalyticsService {
    * `GET /api/App/Processes`
    * Server operationId: `App_Processes`.
    * @param params - `includeTestOperations`: Include processes masrked as IsTestOperation; `includeRepairOperations`: Include processes masrked as IsTestOperation; `includeWipOperations`: Include processes masrked as IsTestOperation; `includeInactiveProcesses`: Include inactive processes
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (analytics.ProcessInfo); the internal WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Process).
    */
-  processes(params?: ProcessesParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.processes, { params }, options);
+  processes(params?: ProcessesParams, options?: CallOptions): Promise<Process[]> {
+    return this.#transport.call<Process[]>(operationTable.processes, { params }, options);
   }
 
   /**
@@ -470,9 +480,10 @@ export class AnalyticsService {
    * `GET /api/App/ProductGroups`
    * Server operationId: `App_ProductGroups`.
    * @param params - `includeFilters`: Include or exclude product group filters
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/App/ProductGroups); pyWATS (product.ProductGroup).
    */
-  productGroups(params?: ProductGroupsParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.productGroups, { params }, options);
+  productGroups(params?: ProductGroupsParams, options?: CallOptions): Promise<ProductGroup[]> {
+    return this.#transport.call<ProductGroup[]>(operationTable.productGroups, { params }, options);
   }
 
   /**
@@ -480,9 +491,10 @@ export class AnalyticsService {
    * `GET /api/App/RelatedRepairHistory`
    * Server operationId: `App_GetRelatedRepairHistory`.
    * @param params - `partNumber`: Related part number.; `revision`: Related revision.; `repairOperationCode`: Repair operation code filter.; `testOperationCode`: Test operation code filter.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (analytics.RepairHistoryRecord).
    */
-  getRelatedRepairHistory(params: GetRelatedRepairHistoryParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.getRelatedRepairHistory, { params }, options);
+  getRelatedRepairHistory(params: GetRelatedRepairHistoryParams, options?: CallOptions): Promise<RepairHistoryRow[]> {
+    return this.#transport.call<RepairHistoryRow[]>(operationTable.getRelatedRepairHistory, { params }, options);
   }
 
   /**
@@ -491,9 +503,10 @@ export class AnalyticsService {
    * Supported filters: productGroup, level, serialNumber, partNumber, batchNumber, miscValue
    * `POST /api/App/SerialNumberHistory`
    * Server operationId: `App_SerialNumberHistory`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (report.ReportHeader); the WATS documentation (POST /api/App/UutReport).
    */
-  serialNumberHistory(body: SerialNumberHistoryBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.serialNumberHistory, { body }, options);
+  serialNumberHistory(body: SerialNumberHistoryBody, options?: CallOptions): Promise<ReportHeader[]> {
+    return this.#transport.call<ReportHeader[]>(operationTable.serialNumberHistory, { body }, options);
   }
 
   /**
@@ -514,9 +527,10 @@ export class AnalyticsService {
    * Note: partnumber and testOperation filter required
    * `POST /api/App/TestStepAnalysis`
    * Server operationId: `App_GetTestStepAnalysis`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (analytics.StepAnalysisRow).
    */
-  getTestStepAnalysis(body: GetTestStepAnalysisBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.getTestStepAnalysis, { body }, options);
+  getTestStepAnalysis(body: GetTestStepAnalysisBody, options?: CallOptions): Promise<StepAnalysisRow[]> {
+    return this.#transport.call<StepAnalysisRow[]>(operationTable.getTestStepAnalysis, { body }, options);
   }
 
   /**
@@ -524,9 +538,10 @@ export class AnalyticsService {
    * `GET /api/App/TopFailed`
    * Server operationId: `App_TopFailed`.
    * @param params - `partNumber`: Part number of reports to get failed steps from.; `processCode`: Process code of reports to get failed steps from.; `productGroupId`: Product group of reports to get failed steps from.; `levelId`: Level of reports to get failed steps from.; `days`: Number of days ago reports to get failed steps from were submitted.; `count`: Number of items to return
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (analytics.TopFailedStep).
    */
-  topFailed(params: TopFailedParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.topFailed, { params }, options);
+  topFailed(params: TopFailedParams, options?: CallOptions): Promise<TopFailedStep[]> {
+    return this.#transport.call<TopFailedStep[]>(operationTable.topFailed, { params }, options);
   }
 
   /**
@@ -534,9 +549,10 @@ export class AnalyticsService {
    * `POST /api/App/TopFailed`
    * Server operationId: `App_TopFailed`.
    * @param body - Supported filters: partNumber, testOperation, yield, productGroup, level, periodCount, grouping, includeCurrentPeriod, topCount
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (analytics.TopFailedStep).
    */
-  postTopFailed(body: PostTopFailedBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.postTopFailed, { body }, options);
+  postTopFailed(body: PostTopFailedBody, options?: CallOptions): Promise<TopFailedStep[]> {
+    return this.#transport.call<TopFailedStep[]>(operationTable.postTopFailed, { body }, options);
   }
 
   /**
@@ -549,9 +565,10 @@ export class AnalyticsService {
    * This API is not suitable for workflow or production management, instead use the Production module.
    * `POST /api/App/UurReport`
    * Server operationId: `App_UurReports`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/UutReport); pyWATS (report.ReportHeader).
    */
-  uurReports(body: UurReportsBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.uurReports, { body }, options);
+  uurReports(body: UurReportsBody, options?: CallOptions): Promise<ReportHeader[]> {
+    return this.#transport.call<ReportHeader[]>(operationTable.uurReports, { body }, options);
   }
 
   /**
@@ -561,9 +578,10 @@ export class AnalyticsService {
    * `GET /api/App/UutReport`
    * Server operationId: `App_UutReport`.
    * @param params - `serialNumber`: serial number; `partNumber`: part number; `revision`: revision; `batchNumber`: batch number; `stationName`: station name; `testOperation`: test operation name; `status`: status; `dateFrom`: date from, ex. 2017-10-19T10:43:00; `dateTo`: date to, ex. 2017-10-19T10:43:00; `productGroupId`: product group id; `levelId`: level id (split multiple groups with ;)
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/UutReport); pyWATS (report.ReportHeader).
    */
-  uutReport(params?: UutReportParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.uutReport, { params }, options);
+  uutReport(params?: UutReportParams, options?: CallOptions): Promise<ReportHeader[]> {
+    return this.#transport.call<ReportHeader[]>(operationTable.uutReport, { params }, options);
   }
 
   /**
@@ -576,9 +594,10 @@ export class AnalyticsService {
    * This API is not suitable for workflow or production management, instead use the Production module.
    * `POST /api/App/UutReport`
    * Server operationId: `App_UutReport`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/UutReport); pyWATS (report.ReportHeader).
    */
-  postUutReport(body: PostUutReportBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.postUutReport, { body }, options);
+  postUutReport(body: PostUutReportBody, options?: CallOptions): Promise<ReportHeader[]> {
+    return this.#transport.call<ReportHeader[]>(operationTable.postUutReport, { body }, options);
   }
 
   /**
@@ -595,9 +614,10 @@ export class AnalyticsService {
    * `GET /api/App/VolumeYield`
    * Server operationId: `App_VolumeYield`.
    * @param params - `days`: number of days to include; `productGroupId`: productGroup filter (split multiple groups with ;); `levelId`: level filter (split multiple groups with ;)
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/DynamicYield); pyWATS (analytics.YieldData).
    */
-  volumeYield(params: VolumeYieldParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.volumeYield, { params }, options);
+  volumeYield(params: VolumeYieldParams, options?: CallOptions): Promise<YieldRow[]> {
+    return this.#transport.call<YieldRow[]>(operationTable.volumeYield, { params }, options);
   }
 
   /**
@@ -605,9 +625,10 @@ export class AnalyticsService {
    * `POST /api/App/VolumeYield`
    * Server operationId: `App_VolumeYield`.
    * @param body - Supported filters: productGroup, level, periodCount, grouping, includeCurrentPeriod
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/DynamicYield); pyWATS (analytics.YieldData).
    */
-  postVolumeYield(body: PostVolumeYieldBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.postVolumeYield, { body }, options);
+  postVolumeYield(body: PostVolumeYieldBody, options?: CallOptions): Promise<YieldRow[]> {
+    return this.#transport.call<YieldRow[]>(operationTable.postVolumeYield, { body }, options);
   }
 
   /**
@@ -615,9 +636,10 @@ export class AnalyticsService {
    * `GET /api/App/WorstYield`
    * Server operationId: `App_WorstYield`.
    * @param params - `days`: number of days to include; `productGroupId`: productGroup filter (split multiple groups with ;); `levelId`: level filter (split multiple groups with ;)
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/DynamicYield); pyWATS (analytics.YieldData).
    */
-  worstYield(params: WorstYieldParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.worstYield, { params }, options);
+  worstYield(params: WorstYieldParams, options?: CallOptions): Promise<YieldRow[]> {
+    return this.#transport.call<YieldRow[]>(operationTable.worstYield, { params }, options);
   }
 
   /**
@@ -625,9 +647,10 @@ export class AnalyticsService {
    * `POST /api/App/WorstYield`
    * Server operationId: `App_WorstYield`.
    * @param body - Supported filters: productGroup, level, periodCount, grouping, includeCurrentPeriod, topCount, minCount.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/DynamicYield); pyWATS (analytics.YieldData).
    */
-  postWorstYield(body: PostWorstYieldBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.postWorstYield, { body }, options);
+  postWorstYield(body: PostWorstYieldBody, options?: CallOptions): Promise<YieldRow[]> {
+    return this.#transport.call<YieldRow[]>(operationTable.postWorstYield, { body }, options);
   }
 
   /**
@@ -635,8 +658,9 @@ export class AnalyticsService {
    * `POST /api/App/WorstYieldByProductGroup`
    * Server operationId: `App_GetWorstYieldByProductGroup`.
    * @param body - Supported filters: productGroup, level, periodCount, grouping, includeCurrentPeriod, topCount, minCount.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/DynamicYield); pyWATS (analytics.YieldData).
    */
-  getWorstYieldByProductGroup(body: GetWorstYieldByProductGroupBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.getWorstYieldByProductGroup, { body }, options);
+  getWorstYieldByProductGroup(body: GetWorstYieldByProductGroupBody, options?: CallOptions): Promise<YieldRow[]> {
+    return this.#transport.call<YieldRow[]>(operationTable.getWorstYieldByProductGroup, { body }, options);
   }
 }

@@ -4,7 +4,7 @@
 import { type CallOptions, type Paginated, paginate, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
 import type { AssetState } from "./enums.js";
-import type { Asset, AssetLogRow, AssetMessage, AssetRow, AssetType, AssetTypeRow } from "./models.js";
+import type { Asset, AssetLog, AssetLogRow, AssetMessage, AssetRow, AssetStatus, AssetType, AssetTypeRow } from "./models.js";
 
 /** Path and query parameters of `GET /api/Asset`. */
 export interface GetAssetsParams {
@@ -27,7 +27,7 @@ export type GetAssetsResult = AssetRow[];
 
 /** Body of `PUT /api/Asset`: The asset to create, or the updated asset */
 export type PutAssetBody = Asset;
-export type PutAssetResult = unknown;
+export type PutAssetResult = Asset;
 
 /** Path and query parameters of `DELETE /api/Asset`. */
 export interface DeleteAssetParams {
@@ -36,21 +36,21 @@ export interface DeleteAssetParams {
   /** Asset serial number */
   serialNumber?: string;
 }
-export type DeleteAssetResult = unknown;
+export type DeleteAssetResult = Asset;
 
 /** Path and query parameters of `GET /api/Asset/{assetId}`. */
 export interface GetAssetByAssetIdParams {
   /** Asset ID */
   assetId: string;
 }
-export type GetAssetByAssetIdResult = unknown;
+export type GetAssetByAssetIdResult = Asset;
 
 /** Path and query parameters of `GET /api/Asset/{serialNumber}`. */
 export interface GetAssetBySerialNumberParams {
   /** Asset Serial Number */
   serialNumber: string;
 }
-export type GetAssetBySerialNumberResult = unknown;
+export type GetAssetBySerialNumberResult = Asset;
 
 /** Path and query parameters of `POST /api/Asset/Calibration`. */
 export interface PostCalibrationParams {
@@ -66,7 +66,7 @@ export interface PostCalibrationParams {
   /** Asset log message */
   comment?: string;
 }
-export type PostCalibrationResult = unknown;
+export type PostCalibrationResult = Asset;
 
 /** Path and query parameters of `PUT /api/Asset/Count`. */
 export interface PutAssetCountParams {
@@ -83,7 +83,7 @@ export interface PutAssetCountParams {
   /** Translate the 'message' string to the specified culture (e.g. zh-CN for Chinese) */
   cultureCode?: string;
 }
-export type PutAssetCountResult = unknown;
+export type PutAssetCountResult = Asset;
 
 /** Path and query parameters of `GET /api/Asset/Log`. */
 export interface GetAssetLogParams {
@@ -118,7 +118,7 @@ export interface PostMaintenanceParams {
   /** Asset log message */
   comment?: string;
 }
-export type PostMaintenanceResult = unknown;
+export type PostMaintenanceResult = Asset;
 
 /** Path and query parameters of `POST /api/Asset/Message`. */
 export interface PostAssetMessageParams {
@@ -131,7 +131,7 @@ export interface PostAssetMessageParams {
 }
 /** Body of `POST /api/Asset/Message`: Asset message */
 export type PostAssetMessageBody = AssetMessage;
-export type PostAssetMessageResult = unknown;
+export type PostAssetMessageResult = AssetLog;
 
 /** Path and query parameters of `POST /api/Asset/ResetRunningCount`. */
 export interface ResetRunningCountParams {
@@ -142,7 +142,7 @@ export interface ResetRunningCountParams {
   /** Asset log message */
   comment?: string;
 }
-export type ResetRunningCountResult = unknown;
+export type ResetRunningCountResult = Asset;
 
 /** Path and query parameters of `PUT /api/Asset/State`. */
 export interface PutAssetStateParams {
@@ -155,7 +155,7 @@ export interface PutAssetStateParams {
   /** Asset serial number */
   serialNumber?: string;
 }
-export type PutAssetStateResult = unknown;
+export type PutAssetStateResult = Asset;
 
 /** Path and query parameters of `GET /api/Asset/Status`. */
 export interface GetAssetStatusParams {
@@ -168,7 +168,7 @@ export interface GetAssetStatusParams {
   /** Translate the 'message' string to the specified culture (e.g. zh-CN for Chinese) */
   cultureCode?: string;
 }
-export type GetAssetStatusResult = unknown;
+export type GetAssetStatusResult = AssetStatus;
 
 /** Path and query parameters of `GET /api/Asset/SubAssets`. */
 export interface GetAssetChildrenParams {
@@ -179,7 +179,7 @@ export interface GetAssetChildrenParams {
   /** How many sub assets of sub assets to get. 0 to get all, 1 to get direct children only. */
   level?: number;
 }
-export type GetAssetChildrenResult = unknown;
+export type GetAssetChildrenResult = Asset[];
 
 /** Path and query parameters of `GET /api/Asset/Types`. */
 export interface GetAssetTypesParams {
@@ -201,7 +201,7 @@ export interface GetAssetTypesParams {
 export type GetAssetTypesResult = AssetTypeRow[];
 
 export type PutAssetTypeBody = AssetType;
-export type PutAssetTypeResult = unknown;
+export type PutAssetTypeResult = AssetType;
 
 /**
  * Test equipment and fixtures: assets, types, counts, calibration, maintenance and logs.
@@ -270,9 +270,10 @@ export class AssetService {
    * `PUT /api/Asset`
    * Server operationId: `Asset_PutAsset`.
    * @param body - The asset to create, or the updated asset
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.Asset); pyWATS (asset.Asset).
    */
-  putAsset(body: PutAssetBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.putAsset, { body }, options);
+  putAsset(body: PutAssetBody, options?: CallOptions): Promise<Asset> {
+    return this.#transport.call<Asset>(operationTable.putAsset, { body }, options);
   }
 
   /**
@@ -284,9 +285,10 @@ export class AssetService {
    * `DELETE /api/Asset`
    * Server operationId: `Asset_DeleteAsset`.
    * @param params - `id`: Asset ID; `serialNumber`: Asset serial number
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.Asset); pyWATS (asset.Asset).
    */
-  deleteAsset(params?: DeleteAssetParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.deleteAsset, { params }, options);
+  deleteAsset(params?: DeleteAssetParams, options?: CallOptions): Promise<Asset> {
+    return this.#transport.call<Asset>(operationTable.deleteAsset, { params }, options);
   }
 
   /**
@@ -295,9 +297,10 @@ export class AssetService {
    * Same server route as `/api/Asset/{serialNumber}`: the server cannot tell the two apart.
    * Server operationId: `Asset_GetAssetByAssetId`.
    * @param params - `assetId`: Asset ID
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.Asset); pyWATS (asset.Asset).
    */
-  getAssetByAssetId(params: GetAssetByAssetIdParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.getAssetByAssetId, { params }, options);
+  getAssetByAssetId(params: GetAssetByAssetIdParams, options?: CallOptions): Promise<Asset> {
+    return this.#transport.call<Asset>(operationTable.getAssetByAssetId, { params }, options);
   }
 
   /**
@@ -306,9 +309,10 @@ export class AssetService {
    * Same server route as `/api/Asset/{assetId}`: the server cannot tell the two apart.
    * Server operationId: `Asset_GetAssetBySerialNumber`.
    * @param params - `serialNumber`: Asset Serial Number
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.Asset); pyWATS (asset.Asset).
    */
-  getAssetBySerialNumber(params: GetAssetBySerialNumberParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.getAssetBySerialNumber, { params }, options);
+  getAssetBySerialNumber(params: GetAssetBySerialNumberParams, options?: CallOptions): Promise<Asset> {
+    return this.#transport.call<Asset>(operationTable.getAssetBySerialNumber, { params }, options);
   }
 
   /**
@@ -316,9 +320,10 @@ export class AssetService {
    * `POST /api/Asset/Calibration`
    * Server operationId: `Asset_PostCalibration`.
    * @param params - `id`: Asset ID; `serialNumber`: Asset serial number; `dateTime`: Calibration date (default now); `comment`: Asset log message
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.Asset); pyWATS (asset.Asset).
    */
-  postCalibration(params?: PostCalibrationParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.postCalibration, { params }, options);
+  postCalibration(params?: PostCalibrationParams, options?: CallOptions): Promise<Asset> {
+    return this.#transport.call<Asset>(operationTable.postCalibration, { params }, options);
   }
 
   /**
@@ -328,9 +333,10 @@ export class AssetService {
    * `PUT /api/Asset/Count`
    * Server operationId: `Asset_PutAssetCount`.
    * @param params - `id`: Asset ID; `serialNumber`: Asset serial number; `totalCount`: New total count, will use difference between new and previous total count as increment value; `incrementBy`: Increment running and total count by value; `incrementChildren`: Also increment running and total count on sub assets/children; `cultureCode`: Translate the 'message' string to the specified culture (e.g. zh-CN for Chinese)
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.Asset); pyWATS (asset.Asset).
    */
-  putAssetCount(params?: PutAssetCountParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.putAssetCount, { params }, options);
+  putAssetCount(params?: PutAssetCountParams, options?: CallOptions): Promise<Asset> {
+    return this.#transport.call<Asset>(operationTable.putAssetCount, { params }, options);
   }
 
   /**
@@ -389,9 +395,10 @@ export class AssetService {
    * `POST /api/Asset/Maintenance`
    * Server operationId: `Asset_PostMaintenance`.
    * @param params - `id`: Asset ID; `serialNumber`: Asset serial number; `dateTime`: Maintenance date (default now); `comment`: Asset log message
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.Asset); pyWATS (asset.Asset).
    */
-  postMaintenance(params?: PostMaintenanceParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.postMaintenance, { params }, options);
+  postMaintenance(params?: PostMaintenanceParams, options?: CallOptions): Promise<Asset> {
+    return this.#transport.call<Asset>(operationTable.postMaintenance, { params }, options);
   }
 
   /**
@@ -400,9 +407,10 @@ export class AssetService {
    * Server operationId: `Asset_PostAssetMessage`.
    * @param params - `id`: Asset ID; `serialNumber`: Asset serial number; `cultureCode`: Translate any errors messages to the specified culture (e.g. zh-CN for Chinese)
    * @param body - Asset message
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.AssetLog); pyWATS (asset.AssetLog).
    */
-  postAssetMessage(params: PostAssetMessageParams, body: PostAssetMessageBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.postAssetMessage, { params, body }, options);
+  postAssetMessage(params: PostAssetMessageParams, body: PostAssetMessageBody, options?: CallOptions): Promise<AssetLog> {
+    return this.#transport.call<AssetLog>(operationTable.postAssetMessage, { params, body }, options);
   }
 
   /**
@@ -410,9 +418,10 @@ export class AssetService {
    * `POST /api/Asset/ResetRunningCount`
    * Server operationId: `Asset_ResetRunningCount`.
    * @param params - `id`: Asset ID; `serialNumber`: Asset serial number; `comment`: Asset log message
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.Asset); pyWATS (asset.Asset).
    */
-  resetRunningCount(params?: ResetRunningCountParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.resetRunningCount, { params }, options);
+  resetRunningCount(params?: ResetRunningCountParams, options?: CallOptions): Promise<Asset> {
+    return this.#transport.call<Asset>(operationTable.resetRunningCount, { params }, options);
   }
 
   /**
@@ -420,9 +429,10 @@ export class AssetService {
    * `PUT /api/Asset/State`
    * Server operationId: `Asset_PutAssetState`.
    * @param params - `state`: 0 = Unknown, 1 = In Operation, 2 = In Transit, 3 = In Maintenance, 4 = In Calibration, 5 = In Storage, 6 = Scrapped; `id`: Asset ID; `serialNumber`: Asset serial number
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.Asset); pyWATS (asset.Asset).
    */
-  putAssetState(params: PutAssetStateParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.putAssetState, { params }, options);
+  putAssetState(params: PutAssetStateParams, options?: CallOptions): Promise<Asset> {
+    return this.#transport.call<Asset>(operationTable.putAssetState, { params }, options);
   }
 
   /**
@@ -430,9 +440,10 @@ export class AssetService {
    * `GET /api/Asset/Status`
    * Server operationId: `Asset_GetAssetStatus`.
    * @param params - `id`: Asset ID; `serialNumber`: Asset serial number; `translate`: Use translations to translate the 'message' string (defaults to true); `cultureCode`: Translate the 'message' string to the specified culture (e.g. zh-CN for Chinese)
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Asset/Status); the public WATS document (Virinco.WATS.Web.Dashboard.Models.OData.Asset).
    */
-  getAssetStatus(params?: GetAssetStatusParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.getAssetStatus, { params }, options);
+  getAssetStatus(params?: GetAssetStatusParams, options?: CallOptions): Promise<AssetStatus> {
+    return this.#transport.call<AssetStatus>(operationTable.getAssetStatus, { params }, options);
   }
 
   /**
@@ -440,9 +451,10 @@ export class AssetService {
    * `GET /api/Asset/SubAssets`
    * Server operationId: `Asset_GetAssetChildren`.
    * @param params - `id`: Asset ID; `serialNumber`: Asset Serial Number; `level`: How many sub assets of sub assets to get. 0 to get all, 1 to get direct children only.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Asset/SubAssets); the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.Asset).
    */
-  getAssetChildren(params?: GetAssetChildrenParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.getAssetChildren, { params }, options);
+  getAssetChildren(params?: GetAssetChildrenParams, options?: CallOptions): Promise<Asset[]> {
+    return this.#transport.call<Asset[]>(operationTable.getAssetChildren, { params }, options);
   }
 
   /**
@@ -485,8 +497,9 @@ export class AssetService {
   /**
    * `PUT /api/Asset/Types`
    * Server operationId: `Asset_PutAssetType`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.AssetType); pyWATS (asset.AssetType).
    */
-  putAssetType(body: PutAssetTypeBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.putAssetType, { body }, options);
+  putAssetType(body: PutAssetTypeBody, options?: CallOptions): Promise<AssetType> {
+    return this.#transport.call<AssetType>(operationTable.putAssetType, { body }, options);
   }
 }

@@ -3,12 +3,13 @@
 
 import type { CallOptions, Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
+import type { AccessToken } from "./models.js";
 
 /** Path and query parameters of `GET /api/Auth/GetToken`. */
 export interface GetTokenParams {
   reset?: boolean;
 }
-export type GetTokenResult = unknown;
+export type GetTokenResult = string | AccessToken;
 
 /** Path and query parameters of `GET /api/Auth/GetToken/{identifier}`. */
 export interface GetTokenByIdentifierParams {
@@ -16,7 +17,7 @@ export interface GetTokenByIdentifierParams {
   identifier: string;
   reset?: boolean;
 }
-export type GetTokenByIdentifierResult = unknown;
+export type GetTokenByIdentifierResult = string | AccessToken;
 
 /**
  * API tokens.
@@ -45,9 +46,10 @@ export class AuthService {
    * `GET /api/Auth/GetToken`
    * Server operationId: `Auth_GetToken`.
    * @param params - {@link GetTokenParams}
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Auth/GetToken).
    */
-  getToken(params?: GetTokenParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.getToken, { params }, options);
+  getToken(params?: GetTokenParams, options?: CallOptions): Promise<string | AccessToken> {
+    return this.#transport.call<string | AccessToken>(operationTable.getToken, { params }, options);
   }
 
   /**
@@ -67,8 +69,9 @@ export class AuthService {
    * `GET /api/Auth/GetToken/{identifier}`
    * Server operationId: `Auth_GetToken`.
    * @param params - `identifier`: Token identifier
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Auth/GetToken/{identifier}).
    */
-  getTokenByIdentifier(params: GetTokenByIdentifierParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.getTokenByIdentifier, { params }, options);
+  getTokenByIdentifier(params: GetTokenByIdentifierParams, options?: CallOptions): Promise<string | AccessToken> {
+    return this.#transport.call<string | AccessToken>(operationTable.getTokenByIdentifier, { params }, options);
   }
 }

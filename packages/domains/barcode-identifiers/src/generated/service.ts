@@ -16,7 +16,7 @@ export interface DeleteBarcodeIdentifierParams {
   /** The id of the barcode identifier. */
   id: number;
 }
-export type DeleteBarcodeIdentifierResult = unknown;
+export type DeleteBarcodeIdentifierResult = BarcodeIdentifier;
 
 export type GetBarcodeIdentifiersResult = BarcodeIdentifier[];
 
@@ -53,9 +53,10 @@ export class BarcodeIdentifiersService {
    * `DELETE /api/BarcodeIdentifiers/BarcodeIdentifier/{id}`
    * Server operationId: `BarcodeIdentifiers_DeleteBarcodeIdentifier`.
    * @param params - `id`: The id of the barcode identifier.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Tdm.BarcodeIdentifier).
    */
-  deleteBarcodeIdentifier(params: DeleteBarcodeIdentifierParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.deleteBarcodeIdentifier, { params }, options);
+  deleteBarcodeIdentifier(params: DeleteBarcodeIdentifierParams, options?: CallOptions): Promise<BarcodeIdentifier> {
+    return this.#transport.call<BarcodeIdentifier>(operationTable.deleteBarcodeIdentifier, { params }, options);
   }
 
   /**

@@ -123,7 +123,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["BarcodeIdentifier"];
                 };
             };
         };

@@ -3,7 +3,8 @@
 
 import type { CallOptions, Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { WatsFilter } from "./models.js";
+import type { NumericFormat } from "./enums.js";
+import type { QueuedExport, WatsFilter } from "./models.js";
 
 /** Path and query parameters of `GET /api/Export/{fileName}`. */
 export interface GetExportedFileParams {
@@ -30,7 +31,7 @@ export interface QueueExportCertificateParams {
    * Default numeric format to use when a number does not have a format defined in the report. Supported values:
    *             default, integer, decimal, scientific, general, hexadecimal, binary
    */
-  numericFormat?: string;
+  numericFormat?: NumericFormat;
   /** Find Product based on part number and use the value for this tag as footer text. */
   bodyFooterTag?: string;
   /** Find Product based on part number and use the value for this tag as document footer text. */
@@ -42,9 +43,9 @@ export interface QueueExportCertificateParams {
 }
 /** Body of `POST /api/Export/Certificate`: WATS filter */
 export type QueueExportCertificateBody = WatsFilter;
-export type QueueExportCertificateResult = unknown;
+export type QueueExportCertificateResult = QueuedExport;
 
-export type GetExportListResult = unknown;
+export type GetExportListResult = string[];
 
 /**
  * Exports and certificates.
@@ -77,17 +78,19 @@ export class ExportService {
    * Server operationId: `Export_QueueExportCertificate`.
    * @param params - `headerDataOnly`: If export should only contain header data, or step data as well.; `asIndividualFiles`: If reports should be individual PDFs in a zip or one big PDF in a zip.; `dimensions`: Which details to include, separated by semicolon. Can also be specified in WATS filter. Supported values: stationData, miscInfo, subUnitInfo, asset, batchNumber, executionTime, testSocketIndex, operator, errorCode, errorMessage, fixtureId, testOperation, reportStatus, comment, swFilename, swVersion, stepStatus, stepTime, measurement, units, compOperator, lowLimit, highLimit, viewStepHierarchy, signCertificate, xyGraph, pageNumbers; `numericFormat`: Default numeric format to use when a number does not have a format defined in the report. Supported values: default, integer, decimal, scientific, general, hexadecimal, binary; `bodyFooterTag`: Find Product based on part number and use the value for this tag as footer text.; `documentFooterTag`: Find Product based on part number and use the value for this tag as document footer text.; `email`: Email to send download link to when the export is done. Required when using a token. Can be omitted when authenticating with a user (uses the users registered email).
    * @param body - WATS filter
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/Export/Certificate).
    */
-  queueExportCertificate(params: QueueExportCertificateParams, body: QueueExportCertificateBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.queueExportCertificate, { params, body }, options);
+  queueExportCertificate(params: QueueExportCertificateParams, body: QueueExportCertificateBody, options?: CallOptions): Promise<QueuedExport> {
+    return this.#transport.call<QueuedExport>(operationTable.queueExportCertificate, { params, body }, options);
   }
 
   /**
    * Returns a list of names of exports by the logged in user.
    * `GET /api/Export/List`
    * Server operationId: `Export_GetExportList`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Export/List).
    */
-  getExportList(options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.getExportList, {  }, options);
+  getExportList(options?: CallOptions): Promise<string[]> {
+    return this.#transport.call<string[]>(operationTable.getExportList, {  }, options);
   }
 }

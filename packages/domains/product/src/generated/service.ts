@@ -3,7 +3,7 @@
 
 import { type CallOptions, type Paginated, paginate, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { Product, ProductRevision, ProductView, Vendor } from "./models.js";
+import type { BomUpsertResult, Product, ProductGroup, ProductRevision, ProductView, Vendor } from "./models.js";
 
 /** Body of `PUT /api/Product`: The product to add or update */
 export type PutProductBody = Product;
@@ -27,7 +27,7 @@ export type GetProductRevisionResult = ProductRevision;
 
 /** Body of `PUT /api/Product/BOM`: The BOM in WSBF (WATS Standard BOM Format) XML. */
 export type PutBomBody = string;
-export type PutBomResult = unknown;
+export type PutBomResult = BomUpsertResult;
 
 /** Path and query parameters of `POST /api/Product/ProductGroupFilter`. */
 export interface ProductGroupFilterParams {
@@ -40,7 +40,7 @@ export interface ProductGroupFilterParams {
   /** Indicate if the filter should be a exclude filter */
   exclude?: boolean;
 }
-export type ProductGroupFilterResult = unknown;
+export type ProductGroupFilterResult = ProductGroup;
 
 /** Path and query parameters of `GET /api/Product/ProductGroupsByProduct`. */
 export interface GetProductGroupsByProductParams {
@@ -49,7 +49,7 @@ export interface GetProductGroupsByProductParams {
   /** Revision */
   revision?: string;
 }
-export type GetProductGroupsByProductResult = unknown;
+export type GetProductGroupsByProductResult = ProductGroup[];
 
 /** Path and query parameters of `GET /api/Product/Query`. */
 export interface GetProductsParams {
@@ -74,23 +74,23 @@ export type GetProductsResult = ProductView[];
 export type PutProductRevisionBody = ProductRevision;
 export type PutProductRevisionResult = ProductRevision;
 
-export type VendorsResult = unknown;
+export type VendorsResult = Vendor[];
 
 /** Body of `PUT /api/Product/Vendors`: The vendors to add. */
 export type PutVendorsBody = Vendor[];
-export type PutVendorsResult = unknown;
+export type PutVendorsResult = Vendor[];
 
 /** Body of `DELETE /api/Product/Vendors`: The vendors to delete. */
 export type DeleteVendorsBody = Vendor[];
-export type DeleteVendorsResult = unknown;
+export type DeleteVendorsResult = Vendor[];
 
 /** Body of `PUT /api/Products`: The products to add. */
 export type PutProductsBody = Product[];
-export type PutProductsResult = unknown;
+export type PutProductsResult = Product[];
 
 /** Body of `PUT /api/Products/Revisions`: The revisions to add. */
 export type PutProductRevisionsBody = ProductRevision[];
-export type PutProductRevisionsResult = unknown;
+export type PutProductRevisionsResult = ProductRevision[];
 
 /**
  * Products, revisions, BOMs, product groups and vendors.
@@ -148,9 +148,10 @@ export class ProductService {
    * `PUT /api/Product/BOM`
    * Server operationId: `Product_BOM`.
    * @param body - The BOM in WSBF (WATS Standard BOM Format) XML.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the internal WATS document (Virinco.WATS.Web.Dashboard.Models.BomUpsertResult).
    */
-  putBom(body: PutBomBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.putBom, { body }, options);
+  putBom(body: PutBomBody, options?: CallOptions): Promise<BomUpsertResult> {
+    return this.#transport.call<BomUpsertResult>(operationTable.putBom, { body }, options);
   }
 
   /**
@@ -158,9 +159,10 @@ export class ProductService {
    * `POST /api/Product/ProductGroupFilter`
    * Server operationId: `Product_ProductGroupFilter`.
    * @param params - `productGroup`: Pre-existing product group name; `partNumber`: Part number to add; `revision`: Revision to add; `exclude`: Indicate if the filter should be a exclude filter
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/Product/ProductGroupFilter); pyWATS (product.ProductGroup).
    */
-  productGroupFilter(params: ProductGroupFilterParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.productGroupFilter, { params }, options);
+  productGroupFilter(params: ProductGroupFilterParams, options?: CallOptions): Promise<ProductGroup> {
+    return this.#transport.call<ProductGroup>(operationTable.productGroupFilter, { params }, options);
   }
 
   /**
@@ -168,9 +170,10 @@ export class ProductService {
    * `GET /api/Product/ProductGroupsByProduct`
    * Server operationId: `Product_GetProductGroupsByProduct`.
    * @param params - `partNumber`: Part number; `revision`: Revision
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Product/ProductGroupsByProduct); pyWATS (product.ProductGroup).
    */
-  getProductGroupsByProduct(params: GetProductGroupsByProductParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.getProductGroupsByProduct, { params }, options);
+  getProductGroupsByProduct(params: GetProductGroupsByProductParams, options?: CallOptions): Promise<ProductGroup[]> {
+    return this.#transport.call<ProductGroup[]>(operationTable.getProductGroupsByProduct, { params }, options);
   }
 
   /**
@@ -224,9 +227,10 @@ export class ProductService {
    * Get all vendors.
    * `GET /api/Product/Vendors`
    * Server operationId: `Product_Vendors`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.ERP.Vendor); the WATS documentation (GET /api/Product/Vendors).
    */
-  vendors(options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.vendors, {  }, options);
+  vendors(options?: CallOptions): Promise<Vendor[]> {
+    return this.#transport.call<Vendor[]>(operationTable.vendors, {  }, options);
   }
 
   /**
@@ -234,9 +238,10 @@ export class ProductService {
    * `PUT /api/Product/Vendors`
    * Server operationId: `Product_PutVendors`.
    * @param body - The vendors to add.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.ERP.Vendor); the WATS documentation (GET /api/Product/Vendors).
    */
-  putVendors(body: PutVendorsBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.putVendors, { body }, options);
+  putVendors(body: PutVendorsBody, options?: CallOptions): Promise<Vendor[]> {
+    return this.#transport.call<Vendor[]>(operationTable.putVendors, { body }, options);
   }
 
   /**
@@ -244,9 +249,10 @@ export class ProductService {
    * `DELETE /api/Product/Vendors`
    * Server operationId: `Product_DeleteVendors`.
    * @param body - The vendors to delete.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.ERP.Vendor); the WATS documentation (GET /api/Product/Vendors).
    */
-  deleteVendors(body: DeleteVendorsBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.deleteVendors, { body }, options);
+  deleteVendors(body: DeleteVendorsBody, options?: CallOptions): Promise<Vendor[]> {
+    return this.#transport.call<Vendor[]>(operationTable.deleteVendors, { body }, options);
   }
 
   /**
@@ -254,9 +260,10 @@ export class ProductService {
    * `PUT /api/Products`
    * Server operationId: `Product_PutProducts`.
    * @param body - The products to add.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Product.Public.Product); pyWATS (product.Product).
    */
-  putProducts(body: PutProductsBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.putProducts, { body }, options);
+  putProducts(body: PutProductsBody, options?: CallOptions): Promise<Product[]> {
+    return this.#transport.call<Product[]>(operationTable.putProducts, { body }, options);
   }
 
   /**
@@ -264,8 +271,9 @@ export class ProductService {
    * `PUT /api/Products/Revisions`
    * Server operationId: `Product_PutProductRevisions`.
    * @param body - The revisions to add.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Product.Public.ProductRevision); pyWATS (product.ProductRevision).
    */
-  putProductRevisions(body: PutProductRevisionsBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.putProductRevisions, { body }, options);
+  putProductRevisions(body: PutProductRevisionsBody, options?: CallOptions): Promise<ProductRevision[]> {
+    return this.#transport.call<ProductRevision[]>(operationTable.putProductRevisions, { body }, options);
   }
 }

@@ -3,7 +3,8 @@
 
 import type { CallOptions, Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { ProductionBatch, PublicUnitVerificationGrade, SerialNumberType, Unit, UnitChange } from "./models.js";
+import type { SerialNumberFileFormat, UnitPhase } from "./enums.js";
+import type { ChildUnitsCheck, ProductionBatch, PublicUnitVerificationGrade, SerialNumber, SerialNumberType, SerialNumberUpload, Unit, UnitChange } from "./models.js";
 
 /** Path and query parameters of `POST /api/Production/AddChildUnit`. */
 export interface AddChildUnitParams {
@@ -28,11 +29,11 @@ export interface AddChildUnitParams {
    */
   checkRevision: string;
 }
-export type AddChildUnitResult = unknown;
+export type AddChildUnitResult = Unit;
 
 /** Body of `PUT /api/Production/Batches`: The batches to add. */
 export type PutBatchesBody = ProductionBatch[];
-export type PutBatchesResult = unknown;
+export type PutBatchesResult = ProductionBatch[];
 
 /** Path and query parameters of `GET /api/Production/CheckChildUnits`. */
 export interface CheckChildUnitsParams {
@@ -43,7 +44,7 @@ export interface CheckChildUnitsParams {
    */
   parentPartNumber: string;
 }
-export type CheckChildUnitsResult = unknown;
+export type CheckChildUnitsResult = ChildUnitsCheck;
 
 /** Path and query parameters of `POST /api/Production/RemoveChildUnit`. */
 export interface RemoveChildUnitParams {
@@ -60,14 +61,14 @@ export interface RemoveChildUnitParams {
    */
   childPartNumber: string;
 }
-export type RemoveChildUnitResult = unknown;
+export type RemoveChildUnitResult = Unit;
 
 /** Path and query parameters of `GET /api/Production/SerialNumbers`. */
 export interface ExportSerialNumbersParams {
   /** The serial number type to export serial numbers for. */
   serialNumberType: string;
   /** The file format to get the export in. Either XML or CSV. */
-  format: string;
+  format: SerialNumberFileFormat;
   /** The first serial number to export. */
   startAddress?: string;
   /** The last serial number to export. */
@@ -90,13 +91,13 @@ export interface UploadSerialNumbersParams {
   /** The serial number type to add the serial numbers to. */
   serialNumberType: string;
   /** The format of the uploaded file. Either XML or CSV. */
-  format: string;
+  format: SerialNumberFileFormat;
 }
 /**
  * Body of `PUT /api/Production/SerialNumbers`: An XML or CSV file of serial numbers, as multipart form data.
  */
 export type UploadSerialNumbersBody = FormData;
-export type UploadSerialNumbersResult = unknown;
+export type UploadSerialNumbersResult = SerialNumberUpload;
 
 /** Path and query parameters of `GET /api/Production/SerialNumbers/ByRange`. */
 export interface GetSerialNumbersByRangeParams {
@@ -117,7 +118,7 @@ export interface GetSerialNumbersByRangeParams {
    */
   endDate?: string;
 }
-export type GetSerialNumbersByRangeResult = unknown;
+export type GetSerialNumbersByRangeResult = SerialNumber[];
 
 /** Path and query parameters of `GET /api/Production/SerialNumbers/ByReference`. */
 export interface GetSerialNumbersByReferenceParams {
@@ -138,7 +139,7 @@ export interface GetSerialNumbersByReferenceParams {
    */
   endDate?: string;
 }
-export type GetSerialNumbersByReferenceResult = unknown;
+export type GetSerialNumbersByReferenceResult = SerialNumber[];
 
 /** Path and query parameters of `POST /api/Production/SerialNumbers/Take`. */
 export interface TakeSerialNumbersParams {
@@ -159,9 +160,9 @@ export interface TakeSerialNumbersParams {
    */
   onlyInSequence?: boolean;
   /** The format the taken serial numbers are returned in. Either XML or CSV. */
-  format?: string;
+  format?: SerialNumberFileFormat;
 }
-export type TakeSerialNumbersResult = unknown;
+export type TakeSerialNumbersResult = SerialNumber[] | string;
 
 export type GetSerialNumberTypesResult = SerialNumberType[];
 
@@ -172,9 +173,9 @@ export interface SetUnitPhaseParams {
   /** Part number */
   partNumber: string;
   /** Current phase */
-  phase: number;
+  phase: UnitPhase;
 }
-export type SetUnitPhaseResult = unknown;
+export type SetUnitPhaseResult = Unit;
 
 /** Path and query parameters of `PUT /api/Production/SetUnitProcess`. */
 export interface SetUnitProcessParams {
@@ -182,7 +183,7 @@ export interface SetUnitProcessParams {
   partNumber: string;
   processName: string;
 }
-export type SetUnitProcessResult = unknown;
+export type SetUnitProcessResult = Unit;
 
 /** Path and query parameters of `GET /api/Production/Unit/{serialNumber}/{partNumber}`. */
 export interface GetUnitParams {
@@ -191,11 +192,11 @@ export interface GetUnitParams {
   /** Part number (optional) */
   partNumber: string;
 }
-export type GetUnitResult = unknown;
+export type GetUnitResult = Unit;
 
 /** Body of `PUT /api/Production/Units`: The units to add. */
 export type PutUnitsBody = Unit[];
-export type PutUnitsResult = unknown;
+export type PutUnitsResult = Unit[];
 
 /** Path and query parameters of `GET /api/Production/Units/Changes`. */
 export interface GetUnitChangesParams {
@@ -209,7 +210,7 @@ export interface DeleteUnitChangeParams {
   /** The id of the change to delete. */
   id: number;
 }
-export type DeleteUnitChangeResult = unknown;
+export type DeleteUnitChangeResult = UnitChange;
 
 /** Path and query parameters of `GET /api/Production/UnitVerification`. */
 export interface GetUnitVerificationParams {
@@ -241,9 +242,10 @@ export class ProductionService {
    * `POST /api/Production/AddChildUnit`
    * Server operationId: `Production_AddChildUnitPublic`.
    * @param params - `parentSerialNumber`: The serial number of the unit that will be the parent.; `parentPartNumber`: The part number of the unit that will be the parent. Optional if you ensure units have unique serial numbers across all products.; `childSerialNumber`: The serial number of the unit that will be the child.; `childPartNumber`: The part number of the unit that will be the child. Optional if you ensure units have unique serial numbers across all products.; `checkPartNumber`: Leave blank to use the parent unit's box build to validate the child unit. Specify to override the box build and validate the child unit against this part number instead.; `checkRevision`: Leave blank to use the parent unit's box build to validate the child unit. Specify along with {checkPartNumber} to override the box build and validate the child unit against this revision instead.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Production.Public.Unit).
    */
-  addChildUnit(params: AddChildUnitParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.addChildUnit, { params }, options);
+  addChildUnit(params: AddChildUnitParams, options?: CallOptions): Promise<Unit> {
+    return this.#transport.call<Unit>(operationTable.addChildUnit, { params }, options);
   }
 
   /**
@@ -251,9 +253,10 @@ export class ProductionService {
    * `PUT /api/Production/Batches`
    * Server operationId: `Production_PutBatches`.
    * @param body - The batches to add.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Production.Public.ProductionBatch).
    */
-  putBatches(body: PutBatchesBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.putBatches, { body }, options);
+  putBatches(body: PutBatchesBody, options?: CallOptions): Promise<ProductionBatch[]> {
+    return this.#transport.call<ProductionBatch[]>(operationTable.putBatches, { body }, options);
   }
 
   /**
@@ -264,9 +267,10 @@ export class ProductionService {
    * `GET /api/Production/CheckChildUnits`
    * Server operationId: `Production_CheckChildUnitsPublic`.
    * @param params - `parentSerialNumber`: The serial number of the parent unit.; `parentPartNumber`: The part number of the parent unit. Optional if you ensure units have unique serial numbers across all products.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Production/CheckChildUnits).
    */
-  checkChildUnits(params: CheckChildUnitsParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.checkChildUnits, { params }, options);
+  checkChildUnits(params: CheckChildUnitsParams, options?: CallOptions): Promise<ChildUnitsCheck> {
+    return this.#transport.call<ChildUnitsCheck>(operationTable.checkChildUnits, { params }, options);
   }
 
   /**
@@ -274,9 +278,10 @@ export class ProductionService {
    * `POST /api/Production/RemoveChildUnit`
    * Server operationId: `Production_RemoveChildUnitPublic`.
    * @param params - `parentSerialNumber`: The serial number of the parent unit.; `parentPartNumber`: The part number of the parent unit. Optional if you ensure units have unique serial numbers across all products.; `childSerialNumber`: The serial number of the child unit that will be removed.; `childPartNumber`: The part number of the child unit that will be removed. Optional if you ensure units have unique serial numbers across all products.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Production.Public.Unit).
    */
-  removeChildUnit(params: RemoveChildUnitParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.removeChildUnit, { params }, options);
+  removeChildUnit(params: RemoveChildUnitParams, options?: CallOptions): Promise<Unit> {
+    return this.#transport.call<Unit>(operationTable.removeChildUnit, { params }, options);
   }
 
   /**
@@ -295,9 +300,10 @@ export class ProductionService {
    * Server operationId: `Production_UploadSerialNumbers`.
    * @param params - `serialNumberType`: The serial number type to add the serial numbers to.; `format`: The format of the uploaded file. Either XML or CSV.
    * @param body - An XML or CSV file of serial numbers, as multipart form data.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (PUT /api/Production/SerialNumbers).
    */
-  uploadSerialNumbers(params: UploadSerialNumbersParams, body: UploadSerialNumbersBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.uploadSerialNumbers, { params, body }, options);
+  uploadSerialNumbers(params: UploadSerialNumbersParams, body: UploadSerialNumbersBody, options?: CallOptions): Promise<SerialNumberUpload> {
+    return this.#transport.call<SerialNumberUpload>(operationTable.uploadSerialNumbers, { params, body }, options);
   }
 
   /**
@@ -305,9 +311,10 @@ export class ProductionService {
    * `GET /api/Production/SerialNumbers/ByRange`
    * Server operationId: `Production_GetSerialNumbersByRange`.
    * @param params - `serialNumberType`: The serial number type to get serial numbers for.; `startAddress`: The first serial number to get.; `endAddress`: The last serial number to get.; `startDate`: The earliest generated serial number to get.; `endDate`: The latest generated serial number to get.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Production/SerialNumbers/ByRange); the WATS documentation (reference/CSharp_DOCS/WATS-SerialNumber-Handler-Guide.md (olreppe/pyWATS)).
    */
-  getSerialNumbersByRange(params: GetSerialNumbersByRangeParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.getSerialNumbersByRange, { params }, options);
+  getSerialNumbersByRange(params: GetSerialNumbersByRangeParams, options?: CallOptions): Promise<SerialNumber[]> {
+    return this.#transport.call<SerialNumber[]>(operationTable.getSerialNumbersByRange, { params }, options);
   }
 
   /**
@@ -315,9 +322,10 @@ export class ProductionService {
    * `GET /api/Production/SerialNumbers/ByReference`
    * Server operationId: `Production_GetSerialNumbersByReference`.
    * @param params - `serialNumberType`: The serial number type to get serial numbers for.; `refSN`: The reference serial number to get serial numbers for. Either it or {refPN} is required.; `refPN`: The reference part number to get serial numbers for. Either it or {refSN} is required.; `startDate`: The earliest generated serial number to get.; `endDate`: The latest generated serial number to get.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Production/SerialNumbers/ByReference); the WATS documentation (reference/CSharp_DOCS/WATS-SerialNumber-Handler-Guide.md (olreppe/pyWATS)).
    */
-  getSerialNumbersByReference(params: GetSerialNumbersByReferenceParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.getSerialNumbersByReference, { params }, options);
+  getSerialNumbersByReference(params: GetSerialNumbersByReferenceParams, options?: CallOptions): Promise<SerialNumber[]> {
+    return this.#transport.call<SerialNumber[]>(operationTable.getSerialNumbersByReference, { params }, options);
   }
 
   /**
@@ -325,9 +333,10 @@ export class ProductionService {
    * `POST /api/Production/SerialNumbers/Take`
    * Server operationId: `Production_TakeSerialNumbers`.
    * @param params - `serialNumberType`: The serial number type to get serial numbers for.; `quantity`: The amount of serial numbers to attempt to take. If there are not enough free serial numbers it will take all.; `refSN`: The reference serial number to register the taken serial numbers with.; `refPN`: The reference part number to register the taken serial numbers with.; `stationName`: The reference station that requested the taken serial numbers.; `onlyInSequence`: If true, will only take continuous serial numbers with no gaps. Will fail if there are no sequences long enough.; `format`: The format the taken serial numbers are returned in. Either XML or CSV.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/Production/SerialNumbers/Take); pyWATS (production take_serial_numbers).
    */
-  takeSerialNumbers(params: TakeSerialNumbersParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.takeSerialNumbers, { params }, options);
+  takeSerialNumbers(params: TakeSerialNumbersParams, options?: CallOptions): Promise<SerialNumber[] | string> {
+    return this.#transport.call<SerialNumber[] | string>(operationTable.takeSerialNumbers, { params }, options);
   }
 
   /**
@@ -362,18 +371,20 @@ export class ProductionService {
    * `PUT /api/Production/SetUnitPhase`
    * Server operationId: `Production_SetUnitPhasePublic`.
    * @param params - `serialNumber`: Serial number; `partNumber`: Part number; `phase`: Current phase
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Production.Public.Unit).
    */
-  setUnitPhase(params: SetUnitPhaseParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.setUnitPhase, { params }, options);
+  setUnitPhase(params: SetUnitPhaseParams, options?: CallOptions): Promise<Unit> {
+    return this.#transport.call<Unit>(operationTable.setUnitPhase, { params }, options);
   }
 
   /**
    * `PUT /api/Production/SetUnitProcess`
    * Server operationId: `Production_SetUnitProcessPublic`.
    * @param params - {@link SetUnitProcessParams}
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Production.Public.Unit).
    */
-  setUnitProcess(params: SetUnitProcessParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.setUnitProcess, { params }, options);
+  setUnitProcess(params: SetUnitProcessParams, options?: CallOptions): Promise<Unit> {
+    return this.#transport.call<Unit>(operationTable.setUnitProcess, { params }, options);
   }
 
   /**
@@ -382,9 +393,10 @@ export class ProductionService {
    * `GET /api/Production/Unit/{serialNumber}/{partNumber}`
    * Server operationId: `Production_GetUnitPublic`.
    * @param params - `serialNumber`: Serial number; `partNumber`: Part number (optional)
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Production.Public.Unit); pyWATS (production.Unit).
    */
-  getUnit(params: GetUnitParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.getUnit, { params }, options);
+  getUnit(params: GetUnitParams, options?: CallOptions): Promise<Unit> {
+    return this.#transport.call<Unit>(operationTable.getUnit, { params }, options);
   }
 
   /**
@@ -392,9 +404,10 @@ export class ProductionService {
    * `PUT /api/Production/Units`
    * Server operationId: `Production_PutUnits`.
    * @param body - The units to add.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Production.Public.Unit); pyWATS (production.Unit).
    */
-  putUnits(body: PutUnitsBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.putUnits, { body }, options);
+  putUnits(body: PutUnitsBody, options?: CallOptions): Promise<Unit[]> {
+    return this.#transport.call<Unit[]>(operationTable.putUnits, { body }, options);
   }
 
   /**
@@ -412,9 +425,10 @@ export class ProductionService {
    * `DELETE /api/Production/Units/Changes/{id}`
    * Server operationId: `Production_DeleteUnitChange`.
    * @param params - `id`: The id of the change to delete.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Production.Public.UnitChange).
    */
-  deleteUnitChange(params: DeleteUnitChangeParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.deleteUnitChange, { params }, options);
+  deleteUnitChange(params: DeleteUnitChangeParams, options?: CallOptions): Promise<UnitChange> {
+    return this.#transport.call<UnitChange>(operationTable.deleteUnitChange, { params }, options);
   }
 
   /**

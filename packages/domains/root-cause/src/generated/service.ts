@@ -3,7 +3,7 @@
 
 import type { CallOptions, Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { TicketView } from "./enums.js";
+import type { TicketStatus, TicketView } from "./enums.js";
 import type { Ticket } from "./models.js";
 
 /** Body of `POST /api/RootCause/ArchiveTickets`: Ticket ids to archive */
@@ -49,7 +49,7 @@ export type PostTicketResult = Ticket;
 /** Path and query parameters of `GET /api/RootCause/Tickets`. */
 export interface GetTicketsParams {
   /** Ticket status (Flags). */
-  status: 1 | 2 | 4 | 8 | 16 | 32;
+  status: TicketStatus;
   /**
    * 0 == Assigned tickets, 1 == Following tickets, 2 == All tickets (requires "Manage All Tickets" permission)
    */

@@ -2,7 +2,7 @@
 // Do not edit: run `pnpm codegen` to regenerate.
 /* eslint-disable */
 import type { Setting, Ticket, TicketAttachment, TicketUpdate } from "./models.js";
-import type { TicketView } from "./enums.js";
+import type { TicketStatus, TicketView } from "./enums.js";
 
 export interface paths {
     "/api/RootCause/ArchiveTickets": {
@@ -230,7 +230,7 @@ export interface operations {
     RootCause_GetTickets: {
         parameters: {
             query: {
-                status: 1 | 2 | 4 | 8 | 16 | 32;
+                status: TicketStatus;
                 view: 0 | 1 | 2;
                 searchString?: string;
             };

@@ -3,13 +3,14 @@
 
 import type { CallOptions, Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
+import type { ScimToken, ScimUser, ScimUserList } from "./models.js";
 
 /** Path and query parameters of `GET /api/SCIM/v2/Token`. */
 export interface GetJwtParams {
   /** Specifies a duration until the token expires. Measured in days. */
   duration?: number;
 }
-export type GetJwtResult = unknown;
+export type GetJwtResult = ScimToken;
 
 /** Path and query parameters of `GET /api/SCIM/v2/Users`. */
 export interface GetUsersParams {
@@ -17,23 +18,23 @@ export interface GetUsersParams {
   startIndex?: number;
   count?: number;
 }
-export type GetUsersResult = unknown;
+export type GetUsersResult = ScimUserList;
 
 export type CreateUserBody = Record<string, unknown>;
-export type CreateUserResult = unknown;
+export type CreateUserResult = ScimUser;
 
 /** Path and query parameters of `GET /api/SCIM/v2/Users/{id}`. */
 export interface GetUserWithIdParams {
   /** Format: uuid. */
   id: string;
 }
-export type GetUserWithIdResult = unknown;
+export type GetUserWithIdResult = ScimUser;
 
 /** Path and query parameters of `DELETE /api/SCIM/v2/Users/{id}`. */
 export interface DeleteUserParams {
   id: string;
 }
-export type DeleteUserResult = unknown;
+export type DeleteUserResult = ScimUser;
 
 /** Path and query parameters of `PATCH /api/SCIM/v2/Users/{id}`. */
 export interface UpdateUserParams {
@@ -42,13 +43,13 @@ export interface UpdateUserParams {
 }
 /** Body of `PATCH /api/SCIM/v2/Users/{id}`: A patchOp object following the SCIM standard. */
 export type UpdateUserBody = Record<string, unknown>;
-export type UpdateUserResult = unknown;
+export type UpdateUserResult = ScimUser;
 
 /** Path and query parameters of `GET /api/SCIM/v2/Users/userName={userName}`. */
 export interface GetUserParams {
   userName: string;
 }
-export type GetUserResult = unknown;
+export type GetUserResult = ScimUser;
 
 /**
  * SCIM 2.0 user provisioning.
@@ -70,9 +71,10 @@ export class ScimService {
    * `GET /api/SCIM/v2/Token`
    * Server operationId: `Scim_GetJWT`.
    * @param params - `duration`: Specifies a duration until the token expires. Measured in days.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (scim.ScimToken).
    */
-  getJwt(params?: GetJwtParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.getJwt, { params }, options);
+  getJwt(params?: GetJwtParams, options?: CallOptions): Promise<ScimToken> {
+    return this.#transport.call<ScimToken>(operationTable.getJwt, { params }, options);
   }
 
   /**
@@ -80,18 +82,20 @@ export class ScimService {
    * `GET /api/SCIM/v2/Users`
    * Server operationId: `Scim_GetUsers`.
    * @param params - {@link GetUsersParams}
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (scim.ScimListResponse).
    */
-  getUsers(params?: GetUsersParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.getUsers, { params }, options);
+  getUsers(params?: GetUsersParams, options?: CallOptions): Promise<ScimUserList> {
+    return this.#transport.call<ScimUserList>(operationTable.getUsers, { params }, options);
   }
 
   /**
    * Creates a new user using the provided user information in JSON format.
    * `POST /api/SCIM/v2/Users`
    * Server operationId: `Scim_CreateUser`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (scim.ScimUser).
    */
-  createUser(body: CreateUserBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.createUser, { body }, options);
+  createUser(body: CreateUserBody, options?: CallOptions): Promise<ScimUser> {
+    return this.#transport.call<ScimUser>(operationTable.createUser, { body }, options);
   }
 
   /**
@@ -99,9 +103,10 @@ export class ScimService {
    * `GET /api/SCIM/v2/Users/{id}`
    * Server operationId: `Scim_GetUserWithId`.
    * @param params - {@link GetUserWithIdParams}
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (scim.ScimUser).
    */
-  getUserWithId(params: GetUserWithIdParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.getUserWithId, { params }, options);
+  getUserWithId(params: GetUserWithIdParams, options?: CallOptions): Promise<ScimUser> {
+    return this.#transport.call<ScimUser>(operationTable.getUserWithId, { params }, options);
   }
 
   /**
@@ -109,9 +114,10 @@ export class ScimService {
    * `DELETE /api/SCIM/v2/Users/{id}`
    * Server operationId: `Scim_DeleteUser`.
    * @param params - {@link DeleteUserParams}
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (scim.ScimUser).
    */
-  deleteUser(params: DeleteUserParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.deleteUser, { params }, options);
+  deleteUser(params: DeleteUserParams, options?: CallOptions): Promise<ScimUser> {
+    return this.#transport.call<ScimUser>(operationTable.deleteUser, { params }, options);
   }
 
   /**
@@ -131,9 +137,10 @@ export class ScimService {
    * Server operationId: `Scim_UpdateUser`.
    * @param params - `id`: The id of the user to update.
    * @param body - A patchOp object following the SCIM standard.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (scim.ScimUser).
    */
-  updateUser(params: UpdateUserParams, body: UpdateUserBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.updateUser, { params, body }, options);
+  updateUser(params: UpdateUserParams, body: UpdateUserBody, options?: CallOptions): Promise<ScimUser> {
+    return this.#transport.call<ScimUser>(operationTable.updateUser, { params, body }, options);
   }
 
   /**
@@ -141,8 +148,9 @@ export class ScimService {
    * `GET /api/SCIM/v2/Users/userName={userName}`
    * Server operationId: `Scim_GetUser`.
    * @param params - {@link GetUserParams}
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (scim.ScimUser).
    */
-  getUser(params: GetUserParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.getUser, { params }, options);
+  getUser(params: GetUserParams, options?: CallOptions): Promise<ScimUser> {
+    return this.#transport.call<ScimUser>(operationTable.getUser, { params }, options);
   }
 }

@@ -3,6 +3,7 @@
 
 import type { CallOptions, Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
+import type { PackageStatus } from "./enums.js";
 import type { Package, PackageFile, VirtualFolder } from "./models.js";
 
 /**
@@ -32,7 +33,7 @@ export interface DeleteSoftwarePackageParams {
   /** The Id of the Software Package */
   id: string;
 }
-export type DeleteSoftwarePackageResult = unknown;
+export type DeleteSoftwarePackageResult = Package;
 
 /** Path and query parameters of `POST /api/Software/Package/FileAttribute/{id}`. */
 export interface PostFileAttributeParams {
@@ -63,7 +64,7 @@ export interface GetSoftwarePackageByNameParams {
   /** The name of the Software Package */
   name: string;
   /** Supported values: Draft, Pending, Released, Revoked */
-  status: string;
+  status: PackageStatus;
   /** If not present in request, the highest version available will be returned */
   version?: number;
 }
@@ -76,7 +77,7 @@ export interface DeleteSoftwarePackageByNameParams {
   /** The version you want to delete */
   version: number;
 }
-export type DeleteSoftwarePackageByNameResult = unknown;
+export type DeleteSoftwarePackageByNameResult = Package;
 
 /** Path and query parameters of `GET /api/Software/PackageFiles/{id}`. */
 export interface GetSoftwareFilesParams {
@@ -94,7 +95,7 @@ export interface GetSoftwarePackagesByTagParams {
    */
   tag: string;
   /** Supported values: Draft, Pending, Released, Revoked */
-  status: string;
+  status: PackageStatus;
 }
 export type GetSoftwarePackagesByTagResult = Package[];
 
@@ -103,7 +104,7 @@ export interface PostNewStatusParams {
   /** The ID of the Software Package */
   id: string;
   /** Supported values: Draft, Pending, Released, Revoked. Status can only go in certain patterns. */
-  status: string;
+  status: PackageStatus;
 }
 export type PostNewStatusResult = Package;
 
@@ -161,9 +162,10 @@ export class SoftwareService {
    * `DELETE /api/Software/Package/{id}`
    * Server operationId: `Software_DeleteSoftwarePackage`.
    * @param params - `id`: The Id of the Software Package
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Software.Public.Package).
    */
-  deleteSoftwarePackage(params: DeleteSoftwarePackageParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.deleteSoftwarePackage, { params }, options);
+  deleteSoftwarePackage(params: DeleteSoftwarePackageParams, options?: CallOptions): Promise<Package> {
+    return this.#transport.call<Package>(operationTable.deleteSoftwarePackage, { params }, options);
   }
 
   /**
@@ -204,9 +206,10 @@ export class SoftwareService {
    * `DELETE /api/Software/PackageByName`
    * Server operationId: `Software_DeleteSoftwarePackageByName`.
    * @param params - `name`: The name of the Software Package; `version`: The version you want to delete
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Software.Public.Package).
    */
-  deleteSoftwarePackageByName(params: DeleteSoftwarePackageByNameParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.deleteSoftwarePackageByName, { params }, options);
+  deleteSoftwarePackageByName(params: DeleteSoftwarePackageByNameParams, options?: CallOptions): Promise<Package> {
+    return this.#transport.call<Package>(operationTable.deleteSoftwarePackageByName, { params }, options);
   }
 
   /**

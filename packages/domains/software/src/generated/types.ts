@@ -2,6 +2,7 @@
 // Do not edit: run `pnpm codegen` to regenerate.
 /* eslint-disable */
 import type { Package, PackageFile, Setting, VirtualFolder } from "./models.js";
+import type { PackageStatus } from "./enums.js";
 
 export interface paths {
     "/api/Software/Package": {
@@ -268,7 +269,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Package"];
                 };
             };
         };
@@ -325,7 +326,7 @@ export interface operations {
         parameters: {
             query: {
                 name: string;
-                status: string;
+                status: "Draft" | "Pending" | "Released" | "Revoked";
                 version?: number;
             };
             header?: never;
@@ -363,7 +364,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Package"];
                 };
             };
         };
@@ -414,7 +415,7 @@ export interface operations {
         parameters: {
             query: {
                 tag: string;
-                status: string;
+                status: "Draft" | "Pending" | "Released" | "Revoked";
             };
             header?: never;
             path?: never;
@@ -436,7 +437,7 @@ export interface operations {
     Software_PostNewStatus: {
         parameters: {
             query: {
-                status: string;
+                status: "Draft" | "Pending" | "Released" | "Revoked";
             };
             header?: never;
             path: {

@@ -3,14 +3,14 @@
 
 import type { CallOptions, Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { Client } from "./models.js";
+import type { Client, ClientLogFile, StationClient } from "./models.js";
 
 /** Path and query parameters of `GET /api/SystemManager/Client`. */
 export interface ClientParams {
   name?: string;
   identifier?: string;
 }
-export type ClientResult = unknown;
+export type ClientResult = StationClient;
 
 /** Path and query parameters of `PUT /api/SystemManager/Client`. */
 export interface PutClientParams {
@@ -19,25 +19,25 @@ export interface PutClientParams {
 }
 /** Body of `PUT /api/SystemManager/Client`: Client object to update */
 export type PutClientBody = Client;
-export type PutClientResult = unknown;
+export type PutClientResult = StationClient;
 
 /** Path and query parameters of `GET /api/SystemManager/ClientLog/{identifier}`. */
 export interface ClientLogParams {
   /** client identifier (mac address) */
   identifier: string;
 }
-export type ClientLogResult = unknown;
+export type ClientLogResult = ClientLogFile;
 
-export type ClientsResult = unknown;
+export type ClientsResult = StationClient[];
 
 /** Path and query parameters of `GET /api/SystemManager/Level`. */
 export interface LevelByHierarchyParams {
   hierarchy: string[];
 }
-export type LevelByHierarchyResult = unknown;
+export type LevelByHierarchyResult = number | null;
 
 export type PostLevelByHierarchyBody = string[];
-export type PostLevelByHierarchyResult = unknown;
+export type PostLevelByHierarchyResult = number;
 
 export type GetSystemStatusResult = Record<string, string>;
 
@@ -57,9 +57,10 @@ export class SystemManagerService {
    * `GET /api/SystemManager/Client`
    * Server operationId: `SystemManager_Client`.
    * @param params - {@link ClientParams}
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/SystemManager/Client); the public WATS document (Virinco.WATS.Web.Dashboard.Models.Tdm.ClientDto).
    */
-  client(params?: ClientParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.client, { params }, options);
+  client(params?: ClientParams, options?: CallOptions): Promise<StationClient> {
+    return this.#transport.call<StationClient>(operationTable.client, { params }, options);
   }
 
   /**
@@ -78,9 +79,10 @@ export class SystemManagerService {
    * Server operationId: `SystemManager_Client`.
    * @param params - `moveWithHistory`: Include or exlude history if clientGroupId is updated
    * @param body - Client object to update
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (PUT /api/SystemManager/Client); the public WATS document (Virinco.WATS.Web.Dashboard.Models.Tdm.ClientDto).
    */
-  putClient(params: PutClientParams, body: PutClientBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.putClient, { params, body }, options);
+  putClient(params: PutClientParams, body: PutClientBody, options?: CallOptions): Promise<StationClient> {
+    return this.#transport.call<StationClient>(operationTable.putClient, { params, body }, options);
   }
 
   /**
@@ -88,9 +90,10 @@ export class SystemManagerService {
    * `GET /api/SystemManager/ClientLog/{identifier}`
    * Server operationId: `SystemManager_ClientLog`.
    * @param params - `identifier`: client identifier (mac address)
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/SystemManager/ClientLog/{identifier}).
    */
-  clientLog(params: ClientLogParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.clientLog, { params }, options);
+  clientLog(params: ClientLogParams, options?: CallOptions): Promise<ClientLogFile> {
+    return this.#transport.call<ClientLogFile>(operationTable.clientLog, { params }, options);
   }
 
   /**
@@ -98,9 +101,10 @@ export class SystemManagerService {
    * name, type, status, version, last report, pending count etc.
    * `GET /api/SystemManager/Clients`
    * Server operationId: `SystemManager_Clients`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/SystemManager/Clients).
    */
-  clients(options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.clients, {  }, options);
+  clients(options?: CallOptions): Promise<StationClient[]> {
+    return this.#transport.call<StationClient[]>(operationTable.clients, {  }, options);
   }
 
   /**
@@ -114,9 +118,10 @@ export class SystemManagerService {
    * `GET /api/SystemManager/Level`
    * Server operationId: `SystemManager_LevelByHierarchy`.
    * @param params - {@link LevelByHierarchyParams}
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/SystemManager/Level).
    */
-  levelByHierarchy(params: LevelByHierarchyParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.levelByHierarchy, { params }, options);
+  levelByHierarchy(params: LevelByHierarchyParams, options?: CallOptions): Promise<number | null> {
+    return this.#transport.call<number | null>(operationTable.levelByHierarchy, { params }, options);
   }
 
   /**
@@ -127,9 +132,10 @@ export class SystemManagerService {
    * Please note: this endpoint doesn't work for level restricted users.
    * `POST /api/SystemManager/Level`
    * Server operationId: `SystemManager_PostLevelByHierarchy`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/SystemManager/Level).
    */
-  postLevelByHierarchy(body: PostLevelByHierarchyBody, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.postLevelByHierarchy, { body }, options);
+  postLevelByHierarchy(body: PostLevelByHierarchyBody, options?: CallOptions): Promise<number> {
+    return this.#transport.call<number>(operationTable.postLevelByHierarchy, { body }, options);
   }
 
   /**

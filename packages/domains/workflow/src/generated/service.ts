@@ -29,7 +29,7 @@ export interface EndTestParams {
    */
   status?: WorkflowStatus;
 }
-export type EndTestResult = unknown;
+export type EndTestResult = boolean;
 
 /** Path and query parameters of `GET /api/Workflow/StartTest`. */
 export interface StartTestParams {
@@ -50,7 +50,7 @@ export interface StartTestParams {
    */
   status?: WorkflowStatus;
 }
-export type StartTestResult = unknown;
+export type StartTestResult = boolean;
 
 /**
  * Workflow start and end of tests.
@@ -71,9 +71,10 @@ export class WorkflowService {
    * `GET /api/Workflow/EndTest`
    * Server operationId: `Workflow_PublicEndTest`.
    * @param params - `serialNumber`: Unit serial number; `partNumber`: Unit part number; `passed`: True = Passed (default value) False = Failed; `operatorName`: Name of operator; `stationName`: Name of station; `status`: Status of workflow definition 0 = Draft 1 = Pending 2 = Released (default value) 3 = Revoked
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Workflow/EndTest).
    */
-  endTest(params: EndTestParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.endTest, { params }, options);
+  endTest(params: EndTestParams, options?: CallOptions): Promise<boolean> {
+    return this.#transport.call<boolean>(operationTable.endTest, { params }, options);
   }
 
   /**
@@ -84,8 +85,9 @@ export class WorkflowService {
    * `GET /api/Workflow/StartTest`
    * Server operationId: `Workflow_PublicStartTest`.
    * @param params - `serialNumber`: Unit serial number; `partNumber`: Unit part number; `operatorName`: Name of operator; `stationName`: Name of test station; `status`: Status of workflow definition 0 = Draft 1 = Pending 2 = Released (default value) 3 = Revoked
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Workflow/StartTest).
    */
-  startTest(params: StartTestParams, options?: CallOptions): Promise<unknown> {
-    return this.#transport.call<unknown>(operationTable.startTest, { params }, options);
+  startTest(params: StartTestParams, options?: CallOptions): Promise<boolean> {
+    return this.#transport.call<boolean>(operationTable.startTest, { params }, options);
   }
 }
