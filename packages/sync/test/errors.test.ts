@@ -17,6 +17,7 @@ import {
   type WatsOptions,
   WatsPaginationError,
   WatsRateLimitError,
+  WatsResponseValidationError,
   WatsServerError,
   WatsTimeoutError,
   WatsValidationError,
@@ -42,6 +43,7 @@ const CLASSES: Record<WatsErrorKind, new (message: string) => WatsError> = {
   WatsAbortError,
   WatsConfigError,
   WatsPaginationError,
+  WatsResponseValidationError,
 };
 
 function caught(run: () => unknown): Error {
@@ -80,6 +82,9 @@ describe("wire errors (every class, every field)", () => {
         body: { Message: "nope", nested: [1, 2] },
         cause,
         ...(kind === "WatsConfigError" ? { issues: ["token: is empty"] } : {}),
+        ...(kind === "WatsResponseValidationError"
+          ? { differences: [{ path: "$.state", problem: "type", message: "Invalid input" }] }
+          : {}),
       });
       const rebuilt = fromWireError(structuredClone(toWireError(original)), new Error("caller").stack);
       expect(rebuilt).toBeInstanceOf(CLASSES[kind]);
