@@ -18,7 +18,7 @@ export const units = await wats.production.putUnits([]);
 export const unit = await wats.production.getUnit({ serialNumber: "S", partNumber: "P" });
 export const rows = await wats.analytics.dynamicYield({ dimensions: "partNumber" }, {});
 export const status = await wats.asset.getAssetStatus({ serialNumber: "FIX-1" });
-export const tickets = await wats.rootCause.getTickets({ status: 3 });
+export const tickets = await wats.rootCause.getTickets({ status: 3, view: 2 });
 export const state = product.state;
 `;
 

@@ -89,8 +89,9 @@ describe("named enums are values and types", () => {
     const released: PackageStatus = "Released";
     const grouping: DateGrouping = DateGrouping.Day;
     const dimension: YieldDimension = YieldDimension.StationName;
-    expectTypeOf(state).toEqualTypeOf<AssetState>();
-    expectTypeOf([phase, released, grouping, dimension]).not.toBeNever();
+    expectTypeOf(AssetState.InCalibration).toEqualTypeOf<4>();
+    expectTypeOf<AssetState>().toEqualTypeOf<0 | 1 | 2 | 3 | 4 | 5 | 6>();
+    expectTypeOf([state, phase, released, grouping, dimension]).not.toBeNever();
     expectTypeOf(ProductState.Active).toEqualTypeOf<1>();
     // @ts-expect-error 9 is not an AssetState
     const badState: AssetState = 9;
@@ -108,7 +109,7 @@ describe("named enums are values and types", () => {
       status: combineFlags(TicketStatus.Solved, TicketStatus.Closed),
       view: TicketView.All,
     };
-    const literal: GetTicketsParams = { status: 5 };
+    const literal: GetTicketsParams = { status: 5, view: TicketView.Assigned };
     expectTypeOf(hasFlag(both, TicketStatus.Open)).toEqualTypeOf<boolean>();
     expectTypeOf([combined, params, literal]).not.toBeNever();
     // @ts-expect-error a flag value is a number
