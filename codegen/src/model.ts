@@ -1,4 +1,5 @@
 import type { HttpMethod, SchemaObject } from "./openapi.js";
+import type { Evidence } from "./overlay.js";
 
 /**
  * Which API a normalised model describes: the public API, or the internal-only operations of the
@@ -36,7 +37,16 @@ export interface NormalisedOperation {
   deprecated?: boolean;
   params: NormalisedParam[];
   body?: { contentType: string; required: boolean; schema: SchemaObject; description?: string };
-  response: { kind: ResponseKind; status: string; contentType?: string; schema?: SchemaObject };
+  response: {
+    kind: ResponseKind;
+    status: string;
+    contentType?: string;
+    schema?: SchemaObject;
+    /** Where an overlay-given response schema's shape comes from. */
+    evidence?: Evidence[];
+    /** Why a JSON answer stays `unknown` (the overlay's `responseFreeForm`). */
+    freeForm?: string;
+  };
   /** OData query options accepted (empty when none). */
   odata: string[];
   /**
@@ -58,6 +68,9 @@ export interface EnumModel {
   name: string;
   members: Record<string, number | string>;
   description?: string;
+  /** Bit flags: values are combinations of the members. */
+  flags?: boolean;
+  evidence?: Evidence[];
   usedBy: string[];
 }
 
@@ -77,8 +90,10 @@ export interface NormalisedApi {
   operations: NormalisedOperation[];
   /** Friendly name -> schema, $refs rewritten to "#/components/schemas/<friendly>". */
   schemas: Record<string, SchemaObject>;
-  /** Friendly name -> "<document>:<original .NET name>". */
+  /** Friendly name -> "<document>:<original .NET name>" ("overlay:<Name>" for overlay models). */
   schemaOrigins: Record<string, string>;
+  /** Overlay models (friendly name) -> where their shape comes from. */
+  schemaEvidence: Record<string, Evidence[]>;
   enums: EnumModel[];
   packages: PackageModel[];
 }

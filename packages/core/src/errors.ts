@@ -44,7 +44,8 @@ export type WatsErrorKind =
   | "WatsConfigError"
   | "WatsPaginationError"
   | "WatsResponseTooLargeError"
-  | "WatsDecodeError";
+  | "WatsDecodeError"
+  | "WatsResponseValidationError";
 
 /** A WatsError's fields as plain data (`toJSON()`): what crosses a worker boundary or goes into a log line. */
 export type WatsErrorJson = Omit<WatsErrorDetails, "headers"> & {
@@ -196,6 +197,33 @@ export class WatsResponseTooLargeError extends defineKind("WatsResponseTooLargeE
  */
 export class WatsDecodeError extends defineKind("WatsDecodeError") {}
 
+/** One place where a server's answer differs from the generated types. */
+export interface ResponseDifference {
+  /** Where, from the answer's root: `$`, `$.product.state`, `$[3].unitPhaseId`. */
+  readonly path: string;
+  /** `type`: a value of the wrong type or outside its enum; `missing`: a required field is absent; `extra`: a field the types do not declare. */
+  readonly problem: "type" | "missing" | "extra";
+  readonly message: string;
+}
+
+/**
+ * The server's answer does not match the operation's generated types (`validateResponses:
+ * "throw"`). `differences` names every field that differs; the message names the first ones.
+ */
+export class WatsResponseValidationError extends defineKind("WatsResponseValidationError") {
+  readonly differences: readonly ResponseDifference[];
+  constructor(
+    message: string,
+    details: WatsErrorDetails & { differences?: readonly ResponseDifference[] } = {},
+  ) {
+    super(message, details);
+    this.differences = details.differences ?? [];
+  }
+  override toJSON(): WatsErrorJson & { differences: readonly ResponseDifference[] } {
+    return { ...super.toJSON(), differences: this.differences };
+  }
+}
+
 const CLASSES: Record<WatsErrorKind, new (message: string, details?: WatsErrorDetails) => WatsError> = {
   WatsError,
   WatsValidationError,
@@ -213,6 +241,7 @@ const CLASSES: Record<WatsErrorKind, new (message: string, details?: WatsErrorDe
   WatsPaginationError,
   WatsResponseTooLargeError,
   WatsDecodeError,
+  WatsResponseValidationError,
 };
 
 export function isWatsError(value: unknown): value is WatsError {

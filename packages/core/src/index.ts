@@ -8,6 +8,7 @@ export * from "./call-promise.js";
 export * from "./config.js";
 export * from "./correlation.js";
 export * from "./errors.js";
+export * from "./flags.js";
 export * from "./hooks.js";
 export * from "./logger.js";
 export * from "./metrics.js";
@@ -29,6 +30,7 @@ export {
 } from "./options-schema.js";
 export * from "./paginate.js";
 export { REDACTED, scrubSecrets } from "./redact.js";
+export { type ResponseValidationMode, responseDifferences } from "./response-validation.js";
 export * from "./retry.js";
 export * from "./retry-budget.js";
 export * from "./station.js";

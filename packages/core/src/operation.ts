@@ -1,3 +1,10 @@
+import type { ZodType } from "zod";
+
+/** The zod schemas of a module's operations, by method name (each package's `operationSchemas`). */
+export type OperationSchemas = Readonly<
+  Record<string, { readonly body?: ZodType; readonly response?: ZodType }>
+>;
+
 /**
  * The description of one WATS operation, as codegen writes it into each domain package's
  * operation table. The transport needs nothing else to build and send the request.
@@ -25,6 +32,12 @@ export interface OperationSpec {
    * `XmlElement`; a text answer such as CSV stays a string), bytes, or nothing.
    */
   readonly response: ResponseKind;
+  /**
+   * Loads the zod schemas of the operation's module (its response schema is under its `name`).
+   * Called only when response validation is on (`validateResponses`), so the schemas cost nothing
+   * otherwise.
+   */
+  readonly schemas?: () => Promise<OperationSchemas>;
   /** True when the operation accepts the OData query options ($filter, $top, ...). */
   readonly odata?: boolean;
   /** True for `/api/internal/...` routes, which WATS only serves with a Referer header. */

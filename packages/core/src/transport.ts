@@ -61,6 +61,7 @@ import {
   tokenSchema,
 } from "./options-schema.js";
 import { scrubSecrets } from "./redact.js";
+import { type ResponseValidationMode, ResponseValidator } from "./response-validation.js";
 import {
   callRetryOptions,
   changesState,
@@ -114,6 +115,13 @@ export interface TransportOptions {
   maxResponseBytes?: number;
   /** Functions called at fixed points of every call (see hooks.ts). */
   hooks?: TransportHooks;
+  /**
+   * Checks each JSON answer against the operation's generated zod schema: `"warn"` logs every field
+   * where the server's answer differs from the types (once per operation and field, with the
+   * correlation id), `"throw"` raises `WatsResponseValidationError` naming the field. Default
+   * `"off"`: no checking, and the schemas are never loaded.
+   */
+  validateResponses?: ResponseValidationMode;
 }
 
 /** `transport.metrics()`: call metrics plus the state of the breakers, throttle and retry budget. */
@@ -175,6 +183,9 @@ const transportSchema = z.object({
       for (const issue of hookIssues(value)) ctx.addIssue({ code: "custom", message: issue });
     })
     .optional(),
+  validateResponses: z
+    .enum(["off", "warn", "throw"], { message: 'must be "off", "warn" or "throw"' })
+    .optional(),
 });
 
 type UndiciAgent = { close(): Promise<void> };
@@ -208,6 +219,8 @@ export class HttpTransport implements Transport {
   readonly #maxResponseBytes: number;
   readonly #hooks: TransportHooks | undefined;
   readonly #customFetch: FetchLike | undefined;
+  /** Undefined when `validateResponses` is off: then nothing is checked or loaded. */
+  readonly #validator: ResponseValidator | undefined;
   #agent: Promise<UndiciAgent> | undefined;
   #defaultFetch: ResolvedFetch | undefined;
   #closed = false;
@@ -229,6 +242,8 @@ export class HttpTransport implements Transport {
     }
     this.#baseHeaders["user-agent"] = userAgent(options.userAgentSuffix);
     this.#customFetch = options.fetch as FetchLike | undefined;
+    const validation = options.validateResponses ?? "off";
+    this.#validator = validation === "off" ? undefined : new ResponseValidator(validation);
     this.logger =
       options.logger === false ? silentLogger : (options.logger ?? defaultLogger(options.logLevel ?? "info"));
     this.throttle = options.throttle === false ? undefined : new Throttle(options.throttle ?? {});
@@ -321,6 +336,8 @@ export class HttpTransport implements Transport {
         );
       }
       const data = this.#decoded(op, answer, ctx) as T;
+      if (this.#validator)
+        await this.#validator.check(op, data, log, () => ({ ...ctx.fields(), status: answer.status }));
       this.#metrics.recordCall(op.name, "ok", monotonicNow() - started);
       log.write(
         "debug",

@@ -148,7 +148,8 @@ describe("stateful domains", () => {
       method: "PUT",
     });
     expect([counted.runningCount, counted.totalCount]).toEqual([9, 9]);
-    expect((await callJson<Json>(sim, "/api/Asset/Status?serialNumber=JIG-1")).status).toBe("Warning");
+    // 1 = AssetAlarmState.Warning: the running count passed the type's warning threshold.
+    expect((await callJson<Json>(sim, "/api/Asset/Status?serialNumber=JIG-1")).status).toBe(1);
     const reset = await callJson<Json>(
       sim,
       "/api/Asset/ResetRunningCount?serialNumber=JIG-1&comment=new%20pins",
@@ -166,7 +167,7 @@ describe("stateful domains", () => {
     expect(calibrated.nextCalibrationDate).toBe("2026-03-31T00:00:00.000Z");
     clock.advance(40 * 86_400_000);
     const status = await callJson<Json>(sim, "/api/Asset/Status?serialNumber=JIG-1");
-    expect(status).toMatchObject({ status: "Alarm", calibrationDaysOverdue: 19.5 });
+    expect(status).toMatchObject({ status: 2, calibrationDaysOverdue: 19.5 }); // 2 = AssetAlarmState.Alarm
     const state = await callJson<Json>(sim, "/api/Asset/State?serialNumber=JIG-1&state=4", { method: "PUT" });
     expect(state.state).toBe(4);
     expect((await call(sim, "/api/Asset/State?serialNumber=JIG-1&state=9", { method: "PUT" })).status).toBe(

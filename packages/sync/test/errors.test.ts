@@ -19,6 +19,7 @@ import {
   WatsPaginationError,
   WatsRateLimitError,
   WatsResponseTooLargeError,
+  WatsResponseValidationError,
   WatsServerError,
   WatsTimeoutError,
   WatsValidationError,
@@ -46,6 +47,7 @@ const CLASSES: Record<WatsErrorKind, new (message: string) => WatsError> = {
   WatsPaginationError,
   WatsResponseTooLargeError,
   WatsDecodeError,
+  WatsResponseValidationError,
 };
 
 /** An error's fields, its answer's Date header left out (the two calls are a moment apart). */
@@ -96,6 +98,9 @@ describe("wire errors (every class, every field)", () => {
         cause,
         ...(kind === "WatsConfigError" ? { issues: ["token: is empty"] } : {}),
         ...(kind === "WatsResponseTooLargeError" ? { limitBytes: 1024 } : {}),
+        ...(kind === "WatsResponseValidationError"
+          ? { differences: [{ path: "$.state", problem: "type", message: "Invalid input" }] }
+          : {}),
       });
       const rebuilt = fromWireError(structuredClone(toWireError(original)), new Error("caller").stack);
       expect(rebuilt).toBeInstanceOf(CLASSES[kind]);

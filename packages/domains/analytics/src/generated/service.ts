@@ -3,98 +3,232 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { AggregatedMeasurementRow, Level, MeasurementRow, OeeResult, Process, ProductGroup, RepairHistoryRow, RepairRow, ReportHeader, StepAnalysisRow, TopFailedStep, WatsFilter, YieldRow } from "./models.js";
 
 /** Path and query parameters of `POST /api/App/AggregatedMeasurements`. */
-export type AggregatedMeasurementsParams = NonNullable<operations["App_AggregatedMeasurements"]["parameters"]["query"]>;
-export type AggregatedMeasurementsBody = operations["App_AggregatedMeasurements"]["requestBody"]["content"]["application/json"];
-export type AggregatedMeasurementsResult = operations["App_AggregatedMeasurements"]["responses"][200]["content"]["application/json"];
+export interface AggregatedMeasurementsParams {
+  measurementPaths?: string;
+}
+export type AggregatedMeasurementsBody = WatsFilter;
+export type AggregatedMeasurementsResult = AggregatedMeasurementRow[];
 
 /** Path and query parameters of `POST /api/App/DynamicRepair`. */
-export type DynamicRepairParams = NonNullable<operations["App_DynamicRepair"]["parameters"]["query"]>;
-export type DynamicRepairBody = operations["App_DynamicRepair"]["requestBody"]["content"]["application/json"];
-export type DynamicRepairResult = operations["App_DynamicRepair"]["responses"][200]["content"]["application/json"];
+export interface DynamicRepairParams {
+  /**
+   * Supported values:
+   *              partNumber, revision, productName, productGroup, unitType, repairOperation, period, level, stationName, location, purpose,
+   *              operator, miscInfoDescription, miscInfoString, repairCode, repairCategory, repairType, componentRef, componentNumber,
+   *              componentRevision, componentVendor, functionBlock, referencedStep, referencedStepPath,
+   *              testOperation, testPeriod, testLevel, testStationName, testLocation, testPurpose, testOperator,
+   *              batchNumber, swFilename, swVersion
+   */
+  dimensions?: string;
+}
+/** Body of `POST /api/App/DynamicRepair`: WATS filter */
+export type DynamicRepairBody = WatsFilter;
+export type DynamicRepairResult = RepairRow[];
 
 /** Path and query parameters of `POST /api/App/DynamicYield`. */
-export type DynamicYieldParams = NonNullable<operations["App_DynamicYield"]["parameters"]["query"]>;
-export type DynamicYieldBody = operations["App_DynamicYield"]["requestBody"]["content"]["application/json"];
-export type DynamicYieldResult = operations["App_DynamicYield"]["responses"][200]["content"]["application/json"];
+export interface DynamicYieldParams {
+  /**
+   * Supported values:
+   *              partNumber, productName, stationName, location, purpose, revision, testOperation, processCode, swFilename, swVersion,
+   *              productGroup, level, period, batchNumber, operator, fixtureId, socketIndex, errorCode, miscInfoDescription, miscInfoString,
+   *              stepCausedUutFailure, stepPathCausedUutFailure, assetSerialNumber, assetName
+   */
+  dimensions?: string;
+}
+/** Body of `POST /api/App/DynamicYield`: WATS filter */
+export type DynamicYieldBody = WatsFilter;
+export type DynamicYieldResult = YieldRow[];
 
 /** Path and query parameters of `GET /api/App/HighVolume`. */
-export type HighVolumeParams = NonNullable<operations["App_HighVolume"]["parameters"]["query"]>;
-export type HighVolumeResult = operations["App_HighVolume"]["responses"][200]["content"]["application/json"];
+export interface HighVolumeParams {
+  /** number of days to include */
+  days: number;
+  /** productGroup filter (split multiple groups with ;) */
+  productGroupId: string;
+  /** level filter (split multiple levels with ;) */
+  levelId: string;
+}
+export type HighVolumeResult = YieldRow[];
 
-export type PostHighVolumeBody = operations["App_PostHighVolume"]["requestBody"]["content"]["application/json"];
-export type PostHighVolumeResult = operations["App_PostHighVolume"]["responses"][200]["content"]["application/json"];
+/**
+ * Body of `POST /api/App/HighVolume`: Supported filters: productGroup, level, periodCount, grouping, includeCurrentPeriod, topCount, minCount.
+ */
+export type PostHighVolumeBody = WatsFilter;
+export type PostHighVolumeResult = YieldRow[];
 
-export type GetHighVolumeByProductGroupBody = operations["App_GetHighVolumeByProductGroup"]["requestBody"]["content"]["application/json"];
-export type GetHighVolumeByProductGroupResult = operations["App_GetHighVolumeByProductGroup"]["responses"][200]["content"]["application/json"];
+/**
+ * Body of `POST /api/App/HighVolumeByProductGroup`: Supported filters: productGroup, level, periodCount, grouping, includeCurrentPeriod, topCount, minCount.
+ */
+export type GetHighVolumeByProductGroupBody = WatsFilter;
+export type GetHighVolumeByProductGroupResult = YieldRow[];
 
-export type LevelsResult = operations["App_Levels"]["responses"][200]["content"]["application/json"];
+export type LevelsResult = Level[];
 
 /** Path and query parameters of `POST /api/App/Measurements`. */
-export type MeasurementsParams = NonNullable<operations["App_Measurements"]["parameters"]["query"]>;
-export type MeasurementsBody = operations["App_Measurements"]["requestBody"]["content"]["application/json"];
-export type MeasurementsResult = operations["App_Measurements"]["responses"][200]["content"]["application/json"];
+export interface MeasurementsParams {
+  measurementPaths?: string;
+}
+export type MeasurementsBody = WatsFilter;
+export type MeasurementsResult = MeasurementRow[];
 
 /** Path and query parameters of `POST /api/App/OeeAnalysis`. */
-export type OeeAnalysisParams = NonNullable<operations["App_OeeAnalysis"]["parameters"]["query"]>;
-export type OeeAnalysisBody = operations["App_OeeAnalysis"]["requestBody"]["content"]["application/json"];
-export type OeeAnalysisResult = operations["App_OeeAnalysis"]["responses"][200]["content"]["application/json"];
+export interface OeeAnalysisParams {
+  /** Available hours by weekday. Ex. 24,24,24,24,24,24,24 */
+  availableTime: string;
+  /** Minimum connection time filter */
+  minConnectionTime?: number;
+  /** Maximum connection time filter */
+  maxConnectionTime?: number;
+  /** Minimum execution time filter */
+  minExecutionTime?: number;
+  /** Maximum execution time filter */
+  maxExecutionTime?: number;
+  /** Target output per day */
+  targetOutput?: number;
+}
+/** Body of `POST /api/App/OeeAnalysis`: WATS filter */
+export type OeeAnalysisBody = WatsFilter;
+export type OeeAnalysisResult = OeeResult;
 
 /** Path and query parameters of `GET /api/App/Processes`. */
-export type ProcessesParams = NonNullable<operations["App_Processes"]["parameters"]["query"]>;
-export type ProcessesResult = operations["App_Processes"]["responses"][200]["content"]["application/json"];
+export interface ProcessesParams {
+  /** Include processes masrked as IsTestOperation */
+  includeTestOperations?: boolean;
+  /** Include processes masrked as IsTestOperation */
+  includeRepairOperations?: boolean;
+  /** Include processes masrked as IsTestOperation */
+  includeWipOperations?: boolean;
+  /** Include inactive processes */
+  includeInactiveProcesses?: boolean;
+}
+export type ProcessesResult = Process[];
 
 /** Path and query parameters of `GET /api/App/ProductGroups`. */
-export type ProductGroupsParams = NonNullable<operations["App_ProductGroups"]["parameters"]["query"]>;
-export type ProductGroupsResult = operations["App_ProductGroups"]["responses"][200]["content"]["application/json"];
+export interface ProductGroupsParams {
+  /** Include or exclude product group filters */
+  includeFilters?: boolean;
+}
+export type ProductGroupsResult = ProductGroup[];
 
 /** Path and query parameters of `GET /api/App/RelatedRepairHistory`. */
-export type GetRelatedRepairHistoryParams = NonNullable<operations["App_GetRelatedRepairHistory"]["parameters"]["query"]>;
-export type GetRelatedRepairHistoryResult = operations["App_GetRelatedRepairHistory"]["responses"][200]["content"]["application/json"];
+export interface GetRelatedRepairHistoryParams {
+  /** Related part number. */
+  partNumber: string;
+  /** Related revision. */
+  revision: string;
+  /** Repair operation code filter. */
+  repairOperationCode?: string;
+  /** Test operation code filter. */
+  testOperationCode?: string;
+}
+export type GetRelatedRepairHistoryResult = RepairHistoryRow[];
 
-export type SerialNumberHistoryBody = operations["App_SerialNumberHistory"]["requestBody"]["content"]["application/json"];
-export type SerialNumberHistoryResult = operations["App_SerialNumberHistory"]["responses"][200]["content"]["application/json"];
+export type SerialNumberHistoryBody = WatsFilter;
+export type SerialNumberHistoryResult = ReportHeader[];
 
-export type GetTestStepAnalysisBody = operations["App_GetTestStepAnalysis"]["requestBody"]["content"]["application/json"];
-export type GetTestStepAnalysisResult = operations["App_GetTestStepAnalysis"]["responses"][200]["content"]["application/json"];
+export type GetTestStepAnalysisBody = WatsFilter;
+export type GetTestStepAnalysisResult = StepAnalysisRow[];
 
 /** Path and query parameters of `GET /api/App/TopFailed`. */
-export type TopFailedParams = NonNullable<operations["App_TopFailed"]["parameters"]["query"]>;
-export type TopFailedResult = operations["App_TopFailed"]["responses"][200]["content"]["application/json"];
+export interface TopFailedParams {
+  /** Part number of reports to get failed steps from. */
+  partNumber: string;
+  /** Process code of reports to get failed steps from. */
+  processCode: string;
+  /** Product group of reports to get failed steps from. */
+  productGroupId: string;
+  /** Level of reports to get failed steps from. */
+  levelId: string;
+  /** Number of days ago reports to get failed steps from were submitted. */
+  days: number;
+  /** Number of items to return */
+  count: number;
+}
+export type TopFailedResult = TopFailedStep[];
 
-export type PostTopFailedBody = operations["App_PostTopFailed"]["requestBody"]["content"]["application/json"];
-export type PostTopFailedResult = operations["App_PostTopFailed"]["responses"][200]["content"]["application/json"];
+/**
+ * Body of `POST /api/App/TopFailed`: Supported filters: partNumber, testOperation, yield, productGroup, level, periodCount, grouping, includeCurrentPeriod, topCount
+ */
+export type PostTopFailedBody = WatsFilter;
+export type PostTopFailedResult = TopFailedStep[];
 
-export type UurReportsBody = operations["App_UurReports"]["requestBody"]["content"]["application/json"];
-export type UurReportsResult = operations["App_UurReports"]["responses"][200]["content"]["application/json"];
+export type UurReportsBody = WatsFilter;
+export type UurReportsResult = ReportHeader[];
 
 /** Path and query parameters of `GET /api/App/UutReport`. */
-export type UutReportParams = NonNullable<operations["App_UutReport"]["parameters"]["query"]>;
-export type UutReportResult = operations["App_UutReport"]["responses"][200]["content"]["application/json"];
+export interface UutReportParams {
+  /** serial number */
+  serialNumber?: string;
+  /** part number */
+  partNumber?: string;
+  /** revision */
+  revision?: string;
+  /** batch number */
+  batchNumber?: string;
+  /** station name */
+  stationName?: string;
+  /** test operation name */
+  testOperation?: string;
+  /** status */
+  status?: string;
+  /** date from, ex. 2017-10-19T10:43:00 */
+  dateFrom?: string;
+  /** date to, ex. 2017-10-19T10:43:00 */
+  dateTo?: string;
+  /** product group id */
+  productGroupId?: string;
+  /** level id (split multiple groups with ;) */
+  levelId?: string;
+}
+export type UutReportResult = ReportHeader[];
 
-export type PostUutReportBody = operations["App_PostUutReport"]["requestBody"]["content"]["application/json"];
-export type PostUutReportResult = operations["App_PostUutReport"]["responses"][200]["content"]["application/json"];
+export type PostUutReportBody = WatsFilter;
+export type PostUutReportResult = ReportHeader[];
 
-export type VersionResult = operations["App_Version"]["responses"][200]["content"]["application/json"];
+export type VersionResult = string;
 
 /** Path and query parameters of `GET /api/App/VolumeYield`. */
-export type VolumeYieldParams = NonNullable<operations["App_VolumeYield"]["parameters"]["query"]>;
-export type VolumeYieldResult = operations["App_VolumeYield"]["responses"][200]["content"]["application/json"];
+export interface VolumeYieldParams {
+  /** number of days to include */
+  days: number;
+  /** productGroup filter (split multiple groups with ;) */
+  productGroupId: string;
+  /** level filter (split multiple groups with ;) */
+  levelId: string;
+}
+export type VolumeYieldResult = YieldRow[];
 
-export type PostVolumeYieldBody = operations["App_PostVolumeYield"]["requestBody"]["content"]["application/json"];
-export type PostVolumeYieldResult = operations["App_PostVolumeYield"]["responses"][200]["content"]["application/json"];
+/**
+ * Body of `POST /api/App/VolumeYield`: Supported filters: productGroup, level, periodCount, grouping, includeCurrentPeriod
+ */
+export type PostVolumeYieldBody = WatsFilter;
+export type PostVolumeYieldResult = YieldRow[];
 
 /** Path and query parameters of `GET /api/App/WorstYield`. */
-export type WorstYieldParams = NonNullable<operations["App_WorstYield"]["parameters"]["query"]>;
-export type WorstYieldResult = operations["App_WorstYield"]["responses"][200]["content"]["application/json"];
+export interface WorstYieldParams {
+  /** number of days to include */
+  days: number;
+  /** productGroup filter (split multiple groups with ;) */
+  productGroupId: string;
+  /** level filter (split multiple groups with ;) */
+  levelId: string;
+}
+export type WorstYieldResult = YieldRow[];
 
-export type PostWorstYieldBody = operations["App_PostWorstYield"]["requestBody"]["content"]["application/json"];
-export type PostWorstYieldResult = operations["App_PostWorstYield"]["responses"][200]["content"]["application/json"];
+/**
+ * Body of `POST /api/App/WorstYield`: Supported filters: productGroup, level, periodCount, grouping, includeCurrentPeriod, topCount, minCount.
+ */
+export type PostWorstYieldBody = WatsFilter;
+export type PostWorstYieldResult = YieldRow[];
 
-export type GetWorstYieldByProductGroupBody = operations["App_GetWorstYieldByProductGroup"]["requestBody"]["content"]["application/json"];
-export type GetWorstYieldByProductGroupResult = operations["App_GetWorstYieldByProductGroup"]["responses"][200]["content"]["application/json"];
+/**
+ * Body of `POST /api/App/WorstYieldByProductGroup`: Supported filters: productGroup, level, periodCount, grouping, includeCurrentPeriod, topCount, minCount.
+ */
+export type GetWorstYieldByProductGroupBody = WatsFilter;
+export type GetWorstYieldByProductGroupResult = YieldRow[];
 
 /**
  * Yield, volume, failure and measurement analytics (the WATS App API).
@@ -123,9 +257,11 @@ export class AnalyticsService {
    * partnumber and testOperation filter required
    * `POST /api/App/AggregatedMeasurements`
    * Server operationId: `App_AggregatedMeasurements`.
+   * @param params - {@link AggregatedMeasurementsParams}
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (analytics.AggregatedMeasurement).
    */
-  aggregatedMeasurements(params: AggregatedMeasurementsParams, body: AggregatedMeasurementsBody, options?: CallOptions): CallPromise<AggregatedMeasurementsResult> {
-    return this.#transport.call<AggregatedMeasurementsResult>(operationTable.aggregatedMeasurements, { params, body }, options);
+  aggregatedMeasurements(params: AggregatedMeasurementsParams, body: AggregatedMeasurementsBody, options?: CallOptions): CallPromise<AggregatedMeasurementRow[]> {
+    return this.#transport.call<AggregatedMeasurementRow[]>(operationTable.aggregatedMeasurements, { params, body }, options);
   }
 
   /**
@@ -168,9 +304,12 @@ export class AnalyticsService {
    * ```
    * `POST /api/App/DynamicRepair`
    * Server operationId: `App_DynamicRepair`.
+   * @param params - `dimensions`: Supported values: partNumber, revision, productName, productGroup, unitType, repairOperation, period, level, stationName, location, purpose, operator, miscInfoDescription, miscInfoString, repairCode, repairCategory, repairType, componentRef, componentNumber, componentRevision, componentVendor, functionBlock, referencedStep, referencedStepPath, testOperation, testPeriod, testLevel, testStationName, testLocation, testPurpose, testOperator, batchNumber, swFilename, swVersion
+   * @param body - WATS filter
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/DynamicRepair); pyWATS (analytics.RepairStatistics).
    */
-  dynamicRepair(params: DynamicRepairParams, body: DynamicRepairBody, options?: CallOptions): CallPromise<DynamicRepairResult> {
-    return this.#transport.call<DynamicRepairResult>(operationTable.dynamicRepair, { params, body }, options);
+  dynamicRepair(params: DynamicRepairParams, body: DynamicRepairBody, options?: CallOptions): CallPromise<RepairRow[]> {
+    return this.#transport.call<RepairRow[]>(operationTable.dynamicRepair, { params, body }, options);
   }
 
   /**
@@ -220,45 +359,55 @@ export class AnalyticsService {
    * More information about yield calculations can be found here: [Statistics and calculations in WATS](https://usermanual.wats.com/2022.1/default.htm#!Documents/statisticsandcalcula.htm)
    * `POST /api/App/DynamicYield`
    * Server operationId: `App_DynamicYield`.
+   * @param params - `dimensions`: Supported values: partNumber, productName, stationName, location, purpose, revision, testOperation, processCode, swFilename, swVersion, productGroup, level, period, batchNumber, operator, fixtureId, socketIndex, errorCode, miscInfoDescription, miscInfoString, stepCausedUutFailure, stepPathCausedUutFailure, assetSerialNumber, assetName
+   * @param body - WATS filter
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/DynamicYield); pyWATS (analytics.YieldData).
    */
-  dynamicYield(params: DynamicYieldParams, body: DynamicYieldBody, options?: CallOptions): CallPromise<DynamicYieldResult> {
-    return this.#transport.call<DynamicYieldResult>(operationTable.dynamicYield, { params, body }, options);
+  dynamicYield(params: DynamicYieldParams, body: DynamicYieldBody, options?: CallOptions): CallPromise<YieldRow[]> {
+    return this.#transport.call<YieldRow[]>(operationTable.dynamicYield, { params, body }, options);
   }
 
   /**
    * High Volume list filtered by productGroup and level
    * `GET /api/App/HighVolume`
    * Server operationId: `App_HighVolume`.
+   * @param params - `days`: number of days to include; `productGroupId`: productGroup filter (split multiple groups with ;); `levelId`: level filter (split multiple levels with ;)
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/DynamicYield); pyWATS (analytics.YieldData).
    */
-  highVolume(params: HighVolumeParams, options?: CallOptions): CallPromise<HighVolumeResult> {
-    return this.#transport.call<HighVolumeResult>(operationTable.highVolume, { params }, options);
+  highVolume(params: HighVolumeParams, options?: CallOptions): CallPromise<YieldRow[]> {
+    return this.#transport.call<YieldRow[]>(operationTable.highVolume, { params }, options);
   }
 
   /**
    * Yield sorted by volume.
    * `POST /api/App/HighVolume`
    * Server operationId: `App_HighVolume`.
+   * @param body - Supported filters: productGroup, level, periodCount, grouping, includeCurrentPeriod, topCount, minCount.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/DynamicYield); pyWATS (analytics.YieldData).
    */
-  postHighVolume(body: PostHighVolumeBody, options?: CallOptions): CallPromise<PostHighVolumeResult> {
-    return this.#transport.call<PostHighVolumeResult>(operationTable.postHighVolume, { body }, options);
+  postHighVolume(body: PostHighVolumeBody, options?: CallOptions): CallPromise<YieldRow[]> {
+    return this.#transport.call<YieldRow[]>(operationTable.postHighVolume, { body }, options);
   }
 
   /**
    * Yield by product group sorted by volume.
    * `POST /api/App/HighVolumeByProductGroup`
    * Server operationId: `App_GetHighVolumeByProductGroup`.
+   * @param body - Supported filters: productGroup, level, periodCount, grouping, includeCurrentPeriod, topCount, minCount.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/DynamicYield); pyWATS (analytics.YieldData).
    */
-  getHighVolumeByProductGroup(body: GetHighVolumeByProductGroupBody, options?: CallOptions): CallPromise<GetHighVolumeByProductGroupResult> {
-    return this.#transport.call<GetHighVolumeByProductGroupResult>(operationTable.getHighVolumeByProductGroup, { body }, options);
+  getHighVolumeByProductGroup(body: GetHighVolumeByProductGroupBody, options?: CallOptions): CallPromise<YieldRow[]> {
+    return this.#transport.call<YieldRow[]>(operationTable.getHighVolumeByProductGroup, { body }, options);
   }
 
   /**
    * Retrieves all ClientGroups
    * `GET /api/App/Levels`
    * Server operationId: `App_Levels`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/App/Levels); pyWATS (analytics.LevelInfo).
    */
-  levels(options?: CallOptions): CallPromise<LevelsResult> {
-    return this.#transport.call<LevelsResult>(operationTable.levels, {  }, options);
+  levels(options?: CallOptions): CallPromise<Level[]> {
+    return this.#transport.call<Level[]>(operationTable.levels, {  }, options);
   }
 
   /**
@@ -281,9 +430,11 @@ export class AnalyticsService {
    * partnumber and testOperation filter required
    * `POST /api/App/Measurements`
    * Server operationId: `App_Measurements`.
+   * @param params - {@link MeasurementsParams}
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (analytics.MeasurementData).
    */
-  measurements(params: MeasurementsParams, body: MeasurementsBody, options?: CallOptions): CallPromise<MeasurementsResult> {
-    return this.#transport.call<MeasurementsResult>(operationTable.measurements, { params, body }, options);
+  measurements(params: MeasurementsParams, body: MeasurementsBody, options?: CallOptions): CallPromise<MeasurementRow[]> {
+    return this.#transport.call<MeasurementRow[]>(operationTable.measurements, { params, body }, options);
   }
 
   /**
@@ -292,9 +443,12 @@ export class AnalyticsService {
    * Supported filters: productGroup, level, partNumber, revision, stationName, testOperation, status, swFilename, swVersion, socket, dateFrom, dateTo
    * `POST /api/App/OeeAnalysis`
    * Server operationId: `App_OeeAnalysis`.
+   * @param params - `availableTime`: Available hours by weekday. Ex. 24,24,24,24,24,24,24; `minConnectionTime`: Minimum connection time filter; `maxConnectionTime`: Maximum connection time filter; `minExecutionTime`: Minimum execution time filter; `maxExecutionTime`: Maximum execution time filter; `targetOutput`: Target output per day
+   * @param body - WATS filter
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (analytics.OeeAnalysisResult).
    */
-  oeeAnalysis(params: OeeAnalysisParams, body: OeeAnalysisBody, options?: CallOptions): CallPromise<OeeAnalysisResult> {
-    return this.#transport.call<OeeAnalysisResult>(operationTable.oeeAnalysis, { params, body }, options);
+  oeeAnalysis(params: OeeAnalysisParams, body: OeeAnalysisBody, options?: CallOptions): CallPromise<OeeResult> {
+    return this.#transport.call<OeeResult>(operationTable.oeeAnalysis, { params, body }, options);
   }
 
   /**
@@ -314,27 +468,33 @@ export class AnalyticsService {
    * repairType: Default = 0, AutomaticProcess = 1, Scrapped = 2, NoFailureFound = 3, Component = 4, Design = 5, ManualProcess = 6, Replaced = 7
    * `GET /api/App/Processes`
    * Server operationId: `App_Processes`.
+   * @param params - `includeTestOperations`: Include processes masrked as IsTestOperation; `includeRepairOperations`: Include processes masrked as IsTestOperation; `includeWipOperations`: Include processes masrked as IsTestOperation; `includeInactiveProcesses`: Include inactive processes
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (analytics.ProcessInfo); the internal WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Process).
    */
-  processes(params?: ProcessesParams, options?: CallOptions): CallPromise<ProcessesResult> {
-    return this.#transport.call<ProcessesResult>(operationTable.processes, { params }, options);
+  processes(params?: ProcessesParams, options?: CallOptions): CallPromise<Process[]> {
+    return this.#transport.call<Process[]>(operationTable.processes, { params }, options);
   }
 
   /**
    * Retrieves all ProductGroups
    * `GET /api/App/ProductGroups`
    * Server operationId: `App_ProductGroups`.
+   * @param params - `includeFilters`: Include or exclude product group filters
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/App/ProductGroups); pyWATS (product.ProductGroup).
    */
-  productGroups(params?: ProductGroupsParams, options?: CallOptions): CallPromise<ProductGroupsResult> {
-    return this.#transport.call<ProductGroupsResult>(operationTable.productGroups, { params }, options);
+  productGroups(params?: ProductGroupsParams, options?: CallOptions): CallPromise<ProductGroup[]> {
+    return this.#transport.call<ProductGroup[]>(operationTable.productGroups, { params }, options);
   }
 
   /**
    * Get list of repaired failures related to the part number and revision.
    * `GET /api/App/RelatedRepairHistory`
    * Server operationId: `App_GetRelatedRepairHistory`.
+   * @param params - `partNumber`: Related part number.; `revision`: Related revision.; `repairOperationCode`: Repair operation code filter.; `testOperationCode`: Test operation code filter.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (analytics.RepairHistoryRecord).
    */
-  getRelatedRepairHistory(params: GetRelatedRepairHistoryParams, options?: CallOptions): CallPromise<GetRelatedRepairHistoryResult> {
-    return this.#transport.call<GetRelatedRepairHistoryResult>(operationTable.getRelatedRepairHistory, { params }, options);
+  getRelatedRepairHistory(params: GetRelatedRepairHistoryParams, options?: CallOptions): CallPromise<RepairHistoryRow[]> {
+    return this.#transport.call<RepairHistoryRow[]>(operationTable.getRelatedRepairHistory, { params }, options);
   }
 
   /**
@@ -343,9 +503,10 @@ export class AnalyticsService {
    * Supported filters: productGroup, level, serialNumber, partNumber, batchNumber, miscValue
    * `POST /api/App/SerialNumberHistory`
    * Server operationId: `App_SerialNumberHistory`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (report.ReportHeader); the WATS documentation (POST /api/App/UutReport).
    */
-  serialNumberHistory(body: SerialNumberHistoryBody, options?: CallOptions): CallPromise<SerialNumberHistoryResult> {
-    return this.#transport.call<SerialNumberHistoryResult>(operationTable.serialNumberHistory, { body }, options);
+  serialNumberHistory(body: SerialNumberHistoryBody, options?: CallOptions): CallPromise<ReportHeader[]> {
+    return this.#transport.call<ReportHeader[]>(operationTable.serialNumberHistory, { body }, options);
   }
 
   /**
@@ -366,27 +527,32 @@ export class AnalyticsService {
    * Note: partnumber and testOperation filter required
    * `POST /api/App/TestStepAnalysis`
    * Server operationId: `App_GetTestStepAnalysis`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (analytics.StepAnalysisRow).
    */
-  getTestStepAnalysis(body: GetTestStepAnalysisBody, options?: CallOptions): CallPromise<GetTestStepAnalysisResult> {
-    return this.#transport.call<GetTestStepAnalysisResult>(operationTable.getTestStepAnalysis, { body }, options);
+  getTestStepAnalysis(body: GetTestStepAnalysisBody, options?: CallOptions): CallPromise<StepAnalysisRow[]> {
+    return this.#transport.call<StepAnalysisRow[]>(operationTable.getTestStepAnalysis, { body }, options);
   }
 
   /**
    * Get the top failed steps for the reports with the specified parameters.
    * `GET /api/App/TopFailed`
    * Server operationId: `App_TopFailed`.
+   * @param params - `partNumber`: Part number of reports to get failed steps from.; `processCode`: Process code of reports to get failed steps from.; `productGroupId`: Product group of reports to get failed steps from.; `levelId`: Level of reports to get failed steps from.; `days`: Number of days ago reports to get failed steps from were submitted.; `count`: Number of items to return
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (analytics.TopFailedStep).
    */
-  topFailed(params: TopFailedParams, options?: CallOptions): CallPromise<TopFailedResult> {
-    return this.#transport.call<TopFailedResult>(operationTable.topFailed, { params }, options);
+  topFailed(params: TopFailedParams, options?: CallOptions): CallPromise<TopFailedStep[]> {
+    return this.#transport.call<TopFailedStep[]>(operationTable.topFailed, { params }, options);
   }
 
   /**
    * Get the top failed steps for the reports with the specified parameters.
    * `POST /api/App/TopFailed`
    * Server operationId: `App_TopFailed`.
+   * @param body - Supported filters: partNumber, testOperation, yield, productGroup, level, periodCount, grouping, includeCurrentPeriod, topCount
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (analytics.TopFailedStep).
    */
-  postTopFailed(body: PostTopFailedBody, options?: CallOptions): CallPromise<PostTopFailedResult> {
-    return this.#transport.call<PostTopFailedResult>(operationTable.postTopFailed, { body }, options);
+  postTopFailed(body: PostTopFailedBody, options?: CallOptions): CallPromise<TopFailedStep[]> {
+    return this.#transport.call<TopFailedStep[]>(operationTable.postTopFailed, { body }, options);
   }
 
   /**
@@ -399,9 +565,10 @@ export class AnalyticsService {
    * This API is not suitable for workflow or production management, instead use the Production module.
    * `POST /api/App/UurReport`
    * Server operationId: `App_UurReports`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/UutReport); pyWATS (report.ReportHeader).
    */
-  uurReports(body: UurReportsBody, options?: CallOptions): CallPromise<UurReportsResult> {
-    return this.#transport.call<UurReportsResult>(operationTable.uurReports, { body }, options);
+  uurReports(body: UurReportsBody, options?: CallOptions): CallPromise<ReportHeader[]> {
+    return this.#transport.call<ReportHeader[]>(operationTable.uurReports, { body }, options);
   }
 
   /**
@@ -410,9 +577,11 @@ export class AnalyticsService {
    * This API is not suitable for workflow or production management, instead use the Production module.
    * `GET /api/App/UutReport`
    * Server operationId: `App_UutReport`.
+   * @param params - `serialNumber`: serial number; `partNumber`: part number; `revision`: revision; `batchNumber`: batch number; `stationName`: station name; `testOperation`: test operation name; `status`: status; `dateFrom`: date from, ex. 2017-10-19T10:43:00; `dateTo`: date to, ex. 2017-10-19T10:43:00; `productGroupId`: product group id; `levelId`: level id (split multiple groups with ;)
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/UutReport); pyWATS (report.ReportHeader).
    */
-  uutReport(params?: UutReportParams, options?: CallOptions): CallPromise<UutReportResult> {
-    return this.#transport.call<UutReportResult>(operationTable.uutReport, { params }, options);
+  uutReport(params?: UutReportParams, options?: CallOptions): CallPromise<ReportHeader[]> {
+    return this.#transport.call<ReportHeader[]>(operationTable.uutReport, { params }, options);
   }
 
   /**
@@ -425,9 +594,10 @@ export class AnalyticsService {
    * This API is not suitable for workflow or production management, instead use the Production module.
    * `POST /api/App/UutReport`
    * Server operationId: `App_UutReport`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/UutReport); pyWATS (report.ReportHeader).
    */
-  postUutReport(body: PostUutReportBody, options?: CallOptions): CallPromise<PostUutReportResult> {
-    return this.#transport.call<PostUutReportResult>(operationTable.postUutReport, { body }, options);
+  postUutReport(body: PostUutReportBody, options?: CallOptions): CallPromise<ReportHeader[]> {
+    return this.#transport.call<ReportHeader[]>(operationTable.postUutReport, { body }, options);
   }
 
   /**
@@ -435,52 +605,62 @@ export class AnalyticsService {
    * `GET /api/App/Version`
    * Server operationId: `App_Version`.
    */
-  version(options?: CallOptions): CallPromise<VersionResult> {
-    return this.#transport.call<VersionResult>(operationTable.version, {  }, options);
+  version(options?: CallOptions): CallPromise<string> {
+    return this.#transport.call<string>(operationTable.version, {  }, options);
   }
 
   /**
    * Volume/Yield list filtered by productGroup and level
    * `GET /api/App/VolumeYield`
    * Server operationId: `App_VolumeYield`.
+   * @param params - `days`: number of days to include; `productGroupId`: productGroup filter (split multiple groups with ;); `levelId`: level filter (split multiple groups with ;)
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/DynamicYield); pyWATS (analytics.YieldData).
    */
-  volumeYield(params: VolumeYieldParams, options?: CallOptions): CallPromise<VolumeYieldResult> {
-    return this.#transport.call<VolumeYieldResult>(operationTable.volumeYield, { params }, options);
+  volumeYield(params: VolumeYieldParams, options?: CallOptions): CallPromise<YieldRow[]> {
+    return this.#transport.call<YieldRow[]>(operationTable.volumeYield, { params }, options);
   }
 
   /**
    * Volume/Yield list filtered by productGroup and level
    * `POST /api/App/VolumeYield`
    * Server operationId: `App_VolumeYield`.
+   * @param body - Supported filters: productGroup, level, periodCount, grouping, includeCurrentPeriod
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/DynamicYield); pyWATS (analytics.YieldData).
    */
-  postVolumeYield(body: PostVolumeYieldBody, options?: CallOptions): CallPromise<PostVolumeYieldResult> {
-    return this.#transport.call<PostVolumeYieldResult>(operationTable.postVolumeYield, { body }, options);
+  postVolumeYield(body: PostVolumeYieldBody, options?: CallOptions): CallPromise<YieldRow[]> {
+    return this.#transport.call<YieldRow[]>(operationTable.postVolumeYield, { body }, options);
   }
 
   /**
    * Worst Yield list filtered by productGroup and level
    * `GET /api/App/WorstYield`
    * Server operationId: `App_WorstYield`.
+   * @param params - `days`: number of days to include; `productGroupId`: productGroup filter (split multiple groups with ;); `levelId`: level filter (split multiple groups with ;)
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/DynamicYield); pyWATS (analytics.YieldData).
    */
-  worstYield(params: WorstYieldParams, options?: CallOptions): CallPromise<WorstYieldResult> {
-    return this.#transport.call<WorstYieldResult>(operationTable.worstYield, { params }, options);
+  worstYield(params: WorstYieldParams, options?: CallOptions): CallPromise<YieldRow[]> {
+    return this.#transport.call<YieldRow[]>(operationTable.worstYield, { params }, options);
   }
 
   /**
    * Yield sorted by lowest yield.
    * `POST /api/App/WorstYield`
    * Server operationId: `App_WorstYield`.
+   * @param body - Supported filters: productGroup, level, periodCount, grouping, includeCurrentPeriod, topCount, minCount.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/DynamicYield); pyWATS (analytics.YieldData).
    */
-  postWorstYield(body: PostWorstYieldBody, options?: CallOptions): CallPromise<PostWorstYieldResult> {
-    return this.#transport.call<PostWorstYieldResult>(operationTable.postWorstYield, { body }, options);
+  postWorstYield(body: PostWorstYieldBody, options?: CallOptions): CallPromise<YieldRow[]> {
+    return this.#transport.call<YieldRow[]>(operationTable.postWorstYield, { body }, options);
   }
 
   /**
    * Yield by product group sorted by lowest yield.
    * `POST /api/App/WorstYieldByProductGroup`
    * Server operationId: `App_GetWorstYieldByProductGroup`.
+   * @param body - Supported filters: productGroup, level, periodCount, grouping, includeCurrentPeriod, topCount, minCount.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/App/DynamicYield); pyWATS (analytics.YieldData).
    */
-  getWorstYieldByProductGroup(body: GetWorstYieldByProductGroupBody, options?: CallOptions): CallPromise<GetWorstYieldByProductGroupResult> {
-    return this.#transport.call<GetWorstYieldByProductGroupResult>(operationTable.getWorstYieldByProductGroup, { body }, options);
+  getWorstYieldByProductGroup(body: GetWorstYieldByProductGroupBody, options?: CallOptions): CallPromise<YieldRow[]> {
+    return this.#transport.call<YieldRow[]>(operationTable.getWorstYieldByProductGroup, { body }, options);
   }
 }

@@ -3,70 +3,205 @@
 
 import { type CallOptions, type CallPromise, type ODataFilter, paginate, type Paginated, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { AssetState } from "./enums.js";
+import type { Asset, AssetLog, AssetLogRow, AssetMessage, AssetRow, AssetStatus, AssetType, AssetTypeRow } from "./models.js";
 
 /** Path and query parameters of `GET /api/Asset`. */
-export type GetAssetsParams = Omit<NonNullable<operations["Asset_GetAssets"]["parameters"]["query"]>, "$filter"> & { $filter?: string | ODataFilter };
-export type GetAssetsResult = operations["Asset_GetAssets"]["responses"][200]["content"]["application/json"];
+export interface GetAssetsParams {
+  /** OData filter expression, e.g. `partNumber eq 'ABC'`. */
+  $filter?: string | ODataFilter;
+  /** OData: at most this many items. */
+  $top?: number;
+  /** OData: skip this many items. */
+  $skip?: number;
+  /** OData: sort order, e.g. `start desc`. */
+  $orderby?: string;
+  /** OData: related entities to include. */
+  $expand?: string;
+  /** OData: properties to return. */
+  $select?: string;
+  /** OData: include the total count. */
+  $count?: boolean;
+}
+export type GetAssetsResult = AssetRow[];
 
-export type PutAssetBody = operations["Asset_PutAsset"]["requestBody"]["content"]["application/json"];
-export type PutAssetResult = operations["Asset_PutAsset"]["responses"][200]["content"]["application/json"];
+/** Body of `PUT /api/Asset`: The asset to create, or the updated asset */
+export type PutAssetBody = Asset;
+export type PutAssetResult = Asset;
 
 /** Path and query parameters of `DELETE /api/Asset`. */
-export type DeleteAssetParams = NonNullable<operations["Asset_DeleteAsset"]["parameters"]["query"]>;
-export type DeleteAssetResult = operations["Asset_DeleteAsset"]["responses"][200]["content"]["application/json"];
+export interface DeleteAssetParams {
+  /** Asset ID */
+  id?: string;
+  /** Asset serial number */
+  serialNumber?: string;
+}
+export type DeleteAssetResult = Asset;
 
 /** Path and query parameters of `GET /api/Asset/{assetId}`. */
-export type GetAssetByAssetIdParams = operations["Asset_GetAssetByAssetId"]["parameters"]["path"];
-export type GetAssetByAssetIdResult = operations["Asset_GetAssetByAssetId"]["responses"][200]["content"]["application/json"];
+export interface GetAssetByAssetIdParams {
+  /** Asset ID */
+  assetId: string;
+}
+export type GetAssetByAssetIdResult = Asset;
 
 /** Path and query parameters of `GET /api/Asset/{serialNumber}`. */
-export type GetAssetBySerialNumberParams = operations["Asset_GetAssetBySerialNumber"]["parameters"]["path"];
-export type GetAssetBySerialNumberResult = operations["Asset_GetAssetBySerialNumber"]["responses"][200]["content"]["application/json"];
+export interface GetAssetBySerialNumberParams {
+  /** Asset Serial Number */
+  serialNumber: string;
+}
+export type GetAssetBySerialNumberResult = Asset;
 
 /** Path and query parameters of `POST /api/Asset/Calibration`. */
-export type PostCalibrationParams = NonNullable<operations["Asset_PostCalibration"]["parameters"]["query"]>;
-export type PostCalibrationResult = operations["Asset_PostCalibration"]["responses"][200]["content"]["application/json"];
+export interface PostCalibrationParams {
+  /** Asset ID */
+  id?: string;
+  /** Asset serial number */
+  serialNumber?: string;
+  /**
+   * Calibration date (default now)
+   * Format: date-time.
+   */
+  dateTime?: string;
+  /** Asset log message */
+  comment?: string;
+}
+export type PostCalibrationResult = Asset;
 
 /** Path and query parameters of `PUT /api/Asset/Count`. */
-export type PutAssetCountParams = NonNullable<operations["Asset_PutAssetCount"]["parameters"]["query"]>;
-export type PutAssetCountResult = operations["Asset_PutAssetCount"]["responses"][200]["content"]["application/json"];
+export interface PutAssetCountParams {
+  /** Asset ID */
+  id?: string;
+  /** Asset serial number */
+  serialNumber?: string;
+  /** New total count, will use difference between new and previous total count as increment value */
+  totalCount?: number;
+  /** Increment running and total count by value */
+  incrementBy?: number;
+  /** Also increment running and total count on sub assets/children */
+  incrementChildren?: boolean;
+  /** Translate the 'message' string to the specified culture (e.g. zh-CN for Chinese) */
+  cultureCode?: string;
+}
+export type PutAssetCountResult = Asset;
 
 /** Path and query parameters of `GET /api/Asset/Log`. */
-export type GetAssetLogParams = Omit<NonNullable<operations["Asset_GetAssetLog"]["parameters"]["query"]>, "$filter"> & { $filter?: string | ODataFilter };
-export type GetAssetLogResult = operations["Asset_GetAssetLog"]["responses"][200]["content"]["application/json"];
+export interface GetAssetLogParams {
+  /** OData filter expression, e.g. `partNumber eq 'ABC'`. */
+  $filter?: string | ODataFilter;
+  /** OData: at most this many items. */
+  $top?: number;
+  /** OData: skip this many items. */
+  $skip?: number;
+  /** OData: sort order, e.g. `start desc`. */
+  $orderby?: string;
+  /** OData: related entities to include. */
+  $expand?: string;
+  /** OData: properties to return. */
+  $select?: string;
+  /** OData: include the total count. */
+  $count?: boolean;
+}
+export type GetAssetLogResult = AssetLogRow[];
 
 /** Path and query parameters of `POST /api/Asset/Maintenance`. */
-export type PostMaintenanceParams = NonNullable<operations["Asset_PostMaintenance"]["parameters"]["query"]>;
-export type PostMaintenanceResult = operations["Asset_PostMaintenance"]["responses"][200]["content"]["application/json"];
+export interface PostMaintenanceParams {
+  /** Asset ID */
+  id?: string;
+  /** Asset serial number */
+  serialNumber?: string;
+  /**
+   * Maintenance date (default now)
+   * Format: date-time.
+   */
+  dateTime?: string;
+  /** Asset log message */
+  comment?: string;
+}
+export type PostMaintenanceResult = Asset;
 
 /** Path and query parameters of `POST /api/Asset/Message`. */
-export type PostAssetMessageParams = NonNullable<operations["Asset_PostAssetMessage"]["parameters"]["query"]>;
-export type PostAssetMessageBody = operations["Asset_PostAssetMessage"]["requestBody"]["content"]["application/json"];
-export type PostAssetMessageResult = operations["Asset_PostAssetMessage"]["responses"][200]["content"]["application/json"];
+export interface PostAssetMessageParams {
+  /** Asset ID */
+  id?: string;
+  /** Asset serial number */
+  serialNumber?: string;
+  /** Translate any errors messages to the specified culture (e.g. zh-CN for Chinese) */
+  cultureCode?: string;
+}
+/** Body of `POST /api/Asset/Message`: Asset message */
+export type PostAssetMessageBody = AssetMessage;
+export type PostAssetMessageResult = AssetLog;
 
 /** Path and query parameters of `POST /api/Asset/ResetRunningCount`. */
-export type ResetRunningCountParams = NonNullable<operations["Asset_ResetRunningCount"]["parameters"]["query"]>;
-export type ResetRunningCountResult = operations["Asset_ResetRunningCount"]["responses"][200]["content"]["application/json"];
+export interface ResetRunningCountParams {
+  /** Asset ID */
+  id?: string;
+  /** Asset serial number */
+  serialNumber?: string;
+  /** Asset log message */
+  comment?: string;
+}
+export type ResetRunningCountResult = Asset;
 
 /** Path and query parameters of `PUT /api/Asset/State`. */
-export type PutAssetStateParams = NonNullable<operations["Asset_PutAssetState"]["parameters"]["query"]>;
-export type PutAssetStateResult = operations["Asset_PutAssetState"]["responses"][200]["content"]["application/json"];
+export interface PutAssetStateParams {
+  /**
+   * 0 = Unknown, 1 = In Operation, 2 = In Transit, 3 = In Maintenance, 4 = In Calibration, 5 = In Storage, 6 = Scrapped
+   */
+  state: AssetState;
+  /** Asset ID */
+  id?: string;
+  /** Asset serial number */
+  serialNumber?: string;
+}
+export type PutAssetStateResult = Asset;
 
 /** Path and query parameters of `GET /api/Asset/Status`. */
-export type GetAssetStatusParams = NonNullable<operations["Asset_GetAssetStatus"]["parameters"]["query"]>;
-export type GetAssetStatusResult = operations["Asset_GetAssetStatus"]["responses"][200]["content"]["application/json"];
+export interface GetAssetStatusParams {
+  /** Asset ID */
+  id?: string;
+  /** Asset serial number */
+  serialNumber?: string;
+  /** Use translations to translate the 'message' string (defaults to true) */
+  translate?: boolean;
+  /** Translate the 'message' string to the specified culture (e.g. zh-CN for Chinese) */
+  cultureCode?: string;
+}
+export type GetAssetStatusResult = AssetStatus;
 
 /** Path and query parameters of `GET /api/Asset/SubAssets`. */
-export type GetAssetChildrenParams = NonNullable<operations["Asset_GetAssetChildren"]["parameters"]["query"]>;
-export type GetAssetChildrenResult = operations["Asset_GetAssetChildren"]["responses"][200]["content"]["application/json"];
+export interface GetAssetChildrenParams {
+  /** Asset ID */
+  id?: string;
+  /** Asset Serial Number */
+  serialNumber?: string;
+  /** How many sub assets of sub assets to get. 0 to get all, 1 to get direct children only. */
+  level?: number;
+}
+export type GetAssetChildrenResult = Asset[];
 
 /** Path and query parameters of `GET /api/Asset/Types`. */
-export type GetAssetTypesParams = Omit<NonNullable<operations["Asset_GetAssetTypes"]["parameters"]["query"]>, "$filter"> & { $filter?: string | ODataFilter };
-export type GetAssetTypesResult = operations["Asset_GetAssetTypes"]["responses"][200]["content"]["application/json"];
+export interface GetAssetTypesParams {
+  /** OData filter expression, e.g. `partNumber eq 'ABC'`. */
+  $filter?: string | ODataFilter;
+  /** OData: at most this many items. */
+  $top?: number;
+  /** OData: skip this many items. */
+  $skip?: number;
+  /** OData: sort order, e.g. `start desc`. */
+  $orderby?: string;
+  /** OData: related entities to include. */
+  $expand?: string;
+  /** OData: properties to return. */
+  $select?: string;
+  /** OData: include the total count. */
+  $count?: boolean;
+}
+export type GetAssetTypesResult = AssetTypeRow[];
 
-export type PutAssetTypeBody = operations["Asset_PutAssetType"]["requestBody"]["content"]["application/json"];
-export type PutAssetTypeResult = operations["Asset_PutAssetType"]["responses"][200]["content"]["application/json"];
+export type PutAssetTypeBody = AssetType;
+export type PutAssetTypeResult = AssetType;
 
 /**
  * Test equipment and fixtures: assets, types, counts, calibration, maintenance and logs.
@@ -101,9 +236,10 @@ export class AssetService {
    * `GET /api/Asset`
    * Accepts the OData query options $filter, $top, $skip, $orderby, $expand, $select, $count.
    * Server operationId: `Asset_GetAssets`.
+   * @param params - `$filter`: OData filter expression, e.g. `partNumber eq 'ABC'`.; `$top`: OData: at most this many items.; `$skip`: OData: skip this many items.; `$orderby`: OData: sort order, e.g. `start desc`.; `$expand`: OData: related entities to include.; `$select`: OData: properties to return.; `$count`: OData: include the total count.
    */
-  getAssets(params?: GetAssetsParams, options?: CallOptions): CallPromise<GetAssetsResult> {
-    return this.#transport.call<GetAssetsResult>(operationTable.getAssets, { params }, options);
+  getAssets(params?: GetAssetsParams, options?: CallOptions): CallPromise<AssetRow[]> {
+    return this.#transport.call<AssetRow[]>(operationTable.getAssets, { params }, options);
   }
 
   /**
@@ -114,7 +250,7 @@ export class AssetService {
   paginateGetAssets(
     params?: Omit<GetAssetsParams, "$top" | "$skip">,
     options?: CallOptions & { pageSize?: number; maxPages?: number; maxItems?: number; runawayPages?: number },
-  ): Paginated<GetAssetsResult[number]> {
+  ): Paginated<AssetRow> {
     return paginate(
       (page) => this.getAssets({ ...params, $top: page.top, $skip: page.skip }, { ...options, signal: page.signal }),
       options,
@@ -133,9 +269,11 @@ export class AssetService {
    * The 'typeId' property must be specified. Use the 'typeId' of the desired asset type (see: api/Asset/Types).
    * `PUT /api/Asset`
    * Server operationId: `Asset_PutAsset`.
+   * @param body - The asset to create, or the updated asset
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.Asset); pyWATS (asset.Asset).
    */
-  putAsset(body: PutAssetBody, options?: CallOptions): CallPromise<PutAssetResult> {
-    return this.#transport.call<PutAssetResult>(operationTable.putAsset, { body }, options);
+  putAsset(body: PutAssetBody, options?: CallOptions): CallPromise<Asset> {
+    return this.#transport.call<Asset>(operationTable.putAsset, { body }, options);
   }
 
   /**
@@ -146,9 +284,11 @@ export class AssetService {
    * Any assets which has the asset as parent will not be deleted, but will change parent.
    * `DELETE /api/Asset`
    * Server operationId: `Asset_DeleteAsset`.
+   * @param params - `id`: Asset ID; `serialNumber`: Asset serial number
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.Asset); pyWATS (asset.Asset).
    */
-  deleteAsset(params?: DeleteAssetParams, options?: CallOptions): CallPromise<DeleteAssetResult> {
-    return this.#transport.call<DeleteAssetResult>(operationTable.deleteAsset, { params }, options);
+  deleteAsset(params?: DeleteAssetParams, options?: CallOptions): CallPromise<Asset> {
+    return this.#transport.call<Asset>(operationTable.deleteAsset, { params }, options);
   }
 
   /**
@@ -156,9 +296,11 @@ export class AssetService {
    * `GET /api/Asset/{assetId}`
    * Same server route as `/api/Asset/{serialNumber}`: the server cannot tell the two apart.
    * Server operationId: `Asset_GetAssetByAssetId`.
+   * @param params - `assetId`: Asset ID
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.Asset); pyWATS (asset.Asset).
    */
-  getAssetByAssetId(params: GetAssetByAssetIdParams, options?: CallOptions): CallPromise<GetAssetByAssetIdResult> {
-    return this.#transport.call<GetAssetByAssetIdResult>(operationTable.getAssetByAssetId, { params }, options);
+  getAssetByAssetId(params: GetAssetByAssetIdParams, options?: CallOptions): CallPromise<Asset> {
+    return this.#transport.call<Asset>(operationTable.getAssetByAssetId, { params }, options);
   }
 
   /**
@@ -166,18 +308,22 @@ export class AssetService {
    * `GET /api/Asset/{serialNumber}`
    * Same server route as `/api/Asset/{assetId}`: the server cannot tell the two apart.
    * Server operationId: `Asset_GetAssetBySerialNumber`.
+   * @param params - `serialNumber`: Asset Serial Number
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.Asset); pyWATS (asset.Asset).
    */
-  getAssetBySerialNumber(params: GetAssetBySerialNumberParams, options?: CallOptions): CallPromise<GetAssetBySerialNumberResult> {
-    return this.#transport.call<GetAssetBySerialNumberResult>(operationTable.getAssetBySerialNumber, { params }, options);
+  getAssetBySerialNumber(params: GetAssetBySerialNumberParams, options?: CallOptions): CallPromise<Asset> {
+    return this.#transport.call<Asset>(operationTable.getAssetBySerialNumber, { params }, options);
   }
 
   /**
    * Inform that an asset has been calibrated.
    * `POST /api/Asset/Calibration`
    * Server operationId: `Asset_PostCalibration`.
+   * @param params - `id`: Asset ID; `serialNumber`: Asset serial number; `dateTime`: Calibration date (default now); `comment`: Asset log message
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.Asset); pyWATS (asset.Asset).
    */
-  postCalibration(params?: PostCalibrationParams, options?: CallOptions): CallPromise<PostCalibrationResult> {
-    return this.#transport.call<PostCalibrationResult>(operationTable.postCalibration, { params }, options);
+  postCalibration(params?: PostCalibrationParams, options?: CallOptions): CallPromise<Asset> {
+    return this.#transport.call<Asset>(operationTable.postCalibration, { params }, options);
   }
 
   /**
@@ -187,9 +333,11 @@ export class AssetService {
    * `PUT /api/Asset/Count`
    * Server operationId: `Asset_PutAssetCount`.
    * Changes state on the server (increments the asset's running and total counts; a repeat counts twice): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - `id`: Asset ID; `serialNumber`: Asset serial number; `totalCount`: New total count, will use difference between new and previous total count as increment value; `incrementBy`: Increment running and total count by value; `incrementChildren`: Also increment running and total count on sub assets/children; `cultureCode`: Translate the 'message' string to the specified culture (e.g. zh-CN for Chinese)
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.Asset); pyWATS (asset.Asset).
    */
-  putAssetCount(params?: PutAssetCountParams, options?: CallOptions): CallPromise<PutAssetCountResult> {
-    return this.#transport.call<PutAssetCountResult>(operationTable.putAssetCount, { params }, options);
+  putAssetCount(params?: PutAssetCountParams, options?: CallOptions): CallPromise<Asset> {
+    return this.#transport.call<Asset>(operationTable.putAssetCount, { params }, options);
   }
 
   /**
@@ -222,9 +370,10 @@ export class AssetService {
    * `GET /api/Asset/Log`
    * Accepts the OData query options $filter, $top, $skip, $orderby, $expand, $select, $count.
    * Server operationId: `Asset_GetAssetLog`.
+   * @param params - `$filter`: OData filter expression, e.g. `partNumber eq 'ABC'`.; `$top`: OData: at most this many items.; `$skip`: OData: skip this many items.; `$orderby`: OData: sort order, e.g. `start desc`.; `$expand`: OData: related entities to include.; `$select`: OData: properties to return.; `$count`: OData: include the total count.
    */
-  getAssetLog(params?: GetAssetLogParams, options?: CallOptions): CallPromise<GetAssetLogResult> {
-    return this.#transport.call<GetAssetLogResult>(operationTable.getAssetLog, { params }, options);
+  getAssetLog(params?: GetAssetLogParams, options?: CallOptions): CallPromise<AssetLogRow[]> {
+    return this.#transport.call<AssetLogRow[]>(operationTable.getAssetLog, { params }, options);
   }
 
   /**
@@ -235,7 +384,7 @@ export class AssetService {
   paginateGetAssetLog(
     params?: Omit<GetAssetLogParams, "$top" | "$skip">,
     options?: CallOptions & { pageSize?: number; maxPages?: number; maxItems?: number; runawayPages?: number },
-  ): Paginated<GetAssetLogResult[number]> {
+  ): Paginated<AssetLogRow> {
     return paginate(
       (page) => this.getAssetLog({ ...params, $top: page.top, $skip: page.skip }, { ...options, signal: page.signal }),
       options,
@@ -246,54 +395,67 @@ export class AssetService {
    * Inform that an asset has had maintenance.
    * `POST /api/Asset/Maintenance`
    * Server operationId: `Asset_PostMaintenance`.
+   * @param params - `id`: Asset ID; `serialNumber`: Asset serial number; `dateTime`: Maintenance date (default now); `comment`: Asset log message
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.Asset); pyWATS (asset.Asset).
    */
-  postMaintenance(params?: PostMaintenanceParams, options?: CallOptions): CallPromise<PostMaintenanceResult> {
-    return this.#transport.call<PostMaintenanceResult>(operationTable.postMaintenance, { params }, options);
+  postMaintenance(params?: PostMaintenanceParams, options?: CallOptions): CallPromise<Asset> {
+    return this.#transport.call<Asset>(operationTable.postMaintenance, { params }, options);
   }
 
   /**
    * Post a message/comment to the asset log.
    * `POST /api/Asset/Message`
    * Server operationId: `Asset_PostAssetMessage`.
+   * @param params - `id`: Asset ID; `serialNumber`: Asset serial number; `cultureCode`: Translate any errors messages to the specified culture (e.g. zh-CN for Chinese)
+   * @param body - Asset message
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.AssetLog); pyWATS (asset.AssetLog).
    */
-  postAssetMessage(params: PostAssetMessageParams, body: PostAssetMessageBody, options?: CallOptions): CallPromise<PostAssetMessageResult> {
-    return this.#transport.call<PostAssetMessageResult>(operationTable.postAssetMessage, { params, body }, options);
+  postAssetMessage(params: PostAssetMessageParams, body: PostAssetMessageBody, options?: CallOptions): CallPromise<AssetLog> {
+    return this.#transport.call<AssetLog>(operationTable.postAssetMessage, { params, body }, options);
   }
 
   /**
    * Reset running count to 0.
    * `POST /api/Asset/ResetRunningCount`
    * Server operationId: `Asset_ResetRunningCount`.
+   * @param params - `id`: Asset ID; `serialNumber`: Asset serial number; `comment`: Asset log message
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.Asset); pyWATS (asset.Asset).
    */
-  resetRunningCount(params?: ResetRunningCountParams, options?: CallOptions): CallPromise<ResetRunningCountResult> {
-    return this.#transport.call<ResetRunningCountResult>(operationTable.resetRunningCount, { params }, options);
+  resetRunningCount(params?: ResetRunningCountParams, options?: CallOptions): CallPromise<Asset> {
+    return this.#transport.call<Asset>(operationTable.resetRunningCount, { params }, options);
   }
 
   /**
    * Set the state of an asset (e.g. "In Operation").
    * `PUT /api/Asset/State`
    * Server operationId: `Asset_PutAssetState`.
+   * @param params - `state`: 0 = Unknown, 1 = In Operation, 2 = In Transit, 3 = In Maintenance, 4 = In Calibration, 5 = In Storage, 6 = Scrapped; `id`: Asset ID; `serialNumber`: Asset serial number
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.Asset); pyWATS (asset.Asset).
    */
-  putAssetState(params: PutAssetStateParams, options?: CallOptions): CallPromise<PutAssetStateResult> {
-    return this.#transport.call<PutAssetStateResult>(operationTable.putAssetState, { params }, options);
+  putAssetState(params: PutAssetStateParams, options?: CallOptions): CallPromise<Asset> {
+    return this.#transport.call<Asset>(operationTable.putAssetState, { params }, options);
   }
 
   /**
    * Get the current status for an asset.
    * `GET /api/Asset/Status`
    * Server operationId: `Asset_GetAssetStatus`.
+   * @param params - `id`: Asset ID; `serialNumber`: Asset serial number; `translate`: Use translations to translate the 'message' string (defaults to true); `cultureCode`: Translate the 'message' string to the specified culture (e.g. zh-CN for Chinese)
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Asset/Status); the public WATS document (Virinco.WATS.Web.Dashboard.Models.OData.Asset).
    */
-  getAssetStatus(params?: GetAssetStatusParams, options?: CallOptions): CallPromise<GetAssetStatusResult> {
-    return this.#transport.call<GetAssetStatusResult>(operationTable.getAssetStatus, { params }, options);
+  getAssetStatus(params?: GetAssetStatusParams, options?: CallOptions): CallPromise<AssetStatus> {
+    return this.#transport.call<AssetStatus>(operationTable.getAssetStatus, { params }, options);
   }
 
   /**
    * Return a list of sub assets/children of the specified asset.
    * `GET /api/Asset/SubAssets`
    * Server operationId: `Asset_GetAssetChildren`.
+   * @param params - `id`: Asset ID; `serialNumber`: Asset Serial Number; `level`: How many sub assets of sub assets to get. 0 to get all, 1 to get direct children only.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Asset/SubAssets); the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.Asset).
    */
-  getAssetChildren(params?: GetAssetChildrenParams, options?: CallOptions): CallPromise<GetAssetChildrenResult> {
-    return this.#transport.call<GetAssetChildrenResult>(operationTable.getAssetChildren, { params }, options);
+  getAssetChildren(params?: GetAssetChildrenParams, options?: CallOptions): CallPromise<Asset[]> {
+    return this.#transport.call<Asset[]>(operationTable.getAssetChildren, { params }, options);
   }
 
   /**
@@ -312,9 +474,10 @@ export class AssetService {
    * `GET /api/Asset/Types`
    * Accepts the OData query options $filter, $top, $skip, $orderby, $expand, $select, $count.
    * Server operationId: `Asset_GetAssetTypes`.
+   * @param params - `$filter`: OData filter expression, e.g. `partNumber eq 'ABC'`.; `$top`: OData: at most this many items.; `$skip`: OData: skip this many items.; `$orderby`: OData: sort order, e.g. `start desc`.; `$expand`: OData: related entities to include.; `$select`: OData: properties to return.; `$count`: OData: include the total count.
    */
-  getAssetTypes(params?: GetAssetTypesParams, options?: CallOptions): CallPromise<GetAssetTypesResult> {
-    return this.#transport.call<GetAssetTypesResult>(operationTable.getAssetTypes, { params }, options);
+  getAssetTypes(params?: GetAssetTypesParams, options?: CallOptions): CallPromise<AssetTypeRow[]> {
+    return this.#transport.call<AssetTypeRow[]>(operationTable.getAssetTypes, { params }, options);
   }
 
   /**
@@ -325,7 +488,7 @@ export class AssetService {
   paginateGetAssetTypes(
     params?: Omit<GetAssetTypesParams, "$top" | "$skip">,
     options?: CallOptions & { pageSize?: number; maxPages?: number; maxItems?: number; runawayPages?: number },
-  ): Paginated<GetAssetTypesResult[number]> {
+  ): Paginated<AssetTypeRow> {
     return paginate(
       (page) => this.getAssetTypes({ ...params, $top: page.top, $skip: page.skip }, { ...options, signal: page.signal }),
       options,
@@ -335,8 +498,9 @@ export class AssetService {
   /**
    * `PUT /api/Asset/Types`
    * Server operationId: `Asset_PutAssetType`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Asset.AssetType); pyWATS (asset.AssetType).
    */
-  putAssetType(body: PutAssetTypeBody, options?: CallOptions): CallPromise<PutAssetTypeResult> {
-    return this.#transport.call<PutAssetTypeResult>(operationTable.putAssetType, { body }, options);
+  putAssetType(body: PutAssetTypeBody, options?: CallOptions): CallPromise<AssetType> {
+    return this.#transport.call<AssetType>(operationTable.putAssetType, { body }, options);
   }
 }

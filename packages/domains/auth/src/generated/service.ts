@@ -3,15 +3,21 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { AccessToken } from "./models.js";
 
 /** Path and query parameters of `GET /api/Auth/GetToken`. */
-export type GetTokenParams = NonNullable<operations["Auth_GetToken"]["parameters"]["query"]>;
-export type GetTokenResult = operations["Auth_GetToken"]["responses"][200]["content"]["application/json"];
+export interface GetTokenParams {
+  reset?: boolean;
+}
+export type GetTokenResult = string | AccessToken;
 
 /** Path and query parameters of `GET /api/Auth/GetToken/{identifier}`. */
-export type GetTokenByIdentifierParams = operations["Auth_GetTokenByIdentifier"]["parameters"]["path"] & NonNullable<operations["Auth_GetTokenByIdentifier"]["parameters"]["query"]>;
-export type GetTokenByIdentifierResult = operations["Auth_GetTokenByIdentifier"]["responses"][200]["content"]["application/json"];
+export interface GetTokenByIdentifierParams {
+  /** Token identifier */
+  identifier: string;
+  reset?: boolean;
+}
+export type GetTokenByIdentifierResult = string | AccessToken;
 
 /**
  * API tokens.
@@ -40,9 +46,11 @@ export class AuthService {
    * `GET /api/Auth/GetToken`
    * Server operationId: `Auth_GetToken`.
    * Changes state on the server (creates a new access token (with reset, the old one stops working)): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - {@link GetTokenParams}
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Auth/GetToken).
    */
-  getToken(params?: GetTokenParams, options?: CallOptions): CallPromise<GetTokenResult> {
-    return this.#transport.call<GetTokenResult>(operationTable.getToken, { params }, options);
+  getToken(params?: GetTokenParams, options?: CallOptions): CallPromise<string | AccessToken> {
+    return this.#transport.call<string | AccessToken>(operationTable.getToken, { params }, options);
   }
 
   /**
@@ -62,8 +70,10 @@ export class AuthService {
    * `GET /api/Auth/GetToken/{identifier}`
    * Server operationId: `Auth_GetToken`.
    * Changes state on the server (creates a new access token with that identifier (with reset, the old one stops working)): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - `identifier`: Token identifier
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Auth/GetToken/{identifier}).
    */
-  getTokenByIdentifier(params: GetTokenByIdentifierParams, options?: CallOptions): CallPromise<GetTokenByIdentifierResult> {
-    return this.#transport.call<GetTokenByIdentifierResult>(operationTable.getTokenByIdentifier, { params }, options);
+  getTokenByIdentifier(params: GetTokenByIdentifierParams, options?: CallOptions): CallPromise<string | AccessToken> {
+    return this.#transport.call<string | AccessToken>(operationTable.getTokenByIdentifier, { params }, options);
   }
 }

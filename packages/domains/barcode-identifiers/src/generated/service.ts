@@ -3,20 +3,29 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { BarcodeIdentifier } from "./models.js";
 
-export type PutBarcodeIdentifierBody = operations["BarcodeIdentifiers_PutBarcodeIdentifier"]["requestBody"]["content"]["application/json"];
-export type PutBarcodeIdentifierResult = operations["BarcodeIdentifiers_PutBarcodeIdentifier"]["responses"][200]["content"]["application/json"];
+/**
+ * Body of `PUT /api/BarcodeIdentifiers/BarcodeIdentifier`: The barcode identifier to add or update. Don't set Id when adding new identifier.
+ */
+export type PutBarcodeIdentifierBody = BarcodeIdentifier;
+export type PutBarcodeIdentifierResult = BarcodeIdentifier;
 
 /** Path and query parameters of `DELETE /api/BarcodeIdentifiers/BarcodeIdentifier/{id}`. */
-export type DeleteBarcodeIdentifierParams = operations["BarcodeIdentifiers_DeleteBarcodeIdentifier"]["parameters"]["path"];
-export type DeleteBarcodeIdentifierResult = operations["BarcodeIdentifiers_DeleteBarcodeIdentifier"]["responses"][200]["content"]["application/json"];
+export interface DeleteBarcodeIdentifierParams {
+  /** The id of the barcode identifier. */
+  id: number;
+}
+export type DeleteBarcodeIdentifierResult = BarcodeIdentifier;
 
-export type GetBarcodeIdentifiersResult = operations["BarcodeIdentifiers_GetBarcodeIdentifiers"]["responses"][200]["content"]["application/json"];
+export type GetBarcodeIdentifiersResult = BarcodeIdentifier[];
 
 /** Path and query parameters of `GET /api/BarcodeIdentifiers/IdentifyBarcode`. */
-export type GetIdentifiedBarcodeParams = NonNullable<operations["BarcodeIdentifiers_GetIdentifiedBarcode"]["parameters"]["query"]>;
-export type GetIdentifiedBarcodeResult = operations["BarcodeIdentifiers_GetIdentifiedBarcode"]["responses"][200]["content"]["application/json"];
+export interface GetIdentifiedBarcodeParams {
+  /** The barcode to identify. */
+  code: string;
+}
+export type GetIdentifiedBarcodeResult = BarcodeIdentifier;
 
 /**
  * Barcode identifier rules that turn scanned codes into part and serial numbers.
@@ -33,18 +42,21 @@ export class BarcodeIdentifiersService {
    * Add or update a barcode identifier.
    * `PUT /api/BarcodeIdentifiers/BarcodeIdentifier`
    * Server operationId: `BarcodeIdentifiers_PutBarcodeIdentifier`.
+   * @param body - The barcode identifier to add or update. Don't set Id when adding new identifier.
    */
-  putBarcodeIdentifier(body: PutBarcodeIdentifierBody, options?: CallOptions): CallPromise<PutBarcodeIdentifierResult> {
-    return this.#transport.call<PutBarcodeIdentifierResult>(operationTable.putBarcodeIdentifier, { body }, options);
+  putBarcodeIdentifier(body: PutBarcodeIdentifierBody, options?: CallOptions): CallPromise<BarcodeIdentifier> {
+    return this.#transport.call<BarcodeIdentifier>(operationTable.putBarcodeIdentifier, { body }, options);
   }
 
   /**
    * Delete a barcode identifier.
    * `DELETE /api/BarcodeIdentifiers/BarcodeIdentifier/{id}`
    * Server operationId: `BarcodeIdentifiers_DeleteBarcodeIdentifier`.
+   * @param params - `id`: The id of the barcode identifier.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Tdm.BarcodeIdentifier).
    */
-  deleteBarcodeIdentifier(params: DeleteBarcodeIdentifierParams, options?: CallOptions): CallPromise<DeleteBarcodeIdentifierResult> {
-    return this.#transport.call<DeleteBarcodeIdentifierResult>(operationTable.deleteBarcodeIdentifier, { params }, options);
+  deleteBarcodeIdentifier(params: DeleteBarcodeIdentifierParams, options?: CallOptions): CallPromise<BarcodeIdentifier> {
+    return this.#transport.call<BarcodeIdentifier>(operationTable.deleteBarcodeIdentifier, { params }, options);
   }
 
   /**
@@ -52,8 +64,8 @@ export class BarcodeIdentifiersService {
    * `GET /api/BarcodeIdentifiers/BarcodeIdentifiers`
    * Server operationId: `BarcodeIdentifiers_GetBarcodeIdentifiers`.
    */
-  getBarcodeIdentifiers(options?: CallOptions): CallPromise<GetBarcodeIdentifiersResult> {
-    return this.#transport.call<GetBarcodeIdentifiersResult>(operationTable.getBarcodeIdentifiers, {  }, options);
+  getBarcodeIdentifiers(options?: CallOptions): CallPromise<BarcodeIdentifier[]> {
+    return this.#transport.call<BarcodeIdentifier[]>(operationTable.getBarcodeIdentifiers, {  }, options);
   }
 
   /**
@@ -66,8 +78,9 @@ export class BarcodeIdentifiersService {
    *  SerialNumber/PartNumber/Revision/BatchNumber/Process
    * `GET /api/BarcodeIdentifiers/IdentifyBarcode`
    * Server operationId: `BarcodeIdentifiers_GetIdentifiedBarcode`.
+   * @param params - `code`: The barcode to identify.
    */
-  getIdentifiedBarcode(params: GetIdentifiedBarcodeParams, options?: CallOptions): CallPromise<GetIdentifiedBarcodeResult> {
-    return this.#transport.call<GetIdentifiedBarcodeResult>(operationTable.getIdentifiedBarcode, { params }, options);
+  getIdentifiedBarcode(params: GetIdentifiedBarcodeParams, options?: CallOptions): CallPromise<BarcodeIdentifier> {
+    return this.#transport.call<BarcodeIdentifier>(operationTable.getIdentifiedBarcode, { params }, options);
   }
 }

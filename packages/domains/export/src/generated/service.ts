@@ -3,18 +3,49 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { NumericFormat } from "./enums.js";
+import type { QueuedExport, WatsFilter } from "./models.js";
 
 /** Path and query parameters of `GET /api/Export/{fileName}`. */
-export type GetExportedFileParams = operations["Export_GetExportedFile"]["parameters"]["path"];
+export interface GetExportedFileParams {
+  /**
+   * Name displayed in the export wizard, or returned from "GET api/Export/List", with or without file extention.
+   */
+  fileName: string;
+}
 export type GetExportedFileResult = ArrayBuffer;
 
 /** Path and query parameters of `POST /api/Export/Certificate`. */
-export type QueueExportCertificateParams = NonNullable<operations["Export_QueueExportCertificate"]["parameters"]["query"]>;
-export type QueueExportCertificateBody = operations["Export_QueueExportCertificate"]["requestBody"]["content"]["application/json"];
-export type QueueExportCertificateResult = operations["Export_QueueExportCertificate"]["responses"][200]["content"]["application/json"];
+export interface QueueExportCertificateParams {
+  /** If export should only contain header data, or step data as well. */
+  headerDataOnly: boolean;
+  /** If reports should be individual PDFs in a zip or one big PDF in a zip. */
+  asIndividualFiles: boolean;
+  /**
+   * Which details to include, separated by semicolon. Can also be specified in WATS filter. Supported values:
+   *             stationData, miscInfo, subUnitInfo, asset, batchNumber, executionTime, testSocketIndex, operator, errorCode, errorMessage, fixtureId, testOperation, reportStatus,
+   *             comment, swFilename, swVersion, stepStatus, stepTime, measurement, units, compOperator, lowLimit, highLimit, viewStepHierarchy, signCertificate, xyGraph, pageNumbers
+   */
+  dimensions?: string;
+  /**
+   * Default numeric format to use when a number does not have a format defined in the report. Supported values:
+   *             default, integer, decimal, scientific, general, hexadecimal, binary
+   */
+  numericFormat?: NumericFormat;
+  /** Find Product based on part number and use the value for this tag as footer text. */
+  bodyFooterTag?: string;
+  /** Find Product based on part number and use the value for this tag as document footer text. */
+  documentFooterTag?: string;
+  /**
+   * Email to send download link to when the export is done. Required when using a token. Can be omitted when authenticating with a user (uses the users registered email).
+   */
+  email?: string;
+}
+/** Body of `POST /api/Export/Certificate`: WATS filter */
+export type QueueExportCertificateBody = WatsFilter;
+export type QueueExportCertificateResult = QueuedExport;
 
-export type GetExportListResult = operations["Export_GetExportList"]["responses"][200]["content"]["application/json"];
+export type GetExportListResult = string[];
 
 /**
  * Exports and certificates.
@@ -31,9 +62,10 @@ export class ExportService {
    * Get file created by export wizard. A user cannot get other user's exports.
    * `GET /api/Export/{fileName}`
    * Server operationId: `Export_GetExportedFile`.
+   * @param params - `fileName`: Name displayed in the export wizard, or returned from "GET api/Export/List", with or without file extention.
    */
-  getExportedFile(params: GetExportedFileParams, options?: CallOptions): CallPromise<GetExportedFileResult> {
-    return this.#transport.call<GetExportedFileResult>(operationTable.getExportedFile, { params }, options);
+  getExportedFile(params: GetExportedFileParams, options?: CallOptions): CallPromise<ArrayBuffer> {
+    return this.#transport.call<ArrayBuffer>(operationTable.getExportedFile, { params }, options);
   }
 
   /**
@@ -44,17 +76,21 @@ export class ExportService {
    * Alternatively, you can periodically poll GET api/Export/List and wait for the returned exportFileName to be in the list, then download the zip from GET api/Export/{filename}.
    * `POST /api/Export/Certificate`
    * Server operationId: `Export_QueueExportCertificate`.
+   * @param params - `headerDataOnly`: If export should only contain header data, or step data as well.; `asIndividualFiles`: If reports should be individual PDFs in a zip or one big PDF in a zip.; `dimensions`: Which details to include, separated by semicolon. Can also be specified in WATS filter. Supported values: stationData, miscInfo, subUnitInfo, asset, batchNumber, executionTime, testSocketIndex, operator, errorCode, errorMessage, fixtureId, testOperation, reportStatus, comment, swFilename, swVersion, stepStatus, stepTime, measurement, units, compOperator, lowLimit, highLimit, viewStepHierarchy, signCertificate, xyGraph, pageNumbers; `numericFormat`: Default numeric format to use when a number does not have a format defined in the report. Supported values: default, integer, decimal, scientific, general, hexadecimal, binary; `bodyFooterTag`: Find Product based on part number and use the value for this tag as footer text.; `documentFooterTag`: Find Product based on part number and use the value for this tag as document footer text.; `email`: Email to send download link to when the export is done. Required when using a token. Can be omitted when authenticating with a user (uses the users registered email).
+   * @param body - WATS filter
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/Export/Certificate).
    */
-  queueExportCertificate(params: QueueExportCertificateParams, body: QueueExportCertificateBody, options?: CallOptions): CallPromise<QueueExportCertificateResult> {
-    return this.#transport.call<QueueExportCertificateResult>(operationTable.queueExportCertificate, { params, body }, options);
+  queueExportCertificate(params: QueueExportCertificateParams, body: QueueExportCertificateBody, options?: CallOptions): CallPromise<QueuedExport> {
+    return this.#transport.call<QueuedExport>(operationTable.queueExportCertificate, { params, body }, options);
   }
 
   /**
    * Returns a list of names of exports by the logged in user.
    * `GET /api/Export/List`
    * Server operationId: `Export_GetExportList`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Export/List).
    */
-  getExportList(options?: CallOptions): CallPromise<GetExportListResult> {
-    return this.#transport.call<GetExportListResult>(operationTable.getExportList, {  }, options);
+  getExportList(options?: CallOptions): CallPromise<string[]> {
+    return this.#transport.call<string[]>(operationTable.getExportList, {  }, options);
   }
 }

@@ -3,11 +3,13 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { CommonUserSettings } from "./models.js";
 
 /** Path and query parameters of `GET /api/App/CommonUserSettings`. */
-export type GetCommonUserSettingsParams = NonNullable<operations["Mes_GetCommonUserSettings"]["parameters"]["query"]>;
-export type GetCommonUserSettingsResult = operations["Mes_GetCommonUserSettings"]["responses"][200]["content"]["application/json"];
+export interface GetCommonUserSettingsParams {
+  UserName: string;
+}
+export type GetCommonUserSettingsResult = CommonUserSettings;
 
 /**
  * MES user settings.
@@ -23,8 +25,9 @@ export class MesService {
   /**
    * `GET /api/App/CommonUserSettings`
    * Server operationId: `Mes_GetCommonUserSettings`.
+   * @param params - {@link GetCommonUserSettingsParams}
    */
-  getCommonUserSettings(params: GetCommonUserSettingsParams, options?: CallOptions): CallPromise<GetCommonUserSettingsResult> {
-    return this.#transport.call<GetCommonUserSettingsResult>(operationTable.getCommonUserSettings, { params }, options);
+  getCommonUserSettings(params: GetCommonUserSettingsParams, options?: CallOptions): CallPromise<CommonUserSettings> {
+    return this.#transport.call<CommonUserSettings>(operationTable.getCommonUserSettings, { params }, options);
   }
 }

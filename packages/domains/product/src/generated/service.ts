@@ -3,50 +3,94 @@
 
 import { type CallOptions, type CallPromise, type ODataFilter, paginate, type Paginated, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { BomUpsertResult, Product, ProductGroup, ProductRevision, ProductView, Vendor } from "./models.js";
 
-export type PutProductBody = operations["Product_PublicPutProduct"]["requestBody"]["content"]["application/json"];
-export type PutProductResult = operations["Product_PublicPutProduct"]["responses"][200]["content"]["application/json"];
+/** Body of `PUT /api/Product`: The product to add or update */
+export type PutProductBody = Product;
+export type PutProductResult = Product;
 
 /** Path and query parameters of `GET /api/Product/{partNumber}`. */
-export type GetProductParams = operations["Product_PublicGetProduct"]["parameters"]["path"];
-export type GetProductResult = operations["Product_PublicGetProduct"]["responses"][200]["content"]["application/json"];
+export interface GetProductParams {
+  /** Part number of the product */
+  partNumber: string;
+}
+export type GetProductResult = Product;
 
 /** Path and query parameters of `GET /api/Product/{partNumber}/{revision}`. */
-export type GetProductRevisionParams = operations["Product_PublicGetProductRevision"]["parameters"]["path"];
-export type GetProductRevisionResult = operations["Product_PublicGetProductRevision"]["responses"][200]["content"]["application/json"];
+export interface GetProductRevisionParams {
+  /** Product part number */
+  partNumber: string;
+  /** Product revision */
+  revision: string;
+}
+export type GetProductRevisionResult = ProductRevision;
 
+/** Body of `PUT /api/Product/BOM`: The BOM in WSBF (WATS Standard BOM Format) XML. */
 export type PutBomBody = string;
-export type PutBomResult = operations["Product_BOM"]["responses"][200]["content"]["application/json"];
+export type PutBomResult = BomUpsertResult;
 
 /** Path and query parameters of `POST /api/Product/ProductGroupFilter`. */
-export type ProductGroupFilterParams = NonNullable<operations["Product_ProductGroupFilter"]["parameters"]["query"]>;
-export type ProductGroupFilterResult = operations["Product_ProductGroupFilter"]["responses"][200]["content"]["application/json"];
+export interface ProductGroupFilterParams {
+  /** Pre-existing product group name */
+  productGroup: string;
+  /** Part number to add */
+  partNumber: string;
+  /** Revision to add */
+  revision?: string;
+  /** Indicate if the filter should be a exclude filter */
+  exclude?: boolean;
+}
+export type ProductGroupFilterResult = ProductGroup;
 
 /** Path and query parameters of `GET /api/Product/ProductGroupsByProduct`. */
-export type GetProductGroupsByProductParams = NonNullable<operations["Product_GetProductGroupsByProduct"]["parameters"]["query"]>;
-export type GetProductGroupsByProductResult = operations["Product_GetProductGroupsByProduct"]["responses"][200]["content"]["application/json"];
+export interface GetProductGroupsByProductParams {
+  /** Part number */
+  partNumber: string;
+  /** Revision */
+  revision?: string;
+}
+export type GetProductGroupsByProductResult = ProductGroup[];
 
 /** Path and query parameters of `GET /api/Product/Query`. */
-export type GetProductsParams = Omit<NonNullable<operations["Product_PublicGetProducts"]["parameters"]["query"]>, "$filter"> & { $filter?: string | ODataFilter };
-export type GetProductsResult = operations["Product_PublicGetProducts"]["responses"][200]["content"]["application/json"];
+export interface GetProductsParams {
+  /** OData filter expression, e.g. `partNumber eq 'ABC'`. */
+  $filter?: string | ODataFilter;
+  /** OData: at most this many items. */
+  $top?: number;
+  /** OData: skip this many items. */
+  $skip?: number;
+  /** OData: sort order, e.g. `start desc`. */
+  $orderby?: string;
+  /** OData: related entities to include. */
+  $expand?: string;
+  /** OData: properties to return. */
+  $select?: string;
+  /** OData: include the total count. */
+  $count?: boolean;
+}
+export type GetProductsResult = ProductView[];
 
-export type PutProductRevisionBody = operations["Product_PublicPutProductRevision"]["requestBody"]["content"]["application/json"];
-export type PutProductRevisionResult = operations["Product_PublicPutProductRevision"]["responses"][200]["content"]["application/json"];
+/** Body of `PUT /api/Product/Revision`: The revision to add or update */
+export type PutProductRevisionBody = ProductRevision;
+export type PutProductRevisionResult = ProductRevision;
 
-export type VendorsResult = operations["Product_Vendors"]["responses"][200]["content"]["application/json"];
+export type VendorsResult = Vendor[];
 
-export type PutVendorsBody = operations["Product_PutVendors"]["requestBody"]["content"]["application/json"];
-export type PutVendorsResult = operations["Product_PutVendors"]["responses"][200]["content"]["application/json"];
+/** Body of `PUT /api/Product/Vendors`: The vendors to add. */
+export type PutVendorsBody = Vendor[];
+export type PutVendorsResult = Vendor[];
 
-export type DeleteVendorsBody = operations["Product_DeleteVendors"]["requestBody"]["content"]["application/json"];
-export type DeleteVendorsResult = operations["Product_DeleteVendors"]["responses"][200]["content"]["application/json"];
+/** Body of `DELETE /api/Product/Vendors`: The vendors to delete. */
+export type DeleteVendorsBody = Vendor[];
+export type DeleteVendorsResult = Vendor[];
 
-export type PutProductsBody = operations["Product_PutProducts"]["requestBody"]["content"]["application/json"];
-export type PutProductsResult = operations["Product_PutProducts"]["responses"][200]["content"]["application/json"];
+/** Body of `PUT /api/Products`: The products to add. */
+export type PutProductsBody = Product[];
+export type PutProductsResult = Product[];
 
-export type PutProductRevisionsBody = operations["Product_PutProductRevisions"]["requestBody"]["content"]["application/json"];
-export type PutProductRevisionsResult = operations["Product_PutProductRevisions"]["responses"][200]["content"]["application/json"];
+/** Body of `PUT /api/Products/Revisions`: The revisions to add. */
+export type PutProductRevisionsBody = ProductRevision[];
+export type PutProductRevisionsResult = ProductRevision[];
 
 /**
  * Products, revisions, BOMs, product groups and vendors.
@@ -64,27 +108,30 @@ export class ProductService {
    * To update an exisiting product, specify the ProductId of the exisiting product.
    * `PUT /api/Product`
    * Server operationId: `Product_PublicPutProduct`.
+   * @param body - The product to add or update
    */
-  putProduct(body: PutProductBody, options?: CallOptions): CallPromise<PutProductResult> {
-    return this.#transport.call<PutProductResult>(operationTable.putProduct, { body }, options);
+  putProduct(body: PutProductBody, options?: CallOptions): CallPromise<Product> {
+    return this.#transport.call<Product>(operationTable.putProduct, { body }, options);
   }
 
   /**
    * Get product by partnumber.
    * `GET /api/Product/{partNumber}`
    * Server operationId: `Product_PublicGetProduct`.
+   * @param params - `partNumber`: Part number of the product
    */
-  getProduct(params: GetProductParams, options?: CallOptions): CallPromise<GetProductResult> {
-    return this.#transport.call<GetProductResult>(operationTable.getProduct, { params }, options);
+  getProduct(params: GetProductParams, options?: CallOptions): CallPromise<Product> {
+    return this.#transport.call<Product>(operationTable.getProduct, { params }, options);
   }
 
   /**
    * Get product revision
    * `GET /api/Product/{partNumber}/{revision}`
    * Server operationId: `Product_PublicGetProductRevision`.
+   * @param params - `partNumber`: Product part number; `revision`: Product revision
    */
-  getProductRevision(params: GetProductRevisionParams, options?: CallOptions): CallPromise<GetProductRevisionResult> {
-    return this.#transport.call<GetProductRevisionResult>(operationTable.getProductRevision, { params }, options);
+  getProductRevision(params: GetProductRevisionParams, options?: CallOptions): CallPromise<ProductRevision> {
+    return this.#transport.call<ProductRevision>(operationTable.getProductRevision, { params }, options);
   }
 
   /**
@@ -100,27 +147,33 @@ export class ProductService {
    *             </BOM>
    * `PUT /api/Product/BOM`
    * Server operationId: `Product_BOM`.
+   * @param body - The BOM in WSBF (WATS Standard BOM Format) XML.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the internal WATS document (Virinco.WATS.Web.Dashboard.Models.BomUpsertResult).
    */
-  putBom(body: PutBomBody, options?: CallOptions): CallPromise<PutBomResult> {
-    return this.#transport.call<PutBomResult>(operationTable.putBom, { body }, options);
+  putBom(body: PutBomBody, options?: CallOptions): CallPromise<BomUpsertResult> {
+    return this.#transport.call<BomUpsertResult>(operationTable.putBom, { body }, options);
   }
 
   /**
    * Add a product group filter to a pre-existing product group.
    * `POST /api/Product/ProductGroupFilter`
    * Server operationId: `Product_ProductGroupFilter`.
+   * @param params - `productGroup`: Pre-existing product group name; `partNumber`: Part number to add; `revision`: Revision to add; `exclude`: Indicate if the filter should be a exclude filter
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/Product/ProductGroupFilter); pyWATS (product.ProductGroup).
    */
-  productGroupFilter(params: ProductGroupFilterParams, options?: CallOptions): CallPromise<ProductGroupFilterResult> {
-    return this.#transport.call<ProductGroupFilterResult>(operationTable.productGroupFilter, { params }, options);
+  productGroupFilter(params: ProductGroupFilterParams, options?: CallOptions): CallPromise<ProductGroup> {
+    return this.#transport.call<ProductGroup>(operationTable.productGroupFilter, { params }, options);
   }
 
   /**
    * Lookup product groups by part number and revision.
    * `GET /api/Product/ProductGroupsByProduct`
    * Server operationId: `Product_GetProductGroupsByProduct`.
+   * @param params - `partNumber`: Part number; `revision`: Revision
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Product/ProductGroupsByProduct); pyWATS (product.ProductGroup).
    */
-  getProductGroupsByProduct(params: GetProductGroupsByProductParams, options?: CallOptions): CallPromise<GetProductGroupsByProductResult> {
-    return this.#transport.call<GetProductGroupsByProductResult>(operationTable.getProductGroupsByProduct, { params }, options);
+  getProductGroupsByProduct(params: GetProductGroupsByProductParams, options?: CallOptions): CallPromise<ProductGroup[]> {
+    return this.#transport.call<ProductGroup[]>(operationTable.getProductGroupsByProduct, { params }, options);
   }
 
   /**
@@ -138,9 +191,10 @@ export class ProductService {
    * `GET /api/Product/Query`
    * Accepts the OData query options $filter, $top, $skip, $orderby, $expand, $select, $count.
    * Server operationId: `Product_PublicGetProducts`.
+   * @param params - `$filter`: OData filter expression, e.g. `partNumber eq 'ABC'`.; `$top`: OData: at most this many items.; `$skip`: OData: skip this many items.; `$orderby`: OData: sort order, e.g. `start desc`.; `$expand`: OData: related entities to include.; `$select`: OData: properties to return.; `$count`: OData: include the total count.
    */
-  getProducts(params?: GetProductsParams, options?: CallOptions): CallPromise<GetProductsResult> {
-    return this.#transport.call<GetProductsResult>(operationTable.getProducts, { params }, options);
+  getProducts(params?: GetProductsParams, options?: CallOptions): CallPromise<ProductView[]> {
+    return this.#transport.call<ProductView[]>(operationTable.getProducts, { params }, options);
   }
 
   /**
@@ -151,7 +205,7 @@ export class ProductService {
   paginateGetProducts(
     params?: Omit<GetProductsParams, "$top" | "$skip">,
     options?: CallOptions & { pageSize?: number; maxPages?: number; maxItems?: number; runawayPages?: number },
-  ): Paginated<GetProductsResult[number]> {
+  ): Paginated<ProductView> {
     return paginate(
       (page) => this.getProducts({ ...params, $top: page.top, $skip: page.skip }, { ...options, signal: page.signal }),
       options,
@@ -163,53 +217,63 @@ export class ProductService {
    * To update an exisiting revision, specify the ProductRevisionId of the exisiting revision.
    * `PUT /api/Product/Revision`
    * Server operationId: `Product_PublicPutProductRevision`.
+   * @param body - The revision to add or update
    */
-  putProductRevision(body: PutProductRevisionBody, options?: CallOptions): CallPromise<PutProductRevisionResult> {
-    return this.#transport.call<PutProductRevisionResult>(operationTable.putProductRevision, { body }, options);
+  putProductRevision(body: PutProductRevisionBody, options?: CallOptions): CallPromise<ProductRevision> {
+    return this.#transport.call<ProductRevision>(operationTable.putProductRevision, { body }, options);
   }
 
   /**
    * Get all vendors.
    * `GET /api/Product/Vendors`
    * Server operationId: `Product_Vendors`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.ERP.Vendor); the WATS documentation (GET /api/Product/Vendors).
    */
-  vendors(options?: CallOptions): CallPromise<VendorsResult> {
-    return this.#transport.call<VendorsResult>(operationTable.vendors, {  }, options);
+  vendors(options?: CallOptions): CallPromise<Vendor[]> {
+    return this.#transport.call<Vendor[]>(operationTable.vendors, {  }, options);
   }
 
   /**
    * Add vendors that doesn't already exist.
    * `PUT /api/Product/Vendors`
    * Server operationId: `Product_PutVendors`.
+   * @param body - The vendors to add.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.ERP.Vendor); the WATS documentation (GET /api/Product/Vendors).
    */
-  putVendors(body: PutVendorsBody, options?: CallOptions): CallPromise<PutVendorsResult> {
-    return this.#transport.call<PutVendorsResult>(operationTable.putVendors, { body }, options);
+  putVendors(body: PutVendorsBody, options?: CallOptions): CallPromise<Vendor[]> {
+    return this.#transport.call<Vendor[]>(operationTable.putVendors, { body }, options);
   }
 
   /**
    * Delete vendors.
    * `DELETE /api/Product/Vendors`
    * Server operationId: `Product_DeleteVendors`.
+   * @param body - The vendors to delete.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.ERP.Vendor); the WATS documentation (GET /api/Product/Vendors).
    */
-  deleteVendors(body: DeleteVendorsBody, options?: CallOptions): CallPromise<DeleteVendorsResult> {
-    return this.#transport.call<DeleteVendorsResult>(operationTable.deleteVendors, { body }, options);
+  deleteVendors(body: DeleteVendorsBody, options?: CallOptions): CallPromise<Vendor[]> {
+    return this.#transport.call<Vendor[]>(operationTable.deleteVendors, { body }, options);
   }
 
   /**
    * For use with ERP intergration. Add or update products (part numbers).
    * `PUT /api/Products`
    * Server operationId: `Product_PutProducts`.
+   * @param body - The products to add.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Product.Public.Product); pyWATS (product.Product).
    */
-  putProducts(body: PutProductsBody, options?: CallOptions): CallPromise<PutProductsResult> {
-    return this.#transport.call<PutProductsResult>(operationTable.putProducts, { body }, options);
+  putProducts(body: PutProductsBody, options?: CallOptions): CallPromise<Product[]> {
+    return this.#transport.call<Product[]>(operationTable.putProducts, { body }, options);
   }
 
   /**
    * For use with ERP intergration. Add or update revisions of products.
    * `PUT /api/Products/Revisions`
    * Server operationId: `Product_PutProductRevisions`.
+   * @param body - The revisions to add.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Product.Public.ProductRevision); pyWATS (product.ProductRevision).
    */
-  putProductRevisions(body: PutProductRevisionsBody, options?: CallOptions): CallPromise<PutProductRevisionsResult> {
-    return this.#transport.call<PutProductRevisionsResult>(operationTable.putProductRevisions, { body }, options);
+  putProductRevisions(body: PutProductRevisionsBody, options?: CallOptions): CallPromise<ProductRevision[]> {
+    return this.#transport.call<ProductRevision[]>(operationTable.putProductRevisions, { body }, options);
   }
 }

@@ -3,72 +3,221 @@
 
 import { type CallOptions, type CallPromise, type Transport, type XmlElement } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { SerialNumberFileFormat, UnitPhase } from "./enums.js";
+import type { ChildUnitsCheck, ProductionBatch, PublicUnitVerificationGrade, SerialNumber, SerialNumberType, SerialNumberUpload, Unit, UnitChange } from "./models.js";
 
 /** Path and query parameters of `POST /api/Production/AddChildUnit`. */
-export type AddChildUnitParams = NonNullable<operations["Production_AddChildUnitPublic"]["parameters"]["query"]>;
-export type AddChildUnitResult = operations["Production_AddChildUnitPublic"]["responses"][200]["content"]["application/json"];
+export interface AddChildUnitParams {
+  /** The serial number of the unit that will be the parent. */
+  parentSerialNumber: string;
+  /**
+   * The part number of the unit that will be the parent. Optional if you ensure units have unique serial numbers across all products.
+   */
+  parentPartNumber: string;
+  /** The serial number of the unit that will be the child. */
+  childSerialNumber: string;
+  /**
+   * The part number of the unit that will be the child. Optional if you ensure units have unique serial numbers across all products.
+   */
+  childPartNumber: string;
+  /**
+   * Leave blank to use the parent unit's box build to validate the child unit. Specify to override the box build and validate the child unit against this part number instead.
+   */
+  checkPartNumber: string;
+  /**
+   * Leave blank to use the parent unit's box build to validate the child unit. Specify along with {checkPartNumber} to override the box build and validate the child unit against this revision instead.
+   */
+  checkRevision: string;
+}
+export type AddChildUnitResult = Unit;
 
-export type PutBatchesBody = operations["Production_PutBatches"]["requestBody"]["content"]["application/json"];
-export type PutBatchesResult = operations["Production_PutBatches"]["responses"][200]["content"]["application/json"];
+/** Body of `PUT /api/Production/Batches`: The batches to add. */
+export type PutBatchesBody = ProductionBatch[];
+export type PutBatchesResult = ProductionBatch[];
 
 /** Path and query parameters of `GET /api/Production/CheckChildUnits`. */
-export type CheckChildUnitsParams = NonNullable<operations["Production_CheckChildUnitsPublic"]["parameters"]["query"]>;
-export type CheckChildUnitsResult = operations["Production_CheckChildUnitsPublic"]["responses"][200]["content"]["application/json"];
+export interface CheckChildUnitsParams {
+  /** The serial number of the parent unit. */
+  parentSerialNumber: string;
+  /**
+   * The part number of the parent unit. Optional if you ensure units have unique serial numbers across all products.
+   */
+  parentPartNumber: string;
+}
+export type CheckChildUnitsResult = ChildUnitsCheck;
 
 /** Path and query parameters of `POST /api/Production/RemoveChildUnit`. */
-export type RemoveChildUnitParams = NonNullable<operations["Production_RemoveChildUnitPublic"]["parameters"]["query"]>;
-export type RemoveChildUnitResult = operations["Production_RemoveChildUnitPublic"]["responses"][200]["content"]["application/json"];
+export interface RemoveChildUnitParams {
+  /** The serial number of the parent unit. */
+  parentSerialNumber: string;
+  /**
+   * The part number of the parent unit. Optional if you ensure units have unique serial numbers across all products.
+   */
+  parentPartNumber: string;
+  /** The serial number of the child unit that will be removed. */
+  childSerialNumber: string;
+  /**
+   * The part number of the child unit that will be removed. Optional if you ensure units have unique serial numbers across all products.
+   */
+  childPartNumber: string;
+}
+export type RemoveChildUnitResult = Unit;
 
 /** Path and query parameters of `GET /api/Production/SerialNumbers`. */
-export type ExportSerialNumbersParams = NonNullable<operations["Production_ExportSerialNumbers"]["parameters"]["query"]>;
+export interface ExportSerialNumbersParams {
+  /** The serial number type to export serial numbers for. */
+  serialNumberType: string;
+  /** The file format to get the export in. Either XML or CSV. */
+  format: SerialNumberFileFormat;
+  /** The first serial number to export. */
+  startAddress?: string;
+  /** The last serial number to export. */
+  endAddress?: string;
+  /**
+   * The earliest generated serial number to export.
+   * Format: date-time.
+   */
+  startDate?: string;
+  /**
+   * The latest generated serial number to export.
+   * Format: date-time.
+   */
+  endDate?: string;
+}
 export type ExportSerialNumbersResult = string;
 
 /** Path and query parameters of `PUT /api/Production/SerialNumbers`. */
-export type UploadSerialNumbersParams = NonNullable<operations["Production_UploadSerialNumbers"]["parameters"]["query"]>;
+export interface UploadSerialNumbersParams {
+  /** The serial number type to add the serial numbers to. */
+  serialNumberType: string;
+  /** The format of the uploaded file. Either XML or CSV. */
+  format: SerialNumberFileFormat;
+}
+/**
+ * Body of `PUT /api/Production/SerialNumbers`: An XML or CSV file of serial numbers, as multipart form data.
+ */
 export type UploadSerialNumbersBody = FormData;
-export type UploadSerialNumbersResult = operations["Production_UploadSerialNumbers"]["responses"][200]["content"]["application/json"];
+export type UploadSerialNumbersResult = SerialNumberUpload;
 
 /** Path and query parameters of `GET /api/Production/SerialNumbers/ByRange`. */
-export type GetSerialNumbersByRangeParams = NonNullable<operations["Production_GetSerialNumbersByRange"]["parameters"]["query"]>;
-export type GetSerialNumbersByRangeResult = operations["Production_GetSerialNumbersByRange"]["responses"][200]["content"]["application/json"];
+export interface GetSerialNumbersByRangeParams {
+  /** The serial number type to get serial numbers for. */
+  serialNumberType: string;
+  /** The first serial number to get. */
+  startAddress: string;
+  /** The last serial number to get. */
+  endAddress: string;
+  /**
+   * The earliest generated serial number to get.
+   * Format: date-time.
+   */
+  startDate?: string;
+  /**
+   * The latest generated serial number to get.
+   * Format: date-time.
+   */
+  endDate?: string;
+}
+export type GetSerialNumbersByRangeResult = SerialNumber[];
 
 /** Path and query parameters of `GET /api/Production/SerialNumbers/ByReference`. */
-export type GetSerialNumbersByReferenceParams = NonNullable<operations["Production_GetSerialNumbersByReference"]["parameters"]["query"]>;
-export type GetSerialNumbersByReferenceResult = operations["Production_GetSerialNumbersByReference"]["responses"][200]["content"]["application/json"];
+export interface GetSerialNumbersByReferenceParams {
+  /** The serial number type to get serial numbers for. */
+  serialNumberType: string;
+  /** The reference serial number to get serial numbers for. Either it or {refPN} is required. */
+  refSN?: string;
+  /** The reference part number to get serial numbers for. Either it or {refSN} is required. */
+  refPN?: string;
+  /**
+   * The earliest generated serial number to get.
+   * Format: date-time.
+   */
+  startDate?: string;
+  /**
+   * The latest generated serial number to get.
+   * Format: date-time.
+   */
+  endDate?: string;
+}
+export type GetSerialNumbersByReferenceResult = SerialNumber[];
 
 /** Path and query parameters of `POST /api/Production/SerialNumbers/Take`. */
-export type TakeSerialNumbersParams = NonNullable<operations["Production_TakeSerialNumbers"]["parameters"]["query"]>;
+export interface TakeSerialNumbersParams {
+  /** The serial number type to get serial numbers for. */
+  serialNumberType: string;
+  /**
+   * The amount of serial numbers to attempt to take. If there are not enough free serial numbers it will take all.
+   */
+  quantity: number;
+  /** The reference serial number to register the taken serial numbers with. */
+  refSN?: string;
+  /** The reference part number to register the taken serial numbers with. */
+  refPN?: string;
+  /** The reference station that requested the taken serial numbers. */
+  stationName?: string;
+  /**
+   * If true, will only take continuous serial numbers with no gaps. Will fail if there are no sequences long enough.
+   */
+  onlyInSequence?: boolean;
+  /** The format the taken serial numbers are returned in. Either XML or CSV. */
+  format?: SerialNumberFileFormat;
+}
 export type TakeSerialNumbersResult = XmlElement | string;
 
-export type GetSerialNumberTypesResult = operations["Production_GetSerialNumberTypesPublic"]["responses"][200]["content"]["application/json"];
+export type GetSerialNumberTypesResult = SerialNumberType[];
 
 /** Path and query parameters of `PUT /api/Production/SetUnitPhase`. */
-export type SetUnitPhaseParams = NonNullable<operations["Production_SetUnitPhasePublic"]["parameters"]["query"]>;
-export type SetUnitPhaseResult = operations["Production_SetUnitPhasePublic"]["responses"][200]["content"]["application/json"];
+export interface SetUnitPhaseParams {
+  /** Serial number */
+  serialNumber: string;
+  /** Part number */
+  partNumber: string;
+  /** Current phase */
+  phase: UnitPhase;
+}
+export type SetUnitPhaseResult = Unit;
 
 /** Path and query parameters of `PUT /api/Production/SetUnitProcess`. */
-export type SetUnitProcessParams = NonNullable<operations["Production_SetUnitProcessPublic"]["parameters"]["query"]>;
-export type SetUnitProcessResult = operations["Production_SetUnitProcessPublic"]["responses"][200]["content"]["application/json"];
+export interface SetUnitProcessParams {
+  serialNumber: string;
+  partNumber: string;
+  processName: string;
+}
+export type SetUnitProcessResult = Unit;
 
 /** Path and query parameters of `GET /api/Production/Unit/{serialNumber}/{partNumber}`. */
-export type GetUnitParams = operations["Production_GetUnitPublic"]["parameters"]["path"];
-export type GetUnitResult = operations["Production_GetUnitPublic"]["responses"][200]["content"]["application/json"];
+export interface GetUnitParams {
+  /** Serial number */
+  serialNumber: string;
+  /** Part number (optional) */
+  partNumber: string;
+}
+export type GetUnitResult = Unit;
 
-export type PutUnitsBody = operations["Production_PutUnits"]["requestBody"]["content"]["application/json"];
-export type PutUnitsResult = operations["Production_PutUnits"]["responses"][200]["content"]["application/json"];
+/** Body of `PUT /api/Production/Units`: The units to add. */
+export type PutUnitsBody = Unit[];
+export type PutUnitsResult = Unit[];
 
 /** Path and query parameters of `GET /api/Production/Units/Changes`. */
-export type GetUnitChangesParams = NonNullable<operations["Production_GetUnitChanges"]["parameters"]["query"]>;
-export type GetUnitChangesResult = operations["Production_GetUnitChanges"]["responses"][200]["content"]["application/json"];
+export interface GetUnitChangesParams {
+  /** The max number of changes to return. */
+  maxCount: number;
+}
+export type GetUnitChangesResult = UnitChange[];
 
 /** Path and query parameters of `DELETE /api/Production/Units/Changes/{id}`. */
-export type DeleteUnitChangeParams = operations["Production_DeleteUnitChange"]["parameters"]["path"];
-export type DeleteUnitChangeResult = operations["Production_DeleteUnitChange"]["responses"][200]["content"]["application/json"];
+export interface DeleteUnitChangeParams {
+  /** The id of the change to delete. */
+  id: number;
+}
+export type DeleteUnitChangeResult = UnitChange;
 
 /** Path and query parameters of `GET /api/Production/UnitVerification`. */
-export type GetUnitVerificationParams = NonNullable<operations["Production_GetUnitVerification"]["parameters"]["query"]>;
-export type GetUnitVerificationResult = operations["Production_GetUnitVerification"]["responses"][200]["content"]["application/json"];
+export interface GetUnitVerificationParams {
+  serialNumber: string;
+  partNumber?: string;
+}
+export type GetUnitVerificationResult = PublicUnitVerificationGrade;
 
 /**
  * Production units, batches, parent/child assembly, unit phases and processes, serial numbers.
@@ -92,18 +241,22 @@ export class ProductionService {
    * - The relation cannot create a loop of parent/child relations.
    * `POST /api/Production/AddChildUnit`
    * Server operationId: `Production_AddChildUnitPublic`.
+   * @param params - `parentSerialNumber`: The serial number of the unit that will be the parent.; `parentPartNumber`: The part number of the unit that will be the parent. Optional if you ensure units have unique serial numbers across all products.; `childSerialNumber`: The serial number of the unit that will be the child.; `childPartNumber`: The part number of the unit that will be the child. Optional if you ensure units have unique serial numbers across all products.; `checkPartNumber`: Leave blank to use the parent unit's box build to validate the child unit. Specify to override the box build and validate the child unit against this part number instead.; `checkRevision`: Leave blank to use the parent unit's box build to validate the child unit. Specify along with {checkPartNumber} to override the box build and validate the child unit against this revision instead.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Production.Public.Unit).
    */
-  addChildUnit(params: AddChildUnitParams, options?: CallOptions): CallPromise<AddChildUnitResult> {
-    return this.#transport.call<AddChildUnitResult>(operationTable.addChildUnit, { params }, options);
+  addChildUnit(params: AddChildUnitParams, options?: CallOptions): CallPromise<Unit> {
+    return this.#transport.call<Unit>(operationTable.addChildUnit, { params }, options);
   }
 
   /**
    * Add or update unit batches.
    * `PUT /api/Production/Batches`
    * Server operationId: `Production_PutBatches`.
+   * @param body - The batches to add.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Production.Public.ProductionBatch).
    */
-  putBatches(body: PutBatchesBody, options?: CallOptions): CallPromise<PutBatchesResult> {
-    return this.#transport.call<PutBatchesResult>(operationTable.putBatches, { body }, options);
+  putBatches(body: PutBatchesBody, options?: CallOptions): CallPromise<ProductionBatch[]> {
+    return this.#transport.call<ProductionBatch[]>(operationTable.putBatches, { body }, options);
   }
 
   /**
@@ -113,54 +266,66 @@ export class ProductionService {
    * - That the child unit matches the box build part number, revision or revision mask, and quantity.
    * `GET /api/Production/CheckChildUnits`
    * Server operationId: `Production_CheckChildUnitsPublic`.
+   * @param params - `parentSerialNumber`: The serial number of the parent unit.; `parentPartNumber`: The part number of the parent unit. Optional if you ensure units have unique serial numbers across all products.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Production/CheckChildUnits).
    */
-  checkChildUnits(params: CheckChildUnitsParams, options?: CallOptions): CallPromise<CheckChildUnitsResult> {
-    return this.#transport.call<CheckChildUnitsResult>(operationTable.checkChildUnits, { params }, options);
+  checkChildUnits(params: CheckChildUnitsParams, options?: CallOptions): CallPromise<ChildUnitsCheck> {
+    return this.#transport.call<ChildUnitsCheck>(operationTable.checkChildUnits, { params }, options);
   }
 
   /**
    * Removes the parent/child relation between two units. The parent/child relation must already exist.
    * `POST /api/Production/RemoveChildUnit`
    * Server operationId: `Production_RemoveChildUnitPublic`.
+   * @param params - `parentSerialNumber`: The serial number of the parent unit.; `parentPartNumber`: The part number of the parent unit. Optional if you ensure units have unique serial numbers across all products.; `childSerialNumber`: The serial number of the child unit that will be removed.; `childPartNumber`: The part number of the child unit that will be removed. Optional if you ensure units have unique serial numbers across all products.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Production.Public.Unit).
    */
-  removeChildUnit(params: RemoveChildUnitParams, options?: CallOptions): CallPromise<RemoveChildUnitResult> {
-    return this.#transport.call<RemoveChildUnitResult>(operationTable.removeChildUnit, { params }, options);
+  removeChildUnit(params: RemoveChildUnitParams, options?: CallOptions): CallPromise<Unit> {
+    return this.#transport.call<Unit>(operationTable.removeChildUnit, { params }, options);
   }
 
   /**
    * Get an export of serial numbers as XML or CSV file.
    * `GET /api/Production/SerialNumbers`
    * Server operationId: `Production_ExportSerialNumbers`.
+   * @param params - `serialNumberType`: The serial number type to export serial numbers for.; `format`: The file format to get the export in. Either XML or CSV.; `startAddress`: The first serial number to export.; `endAddress`: The last serial number to export.; `startDate`: The earliest generated serial number to export.; `endDate`: The latest generated serial number to export.
    */
-  exportSerialNumbers(params: ExportSerialNumbersParams, options?: CallOptions): CallPromise<ExportSerialNumbersResult> {
-    return this.#transport.call<ExportSerialNumbersResult>(operationTable.exportSerialNumbers, { params }, options);
+  exportSerialNumbers(params: ExportSerialNumbersParams, options?: CallOptions): CallPromise<string> {
+    return this.#transport.call<string>(operationTable.exportSerialNumbers, { params }, options);
   }
 
   /**
    * Upload an XML or CSV file with serial numbers as multipart form data.
    * `PUT /api/Production/SerialNumbers`
    * Server operationId: `Production_UploadSerialNumbers`.
+   * @param params - `serialNumberType`: The serial number type to add the serial numbers to.; `format`: The format of the uploaded file. Either XML or CSV.
+   * @param body - An XML or CSV file of serial numbers, as multipart form data.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (PUT /api/Production/SerialNumbers).
    */
-  uploadSerialNumbers(params: UploadSerialNumbersParams, body: UploadSerialNumbersBody, options?: CallOptions): CallPromise<UploadSerialNumbersResult> {
-    return this.#transport.call<UploadSerialNumbersResult>(operationTable.uploadSerialNumbers, { params, body }, options);
+  uploadSerialNumbers(params: UploadSerialNumbersParams, body: UploadSerialNumbersBody, options?: CallOptions): CallPromise<SerialNumberUpload> {
+    return this.#transport.call<SerialNumberUpload>(operationTable.uploadSerialNumbers, { params, body }, options);
   }
 
   /**
    * Get serial numbers in a range.
    * `GET /api/Production/SerialNumbers/ByRange`
    * Server operationId: `Production_GetSerialNumbersByRange`.
+   * @param params - `serialNumberType`: The serial number type to get serial numbers for.; `startAddress`: The first serial number to get.; `endAddress`: The last serial number to get.; `startDate`: The earliest generated serial number to get.; `endDate`: The latest generated serial number to get.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Production/SerialNumbers/ByRange); the WATS documentation (reference/CSharp_DOCS/WATS-SerialNumber-Handler-Guide.md (olreppe/pyWATS)).
    */
-  getSerialNumbersByRange(params: GetSerialNumbersByRangeParams, options?: CallOptions): CallPromise<GetSerialNumbersByRangeResult> {
-    return this.#transport.call<GetSerialNumbersByRangeResult>(operationTable.getSerialNumbersByRange, { params }, options);
+  getSerialNumbersByRange(params: GetSerialNumbersByRangeParams, options?: CallOptions): CallPromise<SerialNumber[]> {
+    return this.#transport.call<SerialNumber[]>(operationTable.getSerialNumbersByRange, { params }, options);
   }
 
   /**
    * Get taken serial numbers by reference serial number or part number or both.
    * `GET /api/Production/SerialNumbers/ByReference`
    * Server operationId: `Production_GetSerialNumbersByReference`.
+   * @param params - `serialNumberType`: The serial number type to get serial numbers for.; `refSN`: The reference serial number to get serial numbers for. Either it or {refPN} is required.; `refPN`: The reference part number to get serial numbers for. Either it or {refSN} is required.; `startDate`: The earliest generated serial number to get.; `endDate`: The latest generated serial number to get.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Production/SerialNumbers/ByReference); the WATS documentation (reference/CSharp_DOCS/WATS-SerialNumber-Handler-Guide.md (olreppe/pyWATS)).
    */
-  getSerialNumbersByReference(params: GetSerialNumbersByReferenceParams, options?: CallOptions): CallPromise<GetSerialNumbersByReferenceResult> {
-    return this.#transport.call<GetSerialNumbersByReferenceResult>(operationTable.getSerialNumbersByReference, { params }, options);
+  getSerialNumbersByReference(params: GetSerialNumbersByReferenceParams, options?: CallOptions): CallPromise<SerialNumber[]> {
+    return this.#transport.call<SerialNumber[]>(operationTable.getSerialNumbersByReference, { params }, options);
   }
 
   /**
@@ -168,9 +333,10 @@ export class ProductionService {
    * `POST /api/Production/SerialNumbers/Take`
    * Server operationId: `Production_TakeSerialNumbers`.
    * Changes state on the server (takes free serial numbers; a repeat takes more (listed for the record: its method already says it changes state)): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - `serialNumberType`: The serial number type to get serial numbers for.; `quantity`: The amount of serial numbers to attempt to take. If there are not enough free serial numbers it will take all.; `refSN`: The reference serial number to register the taken serial numbers with.; `refPN`: The reference part number to register the taken serial numbers with.; `stationName`: The reference station that requested the taken serial numbers.; `onlyInSequence`: If true, will only take continuous serial numbers with no gaps. Will fail if there are no sequences long enough.; `format`: The format the taken serial numbers are returned in. Either XML or CSV.
    */
-  takeSerialNumbers(params: TakeSerialNumbersParams, options?: CallOptions): CallPromise<TakeSerialNumbersResult> {
-    return this.#transport.call<TakeSerialNumbersResult>(operationTable.takeSerialNumbers, { params }, options);
+  takeSerialNumbers(params: TakeSerialNumbersParams, options?: CallOptions): CallPromise<XmlElement | string> {
+    return this.#transport.call<XmlElement | string>(operationTable.takeSerialNumbers, { params }, options);
   }
 
   /**
@@ -178,8 +344,8 @@ export class ProductionService {
    * `GET /api/Production/SerialNumbers/Types`
    * Server operationId: `Production_GetSerialNumberTypesPublic`.
    */
-  getSerialNumberTypes(options?: CallOptions): CallPromise<GetSerialNumberTypesResult> {
-    return this.#transport.call<GetSerialNumberTypesResult>(operationTable.getSerialNumberTypes, {  }, options);
+  getSerialNumberTypes(options?: CallOptions): CallPromise<SerialNumberType[]> {
+    return this.#transport.call<SerialNumberType[]>(operationTable.getSerialNumberTypes, {  }, options);
   }
 
   /**
@@ -204,17 +370,21 @@ export class ProductionService {
    * - 4104: "Unit is waiting for service repair (RMA)"
    * `PUT /api/Production/SetUnitPhase`
    * Server operationId: `Production_SetUnitPhasePublic`.
+   * @param params - `serialNumber`: Serial number; `partNumber`: Part number; `phase`: Current phase
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Production.Public.Unit).
    */
-  setUnitPhase(params: SetUnitPhaseParams, options?: CallOptions): CallPromise<SetUnitPhaseResult> {
-    return this.#transport.call<SetUnitPhaseResult>(operationTable.setUnitPhase, { params }, options);
+  setUnitPhase(params: SetUnitPhaseParams, options?: CallOptions): CallPromise<Unit> {
+    return this.#transport.call<Unit>(operationTable.setUnitPhase, { params }, options);
   }
 
   /**
    * `PUT /api/Production/SetUnitProcess`
    * Server operationId: `Production_SetUnitProcessPublic`.
+   * @param params - {@link SetUnitProcessParams}
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Production.Public.Unit).
    */
-  setUnitProcess(params: SetUnitProcessParams, options?: CallOptions): CallPromise<SetUnitProcessResult> {
-    return this.#transport.call<SetUnitProcessResult>(operationTable.setUnitProcess, { params }, options);
+  setUnitProcess(params: SetUnitProcessParams, options?: CallOptions): CallPromise<Unit> {
+    return this.#transport.call<Unit>(operationTable.setUnitProcess, { params }, options);
   }
 
   /**
@@ -222,44 +392,52 @@ export class ProductionService {
    * Returns information about a unit and sub-units.
    * `GET /api/Production/Unit/{serialNumber}/{partNumber}`
    * Server operationId: `Production_GetUnitPublic`.
+   * @param params - `serialNumber`: Serial number; `partNumber`: Part number (optional)
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Production.Public.Unit); pyWATS (production.Unit).
    */
-  getUnit(params: GetUnitParams, options?: CallOptions): CallPromise<GetUnitResult> {
-    return this.#transport.call<GetUnitResult>(operationTable.getUnit, { params }, options);
+  getUnit(params: GetUnitParams, options?: CallOptions): CallPromise<Unit> {
+    return this.#transport.call<Unit>(operationTable.getUnit, { params }, options);
   }
 
   /**
    * Add or update units by serial number.
    * `PUT /api/Production/Units`
    * Server operationId: `Production_PutUnits`.
+   * @param body - The units to add.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Production.Public.Unit); pyWATS (production.Unit).
    */
-  putUnits(body: PutUnitsBody, options?: CallOptions): CallPromise<PutUnitsResult> {
-    return this.#transport.call<PutUnitsResult>(operationTable.putUnits, { body }, options);
+  putUnits(body: PutUnitsBody, options?: CallOptions): CallPromise<Unit[]> {
+    return this.#transport.call<Unit[]>(operationTable.putUnits, { body }, options);
   }
 
   /**
    * Get old and new parent unit, part number, revision, and unitphase for units that have changed. Delete the change once handled using the DELETE method.
    * `GET /api/Production/Units/Changes`
    * Server operationId: `Production_GetUnitChanges`.
+   * @param params - `maxCount`: The max number of changes to return.
    */
-  getUnitChanges(params: GetUnitChangesParams, options?: CallOptions): CallPromise<GetUnitChangesResult> {
-    return this.#transport.call<GetUnitChangesResult>(operationTable.getUnitChanges, { params }, options);
+  getUnitChanges(params: GetUnitChangesParams, options?: CallOptions): CallPromise<UnitChange[]> {
+    return this.#transport.call<UnitChange[]>(operationTable.getUnitChanges, { params }, options);
   }
 
   /**
    * Delete a unit change once it as been handled.
    * `DELETE /api/Production/Units/Changes/{id}`
    * Server operationId: `Production_DeleteUnitChange`.
+   * @param params - `id`: The id of the change to delete.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Production.Public.UnitChange).
    */
-  deleteUnitChange(params: DeleteUnitChangeParams, options?: CallOptions): CallPromise<DeleteUnitChangeResult> {
-    return this.#transport.call<DeleteUnitChangeResult>(operationTable.deleteUnitChange, { params }, options);
+  deleteUnitChange(params: DeleteUnitChangeParams, options?: CallOptions): CallPromise<UnitChange> {
+    return this.#transport.call<UnitChange>(operationTable.deleteUnitChange, { params }, options);
   }
 
   /**
    * Verifies the unit according to verification rules and returns its grade.
    * `GET /api/Production/UnitVerification`
    * Server operationId: `Production_GetUnitVerification`.
+   * @param params - {@link GetUnitVerificationParams}
    */
-  getUnitVerification(params: GetUnitVerificationParams, options?: CallOptions): CallPromise<GetUnitVerificationResult> {
-    return this.#transport.call<GetUnitVerificationResult>(operationTable.getUnitVerification, { params }, options);
+  getUnitVerification(params: GetUnitVerificationParams, options?: CallOptions): CallPromise<PublicUnitVerificationGrade> {
+    return this.#transport.call<PublicUnitVerificationGrade>(operationTable.getUnitVerification, { params }, options);
   }
 }

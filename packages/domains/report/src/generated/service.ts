@@ -3,40 +3,134 @@
 
 import { type CallOptions, type CallPromise, type ODataFilter, paginate, type Paginated, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { InsertReportResult, ReportHeader, UutResult, WsjfReport } from "./models.js";
 
 /** Path and query parameters of `GET /api/Report/Attachment`. */
-export type GetAttachmentParams = NonNullable<operations["Report_GetAttachment"]["parameters"]["query"]>;
+export interface GetAttachmentParams {
+  /**
+   * Id of the report.
+   * Format: uuid.
+   */
+  reportId: string;
+  /**
+   * For repair report, id of the attachment. Called BinaryDataGUID in WSXF and id in WSJF reports, on BinaryData element.
+   * Format: uuid.
+   */
+  attachmentId?: string;
+  /**
+   * For test report, stepId of the attachment. Called Id in WSXF and id in WJSF reports, on Step element.
+   */
+  stepId?: number;
+}
 export type GetAttachmentResult = ArrayBuffer;
 
 /** Path and query parameters of `GET /api/Report/Attachments/{id}`. */
-export type GetAttachmentsParams = operations["Report_GetAttachments"]["parameters"]["path"];
+export interface GetAttachmentsParams {
+  /**
+   * Report Id
+   * Format: uuid.
+   */
+  id: string;
+}
 export type GetAttachmentsResult = ArrayBuffer;
 
 /** Path and query parameters of `GET /api/Report/Certificate/{id}`. */
-export type GetCertificateParams = operations["Report_Certificate"]["parameters"]["path"];
+export interface GetCertificateParams {
+  /** Format: uuid. */
+  id: string;
+}
 export type GetCertificateResult = ArrayBuffer;
 
 /** Path and query parameters of `GET /api/Report/Query/Header`. */
-export type HeaderQueryParams = Omit<NonNullable<operations["Report_HeaderQuery"]["parameters"]["query"]>, "$filter"> & { $filter?: string | ODataFilter };
-export type HeaderQueryResult = operations["Report_HeaderQuery"]["responses"][200]["content"]["application/json"];
+export interface HeaderQueryParams {
+  /** OData filter expression, e.g. `partNumber eq 'ABC'`. */
+  $filter?: string | ODataFilter;
+  /** OData: at most this many items. */
+  $top?: number;
+  /** OData: skip this many items. */
+  $skip?: number;
+  /** OData: sort order, e.g. `start desc`. */
+  $orderby?: string;
+  /** OData: related entities to include. */
+  $expand?: string;
+  /** OData: properties to return. */
+  $select?: string;
+}
+export type HeaderQueryResult = ReportHeader[];
 
 /** Path and query parameters of `GET /api/Report/Query/HeaderByMiscInfo`. */
-export type HeaderByMiscInfoParams = NonNullable<operations["Report_HeaderByMiscInfo"]["parameters"]["query"]>;
-export type HeaderByMiscInfoResult = operations["Report_HeaderByMiscInfo"]["responses"][200]["content"]["application/json"];
+export interface HeaderByMiscInfoParams {
+  /** Report's process code */
+  processCode?: number;
+  /** Report serial number */
+  serialNumber?: string;
+  /** Misc info description value */
+  description?: string;
+  /** Misc info data value */
+  data?: string;
+}
+export type HeaderByMiscInfoResult = UutResult[];
 
-export type PostWsjfBody = operations["Report_PostWSJF"]["requestBody"]["content"]["application/json"];
-export type PostWsjfResult = operations["Report_PostWSJF"]["responses"][200]["content"]["application/json"];
+/**
+ * Body of `POST /api/Report/WSJF`: The report in WSJF. A report posted again with the same id replaces the earlier one.
+ */
+export type PostWsjfBody = WsjfReport;
+export type PostWsjfResult = InsertReportResult;
 
 /** Path and query parameters of `GET /api/Report/Wsjf/{id}`. */
-export type GetReportAsWsjfParams = operations["Report_GetReportAsWSJF"]["parameters"]["path"] & NonNullable<operations["Report_GetReportAsWSJF"]["parameters"]["query"]>;
-export type GetReportAsWsjfResult = operations["Report_GetReportAsWSJF"]["responses"][200]["content"]["application/json"];
+export interface GetReportAsWsjfParams {
+  /**
+   * The unique id (uuid/guid) of a WATS Report. This id can be found using the HeaderQuery method.
+   * Format: uuid.
+   */
+  id: string;
+  /**
+   * The level of detail of the requested report.
+   *
+   *             Level is an integer from 0-7 where 0 is report identifying data and 7 is full report.
+   */
+  detailLevel?: number;
+  /**
+   * Specify if chart data (plots) should be included in the report, default is true. Specify false to suppress plot data for detail levels 6.
+   */
+  includeChartdata?: boolean;
+  /**
+   * Specify if attachment data should be included in the report, default is true. Specify false to suppress attachment data for detail levels 4-7.
+   */
+  includeAttachments?: boolean;
+}
+export type GetReportAsWsjfResult = WsjfReport;
 
+/** Body of `POST /api/Report/WSXF`: The report in WSXF (WATS Standard XML Format). */
 export type PostWsxfBody = string;
-export type PostWsxfResult = operations["Report_PostWSXF"]["responses"][200]["content"]["application/json"];
+export type PostWsxfResult = InsertReportResult;
 
 /** Path and query parameters of `GET /api/Report/Wsxf/{id}`. */
-export type GetReportAsWsxfParams = operations["Report_WSXF"]["parameters"]["path"] & NonNullable<operations["Report_WSXF"]["parameters"]["query"]>;
+export interface GetReportAsWsxfParams {
+  /**
+   * The unique id (uuid/guid) of a WATS Report. This id can be found using the HeaderQuery method.
+   * Format: uuid.
+   */
+  id: string;
+  /**
+   * The level of detail of the requested report
+   *
+   *             Level is an integer from 0-7 where 0 is report identifying data and 7 is full report.
+   */
+  detailLevel?: number;
+  /**
+   * Specify if attachment data should be included in the report, default to true. Specify false to suppress attachment data for detail levels 4-7.
+   */
+  includeAttachments?: boolean;
+  /**
+   * Specify if chart data (plots) should be included in the report, default to true. Specify false to suppress plot data for detail levels 6.
+   */
+  includeChartdata?: boolean;
+  /**
+   * Specify if indexes should be included in the report, default to true. Specify false to suppress indexes.
+   */
+  includeIndexes?: boolean;
+}
 export type GetReportAsWsxfResult = string;
 
 /**
@@ -54,26 +148,29 @@ export class ReportService {
    * Get an attachment from a report using either attachmentId or stepId.
    * `GET /api/Report/Attachment`
    * Server operationId: `Report_GetAttachment`.
+   * @param params - `reportId`: Id of the report.; `attachmentId`: For repair report, id of the attachment. Called BinaryDataGUID in WSXF and id in WSJF reports, on BinaryData element.; `stepId`: For test report, stepId of the attachment. Called Id in WSXF and id in WJSF reports, on Step element.
    */
-  getAttachment(params: GetAttachmentParams, options?: CallOptions): CallPromise<GetAttachmentResult> {
-    return this.#transport.call<GetAttachmentResult>(operationTable.getAttachment, { params }, options);
+  getAttachment(params: GetAttachmentParams, options?: CallOptions): CallPromise<ArrayBuffer> {
+    return this.#transport.call<ArrayBuffer>(operationTable.getAttachment, { params }, options);
   }
 
   /**
    * Returns all attachments connected to a report as a zip archive
    * `GET /api/Report/Attachments/{id}`
    * Server operationId: `Report_GetAttachments`.
+   * @param params - `id`: Report Id
    */
-  getAttachments(params: GetAttachmentsParams, options?: CallOptions): CallPromise<GetAttachmentsResult> {
-    return this.#transport.call<GetAttachmentsResult>(operationTable.getAttachments, { params }, options);
+  getAttachments(params: GetAttachmentsParams, options?: CallOptions): CallPromise<ArrayBuffer> {
+    return this.#transport.call<ArrayBuffer>(operationTable.getAttachments, { params }, options);
   }
 
   /**
    * `GET /api/Report/Certificate/{id}`
    * Server operationId: `Report_Certificate`.
+   * @param params - {@link GetCertificateParams}
    */
-  getCertificate(params: GetCertificateParams, options?: CallOptions): CallPromise<GetCertificateResult> {
-    return this.#transport.call<GetCertificateResult>(operationTable.getCertificate, { params }, options);
+  getCertificate(params: GetCertificateParams, options?: CallOptions): CallPromise<ArrayBuffer> {
+    return this.#transport.call<ArrayBuffer>(operationTable.getCertificate, { params }, options);
   }
 
   /**
@@ -112,9 +209,10 @@ export class ReportService {
    * `GET /api/Report/Query/Header`
    * Accepts the OData query options $filter, $top, $skip, $orderby, $expand, $select.
    * Server operationId: `Report_HeaderQuery`.
+   * @param params - `$filter`: OData filter expression, e.g. `partNumber eq 'ABC'`.; `$top`: OData: at most this many items.; `$skip`: OData: skip this many items.; `$orderby`: OData: sort order, e.g. `start desc`.; `$expand`: OData: related entities to include.; `$select`: OData: properties to return.
    */
-  headerQuery(params?: HeaderQueryParams, options?: CallOptions): CallPromise<HeaderQueryResult> {
-    return this.#transport.call<HeaderQueryResult>(operationTable.headerQuery, { params }, options);
+  headerQuery(params?: HeaderQueryParams, options?: CallOptions): CallPromise<ReportHeader[]> {
+    return this.#transport.call<ReportHeader[]>(operationTable.headerQuery, { params }, options);
   }
 
   /**
@@ -125,7 +223,7 @@ export class ReportService {
   paginateHeaderQuery(
     params?: Omit<HeaderQueryParams, "$top" | "$skip">,
     options?: CallOptions & { pageSize?: number; maxPages?: number; maxItems?: number; runawayPages?: number },
-  ): Paginated<HeaderQueryResult[number]> {
+  ): Paginated<ReportHeader> {
     return paginate(
       (page) => this.headerQuery({ ...params, $top: page.top, $skip: page.skip }, { ...options, signal: page.signal }),
       options,
@@ -136,18 +234,20 @@ export class ReportService {
    * Get report header data by searching for misc information
    * `GET /api/Report/Query/HeaderByMiscInfo`
    * Server operationId: `Report_HeaderByMiscInfo`.
+   * @param params - `processCode`: Report's process code; `serialNumber`: Report serial number; `description`: Misc info description value; `data`: Misc info data value
    */
-  headerByMiscInfo(params?: HeaderByMiscInfoParams, options?: CallOptions): CallPromise<HeaderByMiscInfoResult> {
-    return this.#transport.call<HeaderByMiscInfoResult>(operationTable.headerByMiscInfo, { params }, options);
+  headerByMiscInfo(params?: HeaderByMiscInfoParams, options?: CallOptions): CallPromise<UutResult[]> {
+    return this.#transport.call<UutResult[]>(operationTable.headerByMiscInfo, { params }, options);
   }
 
   /**
    * Post a new WSJF report.
    * `POST /api/Report/WSJF`
    * Server operationId: `Report_PostWSJF`.
+   * @param body - The report in WSJF. A report posted again with the same id replaces the earlier one.
    */
-  postWsjf(body: PostWsjfBody, options?: CallOptions): CallPromise<PostWsjfResult> {
-    return this.#transport.call<PostWsjfResult>(operationTable.postWsjf, { body }, options);
+  postWsjf(body: PostWsjfBody, options?: CallOptions): CallPromise<InsertReportResult> {
+    return this.#transport.call<InsertReportResult>(operationTable.postWsjf, { body }, options);
   }
 
   /**
@@ -155,18 +255,21 @@ export class ReportService {
    * See Details about the WSJF format.
    * `GET /api/Report/Wsjf/{id}`
    * Server operationId: `Report_GetReportAsWSJF`.
+   * @param params - `id`: The unique id (uuid/guid) of a WATS Report. This id can be found using the HeaderQuery method.; `detailLevel`: The level of detail of the requested report. Level is an integer from 0-7 where 0 is report identifying data and 7 is full report.; `includeChartdata`: Specify if chart data (plots) should be included in the report, default is true. Specify false to suppress plot data for detail levels 6.; `includeAttachments`: Specify if attachment data should be included in the report, default is true. Specify false to suppress attachment data for detail levels 4-7.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the internal WATS document (Virinco.WATS.Schemas.WSJF.Report); a WATS server export (fixtures/wsjf/uut-server-export.json).
    */
-  getReportAsWsjf(params: GetReportAsWsjfParams, options?: CallOptions): CallPromise<GetReportAsWsjfResult> {
-    return this.#transport.call<GetReportAsWsjfResult>(operationTable.getReportAsWsjf, { params }, options);
+  getReportAsWsjf(params: GetReportAsWsjfParams, options?: CallOptions): CallPromise<WsjfReport> {
+    return this.#transport.call<WsjfReport>(operationTable.getReportAsWsjf, { params }, options);
   }
 
   /**
    * Post a new WSXF report.
    * `POST /api/Report/WSXF`
    * Server operationId: `Report_PostWSXF`.
+   * @param body - The report in WSXF (WATS Standard XML Format).
    */
-  postWsxf(body: PostWsxfBody, options?: CallOptions): CallPromise<PostWsxfResult> {
-    return this.#transport.call<PostWsxfResult>(operationTable.postWsxf, { body }, options);
+  postWsxf(body: PostWsxfBody, options?: CallOptions): CallPromise<InsertReportResult> {
+    return this.#transport.call<InsertReportResult>(operationTable.postWsxf, { body }, options);
   }
 
   /**
@@ -174,8 +277,9 @@ export class ReportService {
    * See Details about the WSXF format
    * `GET /api/Report/Wsxf/{id}`
    * Server operationId: `Report_WSXF`.
+   * @param params - `id`: The unique id (uuid/guid) of a WATS Report. This id can be found using the HeaderQuery method.; `detailLevel`: The level of detail of the requested report Level is an integer from 0-7 where 0 is report identifying data and 7 is full report.; `includeAttachments`: Specify if attachment data should be included in the report, default to true. Specify false to suppress attachment data for detail levels 4-7.; `includeChartdata`: Specify if chart data (plots) should be included in the report, default to true. Specify false to suppress plot data for detail levels 6.; `includeIndexes`: Specify if indexes should be included in the report, default to true. Specify false to suppress indexes.
    */
-  getReportAsWsxf(params: GetReportAsWsxfParams, options?: CallOptions): CallPromise<GetReportAsWsxfResult> {
-    return this.#transport.call<GetReportAsWsxfResult>(operationTable.getReportAsWsxf, { params }, options);
+  getReportAsWsxf(params: GetReportAsWsxfParams, options?: CallOptions): CallPromise<string> {
+    return this.#transport.call<string>(operationTable.getReportAsWsxf, { params }, options);
   }
 }

@@ -3,31 +3,61 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { TicketStatus, TicketView } from "./enums.js";
+import type { Ticket } from "./models.js";
 
-export type ArchiveTicketsBody = operations["RootCause_ArchiveTickets"]["requestBody"]["content"]["application/json"];
-export type ArchiveTicketsResult = operations["RootCause_ArchiveTickets"]["responses"][200]["content"]["application/json"];
+/** Body of `POST /api/RootCause/ArchiveTickets`: Ticket ids to archive */
+export type ArchiveTicketsBody = string[];
+export type ArchiveTicketsResult = Ticket;
 
 /** Path and query parameters of `GET /api/RootCause/Attachment`. */
-export type GetAttachmentParams = NonNullable<operations["RootCause_GetAttachment"]["parameters"]["query"]>;
+export interface GetAttachmentParams {
+  /**
+   * Attachemt id
+   * Format: uuid.
+   */
+  attachmentId: string;
+  /**
+   * Download attachment with a given filename. Skip parameter if you want to display images (jpeg,png,bmb) with an html img tag.
+   */
+  fileName?: string;
+}
 export type GetAttachmentResult = ArrayBuffer;
 
+/** Body of `POST /api/RootCause/Attachment`: The file, as multipart form data. */
 export type PostAttachmentBody = FormData;
-export type PostAttachmentResult = operations["RootCause_PostAttachment"]["responses"][200]["content"]["application/json"];
+export type PostAttachmentResult = string;
 
 /** Path and query parameters of `GET /api/RootCause/Ticket`. */
-export type GetTicketParams = NonNullable<operations["RootCause_GetTicket"]["parameters"]["query"]>;
-export type GetTicketResult = operations["RootCause_GetTicket"]["responses"][200]["content"]["application/json"];
+export interface GetTicketParams {
+  /**
+   * TicketId
+   * Format: uuid.
+   */
+  ticketId: string;
+}
+export type GetTicketResult = Ticket;
 
-export type PutTicketBody = operations["RootCause_PutTicket"]["requestBody"]["content"]["application/json"];
-export type PutTicketResult = operations["RootCause_PutTicket"]["responses"][200]["content"]["application/json"];
+/** Body of `PUT /api/RootCause/Ticket`: Ticket to update */
+export type PutTicketBody = Ticket;
+export type PutTicketResult = Ticket;
 
-export type PostTicketBody = operations["RootCause_PostTicket"]["requestBody"]["content"]["application/json"];
-export type PostTicketResult = operations["RootCause_PostTicket"]["responses"][200]["content"]["application/json"];
+/** Body of `POST /api/RootCause/Ticket`: New ticket */
+export type PostTicketBody = Ticket;
+export type PostTicketResult = Ticket;
 
 /** Path and query parameters of `GET /api/RootCause/Tickets`. */
-export type GetTicketsParams = NonNullable<operations["RootCause_GetTickets"]["parameters"]["query"]>;
-export type GetTicketsResult = operations["RootCause_GetTickets"]["responses"][200]["content"]["application/json"];
+export interface GetTicketsParams {
+  /** Ticket status (Flags). */
+  status: TicketStatus;
+  /**
+   * 0 == Assigned tickets, 1 == Following tickets, 2 == All tickets (requires "Manage All Tickets" permission)
+   */
+  view: TicketView;
+  /** Search for subject, tags, or tag value */
+  searchString?: string;
+}
+export type GetTicketsResult = Ticket[];
 
 /**
  * Root-cause tickets and their attachments.
@@ -46,62 +76,69 @@ export class RootCauseService {
    * Only ticket owner or users with "Manage All Tickets" permission can archive tickets.
    * `POST /api/RootCause/ArchiveTickets`
    * Server operationId: `RootCause_ArchiveTickets`.
+   * @param body - Ticket ids to archive
    */
-  archiveTickets(body: ArchiveTicketsBody, options?: CallOptions): CallPromise<ArchiveTicketsResult> {
-    return this.#transport.call<ArchiveTicketsResult>(operationTable.archiveTickets, { body }, options);
+  archiveTickets(body: ArchiveTicketsBody, options?: CallOptions): CallPromise<Ticket> {
+    return this.#transport.call<Ticket>(operationTable.archiveTickets, { body }, options);
   }
 
   /**
    * Get root cause attachment
    * `GET /api/RootCause/Attachment`
    * Server operationId: `RootCause_GetAttachment`.
+   * @param params - `attachmentId`: Attachemt id; `fileName`: Download attachment with a given filename. Skip parameter if you want to display images (jpeg,png,bmb) with an html img tag.
    */
-  getAttachment(params: GetAttachmentParams, options?: CallOptions): CallPromise<GetAttachmentResult> {
-    return this.#transport.call<GetAttachmentResult>(operationTable.getAttachment, { params }, options);
+  getAttachment(params: GetAttachmentParams, options?: CallOptions): CallPromise<ArrayBuffer> {
+    return this.#transport.call<ArrayBuffer>(operationTable.getAttachment, { params }, options);
   }
 
   /**
    * Upload root cause attachment and return attachmentId.
    * `POST /api/RootCause/Attachment`
    * Server operationId: `RootCause_PostAttachment`.
+   * @param body - The file, as multipart form data.
    */
-  postAttachment(body: PostAttachmentBody, options?: CallOptions): CallPromise<PostAttachmentResult> {
-    return this.#transport.call<PostAttachmentResult>(operationTable.postAttachment, { body }, options);
+  postAttachment(body: PostAttachmentBody, options?: CallOptions): CallPromise<string> {
+    return this.#transport.call<string>(operationTable.postAttachment, { body }, options);
   }
 
   /**
    * Get a root cause ticket
    * `GET /api/RootCause/Ticket`
    * Server operationId: `RootCause_GetTicket`.
+   * @param params - `ticketId`: TicketId
    */
-  getTicket(params: GetTicketParams, options?: CallOptions): CallPromise<GetTicketResult> {
-    return this.#transport.call<GetTicketResult>(operationTable.getTicket, { params }, options);
+  getTicket(params: GetTicketParams, options?: CallOptions): CallPromise<Ticket> {
+    return this.#transport.call<Ticket>(operationTable.getTicket, { params }, options);
   }
 
   /**
    * Update a root cause ticket
    * `PUT /api/RootCause/Ticket`
    * Server operationId: `RootCause_PutTicket`.
+   * @param body - Ticket to update
    */
-  putTicket(body: PutTicketBody, options?: CallOptions): CallPromise<PutTicketResult> {
-    return this.#transport.call<PutTicketResult>(operationTable.putTicket, { body }, options);
+  putTicket(body: PutTicketBody, options?: CallOptions): CallPromise<Ticket> {
+    return this.#transport.call<Ticket>(operationTable.putTicket, { body }, options);
   }
 
   /**
    * Create a new root cause ticket.
    * `POST /api/RootCause/Ticket`
    * Server operationId: `RootCause_PostTicket`.
+   * @param body - New ticket
    */
-  postTicket(body: PostTicketBody, options?: CallOptions): CallPromise<PostTicketResult> {
-    return this.#transport.call<PostTicketResult>(operationTable.postTicket, { body }, options);
+  postTicket(body: PostTicketBody, options?: CallOptions): CallPromise<Ticket> {
+    return this.#transport.call<Ticket>(operationTable.postTicket, { body }, options);
   }
 
   /**
    * Get root cause tickets with a given status.
    * `GET /api/RootCause/Tickets`
    * Server operationId: `RootCause_GetTickets`.
+   * @param params - `status`: Ticket status (Flags).; `view`: 0 == Assigned tickets, 1 == Following tickets, 2 == All tickets (requires "Manage All Tickets" permission); `searchString`: Search for subject, tags, or tag value
    */
-  getTickets(params: GetTicketsParams, options?: CallOptions): CallPromise<GetTicketsResult> {
-    return this.#transport.call<GetTicketsResult>(operationTable.getTickets, { params }, options);
+  getTickets(params: GetTicketsParams, options?: CallOptions): CallPromise<Ticket[]> {
+    return this.#transport.call<Ticket[]>(operationTable.getTickets, { params }, options);
   }
 }

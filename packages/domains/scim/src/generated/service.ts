@@ -3,35 +3,53 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { ScimToken, ScimUser, ScimUserList } from "./models.js";
 
 /** Path and query parameters of `GET /api/SCIM/v2/Token`. */
-export type GetJwtParams = NonNullable<operations["Scim_GetJWT"]["parameters"]["query"]>;
-export type GetJwtResult = operations["Scim_GetJWT"]["responses"][200]["content"]["application/json"];
+export interface GetJwtParams {
+  /** Specifies a duration until the token expires. Measured in days. */
+  duration?: number;
+}
+export type GetJwtResult = ScimToken;
 
 /** Path and query parameters of `GET /api/SCIM/v2/Users`. */
-export type GetUsersParams = NonNullable<operations["Scim_GetUsers"]["parameters"]["query"]>;
-export type GetUsersResult = operations["Scim_GetUsers"]["responses"][200]["content"]["application/json"];
+export interface GetUsersParams {
+  filter?: string;
+  startIndex?: number;
+  count?: number;
+}
+export type GetUsersResult = ScimUserList;
 
-export type CreateUserBody = operations["Scim_CreateUser"]["requestBody"]["content"]["application/json"];
-export type CreateUserResult = operations["Scim_CreateUser"]["responses"][200]["content"]["application/json"];
+export type CreateUserBody = Record<string, unknown>;
+export type CreateUserResult = ScimUser;
 
 /** Path and query parameters of `GET /api/SCIM/v2/Users/{id}`. */
-export type GetUserWithIdParams = operations["Scim_GetUserWithId"]["parameters"]["path"];
-export type GetUserWithIdResult = operations["Scim_GetUserWithId"]["responses"][200]["content"]["application/json"];
+export interface GetUserWithIdParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type GetUserWithIdResult = ScimUser;
 
 /** Path and query parameters of `DELETE /api/SCIM/v2/Users/{id}`. */
-export type DeleteUserParams = operations["Scim_DeleteUser"]["parameters"]["path"];
-export type DeleteUserResult = operations["Scim_DeleteUser"]["responses"][200]["content"]["application/json"];
+export interface DeleteUserParams {
+  id: string;
+}
+export type DeleteUserResult = ScimUser;
 
 /** Path and query parameters of `PATCH /api/SCIM/v2/Users/{id}`. */
-export type UpdateUserParams = operations["Scim_UpdateUser"]["parameters"]["path"];
-export type UpdateUserBody = operations["Scim_UpdateUser"]["requestBody"]["content"]["application/json"];
-export type UpdateUserResult = operations["Scim_UpdateUser"]["responses"][200]["content"]["application/json"];
+export interface UpdateUserParams {
+  /** The id of the user to update. */
+  id: string;
+}
+/** Body of `PATCH /api/SCIM/v2/Users/{id}`: A patchOp object following the SCIM standard. */
+export type UpdateUserBody = Record<string, unknown>;
+export type UpdateUserResult = ScimUser;
 
 /** Path and query parameters of `GET /api/SCIM/v2/Users/userName={userName}`. */
-export type GetUserParams = operations["Scim_GetUser"]["parameters"]["path"];
-export type GetUserResult = operations["Scim_GetUser"]["responses"][200]["content"]["application/json"];
+export interface GetUserParams {
+  userName: string;
+}
+export type GetUserResult = ScimUser;
 
 /**
  * SCIM 2.0 user provisioning.
@@ -53,45 +71,54 @@ export class ScimService {
    * `GET /api/SCIM/v2/Token`
    * Server operationId: `Scim_GetJWT`.
    * Changes state on the server (creates a new JSON Web Token for SCIM provisioning): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - `duration`: Specifies a duration until the token expires. Measured in days.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (scim.ScimToken).
    */
-  getJwt(params?: GetJwtParams, options?: CallOptions): CallPromise<GetJwtResult> {
-    return this.#transport.call<GetJwtResult>(operationTable.getJwt, { params }, options);
+  getJwt(params?: GetJwtParams, options?: CallOptions): CallPromise<ScimToken> {
+    return this.#transport.call<ScimToken>(operationTable.getJwt, { params }, options);
   }
 
   /**
    * Gets a list of all users.
    * `GET /api/SCIM/v2/Users`
    * Server operationId: `Scim_GetUsers`.
+   * @param params - {@link GetUsersParams}
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (scim.ScimListResponse).
    */
-  getUsers(params?: GetUsersParams, options?: CallOptions): CallPromise<GetUsersResult> {
-    return this.#transport.call<GetUsersResult>(operationTable.getUsers, { params }, options);
+  getUsers(params?: GetUsersParams, options?: CallOptions): CallPromise<ScimUserList> {
+    return this.#transport.call<ScimUserList>(operationTable.getUsers, { params }, options);
   }
 
   /**
    * Creates a new user using the provided user information in JSON format.
    * `POST /api/SCIM/v2/Users`
    * Server operationId: `Scim_CreateUser`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (scim.ScimUser).
    */
-  createUser(body: CreateUserBody, options?: CallOptions): CallPromise<CreateUserResult> {
-    return this.#transport.call<CreateUserResult>(operationTable.createUser, { body }, options);
+  createUser(body: CreateUserBody, options?: CallOptions): CallPromise<ScimUser> {
+    return this.#transport.call<ScimUser>(operationTable.createUser, { body }, options);
   }
 
   /**
    * Gets the user associated with the provided id.
    * `GET /api/SCIM/v2/Users/{id}`
    * Server operationId: `Scim_GetUserWithId`.
+   * @param params - {@link GetUserWithIdParams}
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (scim.ScimUser).
    */
-  getUserWithId(params: GetUserWithIdParams, options?: CallOptions): CallPromise<GetUserWithIdResult> {
-    return this.#transport.call<GetUserWithIdResult>(operationTable.getUserWithId, { params }, options);
+  getUserWithId(params: GetUserWithIdParams, options?: CallOptions): CallPromise<ScimUser> {
+    return this.#transport.call<ScimUser>(operationTable.getUserWithId, { params }, options);
   }
 
   /**
    * Deletes a single user using userId.
    * `DELETE /api/SCIM/v2/Users/{id}`
    * Server operationId: `Scim_DeleteUser`.
+   * @param params - {@link DeleteUserParams}
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (scim.ScimUser).
    */
-  deleteUser(params: DeleteUserParams, options?: CallOptions): CallPromise<DeleteUserResult> {
-    return this.#transport.call<DeleteUserResult>(operationTable.deleteUser, { params }, options);
+  deleteUser(params: DeleteUserParams, options?: CallOptions): CallPromise<ScimUser> {
+    return this.#transport.call<ScimUser>(operationTable.deleteUser, { params }, options);
   }
 
   /**
@@ -109,17 +136,22 @@ export class ScimService {
    * fullName, familyName, givenName, roles and email are a single-value string. Roles will throw an error if role cannot be found
    * `PATCH /api/SCIM/v2/Users/{id}`
    * Server operationId: `Scim_UpdateUser`.
+   * @param params - `id`: The id of the user to update.
+   * @param body - A patchOp object following the SCIM standard.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (scim.ScimUser).
    */
-  updateUser(params: UpdateUserParams, body: UpdateUserBody, options?: CallOptions): CallPromise<UpdateUserResult> {
-    return this.#transport.call<UpdateUserResult>(operationTable.updateUser, { params, body }, options);
+  updateUser(params: UpdateUserParams, body: UpdateUserBody, options?: CallOptions): CallPromise<ScimUser> {
+    return this.#transport.call<ScimUser>(operationTable.updateUser, { params, body }, options);
   }
 
   /**
    * Gets a user using the provided user name.
    * `GET /api/SCIM/v2/Users/userName={userName}`
    * Server operationId: `Scim_GetUser`.
+   * @param params - {@link GetUserParams}
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from pyWATS (scim.ScimUser).
    */
-  getUser(params: GetUserParams, options?: CallOptions): CallPromise<GetUserResult> {
-    return this.#transport.call<GetUserResult>(operationTable.getUser, { params }, options);
+  getUser(params: GetUserParams, options?: CallOptions): CallPromise<ScimUser> {
+    return this.#transport.call<ScimUser>(operationTable.getUser, { params }, options);
   }
 }

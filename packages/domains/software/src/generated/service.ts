@@ -3,56 +3,112 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { PackageStatus } from "./enums.js";
+import type { Package, PackageFile, VirtualFolder } from "./models.js";
 
-export type PostSoftwarePackageBody = operations["Software_PostSoftwarePackage"]["requestBody"]["content"]["application/json"];
-export type PostSoftwarePackageResult = operations["Software_PostSoftwarePackage"]["responses"][200]["content"]["application/json"];
+/**
+ * Body of `POST /api/Software/Package`: The Package you want to create. Required values are: Name. Optional values are: Description, VirtualFolderId, installOnRoot, Priority, Tags
+ */
+export type PostSoftwarePackageBody = Package;
+export type PostSoftwarePackageResult = Package;
 
 /** Path and query parameters of `GET /api/Software/Package/{id}`. */
-export type GetSoftwarePackageParams = operations["Software_GetSoftwarePackage"]["parameters"]["path"];
-export type GetSoftwarePackageResult = operations["Software_GetSoftwarePackage"]["responses"][200]["content"]["application/json"];
+export interface GetSoftwarePackageParams {
+  /** The ID of the Software Package */
+  id: string;
+}
+export type GetSoftwarePackageResult = Package;
 
 /** Path and query parameters of `PUT /api/Software/Package/{id}`. */
-export type PutSoftwarePackageParams = operations["Software_PutSoftwarePackage"]["parameters"]["path"];
-export type PutSoftwarePackageBody = operations["Software_PutSoftwarePackage"]["requestBody"]["content"]["application/json"];
+export interface PutSoftwarePackageParams {
+  /** The ID of the Software Package */
+  id: string;
+}
+/** Body of `PUT /api/Software/Package/{id}`: The Package model with updated data. */
+export type PutSoftwarePackageBody = Package;
 export type PutSoftwarePackageResult = void;
 
 /** Path and query parameters of `DELETE /api/Software/Package/{id}`. */
-export type DeleteSoftwarePackageParams = operations["Software_DeleteSoftwarePackage"]["parameters"]["path"];
-export type DeleteSoftwarePackageResult = operations["Software_DeleteSoftwarePackage"]["responses"][200]["content"]["application/json"];
+export interface DeleteSoftwarePackageParams {
+  /** The Id of the Software Package */
+  id: string;
+}
+export type DeleteSoftwarePackageResult = Package;
 
 /** Path and query parameters of `POST /api/Software/Package/FileAttribute/{id}`. */
-export type PostFileAttributeParams = operations["Software_PostFileAttribute"]["parameters"]["path"] & NonNullable<operations["Software_PostFileAttribute"]["parameters"]["query"]>;
+export interface PostFileAttributeParams {
+  /** Id of file to update attribute for. */
+  id: string;
+  /**
+   * The attribute to add to file. All values are case insensitive. Accepted values: None, ExecuteOnce, ExecuteAlways, TopLevelFile, OverwriteNever, OverwriteOnNewPackageVersion, ExecuteOncePerVersion
+   */
+  attribute: string;
+}
 export type PostFileAttributeResult = void;
 
 /** Path and query parameters of `POST /api/Software/Package/UploadZip/{id}`. */
-export type PostZipToPackageParams = operations["Software_PostZipToPackage"]["parameters"]["path"] & NonNullable<operations["Software_PostZipToPackage"]["parameters"]["query"]>;
+export interface PostZipToPackageParams {
+  /** The ID of the Software Package. */
+  id: string;
+  /** Will remove ALL existing files and folders for this package before installing. Default is false. */
+  cleanInstall?: boolean;
+}
+/**
+ * Body of `POST /api/Software/Package/UploadZip/{id}`: The zip file as multipart form data, its part with content type application/zip.
+ */
 export type PostZipToPackageBody = FormData;
 export type PostZipToPackageResult = void;
 
 /** Path and query parameters of `GET /api/Software/PackageByName`. */
-export type GetSoftwarePackageByNameParams = NonNullable<operations["Software_GetSoftwarePackageByName"]["parameters"]["query"]>;
-export type GetSoftwarePackageByNameResult = operations["Software_GetSoftwarePackageByName"]["responses"][200]["content"]["application/json"];
+export interface GetSoftwarePackageByNameParams {
+  /** The name of the Software Package */
+  name: string;
+  /** Supported values: Draft, Pending, Released, Revoked */
+  status: PackageStatus;
+  /** If not present in request, the highest version available will be returned */
+  version?: number;
+}
+export type GetSoftwarePackageByNameResult = Package;
 
 /** Path and query parameters of `DELETE /api/Software/PackageByName`. */
-export type DeleteSoftwarePackageByNameParams = NonNullable<operations["Software_DeleteSoftwarePackageByName"]["parameters"]["query"]>;
-export type DeleteSoftwarePackageByNameResult = operations["Software_DeleteSoftwarePackageByName"]["responses"][200]["content"]["application/json"];
+export interface DeleteSoftwarePackageByNameParams {
+  /** The name of the Software Package */
+  name: string;
+  /** The version you want to delete */
+  version: number;
+}
+export type DeleteSoftwarePackageByNameResult = Package;
 
 /** Path and query parameters of `GET /api/Software/PackageFiles/{id}`. */
-export type GetSoftwareFilesParams = operations["Software_GetSoftwareFiles"]["parameters"]["path"];
-export type GetSoftwareFilesResult = operations["Software_GetSoftwareFiles"]["responses"][200]["content"]["application/json"];
+export interface GetSoftwareFilesParams {
+  /** Id of the package to fetch files from */
+  id: string;
+}
+export type GetSoftwareFilesResult = PackageFile[];
 
-export type GetSoftwarePackagesResult = operations["Software_GetSoftwarePackages"]["responses"][200]["content"]["application/json"];
+export type GetSoftwarePackagesResult = Package[];
 
 /** Path and query parameters of `GET /api/Software/PackagesByTag`. */
-export type GetSoftwarePackagesByTagParams = NonNullable<operations["Software_GetSoftwarePackagesByTag"]["parameters"]["query"]>;
-export type GetSoftwarePackagesByTagResult = operations["Software_GetSoftwarePackagesByTag"]["responses"][200]["content"]["application/json"];
+export interface GetSoftwarePackagesByTagParams {
+  /**
+   * Formatted like "tagName=tagValue" for the tag you want to filter for. Example: "Test_Tag=TestValue". tagName is case sensitive, tagValue is not.
+   */
+  tag: string;
+  /** Supported values: Draft, Pending, Released, Revoked */
+  status: PackageStatus;
+}
+export type GetSoftwarePackagesByTagResult = Package[];
 
 /** Path and query parameters of `POST /api/Software/PackageStatus/{id}`. */
-export type PostNewStatusParams = operations["Software_PostNewStatus"]["parameters"]["path"] & NonNullable<operations["Software_PostNewStatus"]["parameters"]["query"]>;
-export type PostNewStatusResult = operations["Software_PostNewStatus"]["responses"][200]["content"]["application/json"];
+export interface PostNewStatusParams {
+  /** The ID of the Software Package */
+  id: string;
+  /** Supported values: Draft, Pending, Released, Revoked. Status can only go in certain patterns. */
+  status: PackageStatus;
+}
+export type PostNewStatusResult = Package;
 
-export type GetVirtualFoldersResult = operations["Software_GetVirtualFolders"]["responses"][200]["content"]["application/json"];
+export type GetVirtualFoldersResult = VirtualFolder[];
 
 /**
  * Software distribution packages, their files, tags and status.
@@ -70,18 +126,20 @@ export class SoftwareService {
    * Rules for Tags: Key-value pair of tags in a list. Formatted like [{ "key": "keyname", "value": "myValue"}]. Examples: [{"key": "Test_Tag","value": "TestValue"}], [{"key": "Test_Tag","value": "TestValue"}, {"key": "Test_Tag2", "value": "NewTestValue"}]
    * `POST /api/Software/Package`
    * Server operationId: `Software_PostSoftwarePackage`.
+   * @param body - The Package you want to create. Required values are: Name. Optional values are: Description, VirtualFolderId, installOnRoot, Priority, Tags
    */
-  postSoftwarePackage(body: PostSoftwarePackageBody, options?: CallOptions): CallPromise<PostSoftwarePackageResult> {
-    return this.#transport.call<PostSoftwarePackageResult>(operationTable.postSoftwarePackage, { body }, options);
+  postSoftwarePackage(body: PostSoftwarePackageBody, options?: CallOptions): CallPromise<Package> {
+    return this.#transport.call<Package>(operationTable.postSoftwarePackage, { body }, options);
   }
 
   /**
    * Gets the specified Software Package by providing the ID of the package.
    * `GET /api/Software/Package/{id}`
    * Server operationId: `Software_GetSoftwarePackage`.
+   * @param params - `id`: The ID of the Software Package
    */
-  getSoftwarePackage(params: GetSoftwarePackageParams, options?: CallOptions): CallPromise<GetSoftwarePackageResult> {
-    return this.#transport.call<GetSoftwarePackageResult>(operationTable.getSoftwarePackage, { params }, options);
+  getSoftwarePackage(params: GetSoftwarePackageParams, options?: CallOptions): CallPromise<Package> {
+    return this.#transport.call<Package>(operationTable.getSoftwarePackage, { params }, options);
   }
 
   /**
@@ -92,27 +150,32 @@ export class SoftwareService {
    * Will overwrite any existing data for this Package with the new data.
    * `PUT /api/Software/Package/{id}`
    * Server operationId: `Software_PutSoftwarePackage`.
+   * @param params - `id`: The ID of the Software Package
+   * @param body - The Package model with updated data.
    */
-  putSoftwarePackage(params: PutSoftwarePackageParams, body: PutSoftwarePackageBody, options?: CallOptions): CallPromise<PutSoftwarePackageResult> {
-    return this.#transport.call<PutSoftwarePackageResult>(operationTable.putSoftwarePackage, { params, body }, options);
+  putSoftwarePackage(params: PutSoftwarePackageParams, body: PutSoftwarePackageBody, options?: CallOptions): CallPromise<void> {
+    return this.#transport.call<void>(operationTable.putSoftwarePackage, { params, body }, options);
   }
 
   /**
    * Deletes the Software Package. Status of Software Package has to be Draft or Revoked before being deleted.
    * `DELETE /api/Software/Package/{id}`
    * Server operationId: `Software_DeleteSoftwarePackage`.
+   * @param params - `id`: The Id of the Software Package
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Software.Public.Package).
    */
-  deleteSoftwarePackage(params: DeleteSoftwarePackageParams, options?: CallOptions): CallPromise<DeleteSoftwarePackageResult> {
-    return this.#transport.call<DeleteSoftwarePackageResult>(operationTable.deleteSoftwarePackage, { params }, options);
+  deleteSoftwarePackage(params: DeleteSoftwarePackageParams, options?: CallOptions): CallPromise<Package> {
+    return this.#transport.call<Package>(operationTable.deleteSoftwarePackage, { params }, options);
   }
 
   /**
    * Updates the file attribute for the specified file. Get file ID by calling /api/Software/GetPackageFiles/{id}
    * `POST /api/Software/Package/FileAttribute/{id}`
    * Server operationId: `Software_PostFileAttribute`.
+   * @param params - `id`: Id of file to update attribute for.; `attribute`: The attribute to add to file. All values are case insensitive. Accepted values: None, ExecuteOnce, ExecuteAlways, TopLevelFile, OverwriteNever, OverwriteOnNewPackageVersion, ExecuteOncePerVersion
    */
-  postFileAttribute(params: PostFileAttributeParams, options?: CallOptions): CallPromise<PostFileAttributeResult> {
-    return this.#transport.call<PostFileAttributeResult>(operationTable.postFileAttribute, { params }, options);
+  postFileAttribute(params: PostFileAttributeParams, options?: CallOptions): CallPromise<void> {
+    return this.#transport.call<void>(operationTable.postFileAttribute, { params }, options);
   }
 
   /**
@@ -121,54 +184,63 @@ export class SoftwareService {
    * Zip has to be encoded using "multipart/form-data", and has to have content-type "application/zip".
    * `POST /api/Software/Package/UploadZip/{id}`
    * Server operationId: `Software_PostZipToPackage`.
+   * @param params - `id`: The ID of the Software Package.; `cleanInstall`: Will remove ALL existing files and folders for this package before installing. Default is false.
+   * @param body - The zip file as multipart form data, its part with content type application/zip.
    */
-  postZipToPackage(params: PostZipToPackageParams, body: PostZipToPackageBody, options?: CallOptions): CallPromise<PostZipToPackageResult> {
-    return this.#transport.call<PostZipToPackageResult>(operationTable.postZipToPackage, { params, body }, options);
+  postZipToPackage(params: PostZipToPackageParams, body: PostZipToPackageBody, options?: CallOptions): CallPromise<void> {
+    return this.#transport.call<void>(operationTable.postZipToPackage, { params, body }, options);
   }
 
   /**
    * Searches for the Software Package with the provided name and status. Can also return a specific version.
    * `GET /api/Software/PackageByName`
    * Server operationId: `Software_GetSoftwarePackageByName`.
+   * @param params - `name`: The name of the Software Package; `status`: Supported values: Draft, Pending, Released, Revoked; `version`: If not present in request, the highest version available will be returned
    */
-  getSoftwarePackageByName(params: GetSoftwarePackageByNameParams, options?: CallOptions): CallPromise<GetSoftwarePackageByNameResult> {
-    return this.#transport.call<GetSoftwarePackageByNameResult>(operationTable.getSoftwarePackageByName, { params }, options);
+  getSoftwarePackageByName(params: GetSoftwarePackageByNameParams, options?: CallOptions): CallPromise<Package> {
+    return this.#transport.call<Package>(operationTable.getSoftwarePackageByName, { params }, options);
   }
 
   /**
    * Deletes the Software Package by using name and version. Status of Software Package has to be Draft or Revoked before being deleted.
    * `DELETE /api/Software/PackageByName`
    * Server operationId: `Software_DeleteSoftwarePackageByName`.
+   * @param params - `name`: The name of the Software Package; `version`: The version you want to delete
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Software.Public.Package).
    */
-  deleteSoftwarePackageByName(params: DeleteSoftwarePackageByNameParams, options?: CallOptions): CallPromise<DeleteSoftwarePackageByNameResult> {
-    return this.#transport.call<DeleteSoftwarePackageByNameResult>(operationTable.deleteSoftwarePackageByName, { params }, options);
+  deleteSoftwarePackageByName(params: DeleteSoftwarePackageByNameParams, options?: CallOptions): CallPromise<Package> {
+    return this.#transport.call<Package>(operationTable.deleteSoftwarePackageByName, { params }, options);
   }
 
   /**
    * Returns a list of files assigned to Software Package. Note: Does not contain the actual files.
    * `GET /api/Software/PackageFiles/{id}`
    * Server operationId: `Software_GetSoftwareFiles`.
+   * @param params - `id`: Id of the package to fetch files from
    */
-  getSoftwareFiles(params: GetSoftwareFilesParams, options?: CallOptions): CallPromise<GetSoftwareFilesResult> {
-    return this.#transport.call<GetSoftwareFilesResult>(operationTable.getSoftwareFiles, { params }, options);
+  getSoftwareFiles(params: GetSoftwareFilesParams, options?: CallOptions): CallPromise<PackageFile[]> {
+    return this.#transport.call<PackageFile[]>(operationTable.getSoftwareFiles, { params }, options);
   }
 
   /**
    * Returns a list with all Software Packages.
    * `GET /api/Software/Packages`
    * Server operationId: `Software_GetSoftwarePackages`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Software/Packages); the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Software.Public.Package).
    */
-  getSoftwarePackages(options?: CallOptions): CallPromise<GetSoftwarePackagesResult> {
-    return this.#transport.call<GetSoftwarePackagesResult>(operationTable.getSoftwarePackages, {  }, options);
+  getSoftwarePackages(options?: CallOptions): CallPromise<Package[]> {
+    return this.#transport.call<Package[]>(operationTable.getSoftwarePackages, {  }, options);
   }
 
   /**
    * Filters for Software Packages with the provided tag and tag value and status.
    * `GET /api/Software/PackagesByTag`
    * Server operationId: `Software_GetSoftwarePackagesByTag`.
+   * @param params - `tag`: Formatted like "tagName=tagValue" for the tag you want to filter for. Example: "Test_Tag=TestValue". tagName is case sensitive, tagValue is not.; `status`: Supported values: Draft, Pending, Released, Revoked
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Software/PackagesByTag); the public WATS document (Virinco.WATS.Web.Dashboard.Models.Mes.Software.Public.Package).
    */
-  getSoftwarePackagesByTag(params: GetSoftwarePackagesByTagParams, options?: CallOptions): CallPromise<GetSoftwarePackagesByTagResult> {
-    return this.#transport.call<GetSoftwarePackagesByTagResult>(operationTable.getSoftwarePackagesByTag, { params }, options);
+  getSoftwarePackagesByTag(params: GetSoftwarePackagesByTagParams, options?: CallOptions): CallPromise<Package[]> {
+    return this.#transport.call<Package[]>(operationTable.getSoftwarePackagesByTag, { params }, options);
   }
 
   /**
@@ -176,9 +248,10 @@ export class SoftwareService {
    * Status can only go from Draft to Pending, Pending to Draft OR Released, and Released to Revoked. Any other configuration will be refused.
    * `POST /api/Software/PackageStatus/{id}`
    * Server operationId: `Software_PostNewStatus`.
+   * @param params - `id`: The ID of the Software Package; `status`: Supported values: Draft, Pending, Released, Revoked. Status can only go in certain patterns.
    */
-  postNewStatus(params: PostNewStatusParams, options?: CallOptions): CallPromise<PostNewStatusResult> {
-    return this.#transport.call<PostNewStatusResult>(operationTable.postNewStatus, { params }, options);
+  postNewStatus(params: PostNewStatusParams, options?: CallOptions): CallPromise<Package> {
+    return this.#transport.call<Package>(operationTable.postNewStatus, { params }, options);
   }
 
   /**
@@ -186,7 +259,7 @@ export class SoftwareService {
    * `GET /api/Software/VirtualFolders`
    * Server operationId: `Software_GetVirtualFolders`.
    */
-  getVirtualFolders(options?: CallOptions): CallPromise<GetVirtualFoldersResult> {
-    return this.#transport.call<GetVirtualFoldersResult>(operationTable.getVirtualFolders, {  }, options);
+  getVirtualFolders(options?: CallOptions): CallPromise<VirtualFolder[]> {
+    return this.#transport.call<VirtualFolder[]>(operationTable.getVirtualFolders, {  }, options);
   }
 }

@@ -3,31 +3,43 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { Client, ClientLogFile, StationClient } from "./models.js";
 
 /** Path and query parameters of `GET /api/SystemManager/Client`. */
-export type ClientParams = NonNullable<operations["SystemManager_Client"]["parameters"]["query"]>;
-export type ClientResult = operations["SystemManager_Client"]["responses"][200]["content"]["application/json"];
+export interface ClientParams {
+  name?: string;
+  identifier?: string;
+}
+export type ClientResult = StationClient;
 
 /** Path and query parameters of `PUT /api/SystemManager/Client`. */
-export type PutClientParams = NonNullable<operations["SystemManager_PutClient"]["parameters"]["query"]>;
-export type PutClientBody = operations["SystemManager_PutClient"]["requestBody"]["content"]["application/json"];
-export type PutClientResult = operations["SystemManager_PutClient"]["responses"][200]["content"]["application/json"];
+export interface PutClientParams {
+  /** Include or exlude history if clientGroupId is updated */
+  moveWithHistory?: boolean;
+}
+/** Body of `PUT /api/SystemManager/Client`: Client object to update */
+export type PutClientBody = Client;
+export type PutClientResult = StationClient;
 
 /** Path and query parameters of `GET /api/SystemManager/ClientLog/{identifier}`. */
-export type ClientLogParams = operations["SystemManager_ClientLog"]["parameters"]["path"];
-export type ClientLogResult = operations["SystemManager_ClientLog"]["responses"][200]["content"]["application/json"];
+export interface ClientLogParams {
+  /** client identifier (mac address) */
+  identifier: string;
+}
+export type ClientLogResult = ClientLogFile;
 
-export type ClientsResult = operations["SystemManager_Clients"]["responses"][200]["content"]["application/json"];
+export type ClientsResult = StationClient[];
 
 /** Path and query parameters of `GET /api/SystemManager/Level`. */
-export type LevelByHierarchyParams = NonNullable<operations["SystemManager_LevelByHierarchy"]["parameters"]["query"]>;
-export type LevelByHierarchyResult = operations["SystemManager_LevelByHierarchy"]["responses"][200]["content"]["application/json"];
+export interface LevelByHierarchyParams {
+  hierarchy: string[];
+}
+export type LevelByHierarchyResult = number | null;
 
-export type PostLevelByHierarchyBody = operations["SystemManager_PostLevelByHierarchy"]["requestBody"]["content"]["application/json"];
-export type PostLevelByHierarchyResult = operations["SystemManager_PostLevelByHierarchy"]["responses"][200]["content"]["application/json"];
+export type PostLevelByHierarchyBody = string[];
+export type PostLevelByHierarchyResult = number;
 
-export type GetSystemStatusResult = operations["SystemManager_GetSystemStatus"]["responses"][200]["content"]["application/json"];
+export type GetSystemStatusResult = Record<string, string>;
 
 /**
  * Clients (test stations), levels and system status.
@@ -44,9 +56,11 @@ export class SystemManagerService {
    * Get Client by name or identifier (MAC).
    * `GET /api/SystemManager/Client`
    * Server operationId: `SystemManager_Client`.
+   * @param params - {@link ClientParams}
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/SystemManager/Client); the public WATS document (Virinco.WATS.Web.Dashboard.Models.Tdm.ClientDto).
    */
-  client(params?: ClientParams, options?: CallOptions): CallPromise<ClientResult> {
-    return this.#transport.call<ClientResult>(operationTable.client, { params }, options);
+  client(params?: ClientParams, options?: CallOptions): CallPromise<StationClient> {
+    return this.#transport.call<StationClient>(operationTable.client, { params }, options);
   }
 
   /**
@@ -63,18 +77,23 @@ export class SystemManagerService {
    * WebClient = 6,
    * `PUT /api/SystemManager/Client`
    * Server operationId: `SystemManager_Client`.
+   * @param params - `moveWithHistory`: Include or exlude history if clientGroupId is updated
+   * @param body - Client object to update
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (PUT /api/SystemManager/Client); the public WATS document (Virinco.WATS.Web.Dashboard.Models.Tdm.ClientDto).
    */
-  putClient(params: PutClientParams, body: PutClientBody, options?: CallOptions): CallPromise<PutClientResult> {
-    return this.#transport.call<PutClientResult>(operationTable.putClient, { params, body }, options);
+  putClient(params: PutClientParams, body: PutClientBody, options?: CallOptions): CallPromise<StationClient> {
+    return this.#transport.call<StationClient>(operationTable.putClient, { params, body }, options);
   }
 
   /**
    * Get most recent client log for specified client (6.0 or newer)
    * `GET /api/SystemManager/ClientLog/{identifier}`
    * Server operationId: `SystemManager_ClientLog`.
+   * @param params - `identifier`: client identifier (mac address)
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/SystemManager/ClientLog/{identifier}).
    */
-  clientLog(params: ClientLogParams, options?: CallOptions): CallPromise<ClientLogResult> {
-    return this.#transport.call<ClientLogResult>(operationTable.clientLog, { params }, options);
+  clientLog(params: ClientLogParams, options?: CallOptions): CallPromise<ClientLogFile> {
+    return this.#transport.call<ClientLogFile>(operationTable.clientLog, { params }, options);
   }
 
   /**
@@ -82,9 +101,10 @@ export class SystemManagerService {
    * name, type, status, version, last report, pending count etc.
    * `GET /api/SystemManager/Clients`
    * Server operationId: `SystemManager_Clients`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/SystemManager/Clients).
    */
-  clients(options?: CallOptions): CallPromise<ClientsResult> {
-    return this.#transport.call<ClientsResult>(operationTable.clients, {  }, options);
+  clients(options?: CallOptions): CallPromise<StationClient[]> {
+    return this.#transport.call<StationClient[]>(operationTable.clients, {  }, options);
   }
 
   /**
@@ -97,9 +117,11 @@ export class SystemManagerService {
    * Please note: this endpoint doesn't work for level restricted users.
    * `GET /api/SystemManager/Level`
    * Server operationId: `SystemManager_LevelByHierarchy`.
+   * @param params - {@link LevelByHierarchyParams}
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/SystemManager/Level).
    */
-  levelByHierarchy(params: LevelByHierarchyParams, options?: CallOptions): CallPromise<LevelByHierarchyResult> {
-    return this.#transport.call<LevelByHierarchyResult>(operationTable.levelByHierarchy, { params }, options);
+  levelByHierarchy(params: LevelByHierarchyParams, options?: CallOptions): CallPromise<number | null> {
+    return this.#transport.call<number | null>(operationTable.levelByHierarchy, { params }, options);
   }
 
   /**
@@ -110,9 +132,10 @@ export class SystemManagerService {
    * Please note: this endpoint doesn't work for level restricted users.
    * `POST /api/SystemManager/Level`
    * Server operationId: `SystemManager_PostLevelByHierarchy`.
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (POST /api/SystemManager/Level).
    */
-  postLevelByHierarchy(body: PostLevelByHierarchyBody, options?: CallOptions): CallPromise<PostLevelByHierarchyResult> {
-    return this.#transport.call<PostLevelByHierarchyResult>(operationTable.postLevelByHierarchy, { body }, options);
+  postLevelByHierarchy(body: PostLevelByHierarchyBody, options?: CallOptions): CallPromise<number> {
+    return this.#transport.call<number>(operationTable.postLevelByHierarchy, { body }, options);
   }
 
   /**
@@ -120,7 +143,7 @@ export class SystemManagerService {
    * `GET /api/SystemStatus`
    * Server operationId: `SystemManager_GetSystemStatus`.
    */
-  getSystemStatus(options?: CallOptions): CallPromise<GetSystemStatusResult> {
-    return this.#transport.call<GetSystemStatusResult>(operationTable.getSystemStatus, {  }, options);
+  getSystemStatus(options?: CallOptions): CallPromise<Record<string, string>> {
+    return this.#transport.call<Record<string, string>>(operationTable.getSystemStatus, {  }, options);
   }
 }

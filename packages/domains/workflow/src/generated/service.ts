@@ -3,15 +3,54 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { WorkflowStatus } from "./enums.js";
 
 /** Path and query parameters of `GET /api/Workflow/EndTest`. */
-export type EndTestParams = NonNullable<operations["Workflow_PublicEndTest"]["parameters"]["query"]>;
-export type EndTestResult = operations["Workflow_PublicEndTest"]["responses"][200]["content"]["application/json"];
+export interface EndTestParams {
+  /** Unit serial number */
+  serialNumber: string;
+  /** Unit part number */
+  partNumber: string;
+  /**
+   * True = Passed (default value)
+   * False = Failed
+   */
+  passed?: boolean;
+  /** Name of operator */
+  operatorName?: string;
+  /** Name of station */
+  stationName?: string;
+  /**
+   * Status of workflow definition
+   * 0 = Draft
+   * 1 = Pending
+   * 2 = Released (default value)
+   * 3 = Revoked
+   */
+  status?: WorkflowStatus;
+}
+export type EndTestResult = boolean;
 
 /** Path and query parameters of `GET /api/Workflow/StartTest`. */
-export type StartTestParams = NonNullable<operations["Workflow_PublicStartTest"]["parameters"]["query"]>;
-export type StartTestResult = operations["Workflow_PublicStartTest"]["responses"][200]["content"]["application/json"];
+export interface StartTestParams {
+  /** Unit serial number */
+  serialNumber: string;
+  /** Unit part number */
+  partNumber: string;
+  /** Name of operator */
+  operatorName?: string;
+  /** Name of test station */
+  stationName?: string;
+  /**
+   * Status of workflow definition
+   * 0 = Draft
+   * 1 = Pending
+   * 2 = Released (default value)
+   * 3 = Revoked
+   */
+  status?: WorkflowStatus;
+}
+export type StartTestResult = boolean;
 
 /**
  * Workflow start and end of tests.
@@ -32,9 +71,11 @@ export class WorkflowService {
    * `GET /api/Workflow/EndTest`
    * Server operationId: `Workflow_PublicEndTest`.
    * Changes state on the server (ends the unit's current test activity; a repeat would end the next one): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - `serialNumber`: Unit serial number; `partNumber`: Unit part number; `passed`: True = Passed (default value) False = Failed; `operatorName`: Name of operator; `stationName`: Name of station; `status`: Status of workflow definition 0 = Draft 1 = Pending 2 = Released (default value) 3 = Revoked
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Workflow/EndTest).
    */
-  endTest(params: EndTestParams, options?: CallOptions): CallPromise<EndTestResult> {
-    return this.#transport.call<EndTestResult>(operationTable.endTest, { params }, options);
+  endTest(params: EndTestParams, options?: CallOptions): CallPromise<boolean> {
+    return this.#transport.call<boolean>(operationTable.endTest, { params }, options);
   }
 
   /**
@@ -45,8 +86,10 @@ export class WorkflowService {
    * `GET /api/Workflow/StartTest`
    * Server operationId: `Workflow_PublicStartTest`.
    * Changes state on the server (starts the unit's test activity; a repeat answers false for the activity the first attempt started): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - `serialNumber`: Unit serial number; `partNumber`: Unit part number; `operatorName`: Name of operator; `stationName`: Name of test station; `status`: Status of workflow definition 0 = Draft 1 = Pending 2 = Released (default value) 3 = Revoked
+   * @returns Typed by tsWATS (the WATS document leaves this answer untyped) from the WATS documentation (GET /api/Workflow/StartTest).
    */
-  startTest(params: StartTestParams, options?: CallOptions): CallPromise<StartTestResult> {
-    return this.#transport.call<StartTestResult>(operationTable.startTest, { params }, options);
+  startTest(params: StartTestParams, options?: CallOptions): CallPromise<boolean> {
+    return this.#transport.call<boolean>(operationTable.startTest, { params }, options);
   }
 }

@@ -3,141 +3,234 @@
 
 import { type CallOptions, type CallPromise, type ODataFilter, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { ArchiveFilter, FileRequest, KpiTargetRequestBody, UtilsKeyValue, WatsFilter } from "./models.js";
 
 /** Path and query parameters of `GET /api/internal/IntegrationTest/DWDiffs`. */
-export type GetDwDiffsParams = NonNullable<operations["IntegrationTest_GetDWDiffs"]["parameters"]["query"]>;
-export type GetDwDiffsResult = operations["IntegrationTest_GetDWDiffs"]["responses"][200]["content"]["application/json"];
+export interface GetDwDiffsParams {
+  pn?: string;
+  pc?: number;
+  periodLength?: number;
+}
+export type GetDwDiffsResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/IntegrationTest/DWMeasDiffs`. */
-export type GetDwMeasDiffsParams = NonNullable<operations["IntegrationTest_GetDWMeasDiffs"]["parameters"]["query"]>;
-export type GetDwMeasDiffsResult = operations["IntegrationTest_GetDWMeasDiffs"]["responses"][200]["content"]["application/json"];
+export interface GetDwMeasDiffsParams {
+  pn?: string;
+  pc?: number;
+  periodLength?: number;
+}
+export type GetDwMeasDiffsResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/IntegrationTest/DWStepInfoDiffs`. */
-export type GetDwStepInfoDiffsParams = NonNullable<operations["IntegrationTest_GetDWStepInfoDiffs"]["parameters"]["query"]>;
-export type GetDwStepInfoDiffsResult = operations["IntegrationTest_GetDWStepInfoDiffs"]["responses"][200]["content"]["application/json"];
+export interface GetDwStepInfoDiffsParams {
+  pn?: string;
+  pc?: number;
+  periodLength?: number;
+}
+export type GetDwStepInfoDiffsResult = unknown;
 
-export type GetProcessingAvailableQueueResult = operations["IntegrationTest_GetProcessingAvailableQueue"]["responses"][200]["content"]["application/json"];
+export type GetProcessingAvailableQueueResult = unknown;
 
-export type GetProcessingQueueResult = operations["IntegrationTest_GetProcessingQueue"]["responses"][200]["content"]["application/json"];
+export type GetProcessingQueueResult = unknown;
 
-export type PrepareForTestResult = operations["IntegrationTest_PrepareForTest"]["responses"][200]["content"]["application/json"];
+export type PrepareForTestResult = string;
 
-export type PrepareForTestDebugResult = operations["IntegrationTest_PrepareForTestDebug"]["responses"][200]["content"]["application/json"];
+export type PrepareForTestDebugResult = string;
 
 /** Path and query parameters of `GET /api/internal/IntegrationTest/ProcessingStatus`. */
-export type GetProcessingStatusParams = NonNullable<operations["IntegrationTest_GetProcessingStatus"]["parameters"]["query"]>;
-export type GetProcessingStatusResult = operations["IntegrationTest_GetProcessingStatus"]["responses"][200]["content"]["application/json"];
+export interface GetProcessingStatusParams {
+  pn?: string;
+  pc?: number;
+}
+export type GetProcessingStatusResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/IntegrationTest/ProcessingStatus/{pn}`. */
-export type GetProcessingStatusByPnParams = operations["IntegrationTest_GetProcessingStatusByPn"]["parameters"]["path"] & NonNullable<operations["IntegrationTest_GetProcessingStatusByPn"]["parameters"]["query"]>;
-export type GetProcessingStatusByPnResult = operations["IntegrationTest_GetProcessingStatusByPn"]["responses"][200]["content"]["application/json"];
+export interface GetProcessingStatusByPnParams {
+  pn: string;
+  pc?: number;
+}
+export type GetProcessingStatusByPnResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/IntegrationTest/UnitIndexes`. */
-export type GetUnitIndexesParams = NonNullable<operations["IntegrationTest_GetUnitIndexes"]["parameters"]["query"]>;
-export type GetUnitIndexesResult = operations["IntegrationTest_GetUnitIndexes"]["responses"][200]["content"]["application/json"];
+export interface GetUnitIndexesParams {
+  sn?: string;
+  pn?: string;
+  pc?: number;
+}
+export type GetUnitIndexesResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/Jobs/DeleteArchiveFilter/{id}`. */
-export type DeleteArchiveFilterParams = operations["Jobs_DeleteArchiveFilter"]["parameters"]["path"];
-export type DeleteArchiveFilterResult = operations["Jobs_DeleteArchiveFilter"]["responses"][200]["content"]["application/json"];
+export interface DeleteArchiveFilterParams {
+  id: number;
+}
+export type DeleteArchiveFilterResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Jobs/GetArchiveFilter/{id}`. */
-export type GetArchiveFilterParams = operations["Jobs_GetArchiveFilter"]["parameters"]["path"];
-export type GetArchiveFilterResult = operations["Jobs_GetArchiveFilter"]["responses"][200]["content"]["application/json"];
+export interface GetArchiveFilterParams {
+  /** The id of the ArchiveFilter to retrieve. */
+  id: number;
+}
+export type GetArchiveFilterResult = ArchiveFilter;
 
-export type GetArchiveFiltersResult = operations["Jobs_GetArchiveFilters"]["responses"][200]["content"]["application/json"];
+export type GetArchiveFiltersResult = ArchiveFilter[];
 
-export type PostArchiveFilterBody = operations["Jobs_PostArchiveFilter"]["requestBody"]["content"]["application/json"];
-export type PostArchiveFilterResult = operations["Jobs_PostArchiveFilter"]["responses"][200]["content"]["application/json"];
+/** Body of `POST /api/internal/Jobs/PostArchiveFilter`: The ArchiveFilter to insert */
+export type PostArchiveFilterBody = ArchiveFilter;
+export type PostArchiveFilterResult = ArchiveFilter;
 
-export type PutArchiveFilterBody = operations["Jobs_PutArchiveFilter"]["requestBody"]["content"]["application/json"];
-export type PutArchiveFilterResult = operations["Jobs_PutArchiveFilter"]["responses"][200]["content"]["application/json"];
+/** Body of `PUT /api/internal/Jobs/PutArchiveFilter`: The ArchiveFilter to update */
+export type PutArchiveFilterBody = ArchiveFilter;
+export type PutArchiveFilterResult = unknown;
 
-export type PostMediaFilePathBody = operations["MediaHandler_PostMediaFilePath"]["requestBody"]["content"]["application/json"];
-export type PostMediaFilePathResult = operations["MediaHandler_PostMediaFilePath"]["responses"][200]["content"]["application/json"];
+export type PostMediaFilePathBody = FileRequest;
+export type PostMediaFilePathResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Upgrade/CompareDb`. */
-export type CompareDbParams = NonNullable<operations["Upgrade_CompareDb"]["parameters"]["query"]>;
-export type CompareDbResult = operations["Upgrade_CompareDb"]["responses"][200]["content"]["application/json"];
+export interface CompareDbParams {
+  profile?: string;
+}
+export type CompareDbResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Upgrade/configure`. */
-export type ConfigureParams = NonNullable<operations["Upgrade_configure"]["parameters"]["query"]>;
-export type ConfigureResult = operations["Upgrade_configure"]["responses"][200]["content"]["application/json"];
+export interface ConfigureParams {
+  instanceStatus?: string;
+}
+export type ConfigureResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Upgrade/CreateDeploymentScript`. */
-export type CreateDeploymentScriptParams = NonNullable<operations["Upgrade_CreateDeploymentScript"]["parameters"]["query"]>;
-export type CreateDeploymentScriptResult = operations["Upgrade_CreateDeploymentScript"]["responses"][200]["content"]["application/json"];
+export interface CreateDeploymentScriptParams {
+  profile?: string;
+}
+export type CreateDeploymentScriptResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Upgrade/GetStatus`. */
-export type GetStatusParams = NonNullable<operations["Upgrade_GetStatus"]["parameters"]["query"]>;
-export type GetStatusResult = operations["Upgrade_GetStatus"]["responses"][200]["content"]["application/json"];
+export interface GetStatusParams {
+  type?: number;
+}
+export type GetStatusResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Upgrade/HangfireSingleServerMode`. */
-export type HangfireSingleServerModeParams = NonNullable<operations["Upgrade_HangfireSingleServerMode"]["parameters"]["query"]>;
-export type HangfireSingleServerModeResult = operations["Upgrade_HangfireSingleServerMode"]["responses"][200]["content"]["application/json"];
+export interface HangfireSingleServerModeParams {
+  /** Name of server. Specify null to select the current server */
+  serverName?: string;
+  /**
+   * For how long the server should run in single server mode (yyyy-mm-hhThh:mm:ss UTC). Specify null to place the server in single mode for 1 hour.
+   * Format: date-time.
+   */
+  timeOut?: string;
+}
+export type HangfireSingleServerModeResult = unknown;
 
 export type LoadDemoDataResult = void;
 
 /** Path and query parameters of `GET /api/internal/Upgrade/LoadDevtestDemoData`. */
-export type LoadDevtestDemoDataParams = Omit<NonNullable<operations["Upgrade_LoadDevtestDemoData"]["parameters"]["query"]>, "$filter"> & { $filter?: string | ODataFilter };
-export type LoadDevtestDemoDataResult = operations["Upgrade_LoadDevtestDemoData"]["responses"][200]["content"]["application/json"];
+export interface LoadDevtestDemoDataParams {
+  package: string;
+  /** OData filter expression, e.g. `partNumber eq 'ABC'`. */
+  $filter?: string | ODataFilter;
+  /** OData: at most this many items. */
+  $top?: number;
+  /** OData: skip this many items. */
+  $skip?: number;
+  /** OData: sort order, e.g. `start desc`. */
+  $orderby?: string;
+  /** OData: related entities to include. */
+  $expand?: string;
+  /** OData: properties to return. */
+  $select?: string;
+  /** OData: include the total count. */
+  $count?: boolean;
+}
+export type LoadDevtestDemoDataResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Upgrade/LoadIntegrationTestDemoData`. */
-export type LoadIntegrationTestDemoDataParams = Omit<NonNullable<operations["Upgrade_LoadIntegrationTestDemoData"]["parameters"]["query"]>, "$filter"> & { $filter?: string | ODataFilter };
+export interface LoadIntegrationTestDemoDataParams {
+  /** OData filter expression, e.g. `partNumber eq 'ABC'`. */
+  $filter?: string | ODataFilter;
+  /** OData: at most this many items. */
+  $top?: number;
+  /** OData: skip this many items. */
+  $skip?: number;
+  /** OData: sort order, e.g. `start desc`. */
+  $orderby?: string;
+  /** OData: related entities to include. */
+  $expand?: string;
+  /** OData: properties to return. */
+  $select?: string;
+  /** OData: include the total count. */
+  $count?: boolean;
+}
 export type LoadIntegrationTestDemoDataResult = void;
 
 /** Path and query parameters of `GET /api/internal/Upgrade/UpgradeTDM`. */
-export type UpgradeTdmParams = NonNullable<operations["Upgrade_UpgradeTDM"]["parameters"]["query"]>;
-export type UpgradeTdmResult = operations["Upgrade_UpgradeTDM"]["responses"][200]["content"]["application/json"];
+export interface UpgradeTdmParams {
+  oldMesConStr?: string;
+}
+export type UpgradeTdmResult = unknown;
 
-export type GetApplicationBaseUrlResult = operations["Utils_GetApplicationBaseUrl"]["responses"][200]["content"]["application/json"];
+export type GetApplicationBaseUrlResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Utils/GetCache`. */
-export type GetCacheParams = NonNullable<operations["Utils_GetCache"]["parameters"]["query"]>;
-export type GetCacheResult = operations["Utils_GetCache"]["responses"][200]["content"]["application/json"];
+export interface GetCacheParams {
+  key: string;
+}
+export type GetCacheResult = unknown;
 
-export type GetChangeLogResult = operations["Utils_GetChangeLog"]["responses"][200]["content"]["application/json"];
+export type GetChangeLogResult = unknown;
 
-export type GetClientHostNameResult = operations["Utils_GetClientHostName"]["responses"][200]["content"]["application/json"];
+export type GetClientHostNameResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Utils/GetSetting`. */
-export type GetSettingParams = NonNullable<operations["Utils_GetSetting"]["parameters"]["query"]>;
-export type GetSettingResult = operations["Utils_GetSetting"]["responses"][200]["content"]["application/json"];
+export interface GetSettingParams {
+  /** Setting key */
+  key: string;
+}
+export type GetSettingResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Utils/GetUserFilter`. */
-export type GetUserFilterParams = NonNullable<operations["Utils_GetUserFilter"]["parameters"]["query"]>;
-export type GetUserFilterResult = operations["Utils_GetUserFilter"]["responses"][200]["content"]["application/json"];
+export interface GetUserFilterParams {
+  filterName: string;
+}
+export type GetUserFilterResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Utils/GetWatsFilterFromCache`. */
-export type GetWatsFilterFromCacheParams = NonNullable<operations["Utils_GetWatsFilterFromCache"]["parameters"]["query"]>;
-export type GetWatsFilterFromCacheResult = operations["Utils_GetWatsFilterFromCache"]["responses"][200]["content"]["application/json"];
+export interface GetWatsFilterFromCacheParams {
+  useDefaultDate?: boolean;
+}
+export type GetWatsFilterFromCacheResult = unknown;
 
-export type LearningResourcesBody = operations["Utils_LearningResources"]["requestBody"]["content"]["application/json"];
-export type LearningResourcesResult = operations["Utils_LearningResources"]["responses"][200]["content"]["application/json"];
+export type LearningResourcesBody = Record<string, unknown>;
+export type LearningResourcesResult = unknown;
 
-export type LogExceptionBody = operations["Utils_LogException"]["requestBody"]["content"]["application/json"];
-export type LogExceptionResult = operations["Utils_LogException"]["responses"][200]["content"]["application/json"];
+/** Body of `POST /api/internal/Utils/LogException`: An instance of WatsException (Scripts/Exception) */
+export type LogExceptionBody = Record<string, unknown>;
+export type LogExceptionResult = unknown;
 
 export type LogoResult = ArrayBuffer;
 
-export type LookupKpiTargetsBody = operations["Utils_LookupKpiTargets"]["requestBody"]["content"]["application/json"];
-export type LookupKpiTargetsResult = operations["Utils_LookupKpiTargets"]["responses"][200]["content"]["application/json"];
+export type LookupKpiTargetsBody = KpiTargetRequestBody;
+export type LookupKpiTargetsResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Utils/PostWatsFilterToCache`. */
-export type PostWatsFilterToCacheParams = NonNullable<operations["Utils_PostWatsFilterToCache"]["parameters"]["query"]>;
-export type PostWatsFilterToCacheBody = operations["Utils_PostWatsFilterToCache"]["requestBody"]["content"]["application/json"];
-export type PostWatsFilterToCacheResult = operations["Utils_PostWatsFilterToCache"]["responses"][200]["content"]["application/json"];
+export interface PostWatsFilterToCacheParams {
+  filterId: number;
+}
+export type PostWatsFilterToCacheBody = WatsFilter;
+export type PostWatsFilterToCacheResult = unknown;
 
-export type PutCacheBody = operations["Utils_PutCache"]["requestBody"]["content"]["application/json"];
-export type PutCacheResult = operations["Utils_PutCache"]["responses"][200]["content"]["application/json"];
+export type PutCacheBody = UtilsKeyValue;
+export type PutCacheResult = unknown;
 
-export type TrackErrorsBody = operations["Utils_TrackErrors"]["requestBody"]["content"]["application/json"];
-export type TrackErrorsResult = operations["Utils_TrackErrors"]["responses"][200]["content"]["application/json"];
+/** Body of `POST /api/internal/Utils/TrackErrors`: JSON array of Error or HttpErrorResponse */
+export type TrackErrorsBody = Record<string, unknown>;
+export type TrackErrorsResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Utils/TrackUsage`. */
-export type LogUsageParams = NonNullable<operations["Utils_LogUsage"]["parameters"]["query"]>;
-export type LogUsageBody = operations["Utils_LogUsage"]["requestBody"]["content"]["application/json"];
-export type LogUsageResult = operations["Utils_LogUsage"]["responses"][200]["content"]["application/json"];
+export interface LogUsageParams {
+  app: string;
+}
+export type LogUsageBody = Record<string, string>;
+export type LogUsageResult = unknown;
 
 /**
  * WATS server administration (internal API only): upgrade and configuration, settings, cache, archive jobs, diagnostics.
@@ -155,28 +248,31 @@ export class AdministrationInternalService {
   /**
    * `GET /api/internal/IntegrationTest/DWDiffs`
    * Server operationId: `IntegrationTest_GetDWDiffs`.
+   * @param params - {@link GetDwDiffsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getDwDiffs(params?: GetDwDiffsParams, options?: CallOptions): CallPromise<GetDwDiffsResult> {
-    return this.#transport.call<GetDwDiffsResult>(operationTable.getDwDiffs, { params }, options);
+  getDwDiffs(params?: GetDwDiffsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getDwDiffs, { params }, options);
   }
 
   /**
    * `GET /api/internal/IntegrationTest/DWMeasDiffs`
    * Server operationId: `IntegrationTest_GetDWMeasDiffs`.
+   * @param params - {@link GetDwMeasDiffsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getDwMeasDiffs(params?: GetDwMeasDiffsParams, options?: CallOptions): CallPromise<GetDwMeasDiffsResult> {
-    return this.#transport.call<GetDwMeasDiffsResult>(operationTable.getDwMeasDiffs, { params }, options);
+  getDwMeasDiffs(params?: GetDwMeasDiffsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getDwMeasDiffs, { params }, options);
   }
 
   /**
    * `GET /api/internal/IntegrationTest/DWStepInfoDiffs`
    * Server operationId: `IntegrationTest_GetDWStepInfoDiffs`.
+   * @param params - {@link GetDwStepInfoDiffsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getDwStepInfoDiffs(params?: GetDwStepInfoDiffsParams, options?: CallOptions): CallPromise<GetDwStepInfoDiffsResult> {
-    return this.#transport.call<GetDwStepInfoDiffsResult>(operationTable.getDwStepInfoDiffs, { params }, options);
+  getDwStepInfoDiffs(params?: GetDwStepInfoDiffsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getDwStepInfoDiffs, { params }, options);
   }
 
   /**
@@ -184,8 +280,8 @@ export class AdministrationInternalService {
    * Server operationId: `IntegrationTest_GetProcessingAvailableQueue`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getProcessingAvailableQueue(options?: CallOptions): CallPromise<GetProcessingAvailableQueueResult> {
-    return this.#transport.call<GetProcessingAvailableQueueResult>(operationTable.getProcessingAvailableQueue, {  }, options);
+  getProcessingAvailableQueue(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getProcessingAvailableQueue, {  }, options);
   }
 
   /**
@@ -193,8 +289,8 @@ export class AdministrationInternalService {
    * Server operationId: `IntegrationTest_GetProcessingQueue`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getProcessingQueue(options?: CallOptions): CallPromise<GetProcessingQueueResult> {
-    return this.#transport.call<GetProcessingQueueResult>(operationTable.getProcessingQueue, {  }, options);
+  getProcessingQueue(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getProcessingQueue, {  }, options);
   }
 
   /**
@@ -202,8 +298,8 @@ export class AdministrationInternalService {
    * Server operationId: `IntegrationTest_PrepareForTest`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  prepareForTest(options?: CallOptions): CallPromise<PrepareForTestResult> {
-    return this.#transport.call<PrepareForTestResult>(operationTable.prepareForTest, {  }, options);
+  prepareForTest(options?: CallOptions): CallPromise<string> {
+    return this.#transport.call<string>(operationTable.prepareForTest, {  }, options);
   }
 
   /**
@@ -211,55 +307,60 @@ export class AdministrationInternalService {
    * Server operationId: `IntegrationTest_PrepareForTestDebug`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  prepareForTestDebug(options?: CallOptions): CallPromise<PrepareForTestDebugResult> {
-    return this.#transport.call<PrepareForTestDebugResult>(operationTable.prepareForTestDebug, {  }, options);
+  prepareForTestDebug(options?: CallOptions): CallPromise<string> {
+    return this.#transport.call<string>(operationTable.prepareForTestDebug, {  }, options);
   }
 
   /**
    * `GET /api/internal/IntegrationTest/ProcessingStatus`
    * Server operationId: `IntegrationTest_GetProcessingStatus`.
+   * @param params - {@link GetProcessingStatusParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getProcessingStatus(params?: GetProcessingStatusParams, options?: CallOptions): CallPromise<GetProcessingStatusResult> {
-    return this.#transport.call<GetProcessingStatusResult>(operationTable.getProcessingStatus, { params }, options);
+  getProcessingStatus(params?: GetProcessingStatusParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getProcessingStatus, { params }, options);
   }
 
   /**
    * `GET /api/internal/IntegrationTest/ProcessingStatus/{pn}`
    * Server operationId: `IntegrationTest_GetProcessingStatus`.
+   * @param params - {@link GetProcessingStatusByPnParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getProcessingStatusByPn(params: GetProcessingStatusByPnParams, options?: CallOptions): CallPromise<GetProcessingStatusByPnResult> {
-    return this.#transport.call<GetProcessingStatusByPnResult>(operationTable.getProcessingStatusByPn, { params }, options);
+  getProcessingStatusByPn(params: GetProcessingStatusByPnParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getProcessingStatusByPn, { params }, options);
   }
 
   /**
    * `GET /api/internal/IntegrationTest/UnitIndexes`
    * Server operationId: `IntegrationTest_GetUnitIndexes`.
+   * @param params - {@link GetUnitIndexesParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitIndexes(params?: GetUnitIndexesParams, options?: CallOptions): CallPromise<GetUnitIndexesResult> {
-    return this.#transport.call<GetUnitIndexesResult>(operationTable.getUnitIndexes, { params }, options);
+  getUnitIndexes(params?: GetUnitIndexesParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUnitIndexes, { params }, options);
   }
 
   /**
    * Delete ArchiveFilter
    * `DELETE /api/internal/Jobs/DeleteArchiveFilter/{id}`
    * Server operationId: `Jobs_DeleteArchiveFilter`.
+   * @param params - {@link DeleteArchiveFilterParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteArchiveFilter(params: DeleteArchiveFilterParams, options?: CallOptions): CallPromise<DeleteArchiveFilterResult> {
-    return this.#transport.call<DeleteArchiveFilterResult>(operationTable.deleteArchiveFilter, { params }, options);
+  deleteArchiveFilter(params: DeleteArchiveFilterParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteArchiveFilter, { params }, options);
   }
 
   /**
    * Retrieves a single ArchiveFilter.
    * `GET /api/internal/Jobs/GetArchiveFilter/{id}`
    * Server operationId: `Jobs_GetArchiveFilter`.
+   * @param params - `id`: The id of the ArchiveFilter to retrieve.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getArchiveFilter(params: GetArchiveFilterParams, options?: CallOptions): CallPromise<GetArchiveFilterResult> {
-    return this.#transport.call<GetArchiveFilterResult>(operationTable.getArchiveFilter, { params }, options);
+  getArchiveFilter(params: GetArchiveFilterParams, options?: CallOptions): CallPromise<ArchiveFilter> {
+    return this.#transport.call<ArchiveFilter>(operationTable.getArchiveFilter, { params }, options);
   }
 
   /**
@@ -268,28 +369,30 @@ export class AdministrationInternalService {
    * Server operationId: `Jobs_GetArchiveFilters`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getArchiveFilters(options?: CallOptions): CallPromise<GetArchiveFiltersResult> {
-    return this.#transport.call<GetArchiveFiltersResult>(operationTable.getArchiveFilters, {  }, options);
+  getArchiveFilters(options?: CallOptions): CallPromise<ArchiveFilter[]> {
+    return this.#transport.call<ArchiveFilter[]>(operationTable.getArchiveFilters, {  }, options);
   }
 
   /**
    * Inserts a new ArchiveFilter
    * `POST /api/internal/Jobs/PostArchiveFilter`
    * Server operationId: `Jobs_PostArchiveFilter`.
+   * @param body - The ArchiveFilter to insert
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postArchiveFilter(body: PostArchiveFilterBody, options?: CallOptions): CallPromise<PostArchiveFilterResult> {
-    return this.#transport.call<PostArchiveFilterResult>(operationTable.postArchiveFilter, { body }, options);
+  postArchiveFilter(body: PostArchiveFilterBody, options?: CallOptions): CallPromise<ArchiveFilter> {
+    return this.#transport.call<ArchiveFilter>(operationTable.postArchiveFilter, { body }, options);
   }
 
   /**
    * Updates an existing ArchiveFilter
    * `PUT /api/internal/Jobs/PutArchiveFilter`
    * Server operationId: `Jobs_PutArchiveFilter`.
+   * @param body - The ArchiveFilter to update
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putArchiveFilter(body: PutArchiveFilterBody, options?: CallOptions): CallPromise<PutArchiveFilterResult> {
-    return this.#transport.call<PutArchiveFilterResult>(operationTable.putArchiveFilter, { body }, options);
+  putArchiveFilter(body: PutArchiveFilterBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putArchiveFilter, { body }, options);
   }
 
   /**
@@ -297,18 +400,19 @@ export class AdministrationInternalService {
    * Server operationId: `MediaHandler_PostMediaFilePath`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postMediaFilePath(body: PostMediaFilePathBody, options?: CallOptions): CallPromise<PostMediaFilePathResult> {
-    return this.#transport.call<PostMediaFilePathResult>(operationTable.postMediaFilePath, { body }, options);
+  postMediaFilePath(body: PostMediaFilePathBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postMediaFilePath, { body }, options);
   }
 
   /**
    * profile == migration or dropmissing
    * `GET /api/internal/Upgrade/CompareDb`
    * Server operationId: `Upgrade_CompareDb`.
+   * @param params - {@link CompareDbParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  compareDb(params?: CompareDbParams, options?: CallOptions): CallPromise<CompareDbResult> {
-    return this.#transport.call<CompareDbResult>(operationTable.compareDb, { params }, options);
+  compareDb(params?: CompareDbParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.compareDb, { params }, options);
   }
 
   /**
@@ -316,29 +420,32 @@ export class AdministrationInternalService {
    * `GET /api/internal/Upgrade/configure`
    * Server operationId: `Upgrade_configure`.
    * Changes state on the server (runs the server configuration script): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - {@link ConfigureParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  configure(params?: ConfigureParams, options?: CallOptions): CallPromise<ConfigureResult> {
-    return this.#transport.call<ConfigureResult>(operationTable.configure, { params }, options);
+  configure(params?: ConfigureParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.configure, { params }, options);
   }
 
   /**
    * profile == migration or dropmissing
    * `GET /api/internal/Upgrade/CreateDeploymentScript`
    * Server operationId: `Upgrade_CreateDeploymentScript`.
+   * @param params - {@link CreateDeploymentScriptParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  createDeploymentScript(params?: CreateDeploymentScriptParams, options?: CallOptions): CallPromise<CreateDeploymentScriptResult> {
-    return this.#transport.call<CreateDeploymentScriptResult>(operationTable.createDeploymentScript, { params }, options);
+  createDeploymentScript(params?: CreateDeploymentScriptParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.createDeploymentScript, { params }, options);
   }
 
   /**
    * `GET /api/internal/Upgrade/GetStatus`
    * Server operationId: `Upgrade_GetStatus`.
+   * @param params - {@link GetStatusParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getStatus(params?: GetStatusParams, options?: CallOptions): CallPromise<GetStatusResult> {
-    return this.#transport.call<GetStatusResult>(operationTable.getStatus, { params }, options);
+  getStatus(params?: GetStatusParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getStatus, { params }, options);
   }
 
   /**
@@ -348,10 +455,11 @@ export class AdministrationInternalService {
    * `GET /api/internal/Upgrade/HangfireSingleServerMode`
    * Server operationId: `Upgrade_HangfireSingleServerMode`.
    * Changes state on the server (writes the single-server setting and recycles the other servers): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - `serverName`: Name of server. Specify null to select the current server; `timeOut`: For how long the server should run in single server mode (yyyy-mm-hhThh:mm:ss UTC). Specify null to place the server in single mode for 1 hour.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  hangfireSingleServerMode(params?: HangfireSingleServerModeParams, options?: CallOptions): CallPromise<HangfireSingleServerModeResult> {
-    return this.#transport.call<HangfireSingleServerModeResult>(operationTable.hangfireSingleServerMode, { params }, options);
+  hangfireSingleServerMode(params?: HangfireSingleServerModeParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.hangfireSingleServerMode, { params }, options);
   }
 
   /**
@@ -362,8 +470,8 @@ export class AdministrationInternalService {
    * Changes state on the server (creates demo product groups, levels, clients and rules and uploads demo reports): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  loadDemoData(options?: CallOptions): CallPromise<LoadDemoDataResult> {
-    return this.#transport.call<LoadDemoDataResult>(operationTable.loadDemoData, {  }, options);
+  loadDemoData(options?: CallOptions): CallPromise<void> {
+    return this.#transport.call<void>(operationTable.loadDemoData, {  }, options);
   }
 
   /**
@@ -373,10 +481,11 @@ export class AdministrationInternalService {
    * Accepts the OData query options $filter, $top, $skip, $orderby, $expand, $select, $count.
    * Server operationId: `Upgrade_LoadDevtestDemoData`.
    * Changes state on the server (loads a demo data package into the database): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - `$filter`: OData filter expression, e.g. `partNumber eq 'ABC'`.; `$top`: OData: at most this many items.; `$skip`: OData: skip this many items.; `$orderby`: OData: sort order, e.g. `start desc`.; `$expand`: OData: related entities to include.; `$select`: OData: properties to return.; `$count`: OData: include the total count.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  loadDevtestDemoData(params: LoadDevtestDemoDataParams, options?: CallOptions): CallPromise<LoadDevtestDemoDataResult> {
-    return this.#transport.call<LoadDevtestDemoDataResult>(operationTable.loadDevtestDemoData, { params }, options);
+  loadDevtestDemoData(params: LoadDevtestDemoDataParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.loadDevtestDemoData, { params }, options);
   }
 
   /**
@@ -386,20 +495,22 @@ export class AdministrationInternalService {
    * Accepts the OData query options $filter, $top, $skip, $orderby, $expand, $select, $count.
    * Server operationId: `Upgrade_LoadIntegrationTestDemoData`.
    * Changes state on the server (creates a demo process and dashboard and loads demo data): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - `$filter`: OData filter expression, e.g. `partNumber eq 'ABC'`.; `$top`: OData: at most this many items.; `$skip`: OData: skip this many items.; `$orderby`: OData: sort order, e.g. `start desc`.; `$expand`: OData: related entities to include.; `$select`: OData: properties to return.; `$count`: OData: include the total count.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  loadIntegrationTestDemoData(params?: LoadIntegrationTestDemoDataParams, options?: CallOptions): CallPromise<LoadIntegrationTestDemoDataResult> {
-    return this.#transport.call<LoadIntegrationTestDemoDataResult>(operationTable.loadIntegrationTestDemoData, { params }, options);
+  loadIntegrationTestDemoData(params?: LoadIntegrationTestDemoDataParams, options?: CallOptions): CallPromise<void> {
+    return this.#transport.call<void>(operationTable.loadIntegrationTestDemoData, { params }, options);
   }
 
   /**
    * `GET /api/internal/Upgrade/UpgradeTDM`
    * Server operationId: `Upgrade_UpgradeTDM`.
    * Changes state on the server (upgrades the test data database): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - {@link UpgradeTdmParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  upgradeTdm(params?: UpgradeTdmParams, options?: CallOptions): CallPromise<UpgradeTdmResult> {
-    return this.#transport.call<UpgradeTdmResult>(operationTable.upgradeTdm, { params }, options);
+  upgradeTdm(params?: UpgradeTdmParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.upgradeTdm, { params }, options);
   }
 
   /**
@@ -407,18 +518,19 @@ export class AdministrationInternalService {
    * Server operationId: `Utils_GetApplicationBaseUrl`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getApplicationBaseUrl(options?: CallOptions): CallPromise<GetApplicationBaseUrlResult> {
-    return this.#transport.call<GetApplicationBaseUrlResult>(operationTable.getApplicationBaseUrl, {  }, options);
+  getApplicationBaseUrl(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getApplicationBaseUrl, {  }, options);
   }
 
   /**
    * `GET /api/internal/Utils/GetCache`
    * Server operationId: `Utils_GetCache`.
+   * @param params - {@link GetCacheParams}
    * @deprecated The server marks this operation deprecated.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getCache(params: GetCacheParams, options?: CallOptions): CallPromise<GetCacheResult> {
-    return this.#transport.call<GetCacheResult>(operationTable.getCache, { params }, options);
+  getCache(params: GetCacheParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getCache, { params }, options);
   }
 
   /**
@@ -428,8 +540,8 @@ export class AdministrationInternalService {
    * Server operationId: `Utils_GetChangeLog`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getChangeLog(options?: CallOptions): CallPromise<GetChangeLogResult> {
-    return this.#transport.call<GetChangeLogResult>(operationTable.getChangeLog, {  }, options);
+  getChangeLog(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getChangeLog, {  }, options);
   }
 
   /**
@@ -437,38 +549,41 @@ export class AdministrationInternalService {
    * Server operationId: `Utils_GetClientHostName`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getClientHostName(options?: CallOptions): CallPromise<GetClientHostNameResult> {
-    return this.#transport.call<GetClientHostNameResult>(operationTable.getClientHostName, {  }, options);
+  getClientHostName(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getClientHostName, {  }, options);
   }
 
   /**
    * Returns the setting value for the specified key in [cfg].[Settings]
    * `GET /api/internal/Utils/GetSetting`
    * Server operationId: `Utils_GetSetting`.
+   * @param params - `key`: Setting key
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSetting(params: GetSettingParams, options?: CallOptions): CallPromise<GetSettingResult> {
-    return this.#transport.call<GetSettingResult>(operationTable.getSetting, { params }, options);
+  getSetting(params: GetSettingParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getSetting, { params }, options);
   }
 
   /**
    * Fetches custom user filter and sets DynamicDate based on dateTimeType
    * `GET /api/internal/Utils/GetUserFilter`
    * Server operationId: `Utils_GetUserFilter`.
+   * @param params - {@link GetUserFilterParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUserFilter(params: GetUserFilterParams, options?: CallOptions): CallPromise<GetUserFilterResult> {
-    return this.#transport.call<GetUserFilterResult>(operationTable.getUserFilter, { params }, options);
+  getUserFilter(params: GetUserFilterParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUserFilter, { params }, options);
   }
 
   /**
    * Get the previous applied filter from cache
    * `GET /api/internal/Utils/GetWatsFilterFromCache`
    * Server operationId: `Utils_GetWatsFilterFromCache`.
+   * @param params - {@link GetWatsFilterFromCacheParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getWatsFilterFromCache(params?: GetWatsFilterFromCacheParams, options?: CallOptions): CallPromise<GetWatsFilterFromCacheResult> {
-    return this.#transport.call<GetWatsFilterFromCacheResult>(operationTable.getWatsFilterFromCache, { params }, options);
+  getWatsFilterFromCache(params?: GetWatsFilterFromCacheParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getWatsFilterFromCache, { params }, options);
   }
 
   /**
@@ -483,18 +598,19 @@ export class AdministrationInternalService {
    * Server operationId: `Utils_LearningResources`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  learningResources(body: LearningResourcesBody, options?: CallOptions): CallPromise<LearningResourcesResult> {
-    return this.#transport.call<LearningResourcesResult>(operationTable.learningResources, { body }, options);
+  learningResources(body: LearningResourcesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.learningResources, { body }, options);
   }
 
   /**
    * Logs an exception from the client to the log.
    * `POST /api/internal/Utils/LogException`
    * Server operationId: `Utils_LogException`.
+   * @param body - An instance of WatsException (Scripts/Exception)
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  logException(body: LogExceptionBody, options?: CallOptions): CallPromise<LogExceptionResult> {
-    return this.#transport.call<LogExceptionResult>(operationTable.logException, { body }, options);
+  logException(body: LogExceptionBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.logException, { body }, options);
   }
 
   /**
@@ -502,8 +618,8 @@ export class AdministrationInternalService {
    * Server operationId: `Utils_Logo`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  logo(options?: CallOptions): CallPromise<LogoResult> {
-    return this.#transport.call<LogoResult>(operationTable.logo, {  }, options);
+  logo(options?: CallOptions): CallPromise<ArrayBuffer> {
+    return this.#transport.call<ArrayBuffer>(operationTable.logo, {  }, options);
   }
 
   /**
@@ -514,18 +630,19 @@ export class AdministrationInternalService {
    * Server operationId: `Utils_LookupKpiTargets`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  lookupKpiTargets(body: LookupKpiTargetsBody, options?: CallOptions): CallPromise<LookupKpiTargetsResult> {
-    return this.#transport.call<LookupKpiTargetsResult>(operationTable.lookupKpiTargets, { body }, options);
+  lookupKpiTargets(body: LookupKpiTargetsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.lookupKpiTargets, { body }, options);
   }
 
   /**
    * Cache wats filter
    * `POST /api/internal/Utils/PostWatsFilterToCache`
    * Server operationId: `Utils_PostWatsFilterToCache`.
+   * @param params - {@link PostWatsFilterToCacheParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postWatsFilterToCache(params: PostWatsFilterToCacheParams, body: PostWatsFilterToCacheBody, options?: CallOptions): CallPromise<PostWatsFilterToCacheResult> {
-    return this.#transport.call<PostWatsFilterToCacheResult>(operationTable.postWatsFilterToCache, { params, body }, options);
+  postWatsFilterToCache(params: PostWatsFilterToCacheParams, body: PostWatsFilterToCacheBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postWatsFilterToCache, { params, body }, options);
   }
 
   /**
@@ -533,27 +650,29 @@ export class AdministrationInternalService {
    * Server operationId: `Utils_PutCache`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putCache(body: PutCacheBody, options?: CallOptions): CallPromise<PutCacheResult> {
-    return this.#transport.call<PutCacheResult>(operationTable.putCache, { body }, options);
+  putCache(body: PutCacheBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putCache, { body }, options);
   }
 
   /**
    * Logs javascript errors to an ingestion service (Application Insights).
    * `POST /api/internal/Utils/TrackErrors`
    * Server operationId: `Utils_TrackErrors`.
+   * @param body - JSON array of Error or HttpErrorResponse
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  trackErrors(body: TrackErrorsBody, options?: CallOptions): CallPromise<TrackErrorsResult> {
-    return this.#transport.call<TrackErrorsResult>(operationTable.trackErrors, { body }, options);
+  trackErrors(body: TrackErrorsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.trackErrors, { body }, options);
   }
 
   /**
    * Logs usage of other apps to an ingestion service (Application Insights).
    * `POST /api/internal/Utils/TrackUsage`
    * Server operationId: `Utils_LogUsage`.
+   * @param params - {@link LogUsageParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  logUsage(params: LogUsageParams, body: LogUsageBody, options?: CallOptions): CallPromise<LogUsageResult> {
-    return this.#transport.call<LogUsageResult>(operationTable.logUsage, { params, body }, options);
+  logUsage(params: LogUsageParams, body: LogUsageBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.logUsage, { params, body }, options);
   }
 }

@@ -3,252 +3,425 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { AlveaRequest, MeasureFavourite, SequenceStep, SnHistoryReport, SnHistoryUnit, TsaFilter, UnitFlowUnit, UnitPhase, UserKeyValue, WatsFilter } from "./models.js";
 
-export type GetSuggestionsBody = operations["Alvea_GetSuggestions"]["requestBody"]["content"]["application/json"];
-export type GetSuggestionsResult = operations["Alvea_GetSuggestions"]["responses"][200]["content"]["application/json"];
+export type GetSuggestionsBody = AlveaRequest;
+export type GetSuggestionsResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/App/AggregatedMeasurements`. */
-export type AggregatedMeasurementsParams = NonNullable<operations["App_AggregatedMeasurements"]["parameters"]["query"]>;
-export type AggregatedMeasurementsResult = operations["App_AggregatedMeasurements"]["responses"][200]["content"]["application/json"];
+export interface AggregatedMeasurementsParams {
+  productGroupId: string;
+  levelId: string;
+  days: number;
+  stepFilters: string;
+  sequenceFilters: string;
+  measurementName?: string;
+}
+export type AggregatedMeasurementsResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/App/AggregatedMeasurements`. */
-export type PostAggregatedMeasurementsParams = NonNullable<operations["App_PostAggregatedMeasurements"]["parameters"]["query"]>;
-export type PostAggregatedMeasurementsBody = operations["App_PostAggregatedMeasurements"]["requestBody"]["content"]["application/json"];
-export type PostAggregatedMeasurementsResult = operations["App_PostAggregatedMeasurements"]["responses"][200]["content"]["application/json"];
+export interface PostAggregatedMeasurementsParams {
+  /**
+   * An xml step filter (Get from {M:Virinco.WATS.Web.Dashboard.Controllers.api.app.AppController.TopFailed(Virinco.WATS.Web.Dashboard.Controllers.api.app.PublicWatsFilter)}).
+   */
+  stepFilters: string;
+  /**
+   * An xml sequence filter (Get from {M:Virinco.WATS.Web.Dashboard.Controllers.api.app.AppController.TopFailed(Virinco.WATS.Web.Dashboard.Controllers.api.app.PublicWatsFilter)}).
+   */
+  sequenceFilters: string;
+  /** Name of the measurment. */
+  measurementName?: string;
+}
+/**
+ * Body of `POST /api/internal/App/AggregatedMeasurements`: Supported filters: yield, productGroup, level, periodCount, grouping, includeCurrentPeriod.
+ */
+export type PostAggregatedMeasurementsBody = WatsFilter;
+export type PostAggregatedMeasurementsResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/App/CreateDynamicYieldExcelWorksheet`. */
-export type CreateDynamicYieldExcelWorksheetParams = NonNullable<operations["App_CreateDynamicYieldExcelWorksheet"]["parameters"]["query"]>;
-export type CreateDynamicYieldExcelWorksheetBody = operations["App_CreateDynamicYieldExcelWorksheet"]["requestBody"]["content"]["application/json"];
+export interface CreateDynamicYieldExcelWorksheetParams {
+  dimensions?: string;
+}
+export type CreateDynamicYieldExcelWorksheetBody = WatsFilter;
 export type CreateDynamicYieldExcelWorksheetResult = ArrayBuffer;
 
-export type GetAvailableSystemLanguagesResult = operations["App_GetAvailableSystemLanguages"]["responses"][200]["content"]["application/json"];
+export type GetAvailableSystemLanguagesResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/App/MeasurementList`. */
-export type MeasurementListParams = NonNullable<operations["App_MeasurementList"]["parameters"]["query"]>;
-export type MeasurementListResult = operations["App_MeasurementList"]["responses"][200]["content"]["application/json"];
+export interface MeasurementListParams {
+  productGroupId: string;
+  levelId: string;
+  days: number;
+  stepFilters: string;
+  sequenceFilters: string;
+}
+export type MeasurementListResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/App/MeasurementList`. */
-export type PostMeasurementListParams = NonNullable<operations["App_PostMeasurementList"]["parameters"]["query"]>;
-export type PostMeasurementListBody = operations["App_PostMeasurementList"]["requestBody"]["content"]["application/json"];
-export type PostMeasurementListResult = operations["App_PostMeasurementList"]["responses"][200]["content"]["application/json"];
+export interface PostMeasurementListParams {
+  /**
+   * An xml step filter (Get from {M:Virinco.WATS.Web.Dashboard.Controllers.api.app.AppController.TopFailed(Virinco.WATS.Web.Dashboard.Controllers.api.app.PublicWatsFilter)}).
+   */
+  stepFilters: string;
+  /**
+   * An xml sequence filter (Get from {M:Virinco.WATS.Web.Dashboard.Controllers.api.app.AppController.TopFailed(Virinco.WATS.Web.Dashboard.Controllers.api.app.PublicWatsFilter)}).
+   */
+  sequenceFilters: string;
+}
+/**
+ * Body of `POST /api/internal/App/MeasurementList`: Supported filters: yield, productGroup, level, periodCount, grouping, includeCurrentPeriod.
+ */
+export type PostMeasurementListBody = WatsFilter;
+export type PostMeasurementListResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/App/StepStatusList`. */
-export type StepStatusListParams = NonNullable<operations["App_StepStatusList"]["parameters"]["query"]>;
-export type StepStatusListResult = operations["App_StepStatusList"]["responses"][200]["content"]["application/json"];
+export interface StepStatusListParams {
+  productGroupId: string;
+  levelId: string;
+  days: number;
+  stepFilters: string;
+  sequenceFilters: string;
+}
+export type StepStatusListResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/App/StepStatusList`. */
-export type PostStepStatusListParams = NonNullable<operations["App_PostStepStatusList"]["parameters"]["query"]>;
-export type PostStepStatusListBody = operations["App_PostStepStatusList"]["requestBody"]["content"]["application/json"];
-export type PostStepStatusListResult = operations["App_PostStepStatusList"]["responses"][200]["content"]["application/json"];
+export interface PostStepStatusListParams {
+  /**
+   * An xml step filter (Get from {M:Virinco.WATS.Web.Dashboard.Controllers.api.app.AppController.TopFailed(Virinco.WATS.Web.Dashboard.Controllers.api.app.PublicWatsFilter)}).
+   */
+  stepFilters: string;
+  /**
+   * An xml sequence filter (Get from {M:Virinco.WATS.Web.Dashboard.Controllers.api.app.AppController.TopFailed(Virinco.WATS.Web.Dashboard.Controllers.api.app.PublicWatsFilter)}).
+   */
+  sequenceFilters: string;
+}
+/**
+ * Body of `POST /api/internal/App/StepStatusList`: Supported filters: yield, productGroup, level, periodCount, grouping, includeCurrentPeriod.
+ */
+export type PostStepStatusListBody = WatsFilter;
+export type PostStepStatusListResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/App/TopFailed`. */
-export type TopFailedParams = NonNullable<operations["App_TopFailed"]["parameters"]["query"]>;
-export type TopFailedResult = operations["App_TopFailed"]["responses"][200]["content"]["application/json"];
+export interface TopFailedParams {
+  /** Part number of reports to get failed steps from. */
+  partNumber: string;
+  /** Process code of reports to get failed steps from. */
+  processCode: string;
+  /** Product group of reports to get failed steps from. */
+  productGroupId: string;
+  /** Level of reports to get failed steps from. */
+  levelId: string;
+  /** Number of days ago reports to get failed steps from were submitted. */
+  days: number;
+  /** Number of items to return */
+  count: number;
+}
+export type TopFailedResult = unknown;
 
-export type PostTopFailedBody = operations["App_PostTopFailed"]["requestBody"]["content"]["application/json"];
-export type PostTopFailedResult = operations["App_PostTopFailed"]["responses"][200]["content"]["application/json"];
+/**
+ * Body of `POST /api/internal/App/TopFailed`: Supported filters: partNumber, testOperation, yield, productGroup, level, periodCount, grouping, includeCurrentPeriod, topCount
+ */
+export type PostTopFailedBody = WatsFilter;
+export type PostTopFailedResult = unknown;
 
-export type GetInsightsBody = operations["Custom_GetInsights"]["requestBody"]["content"]["application/json"];
-export type GetInsightsResult = operations["Custom_GetInsights"]["responses"][200]["content"]["application/json"];
+export type GetInsightsBody = WatsFilter;
+export type GetInsightsResult = unknown;
 
-export type GetUnitMatrixReportBody = operations["Custom_GetUnitMatrixReport"]["requestBody"]["content"]["application/json"];
-export type GetUnitMatrixReportResult = operations["Custom_GetUnitMatrixReport"]["responses"][200]["content"]["application/json"];
+export type GetUnitMatrixReportBody = WatsFilter;
+export type GetUnitMatrixReportResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Reporting/GetConnectionAndExecutionTime`. */
-export type GetConnectionAndExecutionTimeParams = NonNullable<operations["Reporting_GetConnectionAndExecutionTime"]["parameters"]["query"]>;
-export type GetConnectionAndExecutionTimeBody = operations["Reporting_GetConnectionAndExecutionTime"]["requestBody"]["content"]["application/json"];
-export type GetConnectionAndExecutionTimeResult = operations["Reporting_GetConnectionAndExecutionTime"]["responses"][200]["content"]["application/json"];
+export interface GetConnectionAndExecutionTimeParams {
+  /** Minimum connection time filter (sec) */
+  minConnectionTime?: number;
+  /** Maximum connection time filter (sec) */
+  maxConnectionTime?: number;
+  /** Minimum execution time filter (sec) */
+  minExecutionTime?: number;
+  /** Maximum execution time filter (sec) */
+  maxExecutionTime?: number;
+}
+/** Body of `POST /api/internal/Reporting/GetConnectionAndExecutionTime`: WATS filter */
+export type GetConnectionAndExecutionTimeBody = WatsFilter;
+export type GetConnectionAndExecutionTimeResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Reporting/GetCostAnalysis`. */
-export type GetCostAnalysisParams = NonNullable<operations["Reporting_GetCostAnalysis"]["parameters"]["query"]>;
-export type GetCostAnalysisBody = operations["Reporting_GetCostAnalysis"]["requestBody"]["content"]["application/json"];
-export type GetCostAnalysisResult = operations["Reporting_GetCostAnalysis"]["responses"][200]["content"]["application/json"];
+export interface GetCostAnalysisParams {
+  costPerHour: number;
+  medianConnectionAndExecutionTime?: number;
+}
+export type GetCostAnalysisBody = WatsFilter;
+export type GetCostAnalysisResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Reporting/GetGrrSequenceAppraiserDetails`. */
-export type GetGrrSequenceAppraiserDetailsParams = NonNullable<operations["Reporting_GetGrrSequenceAppraiserDetails"]["parameters"]["query"]>;
-export type GetGrrSequenceAppraiserDetailsBody = operations["Reporting_GetGrrSequenceAppraiserDetails"]["requestBody"]["content"]["application/json"];
-export type GetGrrSequenceAppraiserDetailsResult = operations["Reporting_GetGrrSequenceAppraiserDetails"]["responses"][200]["content"]["application/json"];
+export interface GetGrrSequenceAppraiserDetailsParams {
+  swFilename: string;
+  swVersion: string;
+  appraiser: string;
+}
+export type GetGrrSequenceAppraiserDetailsBody = WatsFilter;
+export type GetGrrSequenceAppraiserDetailsResult = unknown;
 
-export type GetGrrSequenceListBody = operations["Reporting_GetGrrSequenceList"]["requestBody"]["content"]["application/json"];
-export type GetGrrSequenceListResult = operations["Reporting_GetGrrSequenceList"]["responses"][200]["content"]["application/json"];
+export type GetGrrSequenceListBody = WatsFilter;
+export type GetGrrSequenceListResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Reporting/GetGrrSequenceStepList`. */
-export type GetGrrSequenceStepListParams = NonNullable<operations["Reporting_GetGrrSequenceStepList"]["parameters"]["query"]>;
-export type GetGrrSequenceStepListBody = operations["Reporting_GetGrrSequenceStepList"]["requestBody"]["content"]["application/json"];
-export type GetGrrSequenceStepListResult = operations["Reporting_GetGrrSequenceStepList"]["responses"][200]["content"]["application/json"];
+export interface GetGrrSequenceStepListParams {
+  swFilename: string;
+  swVersion: string;
+  appraisers: string;
+  stepIds?: string;
+  excludedReportIds?: string;
+  limit1?: number;
+  limit2?: number;
+}
+export type GetGrrSequenceStepListBody = WatsFilter;
+export type GetGrrSequenceStepListResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Reporting/GetOeeAnalysis`. */
-export type GetOeeAnalysisParams = NonNullable<operations["Reporting_GetOeeAnalysis"]["parameters"]["query"]>;
-export type GetOeeAnalysisBody = operations["Reporting_GetOeeAnalysis"]["requestBody"]["content"]["application/json"];
-export type GetOeeAnalysisResult = operations["Reporting_GetOeeAnalysis"]["responses"][200]["content"]["application/json"];
+export interface GetOeeAnalysisParams {
+  availableTime: string;
+  minConnectionTime?: number;
+  maxConnectionTime?: number;
+  minExecutionTime?: number;
+  maxExecutionTime?: number;
+  targetOutput?: number;
+  isExport?: boolean;
+}
+export type GetOeeAnalysisBody = WatsFilter;
+export type GetOeeAnalysisResult = unknown;
 
-export type GetProductionSerialNumberHistoryBody = operations["Reporting_GetProductionSerialNumberHistory"]["requestBody"]["content"]["application/json"];
-export type GetProductionSerialNumberHistoryResult = operations["Reporting_GetProductionSerialNumberHistory"]["responses"][200]["content"]["application/json"];
+export type GetProductionSerialNumberHistoryBody = WatsFilter;
+export type GetProductionSerialNumberHistoryResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Reporting/GetRepairTime`. */
-export type GetRepairTimeParams = NonNullable<operations["Reporting_GetRepairTime"]["parameters"]["query"]>;
-export type GetRepairTimeBody = operations["Reporting_GetRepairTime"]["requestBody"]["content"]["application/json"];
-export type GetRepairTimeResult = operations["Reporting_GetRepairTime"]["responses"][200]["content"]["application/json"];
+export interface GetRepairTimeParams {
+  isExport?: boolean;
+}
+export type GetRepairTimeBody = WatsFilter;
+export type GetRepairTimeResult = unknown;
 
-export type GetRolledThroughputYieldBody = operations["Reporting_GetRolledThroughputYield"]["requestBody"]["content"]["application/json"];
-export type GetRolledThroughputYieldResult = operations["Reporting_GetRolledThroughputYield"]["responses"][200]["content"]["application/json"];
+export type GetRolledThroughputYieldBody = WatsFilter;
+export type GetRolledThroughputYieldResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Reporting/GetRolledThroughputYieldMatrixView`. */
-export type GetRolledThroughputYieldMatrixViewParams = NonNullable<operations["Reporting_GetRolledThroughputYieldMatrixView"]["parameters"]["query"]>;
-export type GetRolledThroughputYieldMatrixViewBody = operations["Reporting_GetRolledThroughputYieldMatrixView"]["requestBody"]["content"]["application/json"];
-export type GetRolledThroughputYieldMatrixViewResult = operations["Reporting_GetRolledThroughputYieldMatrixView"]["responses"][200]["content"]["application/json"];
+export interface GetRolledThroughputYieldMatrixViewParams {
+  period: string;
+  testOperation?: number;
+  partNumber?: string;
+}
+export type GetRolledThroughputYieldMatrixViewBody = WatsFilter;
+export type GetRolledThroughputYieldMatrixViewResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Reporting/GetSerialNumberHistory`. */
-export type GetSerialNumberHistoryParams = NonNullable<operations["Reporting_GetSerialNumberHistory"]["parameters"]["query"]>;
-export type GetSerialNumberHistoryBody = operations["Reporting_GetSerialNumberHistory"]["requestBody"]["content"]["application/json"];
-export type GetSerialNumberHistoryResult = operations["Reporting_GetSerialNumberHistory"]["responses"][200]["content"]["application/json"];
+export interface GetSerialNumberHistoryParams {
+  includeActions?: boolean;
+  strictUnits?: boolean;
+  useCache?: boolean;
+}
+export type GetSerialNumberHistoryBody = WatsFilter;
+export type GetSerialNumberHistoryResult = unknown;
 
-export type GetTestStatisticsBody = operations["Reporting_GetTestStatistics"]["requestBody"]["content"]["application/json"];
-export type GetTestStatisticsResult = operations["Reporting_GetTestStatistics"]["responses"][200]["content"]["application/json"];
+export type GetTestStatisticsBody = WatsFilter;
+export type GetTestStatisticsResult = unknown;
 
-export type GetTotalProcessYieldBody = operations["Reporting_GetTotalProcessYield"]["requestBody"]["content"]["application/json"];
-export type GetTotalProcessYieldResult = operations["Reporting_GetTotalProcessYield"]["responses"][200]["content"]["application/json"];
+export type GetTotalProcessYieldBody = WatsFilter;
+export type GetTotalProcessYieldResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Reporting/GetTotalProcessYieldExport`. */
-export type GetTotalProcessYieldExportParams = NonNullable<operations["Reporting_GetTotalProcessYieldExport"]["parameters"]["query"]>;
-export type GetTotalProcessYieldExportBody = operations["Reporting_GetTotalProcessYieldExport"]["requestBody"]["content"]["application/json"];
+export interface GetTotalProcessYieldExportParams {
+  exportPartNumber: string;
+  exportProcessCode: number;
+  exportPeriod: string;
+}
+export type GetTotalProcessYieldExportBody = WatsFilter;
 export type GetTotalProcessYieldExportResult = ArrayBuffer;
 
-export type GetUnitReportsBody = operations["Reporting_GetUnitReports"]["requestBody"]["content"]["application/json"];
-export type GetUnitReportsResult = operations["Reporting_GetUnitReports"]["responses"][200]["content"]["application/json"];
+export type GetUnitReportsBody = SnHistoryUnit;
+export type GetUnitReportsResult = SnHistoryReport[];
 
-export type GetUnitStatisticsBody = operations["Reporting_GetUnitStatistics"]["requestBody"]["content"]["application/json"];
-export type GetUnitStatisticsResult = operations["Reporting_GetUnitStatistics"]["responses"][200]["content"]["application/json"];
+export type GetUnitStatisticsBody = WatsFilter;
+export type GetUnitStatisticsResult = unknown;
 
-export type GetWipDistributionBody = operations["Reporting_GetWipDistribution"]["requestBody"]["content"]["application/json"];
-export type GetWipDistributionResult = operations["Reporting_GetWipDistribution"]["responses"][200]["content"]["application/json"];
+export type GetWipDistributionBody = WatsFilter;
+export type GetWipDistributionResult = unknown;
 
-export type GetWipTrackingBody = operations["Reporting_GetWipTracking"]["requestBody"]["content"]["application/json"];
-export type GetWipTrackingResult = operations["Reporting_GetWipTracking"]["responses"][200]["content"]["application/json"];
+export type GetWipTrackingBody = WatsFilter;
+export type GetWipTrackingResult = unknown;
 
-export type FilterToQueryStringBody = operations["Survey_FilterToQueryString"]["requestBody"]["content"]["application/json"];
-export type FilterToQueryStringResult = operations["Survey_FilterToQueryString"]["responses"][200]["content"]["application/json"];
+export type FilterToQueryStringBody = WatsFilter;
+export type FilterToQueryStringResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Survey/GetFailedSteps/{Id}`. */
-export type GetFailedStepsParams = operations["Survey_GetFailedSteps"]["parameters"]["path"] & NonNullable<operations["Survey_GetFailedSteps"]["parameters"]["query"]>;
-export type GetFailedStepsResult = operations["Survey_GetFailedSteps"]["responses"][200]["content"]["application/json"];
+export interface GetFailedStepsParams {
+  /** Format: uuid. */
+  Id: string;
+  getAllSteps?: boolean;
+}
+export type GetFailedStepsResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Survey/GetMiscDescriptions`. */
-export type GetMiscDescriptionsParams = NonNullable<operations["Survey_GetMiscDescriptions"]["parameters"]["query"]>;
-export type GetMiscDescriptionsResult = operations["Survey_GetMiscDescriptions"]["responses"][200]["content"]["application/json"];
+export interface GetMiscDescriptionsParams {
+  searchText: string;
+  type?: number;
+}
+export type GetMiscDescriptionsResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Survey/GetMiscValues`. */
-export type GetMiscValuesParams = NonNullable<operations["Survey_GetMiscValues"]["parameters"]["query"]>;
-export type GetMiscValuesResult = operations["Survey_GetMiscValues"]["responses"][200]["content"]["application/json"];
+export interface GetMiscValuesParams {
+  searchText: string;
+  type?: number;
+}
+export type GetMiscValuesResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Survey/GetPassedInRun`. */
-export type GetPassedInRunParams = NonNullable<operations["Survey_GetPassedInRun"]["parameters"]["query"]>;
-export type GetPassedInRunBody = operations["Survey_GetPassedInRun"]["requestBody"]["content"]["application/json"];
-export type GetPassedInRunResult = operations["Survey_GetPassedInRun"]["responses"][200]["content"]["application/json"];
+export interface GetPassedInRunParams {
+  /** Current expanded period */
+  period: string;
+}
+export type GetPassedInRunBody = WatsFilter;
+export type GetPassedInRunResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Survey/GetPeriodRange`. */
-export type GetPeriodRangeParams = NonNullable<operations["Survey_GetPeriodRange"]["parameters"]["query"]>;
-export type GetPeriodRangeResult = operations["Survey_GetPeriodRange"]["responses"][200]["content"]["application/json"];
+export interface GetPeriodRangeParams {
+  /** Input period */
+  period: string;
+  /** True if period is a local time zone period */
+  isLocal?: boolean;
+  /** True will return values in local time zone */
+  toLocal?: boolean;
+}
+export type GetPeriodRangeResult = unknown;
 
-export type GetProductsResult = operations["Survey_GetProducts"]["responses"][200]["content"]["application/json"];
+export type GetProductsResult = unknown;
 
-export type GetStationsResult = operations["Survey_GetStations"]["responses"][200]["content"]["application/json"];
+export type GetStationsResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Survey/GetStringStoreString`. */
-export type GetStringStoreStringParams = NonNullable<operations["Survey_GetStringStoreString"]["parameters"]["query"]>;
-export type GetStringStoreStringResult = operations["Survey_GetStringStoreString"]["responses"][200]["content"]["application/json"];
+export interface GetStringStoreStringParams {
+  hash: string;
+}
+export type GetStringStoreStringResult = unknown;
 
-export type GetUnitPhasesResult = operations["Survey_GetUnitPhases"]["responses"][200]["content"]["application/json"];
+export type GetUnitPhasesResult = UnitPhase[];
 
 /** Path and query parameters of `POST /api/internal/Survey/GetUnitReportHistory`. */
-export type GetUnitReportHistoryParams = NonNullable<operations["Survey_GetUnitReportHistory"]["parameters"]["query"]>;
-export type GetUnitReportHistoryBody = operations["Survey_GetUnitReportHistory"]["requestBody"]["content"]["application/json"];
-export type GetUnitReportHistoryResult = operations["Survey_GetUnitReportHistory"]["responses"][200]["content"]["application/json"];
+export interface GetUnitReportHistoryParams {
+  details?: boolean;
+  useCache?: boolean;
+}
+export type GetUnitReportHistoryBody = WatsFilter;
+export type GetUnitReportHistoryResult = unknown;
 
-export type GetUurFailedStepReportBody = operations["Survey_GetUurFailedStepReport"]["requestBody"]["content"]["application/json"];
-export type GetUurFailedStepReportResult = operations["Survey_GetUurFailedStepReport"]["responses"][200]["content"]["application/json"];
+export type GetUurFailedStepReportBody = WatsFilter[];
+export type GetUurFailedStepReportResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Survey/GetUurReports`. */
-export type GetUurReportsParams = NonNullable<operations["Survey_GetUurReports"]["parameters"]["query"]>;
-export type GetUurReportsBody = operations["Survey_GetUurReports"]["requestBody"]["content"]["application/json"];
-export type GetUurReportsResult = operations["Survey_GetUurReports"]["responses"][200]["content"]["application/json"];
+export interface GetUurReportsParams {
+  forceRefresh?: boolean;
+}
+export type GetUurReportsBody = WatsFilter;
+export type GetUurReportsResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Survey/GetUutReports`. */
-export type GetUutReportsParams = NonNullable<operations["Survey_GetUutReports"]["parameters"]["query"]>;
-export type GetUutReportsBody = operations["Survey_GetUutReports"]["requestBody"]["content"]["application/json"];
-export type GetUutReportsResult = operations["Survey_GetUutReports"]["responses"][200]["content"]["application/json"];
+export interface GetUutReportsParams {
+  sequenceIDs?: string;
+  forceRefresh?: boolean;
+}
+export type GetUutReportsBody = WatsFilter;
+export type GetUutReportsResult = unknown;
 
-export type GetUutStatusCountBody = operations["Survey_GetUutStatusCount"]["requestBody"]["content"]["application/json"];
-export type GetUutStatusCountResult = operations["Survey_GetUutStatusCount"]["responses"][200]["content"]["application/json"];
+export type GetUutStatusCountBody = WatsFilter;
+export type GetUutStatusCountResult = unknown;
 
-export type PostStringStoreStringBody = operations["Survey_PostStringStoreString"]["requestBody"]["content"]["application/json"];
-export type PostStringStoreStringResult = operations["Survey_PostStringStoreString"]["responses"][200]["content"]["application/json"];
+export type PostStringStoreStringBody = string;
+export type PostStringStoreStringResult = unknown;
 
-export type PutKeyValueBody = operations["Survey_PutKeyValue"]["requestBody"]["content"]["application/json"];
-export type PutKeyValueResult = operations["Survey_PutKeyValue"]["responses"][200]["content"]["application/json"];
+export type PutKeyValueBody = UserKeyValue;
+export type PutKeyValueResult = unknown;
 
-export type PutMeasureFavoriteBody = operations["Survey_PutMeasureFavorite"]["requestBody"]["content"]["application/json"];
-export type PutMeasureFavoriteResult = operations["Survey_PutMeasureFavorite"]["responses"][200]["content"]["application/json"];
+export type PutMeasureFavoriteBody = MeasureFavourite;
+export type PutMeasureFavoriteResult = unknown;
 
-export type GetAggregatedMeasurementsBody = operations["TSA_GetAggregatedMeasurements"]["requestBody"]["content"]["application/json"];
-export type GetAggregatedMeasurementsResult = operations["TSA_GetAggregatedMeasurements"]["responses"][200]["content"]["application/json"];
+export type GetAggregatedMeasurementsBody = TsaFilter;
+export type GetAggregatedMeasurementsResult = unknown;
 
-export type GetLoopAndStepStatisticsBody = operations["TSA_GetLoopAndStepStatistics"]["requestBody"]["content"]["application/json"];
-export type GetLoopAndStepStatisticsResult = operations["TSA_GetLoopAndStepStatistics"]["responses"][200]["content"]["application/json"];
+export type GetLoopAndStepStatisticsBody = Record<string, unknown>;
+export type GetLoopAndStepStatisticsResult = unknown;
 
-export type GetMeasurementDataBody = operations["TSA_GetMeasurementData"]["requestBody"]["content"]["application/json"];
-export type GetMeasurementDataResult = operations["TSA_GetMeasurementData"]["responses"][200]["content"]["application/json"];
+export type GetMeasurementDataBody = Record<string, unknown>;
+export type GetMeasurementDataResult = unknown;
 
-export type GetMeasurementsBody = operations["TSA_GetMeasurements"]["requestBody"]["content"]["application/json"];
-export type GetMeasurementsResult = operations["TSA_GetMeasurements"]["responses"][200]["content"]["application/json"];
+export type GetMeasurementsBody = Record<string, unknown>;
+export type GetMeasurementsResult = unknown;
 
-export type GetSequenceStepListBody = operations["TSA_GetSequenceStepList"]["requestBody"]["content"]["application/json"];
-export type GetSequenceStepListResult = operations["TSA_GetSequenceStepList"]["responses"][200]["content"]["application/json"];
+export type GetSequenceStepListBody = Record<string, unknown>;
+export type GetSequenceStepListResult = unknown;
 
-export type GetSequenceStepListV2Body = operations["TSA_GetSequenceStepListV2"]["requestBody"]["content"]["application/json"];
-export type GetSequenceStepListV2Result = operations["TSA_GetSequenceStepListV2"]["responses"][200]["content"]["application/json"];
+export type GetSequenceStepListV2Body = TsaFilter;
+export type GetSequenceStepListV2Result = SequenceStep[];
 
 /** Path and query parameters of `POST /api/internal/TSA/GetStepChart`. */
-export type GetStepChartParams = NonNullable<operations["TSA_GetStepChart"]["parameters"]["query"]>;
-export type GetStepChartBody = operations["TSA_GetStepChart"]["requestBody"]["content"]["application/json"];
-export type GetStepChartResult = operations["TSA_GetStepChart"]["responses"][200]["content"]["application/json"];
+export interface GetStepChartParams {
+  skip?: number;
+  take?: number;
+}
+/** Body of `POST /api/internal/TSA/GetStepChart`: TSA filter */
+export type GetStepChartBody = TsaFilter;
+export type GetStepChartResult = unknown;
 
-export type GetStepDetailsBody = operations["TSA_GetStepDetails"]["requestBody"]["content"]["application/json"];
-export type GetStepDetailsResult = operations["TSA_GetStepDetails"]["responses"][200]["content"]["application/json"];
+export type GetStepDetailsBody = TsaFilter;
+export type GetStepDetailsResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/TSA/GetStepDetailsFilter`. */
-export type GetStepDetailsFilterParams = NonNullable<operations["TSA_GetStepDetailsFilter"]["parameters"]["query"]>;
-export type GetStepDetailsFilterResult = operations["TSA_GetStepDetailsFilter"]["responses"][200]["content"]["application/json"];
+export interface GetStepDetailsFilterParams {
+  uuid: string;
+  stepOrderNumber: number;
+  partNumber: string;
+  processCode: number;
+  revision: string;
+  utcDate: string;
+  swVersion: string;
+  swFilename: string;
+  processName: string;
+  measureName?: string;
+}
+export type GetStepDetailsFilterResult = unknown;
 
-export type GetStepDetailsUserSettingsResult = operations["TSA_GetStepDetailsUserSettings"]["responses"][200]["content"]["application/json"];
+export type GetStepDetailsUserSettingsResult = unknown;
 
-export type PutStepDetailsUserSettingsBody = operations["TSA_PutStepDetailsUserSettings"]["requestBody"]["content"]["application/json"];
-export type PutStepDetailsUserSettingsResult = operations["TSA_PutStepDetailsUserSettings"]["responses"][200]["content"]["application/json"];
+export type PutStepDetailsUserSettingsBody = Record<string, unknown>;
+export type PutStepDetailsUserSettingsResult = unknown;
 
-export type GetUnitFlowBody = operations["UnitFlow_GetUnitFlow"]["requestBody"]["content"]["application/json"];
-export type GetUnitFlowResult = operations["UnitFlow_GetUnitFlow"]["responses"][200]["content"]["application/json"];
+export type GetUnitFlowBody = WatsFilter;
+export type GetUnitFlowResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/UnitFlow/Links`. */
-export type GetUnitFlowLinksParams = NonNullable<operations["UnitFlow_GetUnitFlowLinks"]["parameters"]["query"]>;
-export type GetUnitFlowLinksResult = operations["UnitFlow_GetUnitFlowLinks"]["responses"][200]["content"]["application/json"];
+export interface GetUnitFlowLinksParams {
+  filter: string;
+}
+export type GetUnitFlowLinksResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/UnitFlow/Nodes`. */
-export type GetUnitFlowNodesParams = NonNullable<operations["UnitFlow_GetUnitFlowNodes"]["parameters"]["query"]>;
-export type GetUnitFlowNodesResult = operations["UnitFlow_GetUnitFlowNodes"]["responses"][200]["content"]["application/json"];
+export interface GetUnitFlowNodesParams {
+  filter: string;
+}
+export type GetUnitFlowNodesResult = unknown;
 
-export type GetUnitSerialNumbersBody = operations["UnitFlow_GetUnitSerialNumbers"]["requestBody"]["content"]["application/json"];
-export type GetUnitSerialNumbersResult = operations["UnitFlow_GetUnitSerialNumbers"]["responses"][200]["content"]["application/json"];
+export type GetUnitSerialNumbersBody = number[];
+export type GetUnitSerialNumbersResult = unknown;
 
-export type GetUnitFlowSplitByBody = operations["UnitFlow_GetUnitFlowSplitBy"]["requestBody"]["content"]["application/json"];
-export type GetUnitFlowSplitByResult = operations["UnitFlow_GetUnitFlowSplitBy"]["responses"][200]["content"]["application/json"];
+export type GetUnitFlowSplitByBody = WatsFilter;
+export type GetUnitFlowSplitByResult = unknown;
 
-export type GetUnitFlowOrderBody = operations["UnitFlow_GetUnitFlowOrder"]["requestBody"]["content"]["application/json"];
-export type GetUnitFlowOrderResult = operations["UnitFlow_GetUnitFlowOrder"]["responses"][200]["content"]["application/json"];
+export type GetUnitFlowOrderBody = UnitFlowUnit[];
+export type GetUnitFlowOrderResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/UnitFlow/Units`. */
-export type GetUnitFlowUnitsParams = NonNullable<operations["UnitFlow_GetUnitFlowUnits"]["parameters"]["query"]>;
-export type GetUnitFlowUnitsResult = operations["UnitFlow_GetUnitFlowUnits"]["responses"][200]["content"]["application/json"];
+export interface GetUnitFlowUnitsParams {
+  filter: string;
+}
+export type GetUnitFlowUnitsResult = unknown;
 
 /**
  * Yield, volume, failure and measurement analytics (the WATS App API).
@@ -272,36 +445,40 @@ export class AnalyticsInternalService {
    * Server operationId: `Alvea_GetSuggestions`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSuggestions(body: GetSuggestionsBody, options?: CallOptions): CallPromise<GetSuggestionsResult> {
-    return this.#transport.call<GetSuggestionsResult>(operationTable.getSuggestions, { body }, options);
+  getSuggestions(body: GetSuggestionsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getSuggestions, { body }, options);
   }
 
   /**
    * `GET /api/internal/App/AggregatedMeasurements`
    * Server operationId: `App_AggregatedMeasurements`.
+   * @param params - {@link AggregatedMeasurementsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  aggregatedMeasurements(params: AggregatedMeasurementsParams, options?: CallOptions): CallPromise<AggregatedMeasurementsResult> {
-    return this.#transport.call<AggregatedMeasurementsResult>(operationTable.aggregatedMeasurements, { params }, options);
+  aggregatedMeasurements(params: AggregatedMeasurementsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.aggregatedMeasurements, { params }, options);
   }
 
   /**
    * Get the aggregated measurement data for the measurement with the specified parameters.
    * `POST /api/internal/App/AggregatedMeasurements`
    * Server operationId: `App_AggregatedMeasurements`.
+   * @param params - `stepFilters`: An xml step filter (Get from {M:Virinco.WATS.Web.Dashboard.Controllers.api.app.AppController.TopFailed(Virinco.WATS.Web.Dashboard.Controllers.api.app.PublicWatsFilter)}).; `sequenceFilters`: An xml sequence filter (Get from {M:Virinco.WATS.Web.Dashboard.Controllers.api.app.AppController.TopFailed(Virinco.WATS.Web.Dashboard.Controllers.api.app.PublicWatsFilter)}).; `measurementName`: Name of the measurment.
+   * @param body - Supported filters: yield, productGroup, level, periodCount, grouping, includeCurrentPeriod.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postAggregatedMeasurements(params: PostAggregatedMeasurementsParams, body: PostAggregatedMeasurementsBody, options?: CallOptions): CallPromise<PostAggregatedMeasurementsResult> {
-    return this.#transport.call<PostAggregatedMeasurementsResult>(operationTable.postAggregatedMeasurements, { params, body }, options);
+  postAggregatedMeasurements(params: PostAggregatedMeasurementsParams, body: PostAggregatedMeasurementsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postAggregatedMeasurements, { params, body }, options);
   }
 
   /**
    * `POST /api/internal/App/CreateDynamicYieldExcelWorksheet`
    * Server operationId: `App_CreateDynamicYieldExcelWorksheet`.
+   * @param params - {@link CreateDynamicYieldExcelWorksheetParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  createDynamicYieldExcelWorksheet(params: CreateDynamicYieldExcelWorksheetParams, body: CreateDynamicYieldExcelWorksheetBody, options?: CallOptions): CallPromise<CreateDynamicYieldExcelWorksheetResult> {
-    return this.#transport.call<CreateDynamicYieldExcelWorksheetResult>(operationTable.createDynamicYieldExcelWorksheet, { params, body }, options);
+  createDynamicYieldExcelWorksheet(params: CreateDynamicYieldExcelWorksheetParams, body: CreateDynamicYieldExcelWorksheetBody, options?: CallOptions): CallPromise<ArrayBuffer> {
+    return this.#transport.call<ArrayBuffer>(operationTable.createDynamicYieldExcelWorksheet, { params, body }, options);
   }
 
   /**
@@ -310,66 +487,74 @@ export class AnalyticsInternalService {
    * Server operationId: `App_GetAvailableSystemLanguages`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getAvailableSystemLanguages(options?: CallOptions): CallPromise<GetAvailableSystemLanguagesResult> {
-    return this.#transport.call<GetAvailableSystemLanguagesResult>(operationTable.getAvailableSystemLanguages, {  }, options);
+  getAvailableSystemLanguages(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getAvailableSystemLanguages, {  }, options);
   }
 
   /**
    * `GET /api/internal/App/MeasurementList`
    * Server operationId: `App_MeasurementList`.
+   * @param params - {@link MeasurementListParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  measurementList(params: MeasurementListParams, options?: CallOptions): CallPromise<MeasurementListResult> {
-    return this.#transport.call<MeasurementListResult>(operationTable.measurementList, { params }, options);
+  measurementList(params: MeasurementListParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.measurementList, { params }, options);
   }
 
   /**
    * Get the measurements for the step with the specified parameters.
    * `POST /api/internal/App/MeasurementList`
    * Server operationId: `App_MeasurementList`.
+   * @param params - `stepFilters`: An xml step filter (Get from {M:Virinco.WATS.Web.Dashboard.Controllers.api.app.AppController.TopFailed(Virinco.WATS.Web.Dashboard.Controllers.api.app.PublicWatsFilter)}).; `sequenceFilters`: An xml sequence filter (Get from {M:Virinco.WATS.Web.Dashboard.Controllers.api.app.AppController.TopFailed(Virinco.WATS.Web.Dashboard.Controllers.api.app.PublicWatsFilter)}).
+   * @param body - Supported filters: yield, productGroup, level, periodCount, grouping, includeCurrentPeriod.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postMeasurementList(params: PostMeasurementListParams, body: PostMeasurementListBody, options?: CallOptions): CallPromise<PostMeasurementListResult> {
-    return this.#transport.call<PostMeasurementListResult>(operationTable.postMeasurementList, { params, body }, options);
+  postMeasurementList(params: PostMeasurementListParams, body: PostMeasurementListBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postMeasurementList, { params, body }, options);
   }
 
   /**
    * `GET /api/internal/App/StepStatusList`
    * Server operationId: `App_StepStatusList`.
+   * @param params - {@link StepStatusListParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  stepStatusList(params: StepStatusListParams, options?: CallOptions): CallPromise<StepStatusListResult> {
-    return this.#transport.call<StepStatusListResult>(operationTable.stepStatusList, { params }, options);
+  stepStatusList(params: StepStatusListParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.stepStatusList, { params }, options);
   }
 
   /**
    * Get the statuses for the step with the specified parameters.
    * `POST /api/internal/App/StepStatusList`
    * Server operationId: `App_StepStatusList`.
+   * @param params - `stepFilters`: An xml step filter (Get from {M:Virinco.WATS.Web.Dashboard.Controllers.api.app.AppController.TopFailed(Virinco.WATS.Web.Dashboard.Controllers.api.app.PublicWatsFilter)}).; `sequenceFilters`: An xml sequence filter (Get from {M:Virinco.WATS.Web.Dashboard.Controllers.api.app.AppController.TopFailed(Virinco.WATS.Web.Dashboard.Controllers.api.app.PublicWatsFilter)}).
+   * @param body - Supported filters: yield, productGroup, level, periodCount, grouping, includeCurrentPeriod.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postStepStatusList(params: PostStepStatusListParams, body: PostStepStatusListBody, options?: CallOptions): CallPromise<PostStepStatusListResult> {
-    return this.#transport.call<PostStepStatusListResult>(operationTable.postStepStatusList, { params, body }, options);
+  postStepStatusList(params: PostStepStatusListParams, body: PostStepStatusListBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postStepStatusList, { params, body }, options);
   }
 
   /**
    * Get the top failed steps for the reports with the specified parameters.
    * `GET /api/internal/App/TopFailed`
    * Server operationId: `App_TopFailed`.
+   * @param params - `partNumber`: Part number of reports to get failed steps from.; `processCode`: Process code of reports to get failed steps from.; `productGroupId`: Product group of reports to get failed steps from.; `levelId`: Level of reports to get failed steps from.; `days`: Number of days ago reports to get failed steps from were submitted.; `count`: Number of items to return
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  topFailed(params: TopFailedParams, options?: CallOptions): CallPromise<TopFailedResult> {
-    return this.#transport.call<TopFailedResult>(operationTable.topFailed, { params }, options);
+  topFailed(params: TopFailedParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.topFailed, { params }, options);
   }
 
   /**
    * Get the top failed steps for the reports with the specified parameters.
    * `POST /api/internal/App/TopFailed`
    * Server operationId: `App_TopFailed`.
+   * @param body - Supported filters: partNumber, testOperation, yield, productGroup, level, periodCount, grouping, includeCurrentPeriod, topCount
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postTopFailed(body: PostTopFailedBody, options?: CallOptions): CallPromise<PostTopFailedResult> {
-    return this.#transport.call<PostTopFailedResult>(operationTable.postTopFailed, { body }, options);
+  postTopFailed(body: PostTopFailedBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postTopFailed, { body }, options);
   }
 
   /**
@@ -377,8 +562,8 @@ export class AnalyticsInternalService {
    * Server operationId: `Custom_GetInsights`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getInsights(body: GetInsightsBody, options?: CallOptions): CallPromise<GetInsightsResult> {
-    return this.#transport.call<GetInsightsResult>(operationTable.getInsights, { body }, options);
+  getInsights(body: GetInsightsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getInsights, { body }, options);
   }
 
   /**
@@ -386,36 +571,40 @@ export class AnalyticsInternalService {
    * Server operationId: `Custom_GetUnitMatrixReport`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitMatrixReport(body: GetUnitMatrixReportBody, options?: CallOptions): CallPromise<GetUnitMatrixReportResult> {
-    return this.#transport.call<GetUnitMatrixReportResult>(operationTable.getUnitMatrixReport, { body }, options);
+  getUnitMatrixReport(body: GetUnitMatrixReportBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUnitMatrixReport, { body }, options);
   }
 
   /**
    * Get connection and execution time results
    * `POST /api/internal/Reporting/GetConnectionAndExecutionTime`
    * Server operationId: `Reporting_GetConnectionAndExecutionTime`.
+   * @param params - `minConnectionTime`: Minimum connection time filter (sec); `maxConnectionTime`: Maximum connection time filter (sec); `minExecutionTime`: Minimum execution time filter (sec); `maxExecutionTime`: Maximum execution time filter (sec)
+   * @param body - WATS filter
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getConnectionAndExecutionTime(params: GetConnectionAndExecutionTimeParams, body: GetConnectionAndExecutionTimeBody, options?: CallOptions): CallPromise<GetConnectionAndExecutionTimeResult> {
-    return this.#transport.call<GetConnectionAndExecutionTimeResult>(operationTable.getConnectionAndExecutionTime, { params, body }, options);
+  getConnectionAndExecutionTime(params: GetConnectionAndExecutionTimeParams, body: GetConnectionAndExecutionTimeBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getConnectionAndExecutionTime, { params, body }, options);
   }
 
   /**
    * `POST /api/internal/Reporting/GetCostAnalysis`
    * Server operationId: `Reporting_GetCostAnalysis`.
+   * @param params - {@link GetCostAnalysisParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getCostAnalysis(params: GetCostAnalysisParams, body: GetCostAnalysisBody, options?: CallOptions): CallPromise<GetCostAnalysisResult> {
-    return this.#transport.call<GetCostAnalysisResult>(operationTable.getCostAnalysis, { params, body }, options);
+  getCostAnalysis(params: GetCostAnalysisParams, body: GetCostAnalysisBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getCostAnalysis, { params, body }, options);
   }
 
   /**
    * `POST /api/internal/Reporting/GetGrrSequenceAppraiserDetails`
    * Server operationId: `Reporting_GetGrrSequenceAppraiserDetails`.
+   * @param params - {@link GetGrrSequenceAppraiserDetailsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getGrrSequenceAppraiserDetails(params: GetGrrSequenceAppraiserDetailsParams, body: GetGrrSequenceAppraiserDetailsBody, options?: CallOptions): CallPromise<GetGrrSequenceAppraiserDetailsResult> {
-    return this.#transport.call<GetGrrSequenceAppraiserDetailsResult>(operationTable.getGrrSequenceAppraiserDetails, { params, body }, options);
+  getGrrSequenceAppraiserDetails(params: GetGrrSequenceAppraiserDetailsParams, body: GetGrrSequenceAppraiserDetailsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getGrrSequenceAppraiserDetails, { params, body }, options);
   }
 
   /**
@@ -423,26 +612,28 @@ export class AnalyticsInternalService {
    * Server operationId: `Reporting_GetGrrSequenceList`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getGrrSequenceList(body: GetGrrSequenceListBody, options?: CallOptions): CallPromise<GetGrrSequenceListResult> {
-    return this.#transport.call<GetGrrSequenceListResult>(operationTable.getGrrSequenceList, { body }, options);
+  getGrrSequenceList(body: GetGrrSequenceListBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getGrrSequenceList, { body }, options);
   }
 
   /**
    * `POST /api/internal/Reporting/GetGrrSequenceStepList`
    * Server operationId: `Reporting_GetGrrSequenceStepList`.
+   * @param params - {@link GetGrrSequenceStepListParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getGrrSequenceStepList(params: GetGrrSequenceStepListParams, body: GetGrrSequenceStepListBody, options?: CallOptions): CallPromise<GetGrrSequenceStepListResult> {
-    return this.#transport.call<GetGrrSequenceStepListResult>(operationTable.getGrrSequenceStepList, { params, body }, options);
+  getGrrSequenceStepList(params: GetGrrSequenceStepListParams, body: GetGrrSequenceStepListBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getGrrSequenceStepList, { params, body }, options);
   }
 
   /**
    * `POST /api/internal/Reporting/GetOeeAnalysis`
    * Server operationId: `Reporting_GetOeeAnalysis`.
+   * @param params - {@link GetOeeAnalysisParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getOeeAnalysis(params: GetOeeAnalysisParams, body: GetOeeAnalysisBody, options?: CallOptions): CallPromise<GetOeeAnalysisResult> {
-    return this.#transport.call<GetOeeAnalysisResult>(operationTable.getOeeAnalysis, { params, body }, options);
+  getOeeAnalysis(params: GetOeeAnalysisParams, body: GetOeeAnalysisBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getOeeAnalysis, { params, body }, options);
   }
 
   /**
@@ -450,17 +641,18 @@ export class AnalyticsInternalService {
    * Server operationId: `Reporting_GetProductionSerialNumberHistory`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getProductionSerialNumberHistory(body: GetProductionSerialNumberHistoryBody, options?: CallOptions): CallPromise<GetProductionSerialNumberHistoryResult> {
-    return this.#transport.call<GetProductionSerialNumberHistoryResult>(operationTable.getProductionSerialNumberHistory, { body }, options);
+  getProductionSerialNumberHistory(body: GetProductionSerialNumberHistoryBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getProductionSerialNumberHistory, { body }, options);
   }
 
   /**
    * `POST /api/internal/Reporting/GetRepairTime`
    * Server operationId: `Reporting_GetRepairTime`.
+   * @param params - {@link GetRepairTimeParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getRepairTime(params: GetRepairTimeParams, body: GetRepairTimeBody, options?: CallOptions): CallPromise<GetRepairTimeResult> {
-    return this.#transport.call<GetRepairTimeResult>(operationTable.getRepairTime, { params, body }, options);
+  getRepairTime(params: GetRepairTimeParams, body: GetRepairTimeBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getRepairTime, { params, body }, options);
   }
 
   /**
@@ -468,26 +660,28 @@ export class AnalyticsInternalService {
    * Server operationId: `Reporting_GetRolledThroughputYield`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getRolledThroughputYield(body: GetRolledThroughputYieldBody, options?: CallOptions): CallPromise<GetRolledThroughputYieldResult> {
-    return this.#transport.call<GetRolledThroughputYieldResult>(operationTable.getRolledThroughputYield, { body }, options);
+  getRolledThroughputYield(body: GetRolledThroughputYieldBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getRolledThroughputYield, { body }, options);
   }
 
   /**
    * `POST /api/internal/Reporting/GetRolledThroughputYieldMatrixView`
    * Server operationId: `Reporting_GetRolledThroughputYieldMatrixView`.
+   * @param params - {@link GetRolledThroughputYieldMatrixViewParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getRolledThroughputYieldMatrixView(params: GetRolledThroughputYieldMatrixViewParams, body: GetRolledThroughputYieldMatrixViewBody, options?: CallOptions): CallPromise<GetRolledThroughputYieldMatrixViewResult> {
-    return this.#transport.call<GetRolledThroughputYieldMatrixViewResult>(operationTable.getRolledThroughputYieldMatrixView, { params, body }, options);
+  getRolledThroughputYieldMatrixView(params: GetRolledThroughputYieldMatrixViewParams, body: GetRolledThroughputYieldMatrixViewBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getRolledThroughputYieldMatrixView, { params, body }, options);
   }
 
   /**
    * `POST /api/internal/Reporting/GetSerialNumberHistory`
    * Server operationId: `Reporting_GetSerialNumberHistory`.
+   * @param params - {@link GetSerialNumberHistoryParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSerialNumberHistory(params: GetSerialNumberHistoryParams, body: GetSerialNumberHistoryBody, options?: CallOptions): CallPromise<GetSerialNumberHistoryResult> {
-    return this.#transport.call<GetSerialNumberHistoryResult>(operationTable.getSerialNumberHistory, { params, body }, options);
+  getSerialNumberHistory(params: GetSerialNumberHistoryParams, body: GetSerialNumberHistoryBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getSerialNumberHistory, { params, body }, options);
   }
 
   /**
@@ -495,8 +689,8 @@ export class AnalyticsInternalService {
    * Server operationId: `Reporting_GetTestStatistics`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getTestStatistics(body: GetTestStatisticsBody, options?: CallOptions): CallPromise<GetTestStatisticsResult> {
-    return this.#transport.call<GetTestStatisticsResult>(operationTable.getTestStatistics, { body }, options);
+  getTestStatistics(body: GetTestStatisticsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getTestStatistics, { body }, options);
   }
 
   /**
@@ -504,17 +698,18 @@ export class AnalyticsInternalService {
    * Server operationId: `Reporting_GetTotalProcessYield`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getTotalProcessYield(body: GetTotalProcessYieldBody, options?: CallOptions): CallPromise<GetTotalProcessYieldResult> {
-    return this.#transport.call<GetTotalProcessYieldResult>(operationTable.getTotalProcessYield, { body }, options);
+  getTotalProcessYield(body: GetTotalProcessYieldBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getTotalProcessYield, { body }, options);
   }
 
   /**
    * `POST /api/internal/Reporting/GetTotalProcessYieldExport`
    * Server operationId: `Reporting_GetTotalProcessYieldExport`.
+   * @param params - {@link GetTotalProcessYieldExportParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getTotalProcessYieldExport(params: GetTotalProcessYieldExportParams, body: GetTotalProcessYieldExportBody, options?: CallOptions): CallPromise<GetTotalProcessYieldExportResult> {
-    return this.#transport.call<GetTotalProcessYieldExportResult>(operationTable.getTotalProcessYieldExport, { params, body }, options);
+  getTotalProcessYieldExport(params: GetTotalProcessYieldExportParams, body: GetTotalProcessYieldExportBody, options?: CallOptions): CallPromise<ArrayBuffer> {
+    return this.#transport.call<ArrayBuffer>(operationTable.getTotalProcessYieldExport, { params, body }, options);
   }
 
   /**
@@ -522,8 +717,8 @@ export class AnalyticsInternalService {
    * Server operationId: `Reporting_GetUnitReports`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitReports(body: GetUnitReportsBody, options?: CallOptions): CallPromise<GetUnitReportsResult> {
-    return this.#transport.call<GetUnitReportsResult>(operationTable.getUnitReports, { body }, options);
+  getUnitReports(body: GetUnitReportsBody, options?: CallOptions): CallPromise<SnHistoryReport[]> {
+    return this.#transport.call<SnHistoryReport[]>(operationTable.getUnitReports, { body }, options);
   }
 
   /**
@@ -531,8 +726,8 @@ export class AnalyticsInternalService {
    * Server operationId: `Reporting_GetUnitStatistics`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitStatistics(body: GetUnitStatisticsBody, options?: CallOptions): CallPromise<GetUnitStatisticsResult> {
-    return this.#transport.call<GetUnitStatisticsResult>(operationTable.getUnitStatistics, { body }, options);
+  getUnitStatistics(body: GetUnitStatisticsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUnitStatistics, { body }, options);
   }
 
   /**
@@ -540,8 +735,8 @@ export class AnalyticsInternalService {
    * Server operationId: `Reporting_GetWipDistribution`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getWipDistribution(body: GetWipDistributionBody, options?: CallOptions): CallPromise<GetWipDistributionResult> {
-    return this.#transport.call<GetWipDistributionResult>(operationTable.getWipDistribution, { body }, options);
+  getWipDistribution(body: GetWipDistributionBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getWipDistribution, { body }, options);
   }
 
   /**
@@ -549,8 +744,8 @@ export class AnalyticsInternalService {
    * Server operationId: `Reporting_GetWipTracking`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getWipTracking(body: GetWipTrackingBody, options?: CallOptions): CallPromise<GetWipTrackingResult> {
-    return this.#transport.call<GetWipTrackingResult>(operationTable.getWipTracking, { body }, options);
+  getWipTracking(body: GetWipTrackingBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getWipTracking, { body }, options);
   }
 
   /**
@@ -558,55 +753,60 @@ export class AnalyticsInternalService {
    * Server operationId: `Survey_FilterToQueryString`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  filterToQueryString(body: FilterToQueryStringBody, options?: CallOptions): CallPromise<FilterToQueryStringResult> {
-    return this.#transport.call<FilterToQueryStringResult>(operationTable.filterToQueryString, { body }, options);
+  filterToQueryString(body: FilterToQueryStringBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.filterToQueryString, { body }, options);
   }
 
   /**
    * `GET /api/internal/Survey/GetFailedSteps/{Id}`
    * Server operationId: `Survey_GetFailedSteps`.
+   * @param params - {@link GetFailedStepsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getFailedSteps(params: GetFailedStepsParams, options?: CallOptions): CallPromise<GetFailedStepsResult> {
-    return this.#transport.call<GetFailedStepsResult>(operationTable.getFailedSteps, { params }, options);
+  getFailedSteps(params: GetFailedStepsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getFailedSteps, { params }, options);
   }
 
   /**
    * `GET /api/internal/Survey/GetMiscDescriptions`
    * Server operationId: `Survey_GetMiscDescriptions`.
+   * @param params - {@link GetMiscDescriptionsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getMiscDescriptions(params: GetMiscDescriptionsParams, options?: CallOptions): CallPromise<GetMiscDescriptionsResult> {
-    return this.#transport.call<GetMiscDescriptionsResult>(operationTable.getMiscDescriptions, { params }, options);
+  getMiscDescriptions(params: GetMiscDescriptionsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getMiscDescriptions, { params }, options);
   }
 
   /**
    * `GET /api/internal/Survey/GetMiscValues`
    * Server operationId: `Survey_GetMiscValues`.
+   * @param params - {@link GetMiscValuesParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getMiscValues(params: GetMiscValuesParams, options?: CallOptions): CallPromise<GetMiscValuesResult> {
-    return this.#transport.call<GetMiscValuesResult>(operationTable.getMiscValues, { params }, options);
+  getMiscValues(params: GetMiscValuesParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getMiscValues, { params }, options);
   }
 
   /**
    * PeriodicYield's tail chart
    * `POST /api/internal/Survey/GetPassedInRun`
    * Server operationId: `Survey_GetPassedInRun`.
+   * @param params - `period`: Current expanded period
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getPassedInRun(params: GetPassedInRunParams, body: GetPassedInRunBody, options?: CallOptions): CallPromise<GetPassedInRunResult> {
-    return this.#transport.call<GetPassedInRunResult>(operationTable.getPassedInRun, { params, body }, options);
+  getPassedInRun(params: GetPassedInRunParams, body: GetPassedInRunBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getPassedInRun, { params, body }, options);
   }
 
   /**
    * Get start and end date for a given period
    * `GET /api/internal/Survey/GetPeriodRange`
    * Server operationId: `Survey_GetPeriodRange`.
+   * @param params - `period`: Input period; `isLocal`: True if period is a local time zone period; `toLocal`: True will return values in local time zone
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getPeriodRange(params: GetPeriodRangeParams, options?: CallOptions): CallPromise<GetPeriodRangeResult> {
-    return this.#transport.call<GetPeriodRangeResult>(operationTable.getPeriodRange, { params }, options);
+  getPeriodRange(params: GetPeriodRangeParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getPeriodRange, { params }, options);
   }
 
   /**
@@ -614,8 +814,8 @@ export class AnalyticsInternalService {
    * Server operationId: `Survey_GetProducts`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getProducts(options?: CallOptions): CallPromise<GetProductsResult> {
-    return this.#transport.call<GetProductsResult>(operationTable.getProducts, {  }, options);
+  getProducts(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getProducts, {  }, options);
   }
 
   /**
@@ -623,18 +823,19 @@ export class AnalyticsInternalService {
    * Server operationId: `Survey_GetStations`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getStations(options?: CallOptions): CallPromise<GetStationsResult> {
-    return this.#transport.call<GetStationsResult>(operationTable.getStations, {  }, options);
+  getStations(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getStations, {  }, options);
   }
 
   /**
    * Retrieve string from hash.
    * `GET /api/internal/Survey/GetStringStoreString`
    * Server operationId: `Survey_GetStringStoreString`.
+   * @param params - {@link GetStringStoreStringParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getStringStoreString(params: GetStringStoreStringParams, options?: CallOptions): CallPromise<GetStringStoreStringResult> {
-    return this.#transport.call<GetStringStoreStringResult>(operationTable.getStringStoreString, { params }, options);
+  getStringStoreString(params: GetStringStoreStringParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getStringStoreString, { params }, options);
   }
 
   /**
@@ -642,18 +843,19 @@ export class AnalyticsInternalService {
    * Server operationId: `Survey_GetUnitPhases`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitPhases(options?: CallOptions): CallPromise<GetUnitPhasesResult> {
-    return this.#transport.call<GetUnitPhasesResult>(operationTable.getUnitPhases, {  }, options);
+  getUnitPhases(options?: CallOptions): CallPromise<UnitPhase[]> {
+    return this.#transport.call<UnitPhase[]>(operationTable.getUnitPhases, {  }, options);
   }
 
   /**
    * `POST /api/internal/Survey/GetUnitReportHistory`
    * Server operationId: `Survey_GetUnitReportHistory`.
+   * @param params - {@link GetUnitReportHistoryParams}
    * @deprecated The server marks this operation deprecated.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitReportHistory(params: GetUnitReportHistoryParams, body: GetUnitReportHistoryBody, options?: CallOptions): CallPromise<GetUnitReportHistoryResult> {
-    return this.#transport.call<GetUnitReportHistoryResult>(operationTable.getUnitReportHistory, { params, body }, options);
+  getUnitReportHistory(params: GetUnitReportHistoryParams, body: GetUnitReportHistoryBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUnitReportHistory, { params, body }, options);
   }
 
   /**
@@ -661,26 +863,28 @@ export class AnalyticsInternalService {
    * Server operationId: `Survey_GetUurFailedStepReport`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUurFailedStepReport(body: GetUurFailedStepReportBody, options?: CallOptions): CallPromise<GetUurFailedStepReportResult> {
-    return this.#transport.call<GetUurFailedStepReportResult>(operationTable.getUurFailedStepReport, { body }, options);
+  getUurFailedStepReport(body: GetUurFailedStepReportBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUurFailedStepReport, { body }, options);
   }
 
   /**
    * `POST /api/internal/Survey/GetUurReports`
    * Server operationId: `Survey_GetUurReports`.
+   * @param params - {@link GetUurReportsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUurReports(params: GetUurReportsParams, body: GetUurReportsBody, options?: CallOptions): CallPromise<GetUurReportsResult> {
-    return this.#transport.call<GetUurReportsResult>(operationTable.getUurReports, { params, body }, options);
+  getUurReports(params: GetUurReportsParams, body: GetUurReportsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUurReports, { params, body }, options);
   }
 
   /**
    * `POST /api/internal/Survey/GetUutReports`
    * Server operationId: `Survey_GetUutReports`.
+   * @param params - {@link GetUutReportsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUutReports(params: GetUutReportsParams, body: GetUutReportsBody, options?: CallOptions): CallPromise<GetUutReportsResult> {
-    return this.#transport.call<GetUutReportsResult>(operationTable.getUutReports, { params, body }, options);
+  getUutReports(params: GetUutReportsParams, body: GetUutReportsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUutReports, { params, body }, options);
   }
 
   /**
@@ -688,8 +892,8 @@ export class AnalyticsInternalService {
    * Server operationId: `Survey_GetUutStatusCount`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUutStatusCount(body: GetUutStatusCountBody, options?: CallOptions): CallPromise<GetUutStatusCountResult> {
-    return this.#transport.call<GetUutStatusCountResult>(operationTable.getUutStatusCount, { body }, options);
+  getUutStatusCount(body: GetUutStatusCountBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUutStatusCount, { body }, options);
   }
 
   /**
@@ -698,8 +902,8 @@ export class AnalyticsInternalService {
    * Server operationId: `Survey_PostStringStoreString`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postStringStoreString(body: PostStringStoreStringBody, options?: CallOptions): CallPromise<PostStringStoreStringResult> {
-    return this.#transport.call<PostStringStoreStringResult>(operationTable.postStringStoreString, { body }, options);
+  postStringStoreString(body: PostStringStoreStringBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postStringStoreString, { body }, options);
   }
 
   /**
@@ -708,8 +912,8 @@ export class AnalyticsInternalService {
    * Server operationId: `Survey_PutKeyValue`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putKeyValue(body: PutKeyValueBody, options?: CallOptions): CallPromise<PutKeyValueResult> {
-    return this.#transport.call<PutKeyValueResult>(operationTable.putKeyValue, { body }, options);
+  putKeyValue(body: PutKeyValueBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putKeyValue, { body }, options);
   }
 
   /**
@@ -717,8 +921,8 @@ export class AnalyticsInternalService {
    * Server operationId: `Survey_PutMeasureFavorite`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putMeasureFavorite(body: PutMeasureFavoriteBody, options?: CallOptions): CallPromise<PutMeasureFavoriteResult> {
-    return this.#transport.call<PutMeasureFavoriteResult>(operationTable.putMeasureFavorite, { body }, options);
+  putMeasureFavorite(body: PutMeasureFavoriteBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putMeasureFavorite, { body }, options);
   }
 
   /**
@@ -750,8 +954,8 @@ export class AnalyticsInternalService {
    * Server operationId: `TSA_GetAggregatedMeasurements`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getAggregatedMeasurements(body: GetAggregatedMeasurementsBody, options?: CallOptions): CallPromise<GetAggregatedMeasurementsResult> {
-    return this.#transport.call<GetAggregatedMeasurementsResult>(operationTable.getAggregatedMeasurements, { body }, options);
+  getAggregatedMeasurements(body: GetAggregatedMeasurementsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getAggregatedMeasurements, { body }, options);
   }
 
   /**
@@ -759,8 +963,8 @@ export class AnalyticsInternalService {
    * Server operationId: `TSA_GetLoopAndStepStatistics`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getLoopAndStepStatistics(body: GetLoopAndStepStatisticsBody, options?: CallOptions): CallPromise<GetLoopAndStepStatisticsResult> {
-    return this.#transport.call<GetLoopAndStepStatisticsResult>(operationTable.getLoopAndStepStatistics, { body }, options);
+  getLoopAndStepStatistics(body: GetLoopAndStepStatisticsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getLoopAndStepStatistics, { body }, options);
   }
 
   /**
@@ -768,8 +972,8 @@ export class AnalyticsInternalService {
    * Server operationId: `TSA_GetMeasurementData`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getMeasurementData(body: GetMeasurementDataBody, options?: CallOptions): CallPromise<GetMeasurementDataResult> {
-    return this.#transport.call<GetMeasurementDataResult>(operationTable.getMeasurementData, { body }, options);
+  getMeasurementData(body: GetMeasurementDataBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getMeasurementData, { body }, options);
   }
 
   /**
@@ -777,8 +981,8 @@ export class AnalyticsInternalService {
    * Server operationId: `TSA_GetMeasurements`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getMeasurements(body: GetMeasurementsBody, options?: CallOptions): CallPromise<GetMeasurementsResult> {
-    return this.#transport.call<GetMeasurementsResult>(operationTable.getMeasurements, { body }, options);
+  getMeasurements(body: GetMeasurementsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getMeasurements, { body }, options);
   }
 
   /**
@@ -786,8 +990,8 @@ export class AnalyticsInternalService {
    * Server operationId: `TSA_GetSequenceStepList`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSequenceStepList(body: GetSequenceStepListBody, options?: CallOptions): CallPromise<GetSequenceStepListResult> {
-    return this.#transport.call<GetSequenceStepListResult>(operationTable.getSequenceStepList, { body }, options);
+  getSequenceStepList(body: GetSequenceStepListBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getSequenceStepList, { body }, options);
   }
 
   /**
@@ -816,8 +1020,8 @@ export class AnalyticsInternalService {
    * Server operationId: `TSA_GetSequenceStepListV2`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSequenceStepListV2(body: GetSequenceStepListV2Body, options?: CallOptions): CallPromise<GetSequenceStepListV2Result> {
-    return this.#transport.call<GetSequenceStepListV2Result>(operationTable.getSequenceStepListV2, { body }, options);
+  getSequenceStepListV2(body: GetSequenceStepListV2Body, options?: CallOptions): CallPromise<SequenceStep[]> {
+    return this.#transport.call<SequenceStep[]>(operationTable.getSequenceStepListV2, { body }, options);
   }
 
   /**
@@ -843,10 +1047,12 @@ export class AnalyticsInternalService {
    * }
    * `POST /api/internal/TSA/GetStepChart`
    * Server operationId: `TSA_GetStepChart`.
+   * @param params - {@link GetStepChartParams}
+   * @param body - TSA filter
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getStepChart(params: GetStepChartParams, body: GetStepChartBody, options?: CallOptions): CallPromise<GetStepChartResult> {
-    return this.#transport.call<GetStepChartResult>(operationTable.getStepChart, { params, body }, options);
+  getStepChart(params: GetStepChartParams, body: GetStepChartBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getStepChart, { params, body }, options);
   }
 
   /**
@@ -893,18 +1099,19 @@ export class AnalyticsInternalService {
    * Server operationId: `TSA_GetStepDetails`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getStepDetails(body: GetStepDetailsBody, options?: CallOptions): CallPromise<GetStepDetailsResult> {
-    return this.#transport.call<GetStepDetailsResult>(operationTable.getStepDetails, { body }, options);
+  getStepDetails(body: GetStepDetailsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getStepDetails, { body }, options);
   }
 
   /**
    * UUT drilldown to step-details
    * `GET /api/internal/TSA/GetStepDetailsFilter`
    * Server operationId: `TSA_GetStepDetailsFilter`.
+   * @param params - {@link GetStepDetailsFilterParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getStepDetailsFilter(params: GetStepDetailsFilterParams, options?: CallOptions): CallPromise<GetStepDetailsFilterResult> {
-    return this.#transport.call<GetStepDetailsFilterResult>(operationTable.getStepDetailsFilter, { params }, options);
+  getStepDetailsFilter(params: GetStepDetailsFilterParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getStepDetailsFilter, { params }, options);
   }
 
   /**
@@ -912,8 +1119,8 @@ export class AnalyticsInternalService {
    * Server operationId: `TSA_GetStepDetailsUserSettings`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getStepDetailsUserSettings(options?: CallOptions): CallPromise<GetStepDetailsUserSettingsResult> {
-    return this.#transport.call<GetStepDetailsUserSettingsResult>(operationTable.getStepDetailsUserSettings, {  }, options);
+  getStepDetailsUserSettings(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getStepDetailsUserSettings, {  }, options);
   }
 
   /**
@@ -921,8 +1128,8 @@ export class AnalyticsInternalService {
    * Server operationId: `TSA_PutStepDetailsUserSettings`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putStepDetailsUserSettings(body: PutStepDetailsUserSettingsBody, options?: CallOptions): CallPromise<PutStepDetailsUserSettingsResult> {
-    return this.#transport.call<PutStepDetailsUserSettingsResult>(operationTable.putStepDetailsUserSettings, { body }, options);
+  putStepDetailsUserSettings(body: PutStepDetailsUserSettingsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putStepDetailsUserSettings, { body }, options);
   }
 
   /**
@@ -930,26 +1137,28 @@ export class AnalyticsInternalService {
    * Server operationId: `UnitFlow_GetUnitFlow`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitFlow(body: GetUnitFlowBody, options?: CallOptions): CallPromise<GetUnitFlowResult> {
-    return this.#transport.call<GetUnitFlowResult>(operationTable.getUnitFlow, { body }, options);
+  getUnitFlow(body: GetUnitFlowBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUnitFlow, { body }, options);
   }
 
   /**
    * `GET /api/internal/UnitFlow/Links`
    * Server operationId: `UnitFlow_GetUnitFlowLinks`.
+   * @param params - {@link GetUnitFlowLinksParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitFlowLinks(params: GetUnitFlowLinksParams, options?: CallOptions): CallPromise<GetUnitFlowLinksResult> {
-    return this.#transport.call<GetUnitFlowLinksResult>(operationTable.getUnitFlowLinks, { params }, options);
+  getUnitFlowLinks(params: GetUnitFlowLinksParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUnitFlowLinks, { params }, options);
   }
 
   /**
    * `GET /api/internal/UnitFlow/Nodes`
    * Server operationId: `UnitFlow_GetUnitFlowNodes`.
+   * @param params - {@link GetUnitFlowNodesParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitFlowNodes(params: GetUnitFlowNodesParams, options?: CallOptions): CallPromise<GetUnitFlowNodesResult> {
-    return this.#transport.call<GetUnitFlowNodesResult>(operationTable.getUnitFlowNodes, { params }, options);
+  getUnitFlowNodes(params: GetUnitFlowNodesParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUnitFlowNodes, { params }, options);
   }
 
   /**
@@ -957,8 +1166,8 @@ export class AnalyticsInternalService {
    * Server operationId: `UnitFlow_GetUnitSerialNumbers`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitSerialNumbers(body: GetUnitSerialNumbersBody, options?: CallOptions): CallPromise<GetUnitSerialNumbersResult> {
-    return this.#transport.call<GetUnitSerialNumbersResult>(operationTable.getUnitSerialNumbers, { body }, options);
+  getUnitSerialNumbers(body: GetUnitSerialNumbersBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUnitSerialNumbers, { body }, options);
   }
 
   /**
@@ -966,8 +1175,8 @@ export class AnalyticsInternalService {
    * Server operationId: `UnitFlow_GetUnitFlowSplitBy`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitFlowSplitBy(body: GetUnitFlowSplitByBody, options?: CallOptions): CallPromise<GetUnitFlowSplitByResult> {
-    return this.#transport.call<GetUnitFlowSplitByResult>(operationTable.getUnitFlowSplitBy, { body }, options);
+  getUnitFlowSplitBy(body: GetUnitFlowSplitByBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUnitFlowSplitBy, { body }, options);
   }
 
   /**
@@ -975,16 +1184,17 @@ export class AnalyticsInternalService {
    * Server operationId: `UnitFlow_GetUnitFlowOrder`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitFlowOrder(body: GetUnitFlowOrderBody, options?: CallOptions): CallPromise<GetUnitFlowOrderResult> {
-    return this.#transport.call<GetUnitFlowOrderResult>(operationTable.getUnitFlowOrder, { body }, options);
+  getUnitFlowOrder(body: GetUnitFlowOrderBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUnitFlowOrder, { body }, options);
   }
 
   /**
    * `GET /api/internal/UnitFlow/Units`
    * Server operationId: `UnitFlow_GetUnitFlowUnits`.
+   * @param params - {@link GetUnitFlowUnitsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitFlowUnits(params: GetUnitFlowUnitsParams, options?: CallOptions): CallPromise<GetUnitFlowUnitsResult> {
-    return this.#transport.call<GetUnitFlowUnitsResult>(operationTable.getUnitFlowUnits, { params }, options);
+  getUnitFlowUnits(params: GetUnitFlowUnitsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUnitFlowUnits, { params }, options);
   }
 }

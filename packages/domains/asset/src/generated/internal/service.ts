@@ -3,87 +3,127 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { AssetLogDetails, AssetManagerEntity, AssetManagerFilter, AssetType, Setting } from "./models.js";
 
 /** Path and query parameters of `PUT /api/internal/Asset`. */
-export type PutAssetParams = NonNullable<operations["Asset_PutAssetInternal"]["parameters"]["query"]>;
-export type PutAssetBody = operations["Asset_PutAssetInternal"]["requestBody"]["content"]["application/json"];
-export type PutAssetResult = operations["Asset_PutAssetInternal"]["responses"][200]["content"]["application/json"];
+export interface PutAssetParams {
+  isNew?: boolean;
+}
+export type PutAssetBody = AssetManagerEntity;
+export type PutAssetResult = unknown;
 
-export type DeleteAssetsBody = operations["Asset_DeleteAssetsInternal"]["requestBody"]["content"]["application/json"];
-export type DeleteAssetsResult = operations["Asset_DeleteAssetsInternal"]["responses"][200]["content"]["application/json"];
+export type DeleteAssetsBody = string[];
+export type DeleteAssetsResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Asset/{id}`. */
-export type GetAssetParams = operations["Asset_GetAssetInternal"]["parameters"]["path"];
-export type GetAssetResult = operations["Asset_GetAssetInternal"]["responses"][200]["content"]["application/json"];
+export interface GetAssetParams {
+  id: string;
+}
+export type GetAssetResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Asset/{id}/Tags`. */
-export type GetAssetTagsParams = operations["Asset_GetAssetTags"]["parameters"]["path"];
-export type GetAssetTagsResult = operations["Asset_GetAssetTags"]["responses"][200]["content"]["application/json"];
+export interface GetAssetTagsParams {
+  id: string;
+}
+export type GetAssetTagsResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/Asset/{id}/Tags`. */
-export type PutAssetTagsParams = operations["Asset_PutAssetTags"]["parameters"]["path"];
-export type PutAssetTagsBody = operations["Asset_PutAssetTags"]["requestBody"]["content"]["application/json"];
-export type PutAssetTagsResult = operations["Asset_PutAssetTags"]["responses"][200]["content"]["application/json"];
+export interface PutAssetTagsParams {
+  id: string;
+}
+export type PutAssetTagsBody = Setting[];
+export type PutAssetTagsResult = unknown;
 
-export type GetAssetCountResult = operations["Asset_GetAssetCount"]["responses"][200]["content"]["application/json"];
+export type GetAssetCountResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Asset/List`. */
-export type GetAssetsParams = NonNullable<operations["Asset_GetAssetsInternal"]["parameters"]["query"]>;
-export type GetAssetsBody = operations["Asset_GetAssetsInternal"]["requestBody"]["content"]["application/json"];
-export type GetAssetsResult = operations["Asset_GetAssetsInternal"]["responses"][200]["content"]["application/json"];
+export interface GetAssetsParams {
+  bypassCache?: boolean;
+}
+export type GetAssetsBody = AssetManagerFilter;
+export type GetAssetsResult = unknown;
 
-export type GetAssetsExportBody = operations["Asset_GetAssetsExportInternal"]["requestBody"]["content"]["application/json"];
+export type GetAssetsExportBody = AssetManagerFilter;
 export type GetAssetsExportResult = ArrayBuffer;
 
 /** Path and query parameters of `GET /api/internal/Asset/Log/{id}`. */
-export type GetAssetLogParams = operations["Asset_GetAssetLogInternal"]["parameters"]["path"];
-export type GetAssetLogResult = operations["Asset_GetAssetLogInternal"]["responses"][200]["content"]["application/json"];
+export interface GetAssetLogParams {
+  id: string;
+}
+export type GetAssetLogResult = AssetLogDetails[];
 
 /** Path and query parameters of `DELETE /api/internal/Asset/Log/{id}`. */
-export type DeleteAssetMessageParams = operations["Asset_DeleteAssetMessageInternal"]["parameters"]["path"];
-export type DeleteAssetMessageResult = operations["Asset_DeleteAssetMessageInternal"]["responses"][200]["content"]["application/json"];
+export interface DeleteAssetMessageParams {
+  id: number;
+}
+export type DeleteAssetMessageResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/Asset/Parent`. */
-export type PutAssetParentParams = NonNullable<operations["Asset_PutAssetParentInternal"]["parameters"]["query"]>;
-export type PutAssetParentBody = operations["Asset_PutAssetParentInternal"]["requestBody"]["content"]["application/json"];
-export type PutAssetParentResult = operations["Asset_PutAssetParentInternal"]["responses"][200]["content"]["application/json"];
+export interface PutAssetParentParams {
+  parentId: string;
+  parentClientId: number;
+  parentEntityType: string;
+}
+export type PutAssetParentBody = string[];
+export type PutAssetParentResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Asset/Reset/{id}`. */
-export type ResetAssetCounterParams = operations["Asset_ResetAssetCounter"]["parameters"]["path"] & NonNullable<operations["Asset_ResetAssetCounter"]["parameters"]["query"]>;
-export type ResetAssetCounterResult = operations["Asset_ResetAssetCounter"]["responses"][200]["content"]["application/json"];
+export interface ResetAssetCounterParams {
+  id: string;
+  comment: string;
+}
+export type ResetAssetCounterResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Asset/Status/{id}`. */
-export type GetAssetStatusParams = operations["Asset_GetAssetStatusInternal"]["parameters"]["path"];
-export type GetAssetStatusResult = operations["Asset_GetAssetStatusInternal"]["responses"][200]["content"]["application/json"];
+export interface GetAssetStatusParams {
+  id: string;
+}
+export type GetAssetStatusResult = unknown;
 
-export type GetAssetTypesResult = operations["Asset_GetAssetTypesInternal"]["responses"][200]["content"]["application/json"];
+export type GetAssetTypesResult = unknown;
 
-export type PutAssetTypeBody = operations["Asset_PutAssetTypeInternal"]["requestBody"]["content"]["application/json"];
-export type PutAssetTypeResult = operations["Asset_PutAssetTypeInternal"]["responses"][200]["content"]["application/json"];
+export type PutAssetTypeBody = AssetType;
+export type PutAssetTypeResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/Asset/Types`. */
-export type DeleteAssetTypesParams = NonNullable<operations["Asset_DeleteAssetTypesInternal"]["parameters"]["query"]>;
-export type DeleteAssetTypesBody = operations["Asset_DeleteAssetTypesInternal"]["requestBody"]["content"]["application/json"];
-export type DeleteAssetTypesResult = operations["Asset_DeleteAssetTypesInternal"]["responses"][200]["content"]["application/json"];
+export interface DeleteAssetTypesParams {
+  resolveConflicts?: boolean;
+}
+export type DeleteAssetTypesBody = string[];
+export type DeleteAssetTypesResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Blob/Asset`. */
-export type GetAssetFileParams = NonNullable<operations["Blob_AssetGetFile"]["parameters"]["query"]>;
+export interface GetAssetFileParams {
+  /** Asset id */
+  assetId: string;
+  /** Unique filename */
+  filename: string;
+}
 export type GetAssetFileResult = ArrayBuffer;
 
 /** Path and query parameters of `POST /api/internal/Blob/Asset`. */
-export type UploadAssetFileParams = NonNullable<operations["Blob_AssetPostFile"]["parameters"]["query"]>;
+export interface UploadAssetFileParams {
+  assetId: string;
+  /** unique filename */
+  filename: string;
+}
+/** Body of `POST /api/internal/Blob/Asset`: The file's bytes, stored under the asset as `filename`. */
 export type UploadAssetFileBody = Blob | ArrayBuffer | Uint8Array;
-export type UploadAssetFileResult = operations["Blob_AssetPostFile"]["responses"][200]["content"]["application/json"];
+export type UploadAssetFileResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Blob/Asset/List/{assetId}`. */
-export type ListAssetFilesParams = operations["Blob_AssetList"]["parameters"]["path"];
-export type ListAssetFilesResult = operations["Blob_AssetList"]["responses"][200]["content"]["application/json"];
+export interface ListAssetFilesParams {
+  assetId: string;
+}
+export type ListAssetFilesResult = string[];
 
 /** Path and query parameters of `DELETE /api/internal/Blob/Assets`. */
-export type DeleteAssetFilesParams = NonNullable<operations["Blob_AssetDeleteFiles"]["parameters"]["query"]>;
-export type DeleteAssetFilesBody = operations["Blob_AssetDeleteFiles"]["requestBody"]["content"]["application/json"];
-export type DeleteAssetFilesResult = operations["Blob_AssetDeleteFiles"]["responses"][200]["content"]["application/json"];
+export interface DeleteAssetFilesParams {
+  assetId: string;
+}
+/** Body of `DELETE /api/internal/Blob/Assets`: Array of filenames */
+export type DeleteAssetFilesBody = string[];
+export type DeleteAssetFilesResult = unknown;
 
 /**
  * Test equipment and fixtures: assets, types, counts, calibration, maintenance and logs.
@@ -101,10 +141,11 @@ export class AssetInternalService {
   /**
    * `PUT /api/internal/Asset`
    * Server operationId: `Asset_PutAssetInternal`.
+   * @param params - {@link PutAssetParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putAsset(params: PutAssetParams, body: PutAssetBody, options?: CallOptions): CallPromise<PutAssetResult> {
-    return this.#transport.call<PutAssetResult>(operationTable.putAsset, { params, body }, options);
+  putAsset(params: PutAssetParams, body: PutAssetBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putAsset, { params, body }, options);
   }
 
   /**
@@ -112,35 +153,38 @@ export class AssetInternalService {
    * Server operationId: `Asset_DeleteAssetsInternal`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteAssets(body: DeleteAssetsBody, options?: CallOptions): CallPromise<DeleteAssetsResult> {
-    return this.#transport.call<DeleteAssetsResult>(operationTable.deleteAssets, { body }, options);
+  deleteAssets(body: DeleteAssetsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteAssets, { body }, options);
   }
 
   /**
    * `GET /api/internal/Asset/{id}`
    * Server operationId: `Asset_GetAssetInternal`.
+   * @param params - {@link GetAssetParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getAsset(params: GetAssetParams, options?: CallOptions): CallPromise<GetAssetResult> {
-    return this.#transport.call<GetAssetResult>(operationTable.getAsset, { params }, options);
+  getAsset(params: GetAssetParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getAsset, { params }, options);
   }
 
   /**
    * `GET /api/internal/Asset/{id}/Tags`
    * Server operationId: `Asset_GetAssetTags`.
+   * @param params - {@link GetAssetTagsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getAssetTags(params: GetAssetTagsParams, options?: CallOptions): CallPromise<GetAssetTagsResult> {
-    return this.#transport.call<GetAssetTagsResult>(operationTable.getAssetTags, { params }, options);
+  getAssetTags(params: GetAssetTagsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getAssetTags, { params }, options);
   }
 
   /**
    * `PUT /api/internal/Asset/{id}/Tags`
    * Server operationId: `Asset_PutAssetTags`.
+   * @param params - {@link PutAssetTagsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putAssetTags(params: PutAssetTagsParams, body: PutAssetTagsBody, options?: CallOptions): CallPromise<PutAssetTagsResult> {
-    return this.#transport.call<PutAssetTagsResult>(operationTable.putAssetTags, { params, body }, options);
+  putAssetTags(params: PutAssetTagsParams, body: PutAssetTagsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putAssetTags, { params, body }, options);
   }
 
   /**
@@ -148,17 +192,18 @@ export class AssetInternalService {
    * Server operationId: `Asset_GetAssetCount`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getAssetCount(options?: CallOptions): CallPromise<GetAssetCountResult> {
-    return this.#transport.call<GetAssetCountResult>(operationTable.getAssetCount, {  }, options);
+  getAssetCount(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getAssetCount, {  }, options);
   }
 
   /**
    * `POST /api/internal/Asset/List`
    * Server operationId: `Asset_GetAssetsInternal`.
+   * @param params - {@link GetAssetsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getAssets(params: GetAssetsParams, body: GetAssetsBody, options?: CallOptions): CallPromise<GetAssetsResult> {
-    return this.#transport.call<GetAssetsResult>(operationTable.getAssets, { params, body }, options);
+  getAssets(params: GetAssetsParams, body: GetAssetsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getAssets, { params, body }, options);
   }
 
   /**
@@ -166,54 +211,59 @@ export class AssetInternalService {
    * Server operationId: `Asset_GetAssetsExportInternal`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getAssetsExport(body: GetAssetsExportBody, options?: CallOptions): CallPromise<GetAssetsExportResult> {
-    return this.#transport.call<GetAssetsExportResult>(operationTable.getAssetsExport, { body }, options);
+  getAssetsExport(body: GetAssetsExportBody, options?: CallOptions): CallPromise<ArrayBuffer> {
+    return this.#transport.call<ArrayBuffer>(operationTable.getAssetsExport, { body }, options);
   }
 
   /**
    * `GET /api/internal/Asset/Log/{id}`
    * Server operationId: `Asset_GetAssetLogInternal`.
+   * @param params - {@link GetAssetLogParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getAssetLog(params: GetAssetLogParams, options?: CallOptions): CallPromise<GetAssetLogResult> {
-    return this.#transport.call<GetAssetLogResult>(operationTable.getAssetLog, { params }, options);
+  getAssetLog(params: GetAssetLogParams, options?: CallOptions): CallPromise<AssetLogDetails[]> {
+    return this.#transport.call<AssetLogDetails[]>(operationTable.getAssetLog, { params }, options);
   }
 
   /**
    * `DELETE /api/internal/Asset/Log/{id}`
    * Server operationId: `Asset_DeleteAssetMessageInternal`.
+   * @param params - {@link DeleteAssetMessageParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteAssetMessage(params: DeleteAssetMessageParams, options?: CallOptions): CallPromise<DeleteAssetMessageResult> {
-    return this.#transport.call<DeleteAssetMessageResult>(operationTable.deleteAssetMessage, { params }, options);
+  deleteAssetMessage(params: DeleteAssetMessageParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteAssetMessage, { params }, options);
   }
 
   /**
    * Set or remove parent asset
    * `PUT /api/internal/Asset/Parent`
    * Server operationId: `Asset_PutAssetParentInternal`.
+   * @param params - {@link PutAssetParentParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putAssetParent(params: PutAssetParentParams, body: PutAssetParentBody, options?: CallOptions): CallPromise<PutAssetParentResult> {
-    return this.#transport.call<PutAssetParentResult>(operationTable.putAssetParent, { params, body }, options);
+  putAssetParent(params: PutAssetParentParams, body: PutAssetParentBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putAssetParent, { params, body }, options);
   }
 
   /**
    * `POST /api/internal/Asset/Reset/{id}`
    * Server operationId: `Asset_ResetAssetCounter`.
+   * @param params - {@link ResetAssetCounterParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  resetAssetCounter(params: ResetAssetCounterParams, options?: CallOptions): CallPromise<ResetAssetCounterResult> {
-    return this.#transport.call<ResetAssetCounterResult>(operationTable.resetAssetCounter, { params }, options);
+  resetAssetCounter(params: ResetAssetCounterParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.resetAssetCounter, { params }, options);
   }
 
   /**
    * `GET /api/internal/Asset/Status/{id}`
    * Server operationId: `Asset_GetAssetStatusInternal`.
+   * @param params - {@link GetAssetStatusParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getAssetStatus(params: GetAssetStatusParams, options?: CallOptions): CallPromise<GetAssetStatusResult> {
-    return this.#transport.call<GetAssetStatusResult>(operationTable.getAssetStatus, { params }, options);
+  getAssetStatus(params: GetAssetStatusParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getAssetStatus, { params }, options);
   }
 
   /**
@@ -221,8 +271,8 @@ export class AssetInternalService {
    * Server operationId: `Asset_GetAssetTypesInternal`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getAssetTypes(options?: CallOptions): CallPromise<GetAssetTypesResult> {
-    return this.#transport.call<GetAssetTypesResult>(operationTable.getAssetTypes, {  }, options);
+  getAssetTypes(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getAssetTypes, {  }, options);
   }
 
   /**
@@ -230,27 +280,29 @@ export class AssetInternalService {
    * Server operationId: `Asset_PutAssetTypeInternal`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putAssetType(body: PutAssetTypeBody, options?: CallOptions): CallPromise<PutAssetTypeResult> {
-    return this.#transport.call<PutAssetTypeResult>(operationTable.putAssetType, { body }, options);
+  putAssetType(body: PutAssetTypeBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putAssetType, { body }, options);
   }
 
   /**
    * `DELETE /api/internal/Asset/Types`
    * Server operationId: `Asset_DeleteAssetTypesInternal`.
+   * @param params - {@link DeleteAssetTypesParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteAssetTypes(params: DeleteAssetTypesParams, body: DeleteAssetTypesBody, options?: CallOptions): CallPromise<DeleteAssetTypesResult> {
-    return this.#transport.call<DeleteAssetTypesResult>(operationTable.deleteAssetTypes, { params, body }, options);
+  deleteAssetTypes(params: DeleteAssetTypesParams, body: DeleteAssetTypesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteAssetTypes, { params, body }, options);
   }
 
   /**
    * Get asset file
    * `GET /api/internal/Blob/Asset`
    * Server operationId: `Blob_AssetGetFile`.
+   * @param params - `assetId`: Asset id; `filename`: Unique filename
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getAssetFile(params: GetAssetFileParams, options?: CallOptions): CallPromise<GetAssetFileResult> {
-    return this.#transport.call<GetAssetFileResult>(operationTable.getAssetFile, { params }, options);
+  getAssetFile(params: GetAssetFileParams, options?: CallOptions): CallPromise<ArrayBuffer> {
+    return this.#transport.call<ArrayBuffer>(operationTable.getAssetFile, { params }, options);
   }
 
   /**
@@ -258,28 +310,33 @@ export class AssetInternalService {
    * HttpContent (poststream) should contain the file contents.
    * `POST /api/internal/Blob/Asset`
    * Server operationId: `Blob_AssetPostFile`.
+   * @param params - `filename`: unique filename
+   * @param body - The file's bytes, stored under the asset as `filename`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  uploadAssetFile(params: UploadAssetFileParams, body: UploadAssetFileBody, options?: CallOptions): CallPromise<UploadAssetFileResult> {
-    return this.#transport.call<UploadAssetFileResult>(operationTable.uploadAssetFile, { params, body }, options);
+  uploadAssetFile(params: UploadAssetFileParams, body: UploadAssetFileBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.uploadAssetFile, { params, body }, options);
   }
 
   /**
    * `GET /api/internal/Blob/Asset/List/{assetId}`
    * Server operationId: `Blob_AssetList`.
+   * @param params - {@link ListAssetFilesParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  listAssetFiles(params: ListAssetFilesParams, options?: CallOptions): CallPromise<ListAssetFilesResult> {
-    return this.#transport.call<ListAssetFilesResult>(operationTable.listAssetFiles, { params }, options);
+  listAssetFiles(params: ListAssetFilesParams, options?: CallOptions): CallPromise<string[]> {
+    return this.#transport.call<string[]>(operationTable.listAssetFiles, { params }, options);
   }
 
   /**
    * Delete Asset files
    * `DELETE /api/internal/Blob/Assets`
    * Server operationId: `Blob_AssetDeleteFiles`.
+   * @param params - {@link DeleteAssetFilesParams}
+   * @param body - Array of filenames
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteAssetFiles(params: DeleteAssetFilesParams, body: DeleteAssetFilesBody, options?: CallOptions): CallPromise<DeleteAssetFilesResult> {
-    return this.#transport.call<DeleteAssetFilesResult>(operationTable.deleteAssetFiles, { params, body }, options);
+  deleteAssetFiles(params: DeleteAssetFilesParams, body: DeleteAssetFilesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteAssetFiles, { params, body }, options);
   }
 }

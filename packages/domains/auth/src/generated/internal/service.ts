@@ -3,77 +3,107 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { AccountPageData, LoginViewModel, RequestAccessViewModel, ResetPasswordViewModel, RolePermission } from "./models.js";
 
-export type GetCustomSsoDataResult = operations["Account_GetCustomSsoData"]["responses"][200]["content"]["application/json"];
+export type GetCustomSsoDataResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Account/PostCustomSsoProvider`. */
-export type PostCustomSsoProviderParams = NonNullable<operations["Account_PostCustomSsoProvider"]["parameters"]["query"]>;
-export type PostCustomSsoProviderResult = operations["Account_PostCustomSsoProvider"]["responses"][200]["content"]["application/json"];
+export interface PostCustomSsoProviderParams {
+  clientId: string;
+  authorityUrl: string;
+  clientSecret?: string;
+  ssoName?: string;
+}
+export type PostCustomSsoProviderResult = unknown;
 
-export type PutAccountDataBody = operations["Account_PutAccountData"]["requestBody"]["content"]["application/json"];
-export type PutAccountDataResult = operations["Account_PutAccountData"]["responses"][200]["content"]["application/json"];
+export type PutAccountDataBody = AccountPageData;
+export type PutAccountDataResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Auth/AcceptEula`. */
-export type AcceptEulaParams = NonNullable<operations["Auth_AcceptEula"]["parameters"]["query"]>;
-export type AcceptEulaResult = operations["Auth_AcceptEula"]["responses"][200]["content"]["application/json"];
+export interface AcceptEulaParams {
+  version: number;
+}
+export type AcceptEulaResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Auth/CheckPermissions`. */
-export type CheckPermissionsParams = NonNullable<operations["Auth_CheckPermissions"]["parameters"]["query"]>;
-export type CheckPermissionsResult = operations["Auth_CheckPermissions"]["responses"][200]["content"]["application/json"];
+export interface CheckPermissionsParams {
+  /** Comma separated list of RolePermissions enums (int) */
+  permissions: string;
+}
+export type CheckPermissionsResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Auth/Disconnect/{id}`. */
-export type DisconnectParams = operations["Auth_Disconnect"]["parameters"]["path"];
-export type DisconnectResult = operations["Auth_Disconnect"]["responses"][200]["content"]["application/json"];
+export interface DisconnectParams {
+  /** Client MAC */
+  id: string;
+}
+export type DisconnectResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Auth/GetHasPermission`. */
-export type GetHasPermissionParams = NonNullable<operations["Auth_GetHasPermission"]["parameters"]["query"]>;
-export type GetHasPermissionResult = operations["Auth_GetHasPermission"]["responses"][200]["content"]["application/json"];
+export interface GetHasPermissionParams {
+  permission: string;
+}
+export type GetHasPermissionResult = unknown;
 
-export type GetLoggedInUsernameResult = operations["Auth_GetLoggedInUsername"]["responses"][200]["content"]["application/json"];
+export type GetLoggedInUsernameResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Auth/GetPasscode/{id}`. */
-export type GetPasscodeParams = operations["Auth_GetPasscode"]["parameters"]["path"] & NonNullable<operations["Auth_GetPasscode"]["parameters"]["query"]>;
-export type GetPasscodeResult = operations["Auth_GetPasscode"]["responses"][200]["content"]["application/json"];
+export interface GetPasscodeParams {
+  id: string;
+  description: string;
+  allowReset?: boolean;
+}
+export type GetPasscodeResult = unknown;
 
-export type GetRolePermissionsResult = operations["Auth_GetRolePermissions"]["responses"][200]["content"]["application/json"];
+export type GetRolePermissionsResult = unknown;
 
-export type GetServerTimeResult = operations["Auth_GetServerTime"]["responses"][200]["content"]["application/json"];
+export type GetServerTimeResult = unknown;
 
-export type GetSessionIdResult = operations["Auth_GetSessionId"]["responses"][200]["content"]["application/json"];
+export type GetSessionIdResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Auth/GetThrottlingInformation`. */
-export type GetThrottlingInformationParams = NonNullable<operations["Auth_GetThrottlingInformation"]["parameters"]["query"]>;
-export type GetThrottlingInformationResult = operations["Auth_GetThrottlingInformation"]["responses"][200]["content"]["application/json"];
+export interface GetThrottlingInformationParams {
+  resetCache?: boolean;
+}
+export type GetThrottlingInformationResult = unknown;
 
-export type LoginBody = operations["Auth_Login"]["requestBody"]["content"]["application/json"];
-export type LoginResult = operations["Auth_Login"]["responses"][200]["content"]["application/json"];
+export type LoginBody = LoginViewModel;
+export type LoginResult = unknown;
 
-export type LogOutResult = operations["Auth_LogOut"]["responses"][200]["content"]["application/json"];
+export type LogOutResult = unknown;
 
-export type PostLogOutResult = operations["Auth_PostLogOut"]["responses"][200]["content"]["application/json"];
+export type PostLogOutResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/auth/MobileAppToken`. */
-export type MobileAppTokenParams = NonNullable<operations["Auth_MobileAppToken"]["parameters"]["query"]>;
-export type MobileAppTokenResult = operations["Auth_MobileAppToken"]["responses"][200]["content"]["application/json"];
+export interface MobileAppTokenParams {
+  /** Unique device id */
+  deviceId: string;
+}
+export type MobileAppTokenResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/Auth/PutRolePermissions`. */
-export type PutRolePermissionsParams = NonNullable<operations["Auth_PutRolePermissions"]["parameters"]["query"]>;
-export type PutRolePermissionsBody = operations["Auth_PutRolePermissions"]["requestBody"]["content"]["application/json"];
-export type PutRolePermissionsResult = operations["Auth_PutRolePermissions"]["responses"][200]["content"]["application/json"];
+export interface PutRolePermissionsParams {
+  /** Role being updated */
+  role: string;
+}
+/**
+ * Body of `PUT /api/internal/Auth/PutRolePermissions`: A list of RolePermission objects which is to be updated.
+ */
+export type PutRolePermissionsBody = RolePermission[];
+export type PutRolePermissionsResult = unknown;
 
-export type RequestAccessBody = operations["Auth_RequestAccess"]["requestBody"]["content"]["application/json"];
-export type RequestAccessResult = operations["Auth_RequestAccess"]["responses"][200]["content"]["application/json"];
+export type RequestAccessBody = RequestAccessViewModel;
+export type RequestAccessResult = unknown;
 
-export type ResetPasswordBody = operations["Auth_ResetPassword"]["requestBody"]["content"]["application/json"];
-export type ResetPasswordResult = operations["Auth_ResetPassword"]["responses"][200]["content"]["application/json"];
+export type ResetPasswordBody = ResetPasswordViewModel;
+export type ResetPasswordResult = unknown;
 
-export type SettingsResult = operations["Auth_Settings"]["responses"][200]["content"]["application/json"];
+export type SettingsResult = LoginViewModel;
 
-export type TwoFactorLoginBody = operations["Auth_TwoFactorLogin"]["requestBody"]["content"]["application/json"];
-export type TwoFactorLoginResult = operations["Auth_TwoFactorLogin"]["responses"][200]["content"]["application/json"];
+export type TwoFactorLoginBody = LoginViewModel;
+export type TwoFactorLoginResult = unknown;
 
-export type GetUserTwoFactorStatusResult = operations["Auth_GetUserTwoFactorStatus"]["responses"][200]["content"]["application/json"];
+export type GetUserTwoFactorStatusResult = unknown;
 
 /**
  * API tokens.
@@ -93,18 +123,19 @@ export class AuthInternalService {
    * Server operationId: `Account_GetCustomSsoData`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getCustomSsoData(options?: CallOptions): CallPromise<GetCustomSsoDataResult> {
-    return this.#transport.call<GetCustomSsoDataResult>(operationTable.getCustomSsoData, {  }, options);
+  getCustomSsoData(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getCustomSsoData, {  }, options);
   }
 
   /**
    * Updates the Custom SSO values of WATS, then restarts the application after saving to database.
    * `POST /api/internal/Account/PostCustomSsoProvider`
    * Server operationId: `Account_PostCustomSsoProvider`.
+   * @param params - {@link PostCustomSsoProviderParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postCustomSsoProvider(params: PostCustomSsoProviderParams, options?: CallOptions): CallPromise<PostCustomSsoProviderResult> {
-    return this.#transport.call<PostCustomSsoProviderResult>(operationTable.postCustomSsoProvider, { params }, options);
+  postCustomSsoProvider(params: PostCustomSsoProviderParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postCustomSsoProvider, { params }, options);
   }
 
   /**
@@ -112,27 +143,29 @@ export class AuthInternalService {
    * Server operationId: `Account_PutAccountData`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putAccountData(body: PutAccountDataBody, options?: CallOptions): CallPromise<PutAccountDataResult> {
-    return this.#transport.call<PutAccountDataResult>(operationTable.putAccountData, { body }, options);
+  putAccountData(body: PutAccountDataBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putAccountData, { body }, options);
   }
 
   /**
    * `POST /api/internal/Auth/AcceptEula`
    * Server operationId: `Auth_AcceptEula`.
+   * @param params - {@link AcceptEulaParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  acceptEula(params: AcceptEulaParams, options?: CallOptions): CallPromise<AcceptEulaResult> {
-    return this.#transport.call<AcceptEulaResult>(operationTable.acceptEula, { params }, options);
+  acceptEula(params: AcceptEulaParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.acceptEula, { params }, options);
   }
 
   /**
    * Check permissions
    * `GET /api/internal/Auth/CheckPermissions`
    * Server operationId: `Auth_CheckPermissions`.
+   * @param params - `permissions`: Comma separated list of RolePermissions enums (int)
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  checkPermissions(params: CheckPermissionsParams, options?: CallOptions): CallPromise<CheckPermissionsResult> {
-    return this.#transport.call<CheckPermissionsResult>(operationTable.checkPermissions, { params }, options);
+  checkPermissions(params: CheckPermissionsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.checkPermissions, { params }, options);
   }
 
   /**
@@ -140,19 +173,21 @@ export class AuthInternalService {
    * `GET /api/internal/Auth/Disconnect/{id}`
    * Server operationId: `Auth_Disconnect`.
    * Changes state on the server (disconnects a client): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - `id`: Client MAC
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  disconnect(params: DisconnectParams, options?: CallOptions): CallPromise<DisconnectResult> {
-    return this.#transport.call<DisconnectResult>(operationTable.disconnect, { params }, options);
+  disconnect(params: DisconnectParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.disconnect, { params }, options);
   }
 
   /**
    * `GET /api/internal/Auth/GetHasPermission`
    * Server operationId: `Auth_GetHasPermission`.
+   * @param params - {@link GetHasPermissionParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getHasPermission(params: GetHasPermissionParams, options?: CallOptions): CallPromise<GetHasPermissionResult> {
-    return this.#transport.call<GetHasPermissionResult>(operationTable.getHasPermission, { params }, options);
+  getHasPermission(params: GetHasPermissionParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getHasPermission, { params }, options);
   }
 
   /**
@@ -160,17 +195,18 @@ export class AuthInternalService {
    * Server operationId: `Auth_GetLoggedInUsername`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getLoggedInUsername(options?: CallOptions): CallPromise<GetLoggedInUsernameResult> {
-    return this.#transport.call<GetLoggedInUsernameResult>(operationTable.getLoggedInUsername, {  }, options);
+  getLoggedInUsername(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getLoggedInUsername, {  }, options);
   }
 
   /**
    * `GET /api/internal/Auth/GetPasscode/{id}`
    * Server operationId: `Auth_GetPasscode`.
+   * @param params - {@link GetPasscodeParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getPasscode(params: GetPasscodeParams, options?: CallOptions): CallPromise<GetPasscodeResult> {
-    return this.#transport.call<GetPasscodeResult>(operationTable.getPasscode, { params }, options);
+  getPasscode(params: GetPasscodeParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getPasscode, { params }, options);
   }
 
   /**
@@ -179,8 +215,8 @@ export class AuthInternalService {
    * Server operationId: `Auth_GetRolePermissions`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getRolePermissions(options?: CallOptions): CallPromise<GetRolePermissionsResult> {
-    return this.#transport.call<GetRolePermissionsResult>(operationTable.getRolePermissions, {  }, options);
+  getRolePermissions(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getRolePermissions, {  }, options);
   }
 
   /**
@@ -188,8 +224,8 @@ export class AuthInternalService {
    * Server operationId: `Auth_GetServerTime`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getServerTime(options?: CallOptions): CallPromise<GetServerTimeResult> {
-    return this.#transport.call<GetServerTimeResult>(operationTable.getServerTime, {  }, options);
+  getServerTime(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getServerTime, {  }, options);
   }
 
   /**
@@ -198,17 +234,18 @@ export class AuthInternalService {
    * Server operationId: `Auth_GetSessionId`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSessionId(options?: CallOptions): CallPromise<GetSessionIdResult> {
-    return this.#transport.call<GetSessionIdResult>(operationTable.getSessionId, {  }, options);
+  getSessionId(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getSessionId, {  }, options);
   }
 
   /**
    * `GET /api/internal/Auth/GetThrottlingInformation`
    * Server operationId: `Auth_GetThrottlingInformation`.
+   * @param params - {@link GetThrottlingInformationParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getThrottlingInformation(params?: GetThrottlingInformationParams, options?: CallOptions): CallPromise<GetThrottlingInformationResult> {
-    return this.#transport.call<GetThrottlingInformationResult>(operationTable.getThrottlingInformation, { params }, options);
+  getThrottlingInformation(params?: GetThrottlingInformationParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getThrottlingInformation, { params }, options);
   }
 
   /**
@@ -216,8 +253,8 @@ export class AuthInternalService {
    * Server operationId: `Auth_Login`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  login(body: LoginBody, options?: CallOptions): CallPromise<LoginResult> {
-    return this.#transport.call<LoginResult>(operationTable.login, { body }, options);
+  login(body: LoginBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.login, { body }, options);
   }
 
   /**
@@ -226,8 +263,8 @@ export class AuthInternalService {
    * Changes state on the server (ends the session): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  logOut(options?: CallOptions): CallPromise<LogOutResult> {
-    return this.#transport.call<LogOutResult>(operationTable.logOut, {  }, options);
+  logOut(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.logOut, {  }, options);
   }
 
   /**
@@ -235,8 +272,8 @@ export class AuthInternalService {
    * Server operationId: `Auth_LogOut`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postLogOut(options?: CallOptions): CallPromise<PostLogOutResult> {
-    return this.#transport.call<PostLogOutResult>(operationTable.postLogOut, {  }, options);
+  postLogOut(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postLogOut, {  }, options);
   }
 
   /**
@@ -244,20 +281,23 @@ export class AuthInternalService {
    * `GET /api/internal/auth/MobileAppToken`
    * Server operationId: `Auth_MobileAppToken`.
    * Changes state on the server (issues a token for the mobile app): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - `deviceId`: Unique device id
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  mobileAppToken(params: MobileAppTokenParams, options?: CallOptions): CallPromise<MobileAppTokenResult> {
-    return this.#transport.call<MobileAppTokenResult>(operationTable.mobileAppToken, { params }, options);
+  mobileAppToken(params: MobileAppTokenParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.mobileAppToken, { params }, options);
   }
 
   /**
    * Updates the allowed-status of one or more config role permissions. Invalid config role permissions will be ignored.
    * `PUT /api/internal/Auth/PutRolePermissions`
    * Server operationId: `Auth_PutRolePermissions`.
+   * @param params - `role`: Role being updated
+   * @param body - A list of RolePermission objects which is to be updated.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putRolePermissions(params: PutRolePermissionsParams, body: PutRolePermissionsBody, options?: CallOptions): CallPromise<PutRolePermissionsResult> {
-    return this.#transport.call<PutRolePermissionsResult>(operationTable.putRolePermissions, { params, body }, options);
+  putRolePermissions(params: PutRolePermissionsParams, body: PutRolePermissionsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putRolePermissions, { params, body }, options);
   }
 
   /**
@@ -265,8 +305,8 @@ export class AuthInternalService {
    * Server operationId: `Auth_RequestAccess`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  requestAccess(body: RequestAccessBody, options?: CallOptions): CallPromise<RequestAccessResult> {
-    return this.#transport.call<RequestAccessResult>(operationTable.requestAccess, { body }, options);
+  requestAccess(body: RequestAccessBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.requestAccess, { body }, options);
   }
 
   /**
@@ -274,8 +314,8 @@ export class AuthInternalService {
    * Server operationId: `Auth_ResetPassword`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  resetPassword(body: ResetPasswordBody, options?: CallOptions): CallPromise<ResetPasswordResult> {
-    return this.#transport.call<ResetPasswordResult>(operationTable.resetPassword, { body }, options);
+  resetPassword(body: ResetPasswordBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.resetPassword, { body }, options);
   }
 
   /**
@@ -283,8 +323,8 @@ export class AuthInternalService {
    * Server operationId: `Auth_Settings`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  settings(options?: CallOptions): CallPromise<SettingsResult> {
-    return this.#transport.call<SettingsResult>(operationTable.settings, {  }, options);
+  settings(options?: CallOptions): CallPromise<LoginViewModel> {
+    return this.#transport.call<LoginViewModel>(operationTable.settings, {  }, options);
   }
 
   /**
@@ -292,8 +332,8 @@ export class AuthInternalService {
    * Server operationId: `Auth_TwoFactorLogin`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  twoFactorLogin(body: TwoFactorLoginBody, options?: CallOptions): CallPromise<TwoFactorLoginResult> {
-    return this.#transport.call<TwoFactorLoginResult>(operationTable.twoFactorLogin, { body }, options);
+  twoFactorLogin(body: TwoFactorLoginBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.twoFactorLogin, { body }, options);
   }
 
   /**
@@ -301,7 +341,7 @@ export class AuthInternalService {
    * Server operationId: `Auth_GetUserTwoFactorStatus`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUserTwoFactorStatus(options?: CallOptions): CallPromise<GetUserTwoFactorStatusResult> {
-    return this.#transport.call<GetUserTwoFactorStatusResult>(operationTable.getUserTwoFactorStatus, {  }, options);
+  getUserTwoFactorStatus(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUserTwoFactorStatus, {  }, options);
   }
 }

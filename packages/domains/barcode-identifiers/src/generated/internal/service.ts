@@ -3,9 +3,9 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { BarcodeIdentifier } from "./models.js";
 
-export type GetBarcodeIdentifiersResult = operations["BarcodeIdentifiers_GetBarcodeIdentifiers"]["responses"][200]["content"]["application/json"];
+export type GetBarcodeIdentifiersResult = BarcodeIdentifier[];
 
 /**
  * Barcode identifier rules that turn scanned codes into part and serial numbers.
@@ -26,7 +26,7 @@ export class BarcodeIdentifiersInternalService {
    * Server operationId: `BarcodeIdentifiers_GetBarcodeIdentifiers`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getBarcodeIdentifiers(options?: CallOptions): CallPromise<GetBarcodeIdentifiersResult> {
-    return this.#transport.call<GetBarcodeIdentifiersResult>(operationTable.getBarcodeIdentifiers, {  }, options);
+  getBarcodeIdentifiers(options?: CallOptions): CallPromise<BarcodeIdentifier[]> {
+    return this.#transport.call<BarcodeIdentifier[]>(operationTable.getBarcodeIdentifiers, {  }, options);
   }
 }

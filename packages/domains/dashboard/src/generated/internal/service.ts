@@ -3,91 +3,164 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { Dashboard, DashboardShareDataElement, DashboardSubscription, Widget, WidgetAddData } from "./models.js";
 
 /** Path and query parameters of `POST /api/internal/Dashboard/CloneDashboard/{id}`. */
-export type CloneDashboardParams = operations["Dashboard_CloneDashboard"]["parameters"]["path"] & NonNullable<operations["Dashboard_CloneDashboard"]["parameters"]["query"]>;
-export type CloneDashboardResult = operations["Dashboard_CloneDashboard"]["responses"][200]["content"]["application/json"];
+export interface CloneDashboardParams {
+  /** The id of the dashboard to clone */
+  id: number;
+  /** Should the new dashboard be public? */
+  isPublic: boolean;
+  /** The name of the new dashboard */
+  cloneTitle: string;
+  refreshInterval: number;
+}
+export type CloneDashboardResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/Dashboard/DeleteAllDashboardShareData`. */
-export type DeleteAllDashboardShareDataParams = NonNullable<operations["Dashboard_DeleteAllDashboardShareData"]["parameters"]["query"]>;
-export type DeleteAllDashboardShareDataResult = operations["Dashboard_DeleteAllDashboardShareData"]["responses"][200]["content"]["application/json"];
+export interface DeleteAllDashboardShareDataParams {
+  /** The id of the dashboard which the users/roles should be unshared from. */
+  dashboardId: number;
+}
+export type DeleteAllDashboardShareDataResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/Dashboard/DeleteDashboard/{id}`. */
-export type DeleteDashboardParams = operations["Dashboard_DeleteDashboard"]["parameters"]["path"];
-export type DeleteDashboardResult = operations["Dashboard_DeleteDashboard"]["responses"][200]["content"]["application/json"];
+export interface DeleteDashboardParams {
+  /** The id of the dashboard to delete. */
+  id: number;
+}
+export type DeleteDashboardResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/Dashboard/DeleteShareData`. */
-export type DeleteShareDataParams = NonNullable<operations["Dashboard_DeleteShareData"]["parameters"]["query"]>;
-export type DeleteShareDataResult = operations["Dashboard_DeleteShareData"]["responses"][200]["content"]["application/json"];
+export interface DeleteShareDataParams {
+  /** The id of the share data which should be removed. */
+  shareDataId: number;
+}
+export type DeleteShareDataResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/Dashboard/DeleteWidget/{id}`. */
-export type DeleteWidgetParams = operations["Dashboard_DeleteWidget"]["parameters"]["path"];
-export type DeleteWidgetResult = operations["Dashboard_DeleteWidget"]["responses"][200]["content"]["application/json"];
+export interface DeleteWidgetParams {
+  id: number;
+}
+export type DeleteWidgetResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Dashboard/GetDashboard/{id}`. */
-export type GetDashboardParams = operations["Dashboard_GetDashboard"]["parameters"]["path"] & NonNullable<operations["Dashboard_GetDashboard"]["parameters"]["query"]>;
-export type GetDashboardResult = operations["Dashboard_GetDashboard"]["responses"][200]["content"]["application/json"];
+export interface GetDashboardParams {
+  /**
+   * The id of the dashboard to retrieve.
+   *             Passing -1 will atempt to retrieve the default dashboard.
+   *             If default is not found, the first dashboard is returned, or 404 if user does not have any dashboards.
+   */
+  id: number;
+  /** Include widget data (default) or not */
+  includeWidgets?: boolean;
+}
+export type GetDashboardResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Dashboard/GetDashboards`. */
-export type GetDashboardsParams = NonNullable<operations["Dashboard_GetDashboards"]["parameters"]["query"]>;
-export type GetDashboardsResult = operations["Dashboard_GetDashboards"]["responses"][200]["content"]["application/json"];
+export interface GetDashboardsParams {
+  /** Include widget data (default false) */
+  includeWidgets?: boolean;
+}
+export type GetDashboardsResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Dashboard/GetDashboardShareData`. */
-export type GetDashboardShareDataParams = NonNullable<operations["Dashboard_GetDashboardShareData"]["parameters"]["query"]>;
-export type GetDashboardShareDataResult = operations["Dashboard_GetDashboardShareData"]["responses"][200]["content"]["application/json"];
+export interface GetDashboardShareDataParams {
+  dashboardId: number;
+}
+export type GetDashboardShareDataResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Dashboard/GetDashboardSubscriptions`. */
-export type GetDashboardSubscriptionsParams = NonNullable<operations["Dashboard_GetDashboardSubscriptions"]["parameters"]["query"]>;
-export type GetDashboardSubscriptionsResult = operations["Dashboard_GetDashboardSubscriptions"]["responses"][200]["content"]["application/json"];
+export interface GetDashboardSubscriptionsParams {
+  /** The id of the dashboard */
+  dashboardId: number;
+}
+export type GetDashboardSubscriptionsResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Dashboard/GetWidget`. */
-export type GetWidgetParams = NonNullable<operations["Dashboard_GetWidget"]["parameters"]["query"]>;
-export type GetWidgetResult = operations["Dashboard_GetWidget"]["responses"][200]["content"]["application/json"];
+export interface GetWidgetParams {
+  widgetId: number;
+}
+export type GetWidgetResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Dashboard/Pdf`. */
-export type PdfParams = NonNullable<operations["Dashboard_Pdf"]["parameters"]["query"]>;
+export interface PdfParams {
+  dashboardId: number;
+  filter?: string;
+}
 export type PdfResult = ArrayBuffer;
 
 /** Path and query parameters of `POST /api/internal/Dashboard/PostToBeAddedWidget`. */
-export type PostToBeAddedWidgetParams = NonNullable<operations["Dashboard_PostToBeAddedWidget"]["parameters"]["query"]>;
-export type PostToBeAddedWidgetBody = operations["Dashboard_PostToBeAddedWidget"]["requestBody"]["content"]["application/json"];
-export type PostToBeAddedWidgetResult = operations["Dashboard_PostToBeAddedWidget"]["responses"][200]["content"]["application/json"];
+export interface PostToBeAddedWidgetParams {
+  /** The type of widget to create. Ref data/widget.types.ts */
+  widgetType: number;
+  /**
+   * The id of the dashboard which this widget should be inserted. Either dashboardId or newDashboardName must be provided.
+   */
+  dashboardId?: number;
+  /**
+   * The id of the dashboard which this widget should be inserted. Either dashboardId or newDashboardName must be provided.
+   */
+  newDashboardName?: string;
+}
+/**
+ * Body of `POST /api/internal/Dashboard/PostToBeAddedWidget`: An object containing the WATS filter and optionally data to be stored in the new widgets instance data
+ */
+export type PostToBeAddedWidgetBody = WidgetAddData;
+export type PostToBeAddedWidgetResult = unknown;
 
-export type PutDashboardBody = operations["Dashboard_PutDashboard"]["requestBody"]["content"]["application/json"];
-export type PutDashboardResult = operations["Dashboard_PutDashboard"]["responses"][200]["content"]["application/json"];
+export type PutDashboardBody = Dashboard;
+export type PutDashboardResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/Dashboard/PutDashboardHidden`. */
-export type PutDashboardHiddenParams = NonNullable<operations["Dashboard_PutDashboardHidden"]["parameters"]["query"]>;
-export type PutDashboardHiddenBody = operations["Dashboard_PutDashboardHidden"]["requestBody"]["content"]["application/json"];
-export type PutDashboardHiddenResult = operations["Dashboard_PutDashboardHidden"]["responses"][200]["content"]["application/json"];
+export interface PutDashboardHiddenParams {
+  dashboardId: number;
+}
+/**
+ * Body of `PUT /api/internal/Dashboard/PutDashboardHidden`: Determines if the dashboard should be hidden or not
+ */
+export type PutDashboardHiddenBody = boolean;
+export type PutDashboardHiddenResult = unknown;
 
-export type PutDefaultDashboardBody = operations["Dashboard_PutDefaultDashboard"]["requestBody"]["content"]["application/json"];
-export type PutDefaultDashboardResult = operations["Dashboard_PutDefaultDashboard"]["responses"][200]["content"]["application/json"];
+export type PutDefaultDashboardBody = number;
+export type PutDefaultDashboardResult = unknown;
 
-export type PutShareDataChangesBody = operations["Dashboard_PutShareDataChanges"]["requestBody"]["content"]["application/json"];
-export type PutShareDataChangesResult = operations["Dashboard_PutShareDataChanges"]["responses"][200]["content"]["application/json"];
+export type PutShareDataChangesBody = DashboardShareDataElement[];
+export type PutShareDataChangesResult = unknown;
 
-export type PutSubscriptionChangesBody = operations["Dashboard_PutSubscriptionChanges"]["requestBody"]["content"]["application/json"];
-export type PutSubscriptionChangesResult = operations["Dashboard_PutSubscriptionChanges"]["responses"][200]["content"]["application/json"];
+export type PutSubscriptionChangesBody = DashboardSubscription[];
+export type PutSubscriptionChangesResult = unknown;
 
-export type PutWidgetBody = operations["Dashboard_PutWidget"]["requestBody"]["content"]["application/json"];
-export type PutWidgetResult = operations["Dashboard_PutWidget"]["responses"][200]["content"]["application/json"];
+export type PutWidgetBody = Widget;
+export type PutWidgetResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/Dashboard/PutWidgetInstanceData`. */
-export type PutWidgetInstanceDataParams = NonNullable<operations["Dashboard_PutWidgetInstanceData"]["parameters"]["query"]>;
-export type PutWidgetInstanceDataBody = operations["Dashboard_PutWidgetInstanceData"]["requestBody"]["content"]["application/json"];
-export type PutWidgetInstanceDataResult = operations["Dashboard_PutWidgetInstanceData"]["responses"][200]["content"]["application/json"];
+export interface PutWidgetInstanceDataParams {
+  widgetId: number;
+}
+export type PutWidgetInstanceDataBody = Record<string, unknown>;
+export type PutWidgetInstanceDataResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Dashboard/ShareDashboard`. */
-export type ShareDashboardParams = NonNullable<operations["Dashboard_ShareDashboard"]["parameters"]["query"]>;
-export type ShareDashboardResult = operations["Dashboard_ShareDashboard"]["responses"][200]["content"]["application/json"];
+export interface ShareDashboardParams {
+  /** The id of the dashboard which the user should be unshared from. */
+  dashboardId: number;
+  /** The type of entity the dashboard should be shared with. */
+  shareType: 0 | 1;
+  /**
+   * The id of the entity to share the dashboard with. Entity is determined by the {!:shareType}parameter/>
+   */
+  shareWithId: string;
+}
+export type ShareDashboardResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/Dashboard/Unsubscribe`. */
-export type UnsubscribeParams = NonNullable<operations["Dashboard_Unsubscribe"]["parameters"]["query"]>;
-export type UnsubscribeResult = operations["Dashboard_Unsubscribe"]["responses"][200]["content"]["application/json"];
+export interface UnsubscribeParams {
+  dashboardId: number;
+}
+export type UnsubscribeResult = unknown;
 
-export type GetStartPageLinksResult = operations["StartPage_GetStartPageLinks"]["responses"][200]["content"]["application/json"];
+export type GetStartPageLinksResult = unknown;
 
 /**
  * Dashboards, their widgets, sharing and subscriptions, and the start page (internal API only).
@@ -106,117 +179,130 @@ export class DashboardInternalService {
    * Creates a copy of an existing dashboard, including all settings (except the name) and widgets.
    * `POST /api/internal/Dashboard/CloneDashboard/{id}`
    * Server operationId: `Dashboard_CloneDashboard`.
+   * @param params - `id`: The id of the dashboard to clone; `isPublic`: Should the new dashboard be public?; `cloneTitle`: The name of the new dashboard
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  cloneDashboard(params: CloneDashboardParams, options?: CallOptions): CallPromise<CloneDashboardResult> {
-    return this.#transport.call<CloneDashboardResult>(operationTable.cloneDashboard, { params }, options);
+  cloneDashboard(params: CloneDashboardParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.cloneDashboard, { params }, options);
   }
 
   /**
    * Delete all share data for a dashboard, unshare everyone from it.
    * `DELETE /api/internal/Dashboard/DeleteAllDashboardShareData`
    * Server operationId: `Dashboard_DeleteAllDashboardShareData`.
+   * @param params - `dashboardId`: The id of the dashboard which the users/roles should be unshared from.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteAllDashboardShareData(params: DeleteAllDashboardShareDataParams, options?: CallOptions): CallPromise<DeleteAllDashboardShareDataResult> {
-    return this.#transport.call<DeleteAllDashboardShareDataResult>(operationTable.deleteAllDashboardShareData, { params }, options);
+  deleteAllDashboardShareData(params: DeleteAllDashboardShareDataParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteAllDashboardShareData, { params }, options);
   }
 
   /**
    * Delete a dashboard
    * `DELETE /api/internal/Dashboard/DeleteDashboard/{id}`
    * Server operationId: `Dashboard_DeleteDashboard`.
+   * @param params - `id`: The id of the dashboard to delete.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteDashboard(params: DeleteDashboardParams, options?: CallOptions): CallPromise<DeleteDashboardResult> {
-    return this.#transport.call<DeleteDashboardResult>(operationTable.deleteDashboard, { params }, options);
+  deleteDashboard(params: DeleteDashboardParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteDashboard, { params }, options);
   }
 
   /**
    * Delete a single share data for a dashboard, unsharing one user/role.
    * `DELETE /api/internal/Dashboard/DeleteShareData`
    * Server operationId: `Dashboard_DeleteShareData`.
+   * @param params - `shareDataId`: The id of the share data which should be removed.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteShareData(params: DeleteShareDataParams, options?: CallOptions): CallPromise<DeleteShareDataResult> {
-    return this.#transport.call<DeleteShareDataResult>(operationTable.deleteShareData, { params }, options);
+  deleteShareData(params: DeleteShareDataParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteShareData, { params }, options);
   }
 
   /**
    * Delete a widget
    * `DELETE /api/internal/Dashboard/DeleteWidget/{id}`
    * Server operationId: `Dashboard_DeleteWidget`.
+   * @param params - {@link DeleteWidgetParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteWidget(params: DeleteWidgetParams, options?: CallOptions): CallPromise<DeleteWidgetResult> {
-    return this.#transport.call<DeleteWidgetResult>(operationTable.deleteWidget, { params }, options);
+  deleteWidget(params: DeleteWidgetParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteWidget, { params }, options);
   }
 
   /**
    * Retrieve data about a dashboard, and optionally its widgets.
    * `GET /api/internal/Dashboard/GetDashboard/{id}`
    * Server operationId: `Dashboard_GetDashboard`.
+   * @param params - `id`: The id of the dashboard to retrieve. Passing -1 will atempt to retrieve the default dashboard. If default is not found, the first dashboard is returned, or 404 if user does not have any dashboards.; `includeWidgets`: Include widget data (default) or not
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getDashboard(params: GetDashboardParams, options?: CallOptions): CallPromise<GetDashboardResult> {
-    return this.#transport.call<GetDashboardResult>(operationTable.getDashboard, { params }, options);
+  getDashboard(params: GetDashboardParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getDashboard, { params }, options);
   }
 
   /**
    * Retrieve all dashboards which either has the logged in user as owner or is public, and optionally their widgets.
    * `GET /api/internal/Dashboard/GetDashboards`
    * Server operationId: `Dashboard_GetDashboards`.
+   * @param params - `includeWidgets`: Include widget data (default false)
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getDashboards(params?: GetDashboardsParams, options?: CallOptions): CallPromise<GetDashboardsResult> {
-    return this.#transport.call<GetDashboardsResult>(operationTable.getDashboards, { params }, options);
+  getDashboards(params?: GetDashboardsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getDashboards, { params }, options);
   }
 
   /**
    * `GET /api/internal/Dashboard/GetDashboardShareData`
    * Server operationId: `Dashboard_GetDashboardShareData`.
+   * @param params - {@link GetDashboardShareDataParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getDashboardShareData(params: GetDashboardShareDataParams, options?: CallOptions): CallPromise<GetDashboardShareDataResult> {
-    return this.#transport.call<GetDashboardShareDataResult>(operationTable.getDashboardShareData, { params }, options);
+  getDashboardShareData(params: GetDashboardShareDataParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getDashboardShareData, { params }, options);
   }
 
   /**
    * Retrieve all subscriptions for a dashboard.
    * `GET /api/internal/Dashboard/GetDashboardSubscriptions`
    * Server operationId: `Dashboard_GetDashboardSubscriptions`.
+   * @param params - `dashboardId`: The id of the dashboard
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getDashboardSubscriptions(params: GetDashboardSubscriptionsParams, options?: CallOptions): CallPromise<GetDashboardSubscriptionsResult> {
-    return this.#transport.call<GetDashboardSubscriptionsResult>(operationTable.getDashboardSubscriptions, { params }, options);
+  getDashboardSubscriptions(params: GetDashboardSubscriptionsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getDashboardSubscriptions, { params }, options);
   }
 
   /**
    * `GET /api/internal/Dashboard/GetWidget`
    * Server operationId: `Dashboard_GetWidget`.
+   * @param params - {@link GetWidgetParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getWidget(params: GetWidgetParams, options?: CallOptions): CallPromise<GetWidgetResult> {
-    return this.#transport.call<GetWidgetResult>(operationTable.getWidget, { params }, options);
+  getWidget(params: GetWidgetParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getWidget, { params }, options);
   }
 
   /**
    * `GET /api/internal/Dashboard/Pdf`
    * Server operationId: `Dashboard_Pdf`.
+   * @param params - {@link PdfParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  pdf(params: PdfParams, options?: CallOptions): CallPromise<PdfResult> {
-    return this.#transport.call<PdfResult>(operationTable.pdf, { params }, options);
+  pdf(params: PdfParams, options?: CallOptions): CallPromise<ArrayBuffer> {
+    return this.#transport.call<ArrayBuffer>(operationTable.pdf, { params }, options);
   }
 
   /**
    * Adds a new partial widget which is to be fully created the next time the dashboard loads
    * `POST /api/internal/Dashboard/PostToBeAddedWidget`
    * Server operationId: `Dashboard_PostToBeAddedWidget`.
+   * @param params - `widgetType`: The type of widget to create. Ref data/widget.types.ts; `dashboardId`: The id of the dashboard which this widget should be inserted. Either dashboardId or newDashboardName must be provided.; `newDashboardName`: The id of the dashboard which this widget should be inserted. Either dashboardId or newDashboardName must be provided.
+   * @param body - An object containing the WATS filter and optionally data to be stored in the new widgets instance data
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postToBeAddedWidget(params: PostToBeAddedWidgetParams, body: PostToBeAddedWidgetBody, options?: CallOptions): CallPromise<PostToBeAddedWidgetResult> {
-    return this.#transport.call<PostToBeAddedWidgetResult>(operationTable.postToBeAddedWidget, { params, body }, options);
+  postToBeAddedWidget(params: PostToBeAddedWidgetParams, body: PostToBeAddedWidgetBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postToBeAddedWidget, { params, body }, options);
   }
 
   /**
@@ -225,18 +311,20 @@ export class DashboardInternalService {
    * Server operationId: `Dashboard_PutDashboard`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putDashboard(body: PutDashboardBody, options?: CallOptions): CallPromise<PutDashboardResult> {
-    return this.#transport.call<PutDashboardResult>(operationTable.putDashboard, { body }, options);
+  putDashboard(body: PutDashboardBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putDashboard, { body }, options);
   }
 
   /**
    * Updates the hidden state of a dashboard.
    * `PUT /api/internal/Dashboard/PutDashboardHidden`
    * Server operationId: `Dashboard_PutDashboardHidden`.
+   * @param params - {@link PutDashboardHiddenParams}
+   * @param body - Determines if the dashboard should be hidden or not
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putDashboardHidden(params: PutDashboardHiddenParams, body: PutDashboardHiddenBody, options?: CallOptions): CallPromise<PutDashboardHiddenResult> {
-    return this.#transport.call<PutDashboardHiddenResult>(operationTable.putDashboardHidden, { params, body }, options);
+  putDashboardHidden(params: PutDashboardHiddenParams, body: PutDashboardHiddenBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putDashboardHidden, { params, body }, options);
   }
 
   /**
@@ -245,8 +333,8 @@ export class DashboardInternalService {
    * Server operationId: `Dashboard_PutDefaultDashboard`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putDefaultDashboard(body: PutDefaultDashboardBody, options?: CallOptions): CallPromise<PutDefaultDashboardResult> {
-    return this.#transport.call<PutDefaultDashboardResult>(operationTable.putDefaultDashboard, { body }, options);
+  putDefaultDashboard(body: PutDefaultDashboardBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putDefaultDashboard, { body }, options);
   }
 
   /**
@@ -254,8 +342,8 @@ export class DashboardInternalService {
    * Server operationId: `Dashboard_PutShareDataChanges`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putShareDataChanges(body: PutShareDataChangesBody, options?: CallOptions): CallPromise<PutShareDataChangesResult> {
-    return this.#transport.call<PutShareDataChangesResult>(operationTable.putShareDataChanges, { body }, options);
+  putShareDataChanges(body: PutShareDataChangesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putShareDataChanges, { body }, options);
   }
 
   /**
@@ -263,8 +351,8 @@ export class DashboardInternalService {
    * Server operationId: `Dashboard_PutSubscriptionChanges`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putSubscriptionChanges(body: PutSubscriptionChangesBody, options?: CallOptions): CallPromise<PutSubscriptionChangesResult> {
-    return this.#transport.call<PutSubscriptionChangesResult>(operationTable.putSubscriptionChanges, { body }, options);
+  putSubscriptionChanges(body: PutSubscriptionChangesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putSubscriptionChanges, { body }, options);
   }
 
   /**
@@ -273,38 +361,41 @@ export class DashboardInternalService {
    * Server operationId: `Dashboard_PutWidget`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putWidget(body: PutWidgetBody, options?: CallOptions): CallPromise<PutWidgetResult> {
-    return this.#transport.call<PutWidgetResult>(operationTable.putWidget, { body }, options);
+  putWidget(body: PutWidgetBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putWidget, { body }, options);
   }
 
   /**
    * Updates internal data needed by a widget instance
    * `PUT /api/internal/Dashboard/PutWidgetInstanceData`
    * Server operationId: `Dashboard_PutWidgetInstanceData`.
+   * @param params - {@link PutWidgetInstanceDataParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putWidgetInstanceData(params: PutWidgetInstanceDataParams, body: PutWidgetInstanceDataBody, options?: CallOptions): CallPromise<PutWidgetInstanceDataResult> {
-    return this.#transport.call<PutWidgetInstanceDataResult>(operationTable.putWidgetInstanceData, { params, body }, options);
+  putWidgetInstanceData(params: PutWidgetInstanceDataParams, body: PutWidgetInstanceDataBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putWidgetInstanceData, { params, body }, options);
   }
 
   /**
    * Share a dashboard with a user.
    * `POST /api/internal/Dashboard/ShareDashboard`
    * Server operationId: `Dashboard_ShareDashboard`.
+   * @param params - `dashboardId`: The id of the dashboard which the user should be unshared from.; `shareType`: The type of entity the dashboard should be shared with.; `shareWithId`: The id of the entity to share the dashboard with. Entity is determined by the {!:shareType}parameter/>
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  shareDashboard(params: ShareDashboardParams, options?: CallOptions): CallPromise<ShareDashboardResult> {
-    return this.#transport.call<ShareDashboardResult>(operationTable.shareDashboard, { params }, options);
+  shareDashboard(params: ShareDashboardParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.shareDashboard, { params }, options);
   }
 
   /**
    * Unsubscribe the logged in user from a dashboard.
    * `DELETE /api/internal/Dashboard/Unsubscribe`
    * Server operationId: `Dashboard_Unsubscribe`.
+   * @param params - {@link UnsubscribeParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  unsubscribe(params: UnsubscribeParams, options?: CallOptions): CallPromise<UnsubscribeResult> {
-    return this.#transport.call<UnsubscribeResult>(operationTable.unsubscribe, { params }, options);
+  unsubscribe(params: UnsubscribeParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.unsubscribe, { params }, options);
   }
 
   /**
@@ -312,7 +403,7 @@ export class DashboardInternalService {
    * Server operationId: `StartPage_GetStartPageLinks`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getStartPageLinks(options?: CallOptions): CallPromise<GetStartPageLinksResult> {
-    return this.#transport.call<GetStartPageLinksResult>(operationTable.getStartPageLinks, {  }, options);
+  getStartPageLinks(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getStartPageLinks, {  }, options);
   }
 }

@@ -3,342 +3,456 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { Change, ChangeResult, ClientInfo, Culture, DistributionConfig, Package, Process, Product, ProductCategory, ProductRevision, ProductRevisionRelation, ProductSelection, ReserveRequest, SetResultRequest, Site, Tag, TestSequenceDefinition, TransferBatchResult, TransferShareRule, TransferUnitProcessChange, Translation, TranslationMessage, VirtualFolderBasic, WorkflowDefinition } from "./models.js";
 
 /** Path and query parameters of `GET /api/internal/Distribution/Changes/{siteCode}/{entityType}`. */
-export type GetEntityChangesForSiteParams = operations["Distribution_GetEntityChangesForSite"]["parameters"]["path"] & NonNullable<operations["Distribution_GetEntityChangesForSite"]["parameters"]["query"]>;
-export type GetEntityChangesForSiteResult = operations["Distribution_GetEntityChangesForSite"]["responses"][200]["content"]["application/json"];
+export interface GetEntityChangesForSiteParams {
+  siteCode: string;
+  entityType: string;
+  maxCount?: number;
+  offset?: number;
+}
+export type GetEntityChangesForSiteResult = Change[];
 
 /** Path and query parameters of `DELETE /api/internal/Distribution/Changes/{siteCode}/{entityType}/{entityId}`. */
-export type DeleteEntityChangeForSiteParams = operations["Distribution_DeleteEntityChangeForSite"]["parameters"]["path"];
-export type DeleteEntityChangeForSiteBody = operations["Distribution_DeleteEntityChangeForSite"]["requestBody"]["content"]["application/json"];
-export type DeleteEntityChangeForSiteResult = operations["Distribution_DeleteEntityChangeForSite"]["responses"][200]["content"]["application/json"];
+export interface DeleteEntityChangeForSiteParams {
+  siteCode: string;
+  entityType: string;
+  entityId: string;
+}
+export type DeleteEntityChangeForSiteBody = string;
+export type DeleteEntityChangeForSiteResult = unknown;
 
-export type CommitEntityChangesBody = operations["Distribution_CommitEntityChanges"]["requestBody"]["content"]["application/json"];
-export type CommitEntityChangesResult = operations["Distribution_CommitEntityChanges"]["responses"][200]["content"]["application/json"];
+export type CommitEntityChangesBody = ChangeResult[];
+export type CommitEntityChangesResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Distribution/Changes/Reserve/{siteCode}/{entityType}`. */
-export type GetEntityChangesWithDataParams = operations["Distribution_GetEntityChangesWithData"]["parameters"]["path"] & NonNullable<operations["Distribution_GetEntityChangesWithData"]["parameters"]["query"]>;
-export type GetEntityChangesWithDataResult = operations["Distribution_GetEntityChangesWithData"]["responses"][200]["content"]["application/json"];
+export interface GetEntityChangesWithDataParams {
+  siteCode: string;
+  entityType: string;
+  maxCount?: number;
+}
+export type GetEntityChangesWithDataResult = Record<string, unknown>[];
 
-export type GetCulturesResult = operations["Distribution_GetCultures"]["responses"][200]["content"]["application/json"];
+export type GetCulturesResult = Culture[];
 
-export type PutCulturesBody = operations["Distribution_PutCultures"]["requestBody"]["content"]["application/json"];
-export type PutCulturesResult = operations["Distribution_PutCultures"]["responses"][200]["content"]["application/json"];
+export type PutCulturesBody = Culture[];
+export type PutCulturesResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Distribution/Initialize/{siteCode}`. */
-export type InitializeSyncParams = operations["Distribution_InitializeSync"]["parameters"]["path"];
-export type InitializeSyncResult = operations["Distribution_InitializeSync"]["responses"][200]["content"]["application/json"];
+export interface InitializeSyncParams {
+  siteCode: string;
+}
+export type InitializeSyncResult = unknown;
 
-export type PutSingleMessageBody = operations["Distribution_PutSingleMessage"]["requestBody"]["content"]["application/json"];
-export type PutSingleMessageResult = operations["Distribution_PutSingleMessage"]["responses"][200]["content"]["application/json"];
+export type PutSingleMessageBody = TranslationMessage;
+export type PutSingleMessageResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Distribution/Messages/{id}`. */
-export type GetSingleMessageParams = operations["Distribution_GetSingleMessage"]["parameters"]["path"];
-export type GetSingleMessageResult = operations["Distribution_GetSingleMessage"]["responses"][200]["content"]["application/json"];
+export interface GetSingleMessageParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type GetSingleMessageResult = TranslationMessage;
 
 /** Path and query parameters of `DELETE /api/internal/Distribution/Messages/{id}`. */
-export type DeleteSingleMessageParams = operations["Distribution_DeleteSingleMessage"]["parameters"]["path"];
-export type DeleteSingleMessageResult = operations["Distribution_DeleteSingleMessage"]["responses"][200]["content"]["application/json"];
+export interface DeleteSingleMessageParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type DeleteSingleMessageResult = unknown;
 
-export type GetMissingFilesResult = operations["Distribution_GetMissingFiles"]["responses"][200]["content"]["application/json"];
+export type GetMissingFilesResult = Record<string, string>;
 
-export type PutMultipleCulturesBody = operations["Distribution_PutMultipleCultures"]["requestBody"]["content"]["application/json"];
-export type PutMultipleCulturesResult = operations["Distribution_PutMultipleCultures"]["responses"][200]["content"]["application/json"];
+export type PutMultipleCulturesBody = Record<string, unknown>;
+export type PutMultipleCulturesResult = unknown;
 
-export type PutMultipleMessagesBody = operations["Distribution_PutMultipleMessages"]["requestBody"]["content"]["application/json"];
-export type PutMultipleMessagesResult = operations["Distribution_PutMultipleMessages"]["responses"][200]["content"]["application/json"];
+export type PutMultipleMessagesBody = Record<string, unknown>;
+export type PutMultipleMessagesResult = unknown;
 
-export type DeleteMultipleMessagesBody = operations["Distribution_DeleteMultipleMessages"]["requestBody"]["content"]["application/json"];
-export type DeleteMultipleMessagesResult = operations["Distribution_DeleteMultipleMessages"]["responses"][200]["content"]["application/json"];
+export type DeleteMultipleMessagesBody = string[];
+export type DeleteMultipleMessagesResult = unknown;
 
-export type PutMultipleProcessesBody = operations["Distribution_PutMultipleProcesses"]["requestBody"]["content"]["application/json"];
-export type PutMultipleProcessesResult = operations["Distribution_PutMultipleProcesses"]["responses"][200]["content"]["application/json"];
+export type PutMultipleProcessesBody = Record<string, unknown>;
+export type PutMultipleProcessesResult = unknown;
 
-export type PutMultipleProductsBody = operations["Distribution_PutMultipleProducts"]["requestBody"]["content"]["application/json"];
-export type PutMultipleProductsResult = operations["Distribution_PutMultipleProducts"]["responses"][200]["content"]["application/json"];
+export type PutMultipleProductsBody = Record<string, unknown>;
+export type PutMultipleProductsResult = unknown;
 
-export type DeleteMultipleProductsBody = operations["Distribution_DeleteMultipleProducts"]["requestBody"]["content"]["application/json"];
-export type DeleteMultipleProductsResult = operations["Distribution_DeleteMultipleProducts"]["responses"][200]["content"]["application/json"];
+export type DeleteMultipleProductsBody = string[];
+export type DeleteMultipleProductsResult = unknown;
 
-export type PutMultipleProductCategoriesBody = operations["Distribution_PutMultipleProductCategories"]["requestBody"]["content"]["application/json"];
-export type PutMultipleProductCategoriesResult = operations["Distribution_PutMultipleProductCategories"]["responses"][200]["content"]["application/json"];
+export type PutMultipleProductCategoriesBody = Record<string, unknown>;
+export type PutMultipleProductCategoriesResult = unknown;
 
-export type DeleteMultipleProductCategoriesBody = operations["Distribution_DeleteMultipleProductCategories"]["requestBody"]["content"]["application/json"];
-export type DeleteMultipleProductCategoriesResult = operations["Distribution_DeleteMultipleProductCategories"]["responses"][200]["content"]["application/json"];
+export type DeleteMultipleProductCategoriesBody = string[];
+export type DeleteMultipleProductCategoriesResult = unknown;
 
-export type PutMultipleProductGroupsBody = operations["Distribution_PutMultipleProductGroups"]["requestBody"]["content"]["application/json"];
-export type PutMultipleProductGroupsResult = operations["Distribution_PutMultipleProductGroups"]["responses"][200]["content"]["application/json"];
+export type PutMultipleProductGroupsBody = Record<string, unknown>;
+export type PutMultipleProductGroupsResult = unknown;
 
-export type DeleteMultipleProductGroupsBody = operations["Distribution_DeleteMultipleProductGroups"]["requestBody"]["content"]["application/json"];
-export type DeleteMultipleProductGroupsResult = operations["Distribution_DeleteMultipleProductGroups"]["responses"][200]["content"]["application/json"];
+export type DeleteMultipleProductGroupsBody = string[];
+export type DeleteMultipleProductGroupsResult = unknown;
 
-export type PutMultipleProductRevisionsBody = operations["Distribution_PutMultipleProductRevisions"]["requestBody"]["content"]["application/json"];
-export type PutMultipleProductRevisionsResult = operations["Distribution_PutMultipleProductRevisions"]["responses"][200]["content"]["application/json"];
+export type PutMultipleProductRevisionsBody = Record<string, unknown>;
+export type PutMultipleProductRevisionsResult = unknown;
 
-export type DeleteMultipleProductRevisionsBody = operations["Distribution_DeleteMultipleProductRevisions"]["requestBody"]["content"]["application/json"];
-export type DeleteMultipleProductRevisionsResult = operations["Distribution_DeleteMultipleProductRevisions"]["responses"][200]["content"]["application/json"];
+export type DeleteMultipleProductRevisionsBody = string[];
+export type DeleteMultipleProductRevisionsResult = unknown;
 
-export type PutMultipleProductRevisionRelationsBody = operations["Distribution_PutMultipleProductRevisionRelations"]["requestBody"]["content"]["application/json"];
-export type PutMultipleProductRevisionRelationsResult = operations["Distribution_PutMultipleProductRevisionRelations"]["responses"][200]["content"]["application/json"];
+export type PutMultipleProductRevisionRelationsBody = Record<string, unknown>;
+export type PutMultipleProductRevisionRelationsResult = unknown;
 
-export type DeleteMultipleProductRevisionRelationsBody = operations["Distribution_DeleteMultipleProductRevisionRelations"]["requestBody"]["content"]["application/json"];
-export type DeleteMultipleProductRevisionRelationsResult = operations["Distribution_DeleteMultipleProductRevisionRelations"]["responses"][200]["content"]["application/json"];
+export type DeleteMultipleProductRevisionRelationsBody = string[];
+export type DeleteMultipleProductRevisionRelationsResult = unknown;
 
-export type PutMultipleSitesBody = operations["Distribution_PutMultipleSites"]["requestBody"]["content"]["application/json"];
-export type PutMultipleSitesResult = operations["Distribution_PutMultipleSites"]["responses"][200]["content"]["application/json"];
+export type PutMultipleSitesBody = Record<string, unknown>;
+export type PutMultipleSitesResult = unknown;
 
-export type GetMultipleSoftwareMissingFilesResult = operations["Distribution_GetMultipleSoftwareMissingFiles"]["responses"][200]["content"]["application/json"];
+export type GetMultipleSoftwareMissingFilesResult = Record<string, string>;
 
-export type PutMulitpleSoftwarePackagesBody = operations["Distribution_PutMulitpleSoftwarePackages"]["requestBody"]["content"]["application/json"];
-export type PutMulitpleSoftwarePackagesResult = operations["Distribution_PutMulitpleSoftwarePackages"]["responses"][200]["content"]["application/json"];
+export type PutMulitpleSoftwarePackagesBody = Record<string, unknown>;
+export type PutMulitpleSoftwarePackagesResult = unknown;
 
-export type DeleteMultipleSoftwarePackageBody = operations["Distribution_DeleteMultipleSoftwarePackage"]["requestBody"]["content"]["application/json"];
-export type DeleteMultipleSoftwarePackageResult = operations["Distribution_DeleteMultipleSoftwarePackage"]["responses"][200]["content"]["application/json"];
+export type DeleteMultipleSoftwarePackageBody = string[];
+export type DeleteMultipleSoftwarePackageResult = unknown;
 
-export type DeleteUnusedRepositoryFolderFilesResult = operations["Distribution_DeleteUnusedRepositoryFolderFiles"]["responses"][200]["content"]["application/json"];
+export type DeleteUnusedRepositoryFolderFilesResult = unknown;
 
-export type PutMultipleTagsBody = operations["Distribution_PutMultipleTags"]["requestBody"]["content"]["application/json"];
-export type PutMultipleTagsResult = operations["Distribution_PutMultipleTags"]["responses"][200]["content"]["application/json"];
+export type PutMultipleTagsBody = Record<string, unknown>;
+export type PutMultipleTagsResult = unknown;
 
-export type DeleteMultipleTagsBody = operations["Distribution_DeleteMultipleTags"]["requestBody"]["content"]["application/json"];
-export type DeleteMultipleTagsResult = operations["Distribution_DeleteMultipleTags"]["responses"][200]["content"]["application/json"];
+export type DeleteMultipleTagsBody = string[];
+export type DeleteMultipleTagsResult = unknown;
 
-export type PutMultipleTestSequencesBody = operations["Distribution_PutMultipleTestSequences"]["requestBody"]["content"]["application/json"];
-export type PutMultipleTestSequencesResult = operations["Distribution_PutMultipleTestSequences"]["responses"][200]["content"]["application/json"];
+export type PutMultipleTestSequencesBody = Record<string, unknown>;
+export type PutMultipleTestSequencesResult = unknown;
 
-export type DeleteMultipleTestSequencesBody = operations["Distribution_DeleteMultipleTestSequences"]["requestBody"]["content"]["application/json"];
-export type DeleteMultipleTestSequencesResult = operations["Distribution_DeleteMultipleTestSequences"]["responses"][200]["content"]["application/json"];
+export type DeleteMultipleTestSequencesBody = string[];
+export type DeleteMultipleTestSequencesResult = unknown;
 
-export type GetMiFileHashesBody = operations["Distribution_GetMIFileHashes"]["requestBody"]["content"]["application/json"];
-export type GetMiFileHashesResult = operations["Distribution_GetMIFileHashes"]["responses"][200]["content"]["application/json"];
+export type GetMiFileHashesBody = string[];
+export type GetMiFileHashesResult = Record<string, string>;
 
-export type PutMultipleTranslationsBody = operations["Distribution_PutMultipleTranslations"]["requestBody"]["content"]["application/json"];
-export type PutMultipleTranslationsResult = operations["Distribution_PutMultipleTranslations"]["responses"][200]["content"]["application/json"];
+export type PutMultipleTranslationsBody = Record<string, unknown>;
+export type PutMultipleTranslationsResult = unknown;
 
-export type DeleteMultipleTranslationsBody = operations["Distribution_DeleteMultipleTranslations"]["requestBody"]["content"]["application/json"];
-export type DeleteMultipleTranslationsResult = operations["Distribution_DeleteMultipleTranslations"]["responses"][200]["content"]["application/json"];
+export type DeleteMultipleTranslationsBody = string[];
+export type DeleteMultipleTranslationsResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/Distribution/Multi/Units`. */
-export type PutMultipleUnitsParams = NonNullable<operations["Distribution_PutMultipleUnits"]["parameters"]["query"]>;
-export type PutMultipleUnitsBody = operations["Distribution_PutMultipleUnits"]["requestBody"]["content"]["application/json"];
-export type PutMultipleUnitsResult = operations["Distribution_PutMultipleUnits"]["responses"][200]["content"]["application/json"];
+export interface PutMultipleUnitsParams {
+  fromSiteCode: string;
+}
+export type PutMultipleUnitsBody = Record<string, unknown>;
+export type PutMultipleUnitsResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/Distribution/Multi/Units`. */
-export type DeleteMultipleUnitsParams = NonNullable<operations["Distribution_DeleteMultipleUnits"]["parameters"]["query"]>;
-export type DeleteMultipleUnitsBody = operations["Distribution_DeleteMultipleUnits"]["requestBody"]["content"]["application/json"];
-export type DeleteMultipleUnitsResult = operations["Distribution_DeleteMultipleUnits"]["responses"][200]["content"]["application/json"];
+export interface DeleteMultipleUnitsParams {
+  fromSiteCode: string;
+}
+export type DeleteMultipleUnitsBody = string[];
+export type DeleteMultipleUnitsResult = unknown;
 
-export type PutMultipleProductionBatchesBody = operations["Distribution_PutMultipleProductionBatches"]["requestBody"]["content"]["application/json"];
-export type PutMultipleProductionBatchesResult = operations["Distribution_PutMultipleProductionBatches"]["responses"][200]["content"]["application/json"];
+export type PutMultipleProductionBatchesBody = Record<string, unknown>;
+export type PutMultipleProductionBatchesResult = unknown;
 
-export type DeleteMultipleProductionBatchesBody = operations["Distribution_DeleteMultipleProductionBatches"]["requestBody"]["content"]["application/json"];
-export type DeleteMultipleProductionBatchesResult = operations["Distribution_DeleteMultipleProductionBatches"]["responses"][200]["content"]["application/json"];
+export type DeleteMultipleProductionBatchesBody = string[];
+export type DeleteMultipleProductionBatchesResult = unknown;
 
-export type PutMultipleVirtualFoldersBody = operations["Distribution_PutMultipleVirtualFolders"]["requestBody"]["content"]["application/json"];
-export type PutMultipleVirtualFoldersResult = operations["Distribution_PutMultipleVirtualFolders"]["responses"][200]["content"]["application/json"];
+export type PutMultipleVirtualFoldersBody = Record<string, unknown>;
+export type PutMultipleVirtualFoldersResult = unknown;
 
-export type DeleteMultipleVirtualFoldersBody = operations["Distribution_DeleteMultipleVirtualFolders"]["requestBody"]["content"]["application/json"];
-export type DeleteMultipleVirtualFoldersResult = operations["Distribution_DeleteMultipleVirtualFolders"]["responses"][200]["content"]["application/json"];
+export type DeleteMultipleVirtualFoldersBody = string[];
+export type DeleteMultipleVirtualFoldersResult = unknown;
 
-export type PutMultipleWorkflowsBody = operations["Distribution_PutMultipleWorkflows"]["requestBody"]["content"]["application/json"];
-export type PutMultipleWorkflowsResult = operations["Distribution_PutMultipleWorkflows"]["responses"][200]["content"]["application/json"];
+export type PutMultipleWorkflowsBody = Record<string, unknown>;
+export type PutMultipleWorkflowsResult = unknown;
 
-export type DeleteMultipleWorkflowsBody = operations["Distribution_DeleteMultipleWorkflows"]["requestBody"]["content"]["application/json"];
-export type DeleteMultipleWorkflowsResult = operations["Distribution_DeleteMultipleWorkflows"]["responses"][200]["content"]["application/json"];
+export type DeleteMultipleWorkflowsBody = string[];
+export type DeleteMultipleWorkflowsResult = unknown;
 
-export type GetProcessesResult = operations["Distribution_GetProcesses"]["responses"][200]["content"]["application/json"];
+export type GetProcessesResult = Process[];
 
-export type PutProcessesBody = operations["Distribution_PutProcesses"]["requestBody"]["content"]["application/json"];
-export type PutProcessesResult = operations["Distribution_PutProcesses"]["responses"][200]["content"]["application/json"];
+export type PutProcessesBody = Process[];
+export type PutProcessesResult = unknown;
 
-export type PutSingleProductBody = operations["Distribution_PutSingleProduct"]["requestBody"]["content"]["application/json"];
-export type PutSingleProductResult = operations["Distribution_PutSingleProduct"]["responses"][200]["content"]["application/json"];
+export type PutSingleProductBody = Product;
+export type PutSingleProductResult = unknown;
 
-export type PutSingleProductGroupBody = operations["Distribution_PutSingleProductGroup"]["requestBody"]["content"]["application/json"];
-export type PutSingleProductGroupResult = operations["Distribution_PutSingleProductGroup"]["responses"][200]["content"]["application/json"];
+export type PutSingleProductGroupBody = ProductSelection;
+export type PutSingleProductGroupResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Distribution/ProductGroups/{id}`. */
-export type GetSingleProductGroupParams = operations["Distribution_GetSingleProductGroup"]["parameters"]["path"];
-export type GetSingleProductGroupResult = operations["Distribution_GetSingleProductGroup"]["responses"][200]["content"]["application/json"];
+export interface GetSingleProductGroupParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type GetSingleProductGroupResult = ProductSelection;
 
 /** Path and query parameters of `DELETE /api/internal/Distribution/ProductGroups/{id}`. */
-export type DeleteSingleProductGroupParams = operations["Distribution_DeleteSingleProductGroup"]["parameters"]["path"];
-export type DeleteSingleProductGroupResult = operations["Distribution_DeleteSingleProductGroup"]["responses"][200]["content"]["application/json"];
+export interface DeleteSingleProductGroupParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type DeleteSingleProductGroupResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Distribution/Products/{id}`. */
-export type GetSingleProductParams = operations["Distribution_GetSingleProduct"]["parameters"]["path"];
-export type GetSingleProductResult = operations["Distribution_GetSingleProduct"]["responses"][200]["content"]["application/json"];
+export interface GetSingleProductParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type GetSingleProductResult = Product;
 
 /** Path and query parameters of `DELETE /api/internal/Distribution/Products/{id}`. */
-export type DeleteSingleProductParams = operations["Distribution_DeleteSingleProduct"]["parameters"]["path"];
-export type DeleteSingleProductResult = operations["Distribution_DeleteSingleProduct"]["responses"][200]["content"]["application/json"];
+export interface DeleteSingleProductParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type DeleteSingleProductResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Distribution/Products/Categories/{id}`. */
-export type GetSingleProductCategoryParams = operations["Distribution_GetSingleProductCategory"]["parameters"]["path"];
-export type GetSingleProductCategoryResult = operations["Distribution_GetSingleProductCategory"]["responses"][200]["content"]["application/json"];
+export interface GetSingleProductCategoryParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type GetSingleProductCategoryResult = ProductCategory;
 
 /** Path and query parameters of `DELETE /api/internal/Distribution/Products/Categories/{id}`. */
-export type DeleteSingleProductCategoryParams = operations["Distribution_DeleteSingleProductCategory"]["parameters"]["path"];
-export type DeleteSingleProductCategoryResult = operations["Distribution_DeleteSingleProductCategory"]["responses"][200]["content"]["application/json"];
+export interface DeleteSingleProductCategoryParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type DeleteSingleProductCategoryResult = unknown;
 
-export type PutSingleProductCategoryBody = operations["Distribution_PutSingleProductCategory"]["requestBody"]["content"]["application/json"];
-export type PutSingleProductCategoryResult = operations["Distribution_PutSingleProductCategory"]["responses"][200]["content"]["application/json"];
+export type PutSingleProductCategoryBody = ProductCategory;
+export type PutSingleProductCategoryResult = unknown;
 
-export type PutSingleProductRevisionBody = operations["Distribution_PutSingleProductRevision"]["requestBody"]["content"]["application/json"];
-export type PutSingleProductRevisionResult = operations["Distribution_PutSingleProductRevision"]["responses"][200]["content"]["application/json"];
+export type PutSingleProductRevisionBody = ProductRevision;
+export type PutSingleProductRevisionResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Distribution/Products/Revisions/{id}`. */
-export type GetSingleProductRevisionParams = operations["Distribution_GetSingleProductRevision"]["parameters"]["path"];
-export type GetSingleProductRevisionResult = operations["Distribution_GetSingleProductRevision"]["responses"][200]["content"]["application/json"];
+export interface GetSingleProductRevisionParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type GetSingleProductRevisionResult = ProductRevision;
 
 /** Path and query parameters of `DELETE /api/internal/Distribution/Products/Revisions/{id}`. */
-export type DeleteSingleProductRevisionParams = operations["Distribution_DeleteSingleProductRevision"]["parameters"]["path"];
-export type DeleteSingleProductRevisionResult = operations["Distribution_DeleteSingleProductRevision"]["responses"][200]["content"]["application/json"];
+export interface DeleteSingleProductRevisionParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type DeleteSingleProductRevisionResult = unknown;
 
-export type PutSingleProductRevisionRelationBody = operations["Distribution_PutSingleProductRevisionRelation"]["requestBody"]["content"]["application/json"];
-export type PutSingleProductRevisionRelationResult = operations["Distribution_PutSingleProductRevisionRelation"]["responses"][200]["content"]["application/json"];
+export type PutSingleProductRevisionRelationBody = ProductRevisionRelation;
+export type PutSingleProductRevisionRelationResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Distribution/Products/Revisions/Relations/{id}`. */
-export type GetSingleProductRevisionRelationParams = operations["Distribution_GetSingleProductRevisionRelation"]["parameters"]["path"];
-export type GetSingleProductRevisionRelationResult = operations["Distribution_GetSingleProductRevisionRelation"]["responses"][200]["content"]["application/json"];
+export interface GetSingleProductRevisionRelationParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type GetSingleProductRevisionRelationResult = ProductRevisionRelation;
 
 /** Path and query parameters of `DELETE /api/internal/Distribution/Products/Revisions/Relations/{id}`. */
-export type DeleteSingleProductRevisionRelationParams = operations["Distribution_DeleteSingleProductRevisionRelation"]["parameters"]["path"];
-export type DeleteSingleProductRevisionRelationResult = operations["Distribution_DeleteSingleProductRevisionRelation"]["responses"][200]["content"]["application/json"];
+export interface DeleteSingleProductRevisionRelationParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type DeleteSingleProductRevisionRelationResult = unknown;
 
-export type SetupServerSyncBody = operations["Distribution_SetupServerSync"]["requestBody"]["content"]["application/json"];
-export type SetupServerSyncResult = operations["Distribution_SetupServerSync"]["responses"][200]["content"]["application/json"];
+export type SetupServerSyncBody = DistributionConfig;
+export type SetupServerSyncResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Distribution/Sites`. */
-export type GetSitesParams = NonNullable<operations["Distribution_GetSites"]["parameters"]["query"]>;
-export type GetSitesResult = operations["Distribution_GetSites"]["responses"][200]["content"]["application/json"];
+export interface GetSitesParams {
+  siteCode: string;
+}
+export type GetSitesResult = unknown;
 
-export type PutSitesBody = operations["Distribution_PutSites"]["requestBody"]["content"]["application/json"];
-export type PutSitesResult = operations["Distribution_PutSites"]["responses"][200]["content"]["application/json"];
+export type PutSitesBody = Site[];
+export type PutSitesResult = unknown;
 
-export type PutSingleSoftwarePackageBody = operations["Distribution_PutSingleSoftwarePackage"]["requestBody"]["content"]["application/json"];
-export type PutSingleSoftwarePackageResult = operations["Distribution_PutSingleSoftwarePackage"]["responses"][200]["content"]["application/json"];
+export type PutSingleSoftwarePackageBody = Package;
+export type PutSingleSoftwarePackageResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Distribution/SoftwarePackages/{id}`. */
-export type GetSingleSoftwarePackageParams = operations["Distribution_GetSingleSoftwarePackage"]["parameters"]["path"];
-export type GetSingleSoftwarePackageResult = operations["Distribution_GetSingleSoftwarePackage"]["responses"][200]["content"]["application/json"];
+export interface GetSingleSoftwarePackageParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type GetSingleSoftwarePackageResult = Package;
 
 /** Path and query parameters of `DELETE /api/internal/Distribution/SoftwarePackages/{id}`. */
-export type DeleteSingleSoftwarePackageParams = operations["Distribution_DeleteSingleSoftwarePackage"]["parameters"]["path"];
-export type DeleteSingleSoftwarePackageResult = operations["Distribution_DeleteSingleSoftwarePackage"]["responses"][200]["content"]["application/json"];
+export interface DeleteSingleSoftwarePackageParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type DeleteSingleSoftwarePackageResult = unknown;
 
-export type PutSingleTagBody = operations["Distribution_PutSingleTag"]["requestBody"]["content"]["application/json"];
-export type PutSingleTagResult = operations["Distribution_PutSingleTag"]["responses"][200]["content"]["application/json"];
+export type PutSingleTagBody = Tag;
+export type PutSingleTagResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Distribution/Tags/{id}`. */
-export type GetSingleTagParams = operations["Distribution_GetSingleTag"]["parameters"]["path"];
-export type GetSingleTagResult = operations["Distribution_GetSingleTag"]["responses"][200]["content"]["application/json"];
+export interface GetSingleTagParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type GetSingleTagResult = Tag;
 
 /** Path and query parameters of `DELETE /api/internal/Distribution/Tags/{id}`. */
-export type DeleteSingleTagParams = operations["Distribution_DeleteSingleTag"]["parameters"]["path"];
-export type DeleteSingleTagResult = operations["Distribution_DeleteSingleTag"]["responses"][200]["content"]["application/json"];
+export interface DeleteSingleTagParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type DeleteSingleTagResult = unknown;
 
-export type PutSingleTestSequenceBody = operations["Distribution_PutSingleTestSequence"]["requestBody"]["content"]["application/json"];
-export type PutSingleTestSequenceResult = operations["Distribution_PutSingleTestSequence"]["responses"][200]["content"]["application/json"];
+export type PutSingleTestSequenceBody = TestSequenceDefinition;
+export type PutSingleTestSequenceResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Distribution/TestSequences/{id}`. */
-export type GetSingleTestSequenceParams = operations["Distribution_GetSingleTestSequence"]["parameters"]["path"] & NonNullable<operations["Distribution_GetSingleTestSequence"]["parameters"]["query"]>;
-export type GetSingleTestSequenceResult = operations["Distribution_GetSingleTestSequence"]["responses"][200]["content"]["application/json"];
+export interface GetSingleTestSequenceParams {
+  /** Format: uuid. */
+  id: string;
+  siteCode: string;
+}
+export type GetSingleTestSequenceResult = TestSequenceDefinition;
 
 /** Path and query parameters of `DELETE /api/internal/Distribution/TestSequences/{id}`. */
-export type DeleteSingleTestSequenceParams = operations["Distribution_DeleteSingleTestSequence"]["parameters"]["path"];
-export type DeleteSingleTestSequenceResult = operations["Distribution_DeleteSingleTestSequence"]["responses"][200]["content"]["application/json"];
+export interface DeleteSingleTestSequenceParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type DeleteSingleTestSequenceResult = TestSequenceDefinition;
 
-export type PutSingleTranslationBody = operations["Distribution_PutSingleTranslation"]["requestBody"]["content"]["application/json"];
-export type PutSingleTranslationResult = operations["Distribution_PutSingleTranslation"]["responses"][200]["content"]["application/json"];
+export type PutSingleTranslationBody = Translation;
+export type PutSingleTranslationResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Distribution/Translations/{id}`. */
-export type GetSingleTranslationParams = operations["Distribution_GetSingleTranslation"]["parameters"]["path"];
-export type GetSingleTranslationResult = operations["Distribution_GetSingleTranslation"]["responses"][200]["content"]["application/json"];
+export interface GetSingleTranslationParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type GetSingleTranslationResult = Translation;
 
 /** Path and query parameters of `DELETE /api/internal/Distribution/Translations/{id}`. */
-export type DeleteSingleTranslationParams = operations["Distribution_DeleteSingleTranslation"]["parameters"]["path"];
-export type DeleteSingleTranslationResult = operations["Distribution_DeleteSingleTranslation"]["responses"][200]["content"]["application/json"];
+export interface DeleteSingleTranslationParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type DeleteSingleTranslationResult = unknown;
 
-export type PutVirtualFolderBody = operations["Distribution_PutVirtualFolder"]["requestBody"]["content"]["application/json"];
-export type PutVirtualFolderResult = operations["Distribution_PutVirtualFolder"]["responses"][200]["content"]["application/json"];
+export type PutVirtualFolderBody = VirtualFolderBasic;
+export type PutVirtualFolderResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Distribution/VirtualFolders/{id}`. */
-export type GetVirtualFolderParams = operations["Distribution_GetVirtualFolder"]["parameters"]["path"];
-export type GetVirtualFolderResult = operations["Distribution_GetVirtualFolder"]["responses"][200]["content"]["application/json"];
+export interface GetVirtualFolderParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type GetVirtualFolderResult = VirtualFolderBasic;
 
-export type PutSingleWorkflowBody = operations["Distribution_PutSingleWorkflow"]["requestBody"]["content"]["application/json"];
-export type PutSingleWorkflowResult = operations["Distribution_PutSingleWorkflow"]["responses"][200]["content"]["application/json"];
+export type PutSingleWorkflowBody = WorkflowDefinition;
+export type PutSingleWorkflowResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Distribution/Workflows/{id}`. */
-export type GetSingleWorkflowParams = operations["Distribution_GetSingleWorkflow"]["parameters"]["path"] & NonNullable<operations["Distribution_GetSingleWorkflow"]["parameters"]["query"]>;
-export type GetSingleWorkflowResult = operations["Distribution_GetSingleWorkflow"]["responses"][200]["content"]["application/json"];
+export interface GetSingleWorkflowParams {
+  /** Format: uuid. */
+  id: string;
+  siteCode: string;
+}
+export type GetSingleWorkflowResult = WorkflowDefinition;
 
 /** Path and query parameters of `DELETE /api/internal/Distribution/Workflows/{id}`. */
-export type DeleteSingleWorkflowParams = operations["Distribution_DeleteSingleWorkflow"]["parameters"]["path"];
-export type DeleteSingleWorkflowResult = operations["Distribution_DeleteSingleWorkflow"]["responses"][200]["content"]["application/json"];
+export interface DeleteSingleWorkflowParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type DeleteSingleWorkflowResult = WorkflowDefinition;
 
 /** Path and query parameters of `GET /api/internal/Transfer/Change`. */
-export type GetChangesParams = NonNullable<operations["Transfer_GetChanges"]["parameters"]["query"]>;
-export type GetChangesResult = operations["Transfer_GetChanges"]["responses"][200]["content"]["application/json"];
+export interface GetChangesParams {
+  transferred?: boolean;
+  max?: number;
+}
+export type GetChangesResult = unknown;
 
-export type PutChangesBody = operations["Transfer_PutChanges"]["requestBody"]["content"]["application/json"];
-export type PutChangesResult = operations["Transfer_PutChanges"]["responses"][200]["content"]["application/json"];
+export type PutChangesBody = TransferUnitProcessChange[];
+export type PutChangesResult = unknown;
 
-export type SetChangesTransferredBody = operations["Transfer_SetChangesTransferred"]["requestBody"]["content"]["application/json"];
-export type SetChangesTransferredResult = operations["Transfer_SetChangesTransferred"]["responses"][200]["content"]["application/json"];
+export type SetChangesTransferredBody = TransferUnitProcessChange[];
+export type SetChangesTransferredResult = unknown;
 
-export type ChangesResult = operations["Transfer_Changes"]["responses"][200]["content"]["application/json"];
+export type ChangesResult = unknown;
 
-export type GetClientsResult = operations["Transfer_GetClients"]["responses"][200]["content"]["application/json"];
+export type GetClientsResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Transfer/Client/Log`. */
-export type GetClientLogsParams = NonNullable<operations["Transfer_GetClientLogs"]["parameters"]["query"]>;
-export type GetClientLogsResult = operations["Transfer_GetClientLogs"]["responses"][200]["content"]["application/json"];
+export interface GetClientLogsParams {
+  /** Format: date-time. */
+  logsFrom?: string;
+}
+export type GetClientLogsResult = unknown;
 
-export type UpdateClientInfoBody = operations["Transfer_UpdateClientInfo"]["requestBody"]["content"]["application/json"];
-export type UpdateClientInfoResult = operations["Transfer_UpdateClientInfo"]["responses"][200]["content"]["application/json"];
+export type UpdateClientInfoBody = ClientInfo;
+export type UpdateClientInfoResult = unknown;
 
-export type SetResultsBody = operations["Transfer_SetResults"]["requestBody"]["content"]["application/json"];
-export type SetResultsResult = operations["Transfer_SetResults"]["responses"][200]["content"]["application/json"];
+export type SetResultsBody = TransferBatchResult;
+export type SetResultsResult = unknown;
 
-export type ReservePendingBody = operations["Transfer_ReservePending"]["requestBody"]["content"]["application/json"];
-export type ReservePendingResult = operations["Transfer_ReservePending"]["responses"][200]["content"]["application/json"];
+export type ReservePendingBody = ReserveRequest;
+export type ReservePendingResult = unknown;
 
-export type SetResultBody = operations["Transfer_SetResult"]["requestBody"]["content"]["application/json"];
-export type SetResultResult = operations["Transfer_SetResult"]["responses"][200]["content"]["application/json"];
+export type SetResultBody = SetResultRequest;
+export type SetResultResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/Transfer/Pending/SetState`. */
-export type SetStateParams = NonNullable<operations["Transfer_SetState"]["parameters"]["query"]>;
-export type SetStateResult = operations["Transfer_SetState"]["responses"][200]["content"]["application/json"];
+export interface SetStateParams {
+  /** Format: uuid. */
+  reportId: string;
+  rulename: string;
+  state: number;
+  message?: string;
+}
+export type SetStateResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Transfer/Rule/{name}`. */
-export type GetTxRuleParams = operations["Transfer_GetTxRule"]["parameters"]["path"];
-export type GetTxRuleResult = operations["Transfer_GetTxRule"]["responses"][200]["content"]["application/json"];
+export interface GetTxRuleParams {
+  name: string;
+}
+export type GetTxRuleResult = unknown;
 
-export type GetTxRulesResult = operations["Transfer_GetTxRules"]["responses"][200]["content"]["application/json"];
+export type GetTxRulesResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Transfer/Share/Processes`. */
-export type GetDestinationProcessesParams = NonNullable<operations["Transfer_GetDestinationProcesses"]["parameters"]["query"]>;
-export type GetDestinationProcessesResult = operations["Transfer_GetDestinationProcesses"]["responses"][200]["content"]["application/json"];
+export interface GetDestinationProcessesParams {
+  url: string;
+  token: string;
+}
+export type GetDestinationProcessesResult = unknown;
 
-export type UpdateRuleBody = operations["Transfer_UpdateRule"]["requestBody"]["content"]["application/json"];
-export type UpdateRuleResult = operations["Transfer_UpdateRule"]["responses"][200]["content"]["application/json"];
+export type UpdateRuleBody = TransferShareRule;
+export type UpdateRuleResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Transfer/Share/Rule`. */
-export type CreateRuleParams = NonNullable<operations["Transfer_CreateRule"]["parameters"]["query"]>;
-export type CreateRuleBody = operations["Transfer_CreateRule"]["requestBody"]["content"]["application/json"];
-export type CreateRuleResult = operations["Transfer_CreateRule"]["responses"][200]["content"]["application/json"];
+export interface CreateRuleParams {
+  ruleType?: number;
+}
+export type CreateRuleBody = TransferShareRule;
+export type CreateRuleResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Transfer/Share/Rule/Enable`. */
-export type EnableRuleParams = NonNullable<operations["Transfer_EnableRule"]["parameters"]["query"]>;
-export type EnableRuleResult = operations["Transfer_EnableRule"]["responses"][200]["content"]["application/json"];
+export interface EnableRuleParams {
+  name: string;
+  on: boolean;
+}
+export type EnableRuleResult = unknown;
 
-export type GetSharingRulesResult = operations["Transfer_GetSharingRules"]["responses"][200]["content"]["application/json"];
+export type GetSharingRulesResult = unknown;
 
-export type DeleteRulesBody = operations["Transfer_DeleteRules"]["requestBody"]["content"]["application/json"];
-export type DeleteRulesResult = operations["Transfer_DeleteRules"]["responses"][200]["content"]["application/json"];
+export type DeleteRulesBody = string[];
+export type DeleteRulesResult = unknown;
 
 /**
  * Data distribution between WATS servers and sites (internal API only): synchronised entities, change sets, transfer and sharing rules.
@@ -356,19 +470,21 @@ export class DistributionInternalService {
   /**
    * `GET /api/internal/Distribution/Changes/{siteCode}/{entityType}`
    * Server operationId: `Distribution_GetEntityChangesForSite`.
+   * @param params - {@link GetEntityChangesForSiteParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getEntityChangesForSite(params: GetEntityChangesForSiteParams, options?: CallOptions): CallPromise<GetEntityChangesForSiteResult> {
-    return this.#transport.call<GetEntityChangesForSiteResult>(operationTable.getEntityChangesForSite, { params }, options);
+  getEntityChangesForSite(params: GetEntityChangesForSiteParams, options?: CallOptions): CallPromise<Change[]> {
+    return this.#transport.call<Change[]>(operationTable.getEntityChangesForSite, { params }, options);
   }
 
   /**
    * `DELETE /api/internal/Distribution/Changes/{siteCode}/{entityType}/{entityId}`
    * Server operationId: `Distribution_DeleteEntityChangeForSite`.
+   * @param params - {@link DeleteEntityChangeForSiteParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteEntityChangeForSite(params: DeleteEntityChangeForSiteParams, body: DeleteEntityChangeForSiteBody, options?: CallOptions): CallPromise<DeleteEntityChangeForSiteResult> {
-    return this.#transport.call<DeleteEntityChangeForSiteResult>(operationTable.deleteEntityChangeForSite, { params, body }, options);
+  deleteEntityChangeForSite(params: DeleteEntityChangeForSiteParams, body: DeleteEntityChangeForSiteBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteEntityChangeForSite, { params, body }, options);
   }
 
   /**
@@ -376,18 +492,19 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_CommitEntityChanges`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  commitEntityChanges(body: CommitEntityChangesBody, options?: CallOptions): CallPromise<CommitEntityChangesResult> {
-    return this.#transport.call<CommitEntityChangesResult>(operationTable.commitEntityChanges, { body }, options);
+  commitEntityChanges(body: CommitEntityChangesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.commitEntityChanges, { body }, options);
   }
 
   /**
    * `GET /api/internal/Distribution/Changes/Reserve/{siteCode}/{entityType}`
    * Server operationId: `Distribution_GetEntityChangesWithData`.
    * Changes state on the server (reserves pending distribution changes for a site; a repeat reserves the next batch): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - {@link GetEntityChangesWithDataParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getEntityChangesWithData(params: GetEntityChangesWithDataParams, options?: CallOptions): CallPromise<GetEntityChangesWithDataResult> {
-    return this.#transport.call<GetEntityChangesWithDataResult>(operationTable.getEntityChangesWithData, { params }, options);
+  getEntityChangesWithData(params: GetEntityChangesWithDataParams, options?: CallOptions): CallPromise<Record<string, unknown>[]> {
+    return this.#transport.call<Record<string, unknown>[]>(operationTable.getEntityChangesWithData, { params }, options);
   }
 
   /**
@@ -395,8 +512,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_GetCultures`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getCultures(options?: CallOptions): CallPromise<GetCulturesResult> {
-    return this.#transport.call<GetCulturesResult>(operationTable.getCultures, {  }, options);
+  getCultures(options?: CallOptions): CallPromise<Culture[]> {
+    return this.#transport.call<Culture[]>(operationTable.getCultures, {  }, options);
   }
 
   /**
@@ -404,17 +521,18 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutCultures`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putCultures(body: PutCulturesBody, options?: CallOptions): CallPromise<PutCulturesResult> {
-    return this.#transport.call<PutCulturesResult>(operationTable.putCultures, { body }, options);
+  putCultures(body: PutCulturesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putCultures, { body }, options);
   }
 
   /**
    * `POST /api/internal/Distribution/Initialize/{siteCode}`
    * Server operationId: `Distribution_InitializeSync`.
+   * @param params - {@link InitializeSyncParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  initializeSync(params: InitializeSyncParams, options?: CallOptions): CallPromise<InitializeSyncResult> {
-    return this.#transport.call<InitializeSyncResult>(operationTable.initializeSync, { params }, options);
+  initializeSync(params: InitializeSyncParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.initializeSync, { params }, options);
   }
 
   /**
@@ -422,26 +540,28 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutSingleMessage`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putSingleMessage(body: PutSingleMessageBody, options?: CallOptions): CallPromise<PutSingleMessageResult> {
-    return this.#transport.call<PutSingleMessageResult>(operationTable.putSingleMessage, { body }, options);
+  putSingleMessage(body: PutSingleMessageBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putSingleMessage, { body }, options);
   }
 
   /**
    * `GET /api/internal/Distribution/Messages/{id}`
    * Server operationId: `Distribution_GetSingleMessage`.
+   * @param params - {@link GetSingleMessageParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSingleMessage(params: GetSingleMessageParams, options?: CallOptions): CallPromise<GetSingleMessageResult> {
-    return this.#transport.call<GetSingleMessageResult>(operationTable.getSingleMessage, { params }, options);
+  getSingleMessage(params: GetSingleMessageParams, options?: CallOptions): CallPromise<TranslationMessage> {
+    return this.#transport.call<TranslationMessage>(operationTable.getSingleMessage, { params }, options);
   }
 
   /**
    * `DELETE /api/internal/Distribution/Messages/{id}`
    * Server operationId: `Distribution_DeleteSingleMessage`.
+   * @param params - {@link DeleteSingleMessageParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteSingleMessage(params: DeleteSingleMessageParams, options?: CallOptions): CallPromise<DeleteSingleMessageResult> {
-    return this.#transport.call<DeleteSingleMessageResult>(operationTable.deleteSingleMessage, { params }, options);
+  deleteSingleMessage(params: DeleteSingleMessageParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteSingleMessage, { params }, options);
   }
 
   /**
@@ -449,8 +569,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_GetMissingFiles`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getMissingFiles(options?: CallOptions): CallPromise<GetMissingFilesResult> {
-    return this.#transport.call<GetMissingFilesResult>(operationTable.getMissingFiles, {  }, options);
+  getMissingFiles(options?: CallOptions): CallPromise<Record<string, string>> {
+    return this.#transport.call<Record<string, string>>(operationTable.getMissingFiles, {  }, options);
   }
 
   /**
@@ -458,8 +578,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutMultipleCultures`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putMultipleCultures(body: PutMultipleCulturesBody, options?: CallOptions): CallPromise<PutMultipleCulturesResult> {
-    return this.#transport.call<PutMultipleCulturesResult>(operationTable.putMultipleCultures, { body }, options);
+  putMultipleCultures(body: PutMultipleCulturesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putMultipleCultures, { body }, options);
   }
 
   /**
@@ -467,8 +587,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutMultipleMessages`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putMultipleMessages(body: PutMultipleMessagesBody, options?: CallOptions): CallPromise<PutMultipleMessagesResult> {
-    return this.#transport.call<PutMultipleMessagesResult>(operationTable.putMultipleMessages, { body }, options);
+  putMultipleMessages(body: PutMultipleMessagesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putMultipleMessages, { body }, options);
   }
 
   /**
@@ -476,8 +596,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_DeleteMultipleMessages`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteMultipleMessages(body: DeleteMultipleMessagesBody, options?: CallOptions): CallPromise<DeleteMultipleMessagesResult> {
-    return this.#transport.call<DeleteMultipleMessagesResult>(operationTable.deleteMultipleMessages, { body }, options);
+  deleteMultipleMessages(body: DeleteMultipleMessagesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteMultipleMessages, { body }, options);
   }
 
   /**
@@ -485,8 +605,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutMultipleProcesses`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putMultipleProcesses(body: PutMultipleProcessesBody, options?: CallOptions): CallPromise<PutMultipleProcessesResult> {
-    return this.#transport.call<PutMultipleProcessesResult>(operationTable.putMultipleProcesses, { body }, options);
+  putMultipleProcesses(body: PutMultipleProcessesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putMultipleProcesses, { body }, options);
   }
 
   /**
@@ -494,8 +614,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutMultipleProducts`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putMultipleProducts(body: PutMultipleProductsBody, options?: CallOptions): CallPromise<PutMultipleProductsResult> {
-    return this.#transport.call<PutMultipleProductsResult>(operationTable.putMultipleProducts, { body }, options);
+  putMultipleProducts(body: PutMultipleProductsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putMultipleProducts, { body }, options);
   }
 
   /**
@@ -503,8 +623,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_DeleteMultipleProducts`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteMultipleProducts(body: DeleteMultipleProductsBody, options?: CallOptions): CallPromise<DeleteMultipleProductsResult> {
-    return this.#transport.call<DeleteMultipleProductsResult>(operationTable.deleteMultipleProducts, { body }, options);
+  deleteMultipleProducts(body: DeleteMultipleProductsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteMultipleProducts, { body }, options);
   }
 
   /**
@@ -512,8 +632,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutMultipleProductCategories`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putMultipleProductCategories(body: PutMultipleProductCategoriesBody, options?: CallOptions): CallPromise<PutMultipleProductCategoriesResult> {
-    return this.#transport.call<PutMultipleProductCategoriesResult>(operationTable.putMultipleProductCategories, { body }, options);
+  putMultipleProductCategories(body: PutMultipleProductCategoriesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putMultipleProductCategories, { body }, options);
   }
 
   /**
@@ -521,8 +641,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_DeleteMultipleProductCategories`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteMultipleProductCategories(body: DeleteMultipleProductCategoriesBody, options?: CallOptions): CallPromise<DeleteMultipleProductCategoriesResult> {
-    return this.#transport.call<DeleteMultipleProductCategoriesResult>(operationTable.deleteMultipleProductCategories, { body }, options);
+  deleteMultipleProductCategories(body: DeleteMultipleProductCategoriesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteMultipleProductCategories, { body }, options);
   }
 
   /**
@@ -530,8 +650,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutMultipleProductGroups`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putMultipleProductGroups(body: PutMultipleProductGroupsBody, options?: CallOptions): CallPromise<PutMultipleProductGroupsResult> {
-    return this.#transport.call<PutMultipleProductGroupsResult>(operationTable.putMultipleProductGroups, { body }, options);
+  putMultipleProductGroups(body: PutMultipleProductGroupsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putMultipleProductGroups, { body }, options);
   }
 
   /**
@@ -539,8 +659,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_DeleteMultipleProductGroups`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteMultipleProductGroups(body: DeleteMultipleProductGroupsBody, options?: CallOptions): CallPromise<DeleteMultipleProductGroupsResult> {
-    return this.#transport.call<DeleteMultipleProductGroupsResult>(operationTable.deleteMultipleProductGroups, { body }, options);
+  deleteMultipleProductGroups(body: DeleteMultipleProductGroupsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteMultipleProductGroups, { body }, options);
   }
 
   /**
@@ -548,8 +668,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutMultipleProductRevisions`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putMultipleProductRevisions(body: PutMultipleProductRevisionsBody, options?: CallOptions): CallPromise<PutMultipleProductRevisionsResult> {
-    return this.#transport.call<PutMultipleProductRevisionsResult>(operationTable.putMultipleProductRevisions, { body }, options);
+  putMultipleProductRevisions(body: PutMultipleProductRevisionsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putMultipleProductRevisions, { body }, options);
   }
 
   /**
@@ -557,8 +677,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_DeleteMultipleProductRevisions`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteMultipleProductRevisions(body: DeleteMultipleProductRevisionsBody, options?: CallOptions): CallPromise<DeleteMultipleProductRevisionsResult> {
-    return this.#transport.call<DeleteMultipleProductRevisionsResult>(operationTable.deleteMultipleProductRevisions, { body }, options);
+  deleteMultipleProductRevisions(body: DeleteMultipleProductRevisionsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteMultipleProductRevisions, { body }, options);
   }
 
   /**
@@ -566,8 +686,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutMultipleProductRevisionRelations`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putMultipleProductRevisionRelations(body: PutMultipleProductRevisionRelationsBody, options?: CallOptions): CallPromise<PutMultipleProductRevisionRelationsResult> {
-    return this.#transport.call<PutMultipleProductRevisionRelationsResult>(operationTable.putMultipleProductRevisionRelations, { body }, options);
+  putMultipleProductRevisionRelations(body: PutMultipleProductRevisionRelationsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putMultipleProductRevisionRelations, { body }, options);
   }
 
   /**
@@ -575,8 +695,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_DeleteMultipleProductRevisionRelations`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteMultipleProductRevisionRelations(body: DeleteMultipleProductRevisionRelationsBody, options?: CallOptions): CallPromise<DeleteMultipleProductRevisionRelationsResult> {
-    return this.#transport.call<DeleteMultipleProductRevisionRelationsResult>(operationTable.deleteMultipleProductRevisionRelations, { body }, options);
+  deleteMultipleProductRevisionRelations(body: DeleteMultipleProductRevisionRelationsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteMultipleProductRevisionRelations, { body }, options);
   }
 
   /**
@@ -584,8 +704,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutMultipleSites`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putMultipleSites(body: PutMultipleSitesBody, options?: CallOptions): CallPromise<PutMultipleSitesResult> {
-    return this.#transport.call<PutMultipleSitesResult>(operationTable.putMultipleSites, { body }, options);
+  putMultipleSites(body: PutMultipleSitesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putMultipleSites, { body }, options);
   }
 
   /**
@@ -593,8 +713,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_GetMissingFiles`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getMultipleSoftwareMissingFiles(options?: CallOptions): CallPromise<GetMultipleSoftwareMissingFilesResult> {
-    return this.#transport.call<GetMultipleSoftwareMissingFilesResult>(operationTable.getMultipleSoftwareMissingFiles, {  }, options);
+  getMultipleSoftwareMissingFiles(options?: CallOptions): CallPromise<Record<string, string>> {
+    return this.#transport.call<Record<string, string>>(operationTable.getMultipleSoftwareMissingFiles, {  }, options);
   }
 
   /**
@@ -602,8 +722,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutMulitpleSoftwarePackages`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putMulitpleSoftwarePackages(body: PutMulitpleSoftwarePackagesBody, options?: CallOptions): CallPromise<PutMulitpleSoftwarePackagesResult> {
-    return this.#transport.call<PutMulitpleSoftwarePackagesResult>(operationTable.putMulitpleSoftwarePackages, { body }, options);
+  putMulitpleSoftwarePackages(body: PutMulitpleSoftwarePackagesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putMulitpleSoftwarePackages, { body }, options);
   }
 
   /**
@@ -611,8 +731,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_DeleteMultipleSoftwarePackage`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteMultipleSoftwarePackage(body: DeleteMultipleSoftwarePackageBody, options?: CallOptions): CallPromise<DeleteMultipleSoftwarePackageResult> {
-    return this.#transport.call<DeleteMultipleSoftwarePackageResult>(operationTable.deleteMultipleSoftwarePackage, { body }, options);
+  deleteMultipleSoftwarePackage(body: DeleteMultipleSoftwarePackageBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteMultipleSoftwarePackage, { body }, options);
   }
 
   /**
@@ -620,8 +740,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_DeleteUnusedRepositoryFolderFiles`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteUnusedRepositoryFolderFiles(options?: CallOptions): CallPromise<DeleteUnusedRepositoryFolderFilesResult> {
-    return this.#transport.call<DeleteUnusedRepositoryFolderFilesResult>(operationTable.deleteUnusedRepositoryFolderFiles, {  }, options);
+  deleteUnusedRepositoryFolderFiles(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteUnusedRepositoryFolderFiles, {  }, options);
   }
 
   /**
@@ -629,8 +749,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutMultipleTags`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putMultipleTags(body: PutMultipleTagsBody, options?: CallOptions): CallPromise<PutMultipleTagsResult> {
-    return this.#transport.call<PutMultipleTagsResult>(operationTable.putMultipleTags, { body }, options);
+  putMultipleTags(body: PutMultipleTagsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putMultipleTags, { body }, options);
   }
 
   /**
@@ -638,8 +758,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_DeleteMultipleTags`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteMultipleTags(body: DeleteMultipleTagsBody, options?: CallOptions): CallPromise<DeleteMultipleTagsResult> {
-    return this.#transport.call<DeleteMultipleTagsResult>(operationTable.deleteMultipleTags, { body }, options);
+  deleteMultipleTags(body: DeleteMultipleTagsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteMultipleTags, { body }, options);
   }
 
   /**
@@ -647,8 +767,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutMultipleTestSequences`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putMultipleTestSequences(body: PutMultipleTestSequencesBody, options?: CallOptions): CallPromise<PutMultipleTestSequencesResult> {
-    return this.#transport.call<PutMultipleTestSequencesResult>(operationTable.putMultipleTestSequences, { body }, options);
+  putMultipleTestSequences(body: PutMultipleTestSequencesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putMultipleTestSequences, { body }, options);
   }
 
   /**
@@ -656,8 +776,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_DeleteMultipleTestSequences`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteMultipleTestSequences(body: DeleteMultipleTestSequencesBody, options?: CallOptions): CallPromise<DeleteMultipleTestSequencesResult> {
-    return this.#transport.call<DeleteMultipleTestSequencesResult>(operationTable.deleteMultipleTestSequences, { body }, options);
+  deleteMultipleTestSequences(body: DeleteMultipleTestSequencesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteMultipleTestSequences, { body }, options);
   }
 
   /**
@@ -665,8 +785,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_GetMIFileHashes`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getMiFileHashes(body: GetMiFileHashesBody, options?: CallOptions): CallPromise<GetMiFileHashesResult> {
-    return this.#transport.call<GetMiFileHashesResult>(operationTable.getMiFileHashes, { body }, options);
+  getMiFileHashes(body: GetMiFileHashesBody, options?: CallOptions): CallPromise<Record<string, string>> {
+    return this.#transport.call<Record<string, string>>(operationTable.getMiFileHashes, { body }, options);
   }
 
   /**
@@ -674,8 +794,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutMultipleTranslations`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putMultipleTranslations(body: PutMultipleTranslationsBody, options?: CallOptions): CallPromise<PutMultipleTranslationsResult> {
-    return this.#transport.call<PutMultipleTranslationsResult>(operationTable.putMultipleTranslations, { body }, options);
+  putMultipleTranslations(body: PutMultipleTranslationsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putMultipleTranslations, { body }, options);
   }
 
   /**
@@ -683,26 +803,28 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_DeleteMultipleTranslations`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteMultipleTranslations(body: DeleteMultipleTranslationsBody, options?: CallOptions): CallPromise<DeleteMultipleTranslationsResult> {
-    return this.#transport.call<DeleteMultipleTranslationsResult>(operationTable.deleteMultipleTranslations, { body }, options);
+  deleteMultipleTranslations(body: DeleteMultipleTranslationsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteMultipleTranslations, { body }, options);
   }
 
   /**
    * `PUT /api/internal/Distribution/Multi/Units`
    * Server operationId: `Distribution_PutMultipleUnits`.
+   * @param params - {@link PutMultipleUnitsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putMultipleUnits(params: PutMultipleUnitsParams, body: PutMultipleUnitsBody, options?: CallOptions): CallPromise<PutMultipleUnitsResult> {
-    return this.#transport.call<PutMultipleUnitsResult>(operationTable.putMultipleUnits, { params, body }, options);
+  putMultipleUnits(params: PutMultipleUnitsParams, body: PutMultipleUnitsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putMultipleUnits, { params, body }, options);
   }
 
   /**
    * `DELETE /api/internal/Distribution/Multi/Units`
    * Server operationId: `Distribution_DeleteMultipleUnits`.
+   * @param params - {@link DeleteMultipleUnitsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteMultipleUnits(params: DeleteMultipleUnitsParams, body: DeleteMultipleUnitsBody, options?: CallOptions): CallPromise<DeleteMultipleUnitsResult> {
-    return this.#transport.call<DeleteMultipleUnitsResult>(operationTable.deleteMultipleUnits, { params, body }, options);
+  deleteMultipleUnits(params: DeleteMultipleUnitsParams, body: DeleteMultipleUnitsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteMultipleUnits, { params, body }, options);
   }
 
   /**
@@ -710,8 +832,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutMultipleProductionBatches`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putMultipleProductionBatches(body: PutMultipleProductionBatchesBody, options?: CallOptions): CallPromise<PutMultipleProductionBatchesResult> {
-    return this.#transport.call<PutMultipleProductionBatchesResult>(operationTable.putMultipleProductionBatches, { body }, options);
+  putMultipleProductionBatches(body: PutMultipleProductionBatchesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putMultipleProductionBatches, { body }, options);
   }
 
   /**
@@ -719,8 +841,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_DeleteMultipleProductionBatches`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteMultipleProductionBatches(body: DeleteMultipleProductionBatchesBody, options?: CallOptions): CallPromise<DeleteMultipleProductionBatchesResult> {
-    return this.#transport.call<DeleteMultipleProductionBatchesResult>(operationTable.deleteMultipleProductionBatches, { body }, options);
+  deleteMultipleProductionBatches(body: DeleteMultipleProductionBatchesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteMultipleProductionBatches, { body }, options);
   }
 
   /**
@@ -728,8 +850,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutMultipleVirtualFolders`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putMultipleVirtualFolders(body: PutMultipleVirtualFoldersBody, options?: CallOptions): CallPromise<PutMultipleVirtualFoldersResult> {
-    return this.#transport.call<PutMultipleVirtualFoldersResult>(operationTable.putMultipleVirtualFolders, { body }, options);
+  putMultipleVirtualFolders(body: PutMultipleVirtualFoldersBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putMultipleVirtualFolders, { body }, options);
   }
 
   /**
@@ -737,8 +859,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_DeleteMultipleVirtualFolders`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteMultipleVirtualFolders(body: DeleteMultipleVirtualFoldersBody, options?: CallOptions): CallPromise<DeleteMultipleVirtualFoldersResult> {
-    return this.#transport.call<DeleteMultipleVirtualFoldersResult>(operationTable.deleteMultipleVirtualFolders, { body }, options);
+  deleteMultipleVirtualFolders(body: DeleteMultipleVirtualFoldersBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteMultipleVirtualFolders, { body }, options);
   }
 
   /**
@@ -746,8 +868,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutMultipleWorkflows`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putMultipleWorkflows(body: PutMultipleWorkflowsBody, options?: CallOptions): CallPromise<PutMultipleWorkflowsResult> {
-    return this.#transport.call<PutMultipleWorkflowsResult>(operationTable.putMultipleWorkflows, { body }, options);
+  putMultipleWorkflows(body: PutMultipleWorkflowsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putMultipleWorkflows, { body }, options);
   }
 
   /**
@@ -755,8 +877,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_DeleteMultipleWorkflows`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteMultipleWorkflows(body: DeleteMultipleWorkflowsBody, options?: CallOptions): CallPromise<DeleteMultipleWorkflowsResult> {
-    return this.#transport.call<DeleteMultipleWorkflowsResult>(operationTable.deleteMultipleWorkflows, { body }, options);
+  deleteMultipleWorkflows(body: DeleteMultipleWorkflowsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteMultipleWorkflows, { body }, options);
   }
 
   /**
@@ -764,8 +886,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_GetProcesses`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getProcesses(options?: CallOptions): CallPromise<GetProcessesResult> {
-    return this.#transport.call<GetProcessesResult>(operationTable.getProcesses, {  }, options);
+  getProcesses(options?: CallOptions): CallPromise<Process[]> {
+    return this.#transport.call<Process[]>(operationTable.getProcesses, {  }, options);
   }
 
   /**
@@ -773,8 +895,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutProcesses`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putProcesses(body: PutProcessesBody, options?: CallOptions): CallPromise<PutProcessesResult> {
-    return this.#transport.call<PutProcessesResult>(operationTable.putProcesses, { body }, options);
+  putProcesses(body: PutProcessesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putProcesses, { body }, options);
   }
 
   /**
@@ -782,8 +904,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutSingleProduct`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putSingleProduct(body: PutSingleProductBody, options?: CallOptions): CallPromise<PutSingleProductResult> {
-    return this.#transport.call<PutSingleProductResult>(operationTable.putSingleProduct, { body }, options);
+  putSingleProduct(body: PutSingleProductBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putSingleProduct, { body }, options);
   }
 
   /**
@@ -791,62 +913,68 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutSingleProductGroup`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putSingleProductGroup(body: PutSingleProductGroupBody, options?: CallOptions): CallPromise<PutSingleProductGroupResult> {
-    return this.#transport.call<PutSingleProductGroupResult>(operationTable.putSingleProductGroup, { body }, options);
+  putSingleProductGroup(body: PutSingleProductGroupBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putSingleProductGroup, { body }, options);
   }
 
   /**
    * `GET /api/internal/Distribution/ProductGroups/{id}`
    * Server operationId: `Distribution_GetSingleProductGroup`.
+   * @param params - {@link GetSingleProductGroupParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSingleProductGroup(params: GetSingleProductGroupParams, options?: CallOptions): CallPromise<GetSingleProductGroupResult> {
-    return this.#transport.call<GetSingleProductGroupResult>(operationTable.getSingleProductGroup, { params }, options);
+  getSingleProductGroup(params: GetSingleProductGroupParams, options?: CallOptions): CallPromise<ProductSelection> {
+    return this.#transport.call<ProductSelection>(operationTable.getSingleProductGroup, { params }, options);
   }
 
   /**
    * `DELETE /api/internal/Distribution/ProductGroups/{id}`
    * Server operationId: `Distribution_DeleteSingleProductGroup`.
+   * @param params - {@link DeleteSingleProductGroupParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteSingleProductGroup(params: DeleteSingleProductGroupParams, options?: CallOptions): CallPromise<DeleteSingleProductGroupResult> {
-    return this.#transport.call<DeleteSingleProductGroupResult>(operationTable.deleteSingleProductGroup, { params }, options);
+  deleteSingleProductGroup(params: DeleteSingleProductGroupParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteSingleProductGroup, { params }, options);
   }
 
   /**
    * `GET /api/internal/Distribution/Products/{id}`
    * Server operationId: `Distribution_GetSingleProduct`.
+   * @param params - {@link GetSingleProductParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSingleProduct(params: GetSingleProductParams, options?: CallOptions): CallPromise<GetSingleProductResult> {
-    return this.#transport.call<GetSingleProductResult>(operationTable.getSingleProduct, { params }, options);
+  getSingleProduct(params: GetSingleProductParams, options?: CallOptions): CallPromise<Product> {
+    return this.#transport.call<Product>(operationTable.getSingleProduct, { params }, options);
   }
 
   /**
    * `DELETE /api/internal/Distribution/Products/{id}`
    * Server operationId: `Distribution_DeleteSingleProduct`.
+   * @param params - {@link DeleteSingleProductParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteSingleProduct(params: DeleteSingleProductParams, options?: CallOptions): CallPromise<DeleteSingleProductResult> {
-    return this.#transport.call<DeleteSingleProductResult>(operationTable.deleteSingleProduct, { params }, options);
+  deleteSingleProduct(params: DeleteSingleProductParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteSingleProduct, { params }, options);
   }
 
   /**
    * `GET /api/internal/Distribution/Products/Categories/{id}`
    * Server operationId: `Distribution_GetSingleProductCategory`.
+   * @param params - {@link GetSingleProductCategoryParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSingleProductCategory(params: GetSingleProductCategoryParams, options?: CallOptions): CallPromise<GetSingleProductCategoryResult> {
-    return this.#transport.call<GetSingleProductCategoryResult>(operationTable.getSingleProductCategory, { params }, options);
+  getSingleProductCategory(params: GetSingleProductCategoryParams, options?: CallOptions): CallPromise<ProductCategory> {
+    return this.#transport.call<ProductCategory>(operationTable.getSingleProductCategory, { params }, options);
   }
 
   /**
    * `DELETE /api/internal/Distribution/Products/Categories/{id}`
    * Server operationId: `Distribution_DeleteSingleProductCategory`.
+   * @param params - {@link DeleteSingleProductCategoryParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteSingleProductCategory(params: DeleteSingleProductCategoryParams, options?: CallOptions): CallPromise<DeleteSingleProductCategoryResult> {
-    return this.#transport.call<DeleteSingleProductCategoryResult>(operationTable.deleteSingleProductCategory, { params }, options);
+  deleteSingleProductCategory(params: DeleteSingleProductCategoryParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteSingleProductCategory, { params }, options);
   }
 
   /**
@@ -854,8 +982,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutSingleProductCategory`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putSingleProductCategory(body: PutSingleProductCategoryBody, options?: CallOptions): CallPromise<PutSingleProductCategoryResult> {
-    return this.#transport.call<PutSingleProductCategoryResult>(operationTable.putSingleProductCategory, { body }, options);
+  putSingleProductCategory(body: PutSingleProductCategoryBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putSingleProductCategory, { body }, options);
   }
 
   /**
@@ -863,26 +991,28 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutSingleProductRevision`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putSingleProductRevision(body: PutSingleProductRevisionBody, options?: CallOptions): CallPromise<PutSingleProductRevisionResult> {
-    return this.#transport.call<PutSingleProductRevisionResult>(operationTable.putSingleProductRevision, { body }, options);
+  putSingleProductRevision(body: PutSingleProductRevisionBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putSingleProductRevision, { body }, options);
   }
 
   /**
    * `GET /api/internal/Distribution/Products/Revisions/{id}`
    * Server operationId: `Distribution_GetSingleProductRevision`.
+   * @param params - {@link GetSingleProductRevisionParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSingleProductRevision(params: GetSingleProductRevisionParams, options?: CallOptions): CallPromise<GetSingleProductRevisionResult> {
-    return this.#transport.call<GetSingleProductRevisionResult>(operationTable.getSingleProductRevision, { params }, options);
+  getSingleProductRevision(params: GetSingleProductRevisionParams, options?: CallOptions): CallPromise<ProductRevision> {
+    return this.#transport.call<ProductRevision>(operationTable.getSingleProductRevision, { params }, options);
   }
 
   /**
    * `DELETE /api/internal/Distribution/Products/Revisions/{id}`
    * Server operationId: `Distribution_DeleteSingleProductRevision`.
+   * @param params - {@link DeleteSingleProductRevisionParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteSingleProductRevision(params: DeleteSingleProductRevisionParams, options?: CallOptions): CallPromise<DeleteSingleProductRevisionResult> {
-    return this.#transport.call<DeleteSingleProductRevisionResult>(operationTable.deleteSingleProductRevision, { params }, options);
+  deleteSingleProductRevision(params: DeleteSingleProductRevisionParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteSingleProductRevision, { params }, options);
   }
 
   /**
@@ -890,26 +1020,28 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutSingleProductRevisionRelation`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putSingleProductRevisionRelation(body: PutSingleProductRevisionRelationBody, options?: CallOptions): CallPromise<PutSingleProductRevisionRelationResult> {
-    return this.#transport.call<PutSingleProductRevisionRelationResult>(operationTable.putSingleProductRevisionRelation, { body }, options);
+  putSingleProductRevisionRelation(body: PutSingleProductRevisionRelationBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putSingleProductRevisionRelation, { body }, options);
   }
 
   /**
    * `GET /api/internal/Distribution/Products/Revisions/Relations/{id}`
    * Server operationId: `Distribution_GetSingleProductRevisionRelation`.
+   * @param params - {@link GetSingleProductRevisionRelationParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSingleProductRevisionRelation(params: GetSingleProductRevisionRelationParams, options?: CallOptions): CallPromise<GetSingleProductRevisionRelationResult> {
-    return this.#transport.call<GetSingleProductRevisionRelationResult>(operationTable.getSingleProductRevisionRelation, { params }, options);
+  getSingleProductRevisionRelation(params: GetSingleProductRevisionRelationParams, options?: CallOptions): CallPromise<ProductRevisionRelation> {
+    return this.#transport.call<ProductRevisionRelation>(operationTable.getSingleProductRevisionRelation, { params }, options);
   }
 
   /**
    * `DELETE /api/internal/Distribution/Products/Revisions/Relations/{id}`
    * Server operationId: `Distribution_DeleteSingleProductRevisionRelation`.
+   * @param params - {@link DeleteSingleProductRevisionRelationParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteSingleProductRevisionRelation(params: DeleteSingleProductRevisionRelationParams, options?: CallOptions): CallPromise<DeleteSingleProductRevisionRelationResult> {
-    return this.#transport.call<DeleteSingleProductRevisionRelationResult>(operationTable.deleteSingleProductRevisionRelation, { params }, options);
+  deleteSingleProductRevisionRelation(params: DeleteSingleProductRevisionRelationParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteSingleProductRevisionRelation, { params }, options);
   }
 
   /**
@@ -928,17 +1060,18 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_SetupServerSync`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  setupServerSync(body: SetupServerSyncBody, options?: CallOptions): CallPromise<SetupServerSyncResult> {
-    return this.#transport.call<SetupServerSyncResult>(operationTable.setupServerSync, { body }, options);
+  setupServerSync(body: SetupServerSyncBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.setupServerSync, { body }, options);
   }
 
   /**
    * `GET /api/internal/Distribution/Sites`
    * Server operationId: `Distribution_GetSites`.
+   * @param params - {@link GetSitesParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSites(params: GetSitesParams, options?: CallOptions): CallPromise<GetSitesResult> {
-    return this.#transport.call<GetSitesResult>(operationTable.getSites, { params }, options);
+  getSites(params: GetSitesParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getSites, { params }, options);
   }
 
   /**
@@ -946,8 +1079,8 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutSites`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putSites(body: PutSitesBody, options?: CallOptions): CallPromise<PutSitesResult> {
-    return this.#transport.call<PutSitesResult>(operationTable.putSites, { body }, options);
+  putSites(body: PutSitesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putSites, { body }, options);
   }
 
   /**
@@ -955,26 +1088,28 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutSingleSoftwarePackage`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putSingleSoftwarePackage(body: PutSingleSoftwarePackageBody, options?: CallOptions): CallPromise<PutSingleSoftwarePackageResult> {
-    return this.#transport.call<PutSingleSoftwarePackageResult>(operationTable.putSingleSoftwarePackage, { body }, options);
+  putSingleSoftwarePackage(body: PutSingleSoftwarePackageBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putSingleSoftwarePackage, { body }, options);
   }
 
   /**
    * `GET /api/internal/Distribution/SoftwarePackages/{id}`
    * Server operationId: `Distribution_GetSingleSoftwarePackage`.
+   * @param params - {@link GetSingleSoftwarePackageParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSingleSoftwarePackage(params: GetSingleSoftwarePackageParams, options?: CallOptions): CallPromise<GetSingleSoftwarePackageResult> {
-    return this.#transport.call<GetSingleSoftwarePackageResult>(operationTable.getSingleSoftwarePackage, { params }, options);
+  getSingleSoftwarePackage(params: GetSingleSoftwarePackageParams, options?: CallOptions): CallPromise<Package> {
+    return this.#transport.call<Package>(operationTable.getSingleSoftwarePackage, { params }, options);
   }
 
   /**
    * `DELETE /api/internal/Distribution/SoftwarePackages/{id}`
    * Server operationId: `Distribution_DeleteSingleSoftwarePackage`.
+   * @param params - {@link DeleteSingleSoftwarePackageParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteSingleSoftwarePackage(params: DeleteSingleSoftwarePackageParams, options?: CallOptions): CallPromise<DeleteSingleSoftwarePackageResult> {
-    return this.#transport.call<DeleteSingleSoftwarePackageResult>(operationTable.deleteSingleSoftwarePackage, { params }, options);
+  deleteSingleSoftwarePackage(params: DeleteSingleSoftwarePackageParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteSingleSoftwarePackage, { params }, options);
   }
 
   /**
@@ -982,26 +1117,28 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutSingleTag`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putSingleTag(body: PutSingleTagBody, options?: CallOptions): CallPromise<PutSingleTagResult> {
-    return this.#transport.call<PutSingleTagResult>(operationTable.putSingleTag, { body }, options);
+  putSingleTag(body: PutSingleTagBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putSingleTag, { body }, options);
   }
 
   /**
    * `GET /api/internal/Distribution/Tags/{id}`
    * Server operationId: `Distribution_GetSingleTag`.
+   * @param params - {@link GetSingleTagParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSingleTag(params: GetSingleTagParams, options?: CallOptions): CallPromise<GetSingleTagResult> {
-    return this.#transport.call<GetSingleTagResult>(operationTable.getSingleTag, { params }, options);
+  getSingleTag(params: GetSingleTagParams, options?: CallOptions): CallPromise<Tag> {
+    return this.#transport.call<Tag>(operationTable.getSingleTag, { params }, options);
   }
 
   /**
    * `DELETE /api/internal/Distribution/Tags/{id}`
    * Server operationId: `Distribution_DeleteSingleTag`.
+   * @param params - {@link DeleteSingleTagParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteSingleTag(params: DeleteSingleTagParams, options?: CallOptions): CallPromise<DeleteSingleTagResult> {
-    return this.#transport.call<DeleteSingleTagResult>(operationTable.deleteSingleTag, { params }, options);
+  deleteSingleTag(params: DeleteSingleTagParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteSingleTag, { params }, options);
   }
 
   /**
@@ -1009,26 +1146,28 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutSingleTestSequence`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putSingleTestSequence(body: PutSingleTestSequenceBody, options?: CallOptions): CallPromise<PutSingleTestSequenceResult> {
-    return this.#transport.call<PutSingleTestSequenceResult>(operationTable.putSingleTestSequence, { body }, options);
+  putSingleTestSequence(body: PutSingleTestSequenceBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putSingleTestSequence, { body }, options);
   }
 
   /**
    * `GET /api/internal/Distribution/TestSequences/{id}`
    * Server operationId: `Distribution_GetSingleTestSequence`.
+   * @param params - {@link GetSingleTestSequenceParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSingleTestSequence(params: GetSingleTestSequenceParams, options?: CallOptions): CallPromise<GetSingleTestSequenceResult> {
-    return this.#transport.call<GetSingleTestSequenceResult>(operationTable.getSingleTestSequence, { params }, options);
+  getSingleTestSequence(params: GetSingleTestSequenceParams, options?: CallOptions): CallPromise<TestSequenceDefinition> {
+    return this.#transport.call<TestSequenceDefinition>(operationTable.getSingleTestSequence, { params }, options);
   }
 
   /**
    * `DELETE /api/internal/Distribution/TestSequences/{id}`
    * Server operationId: `Distribution_DeleteSingleTestSequence`.
+   * @param params - {@link DeleteSingleTestSequenceParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteSingleTestSequence(params: DeleteSingleTestSequenceParams, options?: CallOptions): CallPromise<DeleteSingleTestSequenceResult> {
-    return this.#transport.call<DeleteSingleTestSequenceResult>(operationTable.deleteSingleTestSequence, { params }, options);
+  deleteSingleTestSequence(params: DeleteSingleTestSequenceParams, options?: CallOptions): CallPromise<TestSequenceDefinition> {
+    return this.#transport.call<TestSequenceDefinition>(operationTable.deleteSingleTestSequence, { params }, options);
   }
 
   /**
@@ -1036,26 +1175,28 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutSingleTranslation`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putSingleTranslation(body: PutSingleTranslationBody, options?: CallOptions): CallPromise<PutSingleTranslationResult> {
-    return this.#transport.call<PutSingleTranslationResult>(operationTable.putSingleTranslation, { body }, options);
+  putSingleTranslation(body: PutSingleTranslationBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putSingleTranslation, { body }, options);
   }
 
   /**
    * `GET /api/internal/Distribution/Translations/{id}`
    * Server operationId: `Distribution_GetSingleTranslation`.
+   * @param params - {@link GetSingleTranslationParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSingleTranslation(params: GetSingleTranslationParams, options?: CallOptions): CallPromise<GetSingleTranslationResult> {
-    return this.#transport.call<GetSingleTranslationResult>(operationTable.getSingleTranslation, { params }, options);
+  getSingleTranslation(params: GetSingleTranslationParams, options?: CallOptions): CallPromise<Translation> {
+    return this.#transport.call<Translation>(operationTable.getSingleTranslation, { params }, options);
   }
 
   /**
    * `DELETE /api/internal/Distribution/Translations/{id}`
    * Server operationId: `Distribution_DeleteSingleTranslation`.
+   * @param params - {@link DeleteSingleTranslationParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteSingleTranslation(params: DeleteSingleTranslationParams, options?: CallOptions): CallPromise<DeleteSingleTranslationResult> {
-    return this.#transport.call<DeleteSingleTranslationResult>(operationTable.deleteSingleTranslation, { params }, options);
+  deleteSingleTranslation(params: DeleteSingleTranslationParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteSingleTranslation, { params }, options);
   }
 
   /**
@@ -1063,17 +1204,18 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutVirtualFolder`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putVirtualFolder(body: PutVirtualFolderBody, options?: CallOptions): CallPromise<PutVirtualFolderResult> {
-    return this.#transport.call<PutVirtualFolderResult>(operationTable.putVirtualFolder, { body }, options);
+  putVirtualFolder(body: PutVirtualFolderBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putVirtualFolder, { body }, options);
   }
 
   /**
    * `GET /api/internal/Distribution/VirtualFolders/{id}`
    * Server operationId: `Distribution_GetVirtualFolder`.
+   * @param params - {@link GetVirtualFolderParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getVirtualFolder(params: GetVirtualFolderParams, options?: CallOptions): CallPromise<GetVirtualFolderResult> {
-    return this.#transport.call<GetVirtualFolderResult>(operationTable.getVirtualFolder, { params }, options);
+  getVirtualFolder(params: GetVirtualFolderParams, options?: CallOptions): CallPromise<VirtualFolderBasic> {
+    return this.#transport.call<VirtualFolderBasic>(operationTable.getVirtualFolder, { params }, options);
   }
 
   /**
@@ -1081,35 +1223,38 @@ export class DistributionInternalService {
    * Server operationId: `Distribution_PutSingleWorkflow`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putSingleWorkflow(body: PutSingleWorkflowBody, options?: CallOptions): CallPromise<PutSingleWorkflowResult> {
-    return this.#transport.call<PutSingleWorkflowResult>(operationTable.putSingleWorkflow, { body }, options);
+  putSingleWorkflow(body: PutSingleWorkflowBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putSingleWorkflow, { body }, options);
   }
 
   /**
    * `GET /api/internal/Distribution/Workflows/{id}`
    * Server operationId: `Distribution_GetSingleWorkflow`.
+   * @param params - {@link GetSingleWorkflowParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSingleWorkflow(params: GetSingleWorkflowParams, options?: CallOptions): CallPromise<GetSingleWorkflowResult> {
-    return this.#transport.call<GetSingleWorkflowResult>(operationTable.getSingleWorkflow, { params }, options);
+  getSingleWorkflow(params: GetSingleWorkflowParams, options?: CallOptions): CallPromise<WorkflowDefinition> {
+    return this.#transport.call<WorkflowDefinition>(operationTable.getSingleWorkflow, { params }, options);
   }
 
   /**
    * `DELETE /api/internal/Distribution/Workflows/{id}`
    * Server operationId: `Distribution_DeleteSingleWorkflow`.
+   * @param params - {@link DeleteSingleWorkflowParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteSingleWorkflow(params: DeleteSingleWorkflowParams, options?: CallOptions): CallPromise<DeleteSingleWorkflowResult> {
-    return this.#transport.call<DeleteSingleWorkflowResult>(operationTable.deleteSingleWorkflow, { params }, options);
+  deleteSingleWorkflow(params: DeleteSingleWorkflowParams, options?: CallOptions): CallPromise<WorkflowDefinition> {
+    return this.#transport.call<WorkflowDefinition>(operationTable.deleteSingleWorkflow, { params }, options);
   }
 
   /**
    * `GET /api/internal/Transfer/Change`
    * Server operationId: `Transfer_GetChanges`.
+   * @param params - {@link GetChangesParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getChanges(params?: GetChangesParams, options?: CallOptions): CallPromise<GetChangesResult> {
-    return this.#transport.call<GetChangesResult>(operationTable.getChanges, { params }, options);
+  getChanges(params?: GetChangesParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getChanges, { params }, options);
   }
 
   /**
@@ -1117,8 +1262,8 @@ export class DistributionInternalService {
    * Server operationId: `Transfer_PutChanges`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putChanges(body: PutChangesBody, options?: CallOptions): CallPromise<PutChangesResult> {
-    return this.#transport.call<PutChangesResult>(operationTable.putChanges, { body }, options);
+  putChanges(body: PutChangesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putChanges, { body }, options);
   }
 
   /**
@@ -1126,8 +1271,8 @@ export class DistributionInternalService {
    * Server operationId: `Transfer_SetChangesTransferred`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  setChangesTransferred(body: SetChangesTransferredBody, options?: CallOptions): CallPromise<SetChangesTransferredResult> {
-    return this.#transport.call<SetChangesTransferredResult>(operationTable.setChangesTransferred, { body }, options);
+  setChangesTransferred(body: SetChangesTransferredBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.setChangesTransferred, { body }, options);
   }
 
   /**
@@ -1136,8 +1281,8 @@ export class DistributionInternalService {
    * @deprecated The server marks this operation deprecated.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  changes(options?: CallOptions): CallPromise<ChangesResult> {
-    return this.#transport.call<ChangesResult>(operationTable.changes, {  }, options);
+  changes(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.changes, {  }, options);
   }
 
   /**
@@ -1145,17 +1290,18 @@ export class DistributionInternalService {
    * Server operationId: `Transfer_GetClients`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getClients(options?: CallOptions): CallPromise<GetClientsResult> {
-    return this.#transport.call<GetClientsResult>(operationTable.getClients, {  }, options);
+  getClients(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getClients, {  }, options);
   }
 
   /**
    * `GET /api/internal/Transfer/Client/Log`
    * Server operationId: `Transfer_GetClientLogs`.
+   * @param params - {@link GetClientLogsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getClientLogs(params?: GetClientLogsParams, options?: CallOptions): CallPromise<GetClientLogsResult> {
-    return this.#transport.call<GetClientLogsResult>(operationTable.getClientLogs, { params }, options);
+  getClientLogs(params?: GetClientLogsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getClientLogs, { params }, options);
   }
 
   /**
@@ -1163,8 +1309,8 @@ export class DistributionInternalService {
    * Server operationId: `Transfer_UpdateClientInfo`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  updateClientInfo(body: UpdateClientInfoBody, options?: CallOptions): CallPromise<UpdateClientInfoResult> {
-    return this.#transport.call<UpdateClientInfoResult>(operationTable.updateClientInfo, { body }, options);
+  updateClientInfo(body: UpdateClientInfoBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.updateClientInfo, { body }, options);
   }
 
   /**
@@ -1172,8 +1318,8 @@ export class DistributionInternalService {
    * Server operationId: `Transfer_SetResults`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  setResults(body: SetResultsBody, options?: CallOptions): CallPromise<SetResultsResult> {
-    return this.#transport.call<SetResultsResult>(operationTable.setResults, { body }, options);
+  setResults(body: SetResultsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.setResults, { body }, options);
   }
 
   /**
@@ -1181,8 +1327,8 @@ export class DistributionInternalService {
    * Server operationId: `Transfer_ReservePending`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  reservePending(body: ReservePendingBody, options?: CallOptions): CallPromise<ReservePendingResult> {
-    return this.#transport.call<ReservePendingResult>(operationTable.reservePending, { body }, options);
+  reservePending(body: ReservePendingBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.reservePending, { body }, options);
   }
 
   /**
@@ -1190,26 +1336,28 @@ export class DistributionInternalService {
    * Server operationId: `Transfer_SetResult`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  setResult(body: SetResultBody, options?: CallOptions): CallPromise<SetResultResult> {
-    return this.#transport.call<SetResultResult>(operationTable.setResult, { body }, options);
+  setResult(body: SetResultBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.setResult, { body }, options);
   }
 
   /**
    * `PUT /api/internal/Transfer/Pending/SetState`
    * Server operationId: `Transfer_SetState`.
+   * @param params - {@link SetStateParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  setState(params: SetStateParams, options?: CallOptions): CallPromise<SetStateResult> {
-    return this.#transport.call<SetStateResult>(operationTable.setState, { params }, options);
+  setState(params: SetStateParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.setState, { params }, options);
   }
 
   /**
    * `GET /api/internal/Transfer/Rule/{name}`
    * Server operationId: `Transfer_GetTxRule`.
+   * @param params - {@link GetTxRuleParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getTxRule(params: GetTxRuleParams, options?: CallOptions): CallPromise<GetTxRuleResult> {
-    return this.#transport.call<GetTxRuleResult>(operationTable.getTxRule, { params }, options);
+  getTxRule(params: GetTxRuleParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getTxRule, { params }, options);
   }
 
   /**
@@ -1217,17 +1365,18 @@ export class DistributionInternalService {
    * Server operationId: `Transfer_GetTxRules`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getTxRules(options?: CallOptions): CallPromise<GetTxRulesResult> {
-    return this.#transport.call<GetTxRulesResult>(operationTable.getTxRules, {  }, options);
+  getTxRules(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getTxRules, {  }, options);
   }
 
   /**
    * `GET /api/internal/Transfer/Share/Processes`
    * Server operationId: `Transfer_GetDestinationProcesses`.
+   * @param params - {@link GetDestinationProcessesParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getDestinationProcesses(params: GetDestinationProcessesParams, options?: CallOptions): CallPromise<GetDestinationProcessesResult> {
-    return this.#transport.call<GetDestinationProcessesResult>(operationTable.getDestinationProcesses, { params }, options);
+  getDestinationProcesses(params: GetDestinationProcessesParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getDestinationProcesses, { params }, options);
   }
 
   /**
@@ -1235,26 +1384,28 @@ export class DistributionInternalService {
    * Server operationId: `Transfer_UpdateRule`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  updateRule(body: UpdateRuleBody, options?: CallOptions): CallPromise<UpdateRuleResult> {
-    return this.#transport.call<UpdateRuleResult>(operationTable.updateRule, { body }, options);
+  updateRule(body: UpdateRuleBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.updateRule, { body }, options);
   }
 
   /**
    * `POST /api/internal/Transfer/Share/Rule`
    * Server operationId: `Transfer_CreateRule`.
+   * @param params - {@link CreateRuleParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  createRule(params: CreateRuleParams, body: CreateRuleBody, options?: CallOptions): CallPromise<CreateRuleResult> {
-    return this.#transport.call<CreateRuleResult>(operationTable.createRule, { params, body }, options);
+  createRule(params: CreateRuleParams, body: CreateRuleBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.createRule, { params, body }, options);
   }
 
   /**
    * `POST /api/internal/Transfer/Share/Rule/Enable`
    * Server operationId: `Transfer_EnableRule`.
+   * @param params - {@link EnableRuleParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  enableRule(params: EnableRuleParams, options?: CallOptions): CallPromise<EnableRuleResult> {
-    return this.#transport.call<EnableRuleResult>(operationTable.enableRule, { params }, options);
+  enableRule(params: EnableRuleParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.enableRule, { params }, options);
   }
 
   /**
@@ -1262,8 +1413,8 @@ export class DistributionInternalService {
    * Server operationId: `Transfer_GetSharingRules`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSharingRules(options?: CallOptions): CallPromise<GetSharingRulesResult> {
-    return this.#transport.call<GetSharingRulesResult>(operationTable.getSharingRules, {  }, options);
+  getSharingRules(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getSharingRules, {  }, options);
   }
 
   /**
@@ -1271,7 +1422,7 @@ export class DistributionInternalService {
    * Server operationId: `Transfer_DeleteRules`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteRules(body: DeleteRulesBody, options?: CallOptions): CallPromise<DeleteRulesResult> {
-    return this.#transport.call<DeleteRulesResult>(operationTable.deleteRules, { body }, options);
+  deleteRules(body: DeleteRulesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteRules, { body }, options);
   }
 }

@@ -3,29 +3,35 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { ExportOptions, ExportWizardFilter } from "./models.js";
 
-export type ExportBody = operations["Export_Export"]["requestBody"]["content"]["application/json"];
-export type ExportResult = operations["Export_Export"]["responses"][200]["content"]["application/json"];
+export type ExportBody = ExportWizardFilter;
+export type ExportResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/Export/Cancel`. */
-export type ExportJobCancelParams = NonNullable<operations["Export_ExportJobCancel"]["parameters"]["query"]>;
-export type ExportJobCancelResult = operations["Export_ExportJobCancel"]["responses"][200]["content"]["application/json"];
+export interface ExportJobCancelParams {
+  jobId: number;
+}
+export type ExportJobCancelResult = unknown;
 
-export type GetExportJobsResult = operations["Export_GetExportJobs"]["responses"][200]["content"]["application/json"];
+export type GetExportJobsResult = unknown;
 
-export type GetExportOptionsResult = operations["Export_GetExportOptions"]["responses"][200]["content"]["application/json"];
+export type GetExportOptionsResult = unknown;
 
-export type PutExportOptionsBody = operations["Export_PutExportOptions"]["requestBody"]["content"]["application/json"];
-export type PutExportOptionsResult = operations["Export_PutExportOptions"]["responses"][200]["content"]["application/json"];
+export type PutExportOptionsBody = ExportOptions;
+export type PutExportOptionsResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Export/Progress`. */
-export type GetExportJobProgressParams = NonNullable<operations["Export_GetExportJobProgress"]["parameters"]["query"]>;
-export type GetExportJobProgressResult = operations["Export_GetExportJobProgress"]["responses"][200]["content"]["application/json"];
+export interface GetExportJobProgressParams {
+  jobId: number;
+}
+export type GetExportJobProgressResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Export/State`. */
-export type GetExportJobStateParams = NonNullable<operations["Export_GetExportJobState"]["parameters"]["query"]>;
-export type GetExportJobStateResult = operations["Export_GetExportJobState"]["responses"][200]["content"]["application/json"];
+export interface GetExportJobStateParams {
+  jobId: number;
+}
+export type GetExportJobStateResult = unknown;
 
 /**
  * Exports and certificates.
@@ -45,17 +51,18 @@ export class ExportInternalService {
    * Server operationId: `Export_Export`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  export(body: ExportBody, options?: CallOptions): CallPromise<ExportResult> {
-    return this.#transport.call<ExportResult>(operationTable.export, { body }, options);
+  export(body: ExportBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.export, { body }, options);
   }
 
   /**
    * `DELETE /api/internal/Export/Cancel`
    * Server operationId: `Export_ExportJobCancel`.
+   * @param params - {@link ExportJobCancelParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  exportJobCancel(params: ExportJobCancelParams, options?: CallOptions): CallPromise<ExportJobCancelResult> {
-    return this.#transport.call<ExportJobCancelResult>(operationTable.exportJobCancel, { params }, options);
+  exportJobCancel(params: ExportJobCancelParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.exportJobCancel, { params }, options);
   }
 
   /**
@@ -63,8 +70,8 @@ export class ExportInternalService {
    * Server operationId: `Export_GetExportJobs`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getExportJobs(options?: CallOptions): CallPromise<GetExportJobsResult> {
-    return this.#transport.call<GetExportJobsResult>(operationTable.getExportJobs, {  }, options);
+  getExportJobs(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getExportJobs, {  }, options);
   }
 
   /**
@@ -72,8 +79,8 @@ export class ExportInternalService {
    * Server operationId: `Export_GetExportOptions`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getExportOptions(options?: CallOptions): CallPromise<GetExportOptionsResult> {
-    return this.#transport.call<GetExportOptionsResult>(operationTable.getExportOptions, {  }, options);
+  getExportOptions(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getExportOptions, {  }, options);
   }
 
   /**
@@ -81,25 +88,27 @@ export class ExportInternalService {
    * Server operationId: `Export_PutExportOptions`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putExportOptions(body: PutExportOptionsBody, options?: CallOptions): CallPromise<PutExportOptionsResult> {
-    return this.#transport.call<PutExportOptionsResult>(operationTable.putExportOptions, { body }, options);
+  putExportOptions(body: PutExportOptionsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putExportOptions, { body }, options);
   }
 
   /**
    * `GET /api/internal/Export/Progress`
    * Server operationId: `Export_GetExportJobProgress`.
+   * @param params - {@link GetExportJobProgressParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getExportJobProgress(params: GetExportJobProgressParams, options?: CallOptions): CallPromise<GetExportJobProgressResult> {
-    return this.#transport.call<GetExportJobProgressResult>(operationTable.getExportJobProgress, { params }, options);
+  getExportJobProgress(params: GetExportJobProgressParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getExportJobProgress, { params }, options);
   }
 
   /**
    * `GET /api/internal/Export/State`
    * Server operationId: `Export_GetExportJobState`.
+   * @param params - {@link GetExportJobStateParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getExportJobState(params: GetExportJobStateParams, options?: CallOptions): CallPromise<GetExportJobStateResult> {
-    return this.#transport.call<GetExportJobStateResult>(operationTable.getExportJobState, { params }, options);
+  getExportJobState(params: GetExportJobStateParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getExportJobState, { params }, options);
   }
 }

@@ -3,143 +3,238 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { ConflictingProductionManagerRelation, InspectionMiscInfo, MesConfiguration, ProductionManagerEntity, ReportMiscInfo, StationInfo, Step, TestSequenceDefinition, TestSequenceDefinitionXaml, TestSequenceRelation } from "./models.js";
 
 /** Path and query parameters of `GET /api/internal/Blob/mi`. */
-export type GetMediaFileParams = NonNullable<operations["Blob_MiGetFile"]["parameters"]["query"]>;
+export interface GetMediaFileParams {
+  /** unique filename */
+  filename: string;
+}
 export type GetMediaFileResult = ArrayBuffer;
 
 /** Path and query parameters of `POST /api/internal/Blob/mi`. */
-export type UploadMediaFileParams = NonNullable<operations["Blob_MiPostFile"]["parameters"]["query"]>;
+export interface UploadMediaFileParams {
+  /** unique filename */
+  filename: string;
+}
+/** Body of `POST /api/internal/Blob/mi`: The media file's bytes, stored as `filename`. */
 export type UploadMediaFileBody = Blob | ArrayBuffer | Uint8Array;
-export type UploadMediaFileResult = operations["Blob_MiPostFile"]["responses"][200]["content"]["application/json"];
+export type UploadMediaFileResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/Blob/mi`. */
-export type DeleteMediaFileParams = NonNullable<operations["Blob_MiDelete"]["parameters"]["query"]>;
-export type DeleteMediaFileResult = operations["Blob_MiDelete"]["responses"][200]["content"]["application/json"];
+export interface DeleteMediaFileParams {
+  /** filename */
+  filename: string;
+}
+export type DeleteMediaFileResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Blob/mi/list/{prefix}`. */
-export type ListMediaFilesParams = operations["Blob_MiList"]["parameters"]["path"];
-export type ListMediaFilesResult = operations["Blob_MiList"]["responses"][200]["content"]["application/json"];
+export interface ListMediaFilesParams {
+  /** MI sequence definitionId (Guid) */
+  prefix: string;
+}
+export type ListMediaFilesResult = string[];
 
-export type DeleteRelationNewBody = operations["ManualInspection_DeleteRelationNew"]["requestBody"]["content"]["application/json"];
-export type DeleteRelationNewResult = operations["ManualInspection_DeleteRelationNew"]["responses"][200]["content"]["application/json"];
+export type DeleteRelationNewBody = string[];
+export type DeleteRelationNewResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/ManualInspection/DeleteSequence`. */
-export type DeleteSequenceParams = NonNullable<operations["ManualInspection_DeleteSequence"]["parameters"]["query"]>;
-export type DeleteSequenceResult = operations["ManualInspection_DeleteSequence"]["responses"][200]["content"]["application/json"];
+export interface DeleteSequenceParams {
+  /** Format: uuid. */
+  uuid: string;
+}
+export type DeleteSequenceResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/ManualInspection/GetDefinitionCopy/{Id}`. */
-export type GetDefinitionCopyParams = operations["ManualInspection_GetDefinitionCopy"]["parameters"]["path"];
-export type GetDefinitionCopyResult = operations["ManualInspection_GetDefinitionCopy"]["responses"][200]["content"]["application/json"];
+export interface GetDefinitionCopyParams {
+  /** Format: uuid. */
+  Id: string;
+}
+export type GetDefinitionCopyResult = TestSequenceDefinition;
 
 /** Path and query parameters of `GET /api/internal/ManualInspection/GetInstancesCount/{Id}`. */
-export type GetInstancesCountParams = operations["ManualInspection_GetInstancesCount"]["parameters"]["path"];
-export type GetInstancesCountResult = operations["ManualInspection_GetInstancesCount"]["responses"][200]["content"]["application/json"];
+export interface GetInstancesCountParams {
+  /** Format: uuid. */
+  Id: string;
+}
+export type GetInstancesCountResult = number;
 
 /** Path and query parameters of `GET /api/internal/ManualInspection/GetMiDetails/{id}`. */
-export type GetMiDetailsParams = operations["ManualInspection_GetMiDetails"]["parameters"]["path"];
-export type GetMiDetailsResult = operations["ManualInspection_GetMiDetails"]["responses"][200]["content"]["application/json"];
+export interface GetMiDetailsParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type GetMiDetailsResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/ManualInspection/GetMiDetailsNew/{id}`. */
-export type GetMiDetailsNewParams = operations["ManualInspection_GetMiDetailsNew"]["parameters"]["path"];
-export type GetMiDetailsNewResult = operations["ManualInspection_GetMiDetailsNew"]["responses"][200]["content"]["application/json"];
+export interface GetMiDetailsNewParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type GetMiDetailsNewResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/ManualInspection/GetRelationConflicts/{Id}`. */
-export type GetRelationConflictsParams = operations["ManualInspection_GetRelationConflicts"]["parameters"]["path"];
-export type GetRelationConflictsResult = operations["ManualInspection_GetRelationConflicts"]["responses"][200]["content"]["application/json"];
+export interface GetRelationConflictsParams {
+  /** Format: uuid. */
+  Id: string;
+}
+export type GetRelationConflictsResult = ConflictingProductionManagerRelation[];
 
 /** Path and query parameters of `GET /api/internal/ManualInspection/GetRelationConflictsNew/{Id}`. */
-export type GetRelationConflictsNewParams = operations["ManualInspection_GetRelationConflictsNew"]["parameters"]["path"];
-export type GetRelationConflictsNewResult = operations["ManualInspection_GetRelationConflictsNew"]["responses"][200]["content"]["application/json"];
+export interface GetRelationConflictsNewParams {
+  /** Format: uuid. */
+  Id: string;
+}
+export type GetRelationConflictsNewResult = ConflictingProductionManagerRelation[];
 
 /** Path and query parameters of `GET /api/internal/ManualInspection/GetRelations/{Id}`. */
-export type GetRelationsParams = operations["ManualInspection_GetRelations"]["parameters"]["path"];
-export type GetRelationsResult = operations["ManualInspection_GetRelations"]["responses"][200]["content"]["application/json"];
+export interface GetRelationsParams {
+  /** Format: uuid. */
+  Id: string;
+}
+export type GetRelationsResult = TestSequenceRelation[];
 
 /** Path and query parameters of `GET /api/internal/ManualInspection/GetSequences`. */
-export type GetSequencesParams = NonNullable<operations["ManualInspection_GetSequences"]["parameters"]["query"]>;
-export type GetSequencesResult = operations["ManualInspection_GetSequences"]["responses"][200]["content"]["application/json"];
+export interface GetSequencesParams {
+  serialNumber: string;
+  partNumber: string;
+  revision: string;
+  batchNumber: string;
+  status?: 0 | 1 | 2 | 3;
+  stationName?: string;
+}
+export type GetSequencesResult = Step[];
 
 /** Path and query parameters of `GET /api/internal/ManualInspection/GetTestSequenceDefinition`. */
-export type GetTestSequenceDefinitionParams = NonNullable<operations["ManualInspection_GetTestSequenceDefinition"]["parameters"]["query"]>;
-export type GetTestSequenceDefinitionResult = operations["ManualInspection_GetTestSequenceDefinition"]["responses"][200]["content"]["application/json"];
+export interface GetTestSequenceDefinitionParams {
+  /** Format: uuid. */
+  definitionId: string;
+}
+export type GetTestSequenceDefinitionResult = TestSequenceDefinition;
 
 /** Path and query parameters of `GET /api/internal/ManualInspection/GetTestSequenceDefinitions`. */
-export type GetTestSequenceDefinitionsParams = NonNullable<operations["ManualInspection_GetTestSequenceDefinitions"]["parameters"]["query"]>;
-export type GetTestSequenceDefinitionsResult = operations["ManualInspection_GetTestSequenceDefinitions"]["responses"][200]["content"]["application/json"];
+export interface GetTestSequenceDefinitionsParams {
+  isGlobalDefinitions: boolean;
+}
+export type GetTestSequenceDefinitionsResult = TestSequenceDefinition[];
 
 /** Path and query parameters of `GET /api/internal/ManualInspection/GetTestSequenceDefinitionXaml`. */
-export type GetTestSequenceDefinitionXamlParams = NonNullable<operations["ManualInspection_GetTestSequenceDefinitionXaml"]["parameters"]["query"]>;
-export type GetTestSequenceDefinitionXamlResult = operations["ManualInspection_GetTestSequenceDefinitionXaml"]["responses"][200]["content"]["application/json"];
+export interface GetTestSequenceDefinitionXamlParams {
+  /** Format: uuid. */
+  definitionId: string;
+}
+export type GetTestSequenceDefinitionXamlResult = TestSequenceDefinitionXaml;
 
 /** Path and query parameters of `GET /api/internal/ManualInspection/GetWatswwfContent/{Id}`. */
-export type GetWatswwfContentParams = operations["ManualInspection_GetWatswwfContent"]["parameters"]["path"];
-export type GetWatswwfContentResult = operations["ManualInspection_GetWatswwfContent"]["responses"][200]["content"]["application/json"];
+export interface GetWatswwfContentParams {
+  /** Format: uuid. */
+  Id: string;
+}
+export type GetWatswwfContentResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/ManualInspection/PostDefinition`. */
-export type PostDefinitionParams = NonNullable<operations["ManualInspection_PostDefinition"]["parameters"]["query"]>;
-export type PostDefinitionBody = operations["ManualInspection_PostDefinition"]["requestBody"]["content"]["application/json"];
-export type PostDefinitionResult = operations["ManualInspection_PostDefinition"]["responses"][200]["content"]["application/json"];
+export interface PostDefinitionParams {
+  createDefaultXaml?: boolean;
+  /**
+   * By default, the data is returned as an {Virinco.WATS.Web.Dashboard.Models.Mes.MI.TestSequenceDefinition} object. If set to true, it is returned as an {Virinco.WATS.Web.Dashboard.Models.Mes.Production.ProductionManagerEntity} object.
+   */
+  returnAsProductionManagerEntity?: boolean;
+}
+/**
+ * Body of `POST /api/internal/ManualInspection/PostDefinition`: Provided data for the definitions which should be created
+ */
+export type PostDefinitionBody = TestSequenceDefinition;
+export type PostDefinitionResult = TestSequenceDefinition | ProductionManagerEntity;
 
-export type PostRelationBody = operations["ManualInspection_PostRelation"]["requestBody"]["content"]["application/json"];
-export type PostRelationResult = operations["ManualInspection_PostRelation"]["responses"][200]["content"]["application/json"];
+export type PostRelationBody = TestSequenceRelation;
+export type PostRelationResult = TestSequenceRelation;
 
-export type PutDefinitionNewBody = operations["ManualInspection_PutDefinitionNew"]["requestBody"]["content"]["application/json"];
-export type PutDefinitionNewResult = operations["ManualInspection_PutDefinitionNew"]["responses"][200]["content"]["application/json"];
+export type PutDefinitionNewBody = ProductionManagerEntity;
+export type PutDefinitionNewResult = TestSequenceDefinition;
 
-export type PutRelationBody = operations["ManualInspection_PutRelation"]["requestBody"]["content"]["application/json"];
-export type PutRelationResult = operations["ManualInspection_PutRelation"]["responses"][200]["content"]["application/json"];
+export type PutRelationBody = TestSequenceRelation;
+export type PutRelationResult = TestSequenceRelation;
 
 /** Path and query parameters of `PUT /api/internal/ManualInspection/PutSequence`. */
-export type PutSequenceParams = NonNullable<operations["ManualInspection_PutSequence"]["parameters"]["query"]>;
-export type PutSequenceBody = operations["ManualInspection_PutSequence"]["requestBody"]["content"]["application/json"];
-export type PutSequenceResult = operations["ManualInspection_PutSequence"]["responses"][200]["content"]["application/json"];
+export interface PutSequenceParams {
+  submit?: boolean;
+  returnRootSequence?: boolean;
+}
+export type PutSequenceBody = Step[];
+export type PutSequenceResult = unknown;
 
-export type PutStringTestBody = operations["ManualInspection_PutStringTest"]["requestBody"]["content"]["application/json"];
-export type PutStringTestResult = operations["ManualInspection_PutStringTest"]["responses"][200]["content"]["application/json"];
+export type PutStringTestBody = Step;
+export type PutStringTestResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/ManualInspection/PutTestSequenceDefinitionXaml`. */
-export type PutTestSequenceDefinitionXamlParams = NonNullable<operations["ManualInspection_PutTestSequenceDefinitionXaml"]["parameters"]["query"]>;
-export type PutTestSequenceDefinitionXamlBody = operations["ManualInspection_PutTestSequenceDefinitionXaml"]["requestBody"]["content"]["application/json"];
-export type PutTestSequenceDefinitionXamlResult = operations["ManualInspection_PutTestSequenceDefinitionXaml"]["responses"][200]["content"]["application/json"];
+export interface PutTestSequenceDefinitionXamlParams {
+  /** Format: uuid. */
+  definitionId: string;
+  username?: string;
+}
+export type PutTestSequenceDefinitionXamlBody = string;
+export type PutTestSequenceDefinitionXamlResult = unknown;
 
-export type ValidateMiscInfoBody = operations["ManualInspection_ValidateMiscInfo"]["requestBody"]["content"]["application/json"];
-export type ValidateMiscInfoResult = operations["ManualInspection_ValidateMiscInfo"]["responses"][200]["content"]["application/json"];
+export type ValidateMiscInfoBody = InspectionMiscInfo;
+export type ValidateMiscInfoResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/OperatorInterface/AddUnit`. */
-export type AddUnitParams = NonNullable<operations["OperatorInterface_AddUnit"]["parameters"]["query"]>;
-export type AddUnitResult = operations["OperatorInterface_AddUnit"]["responses"][200]["content"]["application/json"];
+export interface AddUnitParams {
+  serialNumber: string;
+  partNumber: string;
+  revision: string;
+  batchNumber?: string;
+  unitPhase?: number;
+}
+export type AddUnitResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/OperatorInterface/DeleteStationInfo`. */
-export type DeleteStationInfoParams = NonNullable<operations["OperatorInterface_DeleteStationInfo"]["parameters"]["query"]>;
-export type DeleteStationInfoResult = operations["OperatorInterface_DeleteStationInfo"]["responses"][200]["content"]["application/json"];
+export interface DeleteStationInfoParams {
+  identifier: string;
+}
+export type DeleteStationInfoResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/OperatorInterface/GetPreviousMiscInfoValues`. */
-export type GetPreviousMiscInfoValuesParams = NonNullable<operations["OperatorInterface_GetPreviousMiscInfoValues"]["parameters"]["query"]>;
-export type GetPreviousMiscInfoValuesResult = operations["OperatorInterface_GetPreviousMiscInfoValues"]["responses"][200]["content"]["application/json"];
+export interface GetPreviousMiscInfoValuesParams {
+  serialNumber: string;
+  partNumber: string;
+  processCode: number;
+  reportType: string;
+}
+export type GetPreviousMiscInfoValuesResult = ReportMiscInfo[];
 
 /** Path and query parameters of `GET /api/internal/OperatorInterface/GetStationInfo`. */
-export type GetStationInfoParams = NonNullable<operations["OperatorInterface_GetStationInfo"]["parameters"]["query"]>;
-export type GetStationInfoResult = operations["OperatorInterface_GetStationInfo"]["responses"][200]["content"]["application/json"];
+export interface GetStationInfoParams {
+  identifier: string;
+}
+export type GetStationInfoResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/OperatorInterface/ScanUnit`. */
-export type ScanUnitParams = NonNullable<operations["OperatorInterface_ScanUnit"]["parameters"]["query"]>;
-export type ScanUnitBody = operations["OperatorInterface_ScanUnit"]["requestBody"]["content"]["application/json"];
-export type ScanUnitResult = operations["OperatorInterface_ScanUnit"]["responses"][200]["content"]["application/json"];
+export interface ScanUnitParams {
+  serialNumber: string;
+  partNumber?: string;
+  revision?: string;
+  batchNumber?: string;
+}
+export type ScanUnitBody = MesConfiguration;
+export type ScanUnitResult = unknown;
 
-export type DeleteReportsBody = operations["OperatorInterface_DeleteReports"]["requestBody"]["content"]["application/json"];
-export type DeleteReportsResult = operations["OperatorInterface_DeleteReports"]["responses"][200]["content"]["application/json"];
+export type DeleteReportsBody = string[];
+export type DeleteReportsResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/OperatorInterface/UpdateStationInfo`. */
-export type PutUpdateStationInfoParams = NonNullable<operations["OperatorInterface_PutUpdateStationInfo"]["parameters"]["query"]>;
-export type PutUpdateStationInfoBody = operations["OperatorInterface_PutUpdateStationInfo"]["requestBody"]["content"]["application/json"];
-export type PutUpdateStationInfoResult = operations["OperatorInterface_PutUpdateStationInfo"]["responses"][200]["content"]["application/json"];
+export interface PutUpdateStationInfoParams {
+  identifier: string;
+}
+export type PutUpdateStationInfoBody = StationInfo;
+export type PutUpdateStationInfoResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/OperatorInterface/UpdateStationInfo`. */
-export type PostUpdateStationInfoParams = NonNullable<operations["OperatorInterface_PostUpdateStationInfo"]["parameters"]["query"]>;
-export type PostUpdateStationInfoBody = operations["OperatorInterface_PostUpdateStationInfo"]["requestBody"]["content"]["application/json"];
-export type PostUpdateStationInfoResult = operations["OperatorInterface_PostUpdateStationInfo"]["responses"][200]["content"]["application/json"];
+export interface PostUpdateStationInfoParams {
+  identifier: string;
+}
+export type PostUpdateStationInfoBody = StationInfo;
+export type PostUpdateStationInfoResult = unknown;
 
 /**
  * Manual inspection (internal API only): inspection definitions and their relations, running and submitting inspections at the operator interface, inspection media.
@@ -158,10 +253,11 @@ export class ManualInspectionInternalService {
    * Get Manual Inspection media
    * `GET /api/internal/Blob/mi`
    * Server operationId: `Blob_MiGetFile`.
+   * @param params - `filename`: unique filename
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getMediaFile(params: GetMediaFileParams, options?: CallOptions): CallPromise<GetMediaFileResult> {
-    return this.#transport.call<GetMediaFileResult>(operationTable.getMediaFile, { params }, options);
+  getMediaFile(params: GetMediaFileParams, options?: CallOptions): CallPromise<ArrayBuffer> {
+    return this.#transport.call<ArrayBuffer>(operationTable.getMediaFile, { params }, options);
   }
 
   /**
@@ -169,29 +265,33 @@ export class ManualInspectionInternalService {
    * HttpContent (poststream) should contain the file contents.
    * `POST /api/internal/Blob/mi`
    * Server operationId: `Blob_MiPostFile`.
+   * @param params - `filename`: unique filename
+   * @param body - The media file's bytes, stored as `filename`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  uploadMediaFile(params: UploadMediaFileParams, body: UploadMediaFileBody, options?: CallOptions): CallPromise<UploadMediaFileResult> {
-    return this.#transport.call<UploadMediaFileResult>(operationTable.uploadMediaFile, { params, body }, options);
+  uploadMediaFile(params: UploadMediaFileParams, body: UploadMediaFileBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.uploadMediaFile, { params, body }, options);
   }
 
   /**
    * Delete Manual Inspection media
    * `DELETE /api/internal/Blob/mi`
    * Server operationId: `Blob_MiDelete`.
+   * @param params - `filename`: filename
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteMediaFile(params: DeleteMediaFileParams, options?: CallOptions): CallPromise<DeleteMediaFileResult> {
-    return this.#transport.call<DeleteMediaFileResult>(operationTable.deleteMediaFile, { params }, options);
+  deleteMediaFile(params: DeleteMediaFileParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteMediaFile, { params }, options);
   }
 
   /**
    * `GET /api/internal/Blob/mi/list/{prefix}`
    * Server operationId: `Blob_MiList`.
+   * @param params - `prefix`: MI sequence definitionId (Guid)
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  listMediaFiles(params: ListMediaFilesParams, options?: CallOptions): CallPromise<ListMediaFilesResult> {
-    return this.#transport.call<ListMediaFilesResult>(operationTable.listMediaFiles, { params }, options);
+  listMediaFiles(params: ListMediaFilesParams, options?: CallOptions): CallPromise<string[]> {
+    return this.#transport.call<string[]>(operationTable.listMediaFiles, { params }, options);
   }
 
   /**
@@ -199,136 +299,151 @@ export class ManualInspectionInternalService {
    * Server operationId: `ManualInspection_DeleteRelationNew`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteRelationNew(body: DeleteRelationNewBody, options?: CallOptions): CallPromise<DeleteRelationNewResult> {
-    return this.#transport.call<DeleteRelationNewResult>(operationTable.deleteRelationNew, { body }, options);
+  deleteRelationNew(body: DeleteRelationNewBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteRelationNew, { body }, options);
   }
 
   /**
    * `DELETE /api/internal/ManualInspection/DeleteSequence`
    * Server operationId: `ManualInspection_DeleteSequence`.
+   * @param params - {@link DeleteSequenceParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteSequence(params: DeleteSequenceParams, options?: CallOptions): CallPromise<DeleteSequenceResult> {
-    return this.#transport.call<DeleteSequenceResult>(operationTable.deleteSequence, { params }, options);
+  deleteSequence(params: DeleteSequenceParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteSequence, { params }, options);
   }
 
   /**
    * `GET /api/internal/ManualInspection/GetDefinitionCopy/{Id}`
    * Server operationId: `ManualInspection_GetDefinitionCopy`.
+   * @param params - {@link GetDefinitionCopyParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getDefinitionCopy(params: GetDefinitionCopyParams, options?: CallOptions): CallPromise<GetDefinitionCopyResult> {
-    return this.#transport.call<GetDefinitionCopyResult>(operationTable.getDefinitionCopy, { params }, options);
+  getDefinitionCopy(params: GetDefinitionCopyParams, options?: CallOptions): CallPromise<TestSequenceDefinition> {
+    return this.#transport.call<TestSequenceDefinition>(operationTable.getDefinitionCopy, { params }, options);
   }
 
   /**
    * `GET /api/internal/ManualInspection/GetInstancesCount/{Id}`
    * Server operationId: `ManualInspection_GetInstancesCount`.
+   * @param params - {@link GetInstancesCountParams}
    * @deprecated The server marks this operation deprecated.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getInstancesCount(params: GetInstancesCountParams, options?: CallOptions): CallPromise<GetInstancesCountResult> {
-    return this.#transport.call<GetInstancesCountResult>(operationTable.getInstancesCount, { params }, options);
+  getInstancesCount(params: GetInstancesCountParams, options?: CallOptions): CallPromise<number> {
+    return this.#transport.call<number>(operationTable.getInstancesCount, { params }, options);
   }
 
   /**
    * `GET /api/internal/ManualInspection/GetMiDetails/{id}`
    * Server operationId: `ManualInspection_GetMiDetails`.
+   * @param params - {@link GetMiDetailsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getMiDetails(params: GetMiDetailsParams, options?: CallOptions): CallPromise<GetMiDetailsResult> {
-    return this.#transport.call<GetMiDetailsResult>(operationTable.getMiDetails, { params }, options);
+  getMiDetails(params: GetMiDetailsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getMiDetails, { params }, options);
   }
 
   /**
    * `GET /api/internal/ManualInspection/GetMiDetailsNew/{id}`
    * Server operationId: `ManualInspection_GetMiDetailsNew`.
+   * @param params - {@link GetMiDetailsNewParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getMiDetailsNew(params: GetMiDetailsNewParams, options?: CallOptions): CallPromise<GetMiDetailsNewResult> {
-    return this.#transport.call<GetMiDetailsNewResult>(operationTable.getMiDetailsNew, { params }, options);
+  getMiDetailsNew(params: GetMiDetailsNewParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getMiDetailsNew, { params }, options);
   }
 
   /**
    * `GET /api/internal/ManualInspection/GetRelationConflicts/{Id}`
    * Server operationId: `ManualInspection_GetRelationConflicts`.
+   * @param params - {@link GetRelationConflictsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getRelationConflicts(params: GetRelationConflictsParams, options?: CallOptions): CallPromise<GetRelationConflictsResult> {
-    return this.#transport.call<GetRelationConflictsResult>(operationTable.getRelationConflicts, { params }, options);
+  getRelationConflicts(params: GetRelationConflictsParams, options?: CallOptions): CallPromise<ConflictingProductionManagerRelation[]> {
+    return this.#transport.call<ConflictingProductionManagerRelation[]>(operationTable.getRelationConflicts, { params }, options);
   }
 
   /**
    * `GET /api/internal/ManualInspection/GetRelationConflictsNew/{Id}`
    * Server operationId: `ManualInspection_GetRelationConflictsNew`.
+   * @param params - {@link GetRelationConflictsNewParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getRelationConflictsNew(params: GetRelationConflictsNewParams, options?: CallOptions): CallPromise<GetRelationConflictsNewResult> {
-    return this.#transport.call<GetRelationConflictsNewResult>(operationTable.getRelationConflictsNew, { params }, options);
+  getRelationConflictsNew(params: GetRelationConflictsNewParams, options?: CallOptions): CallPromise<ConflictingProductionManagerRelation[]> {
+    return this.#transport.call<ConflictingProductionManagerRelation[]>(operationTable.getRelationConflictsNew, { params }, options);
   }
 
   /**
    * `GET /api/internal/ManualInspection/GetRelations/{Id}`
    * Server operationId: `ManualInspection_GetRelations`.
+   * @param params - {@link GetRelationsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getRelations(params: GetRelationsParams, options?: CallOptions): CallPromise<GetRelationsResult> {
-    return this.#transport.call<GetRelationsResult>(operationTable.getRelations, { params }, options);
+  getRelations(params: GetRelationsParams, options?: CallOptions): CallPromise<TestSequenceRelation[]> {
+    return this.#transport.call<TestSequenceRelation[]>(operationTable.getRelations, { params }, options);
   }
 
   /**
    * `GET /api/internal/ManualInspection/GetSequences`
    * Server operationId: `ManualInspection_GetSequences`.
+   * @param params - {@link GetSequencesParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSequences(params: GetSequencesParams, options?: CallOptions): CallPromise<GetSequencesResult> {
-    return this.#transport.call<GetSequencesResult>(operationTable.getSequences, { params }, options);
+  getSequences(params: GetSequencesParams, options?: CallOptions): CallPromise<Step[]> {
+    return this.#transport.call<Step[]>(operationTable.getSequences, { params }, options);
   }
 
   /**
    * `GET /api/internal/ManualInspection/GetTestSequenceDefinition`
    * Server operationId: `ManualInspection_GetTestSequenceDefinition`.
+   * @param params - {@link GetTestSequenceDefinitionParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getTestSequenceDefinition(params: GetTestSequenceDefinitionParams, options?: CallOptions): CallPromise<GetTestSequenceDefinitionResult> {
-    return this.#transport.call<GetTestSequenceDefinitionResult>(operationTable.getTestSequenceDefinition, { params }, options);
+  getTestSequenceDefinition(params: GetTestSequenceDefinitionParams, options?: CallOptions): CallPromise<TestSequenceDefinition> {
+    return this.#transport.call<TestSequenceDefinition>(operationTable.getTestSequenceDefinition, { params }, options);
   }
 
   /**
    * `GET /api/internal/ManualInspection/GetTestSequenceDefinitions`
    * Server operationId: `ManualInspection_GetTestSequenceDefinitions`.
+   * @param params - {@link GetTestSequenceDefinitionsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getTestSequenceDefinitions(params: GetTestSequenceDefinitionsParams, options?: CallOptions): CallPromise<GetTestSequenceDefinitionsResult> {
-    return this.#transport.call<GetTestSequenceDefinitionsResult>(operationTable.getTestSequenceDefinitions, { params }, options);
+  getTestSequenceDefinitions(params: GetTestSequenceDefinitionsParams, options?: CallOptions): CallPromise<TestSequenceDefinition[]> {
+    return this.#transport.call<TestSequenceDefinition[]>(operationTable.getTestSequenceDefinitions, { params }, options);
   }
 
   /**
    * `GET /api/internal/ManualInspection/GetTestSequenceDefinitionXaml`
    * Server operationId: `ManualInspection_GetTestSequenceDefinitionXaml`.
+   * @param params - {@link GetTestSequenceDefinitionXamlParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getTestSequenceDefinitionXaml(params: GetTestSequenceDefinitionXamlParams, options?: CallOptions): CallPromise<GetTestSequenceDefinitionXamlResult> {
-    return this.#transport.call<GetTestSequenceDefinitionXamlResult>(operationTable.getTestSequenceDefinitionXaml, { params }, options);
+  getTestSequenceDefinitionXaml(params: GetTestSequenceDefinitionXamlParams, options?: CallOptions): CallPromise<TestSequenceDefinitionXaml> {
+    return this.#transport.call<TestSequenceDefinitionXaml>(operationTable.getTestSequenceDefinitionXaml, { params }, options);
   }
 
   /**
    * `GET /api/internal/ManualInspection/GetWatswwfContent/{Id}`
    * Server operationId: `ManualInspection_GetWatswwfContent`.
+   * @param params - {@link GetWatswwfContentParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getWatswwfContent(params: GetWatswwfContentParams, options?: CallOptions): CallPromise<GetWatswwfContentResult> {
-    return this.#transport.call<GetWatswwfContentResult>(operationTable.getWatswwfContent, { params }, options);
+  getWatswwfContent(params: GetWatswwfContentParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getWatswwfContent, { params }, options);
   }
 
   /**
    * Creates a new manual inspection definition
    * `POST /api/internal/ManualInspection/PostDefinition`
    * Server operationId: `ManualInspection_PostDefinition`.
+   * @param params - `returnAsProductionManagerEntity`: By default, the data is returned as an {Virinco.WATS.Web.Dashboard.Models.Mes.MI.TestSequenceDefinition} object. If set to true, it is returned as an {Virinco.WATS.Web.Dashboard.Models.Mes.Production.ProductionManagerEntity} object.
+   * @param body - Provided data for the definitions which should be created
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postDefinition(params: PostDefinitionParams, body: PostDefinitionBody, options?: CallOptions): CallPromise<PostDefinitionResult> {
-    return this.#transport.call<PostDefinitionResult>(operationTable.postDefinition, { params, body }, options);
+  postDefinition(params: PostDefinitionParams, body: PostDefinitionBody, options?: CallOptions): CallPromise<TestSequenceDefinition | ProductionManagerEntity> {
+    return this.#transport.call<TestSequenceDefinition | ProductionManagerEntity>(operationTable.postDefinition, { params, body }, options);
   }
 
   /**
@@ -336,8 +451,8 @@ export class ManualInspectionInternalService {
    * Server operationId: `ManualInspection_PostRelation`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postRelation(body: PostRelationBody, options?: CallOptions): CallPromise<PostRelationResult> {
-    return this.#transport.call<PostRelationResult>(operationTable.postRelation, { body }, options);
+  postRelation(body: PostRelationBody, options?: CallOptions): CallPromise<TestSequenceRelation> {
+    return this.#transport.call<TestSequenceRelation>(operationTable.postRelation, { body }, options);
   }
 
   /**
@@ -345,8 +460,8 @@ export class ManualInspectionInternalService {
    * Server operationId: `ManualInspection_PutDefinitionNew`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putDefinitionNew(body: PutDefinitionNewBody, options?: CallOptions): CallPromise<PutDefinitionNewResult> {
-    return this.#transport.call<PutDefinitionNewResult>(operationTable.putDefinitionNew, { body }, options);
+  putDefinitionNew(body: PutDefinitionNewBody, options?: CallOptions): CallPromise<TestSequenceDefinition> {
+    return this.#transport.call<TestSequenceDefinition>(operationTable.putDefinitionNew, { body }, options);
   }
 
   /**
@@ -354,17 +469,18 @@ export class ManualInspectionInternalService {
    * Server operationId: `ManualInspection_PutRelation`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putRelation(body: PutRelationBody, options?: CallOptions): CallPromise<PutRelationResult> {
-    return this.#transport.call<PutRelationResult>(operationTable.putRelation, { body }, options);
+  putRelation(body: PutRelationBody, options?: CallOptions): CallPromise<TestSequenceRelation> {
+    return this.#transport.call<TestSequenceRelation>(operationTable.putRelation, { body }, options);
   }
 
   /**
    * `PUT /api/internal/ManualInspection/PutSequence`
    * Server operationId: `ManualInspection_PutSequence`.
+   * @param params - {@link PutSequenceParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putSequence(params: PutSequenceParams, body: PutSequenceBody, options?: CallOptions): CallPromise<PutSequenceResult> {
-    return this.#transport.call<PutSequenceResult>(operationTable.putSequence, { params, body }, options);
+  putSequence(params: PutSequenceParams, body: PutSequenceBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putSequence, { params, body }, options);
   }
 
   /**
@@ -372,17 +488,18 @@ export class ManualInspectionInternalService {
    * Server operationId: `ManualInspection_PutStringTest`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putStringTest(body: PutStringTestBody, options?: CallOptions): CallPromise<PutStringTestResult> {
-    return this.#transport.call<PutStringTestResult>(operationTable.putStringTest, { body }, options);
+  putStringTest(body: PutStringTestBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putStringTest, { body }, options);
   }
 
   /**
    * `PUT /api/internal/ManualInspection/PutTestSequenceDefinitionXaml`
    * Server operationId: `ManualInspection_PutTestSequenceDefinitionXaml`.
+   * @param params - {@link PutTestSequenceDefinitionXamlParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putTestSequenceDefinitionXaml(params: PutTestSequenceDefinitionXamlParams, body: PutTestSequenceDefinitionXamlBody, options?: CallOptions): CallPromise<PutTestSequenceDefinitionXamlResult> {
-    return this.#transport.call<PutTestSequenceDefinitionXamlResult>(operationTable.putTestSequenceDefinitionXaml, { params, body }, options);
+  putTestSequenceDefinitionXaml(params: PutTestSequenceDefinitionXamlParams, body: PutTestSequenceDefinitionXamlBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putTestSequenceDefinitionXaml, { params, body }, options);
   }
 
   /**
@@ -390,53 +507,58 @@ export class ManualInspectionInternalService {
    * Server operationId: `ManualInspection_ValidateMiscInfo`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  validateMiscInfo(body: ValidateMiscInfoBody, options?: CallOptions): CallPromise<ValidateMiscInfoResult> {
-    return this.#transport.call<ValidateMiscInfoResult>(operationTable.validateMiscInfo, { body }, options);
+  validateMiscInfo(body: ValidateMiscInfoBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.validateMiscInfo, { body }, options);
   }
 
   /**
    * `POST /api/internal/OperatorInterface/AddUnit`
    * Server operationId: `OperatorInterface_AddUnit`.
+   * @param params - {@link AddUnitParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  addUnit(params: AddUnitParams, options?: CallOptions): CallPromise<AddUnitResult> {
-    return this.#transport.call<AddUnitResult>(operationTable.addUnit, { params }, options);
+  addUnit(params: AddUnitParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.addUnit, { params }, options);
   }
 
   /**
    * `DELETE /api/internal/OperatorInterface/DeleteStationInfo`
    * Server operationId: `OperatorInterface_DeleteStationInfo`.
+   * @param params - {@link DeleteStationInfoParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteStationInfo(params: DeleteStationInfoParams, options?: CallOptions): CallPromise<DeleteStationInfoResult> {
-    return this.#transport.call<DeleteStationInfoResult>(operationTable.deleteStationInfo, { params }, options);
+  deleteStationInfo(params: DeleteStationInfoParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteStationInfo, { params }, options);
   }
 
   /**
    * `GET /api/internal/OperatorInterface/GetPreviousMiscInfoValues`
    * Server operationId: `OperatorInterface_GetPreviousMiscInfoValues`.
+   * @param params - {@link GetPreviousMiscInfoValuesParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getPreviousMiscInfoValues(params: GetPreviousMiscInfoValuesParams, options?: CallOptions): CallPromise<GetPreviousMiscInfoValuesResult> {
-    return this.#transport.call<GetPreviousMiscInfoValuesResult>(operationTable.getPreviousMiscInfoValues, { params }, options);
+  getPreviousMiscInfoValues(params: GetPreviousMiscInfoValuesParams, options?: CallOptions): CallPromise<ReportMiscInfo[]> {
+    return this.#transport.call<ReportMiscInfo[]>(operationTable.getPreviousMiscInfoValues, { params }, options);
   }
 
   /**
    * `GET /api/internal/OperatorInterface/GetStationInfo`
    * Server operationId: `OperatorInterface_GetStationInfo`.
+   * @param params - {@link GetStationInfoParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getStationInfo(params: GetStationInfoParams, options?: CallOptions): CallPromise<GetStationInfoResult> {
-    return this.#transport.call<GetStationInfoResult>(operationTable.getStationInfo, { params }, options);
+  getStationInfo(params: GetStationInfoParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getStationInfo, { params }, options);
   }
 
   /**
    * `POST /api/internal/OperatorInterface/ScanUnit`
    * Server operationId: `OperatorInterface_ScanUnit`.
+   * @param params - {@link ScanUnitParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  scanUnit(params: ScanUnitParams, body: ScanUnitBody, options?: CallOptions): CallPromise<ScanUnitResult> {
-    return this.#transport.call<ScanUnitResult>(operationTable.scanUnit, { params, body }, options);
+  scanUnit(params: ScanUnitParams, body: ScanUnitBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.scanUnit, { params, body }, options);
   }
 
   /**
@@ -444,25 +566,27 @@ export class ManualInspectionInternalService {
    * Server operationId: `OperatorInterface_DeleteReports`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteReports(body: DeleteReportsBody, options?: CallOptions): CallPromise<DeleteReportsResult> {
-    return this.#transport.call<DeleteReportsResult>(operationTable.deleteReports, { body }, options);
+  deleteReports(body: DeleteReportsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteReports, { body }, options);
   }
 
   /**
    * `PUT /api/internal/OperatorInterface/UpdateStationInfo`
    * Server operationId: `OperatorInterface_UpdateStationInfo`.
+   * @param params - {@link PutUpdateStationInfoParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putUpdateStationInfo(params: PutUpdateStationInfoParams, body: PutUpdateStationInfoBody, options?: CallOptions): CallPromise<PutUpdateStationInfoResult> {
-    return this.#transport.call<PutUpdateStationInfoResult>(operationTable.putUpdateStationInfo, { params, body }, options);
+  putUpdateStationInfo(params: PutUpdateStationInfoParams, body: PutUpdateStationInfoBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putUpdateStationInfo, { params, body }, options);
   }
 
   /**
    * `POST /api/internal/OperatorInterface/UpdateStationInfo`
    * Server operationId: `OperatorInterface_UpdateStationInfo`.
+   * @param params - {@link PostUpdateStationInfoParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postUpdateStationInfo(params: PostUpdateStationInfoParams, body: PostUpdateStationInfoBody, options?: CallOptions): CallPromise<PostUpdateStationInfoResult> {
-    return this.#transport.call<PostUpdateStationInfoResult>(operationTable.postUpdateStationInfo, { params, body }, options);
+  postUpdateStationInfo(params: PostUpdateStationInfoParams, body: PostUpdateStationInfoBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postUpdateStationInfo, { params, body }, options);
   }
 }

@@ -3,105 +3,146 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { CommonUserSettings, KeyValue, ProductionManagerEntity, ProductionManagerEntityModificationInstruction, ServerSetting, Tag, TagsChanges, TranslationExt, TranslationMessage, UnitPhase, VirtualFolder } from "./models.js";
 
-export type CopyProductionEntityBody = operations["Mes_CopyProductionEntity"]["requestBody"]["content"]["application/json"];
-export type CopyProductionEntityResult = operations["Mes_CopyProductionEntity"]["responses"][200]["content"]["application/json"];
+export type CopyProductionEntityBody = ProductionManagerEntity;
+export type CopyProductionEntityResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/Mes/DeleteKeyValue`. */
-export type DeleteKeyValueParams = NonNullable<operations["Mes_DeleteKeyValue"]["parameters"]["query"]>;
-export type DeleteKeyValueResult = operations["Mes_DeleteKeyValue"]["responses"][200]["content"]["application/json"];
+export interface DeleteKeyValueParams {
+  key: string;
+}
+export type DeleteKeyValueResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/Mes/DeleteMessage`. */
-export type DeleteMessageParams = NonNullable<operations["Mes_DeleteMessage"]["parameters"]["query"]>;
-export type DeleteMessageResult = operations["Mes_DeleteMessage"]["responses"][200]["content"]["application/json"];
+export interface DeleteMessageParams {
+  /** Format: uuid. */
+  messageId: string;
+}
+export type DeleteMessageResult = unknown;
 
-export type DeleteMessagesBody = operations["Mes_DeleteMessages"]["requestBody"]["content"]["application/json"];
-export type DeleteMessagesResult = operations["Mes_DeleteMessages"]["responses"][200]["content"]["application/json"];
+export type DeleteMessagesBody = string[];
+export type DeleteMessagesResult = unknown;
 
-export type DeleteProductionManagerEntitiesBody = operations["Mes_DeleteProductionManagerEntities"]["requestBody"]["content"]["application/json"];
-export type DeleteProductionManagerEntitiesResult = operations["Mes_DeleteProductionManagerEntities"]["responses"][200]["content"]["application/json"];
+export type DeleteProductionManagerEntitiesBody = ProductionManagerEntityModificationInstruction[];
+export type DeleteProductionManagerEntitiesResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Mes/GetCommonUserSettings`. */
-export type GetCommonUserSettingsParams = NonNullable<operations["Mes_GetCommonUserSettings"]["parameters"]["query"]>;
-export type GetCommonUserSettingsResult = operations["Mes_GetCommonUserSettings"]["responses"][200]["content"]["application/json"];
+export interface GetCommonUserSettingsParams {
+  UserName: string;
+}
+export type GetCommonUserSettingsResult = CommonUserSettings;
 
-export type GetCulturesResult = operations["Mes_GetCultures"]["responses"][200]["content"]["application/json"];
+export type GetCulturesResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Mes/GetKeyValue`. */
-export type GetKeyValueParams = NonNullable<operations["Mes_GetKeyValue"]["parameters"]["query"]>;
-export type GetKeyValueResult = operations["Mes_GetKeyValue"]["responses"][200]["content"]["application/json"];
+export interface GetKeyValueParams {
+  key: string;
+}
+export type GetKeyValueResult = unknown;
 
-export type GetMessagesResult = operations["Mes_GetMessages"]["responses"][200]["content"]["application/json"];
+export type GetMessagesResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Mes/GetMesSettingEnabled`. */
-export type GetMesSettingEnabledParams = NonNullable<operations["Mes_GetMesSettingEnabled"]["parameters"]["query"]>;
-export type GetMesSettingEnabledResult = operations["Mes_GetMesSettingEnabled"]["responses"][200]["content"]["application/json"];
+export interface GetMesSettingEnabledParams {
+  setting: string;
+}
+export type GetMesSettingEnabledResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Mes/GetProductionManagerEntities`. */
-export type GetProductionManagerEntitiesParams = NonNullable<operations["Mes_GetProductionManagerEntities"]["parameters"]["query"]>;
-export type GetProductionManagerEntitiesResult = operations["Mes_GetProductionManagerEntities"]["responses"][200]["content"]["application/json"];
+export interface GetProductionManagerEntitiesParams {
+  searchString: string;
+  wf: boolean;
+  mi: boolean;
+  sw: boolean;
+  draft?: boolean;
+  pending?: boolean;
+  released?: boolean;
+  revoked?: boolean;
+}
+export type GetProductionManagerEntitiesResult = ProductionManagerEntity[];
 
-export type GetSettingsResult = operations["Mes_GetSettings"]["responses"][200]["content"]["application/json"];
+export type GetSettingsResult = ServerSetting[];
 
-export type GetSitesResult = operations["Mes_GetSites"]["responses"][200]["content"]["application/json"];
+export type GetSitesResult = Record<string, unknown>[];
 
 /** Path and query parameters of `POST /api/internal/Mes/GetSuggestedTranslations`. */
-export type GetSuggestedTranslationsParams = NonNullable<operations["Mes_GetSuggestedTranslations"]["parameters"]["query"]>;
-export type GetSuggestedTranslationsBody = operations["Mes_GetSuggestedTranslations"]["requestBody"]["content"]["application/json"];
-export type GetSuggestedTranslationsResult = operations["Mes_GetSuggestedTranslations"]["responses"][200]["content"]["application/json"];
+export interface GetSuggestedTranslationsParams {
+  /** Update source item (DB or language PO)? */
+  updateSource?: boolean;
+  /** System language or user language (applicable only if updateSource == true) */
+  systemLanguage?: boolean;
+}
+/** Body of `POST /api/internal/Mes/GetSuggestedTranslations`: List of translations */
+export type GetSuggestedTranslationsBody = TranslationExt[];
+export type GetSuggestedTranslationsResult = unknown;
 
-export type GetTagsResult = operations["Mes_GetTags"]["responses"][200]["content"]["application/json"];
+export type GetTagsResult = Tag[];
 
 /** Path and query parameters of `GET /api/internal/Mes/GetTranslations`. */
-export type GetTranslationsParams = NonNullable<operations["Mes_GetTranslations"]["parameters"]["query"]>;
-export type GetTranslationsResult = operations["Mes_GetTranslations"]["responses"][200]["content"]["application/json"];
+export interface GetTranslationsParams {
+  cultureCode: string;
+  systemLanguage?: boolean;
+}
+export type GetTranslationsResult = unknown;
 
-export type GetUnitPhasesResult = operations["Mes_GetUnitPhases"]["responses"][200]["content"]["application/json"];
+export type GetUnitPhasesResult = UnitPhase[];
 
-export type IsConnectedResult = operations["Mes_isConnected"]["responses"][200]["content"]["application/json"];
+export type IsConnectedResult = unknown;
 
-export type PostTagsBody = operations["Mes_PostTags"]["requestBody"]["content"]["application/json"];
-export type PostTagsResult = operations["Mes_PostTags"]["responses"][200]["content"]["application/json"];
+export type PostTagsBody = TagsChanges;
+export type PostTagsResult = unknown;
 
-export type PostVirtualFolderBody = operations["Mes_PostVirtualFolder"]["requestBody"]["content"]["application/json"];
-export type PostVirtualFolderResult = operations["Mes_PostVirtualFolder"]["responses"][200]["content"]["application/json"];
+export type PostVirtualFolderBody = VirtualFolder;
+export type PostVirtualFolderResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/Mes/PutEntity`. */
-export type PutEntityParams = NonNullable<operations["Mes_PutEntity"]["parameters"]["query"]>;
-export type PutEntityBody = operations["Mes_PutEntity"]["requestBody"]["content"]["application/json"];
-export type PutEntityResult = operations["Mes_PutEntity"]["responses"][200]["content"]["application/json"];
+export interface PutEntityParams {
+  siteRelationIds?: string;
+}
+export type PutEntityBody = ProductionManagerEntity;
+export type PutEntityResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/Mes/PutEntityParentId`. */
-export type PutEntityParentIdParams = NonNullable<operations["Mes_PutEntityParentId"]["parameters"]["query"]>;
-export type PutEntityParentIdBody = operations["Mes_PutEntityParentId"]["requestBody"]["content"]["application/json"];
-export type PutEntityParentIdResult = operations["Mes_PutEntityParentId"]["responses"][200]["content"]["application/json"];
+export interface PutEntityParentIdParams {
+  /** Format: uuid. */
+  newParentId: string;
+}
+export type PutEntityParentIdBody = ProductionManagerEntityModificationInstruction[];
+export type PutEntityParentIdResult = unknown;
 
-export type PutProductionStateBody = operations["Mes_PutProductionState"]["requestBody"]["content"]["application/json"];
-export type PutProductionStateResult = operations["Mes_PutProductionState"]["responses"][200]["content"]["application/json"];
+export type PutProductionStateBody = ProductionManagerEntity[];
+export type PutProductionStateResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Mes/Translate`. */
-export type TranslateParams = NonNullable<operations["Mes_Translate"]["parameters"]["query"]>;
-export type TranslateBody = operations["Mes_Translate"]["requestBody"]["content"]["application/json"];
-export type TranslateResult = operations["Mes_Translate"]["responses"][200]["content"]["application/json"];
+export interface TranslateParams {
+  cultureCode: string;
+  englishText: string;
+}
+export type TranslateBody = Record<string, unknown>[];
+export type TranslateResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Mes/TranslateArray`. */
-export type TranslateArrayParams = NonNullable<operations["Mes_TranslateArray"]["parameters"]["query"]>;
-export type TranslateArrayBody = operations["Mes_TranslateArray"]["requestBody"]["content"]["application/json"];
-export type TranslateArrayResult = operations["Mes_TranslateArray"]["responses"][200]["content"]["application/json"];
+export interface TranslateArrayParams {
+  cultureCode: string;
+}
+export type TranslateArrayBody = string[];
+export type TranslateArrayResult = unknown;
 
-export type UpdateKeyValueBody = operations["Mes_UpdateKeyValue"]["requestBody"]["content"]["application/json"];
-export type UpdateKeyValueResult = operations["Mes_UpdateKeyValue"]["responses"][200]["content"]["application/json"];
+export type UpdateKeyValueBody = KeyValue;
+export type UpdateKeyValueResult = unknown;
 
-export type UpdateMessageBody = operations["Mes_UpdateMessage"]["requestBody"]["content"]["application/json"];
-export type UpdateMessageResult = operations["Mes_UpdateMessage"]["responses"][200]["content"]["application/json"];
+export type UpdateMessageBody = TranslationMessage;
+export type UpdateMessageResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Mes/UpdateTranslations`. */
-export type UpdateTranslationsParams = NonNullable<operations["Mes_UpdateTranslations"]["parameters"]["query"]>;
-export type UpdateTranslationsBody = operations["Mes_UpdateTranslations"]["requestBody"]["content"]["application/json"];
-export type UpdateTranslationsResult = operations["Mes_UpdateTranslations"]["responses"][200]["content"]["application/json"];
+export interface UpdateTranslationsParams {
+  systemLanguage?: boolean;
+}
+export type UpdateTranslationsBody = TranslationExt[];
+export type UpdateTranslationsResult = unknown;
 
-export type GetProductionSitesResult = operations["Mes_GetProductionSites"]["responses"][200]["content"]["application/json"];
+export type GetProductionSitesResult = Record<string, unknown>[];
 
 /**
  * MES user settings.
@@ -121,26 +162,28 @@ export class MesInternalService {
    * Server operationId: `Mes_CopyProductionEntity`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  copyProductionEntity(body: CopyProductionEntityBody, options?: CallOptions): CallPromise<CopyProductionEntityResult> {
-    return this.#transport.call<CopyProductionEntityResult>(operationTable.copyProductionEntity, { body }, options);
+  copyProductionEntity(body: CopyProductionEntityBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.copyProductionEntity, { body }, options);
   }
 
   /**
    * `DELETE /api/internal/Mes/DeleteKeyValue`
    * Server operationId: `Mes_DeleteKeyValue`.
+   * @param params - {@link DeleteKeyValueParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteKeyValue(params: DeleteKeyValueParams, options?: CallOptions): CallPromise<DeleteKeyValueResult> {
-    return this.#transport.call<DeleteKeyValueResult>(operationTable.deleteKeyValue, { params }, options);
+  deleteKeyValue(params: DeleteKeyValueParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteKeyValue, { params }, options);
   }
 
   /**
    * `DELETE /api/internal/Mes/DeleteMessage`
    * Server operationId: `Mes_DeleteMessage`.
+   * @param params - {@link DeleteMessageParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteMessage(params: DeleteMessageParams, options?: CallOptions): CallPromise<DeleteMessageResult> {
-    return this.#transport.call<DeleteMessageResult>(operationTable.deleteMessage, { params }, options);
+  deleteMessage(params: DeleteMessageParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteMessage, { params }, options);
   }
 
   /**
@@ -148,8 +191,8 @@ export class MesInternalService {
    * Server operationId: `Mes_DeleteMessages`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteMessages(body: DeleteMessagesBody, options?: CallOptions): CallPromise<DeleteMessagesResult> {
-    return this.#transport.call<DeleteMessagesResult>(operationTable.deleteMessages, { body }, options);
+  deleteMessages(body: DeleteMessagesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteMessages, { body }, options);
   }
 
   /**
@@ -157,17 +200,18 @@ export class MesInternalService {
    * Server operationId: `Mes_DeleteProductionManagerEntities`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteProductionManagerEntities(body: DeleteProductionManagerEntitiesBody, options?: CallOptions): CallPromise<DeleteProductionManagerEntitiesResult> {
-    return this.#transport.call<DeleteProductionManagerEntitiesResult>(operationTable.deleteProductionManagerEntities, { body }, options);
+  deleteProductionManagerEntities(body: DeleteProductionManagerEntitiesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteProductionManagerEntities, { body }, options);
   }
 
   /**
    * `GET /api/internal/Mes/GetCommonUserSettings`
    * Server operationId: `Mes_GetCommonUserSettings`.
+   * @param params - {@link GetCommonUserSettingsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getCommonUserSettings(params: GetCommonUserSettingsParams, options?: CallOptions): CallPromise<GetCommonUserSettingsResult> {
-    return this.#transport.call<GetCommonUserSettingsResult>(operationTable.getCommonUserSettings, { params }, options);
+  getCommonUserSettings(params: GetCommonUserSettingsParams, options?: CallOptions): CallPromise<CommonUserSettings> {
+    return this.#transport.call<CommonUserSettings>(operationTable.getCommonUserSettings, { params }, options);
   }
 
   /**
@@ -175,17 +219,18 @@ export class MesInternalService {
    * Server operationId: `Mes_GetCultures`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getCultures(options?: CallOptions): CallPromise<GetCulturesResult> {
-    return this.#transport.call<GetCulturesResult>(operationTable.getCultures, {  }, options);
+  getCultures(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getCultures, {  }, options);
   }
 
   /**
    * `GET /api/internal/Mes/GetKeyValue`
    * Server operationId: `Mes_GetKeyValue`.
+   * @param params - {@link GetKeyValueParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getKeyValue(params: GetKeyValueParams, options?: CallOptions): CallPromise<GetKeyValueResult> {
-    return this.#transport.call<GetKeyValueResult>(operationTable.getKeyValue, { params }, options);
+  getKeyValue(params: GetKeyValueParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getKeyValue, { params }, options);
   }
 
   /**
@@ -193,26 +238,28 @@ export class MesInternalService {
    * Server operationId: `Mes_GetMessages`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getMessages(options?: CallOptions): CallPromise<GetMessagesResult> {
-    return this.#transport.call<GetMessagesResult>(operationTable.getMessages, {  }, options);
+  getMessages(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getMessages, {  }, options);
   }
 
   /**
    * `GET /api/internal/Mes/GetMesSettingEnabled`
    * Server operationId: `Mes_GetMesSettingEnabled`.
+   * @param params - {@link GetMesSettingEnabledParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getMesSettingEnabled(params: GetMesSettingEnabledParams, options?: CallOptions): CallPromise<GetMesSettingEnabledResult> {
-    return this.#transport.call<GetMesSettingEnabledResult>(operationTable.getMesSettingEnabled, { params }, options);
+  getMesSettingEnabled(params: GetMesSettingEnabledParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getMesSettingEnabled, { params }, options);
   }
 
   /**
    * `GET /api/internal/Mes/GetProductionManagerEntities`
    * Server operationId: `Mes_GetProductionManagerEntities`.
+   * @param params - {@link GetProductionManagerEntitiesParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getProductionManagerEntities(params: GetProductionManagerEntitiesParams, options?: CallOptions): CallPromise<GetProductionManagerEntitiesResult> {
-    return this.#transport.call<GetProductionManagerEntitiesResult>(operationTable.getProductionManagerEntities, { params }, options);
+  getProductionManagerEntities(params: GetProductionManagerEntitiesParams, options?: CallOptions): CallPromise<ProductionManagerEntity[]> {
+    return this.#transport.call<ProductionManagerEntity[]>(operationTable.getProductionManagerEntities, { params }, options);
   }
 
   /**
@@ -220,8 +267,8 @@ export class MesInternalService {
    * Server operationId: `Mes_GetSettings`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSettings(options?: CallOptions): CallPromise<GetSettingsResult> {
-    return this.#transport.call<GetSettingsResult>(operationTable.getSettings, {  }, options);
+  getSettings(options?: CallOptions): CallPromise<ServerSetting[]> {
+    return this.#transport.call<ServerSetting[]>(operationTable.getSettings, {  }, options);
   }
 
   /**
@@ -229,18 +276,20 @@ export class MesInternalService {
    * Server operationId: `Mes_GetSites`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSites(options?: CallOptions): CallPromise<GetSitesResult> {
-    return this.#transport.call<GetSitesResult>(operationTable.getSites, {  }, options);
+  getSites(options?: CallOptions): CallPromise<Record<string, unknown>[]> {
+    return this.#transport.call<Record<string, unknown>[]>(operationTable.getSites, {  }, options);
   }
 
   /**
    * Get a suggested translation from Bing translation service
    * `POST /api/internal/Mes/GetSuggestedTranslations`
    * Server operationId: `Mes_GetSuggestedTranslations`.
+   * @param params - `updateSource`: Update source item (DB or language PO)?; `systemLanguage`: System language or user language (applicable only if updateSource == true)
+   * @param body - List of translations
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSuggestedTranslations(params: GetSuggestedTranslationsParams, body: GetSuggestedTranslationsBody, options?: CallOptions): CallPromise<GetSuggestedTranslationsResult> {
-    return this.#transport.call<GetSuggestedTranslationsResult>(operationTable.getSuggestedTranslations, { params, body }, options);
+  getSuggestedTranslations(params: GetSuggestedTranslationsParams, body: GetSuggestedTranslationsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getSuggestedTranslations, { params, body }, options);
   }
 
   /**
@@ -248,17 +297,18 @@ export class MesInternalService {
    * Server operationId: `Mes_GetTags`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getTags(options?: CallOptions): CallPromise<GetTagsResult> {
-    return this.#transport.call<GetTagsResult>(operationTable.getTags, {  }, options);
+  getTags(options?: CallOptions): CallPromise<Tag[]> {
+    return this.#transport.call<Tag[]>(operationTable.getTags, {  }, options);
   }
 
   /**
    * `GET /api/internal/Mes/GetTranslations`
    * Server operationId: `Mes_GetTranslations`.
+   * @param params - {@link GetTranslationsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getTranslations(params: GetTranslationsParams, options?: CallOptions): CallPromise<GetTranslationsResult> {
-    return this.#transport.call<GetTranslationsResult>(operationTable.getTranslations, { params }, options);
+  getTranslations(params: GetTranslationsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getTranslations, { params }, options);
   }
 
   /**
@@ -266,8 +316,8 @@ export class MesInternalService {
    * Server operationId: `Mes_GetUnitPhases`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitPhases(options?: CallOptions): CallPromise<GetUnitPhasesResult> {
-    return this.#transport.call<GetUnitPhasesResult>(operationTable.getUnitPhases, {  }, options);
+  getUnitPhases(options?: CallOptions): CallPromise<UnitPhase[]> {
+    return this.#transport.call<UnitPhase[]>(operationTable.getUnitPhases, {  }, options);
   }
 
   /**
@@ -275,8 +325,8 @@ export class MesInternalService {
    * Server operationId: `Mes_isConnected`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  isConnected(options?: CallOptions): CallPromise<IsConnectedResult> {
-    return this.#transport.call<IsConnectedResult>(operationTable.isConnected, {  }, options);
+  isConnected(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.isConnected, {  }, options);
   }
 
   /**
@@ -285,8 +335,8 @@ export class MesInternalService {
    * Server operationId: `Mes_PostTags`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postTags(body: PostTagsBody, options?: CallOptions): CallPromise<PostTagsResult> {
-    return this.#transport.call<PostTagsResult>(operationTable.postTags, { body }, options);
+  postTags(body: PostTagsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postTags, { body }, options);
   }
 
   /**
@@ -294,26 +344,28 @@ export class MesInternalService {
    * Server operationId: `Mes_PostVirtualFolder`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postVirtualFolder(body: PostVirtualFolderBody, options?: CallOptions): CallPromise<PostVirtualFolderResult> {
-    return this.#transport.call<PostVirtualFolderResult>(operationTable.postVirtualFolder, { body }, options);
+  postVirtualFolder(body: PostVirtualFolderBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postVirtualFolder, { body }, options);
   }
 
   /**
    * `PUT /api/internal/Mes/PutEntity`
    * Server operationId: `Mes_PutEntity`.
+   * @param params - {@link PutEntityParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putEntity(params: PutEntityParams, body: PutEntityBody, options?: CallOptions): CallPromise<PutEntityResult> {
-    return this.#transport.call<PutEntityResult>(operationTable.putEntity, { params, body }, options);
+  putEntity(params: PutEntityParams, body: PutEntityBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putEntity, { params, body }, options);
   }
 
   /**
    * `PUT /api/internal/Mes/PutEntityParentId`
    * Server operationId: `Mes_PutEntityParentId`.
+   * @param params - {@link PutEntityParentIdParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putEntityParentId(params: PutEntityParentIdParams, body: PutEntityParentIdBody, options?: CallOptions): CallPromise<PutEntityParentIdResult> {
-    return this.#transport.call<PutEntityParentIdResult>(operationTable.putEntityParentId, { params, body }, options);
+  putEntityParentId(params: PutEntityParentIdParams, body: PutEntityParentIdBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putEntityParentId, { params, body }, options);
   }
 
   /**
@@ -321,26 +373,28 @@ export class MesInternalService {
    * Server operationId: `Mes_PutProductionState`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putProductionState(body: PutProductionStateBody, options?: CallOptions): CallPromise<PutProductionStateResult> {
-    return this.#transport.call<PutProductionStateResult>(operationTable.putProductionState, { body }, options);
+  putProductionState(body: PutProductionStateBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putProductionState, { body }, options);
   }
 
   /**
    * `POST /api/internal/Mes/Translate`
    * Server operationId: `Mes_Translate`.
+   * @param params - {@link TranslateParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  translate(params: TranslateParams, body: TranslateBody, options?: CallOptions): CallPromise<TranslateResult> {
-    return this.#transport.call<TranslateResult>(operationTable.translate, { params, body }, options);
+  translate(params: TranslateParams, body: TranslateBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.translate, { params, body }, options);
   }
 
   /**
    * `POST /api/internal/Mes/TranslateArray`
    * Server operationId: `Mes_TranslateArray`.
+   * @param params - {@link TranslateArrayParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  translateArray(params: TranslateArrayParams, body: TranslateArrayBody, options?: CallOptions): CallPromise<TranslateArrayResult> {
-    return this.#transport.call<TranslateArrayResult>(operationTable.translateArray, { params, body }, options);
+  translateArray(params: TranslateArrayParams, body: TranslateArrayBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.translateArray, { params, body }, options);
   }
 
   /**
@@ -348,8 +402,8 @@ export class MesInternalService {
    * Server operationId: `Mes_UpdateKeyValue`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  updateKeyValue(body: UpdateKeyValueBody, options?: CallOptions): CallPromise<UpdateKeyValueResult> {
-    return this.#transport.call<UpdateKeyValueResult>(operationTable.updateKeyValue, { body }, options);
+  updateKeyValue(body: UpdateKeyValueBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.updateKeyValue, { body }, options);
   }
 
   /**
@@ -357,17 +411,18 @@ export class MesInternalService {
    * Server operationId: `Mes_UpdateMessage`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  updateMessage(body: UpdateMessageBody, options?: CallOptions): CallPromise<UpdateMessageResult> {
-    return this.#transport.call<UpdateMessageResult>(operationTable.updateMessage, { body }, options);
+  updateMessage(body: UpdateMessageBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.updateMessage, { body }, options);
   }
 
   /**
    * `POST /api/internal/Mes/UpdateTranslations`
    * Server operationId: `Mes_UpdateTranslations`.
+   * @param params - {@link UpdateTranslationsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  updateTranslations(params: UpdateTranslationsParams, body: UpdateTranslationsBody, options?: CallOptions): CallPromise<UpdateTranslationsResult> {
-    return this.#transport.call<UpdateTranslationsResult>(operationTable.updateTranslations, { params, body }, options);
+  updateTranslations(params: UpdateTranslationsParams, body: UpdateTranslationsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.updateTranslations, { params, body }, options);
   }
 
   /**
@@ -375,7 +430,7 @@ export class MesInternalService {
    * Server operationId: `Mes_GetSites`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getProductionSites(options?: CallOptions): CallPromise<GetProductionSitesResult> {
-    return this.#transport.call<GetProductionSitesResult>(operationTable.getProductionSites, {  }, options);
+  getProductionSites(options?: CallOptions): CallPromise<Record<string, unknown>[]> {
+    return this.#transport.call<Record<string, unknown>[]>(operationTable.getProductionSites, {  }, options);
   }
 }

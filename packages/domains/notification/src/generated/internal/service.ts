@@ -3,82 +3,122 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { Message, MessageUser, Trigger, TriggerAction, TriggerField, WatsFilter } from "./models.js";
 
 /** Path and query parameters of `DELETE /api/internal/NotificationSystem/DeleteMessage/{id}`. */
-export type DeleteMessageParams = operations["NotificationSystem_DeleteMessage"]["parameters"]["path"];
-export type DeleteMessageResult = operations["NotificationSystem_DeleteMessage"]["responses"][200]["content"]["application/json"];
+export interface DeleteMessageParams {
+  id: number;
+}
+export type DeleteMessageResult = Message;
 
-export type DismissMessageBody = operations["NotificationSystem_DismissMessage"]["requestBody"]["content"]["application/json"];
-export type DismissMessageResult = operations["NotificationSystem_DismissMessage"]["responses"][200]["content"]["application/json"];
+export type DismissMessageBody = number;
+export type DismissMessageResult = unknown;
 
-export type GetMaintenanceMessageResult = operations["NotificationSystem_GetMaintenanceMessage"]["responses"][200]["content"]["application/json"];
+export type GetMaintenanceMessageResult = unknown;
 
-export type GetMessagesForCurrentUserResult = operations["NotificationSystem_GetMessagesForCurrentUser"]["responses"][200]["content"]["application/json"];
+export type GetMessagesForCurrentUserResult = Message;
 
 /** Path and query parameters of `GET /api/internal/NotificationSystem/MessagesForUser`. */
-export type MessagesForUserParams = NonNullable<operations["NotificationSystem_MessagesForUser"]["parameters"]["query"]>;
-export type MessagesForUserResult = operations["NotificationSystem_MessagesForUser"]["responses"][200]["content"]["application/json"];
+export interface MessagesForUserParams {
+  username: string;
+}
+export type MessagesForUserResult = Message;
 
-export type PostMessageUserBody = operations["NotificationSystem_PostMessageUser"]["requestBody"]["content"]["application/json"];
-export type PostMessageUserResult = operations["NotificationSystem_PostMessageUser"]["responses"][200]["content"]["application/json"];
+export type PostMessageUserBody = MessageUser[];
+export type PostMessageUserResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/NotificationSystem/PutMessage/{id}`. */
-export type PutMessageParams = operations["NotificationSystem_PutMessage"]["parameters"]["path"];
-export type PutMessageBody = operations["NotificationSystem_PutMessage"]["requestBody"]["content"]["application/json"];
-export type PutMessageResult = operations["NotificationSystem_PutMessage"]["responses"][200]["content"]["application/json"];
+export interface PutMessageParams {
+  id: number;
+}
+export type PutMessageBody = Message;
+export type PutMessageResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/Trigger/CloneTrigger/{id}`. */
-export type CloneTriggerParams = operations["Trigger_CloneTrigger"]["parameters"]["path"];
-export type CloneTriggerResult = operations["Trigger_CloneTrigger"]["responses"][200]["content"]["application/json"];
+export interface CloneTriggerParams {
+  id: number;
+}
+export type CloneTriggerResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/Trigger/DeleteTrigger/{id}`. */
-export type DeleteTriggerParams = operations["Trigger_DeleteTrigger"]["parameters"]["path"];
-export type DeleteTriggerResult = operations["Trigger_DeleteTrigger"]["responses"][200]["content"]["application/json"];
+export interface DeleteTriggerParams {
+  /** The id of the trigger to remove */
+  id: number;
+}
+export type DeleteTriggerResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Trigger/GetAlarmAndNotificationLogs`. */
-export type GetAlarmAndNotificationLogsParams = NonNullable<operations["Trigger_GetAlarmAndNotificationLogs"]["parameters"]["query"]>;
-export type GetAlarmAndNotificationLogsResult = operations["Trigger_GetAlarmAndNotificationLogs"]["responses"][200]["content"]["application/json"];
+export interface GetAlarmAndNotificationLogsParams {
+  topCount?: number;
+  includeCalculationString?: boolean;
+  /** Format: date-time. */
+  fromDate?: string;
+  /** Format: date-time. */
+  toDate?: string;
+}
+export type GetAlarmAndNotificationLogsResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Trigger/GetAlarmAndNotificationLogs`. */
-export type PostGetAlarmAndNotificationLogsParams = NonNullable<operations["Trigger_PostGetAlarmAndNotificationLogs"]["parameters"]["query"]>;
-export type PostGetAlarmAndNotificationLogsBody = operations["Trigger_PostGetAlarmAndNotificationLogs"]["requestBody"]["content"]["application/json"];
-export type PostGetAlarmAndNotificationLogsResult = operations["Trigger_PostGetAlarmAndNotificationLogs"]["responses"][200]["content"]["application/json"];
+export interface PostGetAlarmAndNotificationLogsParams {
+  /** Include the calculation string (default = false) */
+  includeCalculationString?: boolean;
+  /** Semicolon separated alarm type ids to include logs for (default = all) */
+  includeTypes?: string;
+}
+/** Body of `POST /api/internal/Trigger/GetAlarmAndNotificationLogs`: Log filter */
+export type PostGetAlarmAndNotificationLogsBody = WatsFilter;
+export type PostGetAlarmAndNotificationLogsResult = unknown;
 
-export type GetTriggerActionsResult = operations["Trigger_GetTriggerActions"]["responses"][200]["content"]["application/json"];
+export type GetTriggerActionsResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Trigger/GetTriggerActionsByTrigger`. */
-export type GetTriggerActionsByTriggerParams = NonNullable<operations["Trigger_GetTriggerActionsByTrigger"]["parameters"]["query"]>;
-export type GetTriggerActionsByTriggerResult = operations["Trigger_GetTriggerActionsByTrigger"]["responses"][200]["content"]["application/json"];
+export interface GetTriggerActionsByTriggerParams {
+  triggerId: number;
+}
+export type GetTriggerActionsByTriggerResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Trigger/GetTriggerFieldsByTrigger`. */
-export type GetTriggerFieldsByTriggerParams = NonNullable<operations["Trigger_GetTriggerFieldsByTrigger"]["parameters"]["query"]>;
-export type GetTriggerFieldsByTriggerResult = operations["Trigger_GetTriggerFieldsByTrigger"]["responses"][200]["content"]["application/json"];
+export interface GetTriggerFieldsByTriggerParams {
+  triggerId: number;
+  type?: number;
+  category?: string;
+  includeActionCategory?: boolean;
+}
+export type GetTriggerFieldsByTriggerResult = unknown;
 
-export type GetTriggerFieldTypesResult = operations["Trigger_GetTriggerFieldTypes"]["responses"][200]["content"]["application/json"];
+export type GetTriggerFieldTypesResult = unknown;
 
-export type GetTriggerOperatorsResult = operations["Trigger_GetTriggerOperators"]["responses"][200]["content"]["application/json"];
+export type GetTriggerOperatorsResult = unknown;
 
-export type GetTriggersResult = operations["Trigger_GetTriggers"]["responses"][200]["content"]["application/json"];
+export type GetTriggersResult = unknown;
 
-export type PostTriggerBody = operations["Trigger_PostTrigger"]["requestBody"]["content"]["application/json"];
-export type PostTriggerResult = operations["Trigger_PostTrigger"]["responses"][200]["content"]["application/json"];
+/**
+ * Body of `POST /api/internal/Trigger/PostTrigger`: The trigger to insert. The Name and Cooldown fields must be defined. The Description field can optionally be set. The rest of the fields are calculated.
+ */
+export type PostTriggerBody = Trigger;
+export type PostTriggerResult = unknown;
 
-export type PutTriggerBody = operations["Trigger_PutTrigger"]["requestBody"]["content"]["application/json"];
-export type PutTriggerResult = operations["Trigger_PutTrigger"]["responses"][200]["content"]["application/json"];
+/** Body of `PUT /api/internal/Trigger/PutTrigger`: The trigger to update */
+export type PutTriggerBody = Trigger;
+export type PutTriggerResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/Trigger/PutTriggerActionsByTrigger`. */
-export type PutTriggerActionsByTriggerParams = NonNullable<operations["Trigger_PutTriggerActionsByTrigger"]["parameters"]["query"]>;
-export type PutTriggerActionsByTriggerBody = operations["Trigger_PutTriggerActionsByTrigger"]["requestBody"]["content"]["application/json"];
-export type PutTriggerActionsByTriggerResult = operations["Trigger_PutTriggerActionsByTrigger"]["responses"][200]["content"]["application/json"];
+export interface PutTriggerActionsByTriggerParams {
+  triggerId: number;
+}
+export type PutTriggerActionsByTriggerBody = TriggerAction[];
+export type PutTriggerActionsByTriggerResult = unknown;
 
-export type PutTriggerAllAtOnceBody = operations["Trigger_PutTriggerAllAtOnce"]["requestBody"]["content"]["application/json"];
-export type PutTriggerAllAtOnceResult = operations["Trigger_PutTriggerAllAtOnce"]["responses"][200]["content"]["application/json"];
+/** Body of `PUT /api/internal/Trigger/PutTriggerAllAtOnce`: The trigger to update */
+export type PutTriggerAllAtOnceBody = Trigger;
+export type PutTriggerAllAtOnceResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/Trigger/PutTriggerFieldsByTrigger`. */
-export type PutTriggerFieldsByTriggerParams = NonNullable<operations["Trigger_PutTriggerFieldsByTrigger"]["parameters"]["query"]>;
-export type PutTriggerFieldsByTriggerBody = operations["Trigger_PutTriggerFieldsByTrigger"]["requestBody"]["content"]["application/json"];
-export type PutTriggerFieldsByTriggerResult = operations["Trigger_PutTriggerFieldsByTrigger"]["responses"][200]["content"]["application/json"];
+export interface PutTriggerFieldsByTriggerParams {
+  triggerId: number;
+}
+export type PutTriggerFieldsByTriggerBody = TriggerField[];
+export type PutTriggerFieldsByTriggerResult = unknown;
 
 /**
  * Notifications (internal API only): in-app messages, alarm and notification triggers and their logs.
@@ -96,10 +136,11 @@ export class NotificationInternalService {
   /**
    * `DELETE /api/internal/NotificationSystem/DeleteMessage/{id}`
    * Server operationId: `NotificationSystem_DeleteMessage`.
+   * @param params - {@link DeleteMessageParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteMessage(params: DeleteMessageParams, options?: CallOptions): CallPromise<DeleteMessageResult> {
-    return this.#transport.call<DeleteMessageResult>(operationTable.deleteMessage, { params }, options);
+  deleteMessage(params: DeleteMessageParams, options?: CallOptions): CallPromise<Message> {
+    return this.#transport.call<Message>(operationTable.deleteMessage, { params }, options);
   }
 
   /**
@@ -107,8 +148,8 @@ export class NotificationInternalService {
    * Server operationId: `NotificationSystem_DismissMessage`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  dismissMessage(body: DismissMessageBody, options?: CallOptions): CallPromise<DismissMessageResult> {
-    return this.#transport.call<DismissMessageResult>(operationTable.dismissMessage, { body }, options);
+  dismissMessage(body: DismissMessageBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.dismissMessage, { body }, options);
   }
 
   /**
@@ -118,8 +159,8 @@ export class NotificationInternalService {
    * @deprecated The server marks this operation deprecated.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getMaintenanceMessage(options?: CallOptions): CallPromise<GetMaintenanceMessageResult> {
-    return this.#transport.call<GetMaintenanceMessageResult>(operationTable.getMaintenanceMessage, {  }, options);
+  getMaintenanceMessage(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getMaintenanceMessage, {  }, options);
   }
 
   /**
@@ -127,17 +168,18 @@ export class NotificationInternalService {
    * Server operationId: `NotificationSystem_GetMessagesForCurrentUser`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getMessagesForCurrentUser(options?: CallOptions): CallPromise<GetMessagesForCurrentUserResult> {
-    return this.#transport.call<GetMessagesForCurrentUserResult>(operationTable.getMessagesForCurrentUser, {  }, options);
+  getMessagesForCurrentUser(options?: CallOptions): CallPromise<Message> {
+    return this.#transport.call<Message>(operationTable.getMessagesForCurrentUser, {  }, options);
   }
 
   /**
    * `GET /api/internal/NotificationSystem/MessagesForUser`
    * Server operationId: `NotificationSystem_MessagesForUser`.
+   * @param params - {@link MessagesForUserParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  messagesForUser(params: MessagesForUserParams, options?: CallOptions): CallPromise<MessagesForUserResult> {
-    return this.#transport.call<MessagesForUserResult>(operationTable.messagesForUser, { params }, options);
+  messagesForUser(params: MessagesForUserParams, options?: CallOptions): CallPromise<Message> {
+    return this.#transport.call<Message>(operationTable.messagesForUser, { params }, options);
   }
 
   /**
@@ -145,47 +187,51 @@ export class NotificationInternalService {
    * Server operationId: `NotificationSystem_PostMessageUser`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postMessageUser(body: PostMessageUserBody, options?: CallOptions): CallPromise<PostMessageUserResult> {
-    return this.#transport.call<PostMessageUserResult>(operationTable.postMessageUser, { body }, options);
+  postMessageUser(body: PostMessageUserBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postMessageUser, { body }, options);
   }
 
   /**
    * `PUT /api/internal/NotificationSystem/PutMessage/{id}`
    * Server operationId: `NotificationSystem_PutMessage`.
+   * @param params - {@link PutMessageParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putMessage(params: PutMessageParams, body: PutMessageBody, options?: CallOptions): CallPromise<PutMessageResult> {
-    return this.#transport.call<PutMessageResult>(operationTable.putMessage, { params, body }, options);
+  putMessage(params: PutMessageParams, body: PutMessageBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putMessage, { params, body }, options);
   }
 
   /**
    * `PUT /api/internal/Trigger/CloneTrigger/{id}`
    * Server operationId: `Trigger_CloneTrigger`.
+   * @param params - {@link CloneTriggerParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  cloneTrigger(params: CloneTriggerParams, options?: CallOptions): CallPromise<CloneTriggerResult> {
-    return this.#transport.call<CloneTriggerResult>(operationTable.cloneTrigger, { params }, options);
+  cloneTrigger(params: CloneTriggerParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.cloneTrigger, { params }, options);
   }
 
   /**
    * Removes a trigger and all its trigger fields.
    * `DELETE /api/internal/Trigger/DeleteTrigger/{id}`
    * Server operationId: `Trigger_DeleteTrigger`.
+   * @param params - `id`: The id of the trigger to remove
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteTrigger(params: DeleteTriggerParams, options?: CallOptions): CallPromise<DeleteTriggerResult> {
-    return this.#transport.call<DeleteTriggerResult>(operationTable.deleteTrigger, { params }, options);
+  deleteTrigger(params: DeleteTriggerParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteTrigger, { params }, options);
   }
 
   /**
    * Tobe deleted. Use POST GetAlarmAndNotificationLogs
    * `GET /api/internal/Trigger/GetAlarmAndNotificationLogs`
    * Server operationId: `Trigger_GetAlarmAndNotificationLogs`.
+   * @param params - {@link GetAlarmAndNotificationLogsParams}
    * @deprecated The server marks this operation deprecated.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getAlarmAndNotificationLogs(params?: GetAlarmAndNotificationLogsParams, options?: CallOptions): CallPromise<GetAlarmAndNotificationLogsResult> {
-    return this.#transport.call<GetAlarmAndNotificationLogsResult>(operationTable.getAlarmAndNotificationLogs, { params }, options);
+  getAlarmAndNotificationLogs(params?: GetAlarmAndNotificationLogsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getAlarmAndNotificationLogs, { params }, options);
   }
 
   /**
@@ -193,10 +239,12 @@ export class NotificationInternalService {
    * Supported filters: level, productGroup, dateFrom, dateTo, topCount
    * `POST /api/internal/Trigger/GetAlarmAndNotificationLogs`
    * Server operationId: `Trigger_GetAlarmAndNotificationLogs`.
+   * @param params - `includeCalculationString`: Include the calculation string (default = false); `includeTypes`: Semicolon separated alarm type ids to include logs for (default = all)
+   * @param body - Log filter
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postGetAlarmAndNotificationLogs(params: PostGetAlarmAndNotificationLogsParams, body: PostGetAlarmAndNotificationLogsBody, options?: CallOptions): CallPromise<PostGetAlarmAndNotificationLogsResult> {
-    return this.#transport.call<PostGetAlarmAndNotificationLogsResult>(operationTable.postGetAlarmAndNotificationLogs, { params, body }, options);
+  postGetAlarmAndNotificationLogs(params: PostGetAlarmAndNotificationLogsParams, body: PostGetAlarmAndNotificationLogsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postGetAlarmAndNotificationLogs, { params, body }, options);
   }
 
   /**
@@ -205,27 +253,29 @@ export class NotificationInternalService {
    * Server operationId: `Trigger_GetTriggerActions`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getTriggerActions(options?: CallOptions): CallPromise<GetTriggerActionsResult> {
-    return this.#transport.call<GetTriggerActionsResult>(operationTable.getTriggerActions, {  }, options);
+  getTriggerActions(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getTriggerActions, {  }, options);
   }
 
   /**
    * `GET /api/internal/Trigger/GetTriggerActionsByTrigger`
    * Server operationId: `Trigger_GetTriggerActionsByTrigger`.
+   * @param params - {@link GetTriggerActionsByTriggerParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getTriggerActionsByTrigger(params: GetTriggerActionsByTriggerParams, options?: CallOptions): CallPromise<GetTriggerActionsByTriggerResult> {
-    return this.#transport.call<GetTriggerActionsByTriggerResult>(operationTable.getTriggerActionsByTrigger, { params }, options);
+  getTriggerActionsByTrigger(params: GetTriggerActionsByTriggerParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getTriggerActionsByTrigger, { params }, options);
   }
 
   /**
    * Retrieves all trigger fields for a specific trigger
    * `GET /api/internal/Trigger/GetTriggerFieldsByTrigger`
    * Server operationId: `Trigger_GetTriggerFieldsByTrigger`.
+   * @param params - {@link GetTriggerFieldsByTriggerParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getTriggerFieldsByTrigger(params: GetTriggerFieldsByTriggerParams, options?: CallOptions): CallPromise<GetTriggerFieldsByTriggerResult> {
-    return this.#transport.call<GetTriggerFieldsByTriggerResult>(operationTable.getTriggerFieldsByTrigger, { params }, options);
+  getTriggerFieldsByTrigger(params: GetTriggerFieldsByTriggerParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getTriggerFieldsByTrigger, { params }, options);
   }
 
   /**
@@ -234,8 +284,8 @@ export class NotificationInternalService {
    * Server operationId: `Trigger_GetTriggerFieldTypes`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getTriggerFieldTypes(options?: CallOptions): CallPromise<GetTriggerFieldTypesResult> {
-    return this.#transport.call<GetTriggerFieldTypesResult>(operationTable.getTriggerFieldTypes, {  }, options);
+  getTriggerFieldTypes(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getTriggerFieldTypes, {  }, options);
   }
 
   /**
@@ -244,8 +294,8 @@ export class NotificationInternalService {
    * Server operationId: `Trigger_GetTriggerOperators`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getTriggerOperators(options?: CallOptions): CallPromise<GetTriggerOperatorsResult> {
-    return this.#transport.call<GetTriggerOperatorsResult>(operationTable.getTriggerOperators, {  }, options);
+  getTriggerOperators(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getTriggerOperators, {  }, options);
   }
 
   /**
@@ -254,57 +304,62 @@ export class NotificationInternalService {
    * Server operationId: `Trigger_GetTriggers`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getTriggers(options?: CallOptions): CallPromise<GetTriggersResult> {
-    return this.#transport.call<GetTriggersResult>(operationTable.getTriggers, {  }, options);
+  getTriggers(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getTriggers, {  }, options);
   }
 
   /**
    * Add new trigger.
    * `POST /api/internal/Trigger/PostTrigger`
    * Server operationId: `Trigger_PostTrigger`.
+   * @param body - The trigger to insert. The Name and Cooldown fields must be defined. The Description field can optionally be set. The rest of the fields are calculated.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postTrigger(body: PostTriggerBody, options?: CallOptions): CallPromise<PostTriggerResult> {
-    return this.#transport.call<PostTriggerResult>(operationTable.postTrigger, { body }, options);
+  postTrigger(body: PostTriggerBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postTrigger, { body }, options);
   }
 
   /**
    * Updates a trigger. If the trigger does not exist, it is inserted (upsert)
    * `PUT /api/internal/Trigger/PutTrigger`
    * Server operationId: `Trigger_PutTrigger`.
+   * @param body - The trigger to update
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putTrigger(body: PutTriggerBody, options?: CallOptions): CallPromise<PutTriggerResult> {
-    return this.#transport.call<PutTriggerResult>(operationTable.putTrigger, { body }, options);
+  putTrigger(body: PutTriggerBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putTrigger, { body }, options);
   }
 
   /**
    * Removes all trigger actions for a trigger, and replaces them with the actions provided.
    * `PUT /api/internal/Trigger/PutTriggerActionsByTrigger`
    * Server operationId: `Trigger_PutTriggerActionsByTrigger`.
+   * @param params - {@link PutTriggerActionsByTriggerParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putTriggerActionsByTrigger(params: PutTriggerActionsByTriggerParams, body: PutTriggerActionsByTriggerBody, options?: CallOptions): CallPromise<PutTriggerActionsByTriggerResult> {
-    return this.#transport.call<PutTriggerActionsByTriggerResult>(operationTable.putTriggerActionsByTrigger, { params, body }, options);
+  putTriggerActionsByTrigger(params: PutTriggerActionsByTriggerParams, body: PutTriggerActionsByTriggerBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putTriggerActionsByTrigger, { params, body }, options);
   }
 
   /**
    * Updates a trigger. If the trigger does not exist, it is inserted (upsert)
    * `PUT /api/internal/Trigger/PutTriggerAllAtOnce`
    * Server operationId: `Trigger_PutTriggerAllAtOnce`.
+   * @param body - The trigger to update
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putTriggerAllAtOnce(body: PutTriggerAllAtOnceBody, options?: CallOptions): CallPromise<PutTriggerAllAtOnceResult> {
-    return this.#transport.call<PutTriggerAllAtOnceResult>(operationTable.putTriggerAllAtOnce, { body }, options);
+  putTriggerAllAtOnce(body: PutTriggerAllAtOnceBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putTriggerAllAtOnce, { body }, options);
   }
 
   /**
    * Removes all existing trigger fields for a single trigger, and replaces them by the provided list of trigger fields.
    * `PUT /api/internal/Trigger/PutTriggerFieldsByTrigger`
    * Server operationId: `Trigger_PutTriggerFieldsByTrigger`.
+   * @param params - {@link PutTriggerFieldsByTriggerParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putTriggerFieldsByTrigger(params: PutTriggerFieldsByTriggerParams, body: PutTriggerFieldsByTriggerBody, options?: CallOptions): CallPromise<PutTriggerFieldsByTriggerResult> {
-    return this.#transport.call<PutTriggerFieldsByTriggerResult>(operationTable.putTriggerFieldsByTrigger, { params, body }, options);
+  putTriggerFieldsByTrigger(params: PutTriggerFieldsByTriggerParams, body: PutTriggerFieldsByTriggerBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putTriggerFieldsByTrigger, { params, body }, options);
   }
 }

@@ -3,147 +3,217 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { BomUpsertResult, KpiTarget, MesProduct, MesProductRevision, Part, ProductCategory, ProductListItem, ProductRevisionRelation, ProductSelection, ProductSelectionDetails, ProductSelectionsUsage, Vendor } from "./models.js";
 
 /** Path and query parameters of `GET /api/internal/Product/Bom`. */
-export type BomParams = NonNullable<operations["Product_Bom"]["parameters"]["query"]>;
-export type BomResult = operations["Product_Bom"]["responses"][200]["content"]["application/json"];
+export interface BomParams {
+  partNumber: string;
+  revision: string;
+}
+export type BomResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/Product/BOM`. */
-export type PutBomParams = NonNullable<operations["Product_PutBom"]["parameters"]["query"]>;
-export type PutBomResult = operations["Product_PutBom"]["responses"][200]["content"]["application/json"];
+export interface PutBomParams {
+  partNumber: string;
+  revision: string;
+  format: string;
+}
+export type PutBomResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Product/BomCompressed`. */
-export type BomCompressedParams = NonNullable<operations["Product_BomCompressed"]["parameters"]["query"]>;
-export type BomCompressedResult = operations["Product_BomCompressed"]["responses"][200]["content"]["application/json"];
+export interface BomCompressedParams {
+  partNumber: string;
+  revision: string;
+}
+export type BomCompressedResult = unknown;
 
-export type GetProductCountResult = operations["Product_GetProductCount"]["responses"][200]["content"]["application/json"];
+export type GetProductCountResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/Product/DeleteProduct`. */
-export type DeleteProductParams = NonNullable<operations["Product_DeleteProduct"]["parameters"]["query"]>;
-export type DeleteProductResult = operations["Product_DeleteProduct"]["responses"][200]["content"]["application/json"];
+export interface DeleteProductParams {
+  partNumber: string;
+}
+export type DeleteProductResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/Product/DeleteProductRevision`. */
-export type DeleteProductRevisionParams = NonNullable<operations["Product_DeleteProductRevision"]["parameters"]["query"]>;
-export type DeleteProductRevisionResult = operations["Product_DeleteProductRevision"]["responses"][200]["content"]["application/json"];
+export interface DeleteProductRevisionParams {
+  /** Format: uuid. */
+  productRevisionId: string;
+}
+export type DeleteProductRevisionResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/Product/DeleteProductRevisionRelation`. */
-export type DeleteProductRevisionRelationParams = NonNullable<operations["Product_DeleteProductRevisionRelation"]["parameters"]["query"]>;
-export type DeleteProductRevisionRelationResult = operations["Product_DeleteProductRevisionRelation"]["responses"][200]["content"]["application/json"];
+export interface DeleteProductRevisionRelationParams {
+  /** Format: uuid. */
+  productRevisionRelationId: string;
+}
+export type DeleteProductRevisionRelationResult = unknown;
 
 export type GetCsvFileResult = ArrayBuffer;
 
 /** Path and query parameters of `GET /api/internal/Product/GetProduct`. */
-export type GetProductParams = NonNullable<operations["Product_GetProduct"]["parameters"]["query"]>;
-export type GetProductResult = operations["Product_GetProduct"]["responses"][200]["content"]["application/json"];
+export interface GetProductParams {
+  /** Format: uuid. */
+  productId: string;
+}
+export type GetProductResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Product/GetProductByPN`. */
-export type GetProductByPnParams = NonNullable<operations["Product_GetProductByPN"]["parameters"]["query"]>;
-export type GetProductByPnResult = operations["Product_GetProductByPN"]["responses"][200]["content"]["application/json"];
+export interface GetProductByPnParams {
+  PN: string;
+}
+export type GetProductByPnResult = unknown;
 
-export type GetProductCategoriesResult = operations["Product_GetProductCategories"]["responses"][200]["content"]["application/json"];
+export type GetProductCategoriesResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Product/GetProductInfo`. */
-export type GetProductInfoParams = NonNullable<operations["Product_GetProductInfo"]["parameters"]["query"]>;
-export type GetProductInfoResult = operations["Product_GetProductInfo"]["responses"][200]["content"]["application/json"];
+export interface GetProductInfoParams {
+  partNumber: string;
+  revision: string;
+}
+export type GetProductInfoResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Product/GetProducts`. */
-export type GetProductsParams = NonNullable<operations["Product_GetProducts"]["parameters"]["query"]>;
-export type GetProductsResult = operations["Product_GetProducts"]["responses"][200]["content"]["application/json"];
+export interface GetProductsParams {
+  filter: string;
+  includeNonSerial: boolean;
+  includeRevision: boolean;
+  topCount: number;
+}
+export type GetProductsResult = unknown;
 
-export type GetProductsFromCsvResult = operations["Product_GetProductsFromCSV"]["responses"][200]["content"]["application/json"];
+export type GetProductsFromCsvResult = unknown;
 
-export type GetProductsFromTdmResult = operations["Product_GetProductsFromTDM"]["responses"][200]["content"]["application/json"];
+export type GetProductsFromTdmResult = unknown;
 
-export type IsConnectedResult = operations["Product_isConnected"]["responses"][200]["content"]["application/json"];
+export type IsConnectedResult = unknown;
 
-export type GetProductListResult = operations["Product_GetProductList"]["responses"][200]["content"]["application/json"];
+export type GetProductListResult = ProductListItem[];
 
-export type PostProductRevisionRelationBody = operations["Product_PostProductRevisionRelation"]["requestBody"]["content"]["application/json"];
-export type PostProductRevisionRelationResult = operations["Product_PostProductRevisionRelation"]["responses"][200]["content"]["application/json"];
+export type PostProductRevisionRelationBody = ProductRevisionRelation;
+export type PostProductRevisionRelationResult = unknown;
 
-export type PostProductUpsertsBody = operations["Product_PostProductUpserts"]["requestBody"]["content"]["application/json"];
-export type PostProductUpsertsResult = operations["Product_PostProductUpserts"]["responses"][200]["content"]["application/json"];
+export type PostProductUpsertsBody = Part[];
+export type PostProductUpsertsResult = unknown;
 
-export type PutBomFromVariPdmBody = operations["Product_PutBOMFromVariPDM"]["requestBody"]["content"]["application/json"];
-export type PutBomFromVariPdmResult = operations["Product_PutBOMFromVariPDM"]["responses"][200]["content"]["application/json"];
+export type PutBomFromVariPdmBody = BomUpsertResult[];
+export type PutBomFromVariPdmResult = unknown;
 
-export type PutProductBody = operations["Product_PutProduct"]["requestBody"]["content"]["application/json"];
-export type PutProductResult = operations["Product_PutProduct"]["responses"][200]["content"]["application/json"];
+export type PutProductBody = MesProduct;
+export type PutProductResult = unknown;
 
-export type PutProductCategoriesBody = operations["Product_PutProductCategories"]["requestBody"]["content"]["application/json"];
-export type PutProductCategoriesResult = operations["Product_PutProductCategories"]["responses"][200]["content"]["application/json"];
+export type PutProductCategoriesBody = ProductCategory[];
+export type PutProductCategoriesResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/Product/PutProductCopy`. */
-export type PutProductCopyParams = NonNullable<operations["Product_PutProductCopy"]["parameters"]["query"]>;
-export type PutProductCopyResult = operations["Product_PutProductCopy"]["responses"][200]["content"]["application/json"];
+export interface PutProductCopyParams {
+  /** Format: uuid. */
+  productId: string;
+}
+export type PutProductCopyResult = unknown;
 
-export type PutProductRevisionBody = operations["Product_PutProductRevision"]["requestBody"]["content"]["application/json"];
-export type PutProductRevisionResult = operations["Product_PutProductRevision"]["responses"][200]["content"]["application/json"];
+export type PutProductRevisionBody = MesProductRevision;
+export type PutProductRevisionResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/Product/PutProductRevisionCopy`. */
-export type PutProductRevisionCopyParams = NonNullable<operations["Product_PutProductRevisionCopy"]["parameters"]["query"]>;
-export type PutProductRevisionCopyResult = operations["Product_PutProductRevisionCopy"]["responses"][200]["content"]["application/json"];
+export interface PutProductRevisionCopyParams {
+  /** Format: uuid. */
+  productRevisionId: string;
+}
+export type PutProductRevisionCopyResult = unknown;
 
-export type PutProductRevisionRelationBody = operations["Product_PutProductRevisionRelation"]["requestBody"]["content"]["application/json"];
-export type PutProductRevisionRelationResult = operations["Product_PutProductRevisionRelation"]["responses"][200]["content"]["application/json"];
+export type PutProductRevisionRelationBody = ProductRevisionRelation;
+export type PutProductRevisionRelationResult = unknown;
 
-export type QueryProductsResult = operations["Product_QueryProducts"]["responses"][200]["content"]["application/json"];
+export type QueryProductsResult = MesProduct[];
 
-export type VendorsResult = operations["Product_Vendors"]["responses"][200]["content"]["application/json"];
+export type VendorsResult = unknown;
 
-export type PutVendorsBody = operations["Product_PutVendors"]["requestBody"]["content"]["application/json"];
-export type PutVendorsResult = operations["Product_PutVendors"]["responses"][200]["content"]["application/json"];
+/** Body of `PUT /api/internal/Product/Vendors`: The vendors to add. */
+export type PutVendorsBody = Vendor[];
+export type PutVendorsResult = unknown;
 
-export type VendorsCompressedResult = operations["Product_VendorsCompressed"]["responses"][200]["content"]["application/json"];
+export type VendorsCompressedResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/ProductSelection/DeleteKpiTargets`. */
-export type DeleteKpiTargetsParams = NonNullable<operations["ProductSelection_DeleteKpiTargets"]["parameters"]["query"]>;
-export type DeleteKpiTargetsResult = operations["ProductSelection_DeleteKpiTargets"]["responses"][200]["content"]["application/json"];
+export interface DeleteKpiTargetsParams {
+  /** A comma separated list of ids to delete */
+  ids: string;
+}
+export type DeleteKpiTargetsResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/ProductSelection/DeleteMultipleProductSelectionDetails`. */
-export type DeleteMultipleProductSelectionDetailsParams = NonNullable<operations["ProductSelection_DeleteMultipleProductSelectionDetails"]["parameters"]["query"]>;
-export type DeleteMultipleProductSelectionDetailsResult = operations["ProductSelection_DeleteMultipleProductSelectionDetails"]["responses"][200]["content"]["application/json"];
+export interface DeleteMultipleProductSelectionDetailsParams {
+  /** A comma separated list of ids to delete */
+  ids: string;
+}
+export type DeleteMultipleProductSelectionDetailsResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/ProductSelection/DeleteProductSelections`. */
-export type DeleteProductSelectionsParams = NonNullable<operations["ProductSelection_DeleteProductSelections"]["parameters"]["query"]>;
-export type DeleteProductSelectionsResult = operations["ProductSelection_DeleteProductSelections"]["responses"][200]["content"]["application/json"];
+export interface DeleteProductSelectionsParams {
+  /** A comma separated list of ids to delete */
+  ids: string;
+}
+export type DeleteProductSelectionsResult = unknown;
 
-export type GetKpiTargetsResult = operations["ProductSelection_GetKpiTargets"]["responses"][200]["content"]["application/json"];
+export type GetKpiTargetsResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/ProductSelection/GetProductGroups`. */
-export type GetProductGroupsParams = NonNullable<operations["ProductSelection_GetProductGroups"]["parameters"]["query"]>;
-export type GetProductGroupsResult = operations["ProductSelection_GetProductGroups"]["responses"][200]["content"]["application/json"];
+export interface GetProductGroupsParams {
+  /** Indicate if filters should be included */
+  includeFilters?: boolean;
+  /** Indicate if private product groups should be included */
+  includePrivate?: boolean;
+}
+export type GetProductGroupsResult = ProductSelection[];
 
 /** Path and query parameters of `GET /api/internal/ProductSelection/GetUnassociatedPartNumbers`. */
-export type GetUnassociatedPartNumbersParams = NonNullable<operations["ProductSelection_GetUnassociatedPartNumbers"]["parameters"]["query"]>;
-export type GetUnassociatedPartNumbersResult = operations["ProductSelection_GetUnassociatedPartNumbers"]["responses"][200]["content"]["application/json"];
+export interface GetUnassociatedPartNumbersParams {
+  userId: string;
+}
+export type GetUnassociatedPartNumbersResult = unknown;
 
-export type PostKpiTargetBody = operations["ProductSelection_PostKpiTarget"]["requestBody"]["content"]["application/json"];
-export type PostKpiTargetResult = operations["ProductSelection_PostKpiTarget"]["responses"][200]["content"]["application/json"];
+export type PostKpiTargetBody = KpiTarget;
+export type PostKpiTargetResult = unknown;
 
-export type PostMultipleProductSelectionDetailsBody = operations["ProductSelection_PostMultipleProductSelectionDetails"]["requestBody"]["content"]["application/json"];
-export type PostMultipleProductSelectionDetailsResult = operations["ProductSelection_PostMultipleProductSelectionDetails"]["responses"][200]["content"]["application/json"];
+/**
+ * Body of `POST /api/internal/ProductSelection/PostMultipleProductSelectionDetails`: The product selections to insert.
+ */
+export type PostMultipleProductSelectionDetailsBody = ProductSelectionDetails[];
+export type PostMultipleProductSelectionDetailsResult = unknown;
 
-export type PostProductSelectionBody = operations["ProductSelection_PostProductSelection"]["requestBody"]["content"]["application/json"];
-export type PostProductSelectionResult = operations["ProductSelection_PostProductSelection"]["responses"][200]["content"]["application/json"];
+/** Body of `POST /api/internal/ProductSelection/PostProductSelection`: The product selection to insert */
+export type PostProductSelectionBody = ProductSelection;
+export type PostProductSelectionResult = unknown;
 
-export type PostProductSelectionDetailsBody = operations["ProductSelection_PostProductSelectionDetails"]["requestBody"]["content"]["application/json"];
-export type PostProductSelectionDetailsResult = operations["ProductSelection_PostProductSelectionDetails"]["responses"][200]["content"]["application/json"];
+/**
+ * Body of `POST /api/internal/ProductSelection/PostProductSelectionDetails`: The product selection to insert.
+ */
+export type PostProductSelectionDetailsBody = ProductSelectionDetails;
+export type PostProductSelectionDetailsResult = unknown;
 
-export type PutKpiTargetBody = operations["ProductSelection_PutKpiTarget"]["requestBody"]["content"]["application/json"];
-export type PutKpiTargetResult = operations["ProductSelection_PutKpiTarget"]["responses"][200]["content"]["application/json"];
+/**
+ * Body of `PUT /api/internal/ProductSelection/PutKpiTarget`: A single {Virinco.WATS.Web.Dashboard.Models.Tdm.KpiTarget} to be updated.
+ */
+export type PutKpiTargetBody = KpiTarget;
+export type PutKpiTargetResult = unknown;
 
-export type PutProductSelectionBody = operations["ProductSelection_PutProductSelection"]["requestBody"]["content"]["application/json"];
-export type PutProductSelectionResult = operations["ProductSelection_PutProductSelection"]["responses"][200]["content"]["application/json"];
+export type PutProductSelectionBody = ProductSelection;
+export type PutProductSelectionResult = unknown;
 
-export type PutProductSelectionDetailsBody = operations["ProductSelection_PutProductSelectionDetails"]["requestBody"]["content"]["application/json"];
-export type PutProductSelectionDetailsResult = operations["ProductSelection_PutProductSelectionDetails"]["responses"][200]["content"]["application/json"];
+/**
+ * Body of `PUT /api/internal/ProductSelection/PutProductSelectionDetails`: A {Virinco.WATS.Web.Dashboard.Models.Tdm.ProductSelectionDetails} object.
+ */
+export type PutProductSelectionDetailsBody = ProductSelectionDetails;
+export type PutProductSelectionDetailsResult = unknown;
 
-export type PutProductSelectionDetailsOrderingBody = operations["ProductSelection_PutProductSelectionDetailsOrdering"]["requestBody"]["content"]["application/json"];
-export type PutProductSelectionDetailsOrderingResult = operations["ProductSelection_PutProductSelectionDetailsOrdering"]["responses"][200]["content"]["application/json"];
+/**
+ * Body of `PUT /api/internal/ProductSelection/PutProductSelectionDetailsOrdering`: A collection of {Virinco.WATS.Web.Dashboard.Models.Tdm.ProductSelectionDetails}
+ */
+export type PutProductSelectionDetailsOrderingBody = ProductSelectionDetails[];
+export type PutProductSelectionDetailsOrderingResult = unknown;
 
-export type GetProductSelectionsUsageResult = operations["ProductSelection_GetProductSelectionsUsage"]["responses"][200]["content"]["application/json"];
+export type GetProductSelectionsUsageResult = ProductSelectionsUsage;
 
 /**
  * Products, revisions, BOMs, product groups and vendors.
@@ -161,28 +231,31 @@ export class ProductInternalService {
   /**
    * `GET /api/internal/Product/Bom`
    * Server operationId: `Product_Bom`.
+   * @param params - {@link BomParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  bom(params: BomParams, options?: CallOptions): CallPromise<BomResult> {
-    return this.#transport.call<BomResult>(operationTable.bom, { params }, options);
+  bom(params: BomParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.bom, { params }, options);
   }
 
   /**
    * `PUT /api/internal/Product/BOM`
    * Server operationId: `Product_PutBom`.
+   * @param params - {@link PutBomParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putBom(params: PutBomParams, options?: CallOptions): CallPromise<PutBomResult> {
-    return this.#transport.call<PutBomResult>(operationTable.putBom, { params }, options);
+  putBom(params: PutBomParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putBom, { params }, options);
   }
 
   /**
    * `GET /api/internal/Product/BomCompressed`
    * Server operationId: `Product_BomCompressed`.
+   * @param params - {@link BomCompressedParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  bomCompressed(params: BomCompressedParams, options?: CallOptions): CallPromise<BomCompressedResult> {
-    return this.#transport.call<BomCompressedResult>(operationTable.bomCompressed, { params }, options);
+  bomCompressed(params: BomCompressedParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.bomCompressed, { params }, options);
   }
 
   /**
@@ -190,35 +263,38 @@ export class ProductInternalService {
    * Server operationId: `Product_GetProductCount`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getProductCount(options?: CallOptions): CallPromise<GetProductCountResult> {
-    return this.#transport.call<GetProductCountResult>(operationTable.getProductCount, {  }, options);
+  getProductCount(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getProductCount, {  }, options);
   }
 
   /**
    * `DELETE /api/internal/Product/DeleteProduct`
    * Server operationId: `Product_DeleteProduct`.
+   * @param params - {@link DeleteProductParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteProduct(params: DeleteProductParams, options?: CallOptions): CallPromise<DeleteProductResult> {
-    return this.#transport.call<DeleteProductResult>(operationTable.deleteProduct, { params }, options);
+  deleteProduct(params: DeleteProductParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteProduct, { params }, options);
   }
 
   /**
    * `DELETE /api/internal/Product/DeleteProductRevision`
    * Server operationId: `Product_DeleteProductRevision`.
+   * @param params - {@link DeleteProductRevisionParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteProductRevision(params: DeleteProductRevisionParams, options?: CallOptions): CallPromise<DeleteProductRevisionResult> {
-    return this.#transport.call<DeleteProductRevisionResult>(operationTable.deleteProductRevision, { params }, options);
+  deleteProductRevision(params: DeleteProductRevisionParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteProductRevision, { params }, options);
   }
 
   /**
    * `DELETE /api/internal/Product/DeleteProductRevisionRelation`
    * Server operationId: `Product_DeleteProductRevisionRelation`.
+   * @param params - {@link DeleteProductRevisionRelationParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteProductRevisionRelation(params: DeleteProductRevisionRelationParams, options?: CallOptions): CallPromise<DeleteProductRevisionRelationResult> {
-    return this.#transport.call<DeleteProductRevisionRelationResult>(operationTable.deleteProductRevisionRelation, { params }, options);
+  deleteProductRevisionRelation(params: DeleteProductRevisionRelationParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteProductRevisionRelation, { params }, options);
   }
 
   /**
@@ -226,26 +302,28 @@ export class ProductInternalService {
    * Server operationId: `Product_GetCsvFile`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getCsvFile(options?: CallOptions): CallPromise<GetCsvFileResult> {
-    return this.#transport.call<GetCsvFileResult>(operationTable.getCsvFile, {  }, options);
+  getCsvFile(options?: CallOptions): CallPromise<ArrayBuffer> {
+    return this.#transport.call<ArrayBuffer>(operationTable.getCsvFile, {  }, options);
   }
 
   /**
    * `GET /api/internal/Product/GetProduct`
    * Server operationId: `Product_GetProduct`.
+   * @param params - {@link GetProductParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getProduct(params: GetProductParams, options?: CallOptions): CallPromise<GetProductResult> {
-    return this.#transport.call<GetProductResult>(operationTable.getProduct, { params }, options);
+  getProduct(params: GetProductParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getProduct, { params }, options);
   }
 
   /**
    * `GET /api/internal/Product/GetProductByPN`
    * Server operationId: `Product_GetProductByPN`.
+   * @param params - {@link GetProductByPnParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getProductByPn(params: GetProductByPnParams, options?: CallOptions): CallPromise<GetProductByPnResult> {
-    return this.#transport.call<GetProductByPnResult>(operationTable.getProductByPn, { params }, options);
+  getProductByPn(params: GetProductByPnParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getProductByPn, { params }, options);
   }
 
   /**
@@ -253,26 +331,28 @@ export class ProductInternalService {
    * Server operationId: `Product_GetProductCategories`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getProductCategories(options?: CallOptions): CallPromise<GetProductCategoriesResult> {
-    return this.#transport.call<GetProductCategoriesResult>(operationTable.getProductCategories, {  }, options);
+  getProductCategories(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getProductCategories, {  }, options);
   }
 
   /**
    * `GET /api/internal/Product/GetProductInfo`
    * Server operationId: `Product_GetProductInfo`.
+   * @param params - {@link GetProductInfoParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getProductInfo(params: GetProductInfoParams, options?: CallOptions): CallPromise<GetProductInfoResult> {
-    return this.#transport.call<GetProductInfoResult>(operationTable.getProductInfo, { params }, options);
+  getProductInfo(params: GetProductInfoParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getProductInfo, { params }, options);
   }
 
   /**
    * `GET /api/internal/Product/GetProducts`
    * Server operationId: `Product_GetProducts`.
+   * @param params - {@link GetProductsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getProducts(params: GetProductsParams, options?: CallOptions): CallPromise<GetProductsResult> {
-    return this.#transport.call<GetProductsResult>(operationTable.getProducts, { params }, options);
+  getProducts(params: GetProductsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getProducts, { params }, options);
   }
 
   /**
@@ -280,8 +360,8 @@ export class ProductInternalService {
    * Server operationId: `Product_GetProductsFromCSV`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getProductsFromCsv(options?: CallOptions): CallPromise<GetProductsFromCsvResult> {
-    return this.#transport.call<GetProductsFromCsvResult>(operationTable.getProductsFromCsv, {  }, options);
+  getProductsFromCsv(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getProductsFromCsv, {  }, options);
   }
 
   /**
@@ -289,8 +369,8 @@ export class ProductInternalService {
    * Server operationId: `Product_GetProductsFromTDM`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getProductsFromTdm(options?: CallOptions): CallPromise<GetProductsFromTdmResult> {
-    return this.#transport.call<GetProductsFromTdmResult>(operationTable.getProductsFromTdm, {  }, options);
+  getProductsFromTdm(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getProductsFromTdm, {  }, options);
   }
 
   /**
@@ -298,8 +378,8 @@ export class ProductInternalService {
    * Server operationId: `Product_isConnected`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  isConnected(options?: CallOptions): CallPromise<IsConnectedResult> {
-    return this.#transport.call<IsConnectedResult>(operationTable.isConnected, {  }, options);
+  isConnected(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.isConnected, {  }, options);
   }
 
   /**
@@ -307,8 +387,8 @@ export class ProductInternalService {
    * Server operationId: `Product_GetProductList`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getProductList(options?: CallOptions): CallPromise<GetProductListResult> {
-    return this.#transport.call<GetProductListResult>(operationTable.getProductList, {  }, options);
+  getProductList(options?: CallOptions): CallPromise<ProductListItem[]> {
+    return this.#transport.call<ProductListItem[]>(operationTable.getProductList, {  }, options);
   }
 
   /**
@@ -316,8 +396,8 @@ export class ProductInternalService {
    * Server operationId: `Product_PostProductRevisionRelation`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postProductRevisionRelation(body: PostProductRevisionRelationBody, options?: CallOptions): CallPromise<PostProductRevisionRelationResult> {
-    return this.#transport.call<PostProductRevisionRelationResult>(operationTable.postProductRevisionRelation, { body }, options);
+  postProductRevisionRelation(body: PostProductRevisionRelationBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postProductRevisionRelation, { body }, options);
   }
 
   /**
@@ -325,8 +405,8 @@ export class ProductInternalService {
    * Server operationId: `Product_PostProductUpserts`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postProductUpserts(body: PostProductUpsertsBody, options?: CallOptions): CallPromise<PostProductUpsertsResult> {
-    return this.#transport.call<PostProductUpsertsResult>(operationTable.postProductUpserts, { body }, options);
+  postProductUpserts(body: PostProductUpsertsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postProductUpserts, { body }, options);
   }
 
   /**
@@ -334,8 +414,8 @@ export class ProductInternalService {
    * Server operationId: `Product_PutBOMFromVariPDM`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putBomFromVariPdm(body: PutBomFromVariPdmBody, options?: CallOptions): CallPromise<PutBomFromVariPdmResult> {
-    return this.#transport.call<PutBomFromVariPdmResult>(operationTable.putBomFromVariPdm, { body }, options);
+  putBomFromVariPdm(body: PutBomFromVariPdmBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putBomFromVariPdm, { body }, options);
   }
 
   /**
@@ -343,8 +423,8 @@ export class ProductInternalService {
    * Server operationId: `Product_PutProduct`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putProduct(body: PutProductBody, options?: CallOptions): CallPromise<PutProductResult> {
-    return this.#transport.call<PutProductResult>(operationTable.putProduct, { body }, options);
+  putProduct(body: PutProductBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putProduct, { body }, options);
   }
 
   /**
@@ -352,17 +432,18 @@ export class ProductInternalService {
    * Server operationId: `Product_PutProductCategories`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putProductCategories(body: PutProductCategoriesBody, options?: CallOptions): CallPromise<PutProductCategoriesResult> {
-    return this.#transport.call<PutProductCategoriesResult>(operationTable.putProductCategories, { body }, options);
+  putProductCategories(body: PutProductCategoriesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putProductCategories, { body }, options);
   }
 
   /**
    * `PUT /api/internal/Product/PutProductCopy`
    * Server operationId: `Product_PutProductCopy`.
+   * @param params - {@link PutProductCopyParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putProductCopy(params: PutProductCopyParams, options?: CallOptions): CallPromise<PutProductCopyResult> {
-    return this.#transport.call<PutProductCopyResult>(operationTable.putProductCopy, { params }, options);
+  putProductCopy(params: PutProductCopyParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putProductCopy, { params }, options);
   }
 
   /**
@@ -370,17 +451,18 @@ export class ProductInternalService {
    * Server operationId: `Product_PutProductRevision`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putProductRevision(body: PutProductRevisionBody, options?: CallOptions): CallPromise<PutProductRevisionResult> {
-    return this.#transport.call<PutProductRevisionResult>(operationTable.putProductRevision, { body }, options);
+  putProductRevision(body: PutProductRevisionBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putProductRevision, { body }, options);
   }
 
   /**
    * `PUT /api/internal/Product/PutProductRevisionCopy`
    * Server operationId: `Product_PutProductRevisionCopy`.
+   * @param params - {@link PutProductRevisionCopyParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putProductRevisionCopy(params: PutProductRevisionCopyParams, options?: CallOptions): CallPromise<PutProductRevisionCopyResult> {
-    return this.#transport.call<PutProductRevisionCopyResult>(operationTable.putProductRevisionCopy, { params }, options);
+  putProductRevisionCopy(params: PutProductRevisionCopyParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putProductRevisionCopy, { params }, options);
   }
 
   /**
@@ -388,8 +470,8 @@ export class ProductInternalService {
    * Server operationId: `Product_PutProductRevisionRelation`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putProductRevisionRelation(body: PutProductRevisionRelationBody, options?: CallOptions): CallPromise<PutProductRevisionRelationResult> {
-    return this.#transport.call<PutProductRevisionRelationResult>(operationTable.putProductRevisionRelation, { body }, options);
+  putProductRevisionRelation(body: PutProductRevisionRelationBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putProductRevisionRelation, { body }, options);
   }
 
   /**
@@ -397,8 +479,8 @@ export class ProductInternalService {
    * Server operationId: `Product_GetProducts`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  queryProducts(options?: CallOptions): CallPromise<QueryProductsResult> {
-    return this.#transport.call<QueryProductsResult>(operationTable.queryProducts, {  }, options);
+  queryProducts(options?: CallOptions): CallPromise<MesProduct[]> {
+    return this.#transport.call<MesProduct[]>(operationTable.queryProducts, {  }, options);
   }
 
   /**
@@ -407,18 +489,19 @@ export class ProductInternalService {
    * Server operationId: `Product_Vendors`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  vendors(options?: CallOptions): CallPromise<VendorsResult> {
-    return this.#transport.call<VendorsResult>(operationTable.vendors, {  }, options);
+  vendors(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.vendors, {  }, options);
   }
 
   /**
    * Add vendors that doesn't already exist.
    * `PUT /api/internal/Product/Vendors`
    * Server operationId: `Product_PutVendors`.
+   * @param body - The vendors to add.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putVendors(body: PutVendorsBody, options?: CallOptions): CallPromise<PutVendorsResult> {
-    return this.#transport.call<PutVendorsResult>(operationTable.putVendors, { body }, options);
+  putVendors(body: PutVendorsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putVendors, { body }, options);
   }
 
   /**
@@ -426,38 +509,41 @@ export class ProductInternalService {
    * Server operationId: `Product_VendorsCompressed`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  vendorsCompressed(options?: CallOptions): CallPromise<VendorsCompressedResult> {
-    return this.#transport.call<VendorsCompressedResult>(operationTable.vendorsCompressed, {  }, options);
+  vendorsCompressed(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.vendorsCompressed, {  }, options);
   }
 
   /**
    * Deletes multiple KPI targets.
    * `DELETE /api/internal/ProductSelection/DeleteKpiTargets`
    * Server operationId: `ProductSelection_DeleteKpiTargets`.
+   * @param params - `ids`: A comma separated list of ids to delete
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteKpiTargets(params: DeleteKpiTargetsParams, options?: CallOptions): CallPromise<DeleteKpiTargetsResult> {
-    return this.#transport.call<DeleteKpiTargetsResult>(operationTable.deleteKpiTargets, { params }, options);
+  deleteKpiTargets(params: DeleteKpiTargetsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteKpiTargets, { params }, options);
   }
 
   /**
    * Deletes multiple product selections details.
    * `DELETE /api/internal/ProductSelection/DeleteMultipleProductSelectionDetails`
    * Server operationId: `ProductSelection_DeleteMultipleProductSelectionDetails`.
+   * @param params - `ids`: A comma separated list of ids to delete
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteMultipleProductSelectionDetails(params: DeleteMultipleProductSelectionDetailsParams, options?: CallOptions): CallPromise<DeleteMultipleProductSelectionDetailsResult> {
-    return this.#transport.call<DeleteMultipleProductSelectionDetailsResult>(operationTable.deleteMultipleProductSelectionDetails, { params }, options);
+  deleteMultipleProductSelectionDetails(params: DeleteMultipleProductSelectionDetailsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteMultipleProductSelectionDetails, { params }, options);
   }
 
   /**
    * Deletes multiple product selections including all its product details.
    * `DELETE /api/internal/ProductSelection/DeleteProductSelections`
    * Server operationId: `ProductSelection_DeleteProductSelections`.
+   * @param params - `ids`: A comma separated list of ids to delete
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteProductSelections(params: DeleteProductSelectionsParams, options?: CallOptions): CallPromise<DeleteProductSelectionsResult> {
-    return this.#transport.call<DeleteProductSelectionsResult>(operationTable.deleteProductSelections, { params }, options);
+  deleteProductSelections(params: DeleteProductSelectionsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteProductSelections, { params }, options);
   }
 
   /**
@@ -466,28 +552,30 @@ export class ProductInternalService {
    * Server operationId: `ProductSelection_GetKpiTargets`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getKpiTargets(options?: CallOptions): CallPromise<GetKpiTargetsResult> {
-    return this.#transport.call<GetKpiTargetsResult>(operationTable.getKpiTargets, {  }, options);
+  getKpiTargets(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getKpiTargets, {  }, options);
   }
 
   /**
    * Returns product groups for logged in user.
    * `GET /api/internal/ProductSelection/GetProductGroups`
    * Server operationId: `ProductSelection_GetProductGroups`.
+   * @param params - `includeFilters`: Indicate if filters should be included; `includePrivate`: Indicate if private product groups should be included
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getProductGroups(params?: GetProductGroupsParams, options?: CallOptions): CallPromise<GetProductGroupsResult> {
-    return this.#transport.call<GetProductGroupsResult>(operationTable.getProductGroups, { params }, options);
+  getProductGroups(params?: GetProductGroupsParams, options?: CallOptions): CallPromise<ProductSelection[]> {
+    return this.#transport.call<ProductSelection[]>(operationTable.getProductGroups, { params }, options);
   }
 
   /**
    * Gets part-numbers that does not have a associated product group
    * `GET /api/internal/ProductSelection/GetUnassociatedPartNumbers`
    * Server operationId: `ProductSelection_GetUnassociatedPartNumbers`.
+   * @param params - {@link GetUnassociatedPartNumbersParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnassociatedPartNumbers(params: GetUnassociatedPartNumbersParams, options?: CallOptions): CallPromise<GetUnassociatedPartNumbersResult> {
-    return this.#transport.call<GetUnassociatedPartNumbersResult>(operationTable.getUnassociatedPartNumbers, { params }, options);
+  getUnassociatedPartNumbers(params: GetUnassociatedPartNumbersParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUnassociatedPartNumbers, { params }, options);
   }
 
   /**
@@ -495,48 +583,52 @@ export class ProductInternalService {
    * Server operationId: `ProductSelection_PostKpiTarget`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postKpiTarget(body: PostKpiTargetBody, options?: CallOptions): CallPromise<PostKpiTargetResult> {
-    return this.#transport.call<PostKpiTargetResult>(operationTable.postKpiTarget, { body }, options);
+  postKpiTarget(body: PostKpiTargetBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postKpiTarget, { body }, options);
   }
 
   /**
    * Inserts a new set of details information for multiple product selection.
    * `POST /api/internal/ProductSelection/PostMultipleProductSelectionDetails`
    * Server operationId: `ProductSelection_PostMultipleProductSelectionDetails`.
+   * @param body - The product selections to insert.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postMultipleProductSelectionDetails(body: PostMultipleProductSelectionDetailsBody, options?: CallOptions): CallPromise<PostMultipleProductSelectionDetailsResult> {
-    return this.#transport.call<PostMultipleProductSelectionDetailsResult>(operationTable.postMultipleProductSelectionDetails, { body }, options);
+  postMultipleProductSelectionDetails(body: PostMultipleProductSelectionDetailsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postMultipleProductSelectionDetails, { body }, options);
   }
 
   /**
    * Inserts a new product selection.
    * `POST /api/internal/ProductSelection/PostProductSelection`
    * Server operationId: `ProductSelection_PostProductSelection`.
+   * @param body - The product selection to insert
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postProductSelection(body: PostProductSelectionBody, options?: CallOptions): CallPromise<PostProductSelectionResult> {
-    return this.#transport.call<PostProductSelectionResult>(operationTable.postProductSelection, { body }, options);
+  postProductSelection(body: PostProductSelectionBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postProductSelection, { body }, options);
   }
 
   /**
    * Inserts a new set of details information for a product selection.
    * `POST /api/internal/ProductSelection/PostProductSelectionDetails`
    * Server operationId: `ProductSelection_PostProductSelectionDetails`.
+   * @param body - The product selection to insert.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postProductSelectionDetails(body: PostProductSelectionDetailsBody, options?: CallOptions): CallPromise<PostProductSelectionDetailsResult> {
-    return this.#transport.call<PostProductSelectionDetailsResult>(operationTable.postProductSelectionDetails, { body }, options);
+  postProductSelectionDetails(body: PostProductSelectionDetailsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postProductSelectionDetails, { body }, options);
   }
 
   /**
    * Updates a KPI target
    * `PUT /api/internal/ProductSelection/PutKpiTarget`
    * Server operationId: `ProductSelection_PutKpiTarget`.
+   * @param body - A single {Virinco.WATS.Web.Dashboard.Models.Tdm.KpiTarget} to be updated.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putKpiTarget(body: PutKpiTargetBody, options?: CallOptions): CallPromise<PutKpiTargetResult> {
-    return this.#transport.call<PutKpiTargetResult>(operationTable.putKpiTarget, { body }, options);
+  putKpiTarget(body: PutKpiTargetBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putKpiTarget, { body }, options);
   }
 
   /**
@@ -544,28 +636,30 @@ export class ProductInternalService {
    * Server operationId: `ProductSelection_PutProductSelection`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putProductSelection(body: PutProductSelectionBody, options?: CallOptions): CallPromise<PutProductSelectionResult> {
-    return this.#transport.call<PutProductSelectionResult>(operationTable.putProductSelection, { body }, options);
+  putProductSelection(body: PutProductSelectionBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putProductSelection, { body }, options);
   }
 
   /**
    * Update a single product selection details
    * `PUT /api/internal/ProductSelection/PutProductSelectionDetails`
    * Server operationId: `ProductSelection_PutProductSelectionDetails`.
+   * @param body - A {Virinco.WATS.Web.Dashboard.Models.Tdm.ProductSelectionDetails} object.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putProductSelectionDetails(body: PutProductSelectionDetailsBody, options?: CallOptions): CallPromise<PutProductSelectionDetailsResult> {
-    return this.#transport.call<PutProductSelectionDetailsResult>(operationTable.putProductSelectionDetails, { body }, options);
+  putProductSelectionDetails(body: PutProductSelectionDetailsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putProductSelectionDetails, { body }, options);
   }
 
   /**
    * Updates the ordering of a collection of product selection details.
    * `PUT /api/internal/ProductSelection/PutProductSelectionDetailsOrdering`
    * Server operationId: `ProductSelection_PutProductSelectionDetailsOrdering`.
+   * @param body - A collection of {Virinco.WATS.Web.Dashboard.Models.Tdm.ProductSelectionDetails}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putProductSelectionDetailsOrdering(body: PutProductSelectionDetailsOrderingBody, options?: CallOptions): CallPromise<PutProductSelectionDetailsOrderingResult> {
-    return this.#transport.call<PutProductSelectionDetailsOrderingResult>(operationTable.putProductSelectionDetailsOrdering, { body }, options);
+  putProductSelectionDetailsOrdering(body: PutProductSelectionDetailsOrderingBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putProductSelectionDetailsOrdering, { body }, options);
   }
 
   /**
@@ -574,7 +668,7 @@ export class ProductInternalService {
    * Server operationId: `ProductSelection_GetProductSelectionsUsage`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getProductSelectionsUsage(options?: CallOptions): CallPromise<GetProductSelectionsUsageResult> {
-    return this.#transport.call<GetProductSelectionsUsageResult>(operationTable.getProductSelectionsUsage, {  }, options);
+  getProductSelectionsUsage(options?: CallOptions): CallPromise<ProductSelectionsUsage> {
+    return this.#transport.call<ProductSelectionsUsage>(operationTable.getProductSelectionsUsage, {  }, options);
   }
 }

@@ -3,182 +3,348 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { Process, RepairType, SerialNumberRange, SerialNumberType, Unit, UnitContent, UnitPhase, UnitVerificationGrade, UnitVerificationRule } from "./models.js";
 
 /** Path and query parameters of `DELETE /api/internal/Process/DeleteProcess/{id}`. */
-export type DeleteProcessParams = operations["Process_DeleteProcess"]["parameters"]["path"];
-export type DeleteProcessResult = operations["Process_DeleteProcess"]["responses"][200]["content"]["application/json"];
+export interface DeleteProcessParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type DeleteProcessResult = Process;
 
 /** Path and query parameters of `GET /api/internal/Process/GetProcess/{id}`. */
-export type GetProcessParams = operations["Process_GetProcess"]["parameters"]["path"];
-export type GetProcessResult = operations["Process_GetProcess"]["responses"][200]["content"]["application/json"];
+export interface GetProcessParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type GetProcessResult = Process;
 
-export type GetProcessesResult = operations["Process_GetProcesses"]["responses"][200]["content"]["application/json"];
+export type GetProcessesResult = Process[];
 
 /** Path and query parameters of `GET /api/internal/Process/GetRepairOperation/{id}`. */
-export type GetRepairOperationParams = operations["Process_GetRepairOperation"]["parameters"]["path"] & NonNullable<operations["Process_GetRepairOperation"]["parameters"]["query"]>;
-export type GetRepairOperationResult = operations["Process_GetRepairOperation"]["responses"][200]["content"]["application/json"];
+export interface GetRepairOperationParams {
+  /** Format: uuid. */
+  id: string;
+  processCode?: number;
+}
+export type GetRepairOperationResult = RepairType;
 
-export type GetRepairOperationsResult = operations["Process_GetRepairOperations"]["responses"][200]["content"]["application/json"];
+export type GetRepairOperationsResult = Record<string, RepairType>;
 
-export type PostProcessBody = operations["Process_PostProcess"]["requestBody"]["content"]["application/json"];
-export type PostProcessResult = operations["Process_PostProcess"]["responses"][200]["content"]["application/json"];
+/** Body of `POST /api/internal/Process/PostProcess`: The process to insert */
+export type PostProcessBody = Process;
+export type PostProcessResult = Process;
 
-export type PutProcessBody = operations["Process_PutProcess"]["requestBody"]["content"]["application/json"];
+export type PutProcessBody = Process;
 export type PutProcessResult = void;
 
 /** Path and query parameters of `PUT /api/internal/Process/PutRepairOperation`. */
-export type PutRepairOperationParams = NonNullable<operations["Process_PutRepairOperation"]["parameters"]["query"]>;
-export type PutRepairOperationBody = operations["Process_PutRepairOperation"]["requestBody"]["content"]["application/json"];
-export type PutRepairOperationResult = operations["Process_PutRepairOperation"]["responses"][200]["content"]["application/json"];
+export interface PutRepairOperationParams {
+  /**
+   * The guid of the process in which the repair operation belongs to
+   * Format: uuid.
+   */
+  processId: string;
+}
+/** Body of `PUT /api/internal/Process/PutRepairOperation`: The data for the repair operation */
+export type PutRepairOperationBody = RepairType;
+export type PutRepairOperationResult = unknown;
 
-export type UpdateProcessesBody = operations["Process_UpdateProcesses"]["requestBody"]["content"]["application/json"];
-export type UpdateProcessesResult = operations["Process_UpdateProcesses"]["responses"][200]["content"]["application/json"];
+export type UpdateProcessesBody = Process[];
+export type UpdateProcessesResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Production/AddChildUnit`. */
-export type AddChildUnitParams = NonNullable<operations["Production_AddChildUnit"]["parameters"]["query"]>;
-export type AddChildUnitResult = operations["Production_AddChildUnit"]["responses"][200]["content"]["application/json"];
+export interface AddChildUnitParams {
+  serialNumber: string;
+  partNumber: string;
+  childSerialNumber: string;
+  childPartNumber: string;
+  checkPartNumber: string;
+  checkRevision: string;
+  cultureCode: string;
+  checkPhase?: boolean;
+}
+export type AddChildUnitResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Production/CheckChildUnits`. */
-export type CheckChildUnitsParams = NonNullable<operations["Production_CheckChildUnits"]["parameters"]["query"]>;
-export type CheckChildUnitsResult = operations["Production_CheckChildUnits"]["responses"][200]["content"]["application/json"];
+export interface CheckChildUnitsParams {
+  CultureCode: string;
+  ParentSerialNumber: string;
+  ParentPartNumber: string;
+}
+export type CheckChildUnitsResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Production/CreateUnit`. */
-export type CreateUnitParams = NonNullable<operations["Production_CreateUnit"]["parameters"]["query"]>;
-export type CreateUnitResult = operations["Production_CreateUnit"]["responses"][200]["content"]["application/json"];
+export interface CreateUnitParams {
+  serialNumber: string;
+  partNumber: string;
+  revision: string;
+  batchNumber?: string;
+  unitPhase?: number;
+}
+export type CreateUnitResult = unknown;
 
-export type ExecuteActionsBody = operations["Production_ExecuteActions"]["requestBody"]["content"]["application/json"];
-export type ExecuteActionsResult = operations["Production_ExecuteActions"]["responses"][200]["content"]["application/json"];
+export type ExecuteActionsBody = Record<string, string>;
+export type ExecuteActionsResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Production/GetAndReserveNewSerialNumbers`. */
-export type GetAndReserveNewSerialNumbersParams = NonNullable<operations["Production_GetAndReserveNewSerialNumbers"]["parameters"]["query"]>;
-export type GetAndReserveNewSerialNumbersResult = operations["Production_GetAndReserveNewSerialNumbers"]["responses"][200]["content"]["application/json"];
+export interface GetAndReserveNewSerialNumbersParams {
+  serialNumberType: string;
+  requestType: string;
+  batchSize: number;
+  onlyInSequence: boolean;
+  refSN: string;
+  refPN: string;
+  siteName: string;
+  stationName: string;
+  format: string;
+}
+export type GetAndReserveNewSerialNumbersResult = unknown;
 
-export type PostGetAndReserveNewSerialNumbersBody = operations["Production_PostGetAndReserveNewSerialNumbers"]["requestBody"]["content"]["application/json"];
-export type PostGetAndReserveNewSerialNumbersResult = operations["Production_PostGetAndReserveNewSerialNumbers"]["responses"][200]["content"]["application/json"];
+export type PostGetAndReserveNewSerialNumbersBody = Record<string, Record<string, unknown>>;
+export type PostGetAndReserveNewSerialNumbersResult = Record<string, string>;
 
 /** Path and query parameters of `GET /api/internal/Production/GetUnit`. */
-export type GetUnitParams = NonNullable<operations["Production_GetUnit"]["parameters"]["query"]>;
-export type GetUnitResult = operations["Production_GetUnit"]["responses"][200]["content"]["application/json"];
+export interface GetUnitParams {
+  serialNumber: string;
+  partNumber?: string;
+}
+export type GetUnitResult = Unit;
 
 /** Path and query parameters of `GET /api/internal/Production/GetUnitContents`. */
-export type GetUnitContentsParams = NonNullable<operations["Production_GetUnitContents"]["parameters"]["query"]>;
-export type GetUnitContentsResult = operations["Production_GetUnitContents"]["responses"][200]["content"]["application/json"];
+export interface GetUnitContentsParams {
+  serialNumber: string;
+  partNumber: string;
+  revision: string;
+}
+export type GetUnitContentsResult = UnitContent[];
 
 /** Path and query parameters of `GET /api/internal/Production/GetUnitHierarchy`. */
-export type GetUnitHierarchyParams = NonNullable<operations["Production_GetUnitHierarchy"]["parameters"]["query"]>;
-export type GetUnitHierarchyResult = operations["Production_GetUnitHierarchy"]["responses"][200]["content"]["application/json"];
+export interface GetUnitHierarchyParams {
+  serialNumber: string;
+  partNumber: string;
+}
+export type GetUnitHierarchyResult = Unit | Unit[];
 
 /** Path and query parameters of `GET /api/internal/Production/GetUnitInfo`. */
-export type GetUnitInfoParams = NonNullable<operations["Production_GetUnitInfo"]["parameters"]["query"]>;
-export type GetUnitInfoResult = operations["Production_GetUnitInfo"]["responses"][200]["content"]["application/json"];
+export interface GetUnitInfoParams {
+  serialNumber: string;
+  partNumber: string;
+}
+export type GetUnitInfoResult = Unit;
 
 /** Path and query parameters of `GET /api/internal/Production/GetUnitPhase`. */
-export type GetUnitPhaseParams = NonNullable<operations["Production_GetUnitPhase"]["parameters"]["query"]>;
-export type GetUnitPhaseResult = operations["Production_GetUnitPhase"]["responses"][200]["content"]["application/json"];
+export interface GetUnitPhaseParams {
+  serialNumber: string;
+  partNumber: string;
+}
+export type GetUnitPhaseResult = UnitPhase;
 
 /** Path and query parameters of `GET /api/internal/Production/GetUnitProcess`. */
-export type GetUnitProcessParams = NonNullable<operations["Production_GetUnitProcess"]["parameters"]["query"]>;
-export type GetUnitProcessResult = operations["Production_GetUnitProcess"]["responses"][200]["content"]["application/json"];
+export interface GetUnitProcessParams {
+  serialNumber: string;
+  partNumber: string;
+}
+export type GetUnitProcessResult = Process;
 
 /** Path and query parameters of `GET /api/internal/Production/GetUnitStateHistory`. */
-export type GetUnitStateHistoryParams = NonNullable<operations["Production_GetUnitStateHistory"]["parameters"]["query"]>;
-export type GetUnitStateHistoryResult = operations["Production_GetUnitStateHistory"]["responses"][200]["content"]["application/json"];
+export interface GetUnitStateHistoryParams {
+  serialNumber: string;
+  partNumber: string;
+}
+export type GetUnitStateHistoryResult = unknown;
 
-export type IsConnectedResult = operations["Production_isConnected"]["responses"][200]["content"]["application/json"];
+export type IsConnectedResult = unknown;
 
-export type PutUnitContentsBody = operations["Production_PutUnitContents"]["requestBody"]["content"]["application/json"];
-export type PutUnitContentsResult = operations["Production_PutUnitContents"]["responses"][200]["content"]["application/json"];
+export type PutUnitContentsBody = UnitContent[];
+export type PutUnitContentsResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Production/RemoveAllChildUnits`. */
-export type RemoveAllChildUnitsParams = NonNullable<operations["Production_RemoveAllChildUnits"]["parameters"]["query"]>;
-export type RemoveAllChildUnitsResult = operations["Production_RemoveAllChildUnits"]["responses"][200]["content"]["application/json"];
+export interface RemoveAllChildUnitsParams {
+  serialNumber: string;
+  partNumber: string;
+  cultureCode?: string;
+}
+export type RemoveAllChildUnitsResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Production/RemoveChildUnit`. */
-export type RemoveChildUnitParams = NonNullable<operations["Production_RemoveChildUnit"]["parameters"]["query"]>;
-export type RemoveChildUnitResult = operations["Production_RemoveChildUnit"]["responses"][200]["content"]["application/json"];
+export interface RemoveChildUnitParams {
+  serialNumber: string;
+  partNumber: string;
+  childSerialNumber: string;
+  childPartNumber: string;
+  cultureCode?: string;
+}
+export type RemoveChildUnitResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Production/SerialNumbers`. */
-export type FindSerialNumbersParams = NonNullable<operations["Production_FindSerialNumbers"]["parameters"]["query"]>;
-export type FindSerialNumbersResult = operations["Production_FindSerialNumbers"]["responses"][200]["content"]["application/json"];
+export interface FindSerialNumbersParams {
+  serialNumberType: string;
+  startAddress: string;
+  endAddress: string;
+  /** Format: date-time. */
+  startDate?: string;
+  /** Format: date-time. */
+  endDate?: string;
+}
+export type FindSerialNumbersResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Production/SerialNumbers/Count`. */
-export type GetSerialNumberCountParams = NonNullable<operations["Production_GetSerialNumberCount"]["parameters"]["query"]>;
-export type GetSerialNumberCountResult = operations["Production_GetSerialNumberCount"]["responses"][200]["content"]["application/json"];
+export interface GetSerialNumberCountParams {
+  serialNumberType: string;
+  startAddress?: string;
+  endAddress?: string;
+  /** Format: date-time. */
+  fromDate?: string;
+  /** Format: date-time. */
+  toDate?: string;
+}
+export type GetSerialNumberCountResult = number;
 
-export type FreeReservedSerialNumbersBody = operations["Production_FreeReservedSerialNumbers"]["requestBody"]["content"]["application/json"];
-export type FreeReservedSerialNumbersResult = operations["Production_FreeReservedSerialNumbers"]["responses"][200]["content"]["application/json"];
+/**
+ * Body of `PUT /api/internal/Production/SerialNumbers/Free`: List of start and end address of each range, and the type of the range.
+ */
+export type FreeReservedSerialNumbersBody = SerialNumberRange[];
+export type FreeReservedSerialNumbersResult = unknown;
 
-export type DeleteFreeSerialNumbersBody = operations["Production_DeleteFreeSerialNumbers"]["requestBody"]["content"]["application/json"];
-export type DeleteFreeSerialNumbersResult = operations["Production_DeleteFreeSerialNumbers"]["responses"][200]["content"]["application/json"];
+/**
+ * Body of `DELETE /api/internal/Production/SerialNumbers/Free`: List of start and end address of each range, and the type of the range.
+ */
+export type DeleteFreeSerialNumbersBody = SerialNumberRange[];
+export type DeleteFreeSerialNumbersResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/Production/SerialNumbers/Generate`. */
-export type PutMacAddressesParams = NonNullable<operations["Production_PutMACAddresses"]["parameters"]["query"]>;
-export type PutMacAddressesResult = operations["Production_PutMACAddresses"]["responses"][200]["content"]["application/json"];
+export interface PutMacAddressesParams {
+  serialNumberType: string;
+  startAddress: string;
+  endAddress: string;
+}
+export type PutMacAddressesResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Production/SerialNumbers/Ranges`. */
-export type GetSerialNumberRangesParams = NonNullable<operations["Production_GetSerialNumberRanges"]["parameters"]["query"]>;
-export type GetSerialNumberRangesResult = operations["Production_GetSerialNumberRanges"]["responses"][200]["content"]["application/json"];
+export interface GetSerialNumberRangesParams {
+  serialNumberType?: string;
+}
+export type GetSerialNumberRangesResult = SerialNumberRange[];
 
 /** Path and query parameters of `GET /api/internal/Production/SerialNumbers/Statistics`. */
-export type GetSerialNumberStatsParams = NonNullable<operations["Production_GetSerialNumberStats"]["parameters"]["query"]>;
-export type GetSerialNumberStatsResult = operations["Production_GetSerialNumberStats"]["responses"][200]["content"]["application/json"];
+export interface GetSerialNumberStatsParams {
+  serialNumberType?: string;
+}
+/** Answer of `GET /api/internal/Production/SerialNumbers/Statistics`. */
+export interface GetSerialNumberStatsResult {
+  type?: string | null;
+  total?: number | null;
+  free?: number | null;
+  taken?: number | null;
+  reserved?: number | null;
+}
 
-export type GetSerialNumberTypesResult = operations["Production_GetSerialNumberTypes"]["responses"][200]["content"]["application/json"];
+export type GetSerialNumberTypesResult = SerialNumberType[];
 
 /** Path and query parameters of `POST /api/internal/Production/SetParent`. */
-export type SetParentParams = NonNullable<operations["Production_SetParent"]["parameters"]["query"]>;
-export type SetParentResult = operations["Production_SetParent"]["responses"][200]["content"]["application/json"];
+export interface SetParentParams {
+  serialNumber: string;
+  partNumber?: string;
+  parentSerialNumber?: string;
+  parentPartNumber?: string;
+}
+export type SetParentResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Production/SetUnitPhase`. */
-export type SetUnitPhaseParams = NonNullable<operations["Production_SetUnitPhase"]["parameters"]["query"]>;
-export type SetUnitPhaseResult = operations["Production_SetUnitPhase"]["responses"][200]["content"]["application/json"];
+export interface SetUnitPhaseParams {
+  serialNumber: string;
+  partNumber?: string;
+  phase?: number;
+  setPhaseOnSubUnits?: boolean;
+}
+export type SetUnitPhaseResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Production/SetUnitPhaseAndProcess`. */
-export type SetUnitPhaseAndProcessParams = NonNullable<operations["Production_SetUnitPhaseAndProcess"]["parameters"]["query"]>;
-export type SetUnitPhaseAndProcessResult = operations["Production_SetUnitPhaseAndProcess"]["responses"][200]["content"]["application/json"];
+export interface SetUnitPhaseAndProcessParams {
+  SerialNumber: string;
+  PartNumber: string;
+  Phase: number;
+  ProcessName: string;
+}
+export type SetUnitPhaseAndProcessResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Production/SetUnitProcess`. */
-export type SetUnitProcessParams = NonNullable<operations["Production_SetUnitProcess"]["parameters"]["query"]>;
-export type SetUnitProcessResult = operations["Production_SetUnitProcess"]["responses"][200]["content"]["application/json"];
+export interface SetUnitProcessParams {
+  serialNumber: string;
+  partNumber?: string;
+  processName?: string;
+}
+export type SetUnitProcessResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Production/UnitPhaseBit`. */
-export type UnitPhaseBitParams = NonNullable<operations["Production_UnitPhaseBit"]["parameters"]["query"]>;
-export type UnitPhaseBitResult = operations["Production_UnitPhaseBit"]["responses"][200]["content"]["application/json"];
+export interface UnitPhaseBitParams {
+  SerialNumber: string;
+  PartNumber: string;
+  PhaseBit: number;
+  ClearBit: boolean;
+}
+export type UnitPhaseBitResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Production/UpdateSerialNumberRanges`. */
-export type UpdateSerialNumberRangesParams = NonNullable<operations["Production_UpdateSerialNumberRanges"]["parameters"]["query"]>;
-export type UpdateSerialNumberRangesResult = operations["Production_UpdateSerialNumberRanges"]["responses"][200]["content"]["application/json"];
+export interface UpdateSerialNumberRangesParams {
+  serialNumberType: string;
+}
+export type UpdateSerialNumberRangesResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Production/UpdateUnit`. */
-export type UpdateUnitParams = NonNullable<operations["Production_UpdateUnit"]["parameters"]["query"]>;
-export type UpdateUnitResult = operations["Production_UpdateUnit"]["responses"][200]["content"]["application/json"];
+export interface UpdateUnitParams {
+  serialNumber: string;
+  partNumber: string;
+  newPartNumber: string;
+  newRevision: string;
+}
+export type UpdateUnitResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Production/UpdateUnitAttribute`. */
-export type UpdateUnitAttributeParams = NonNullable<operations["Production_UpdateUnitAttribute"]["parameters"]["query"]>;
-export type UpdateUnitAttributeResult = operations["Production_UpdateUnitAttribute"]["responses"][200]["content"]["application/json"];
+export interface UpdateUnitAttributeParams {
+  serialNumber: string;
+  partNumber: string;
+  attributeName: string;
+  attributeValue: string;
+}
+export type UpdateUnitAttributeResult = unknown;
 
-export type UploadSerialNumbersBody = operations["Production_UploadSerialNumbers"]["requestBody"]["content"]["application/json"];
-export type UploadSerialNumbersResult = operations["Production_UploadSerialNumbers"]["responses"][200]["content"]["application/json"];
+export type UploadSerialNumbersBody = Record<string, Record<string, unknown>>;
+export type UploadSerialNumbersResult = unknown;
 
-export type DeleteUnitVerificationRulesBody = operations["UnitVerification_DeleteUnitVerificationRules"]["requestBody"]["content"]["application/json"];
-export type DeleteUnitVerificationRulesResult = operations["UnitVerification_DeleteUnitVerificationRules"]["responses"][200]["content"]["application/json"];
+export type DeleteUnitVerificationRulesBody = number[];
+export type DeleteUnitVerificationRulesResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/UnitVerification/GetUnitVerificationGrade`. */
-export type GetUnitVerificationGradeParams = NonNullable<operations["UnitVerification_GetUnitVerificationGrade"]["parameters"]["query"]>;
-export type GetUnitVerificationGradeResult = operations["UnitVerification_GetUnitVerificationGrade"]["responses"][200]["content"]["application/json"];
+export interface GetUnitVerificationGradeParams {
+  serialNumber: string;
+  partNumber: string;
+  /** Not used. */
+  includeSubsites?: boolean;
+}
+export type GetUnitVerificationGradeResult = UnitVerificationGrade;
 
 /** Path and query parameters of `GET /api/internal/UnitVerification/GetUnitVerificationRule/{id}`. */
-export type GetUnitVerificationRuleParams = operations["UnitVerification_GetUnitVerificationRule"]["parameters"]["path"];
-export type GetUnitVerificationRuleResult = operations["UnitVerification_GetUnitVerificationRule"]["responses"][200]["content"]["application/json"];
+export interface GetUnitVerificationRuleParams {
+  /** The id of the UnitVerificationRule to retrieve. */
+  id: number;
+}
+export type GetUnitVerificationRuleResult = UnitVerificationRule;
 
-export type GetUnitVerificationRulesResult = operations["UnitVerification_GetUnitVerificationRules"]["responses"][200]["content"]["application/json"];
+export type GetUnitVerificationRulesResult = UnitVerificationRule[];
 
-export type PostUnitVerificationRuleBody = operations["UnitVerification_PostUnitVerificationRule"]["requestBody"]["content"]["application/json"];
-export type PostUnitVerificationRuleResult = operations["UnitVerification_PostUnitVerificationRule"]["responses"][200]["content"]["application/json"];
+/**
+ * Body of `POST /api/internal/UnitVerification/PostUnitVerificationRule`: The UnitVerificationRule to insert
+ */
+export type PostUnitVerificationRuleBody = UnitVerificationRule;
+export type PostUnitVerificationRuleResult = UnitVerificationRule;
 
-export type PutUnitVerificationRuleBody = operations["UnitVerification_PutUnitVerificationRule"]["requestBody"]["content"]["application/json"];
-export type PutUnitVerificationRuleResult = operations["UnitVerification_PutUnitVerificationRule"]["responses"][200]["content"]["application/json"];
+/**
+ * Body of `PUT /api/internal/UnitVerification/PutUnitVerificationRule`: The UnitVerificationRule to update
+ */
+export type PutUnitVerificationRuleBody = UnitVerificationRule;
+export type PutUnitVerificationRuleResult = unknown;
 
 /**
  * Production units, batches, parent/child assembly, unit phases and processes, serial numbers.
@@ -196,19 +362,21 @@ export class ProductionInternalService {
   /**
    * `DELETE /api/internal/Process/DeleteProcess/{id}`
    * Server operationId: `Process_DeleteProcess`.
+   * @param params - {@link DeleteProcessParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteProcess(params: DeleteProcessParams, options?: CallOptions): CallPromise<DeleteProcessResult> {
-    return this.#transport.call<DeleteProcessResult>(operationTable.deleteProcess, { params }, options);
+  deleteProcess(params: DeleteProcessParams, options?: CallOptions): CallPromise<Process> {
+    return this.#transport.call<Process>(operationTable.deleteProcess, { params }, options);
   }
 
   /**
    * `GET /api/internal/Process/GetProcess/{id}`
    * Server operationId: `Process_GetProcess`.
+   * @param params - {@link GetProcessParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getProcess(params: GetProcessParams, options?: CallOptions): CallPromise<GetProcessResult> {
-    return this.#transport.call<GetProcessResult>(operationTable.getProcess, { params }, options);
+  getProcess(params: GetProcessParams, options?: CallOptions): CallPromise<Process> {
+    return this.#transport.call<Process>(operationTable.getProcess, { params }, options);
   }
 
   /**
@@ -216,17 +384,18 @@ export class ProductionInternalService {
    * Server operationId: `Process_GetProcesses`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getProcesses(options?: CallOptions): CallPromise<GetProcessesResult> {
-    return this.#transport.call<GetProcessesResult>(operationTable.getProcesses, {  }, options);
+  getProcesses(options?: CallOptions): CallPromise<Process[]> {
+    return this.#transport.call<Process[]>(operationTable.getProcesses, {  }, options);
   }
 
   /**
    * `GET /api/internal/Process/GetRepairOperation/{id}`
    * Server operationId: `Process_GetRepairOperation`.
+   * @param params - {@link GetRepairOperationParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getRepairOperation(params: GetRepairOperationParams, options?: CallOptions): CallPromise<GetRepairOperationResult> {
-    return this.#transport.call<GetRepairOperationResult>(operationTable.getRepairOperation, { params }, options);
+  getRepairOperation(params: GetRepairOperationParams, options?: CallOptions): CallPromise<RepairType> {
+    return this.#transport.call<RepairType>(operationTable.getRepairOperation, { params }, options);
   }
 
   /**
@@ -234,18 +403,19 @@ export class ProductionInternalService {
    * Server operationId: `Process_GetRepairOperations`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getRepairOperations(options?: CallOptions): CallPromise<GetRepairOperationsResult> {
-    return this.#transport.call<GetRepairOperationsResult>(operationTable.getRepairOperations, {  }, options);
+  getRepairOperations(options?: CallOptions): CallPromise<Record<string, RepairType>> {
+    return this.#transport.call<Record<string, RepairType>>(operationTable.getRepairOperations, {  }, options);
   }
 
   /**
    * Inserts a new process to the MES DB.
    * `POST /api/internal/Process/PostProcess`
    * Server operationId: `Process_PostProcess`.
+   * @param body - The process to insert
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postProcess(body: PostProcessBody, options?: CallOptions): CallPromise<PostProcessResult> {
-    return this.#transport.call<PostProcessResult>(operationTable.postProcess, { body }, options);
+  postProcess(body: PostProcessBody, options?: CallOptions): CallPromise<Process> {
+    return this.#transport.call<Process>(operationTable.postProcess, { body }, options);
   }
 
   /**
@@ -253,18 +423,20 @@ export class ProductionInternalService {
    * Server operationId: `Process_PutProcess`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putProcess(body: PutProcessBody, options?: CallOptions): CallPromise<PutProcessResult> {
-    return this.#transport.call<PutProcessResult>(operationTable.putProcess, { body }, options);
+  putProcess(body: PutProcessBody, options?: CallOptions): CallPromise<void> {
+    return this.#transport.call<void>(operationTable.putProcess, { body }, options);
   }
 
   /**
    * Updates the data for a repair operation in a process.
    * `PUT /api/internal/Process/PutRepairOperation`
    * Server operationId: `Process_PutRepairOperation`.
+   * @param params - `processId`: The guid of the process in which the repair operation belongs to
+   * @param body - The data for the repair operation
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putRepairOperation(params: PutRepairOperationParams, body: PutRepairOperationBody, options?: CallOptions): CallPromise<PutRepairOperationResult> {
-    return this.#transport.call<PutRepairOperationResult>(operationTable.putRepairOperation, { params, body }, options);
+  putRepairOperation(params: PutRepairOperationParams, body: PutRepairOperationBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putRepairOperation, { params, body }, options);
   }
 
   /**
@@ -273,35 +445,38 @@ export class ProductionInternalService {
    * @deprecated The server marks this operation deprecated.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  updateProcesses(body: UpdateProcessesBody, options?: CallOptions): CallPromise<UpdateProcessesResult> {
-    return this.#transport.call<UpdateProcessesResult>(operationTable.updateProcesses, { body }, options);
+  updateProcesses(body: UpdateProcessesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.updateProcesses, { body }, options);
   }
 
   /**
    * `POST /api/internal/Production/AddChildUnit`
    * Server operationId: `Production_AddChildUnit`.
+   * @param params - {@link AddChildUnitParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  addChildUnit(params: AddChildUnitParams, options?: CallOptions): CallPromise<AddChildUnitResult> {
-    return this.#transport.call<AddChildUnitResult>(operationTable.addChildUnit, { params }, options);
+  addChildUnit(params: AddChildUnitParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.addChildUnit, { params }, options);
   }
 
   /**
    * `GET /api/internal/Production/CheckChildUnits`
    * Server operationId: `Production_CheckChildUnits`.
+   * @param params - {@link CheckChildUnitsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  checkChildUnits(params: CheckChildUnitsParams, options?: CallOptions): CallPromise<CheckChildUnitsResult> {
-    return this.#transport.call<CheckChildUnitsResult>(operationTable.checkChildUnits, { params }, options);
+  checkChildUnits(params: CheckChildUnitsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.checkChildUnits, { params }, options);
   }
 
   /**
    * `POST /api/internal/Production/CreateUnit`
    * Server operationId: `Production_CreateUnit`.
+   * @param params - {@link CreateUnitParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  createUnit(params: CreateUnitParams, options?: CallOptions): CallPromise<CreateUnitResult> {
-    return this.#transport.call<CreateUnitResult>(operationTable.createUnit, { params }, options);
+  createUnit(params: CreateUnitParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.createUnit, { params }, options);
   }
 
   /**
@@ -310,8 +485,8 @@ export class ProductionInternalService {
    * Server operationId: `Production_ExecuteActions`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  executeActions(body: ExecuteActionsBody, options?: CallOptions): CallPromise<ExecuteActionsResult> {
-    return this.#transport.call<ExecuteActionsResult>(operationTable.executeActions, { body }, options);
+  executeActions(body: ExecuteActionsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.executeActions, { body }, options);
   }
 
   /**
@@ -319,10 +494,11 @@ export class ProductionInternalService {
    * `GET /api/internal/Production/GetAndReserveNewSerialNumbers`
    * Server operationId: `Production_GetAndReserveNewSerialNumbers`.
    * Changes state on the server (takes or reserves new serial numbers; a repeat allocates more): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - {@link GetAndReserveNewSerialNumbersParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getAndReserveNewSerialNumbers(params: GetAndReserveNewSerialNumbersParams, options?: CallOptions): CallPromise<GetAndReserveNewSerialNumbersResult> {
-    return this.#transport.call<GetAndReserveNewSerialNumbersResult>(operationTable.getAndReserveNewSerialNumbers, { params }, options);
+  getAndReserveNewSerialNumbers(params: GetAndReserveNewSerialNumbersParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getAndReserveNewSerialNumbers, { params }, options);
   }
 
   /**
@@ -331,71 +507,78 @@ export class ProductionInternalService {
    * Server operationId: `Production_GetAndReserveNewSerialNumbers`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postGetAndReserveNewSerialNumbers(body: PostGetAndReserveNewSerialNumbersBody, options?: CallOptions): CallPromise<PostGetAndReserveNewSerialNumbersResult> {
-    return this.#transport.call<PostGetAndReserveNewSerialNumbersResult>(operationTable.postGetAndReserveNewSerialNumbers, { body }, options);
+  postGetAndReserveNewSerialNumbers(body: PostGetAndReserveNewSerialNumbersBody, options?: CallOptions): CallPromise<Record<string, string>> {
+    return this.#transport.call<Record<string, string>>(operationTable.postGetAndReserveNewSerialNumbers, { body }, options);
   }
 
   /**
    * `GET /api/internal/Production/GetUnit`
    * Server operationId: `Production_GetUnit`.
+   * @param params - {@link GetUnitParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnit(params: GetUnitParams, options?: CallOptions): CallPromise<GetUnitResult> {
-    return this.#transport.call<GetUnitResult>(operationTable.getUnit, { params }, options);
+  getUnit(params: GetUnitParams, options?: CallOptions): CallPromise<Unit> {
+    return this.#transport.call<Unit>(operationTable.getUnit, { params }, options);
   }
 
   /**
    * `GET /api/internal/Production/GetUnitContents`
    * Server operationId: `Production_GetUnitContents`.
+   * @param params - {@link GetUnitContentsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitContents(params: GetUnitContentsParams, options?: CallOptions): CallPromise<GetUnitContentsResult> {
-    return this.#transport.call<GetUnitContentsResult>(operationTable.getUnitContents, { params }, options);
+  getUnitContents(params: GetUnitContentsParams, options?: CallOptions): CallPromise<UnitContent[]> {
+    return this.#transport.call<UnitContent[]>(operationTable.getUnitContents, { params }, options);
   }
 
   /**
    * `GET /api/internal/Production/GetUnitHierarchy`
    * Server operationId: `Production_GetUnitHierarchy`.
+   * @param params - {@link GetUnitHierarchyParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitHierarchy(params: GetUnitHierarchyParams, options?: CallOptions): CallPromise<GetUnitHierarchyResult> {
-    return this.#transport.call<GetUnitHierarchyResult>(operationTable.getUnitHierarchy, { params }, options);
+  getUnitHierarchy(params: GetUnitHierarchyParams, options?: CallOptions): CallPromise<Unit | Unit[]> {
+    return this.#transport.call<Unit | Unit[]>(operationTable.getUnitHierarchy, { params }, options);
   }
 
   /**
    * `GET /api/internal/Production/GetUnitInfo`
    * Server operationId: `Production_GetUnitInfo`.
+   * @param params - {@link GetUnitInfoParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitInfo(params: GetUnitInfoParams, options?: CallOptions): CallPromise<GetUnitInfoResult> {
-    return this.#transport.call<GetUnitInfoResult>(operationTable.getUnitInfo, { params }, options);
+  getUnitInfo(params: GetUnitInfoParams, options?: CallOptions): CallPromise<Unit> {
+    return this.#transport.call<Unit>(operationTable.getUnitInfo, { params }, options);
   }
 
   /**
    * `GET /api/internal/Production/GetUnitPhase`
    * Server operationId: `Production_GetUnitPhase`.
+   * @param params - {@link GetUnitPhaseParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitPhase(params: GetUnitPhaseParams, options?: CallOptions): CallPromise<GetUnitPhaseResult> {
-    return this.#transport.call<GetUnitPhaseResult>(operationTable.getUnitPhase, { params }, options);
+  getUnitPhase(params: GetUnitPhaseParams, options?: CallOptions): CallPromise<UnitPhase> {
+    return this.#transport.call<UnitPhase>(operationTable.getUnitPhase, { params }, options);
   }
 
   /**
    * `GET /api/internal/Production/GetUnitProcess`
    * Server operationId: `Production_GetUnitProcess`.
+   * @param params - {@link GetUnitProcessParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitProcess(params: GetUnitProcessParams, options?: CallOptions): CallPromise<GetUnitProcessResult> {
-    return this.#transport.call<GetUnitProcessResult>(operationTable.getUnitProcess, { params }, options);
+  getUnitProcess(params: GetUnitProcessParams, options?: CallOptions): CallPromise<Process> {
+    return this.#transport.call<Process>(operationTable.getUnitProcess, { params }, options);
   }
 
   /**
    * `GET /api/internal/Production/GetUnitStateHistory`
    * Server operationId: `Production_GetUnitStateHistory`.
+   * @param params - {@link GetUnitStateHistoryParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitStateHistory(params: GetUnitStateHistoryParams, options?: CallOptions): CallPromise<GetUnitStateHistoryResult> {
-    return this.#transport.call<GetUnitStateHistoryResult>(operationTable.getUnitStateHistory, { params }, options);
+  getUnitStateHistory(params: GetUnitStateHistoryParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUnitStateHistory, { params }, options);
   }
 
   /**
@@ -403,8 +586,8 @@ export class ProductionInternalService {
    * Server operationId: `Production_isConnected`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  isConnected(options?: CallOptions): CallPromise<IsConnectedResult> {
-    return this.#transport.call<IsConnectedResult>(operationTable.isConnected, {  }, options);
+  isConnected(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.isConnected, {  }, options);
   }
 
   /**
@@ -412,66 +595,72 @@ export class ProductionInternalService {
    * Server operationId: `Production_PutUnitContents`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putUnitContents(body: PutUnitContentsBody, options?: CallOptions): CallPromise<PutUnitContentsResult> {
-    return this.#transport.call<PutUnitContentsResult>(operationTable.putUnitContents, { body }, options);
+  putUnitContents(body: PutUnitContentsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putUnitContents, { body }, options);
   }
 
   /**
    * `POST /api/internal/Production/RemoveAllChildUnits`
    * Server operationId: `Production_RemoveAllChildUnits`.
+   * @param params - {@link RemoveAllChildUnitsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  removeAllChildUnits(params: RemoveAllChildUnitsParams, options?: CallOptions): CallPromise<RemoveAllChildUnitsResult> {
-    return this.#transport.call<RemoveAllChildUnitsResult>(operationTable.removeAllChildUnits, { params }, options);
+  removeAllChildUnits(params: RemoveAllChildUnitsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.removeAllChildUnits, { params }, options);
   }
 
   /**
    * `POST /api/internal/Production/RemoveChildUnit`
    * Server operationId: `Production_RemoveChildUnit`.
+   * @param params - {@link RemoveChildUnitParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  removeChildUnit(params: RemoveChildUnitParams, options?: CallOptions): CallPromise<RemoveChildUnitResult> {
-    return this.#transport.call<RemoveChildUnitResult>(operationTable.removeChildUnit, { params }, options);
+  removeChildUnit(params: RemoveChildUnitParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.removeChildUnit, { params }, options);
   }
 
   /**
    * Find all serial numbers in a range.
    * `GET /api/internal/Production/SerialNumbers`
    * Server operationId: `Production_FindSerialNumbers`.
+   * @param params - {@link FindSerialNumbersParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  findSerialNumbers(params: FindSerialNumbersParams, options?: CallOptions): CallPromise<FindSerialNumbersResult> {
-    return this.#transport.call<FindSerialNumbersResult>(operationTable.findSerialNumbers, { params }, options);
+  findSerialNumbers(params: FindSerialNumbersParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.findSerialNumbers, { params }, options);
   }
 
   /**
    * Retrieves the number of affected serial numbers prior to export of data
    * `GET /api/internal/Production/SerialNumbers/Count`
    * Server operationId: `Production_GetSerialNumberCount`.
+   * @param params - {@link GetSerialNumberCountParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSerialNumberCount(params: GetSerialNumberCountParams, options?: CallOptions): CallPromise<GetSerialNumberCountResult> {
-    return this.#transport.call<GetSerialNumberCountResult>(operationTable.getSerialNumberCount, { params }, options);
+  getSerialNumberCount(params: GetSerialNumberCountParams, options?: CallOptions): CallPromise<number> {
+    return this.#transport.call<number>(operationTable.getSerialNumberCount, { params }, options);
   }
 
   /**
    * Free all serial numbers in each specified range. Does not affect taken serial numbers.
    * `PUT /api/internal/Production/SerialNumbers/Free`
    * Server operationId: `Production_FreeReservedSerialNumbers`.
+   * @param body - List of start and end address of each range, and the type of the range.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  freeReservedSerialNumbers(body: FreeReservedSerialNumbersBody, options?: CallOptions): CallPromise<FreeReservedSerialNumbersResult> {
-    return this.#transport.call<FreeReservedSerialNumbersResult>(operationTable.freeReservedSerialNumbers, { body }, options);
+  freeReservedSerialNumbers(body: FreeReservedSerialNumbersBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.freeReservedSerialNumbers, { body }, options);
   }
 
   /**
    * Delete all free serial numbers in each specified range. Does not affect taken serial numbers.
    * `DELETE /api/internal/Production/SerialNumbers/Free`
    * Server operationId: `Production_DeleteFreeSerialNumbers`.
+   * @param body - List of start and end address of each range, and the type of the range.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteFreeSerialNumbers(body: DeleteFreeSerialNumbersBody, options?: CallOptions): CallPromise<DeleteFreeSerialNumbersResult> {
-    return this.#transport.call<DeleteFreeSerialNumbersResult>(operationTable.deleteFreeSerialNumbers, { body }, options);
+  deleteFreeSerialNumbers(body: DeleteFreeSerialNumbersBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteFreeSerialNumbers, { body }, options);
   }
 
   /**
@@ -479,26 +668,29 @@ export class ProductionInternalService {
    * `PUT /api/internal/Production/SerialNumbers/Generate`
    * Server operationId: `Production_PutMACAddresses`.
    * Changes state on the server (generates a new MAC address range; a repeat generates another): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - {@link PutMacAddressesParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putMacAddresses(params: PutMacAddressesParams, options?: CallOptions): CallPromise<PutMacAddressesResult> {
-    return this.#transport.call<PutMacAddressesResult>(operationTable.putMacAddresses, { params }, options);
+  putMacAddresses(params: PutMacAddressesParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putMacAddresses, { params }, options);
   }
 
   /**
    * Gets the current ranges
    * `GET /api/internal/Production/SerialNumbers/Ranges`
    * Server operationId: `Production_GetSerialNumberRanges`.
+   * @param params - {@link GetSerialNumberRangesParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSerialNumberRanges(params?: GetSerialNumberRangesParams, options?: CallOptions): CallPromise<GetSerialNumberRangesResult> {
-    return this.#transport.call<GetSerialNumberRangesResult>(operationTable.getSerialNumberRanges, { params }, options);
+  getSerialNumberRanges(params?: GetSerialNumberRangesParams, options?: CallOptions): CallPromise<SerialNumberRange[]> {
+    return this.#transport.call<SerialNumberRange[]>(operationTable.getSerialNumberRanges, { params }, options);
   }
 
   /**
    * Gets statistic for a given serial number type
    * `GET /api/internal/Production/SerialNumbers/Statistics`
    * Server operationId: `Production_GetSerialNumberStats`.
+   * @param params - {@link GetSerialNumberStatsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
   getSerialNumberStats(params?: GetSerialNumberStatsParams, options?: CallOptions): CallPromise<GetSerialNumberStatsResult> {
@@ -511,84 +703,92 @@ export class ProductionInternalService {
    * Server operationId: `Production_GetSerialNumberTypes`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSerialNumberTypes(options?: CallOptions): CallPromise<GetSerialNumberTypesResult> {
-    return this.#transport.call<GetSerialNumberTypesResult>(operationTable.getSerialNumberTypes, {  }, options);
+  getSerialNumberTypes(options?: CallOptions): CallPromise<SerialNumberType[]> {
+    return this.#transport.call<SerialNumberType[]>(operationTable.getSerialNumberTypes, {  }, options);
   }
 
   /**
    * `POST /api/internal/Production/SetParent`
    * Server operationId: `Production_SetParent`.
+   * @param params - {@link SetParentParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  setParent(params: SetParentParams, options?: CallOptions): CallPromise<SetParentResult> {
-    return this.#transport.call<SetParentResult>(operationTable.setParent, { params }, options);
+  setParent(params: SetParentParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.setParent, { params }, options);
   }
 
   /**
    * `GET /api/internal/Production/SetUnitPhase`
    * Server operationId: `Production_SetUnitPhase`.
    * Changes state on the server (sets the unit's phase): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - {@link SetUnitPhaseParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  setUnitPhase(params: SetUnitPhaseParams, options?: CallOptions): CallPromise<SetUnitPhaseResult> {
-    return this.#transport.call<SetUnitPhaseResult>(operationTable.setUnitPhase, { params }, options);
+  setUnitPhase(params: SetUnitPhaseParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.setUnitPhase, { params }, options);
   }
 
   /**
    * `GET /api/internal/Production/SetUnitPhaseAndProcess`
    * Server operationId: `Production_SetUnitPhaseAndProcess`.
    * Changes state on the server (sets the unit's phase and process): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - {@link SetUnitPhaseAndProcessParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  setUnitPhaseAndProcess(params: SetUnitPhaseAndProcessParams, options?: CallOptions): CallPromise<SetUnitPhaseAndProcessResult> {
-    return this.#transport.call<SetUnitPhaseAndProcessResult>(operationTable.setUnitPhaseAndProcess, { params }, options);
+  setUnitPhaseAndProcess(params: SetUnitPhaseAndProcessParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.setUnitPhaseAndProcess, { params }, options);
   }
 
   /**
    * `GET /api/internal/Production/SetUnitProcess`
    * Server operationId: `Production_SetUnitProcess`.
    * Changes state on the server (sets the unit's process): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - {@link SetUnitProcessParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  setUnitProcess(params: SetUnitProcessParams, options?: CallOptions): CallPromise<SetUnitProcessResult> {
-    return this.#transport.call<SetUnitProcessResult>(operationTable.setUnitProcess, { params }, options);
+  setUnitProcess(params: SetUnitProcessParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.setUnitProcess, { params }, options);
   }
 
   /**
    * `GET /api/internal/Production/UnitPhaseBit`
    * Server operationId: `Production_UnitPhaseBit`.
+   * @param params - {@link UnitPhaseBitParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  unitPhaseBit(params: UnitPhaseBitParams, options?: CallOptions): CallPromise<UnitPhaseBitResult> {
-    return this.#transport.call<UnitPhaseBitResult>(operationTable.unitPhaseBit, { params }, options);
+  unitPhaseBit(params: UnitPhaseBitParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.unitPhaseBit, { params }, options);
   }
 
   /**
    * Recalculate ranges for type.
    * `POST /api/internal/Production/UpdateSerialNumberRanges`
    * Server operationId: `Production_UpdateSerialNumberRanges`.
+   * @param params - {@link UpdateSerialNumberRangesParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  updateSerialNumberRanges(params: UpdateSerialNumberRangesParams, options?: CallOptions): CallPromise<UpdateSerialNumberRangesResult> {
-    return this.#transport.call<UpdateSerialNumberRangesResult>(operationTable.updateSerialNumberRanges, { params }, options);
+  updateSerialNumberRanges(params: UpdateSerialNumberRangesParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.updateSerialNumberRanges, { params }, options);
   }
 
   /**
    * `POST /api/internal/Production/UpdateUnit`
    * Server operationId: `Production_UpdateUnit`.
+   * @param params - {@link UpdateUnitParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  updateUnit(params: UpdateUnitParams, options?: CallOptions): CallPromise<UpdateUnitResult> {
-    return this.#transport.call<UpdateUnitResult>(operationTable.updateUnit, { params }, options);
+  updateUnit(params: UpdateUnitParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.updateUnit, { params }, options);
   }
 
   /**
    * `POST /api/internal/Production/UpdateUnitAttribute`
    * Server operationId: `Production_UpdateUnitAttribute`.
+   * @param params - {@link UpdateUnitAttributeParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  updateUnitAttribute(params: UpdateUnitAttributeParams, options?: CallOptions): CallPromise<UpdateUnitAttributeResult> {
-    return this.#transport.call<UpdateUnitAttributeResult>(operationTable.updateUnitAttribute, { params }, options);
+  updateUnitAttribute(params: UpdateUnitAttributeParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.updateUnitAttribute, { params }, options);
   }
 
   /**
@@ -597,8 +797,8 @@ export class ProductionInternalService {
    * Server operationId: `Production_UploadSerialNumbers`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  uploadSerialNumbers(body: UploadSerialNumbersBody, options?: CallOptions): CallPromise<UploadSerialNumbersResult> {
-    return this.#transport.call<UploadSerialNumbersResult>(operationTable.uploadSerialNumbers, { body }, options);
+  uploadSerialNumbers(body: UploadSerialNumbersBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.uploadSerialNumbers, { body }, options);
   }
 
   /**
@@ -607,28 +807,30 @@ export class ProductionInternalService {
    * Server operationId: `UnitVerification_DeleteUnitVerificationRules`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteUnitVerificationRules(body: DeleteUnitVerificationRulesBody, options?: CallOptions): CallPromise<DeleteUnitVerificationRulesResult> {
-    return this.#transport.call<DeleteUnitVerificationRulesResult>(operationTable.deleteUnitVerificationRules, { body }, options);
+  deleteUnitVerificationRules(body: DeleteUnitVerificationRulesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteUnitVerificationRules, { body }, options);
   }
 
   /**
    * Verifies the unit according to verification rules and returns it's grade
    * `GET /api/internal/UnitVerification/GetUnitVerificationGrade`
    * Server operationId: `UnitVerification_GetUnitVerificationGrade`.
+   * @param params - `includeSubsites`: Not used.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitVerificationGrade(params: GetUnitVerificationGradeParams, options?: CallOptions): CallPromise<GetUnitVerificationGradeResult> {
-    return this.#transport.call<GetUnitVerificationGradeResult>(operationTable.getUnitVerificationGrade, { params }, options);
+  getUnitVerificationGrade(params: GetUnitVerificationGradeParams, options?: CallOptions): CallPromise<UnitVerificationGrade> {
+    return this.#transport.call<UnitVerificationGrade>(operationTable.getUnitVerificationGrade, { params }, options);
   }
 
   /**
    * Retrieves a single UnitVerificationRule.
    * `GET /api/internal/UnitVerification/GetUnitVerificationRule/{id}`
    * Server operationId: `UnitVerification_GetUnitVerificationRule`.
+   * @param params - `id`: The id of the UnitVerificationRule to retrieve.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitVerificationRule(params: GetUnitVerificationRuleParams, options?: CallOptions): CallPromise<GetUnitVerificationRuleResult> {
-    return this.#transport.call<GetUnitVerificationRuleResult>(operationTable.getUnitVerificationRule, { params }, options);
+  getUnitVerificationRule(params: GetUnitVerificationRuleParams, options?: CallOptions): CallPromise<UnitVerificationRule> {
+    return this.#transport.call<UnitVerificationRule>(operationTable.getUnitVerificationRule, { params }, options);
   }
 
   /**
@@ -637,27 +839,29 @@ export class ProductionInternalService {
    * Server operationId: `UnitVerification_GetUnitVerificationRules`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnitVerificationRules(options?: CallOptions): CallPromise<GetUnitVerificationRulesResult> {
-    return this.#transport.call<GetUnitVerificationRulesResult>(operationTable.getUnitVerificationRules, {  }, options);
+  getUnitVerificationRules(options?: CallOptions): CallPromise<UnitVerificationRule[]> {
+    return this.#transport.call<UnitVerificationRule[]>(operationTable.getUnitVerificationRules, {  }, options);
   }
 
   /**
    * Inserts a new UnitVerificationRule
    * `POST /api/internal/UnitVerification/PostUnitVerificationRule`
    * Server operationId: `UnitVerification_PostUnitVerificationRule`.
+   * @param body - The UnitVerificationRule to insert
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postUnitVerificationRule(body: PostUnitVerificationRuleBody, options?: CallOptions): CallPromise<PostUnitVerificationRuleResult> {
-    return this.#transport.call<PostUnitVerificationRuleResult>(operationTable.postUnitVerificationRule, { body }, options);
+  postUnitVerificationRule(body: PostUnitVerificationRuleBody, options?: CallOptions): CallPromise<UnitVerificationRule> {
+    return this.#transport.call<UnitVerificationRule>(operationTable.postUnitVerificationRule, { body }, options);
   }
 
   /**
    * Updates an existing UnitVerificationRule. If process codes are supplied, any current unit verification details will be overwritten.
    * `PUT /api/internal/UnitVerification/PutUnitVerificationRule`
    * Server operationId: `UnitVerification_PutUnitVerificationRule`.
+   * @param body - The UnitVerificationRule to update
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putUnitVerificationRule(body: PutUnitVerificationRuleBody, options?: CallOptions): CallPromise<PutUnitVerificationRuleResult> {
-    return this.#transport.call<PutUnitVerificationRuleResult>(operationTable.putUnitVerificationRule, { body }, options);
+  putUnitVerificationRule(body: PutUnitVerificationRuleBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putUnitVerificationRule, { body }, options);
   }
 }

@@ -3,91 +3,153 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { InsertReportResult, ReportsProcessingStatus, SubRepair, WsjfReport, XElement } from "./models.js";
 
-export type GetQuarantinedReportsResult = operations["Quarantine_GetQuarantinedReports"]["responses"][200]["content"]["application/json"];
+export type GetQuarantinedReportsResult = unknown;
 
-export type DeleteQuarantinedReportBody = operations["Quarantine_DeleteQuarantinedReport"]["requestBody"]["content"]["application/json"];
-export type DeleteQuarantinedReportResult = operations["Quarantine_DeleteQuarantinedReport"]["responses"][200]["content"]["application/json"];
+/** Body of `DELETE /api/internal/Quarantine`: The report ids to delete */
+export type DeleteQuarantinedReportBody = string[];
+export type DeleteQuarantinedReportResult = unknown;
 
-export type RetryQuarantinedReportsBody = operations["Quarantine_RetryQuarantinedReports"]["requestBody"]["content"]["application/json"];
-export type RetryQuarantinedReportsResult = operations["Quarantine_RetryQuarantinedReports"]["responses"][200]["content"]["application/json"];
+/** Body of `POST /api/internal/Quarantine/Retry`: The report ids to retry */
+export type RetryQuarantinedReportsBody = string[];
+export type RetryQuarantinedReportsResult = unknown;
 
-export type RetryQuarantinedReportsWithNewDateBody = operations["Quarantine_RetryQuarantinedReportsWithNewDate"]["requestBody"]["content"]["application/json"];
-export type RetryQuarantinedReportsWithNewDateResult = operations["Quarantine_RetryQuarantinedReportsWithNewDate"]["responses"][200]["content"]["application/json"];
+/** Body of `POST /api/internal/Quarantine/Retry/Future`: Report ids/start time pairs to retry */
+export type RetryQuarantinedReportsWithNewDateBody = Record<string, string>;
+export type RetryQuarantinedReportsWithNewDateResult = unknown;
 
 /** Path and query parameters of `GET /api/Internal/Repair`. */
-export type GetReportParams = NonNullable<operations["Repair_GetReport"]["parameters"]["query"]>;
-export type GetReportResult = operations["Repair_GetReport"]["responses"][200]["content"]["application/json"];
+export interface GetReportParams {
+  serialNumber: string;
+  partNumber?: string;
+  revision?: string;
+  processCode?: string;
+  stationName?: string;
+  /** Format: uuid. */
+  uuid?: string;
+}
+export type GetReportResult = unknown;
 
 /** Path and query parameters of `PUT /api/Internal/Repair`. */
-export type PutReportParams = NonNullable<operations["Repair_PutReport"]["parameters"]["query"]>;
-export type PutReportBody = operations["Repair_PutReport"]["requestBody"]["content"]["application/json"];
-export type PutReportResult = operations["Repair_PutReport"]["responses"][200]["content"]["application/json"];
+export interface PutReportParams {
+  stationName: string;
+}
+export type PutReportBody = Record<string, unknown>;
+export type PutReportResult = unknown;
 
 /** Path and query parameters of `POST /api/Internal/Repair`. */
-export type PostReportParams = NonNullable<operations["Repair_PostReport"]["parameters"]["query"]>;
-export type PostReportBody = operations["Repair_PostReport"]["requestBody"]["content"]["application/json"];
-export type PostReportResult = operations["Repair_PostReport"]["responses"][200]["content"]["application/json"];
+export interface PostReportParams {
+  stationName: string;
+  cultureCode?: string;
+}
+export type PostReportBody = WsjfReport;
+export type PostReportResult = unknown;
 
 /** Path and query parameters of `DELETE /api/Internal/Repair`. */
-export type DeleteReportParams = NonNullable<operations["Repair_DeleteReport"]["parameters"]["query"]>;
-export type DeleteReportResult = operations["Repair_DeleteReport"]["responses"][200]["content"]["application/json"];
+export interface DeleteReportParams {
+  serialNumber?: string;
+  partNumber?: string;
+  revision?: string;
+}
+export type DeleteReportResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Repair/SubmitUnsubmittedRepairReports`. */
-export type SubmitUnsubmittedRepairReportsParams = NonNullable<operations["Repair_SubmitUnsubmittedRepairReports"]["parameters"]["query"]>;
-export type SubmitUnsubmittedRepairReportsBody = operations["Repair_SubmitUnsubmittedRepairReports"]["requestBody"]["content"]["application/json"];
-export type SubmitUnsubmittedRepairReportsResult = operations["Repair_SubmitUnsubmittedRepairReports"]["responses"][200]["content"]["application/json"];
+export interface SubmitUnsubmittedRepairReportsParams {
+  stationName: string;
+}
+export type SubmitUnsubmittedRepairReportsBody = string[];
+export type SubmitUnsubmittedRepairReportsResult = unknown;
 
-export type DeleteReportsBody = operations["Report_DeleteReports"]["requestBody"]["content"]["application/json"];
-export type DeleteReportsResult = operations["Report_DeleteReports"]["responses"][200]["content"]["application/json"];
+export type DeleteReportsBody = string[];
+export type DeleteReportsResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Report/ExportChartData/{id}`. */
-export type ExportChartDataParams = operations["Report_ExportChartData"]["parameters"]["path"] & NonNullable<operations["Report_ExportChartData"]["parameters"]["query"]>;
+export interface ExportChartDataParams {
+  /**
+   * Id of the report.
+   * Format: uuid.
+   */
+  id: string;
+  /** StepOrderNumber to export. */
+  stepOrderNumber: number;
+}
 export type ExportChartDataResult = ArrayBuffer;
 
 /** Path and query parameters of `GET /api/internal/Report/GetChartData/{id}`. */
-export type GetChartDataParams = operations["Report_GetChartData"]["parameters"]["path"] & NonNullable<operations["Report_GetChartData"]["parameters"]["query"]>;
-export type GetChartDataResult = operations["Report_GetChartData"]["responses"][200]["content"]["application/json"];
+export interface GetChartDataParams {
+  /** Format: uuid. */
+  id: string;
+  stepOrderNumber: number;
+}
+export type GetChartDataResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Report/GetFromStorage`. */
-export type GetFromStorageParams = NonNullable<operations["Report_GetFromStorage"]["parameters"]["query"]>;
-export type GetFromStorageResult = operations["Report_GetFromStorage"]["responses"][200]["content"]["application/json"];
+export interface GetFromStorageParams {
+  /** Format: uuid. */
+  uuid: string;
+}
+export type GetFromStorageResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Report/GetHasReportCopy/{id}`. */
-export type GetHasReportCopyParams = operations["Report_GetHasReportCopy"]["parameters"]["path"];
-export type GetHasReportCopyResult = operations["Report_GetHasReportCopy"]["responses"][200]["content"]["application/json"];
+export interface GetHasReportCopyParams {
+  /**
+   * The UUID for the report
+   * Format: uuid.
+   */
+  id: string;
+}
+export type GetHasReportCopyResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Report/GetIncomingReport`. */
-export type GetIncomingReportParams = NonNullable<operations["Report_GetIncomingReport"]["parameters"]["query"]>;
-export type GetIncomingReportResult = operations["Report_GetIncomingReport"]["responses"][200]["content"]["application/json"];
+export interface GetIncomingReportParams {
+  reportId: number;
+}
+export type GetIncomingReportResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Report/GetReportState/{id}`. */
-export type GetReportStateParams = operations["Report_GetReportState"]["parameters"]["path"];
-export type GetReportStateResult = operations["Report_GetReportState"]["responses"][200]["content"]["application/json"];
+export interface GetReportStateParams {
+  /**
+   * The UUID for the report
+   * Format: uuid.
+   */
+  id: string;
+}
+export type GetReportStateResult = ReportsProcessingStatus;
 
 /** Path and query parameters of `GET /api/internal/Report/GetUnsubmittedReports`. */
-export type GetUnsubmittedReportsParams = NonNullable<operations["Report_GetUnsubmittedReports"]["parameters"]["query"]>;
-export type GetUnsubmittedReportsResult = operations["Report_GetUnsubmittedReports"]["responses"][200]["content"]["application/json"];
+export interface GetUnsubmittedReportsParams {
+  /** T = UUT, R = UUR */
+  reportType?: string;
+}
+export type GetUnsubmittedReportsResult = unknown;
 
-export type PostWrmlBody = operations["Report_InternalPost"]["requestBody"]["content"]["application/json"];
-export type PostWrmlResult = operations["Report_InternalPost"]["responses"][200]["content"]["application/json"];
+export type PostWrmlBody = XElement;
+export type PostWrmlResult = InsertReportResult[];
 
-export type PutWrmlHeaderBody = operations["Report_PutWRMLHeader"]["requestBody"]["content"]["application/json"];
-export type PutWrmlHeaderResult = operations["Report_PutWRMLHeader"]["responses"][200]["content"]["application/json"];
+export type PutWrmlHeaderBody = Record<string, unknown>;
+export type PutWrmlHeaderResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Report/SubrepairIds`. */
-export type GetSubrepairIdsParams = NonNullable<operations["Report_GetSubrepairIds"]["parameters"]["query"]>;
-export type GetSubrepairIdsResult = operations["Report_GetSubrepairIds"]["responses"][200]["content"]["application/json"];
+export interface GetSubrepairIdsParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type GetSubrepairIdsResult = string[];
 
 /** Path and query parameters of `GET /api/internal/Report/Wrml/{id}`. */
-export type GetWrmlParams = operations["Report_WrmlInternal"]["parameters"]["path"];
-export type GetWrmlResult = operations["Report_WrmlInternal"]["responses"][200]["content"]["application/json"];
+export interface GetWrmlParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type GetWrmlResult = unknown;
 
 /** Path and query parameters of `POST /api/Internal/SubRepair`. */
-export type PostSubRepairParams = NonNullable<operations["Repair_PostSubRepair"]["parameters"]["query"]>;
-export type PostSubRepairBody = operations["Repair_PostSubRepair"]["requestBody"]["content"]["application/json"];
-export type PostSubRepairResult = operations["Repair_PostSubRepair"]["responses"][200]["content"]["application/json"];
+export interface PostSubRepairParams {
+  stationName: string;
+}
+export type PostSubRepairBody = SubRepair;
+export type PostSubRepairResult = unknown;
 
 /**
  * Test (UUT) and repair (UUR) reports: submit WSJF/WSXF, query headers, attachments.
@@ -108,83 +170,91 @@ export class ReportInternalService {
    * Server operationId: `Quarantine_GetQuarantinedReports`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getQuarantinedReports(options?: CallOptions): CallPromise<GetQuarantinedReportsResult> {
-    return this.#transport.call<GetQuarantinedReportsResult>(operationTable.getQuarantinedReports, {  }, options);
+  getQuarantinedReports(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getQuarantinedReports, {  }, options);
   }
 
   /**
    * Delete quarantined reports
    * `DELETE /api/internal/Quarantine`
    * Server operationId: `Quarantine_DeleteQuarantinedReport`.
+   * @param body - The report ids to delete
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteQuarantinedReport(body: DeleteQuarantinedReportBody, options?: CallOptions): CallPromise<DeleteQuarantinedReportResult> {
-    return this.#transport.call<DeleteQuarantinedReportResult>(operationTable.deleteQuarantinedReport, { body }, options);
+  deleteQuarantinedReport(body: DeleteQuarantinedReportBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteQuarantinedReport, { body }, options);
   }
 
   /**
    * Retry top 1000 reports with status E(rror) or I(nvalid)
    * `POST /api/internal/Quarantine/Retry`
    * Server operationId: `Quarantine_RetryQuarantinedReports`.
+   * @param body - The report ids to retry
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  retryQuarantinedReports(body: RetryQuarantinedReportsBody, options?: CallOptions): CallPromise<RetryQuarantinedReportsResult> {
-    return this.#transport.call<RetryQuarantinedReportsResult>(operationTable.retryQuarantinedReports, { body }, options);
+  retryQuarantinedReports(body: RetryQuarantinedReportsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.retryQuarantinedReports, { body }, options);
   }
 
   /**
    * Retry one or top 1000 items in tx.incoming with status I or E where date is wrong
    * `POST /api/internal/Quarantine/Retry/Future`
    * Server operationId: `Quarantine_RetryQuarantinedReportsWithNewDate`.
+   * @param body - Report ids/start time pairs to retry
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  retryQuarantinedReportsWithNewDate(body: RetryQuarantinedReportsWithNewDateBody, options?: CallOptions): CallPromise<RetryQuarantinedReportsWithNewDateResult> {
-    return this.#transport.call<RetryQuarantinedReportsWithNewDateResult>(operationTable.retryQuarantinedReportsWithNewDate, { body }, options);
+  retryQuarantinedReportsWithNewDate(body: RetryQuarantinedReportsWithNewDateBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.retryQuarantinedReportsWithNewDate, { body }, options);
   }
 
   /**
    * `GET /api/Internal/Repair`
    * Server operationId: `Repair_GetReport`.
+   * @param params - {@link GetReportParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getReport(params: GetReportParams, options?: CallOptions): CallPromise<GetReportResult> {
-    return this.#transport.call<GetReportResult>(operationTable.getReport, { params }, options);
+  getReport(params: GetReportParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getReport, { params }, options);
   }
 
   /**
    * `PUT /api/Internal/Repair`
    * Server operationId: `Repair_PutReport`.
+   * @param params - {@link PutReportParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putReport(params: PutReportParams, body: PutReportBody, options?: CallOptions): CallPromise<PutReportResult> {
-    return this.#transport.call<PutReportResult>(operationTable.putReport, { params, body }, options);
+  putReport(params: PutReportParams, body: PutReportBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putReport, { params, body }, options);
   }
 
   /**
    * `POST /api/Internal/Repair`
    * Server operationId: `Repair_PostReport`.
+   * @param params - {@link PostReportParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postReport(params: PostReportParams, body: PostReportBody, options?: CallOptions): CallPromise<PostReportResult> {
-    return this.#transport.call<PostReportResult>(operationTable.postReport, { params, body }, options);
+  postReport(params: PostReportParams, body: PostReportBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postReport, { params, body }, options);
   }
 
   /**
    * `DELETE /api/Internal/Repair`
    * Server operationId: `Repair_DeleteReport`.
+   * @param params - {@link DeleteReportParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteReport(params?: DeleteReportParams, options?: CallOptions): CallPromise<DeleteReportResult> {
-    return this.#transport.call<DeleteReportResult>(operationTable.deleteReport, { params }, options);
+  deleteReport(params?: DeleteReportParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteReport, { params }, options);
   }
 
   /**
    * `POST /api/internal/Repair/SubmitUnsubmittedRepairReports`
    * Server operationId: `Repair_SubmitUnsubmittedRepairReports`.
+   * @param params - {@link SubmitUnsubmittedRepairReportsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  submitUnsubmittedRepairReports(params: SubmitUnsubmittedRepairReportsParams, body: SubmitUnsubmittedRepairReportsBody, options?: CallOptions): CallPromise<SubmitUnsubmittedRepairReportsResult> {
-    return this.#transport.call<SubmitUnsubmittedRepairReportsResult>(operationTable.submitUnsubmittedRepairReports, { params, body }, options);
+  submitUnsubmittedRepairReports(params: SubmitUnsubmittedRepairReportsParams, body: SubmitUnsubmittedRepairReportsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.submitUnsubmittedRepairReports, { params, body }, options);
   }
 
   /**
@@ -192,36 +262,39 @@ export class ReportInternalService {
    * Server operationId: `Report_DeleteReports`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteReports(body: DeleteReportsBody, options?: CallOptions): CallPromise<DeleteReportsResult> {
-    return this.#transport.call<DeleteReportsResult>(operationTable.deleteReports, { body }, options);
+  deleteReports(body: DeleteReportsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteReports, { body }, options);
   }
 
   /**
    * Get chartdata excel file.
    * `GET /api/internal/Report/ExportChartData/{id}`
    * Server operationId: `Report_ExportChartData`.
+   * @param params - `id`: Id of the report.; `stepOrderNumber`: StepOrderNumber to export.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  exportChartData(params: ExportChartDataParams, options?: CallOptions): CallPromise<ExportChartDataResult> {
-    return this.#transport.call<ExportChartDataResult>(operationTable.exportChartData, { params }, options);
+  exportChartData(params: ExportChartDataParams, options?: CallOptions): CallPromise<ArrayBuffer> {
+    return this.#transport.call<ArrayBuffer>(operationTable.exportChartData, { params }, options);
   }
 
   /**
    * `GET /api/internal/Report/GetChartData/{id}`
    * Server operationId: `Report_GetChartData`.
+   * @param params - {@link GetChartDataParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getChartData(params: GetChartDataParams, options?: CallOptions): CallPromise<GetChartDataResult> {
-    return this.#transport.call<GetChartDataResult>(operationTable.getChartData, { params }, options);
+  getChartData(params: GetChartDataParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getChartData, { params }, options);
   }
 
   /**
    * `GET /api/internal/Report/GetFromStorage`
    * Server operationId: `Report_GetFromStorage`.
+   * @param params - {@link GetFromStorageParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getFromStorage(params: GetFromStorageParams, options?: CallOptions): CallPromise<GetFromStorageResult> {
-    return this.#transport.call<GetFromStorageResult>(operationTable.getFromStorage, { params }, options);
+  getFromStorage(params: GetFromStorageParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getFromStorage, { params }, options);
   }
 
   /**
@@ -229,40 +302,44 @@ export class ReportInternalService {
    * The copy will replace the original report, if it becomes re-submitted
    * `GET /api/internal/Report/GetHasReportCopy/{id}`
    * Server operationId: `Report_GetHasReportCopy`.
+   * @param params - `id`: The UUID for the report
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getHasReportCopy(params: GetHasReportCopyParams, options?: CallOptions): CallPromise<GetHasReportCopyResult> {
-    return this.#transport.call<GetHasReportCopyResult>(operationTable.getHasReportCopy, { params }, options);
+  getHasReportCopy(params: GetHasReportCopyParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getHasReportCopy, { params }, options);
   }
 
   /**
    * Get report queued in tx.incoming
    * `GET /api/internal/Report/GetIncomingReport`
    * Server operationId: `Report_GetIncomingReport`.
+   * @param params - {@link GetIncomingReportParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getIncomingReport(params: GetIncomingReportParams, options?: CallOptions): CallPromise<GetIncomingReportResult> {
-    return this.#transport.call<GetIncomingReportResult>(operationTable.getIncomingReport, { params }, options);
+  getIncomingReport(params: GetIncomingReportParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getIncomingReport, { params }, options);
   }
 
   /**
    * Returns the state of a report
    * `GET /api/internal/Report/GetReportState/{id}`
    * Server operationId: `Report_GetReportState`.
+   * @param params - `id`: The UUID for the report
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getReportState(params: GetReportStateParams, options?: CallOptions): CallPromise<GetReportStateResult> {
-    return this.#transport.call<GetReportStateResult>(operationTable.getReportState, { params }, options);
+  getReportState(params: GetReportStateParams, options?: CallOptions): CallPromise<ReportsProcessingStatus> {
+    return this.#transport.call<ReportsProcessingStatus>(operationTable.getReportState, { params }, options);
   }
 
   /**
    * Gets a list of all unsubmitted UUT/UUR reports
    * `GET /api/internal/Report/GetUnsubmittedReports`
    * Server operationId: `Report_GetUnsubmittedReports`.
+   * @param params - `reportType`: T = UUT, R = UUR
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUnsubmittedReports(params?: GetUnsubmittedReportsParams, options?: CallOptions): CallPromise<GetUnsubmittedReportsResult> {
-    return this.#transport.call<GetUnsubmittedReportsResult>(operationTable.getUnsubmittedReports, { params }, options);
+  getUnsubmittedReports(params?: GetUnsubmittedReportsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUnsubmittedReports, { params }, options);
   }
 
   /**
@@ -271,8 +348,8 @@ export class ReportInternalService {
    * Server operationId: `Report_InternalPost`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postWrml(body: PostWrmlBody, options?: CallOptions): CallPromise<PostWrmlResult> {
-    return this.#transport.call<PostWrmlResult>(operationTable.postWrml, { body }, options);
+  postWrml(body: PostWrmlBody, options?: CallOptions): CallPromise<InsertReportResult[]> {
+    return this.#transport.call<InsertReportResult[]>(operationTable.postWrml, { body }, options);
   }
 
   /**
@@ -280,34 +357,37 @@ export class ReportInternalService {
    * Server operationId: `Report_PutWRMLHeader`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putWrmlHeader(body: PutWrmlHeaderBody, options?: CallOptions): CallPromise<PutWrmlHeaderResult> {
-    return this.#transport.call<PutWrmlHeaderResult>(operationTable.putWrmlHeader, { body }, options);
+  putWrmlHeader(body: PutWrmlHeaderBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putWrmlHeader, { body }, options);
   }
 
   /**
    * `GET /api/internal/Report/SubrepairIds`
    * Server operationId: `Report_GetSubrepairIds`.
+   * @param params - {@link GetSubrepairIdsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSubrepairIds(params: GetSubrepairIdsParams, options?: CallOptions): CallPromise<GetSubrepairIdsResult> {
-    return this.#transport.call<GetSubrepairIdsResult>(operationTable.getSubrepairIds, { params }, options);
+  getSubrepairIds(params: GetSubrepairIdsParams, options?: CallOptions): CallPromise<string[]> {
+    return this.#transport.call<string[]>(operationTable.getSubrepairIds, { params }, options);
   }
 
   /**
    * `GET /api/internal/Report/Wrml/{id}`
    * Server operationId: `Report_WrmlInternal`.
+   * @param params - {@link GetWrmlParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getWrml(params: GetWrmlParams, options?: CallOptions): CallPromise<GetWrmlResult> {
-    return this.#transport.call<GetWrmlResult>(operationTable.getWrml, { params }, options);
+  getWrml(params: GetWrmlParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getWrml, { params }, options);
   }
 
   /**
    * `POST /api/Internal/SubRepair`
    * Server operationId: `Repair_PostSubRepair`.
+   * @param params - {@link PostSubRepairParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postSubRepair(params: PostSubRepairParams, body: PostSubRepairBody, options?: CallOptions): CallPromise<PostSubRepairResult> {
-    return this.#transport.call<PostSubRepairResult>(operationTable.postSubRepair, { params, body }, options);
+  postSubRepair(params: PostSubRepairParams, body: PostSubRepairBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postSubRepair, { params, body }, options);
   }
 }

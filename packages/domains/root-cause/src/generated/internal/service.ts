@@ -3,20 +3,30 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { Setting, Ticket } from "./models.js";
 
 /** Path and query parameters of `GET /api/internal/RootCause/GetTags`. */
-export type GetTagsParams = NonNullable<operations["RootCause_GetTags"]["parameters"]["query"]>;
-export type GetTagsResult = operations["RootCause_GetTags"]["responses"][200]["content"]["application/json"];
+export interface GetTagsParams {
+  /**
+   * Report uuid
+   * Format: uuid.
+   */
+  uuid: string;
+}
+export type GetTagsResult = Setting[];
 
 /** Path and query parameters of `GET /api/internal/RootCause/SendReminderEmail`. */
-export type SendReminderEmailParams = NonNullable<operations["RootCause_SendReminderEmail"]["parameters"]["query"]>;
-export type SendReminderEmailResult = operations["RootCause_SendReminderEmail"]["responses"][200]["content"]["application/json"];
+export interface SendReminderEmailParams {
+  /** Format: uuid. */
+  ticketId: string;
+}
+export type SendReminderEmailResult = unknown;
 
-export type GetTicketCountsResult = operations["RootCause_GetTicketCounts"]["responses"][200]["content"]["application/json"];
+export type GetTicketCountsResult = Ticket[];
 
-export type DeleteTicketsBody = operations["RootCause_DeleteTickets"]["requestBody"]["content"]["application/json"];
-export type DeleteTicketsResult = operations["RootCause_DeleteTickets"]["responses"][200]["content"]["application/json"];
+/** Body of `DELETE /api/internal/RootCause/Tickets`: Array of ticketIds */
+export type DeleteTicketsBody = string[];
+export type DeleteTicketsResult = Ticket;
 
 /**
  * Root-cause tickets and their attachments.
@@ -35,20 +45,22 @@ export class RootCauseInternalService {
    * Get root cause ticket tags for a given report uuid
    * `GET /api/internal/RootCause/GetTags`
    * Server operationId: `RootCause_GetTags`.
+   * @param params - `uuid`: Report uuid
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getTags(params: GetTagsParams, options?: CallOptions): CallPromise<GetTagsResult> {
-    return this.#transport.call<GetTagsResult>(operationTable.getTags, { params }, options);
+  getTags(params: GetTagsParams, options?: CallOptions): CallPromise<Setting[]> {
+    return this.#transport.call<Setting[]>(operationTable.getTags, { params }, options);
   }
 
   /**
    * `GET /api/internal/RootCause/SendReminderEmail`
    * Server operationId: `RootCause_SendReminderEmail`.
    * Changes state on the server (sends a reminder email; a repeat sends another): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - {@link SendReminderEmailParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  sendReminderEmail(params: SendReminderEmailParams, options?: CallOptions): CallPromise<SendReminderEmailResult> {
-    return this.#transport.call<SendReminderEmailResult>(operationTable.sendReminderEmail, { params }, options);
+  sendReminderEmail(params: SendReminderEmailParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.sendReminderEmail, { params }, options);
   }
 
   /**
@@ -57,17 +69,18 @@ export class RootCauseInternalService {
    * Server operationId: `RootCause_GetTicketCounts`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getTicketCounts(options?: CallOptions): CallPromise<GetTicketCountsResult> {
-    return this.#transport.call<GetTicketCountsResult>(operationTable.getTicketCounts, {  }, options);
+  getTicketCounts(options?: CallOptions): CallPromise<Ticket[]> {
+    return this.#transport.call<Ticket[]>(operationTable.getTicketCounts, {  }, options);
   }
 
   /**
    * Delete root cause tickets. Only ticket creator or delete ticket permission can delete a ticket.
    * `DELETE /api/internal/RootCause/Tickets`
    * Server operationId: `RootCause_DeleteTickets`.
+   * @param body - Array of ticketIds
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteTickets(body: DeleteTicketsBody, options?: CallOptions): CallPromise<DeleteTicketsResult> {
-    return this.#transport.call<DeleteTicketsResult>(operationTable.deleteTickets, { body }, options);
+  deleteTickets(body: DeleteTicketsBody, options?: CallOptions): CallPromise<Ticket> {
+    return this.#transport.call<Ticket>(operationTable.deleteTickets, { body }, options);
   }
 }

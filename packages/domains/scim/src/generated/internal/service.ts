@@ -3,13 +3,12 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
 
-export type ResourceTypesResult = operations["Scim_ResourceTypes"]["responses"][200]["content"]["application/json"];
+export type ResourceTypesResult = unknown;
 
-export type UserSchemaResult = operations["Scim_UserSchema"]["responses"][200]["content"]["application/json"];
+export type UserSchemaResult = unknown;
 
-export type ServiceProviderConfigsResult = operations["Scim_ServiceProviderConfigs"]["responses"][200]["content"]["application/json"];
+export type ServiceProviderConfigsResult = unknown;
 
 /**
  * SCIM 2.0 user provisioning.
@@ -29,8 +28,8 @@ export class ScimInternalService {
    * Server operationId: `Scim_ResourceTypes`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  resourceTypes(options?: CallOptions): CallPromise<ResourceTypesResult> {
-    return this.#transport.call<ResourceTypesResult>(operationTable.resourceTypes, {  }, options);
+  resourceTypes(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.resourceTypes, {  }, options);
   }
 
   /**
@@ -39,8 +38,8 @@ export class ScimInternalService {
    * Server operationId: `Scim_UserSchema`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  userSchema(options?: CallOptions): CallPromise<UserSchemaResult> {
-    return this.#transport.call<UserSchemaResult>(operationTable.userSchema, {  }, options);
+  userSchema(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.userSchema, {  }, options);
   }
 
   /**
@@ -48,7 +47,7 @@ export class ScimInternalService {
    * Server operationId: `Scim_ServiceProviderConfigs`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  serviceProviderConfigs(options?: CallOptions): CallPromise<ServiceProviderConfigsResult> {
-    return this.#transport.call<ServiceProviderConfigsResult>(operationTable.serviceProviderConfigs, {  }, options);
+  serviceProviderConfigs(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.serviceProviderConfigs, {  }, options);
   }
 }

@@ -3,109 +3,193 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { ClientPackage, Package, ProductionManagerEntity, ProductionManagerEntityValidation, PropertyExportSequenceFile, SoftwareEntity } from "./models.js";
 
 /** Path and query parameters of `GET /api/internal/Software/CheckFile`. */
-export type CheckFileParams = NonNullable<operations["Software_CheckFile"]["parameters"]["query"]>;
-export type CheckFileResult = operations["Software_CheckFile"]["responses"][200]["content"]["application/json"];
+export interface CheckFileParams {
+  checksum: string;
+  /** Format: uuid. */
+  parentFolderId: string;
+  filePath: string;
+  /** Format: uuid. */
+  packageId: string;
+  fileDateEpoch: number;
+}
+export type CheckFileResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Software/DeletePackageFolder`. */
-export type DeletePackageFolderParams = NonNullable<operations["Software_DeletePackageFolder"]["parameters"]["query"]>;
-export type DeletePackageFolderResult = operations["Software_DeletePackageFolder"]["responses"][200]["content"]["application/json"];
+export interface DeletePackageFolderParams {
+  packageFolderId: string;
+}
+export type DeletePackageFolderResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Software/DeletePackageFolderFiles`. */
-export type DeletePackageFolderFilesParams = NonNullable<operations["Software_DeletePackageFolderFiles"]["parameters"]["query"]>;
-export type DeletePackageFolderFilesResult = operations["Software_DeletePackageFolderFiles"]["responses"][200]["content"]["application/json"];
+export interface DeletePackageFolderFilesParams {
+  packageFolderFileIds: string;
+}
+export type DeletePackageFolderFilesResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Software/DownloadFile`. */
-export type DownloadFileParams = NonNullable<operations["Software_DownloadFile"]["parameters"]["query"]>;
+export interface DownloadFileParams {
+  /** Format: uuid. */
+  repositoryFolderFileId: string;
+}
 export type DownloadFileResult = ArrayBuffer;
 
 /** Path and query parameters of `GET /api/internal/Software/File`. */
-export type FileParams = NonNullable<operations["Software_File"]["parameters"]["query"]>;
-export type FileResult = operations["Software_File"]["responses"][200]["content"]["application/json"];
+export interface FileParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type FileResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Software/File`. */
-export type PostFileParams = NonNullable<operations["Software_PostFile"]["parameters"]["query"]>;
-export type PostFileResult = operations["Software_PostFile"]["responses"][200]["content"]["application/json"];
+export interface PostFileParams {
+  /** Either a md5 or sha1 checksum, depending on ReportStorageType in cfg.settings */
+  checksum: string;
+  /**
+   * The id of the folder where the file (and optionally folders) should be added
+   * Format: uuid.
+   */
+  parentFolderId: string;
+  /**
+   * The full path of the file to upload. This can either be just filename (and extension), or it can be a full path
+   *             representing a hierarchy of folder(s). I.e myFile.txt or myFolder1/myFolder2/myFile.txt
+   */
+  filePath: string;
+  /** Format: uuid. */
+  packageId: string;
+  fileDateEpoch: number;
+  fileVersion: string;
+}
+export type PostFileResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Software/File/{id}`. */
-export type FileByIdParams = operations["Software_FileById"]["parameters"]["path"];
-export type FileByIdResult = operations["Software_FileById"]["responses"][200]["content"]["application/json"];
+export interface FileByIdParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type FileByIdResult = unknown;
 
-export type PostFilesResult = operations["Software_PostFiles"]["responses"][200]["content"]["application/json"];
+export type PostFilesResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Software/GetAvailablePackages`. */
-export type GetAvailablePackagesParams = NonNullable<operations["Software_GetAvailablePackages"]["parameters"]["query"]>;
-export type GetAvailablePackagesResult = operations["Software_GetAvailablePackages"]["responses"][200]["content"]["application/json"];
+export interface GetAvailablePackagesParams {
+  /** comma separated list of packageIds */
+  installedPackages: string;
+}
+export type GetAvailablePackagesResult = Package[];
 
 /** Path and query parameters of `GET /api/internal/Software/GetDefinitionCopy/{Id}`. */
-export type GetDefinitionCopyParams = operations["Software_GetDefinitionCopy"]["parameters"]["path"];
-export type GetDefinitionCopyResult = operations["Software_GetDefinitionCopy"]["responses"][200]["content"]["application/json"];
+export interface GetDefinitionCopyParams {
+  /** Format: uuid. */
+  Id: string;
+}
+export type GetDefinitionCopyResult = Package;
 
 /** Path and query parameters of `GET /api/internal/Software/GetPackage`. */
-export type GetPackageParams = NonNullable<operations["Software_GetPackage"]["parameters"]["query"]>;
-export type GetPackageResult = operations["Software_GetPackage"]["responses"][200]["content"]["application/json"];
+export interface GetPackageParams {
+  /** Format: uuid. */
+  packageId: string;
+}
+export type GetPackageResult = Package;
 
 /** Path and query parameters of `GET /api/internal/Software/GetPackageByName`. */
-export type GetPackageByNameParams = NonNullable<operations["Software_GetPackageByName"]["parameters"]["query"]>;
-export type GetPackageByNameResult = operations["Software_GetPackageByName"]["responses"][200]["content"]["application/json"];
+export interface GetPackageByNameParams {
+  packageName: string;
+  status: 0 | 1 | 2 | 3;
+}
+export type GetPackageByNameResult = Package;
 
 /** Path and query parameters of `GET /api/internal/Software/GetPackageDownloadHistory`. */
-export type GetPackageDownloadHistoryParams = NonNullable<operations["Software_GetPackageDownloadHistory"]["parameters"]["query"]>;
-export type GetPackageDownloadHistoryResult = operations["Software_GetPackageDownloadHistory"]["responses"][200]["content"]["application/json"];
+export interface GetPackageDownloadHistoryParams {
+  clientId: number;
+}
+export type GetPackageDownloadHistoryResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Software/GetPackageHistory`. */
-export type GetPackageHistoryParams = NonNullable<operations["Software_GetPackageHistory"]["parameters"]["query"]>;
-export type GetPackageHistoryResult = operations["Software_GetPackageHistory"]["responses"][200]["content"]["application/json"];
+export interface GetPackageHistoryParams {
+  tags: string;
+  status?: 0 | 1 | 2 | 3;
+  allVersions?: boolean;
+}
+export type GetPackageHistoryResult = Package[];
 
 /** Path and query parameters of `GET /api/internal/Software/GetPackagesByTag`. */
-export type GetPackagesByTagParams = NonNullable<operations["Software_GetPackagesByTag"]["parameters"]["query"]>;
-export type GetPackagesByTagResult = operations["Software_GetPackagesByTag"]["responses"][200]["content"]["application/json"];
+export interface GetPackagesByTagParams {
+  tags: string;
+  status: 0 | 1 | 2 | 3;
+}
+export type GetPackagesByTagResult = Package[];
 
-export type GetPropertyExportSequenceFileBody = operations["Software_GetPropertyExportSequenceFile"]["requestBody"]["content"]["application/json"];
-export type GetPropertyExportSequenceFileResult = operations["Software_GetPropertyExportSequenceFile"]["responses"][200]["content"]["application/json"];
+export type GetPropertyExportSequenceFileBody = SoftwareEntity;
+export type GetPropertyExportSequenceFileResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Software/GetRevokedPackages`. */
-export type GetRevokedPackagesParams = NonNullable<operations["Software_GetRevokedPackages"]["parameters"]["query"]>;
-export type GetRevokedPackagesResult = operations["Software_GetRevokedPackages"]["responses"][200]["content"]["application/json"];
+export interface GetRevokedPackagesParams {
+  /** comma separated list of packageIds installed on client */
+  installedPackages: string;
+  /**
+   * only return revoked packages without a released version (do not include a package if a new verison is released (identical name/new version)
+   */
+  includeRevokedOnly?: boolean;
+}
+export type GetRevokedPackagesResult = string[];
 
 /** Path and query parameters of `GET /api/internal/Software/GetSoftwareEntityDetails`. */
-export type GetSoftwareEntityDetailsParams = NonNullable<operations["Software_GetSoftwareEntityDetails"]["parameters"]["query"]>;
-export type GetSoftwareEntityDetailsResult = operations["Software_GetSoftwareEntityDetails"]["responses"][200]["content"]["application/json"];
+export interface GetSoftwareEntityDetailsParams {
+  /** Format: uuid. */
+  packageId: string;
+}
+export type GetSoftwareEntityDetailsResult = unknown;
 
-export type IsConnectedResult = operations["Software_isConnected"]["responses"][200]["content"]["application/json"];
+export type IsConnectedResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Software/Log`. */
-export type LogParams = NonNullable<operations["Software_Log"]["parameters"]["query"]>;
-export type LogResult = operations["Software_Log"]["responses"][200]["content"]["application/json"];
+export interface LogParams {
+  /** Format: uuid. */
+  packageId: string;
+  downloadSize: number;
+}
+export type LogResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Software/Packages/{packageId}`. */
-export type GetPackage2Params = operations["Software_GetPackage2"]["parameters"]["path"];
-export type GetPackage2Result = operations["Software_GetPackage2"]["responses"][200]["content"]["application/json"];
+export interface GetPackage2Params {
+  /** Format: uuid. */
+  packageId: string;
+}
+export type GetPackage2Result = ClientPackage;
 
 /** Path and query parameters of `POST /api/internal/Software/PostPackageFolder`. */
-export type PostPackageFolderParams = NonNullable<operations["Software_PostPackageFolder"]["parameters"]["query"]>;
-export type PostPackageFolderBody = operations["Software_PostPackageFolder"]["requestBody"]["content"]["application/json"];
-export type PostPackageFolderResult = operations["Software_PostPackageFolder"]["responses"][200]["content"]["application/json"];
+export interface PostPackageFolderParams {
+  /** Format: uuid. */
+  packageId: string;
+}
+export type PostPackageFolderBody = SoftwareEntity;
+export type PostPackageFolderResult = unknown;
 
-export type PostPropertyExportSequenceFileBody = operations["Software_PostPropertyExportSequenceFile"]["requestBody"]["content"]["application/json"];
-export type PostPropertyExportSequenceFileResult = operations["Software_PostPropertyExportSequenceFile"]["responses"][200]["content"]["application/json"];
+export type PostPropertyExportSequenceFileBody = PropertyExportSequenceFile;
+export type PostPropertyExportSequenceFileResult = ProductionManagerEntity;
 
-export type UpdatePackageFolderBody = operations["Software_UpdatePackageFolder"]["requestBody"]["content"]["application/json"];
-export type UpdatePackageFolderResult = operations["Software_UpdatePackageFolder"]["responses"][200]["content"]["application/json"];
+export type UpdatePackageFolderBody = SoftwareEntity;
+export type UpdatePackageFolderResult = unknown;
 
-export type UpdatePackageFolderFileBody = operations["Software_UpdatePackageFolderFile"]["requestBody"]["content"]["application/json"];
-export type UpdatePackageFolderFileResult = operations["Software_UpdatePackageFolderFile"]["responses"][200]["content"]["application/json"];
+export type UpdatePackageFolderFileBody = SoftwareEntity;
+export type UpdatePackageFolderFileResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Software/UpsertPackage`. */
-export type UpsertPackageParams = NonNullable<operations["Software_UpsertPackage"]["parameters"]["query"]>;
-export type UpsertPackageBody = operations["Software_UpsertPackage"]["requestBody"]["content"]["application/json"];
-export type UpsertPackageResult = operations["Software_UpsertPackage"]["responses"][200]["content"]["application/json"];
+export interface UpsertPackageParams {
+  siteRelationIds?: string;
+}
+export type UpsertPackageBody = ProductionManagerEntity;
+export type UpsertPackageResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Software/ValidateSoftwarePackage`. */
-export type ValidateSoftwarePackageParams = NonNullable<operations["Software_ValidateSoftwarePackage"]["parameters"]["query"]>;
-export type ValidateSoftwarePackageResult = operations["Software_ValidateSoftwarePackage"]["responses"][200]["content"]["application/json"];
+export interface ValidateSoftwarePackageParams {
+  /** Format: uuid. */
+  packageId: string;
+}
+export type ValidateSoftwarePackageResult = ProductionManagerEntityValidation;
 
 /**
  * Software distribution packages, their files, tags and status.
@@ -123,66 +207,73 @@ export class SoftwareInternalService {
   /**
    * `GET /api/internal/Software/CheckFile`
    * Server operationId: `Software_CheckFile`.
+   * @param params - {@link CheckFileParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  checkFile(params: CheckFileParams, options?: CallOptions): CallPromise<CheckFileResult> {
-    return this.#transport.call<CheckFileResult>(operationTable.checkFile, { params }, options);
+  checkFile(params: CheckFileParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.checkFile, { params }, options);
   }
 
   /**
    * `POST /api/internal/Software/DeletePackageFolder`
    * Server operationId: `Software_DeletePackageFolder`.
+   * @param params - {@link DeletePackageFolderParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deletePackageFolder(params: DeletePackageFolderParams, options?: CallOptions): CallPromise<DeletePackageFolderResult> {
-    return this.#transport.call<DeletePackageFolderResult>(operationTable.deletePackageFolder, { params }, options);
+  deletePackageFolder(params: DeletePackageFolderParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deletePackageFolder, { params }, options);
   }
 
   /**
    * `POST /api/internal/Software/DeletePackageFolderFiles`
    * Server operationId: `Software_DeletePackageFolderFiles`.
+   * @param params - {@link DeletePackageFolderFilesParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deletePackageFolderFiles(params: DeletePackageFolderFilesParams, options?: CallOptions): CallPromise<DeletePackageFolderFilesResult> {
-    return this.#transport.call<DeletePackageFolderFilesResult>(operationTable.deletePackageFolderFiles, { params }, options);
+  deletePackageFolderFiles(params: DeletePackageFolderFilesParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deletePackageFolderFiles, { params }, options);
   }
 
   /**
    * Initiates a download from server to client
    * `GET /api/internal/Software/DownloadFile`
    * Server operationId: `Software_DownloadFile`.
+   * @param params - {@link DownloadFileParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  downloadFile(params: DownloadFileParams, options?: CallOptions): CallPromise<DownloadFileResult> {
-    return this.#transport.call<DownloadFileResult>(operationTable.downloadFile, { params }, options);
+  downloadFile(params: DownloadFileParams, options?: CallOptions): CallPromise<ArrayBuffer> {
+    return this.#transport.call<ArrayBuffer>(operationTable.downloadFile, { params }, options);
   }
 
   /**
    * `GET /api/internal/Software/File`
    * Server operationId: `Software_File`.
+   * @param params - {@link FileParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  file(params: FileParams, options?: CallOptions): CallPromise<FileResult> {
-    return this.#transport.call<FileResult>(operationTable.file, { params }, options);
+  file(params: FileParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.file, { params }, options);
   }
 
   /**
    * Post a new file to the server
    * `POST /api/internal/Software/File`
    * Server operationId: `Software_Post`.
+   * @param params - `checksum`: Either a md5 or sha1 checksum, depending on ReportStorageType in cfg.settings; `parentFolderId`: The id of the folder where the file (and optionally folders) should be added; `filePath`: The full path of the file to upload. This can either be just filename (and extension), or it can be a full path representing a hierarchy of folder(s). I.e myFile.txt or myFolder1/myFolder2/myFile.txt
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postFile(params: PostFileParams, options?: CallOptions): CallPromise<PostFileResult> {
-    return this.#transport.call<PostFileResult>(operationTable.postFile, { params }, options);
+  postFile(params: PostFileParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postFile, { params }, options);
   }
 
   /**
    * `GET /api/internal/Software/File/{id}`
    * Server operationId: `Software_File`.
+   * @param params - {@link FileByIdParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  fileById(params: FileByIdParams, options?: CallOptions): CallPromise<FileByIdResult> {
-    return this.#transport.call<FileByIdResult>(operationTable.fileById, { params }, options);
+  fileById(params: FileByIdParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.fileById, { params }, options);
   }
 
   /**
@@ -190,46 +281,50 @@ export class SoftwareInternalService {
    * Server operationId: `Software_Post`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postFiles(options?: CallOptions): CallPromise<PostFilesResult> {
-    return this.#transport.call<PostFilesResult>(operationTable.postFiles, {  }, options);
+  postFiles(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postFiles, {  }, options);
   }
 
   /**
    * Check server for new version of installed packages
    * `GET /api/internal/Software/GetAvailablePackages`
    * Server operationId: `Software_GetAvailablePackages`.
+   * @param params - `installedPackages`: comma separated list of packageIds
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getAvailablePackages(params: GetAvailablePackagesParams, options?: CallOptions): CallPromise<GetAvailablePackagesResult> {
-    return this.#transport.call<GetAvailablePackagesResult>(operationTable.getAvailablePackages, { params }, options);
+  getAvailablePackages(params: GetAvailablePackagesParams, options?: CallOptions): CallPromise<Package[]> {
+    return this.#transport.call<Package[]>(operationTable.getAvailablePackages, { params }, options);
   }
 
   /**
    * `GET /api/internal/Software/GetDefinitionCopy/{Id}`
    * Server operationId: `Software_GetDefinitionCopy`.
+   * @param params - {@link GetDefinitionCopyParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getDefinitionCopy(params: GetDefinitionCopyParams, options?: CallOptions): CallPromise<GetDefinitionCopyResult> {
-    return this.#transport.call<GetDefinitionCopyResult>(operationTable.getDefinitionCopy, { params }, options);
+  getDefinitionCopy(params: GetDefinitionCopyParams, options?: CallOptions): CallPromise<Package> {
+    return this.#transport.call<Package>(operationTable.getDefinitionCopy, { params }, options);
   }
 
   /**
    * `GET /api/internal/Software/GetPackage`
    * Server operationId: `Software_GetPackage`.
+   * @param params - {@link GetPackageParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getPackage(params: GetPackageParams, options?: CallOptions): CallPromise<GetPackageResult> {
-    return this.#transport.call<GetPackageResult>(operationTable.getPackage, { params }, options);
+  getPackage(params: GetPackageParams, options?: CallOptions): CallPromise<Package> {
+    return this.#transport.call<Package>(operationTable.getPackage, { params }, options);
   }
 
   /**
    * Get Package with a given name. The one with the highest version number is returned
    * `GET /api/internal/Software/GetPackageByName`
    * Server operationId: `Software_GetPackageByName`.
+   * @param params - {@link GetPackageByNameParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getPackageByName(params: GetPackageByNameParams, options?: CallOptions): CallPromise<GetPackageByNameResult> {
-    return this.#transport.call<GetPackageByNameResult>(operationTable.getPackageByName, { params }, options);
+  getPackageByName(params: GetPackageByNameParams, options?: CallOptions): CallPromise<Package> {
+    return this.#transport.call<Package>(operationTable.getPackageByName, { params }, options);
   }
 
   /**
@@ -237,30 +332,33 @@ export class SoftwareInternalService {
    * Get a client's package download history
    * `GET /api/internal/Software/GetPackageDownloadHistory`
    * Server operationId: `Software_GetPackageDownloadHistory`.
+   * @param params - {@link GetPackageDownloadHistoryParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getPackageDownloadHistory(params: GetPackageDownloadHistoryParams, options?: CallOptions): CallPromise<GetPackageDownloadHistoryResult> {
-    return this.#transport.call<GetPackageDownloadHistoryResult>(operationTable.getPackageDownloadHistory, { params }, options);
+  getPackageDownloadHistory(params: GetPackageDownloadHistoryParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getPackageDownloadHistory, { params }, options);
   }
 
   /**
    * Get list of packages with matching tag
    * `GET /api/internal/Software/GetPackageHistory`
    * Server operationId: `Software_GetPackageHistory`.
+   * @param params - {@link GetPackageHistoryParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getPackageHistory(params: GetPackageHistoryParams, options?: CallOptions): CallPromise<GetPackageHistoryResult> {
-    return this.#transport.call<GetPackageHistoryResult>(operationTable.getPackageHistory, { params }, options);
+  getPackageHistory(params: GetPackageHistoryParams, options?: CallOptions): CallPromise<Package[]> {
+    return this.#transport.call<Package[]>(operationTable.getPackageHistory, { params }, options);
   }
 
   /**
    * Get list of packages with matching tag
    * `GET /api/internal/Software/GetPackagesByTag`
    * Server operationId: `Software_GetPackagesByTag`.
+   * @param params - {@link GetPackagesByTagParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getPackagesByTag(params: GetPackagesByTagParams, options?: CallOptions): CallPromise<GetPackagesByTagResult> {
-    return this.#transport.call<GetPackagesByTagResult>(operationTable.getPackagesByTag, { params }, options);
+  getPackagesByTag(params: GetPackagesByTagParams, options?: CallOptions): CallPromise<Package[]> {
+    return this.#transport.call<Package[]>(operationTable.getPackagesByTag, { params }, options);
   }
 
   /**
@@ -268,28 +366,30 @@ export class SoftwareInternalService {
    * Server operationId: `Software_GetPropertyExportSequenceFile`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getPropertyExportSequenceFile(body: GetPropertyExportSequenceFileBody, options?: CallOptions): CallPromise<GetPropertyExportSequenceFileResult> {
-    return this.#transport.call<GetPropertyExportSequenceFileResult>(operationTable.getPropertyExportSequenceFile, { body }, options);
+  getPropertyExportSequenceFile(body: GetPropertyExportSequenceFileBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getPropertyExportSequenceFile, { body }, options);
   }
 
   /**
    * Return an array of packageIds that have been revoked.
    * `GET /api/internal/Software/GetRevokedPackages`
    * Server operationId: `Software_GetRevokedPackages`.
+   * @param params - `installedPackages`: comma separated list of packageIds installed on client; `includeRevokedOnly`: only return revoked packages without a released version (do not include a package if a new verison is released (identical name/new version)
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getRevokedPackages(params: GetRevokedPackagesParams, options?: CallOptions): CallPromise<GetRevokedPackagesResult> {
-    return this.#transport.call<GetRevokedPackagesResult>(operationTable.getRevokedPackages, { params }, options);
+  getRevokedPackages(params: GetRevokedPackagesParams, options?: CallOptions): CallPromise<string[]> {
+    return this.#transport.call<string[]>(operationTable.getRevokedPackages, { params }, options);
   }
 
   /**
    * Retreive details about a software package.
    * `GET /api/internal/Software/GetSoftwareEntityDetails`
    * Server operationId: `Software_GetSoftwareEntityDetails`.
+   * @param params - {@link GetSoftwareEntityDetailsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSoftwareEntityDetails(params: GetSoftwareEntityDetailsParams, options?: CallOptions): CallPromise<GetSoftwareEntityDetailsResult> {
-    return this.#transport.call<GetSoftwareEntityDetailsResult>(operationTable.getSoftwareEntityDetails, { params }, options);
+  getSoftwareEntityDetails(params: GetSoftwareEntityDetailsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getSoftwareEntityDetails, { params }, options);
   }
 
   /**
@@ -297,8 +397,8 @@ export class SoftwareInternalService {
    * Server operationId: `Software_isConnected`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  isConnected(options?: CallOptions): CallPromise<IsConnectedResult> {
-    return this.#transport.call<IsConnectedResult>(operationTable.isConnected, {  }, options);
+  isConnected(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.isConnected, {  }, options);
   }
 
   /**
@@ -307,28 +407,31 @@ export class SoftwareInternalService {
    * `GET /api/internal/Software/Log`
    * Server operationId: `Software_Log`.
    * Changes state on the server (stores a package download record; a repeat stores another): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - {@link LogParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  log(params: LogParams, options?: CallOptions): CallPromise<LogResult> {
-    return this.#transport.call<LogResult>(operationTable.log, { params }, options);
+  log(params: LogParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.log, { params }, options);
   }
 
   /**
    * `GET /api/internal/Software/Packages/{packageId}`
    * Server operationId: `Software_GetPackage2`.
+   * @param params - {@link GetPackage2Params}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getPackage2(params: GetPackage2Params, options?: CallOptions): CallPromise<GetPackage2Result> {
-    return this.#transport.call<GetPackage2Result>(operationTable.getPackage2, { params }, options);
+  getPackage2(params: GetPackage2Params, options?: CallOptions): CallPromise<ClientPackage> {
+    return this.#transport.call<ClientPackage>(operationTable.getPackage2, { params }, options);
   }
 
   /**
    * `POST /api/internal/Software/PostPackageFolder`
    * Server operationId: `Software_PostPackageFolder`.
+   * @param params - {@link PostPackageFolderParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postPackageFolder(params: PostPackageFolderParams, body: PostPackageFolderBody, options?: CallOptions): CallPromise<PostPackageFolderResult> {
-    return this.#transport.call<PostPackageFolderResult>(operationTable.postPackageFolder, { params, body }, options);
+  postPackageFolder(params: PostPackageFolderParams, body: PostPackageFolderBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postPackageFolder, { params, body }, options);
   }
 
   /**
@@ -336,8 +439,8 @@ export class SoftwareInternalService {
    * Server operationId: `Software_PostPropertyExportSequenceFile`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postPropertyExportSequenceFile(body: PostPropertyExportSequenceFileBody, options?: CallOptions): CallPromise<PostPropertyExportSequenceFileResult> {
-    return this.#transport.call<PostPropertyExportSequenceFileResult>(operationTable.postPropertyExportSequenceFile, { body }, options);
+  postPropertyExportSequenceFile(body: PostPropertyExportSequenceFileBody, options?: CallOptions): CallPromise<ProductionManagerEntity> {
+    return this.#transport.call<ProductionManagerEntity>(operationTable.postPropertyExportSequenceFile, { body }, options);
   }
 
   /**
@@ -345,8 +448,8 @@ export class SoftwareInternalService {
    * Server operationId: `Software_UpdatePackageFolder`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  updatePackageFolder(body: UpdatePackageFolderBody, options?: CallOptions): CallPromise<UpdatePackageFolderResult> {
-    return this.#transport.call<UpdatePackageFolderResult>(operationTable.updatePackageFolder, { body }, options);
+  updatePackageFolder(body: UpdatePackageFolderBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.updatePackageFolder, { body }, options);
   }
 
   /**
@@ -354,25 +457,27 @@ export class SoftwareInternalService {
    * Server operationId: `Software_UpdatePackageFolderFile`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  updatePackageFolderFile(body: UpdatePackageFolderFileBody, options?: CallOptions): CallPromise<UpdatePackageFolderFileResult> {
-    return this.#transport.call<UpdatePackageFolderFileResult>(operationTable.updatePackageFolderFile, { body }, options);
+  updatePackageFolderFile(body: UpdatePackageFolderFileBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.updatePackageFolderFile, { body }, options);
   }
 
   /**
    * `POST /api/internal/Software/UpsertPackage`
    * Server operationId: `Software_UpsertPackage`.
+   * @param params - {@link UpsertPackageParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  upsertPackage(params: UpsertPackageParams, body: UpsertPackageBody, options?: CallOptions): CallPromise<UpsertPackageResult> {
-    return this.#transport.call<UpsertPackageResult>(operationTable.upsertPackage, { params, body }, options);
+  upsertPackage(params: UpsertPackageParams, body: UpsertPackageBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.upsertPackage, { params, body }, options);
   }
 
   /**
    * `GET /api/internal/Software/ValidateSoftwarePackage`
    * Server operationId: `Software_ValidateSoftwarePackage`.
+   * @param params - {@link ValidateSoftwarePackageParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  validateSoftwarePackage(params: ValidateSoftwarePackageParams, options?: CallOptions): CallPromise<ValidateSoftwarePackageResult> {
-    return this.#transport.call<ValidateSoftwarePackageResult>(operationTable.validateSoftwarePackage, { params }, options);
+  validateSoftwarePackage(params: ValidateSoftwarePackageParams, options?: CallOptions): CallPromise<ProductionManagerEntityValidation> {
+    return this.#transport.call<ProductionManagerEntityValidation>(operationTable.validateSoftwarePackage, { params }, options);
   }
 }

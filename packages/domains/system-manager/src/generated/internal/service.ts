@@ -3,137 +3,191 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { Client, ClientAlias, ClientEntity, ClientException, ClientGroup, ClientGroupEx, ClientLog, ClientSettings, ClientSyslog, PingReply, SystemManagerNode, Version, VersionReply, WatsFilter } from "./models.js";
 
 /** Path and query parameters of `GET /api/internal/Blob/clientlog/{identifier}`. */
-export type GetClientLogFileParams = operations["Blob_GetClientLog"]["parameters"]["path"];
+export interface GetClientLogFileParams {
+  /** client identifier (mac address) */
+  identifier: string;
+}
 export type GetClientLogFileResult = ArrayBuffer;
 
 /** Path and query parameters of `POST /api/internal/Blob/clientlog/{identifier}`. */
-export type UploadClientLogFileParams = operations["Blob_PostClientLog"]["parameters"]["path"];
+export interface UploadClientLogFileParams {
+  /** client identifier (mac address) */
+  identifier: string;
+}
+/** Body of `POST /api/internal/Blob/clientlog/{identifier}`: The log file's bytes. */
 export type UploadClientLogFileBody = Blob | ArrayBuffer | Uint8Array;
-export type UploadClientLogFileResult = operations["Blob_PostClientLog"]["responses"][200]["content"]["application/json"];
+export type UploadClientLogFileResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/Blob/clientlog/{identifier}`. */
-export type DeleteClientLogFileParams = operations["Blob_Delete"]["parameters"]["path"];
-export type DeleteClientLogFileResult = operations["Blob_Delete"]["responses"][200]["content"]["application/json"];
+export interface DeleteClientLogFileParams {
+  /** client identifier (mac address) */
+  identifier: string;
+}
+export type DeleteClientLogFileResult = unknown;
 
 /** Path and query parameters of `DELETE /api/Internal/Client/Delete/{mac}`. */
-export type DeleteClientParams = operations["Client_DeleteClient"]["parameters"]["path"];
-export type DeleteClientResult = operations["Client_DeleteClient"]["responses"][200]["content"]["application/json"];
+export interface DeleteClientParams {
+  /** client mac address to be deleted */
+  mac: string;
+}
+export type DeleteClientResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/Client/DeleteClientLog/{id}`. */
-export type DeleteClientLogParams = operations["Client_DeleteClientLog"]["parameters"]["path"];
-export type DeleteClientLogResult = operations["Client_DeleteClientLog"]["responses"][200]["content"]["application/json"];
+export interface DeleteClientLogParams {
+  /** clientLog id */
+  id: number;
+}
+export type DeleteClientLogResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Client/GetClientAlias`. */
-export type GetClientAliasParams = NonNullable<operations["Client_GetClientAlias"]["parameters"]["query"]>;
-export type GetClientAliasResult = operations["Client_GetClientAlias"]["responses"][200]["content"]["application/json"];
+export interface GetClientAliasParams {
+  clientId: number;
+}
+export type GetClientAliasResult = ClientAlias[];
 
-export type GetClientCountResult = operations["Client_GetClientCount"]["responses"][200]["content"]["application/json"];
+export type GetClientCountResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Client/GetClientExceptions`. */
-export type GetClientExceptionsParams = NonNullable<operations["Client_GetClientExceptions"]["parameters"]["query"]>;
-export type GetClientExceptionsResult = operations["Client_GetClientExceptions"]["responses"][200]["content"]["application/json"];
+export interface GetClientExceptionsParams {
+  clientId: number;
+  logId?: number;
+}
+export type GetClientExceptionsResult = ClientException[];
 
-export type GetClientInfoResult = operations["Client_GetClientInfo"]["responses"][200]["content"]["application/json"];
+export type GetClientInfoResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Client/GetClientLogs`. */
-export type GetClientLogsParams = NonNullable<operations["Client_GetClientLogs"]["parameters"]["query"]>;
-export type GetClientLogsResult = operations["Client_GetClientLogs"]["responses"][200]["content"]["application/json"];
+export interface GetClientLogsParams {
+  clientId: number;
+}
+export type GetClientLogsResult = ClientLog[];
 
-export type GetClientsResult = operations["Client_GetClients"]["responses"][200]["content"]["application/json"];
+export type GetClientsResult = ClientEntity[];
 
-export type PingResult = operations["Client_Ping"]["responses"][200]["content"]["application/json"];
+export type PingResult = PingReply;
 
-export type PostClientBody = operations["Client_PostClient"]["requestBody"]["content"]["application/json"];
-export type PostClientResult = operations["Client_PostClient"]["responses"][200]["content"]["application/json"];
+export type PostClientBody = ClientEntity;
+export type PostClientResult = ClientEntity;
 
-export type PostClientLogBody = operations["Client_PostClientLog"]["requestBody"]["content"]["application/json"];
-export type PostClientLogResult = operations["Client_PostClientLog"]["responses"][200]["content"]["application/json"];
+export type PostClientLogBody = ClientLog;
+export type PostClientLogResult = ClientLog;
 
-export type PutClientBody = operations["Client_PutClient"]["requestBody"]["content"]["application/json"];
-export type PutClientResult = operations["Client_PutClient"]["responses"][200]["content"]["application/json"];
+export type PutClientBody = ClientEntity;
+export type PutClientResult = unknown;
 
-export type PutClientLogBody = operations["Client_PutClientLog"]["requestBody"]["content"]["application/json"];
-export type PutClientLogResult = operations["Client_PutClientLog"]["responses"][200]["content"]["application/json"];
+export type PutClientLogBody = ClientLog;
+export type PutClientLogResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Client/Register`. */
-export type RegisterClientParams = NonNullable<operations["Client_RegisterClient"]["parameters"]["query"]>;
-export type RegisterClientResult = operations["Client_RegisterClient"]["responses"][200]["content"]["application/json"];
+export interface RegisterClientParams {
+  mac: string;
+  name: string;
+  location?: string;
+  purpose?: string;
+  description?: string;
+  utcOffset?: number;
+}
+export type RegisterClientResult = unknown;
 
-export type ServerInfoResult = operations["Client_ServerInfo"]["responses"][200]["content"]["application/json"];
+export type ServerInfoResult = Record<string, string>;
 
-export type SyslogBody = operations["Client_syslog"]["requestBody"]["content"]["application/json"];
-export type SyslogResult = operations["Client_syslog"]["responses"][200]["content"]["application/json"];
+export type SyslogBody = ClientSyslog;
+export type SyslogResult = unknown;
 
-export type UpdateBody = operations["Client_Update"]["requestBody"]["content"]["application/json"];
-export type UpdateResult = operations["Client_Update"]["responses"][200]["content"]["application/json"];
+export type UpdateBody = ClientSettings;
+export type UpdateResult = ClientEntity;
 
 export type UpdateClientInfoResult = void;
 
-export type VersionResult = operations["Client_Version"]["responses"][200]["content"]["application/json"];
+export type VersionResult = VersionReply[];
 
-export type CreateWebClientBody = operations["Client_CreateWebClient"]["requestBody"]["content"]["application/json"];
-export type CreateWebClientResult = operations["Client_CreateWebClient"]["responses"][200]["content"]["application/json"];
+export type CreateWebClientBody = Client;
+export type CreateWebClientResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/ClientGroup/GetClientGroupByName`. */
-export type GetClientGroupByNameParams = NonNullable<operations["ClientGroup_GetClientGroupByName"]["parameters"]["query"]>;
-export type GetClientGroupByNameResult = operations["ClientGroup_GetClientGroupByName"]["responses"][200]["content"]["application/json"];
+export interface GetClientGroupByNameParams {
+  name: string;
+}
+export type GetClientGroupByNameResult = unknown;
 
-export type GetClientGroupsResult = operations["ClientGroup_GetClientGroups"]["responses"][200]["content"]["application/json"];
+export type GetClientGroupsResult = ClientGroupEx[];
 
-export type PostClientGroupBody = operations["ClientGroup_PostClientGroup"]["requestBody"]["content"]["application/json"];
-export type PostClientGroupResult = operations["ClientGroup_PostClientGroup"]["responses"][200]["content"]["application/json"];
+export type PostClientGroupBody = ClientGroup;
+export type PostClientGroupResult = ClientGroup;
 
-export type PutClientGroupBody = operations["ClientGroup_PutClientGroup"]["requestBody"]["content"]["application/json"];
-export type PutClientGroupResult = operations["ClientGroup_PutClientGroup"]["responses"][200]["content"]["application/json"];
+export type PutClientGroupBody = ClientGroup;
+export type PutClientGroupResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/ClientUpdate/DeleteClientUpdate`. */
-export type DeleteClientUpdateParams = NonNullable<operations["ClientUpdate_DeleteClientUpdate"]["parameters"]["query"]>;
-export type DeleteClientUpdateResult = operations["ClientUpdate_DeleteClientUpdate"]["responses"][200]["content"]["application/json"];
+export interface DeleteClientUpdateParams {
+  /** The Update file to delete */
+  name: string;
+}
+export type DeleteClientUpdateResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/ClientUpdate/GetClientUpdate`. */
-export type GetClientUpdateParams = NonNullable<operations["ClientUpdate_GetClientUpdate"]["parameters"]["query"]>;
-export type GetClientUpdateResult = operations["ClientUpdate_GetClientUpdate"]["responses"][200]["content"]["application/json"];
+export interface GetClientUpdateParams {
+  /** The update name to retrieve. */
+  Name: string;
+}
+export type GetClientUpdateResult = unknown;
 
-export type GetClientUpdatesResult = operations["ClientUpdate_GetClientUpdates"]["responses"][200]["content"]["application/json"];
+export type GetClientUpdatesResult = unknown;
 
-export type PostClientUpdateBody = operations["ClientUpdate_PostClientUpdate"]["requestBody"]["content"]["application/json"];
-export type PostClientUpdateResult = operations["ClientUpdate_PostClientUpdate"]["responses"][200]["content"]["application/json"];
+/** Body of `POST /api/internal/ClientUpdate/PostClientUpdate`: The client update to insert */
+export type PostClientUpdateBody = Record<string, unknown>;
+export type PostClientUpdateResult = unknown;
 
-export type PutClientUpdateBody = operations["ClientUpdate_PutClientUpdate"]["requestBody"]["content"]["application/json"];
-export type PutClientUpdateResult = operations["ClientUpdate_PutClientUpdate"]["responses"][200]["content"]["application/json"];
+/** Body of `PUT /api/internal/ClientUpdate/PutClientUpdate`: The Update file to update */
+export type PutClientUpdateBody = Record<string, unknown>;
+export type PutClientUpdateResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/ClientUpdates/Available`. */
-export type GetAvailableClientUpdatesParams = NonNullable<operations["ClientUpdate_GetAvailableClientUpdates"]["parameters"]["query"]>;
-export type GetAvailableClientUpdatesResult = operations["ClientUpdate_GetAvailableClientUpdates"]["responses"][200]["content"]["application/json"];
+export interface GetAvailableClientUpdatesParams {
+  version: string;
+}
+export type GetAvailableClientUpdatesResult = Version;
 
 /** Path and query parameters of `GET /api/internal/ClientUpdates/Link`. */
-export type GetAvailableClientUpdateLinkParams = NonNullable<operations["ClientUpdate_GetAvailableClientUpdateLink"]["parameters"]["query"]>;
-export type GetAvailableClientUpdateLinkResult = operations["ClientUpdate_GetAvailableClientUpdateLink"]["responses"][200]["content"]["application/json"];
+export interface GetAvailableClientUpdateLinkParams {
+  version: string;
+  platform: string;
+}
+export type GetAvailableClientUpdateLinkResult = string;
 
-export type ClearSyslogResult = operations["SystemManager_ClearSyslog"]["responses"][200]["content"]["application/json"];
+export type ClearSyslogResult = unknown;
 
 export type CreateExcelWorksheetResult = ArrayBuffer;
 
-export type DeleteSystemManagerNodesBody = operations["SystemManager_DeleteSystemManagerNodes"]["requestBody"]["content"]["application/json"];
-export type DeleteSystemManagerNodesResult = operations["SystemManager_DeleteSystemManagerNodes"]["responses"][200]["content"]["application/json"];
+export type DeleteSystemManagerNodesBody = SystemManagerNode[];
+export type DeleteSystemManagerNodesResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/SystemManager/GetClients`. */
-export type GetSystemManagerNodesParams = NonNullable<operations["SystemManager_GetClients"]["parameters"]["query"]>;
-export type GetSystemManagerNodesResult = operations["SystemManager_GetClients"]["responses"][200]["content"]["application/json"];
+export interface GetSystemManagerNodesParams {
+  /** ClientId for a single node */
+  clientId?: number;
+  /** Include detailed information */
+  includeDetails?: boolean;
+  /** Specify true to query database (no cache) */
+  refresh?: boolean;
+}
+export type GetSystemManagerNodesResult = SystemManagerNode[];
 
-export type GetStationMapStatisticsBody = operations["SystemManager_GetStationMapStatistics"]["requestBody"]["content"]["application/json"];
-export type GetStationMapStatisticsResult = operations["SystemManager_GetStationMapStatistics"]["responses"][200]["content"]["application/json"];
+export type GetStationMapStatisticsBody = WatsFilter;
+export type GetStationMapStatisticsResult = unknown;
 
-export type UpdateAcceptedVersionBody = operations["SystemManager_UpdateAcceptedVersion"]["requestBody"]["content"]["application/json"];
-export type UpdateAcceptedVersionResult = operations["SystemManager_UpdateAcceptedVersion"]["responses"][200]["content"]["application/json"];
+export type UpdateAcceptedVersionBody = SystemManagerNode;
+export type UpdateAcceptedVersionResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/SystemManager/UpdateSystemManagerNode`. */
-export type UpdateSystemManagerNodeParams = NonNullable<operations["SystemManager_UpdateSystemManagerNode"]["parameters"]["query"]>;
-export type UpdateSystemManagerNodeBody = operations["SystemManager_UpdateSystemManagerNode"]["requestBody"]["content"]["application/json"];
-export type UpdateSystemManagerNodeResult = operations["SystemManager_UpdateSystemManagerNode"]["responses"][200]["content"]["application/json"];
+export interface UpdateSystemManagerNodeParams {
+  moveWithHistory?: boolean;
+}
+export type UpdateSystemManagerNodeBody = SystemManagerNode;
+export type UpdateSystemManagerNodeResult = unknown;
 
 /**
  * Clients (test stations), levels and system status.
@@ -152,10 +206,11 @@ export class SystemManagerInternalService {
    * Get most recent client log for specified client (6.0 or newer)
    * `GET /api/internal/Blob/clientlog/{identifier}`
    * Server operationId: `Blob_GetClientLog`.
+   * @param params - `identifier`: client identifier (mac address)
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getClientLogFile(params: GetClientLogFileParams, options?: CallOptions): CallPromise<GetClientLogFileResult> {
-    return this.#transport.call<GetClientLogFileResult>(operationTable.getClientLogFile, { params }, options);
+  getClientLogFile(params: GetClientLogFileParams, options?: CallOptions): CallPromise<ArrayBuffer> {
+    return this.#transport.call<ArrayBuffer>(operationTable.getClientLogFile, { params }, options);
   }
 
   /**
@@ -163,10 +218,12 @@ export class SystemManagerInternalService {
    * HttpContent (poststream) should contain the logfile contents.
    * `POST /api/internal/Blob/clientlog/{identifier}`
    * Server operationId: `Blob_PostClientLog`.
+   * @param params - `identifier`: client identifier (mac address)
+   * @param body - The log file's bytes.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  uploadClientLogFile(params: UploadClientLogFileParams, body: UploadClientLogFileBody, options?: CallOptions): CallPromise<UploadClientLogFileResult> {
-    return this.#transport.call<UploadClientLogFileResult>(operationTable.uploadClientLogFile, { params, body }, options);
+  uploadClientLogFile(params: UploadClientLogFileParams, body: UploadClientLogFileBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.uploadClientLogFile, { params, body }, options);
   }
 
   /**
@@ -174,39 +231,43 @@ export class SystemManagerInternalService {
    * Deleting the log should only be done if the client is being removed/moved or renamed .
    * `DELETE /api/internal/Blob/clientlog/{identifier}`
    * Server operationId: `Blob_Delete`.
+   * @param params - `identifier`: client identifier (mac address)
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteClientLogFile(params: DeleteClientLogFileParams, options?: CallOptions): CallPromise<DeleteClientLogFileResult> {
-    return this.#transport.call<DeleteClientLogFileResult>(operationTable.deleteClientLogFile, { params }, options);
+  deleteClientLogFile(params: DeleteClientLogFileParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteClientLogFile, { params }, options);
   }
 
   /**
    * Devtest method for cleaning up after running internal tests. This should not be used in production, and it will fail outside devtest environment
    * `DELETE /api/Internal/Client/Delete/{mac}`
    * Server operationId: `Client_DeleteClient`.
+   * @param params - `mac`: client mac address to be deleted
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteClient(params: DeleteClientParams, options?: CallOptions): CallPromise<DeleteClientResult> {
-    return this.#transport.call<DeleteClientResult>(operationTable.deleteClient, { params }, options);
+  deleteClient(params: DeleteClientParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteClient, { params }, options);
   }
 
   /**
    * Delete a client log
    * `DELETE /api/internal/Client/DeleteClientLog/{id}`
    * Server operationId: `Client_DeleteClientLog`.
+   * @param params - `id`: clientLog id
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteClientLog(params: DeleteClientLogParams, options?: CallOptions): CallPromise<DeleteClientLogResult> {
-    return this.#transport.call<DeleteClientLogResult>(operationTable.deleteClientLog, { params }, options);
+  deleteClientLog(params: DeleteClientLogParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteClientLog, { params }, options);
   }
 
   /**
    * `GET /api/internal/Client/GetClientAlias`
    * Server operationId: `Client_GetClientAlias`.
+   * @param params - {@link GetClientAliasParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getClientAlias(params: GetClientAliasParams, options?: CallOptions): CallPromise<GetClientAliasResult> {
-    return this.#transport.call<GetClientAliasResult>(operationTable.getClientAlias, { params }, options);
+  getClientAlias(params: GetClientAliasParams, options?: CallOptions): CallPromise<ClientAlias[]> {
+    return this.#transport.call<ClientAlias[]>(operationTable.getClientAlias, { params }, options);
   }
 
   /**
@@ -214,17 +275,18 @@ export class SystemManagerInternalService {
    * Server operationId: `Client_GetClientCount`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getClientCount(options?: CallOptions): CallPromise<GetClientCountResult> {
-    return this.#transport.call<GetClientCountResult>(operationTable.getClientCount, {  }, options);
+  getClientCount(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getClientCount, {  }, options);
   }
 
   /**
    * `GET /api/internal/Client/GetClientExceptions`
    * Server operationId: `Client_GetClientExceptions`.
+   * @param params - {@link GetClientExceptionsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getClientExceptions(params: GetClientExceptionsParams, options?: CallOptions): CallPromise<GetClientExceptionsResult> {
-    return this.#transport.call<GetClientExceptionsResult>(operationTable.getClientExceptions, { params }, options);
+  getClientExceptions(params: GetClientExceptionsParams, options?: CallOptions): CallPromise<ClientException[]> {
+    return this.#transport.call<ClientException[]>(operationTable.getClientExceptions, { params }, options);
   }
 
   /**
@@ -232,17 +294,18 @@ export class SystemManagerInternalService {
    * Server operationId: `Client_GetClientInfo`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getClientInfo(options?: CallOptions): CallPromise<GetClientInfoResult> {
-    return this.#transport.call<GetClientInfoResult>(operationTable.getClientInfo, {  }, options);
+  getClientInfo(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getClientInfo, {  }, options);
   }
 
   /**
    * `GET /api/internal/Client/GetClientLogs`
    * Server operationId: `Client_GetClientLogs`.
+   * @param params - {@link GetClientLogsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getClientLogs(params: GetClientLogsParams, options?: CallOptions): CallPromise<GetClientLogsResult> {
-    return this.#transport.call<GetClientLogsResult>(operationTable.getClientLogs, { params }, options);
+  getClientLogs(params: GetClientLogsParams, options?: CallOptions): CallPromise<ClientLog[]> {
+    return this.#transport.call<ClientLog[]>(operationTable.getClientLogs, { params }, options);
   }
 
   /**
@@ -250,8 +313,8 @@ export class SystemManagerInternalService {
    * Server operationId: `Client_GetClients`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getClients(options?: CallOptions): CallPromise<GetClientsResult> {
-    return this.#transport.call<GetClientsResult>(operationTable.getClients, {  }, options);
+  getClients(options?: CallOptions): CallPromise<ClientEntity[]> {
+    return this.#transport.call<ClientEntity[]>(operationTable.getClients, {  }, options);
   }
 
   /**
@@ -259,8 +322,8 @@ export class SystemManagerInternalService {
    * Server operationId: `Client_Ping`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  ping(options?: CallOptions): CallPromise<PingResult> {
-    return this.#transport.call<PingResult>(operationTable.ping, {  }, options);
+  ping(options?: CallOptions): CallPromise<PingReply> {
+    return this.#transport.call<PingReply>(operationTable.ping, {  }, options);
   }
 
   /**
@@ -268,8 +331,8 @@ export class SystemManagerInternalService {
    * Server operationId: `Client_PostClient`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postClient(body: PostClientBody, options?: CallOptions): CallPromise<PostClientResult> {
-    return this.#transport.call<PostClientResult>(operationTable.postClient, { body }, options);
+  postClient(body: PostClientBody, options?: CallOptions): CallPromise<ClientEntity> {
+    return this.#transport.call<ClientEntity>(operationTable.postClient, { body }, options);
   }
 
   /**
@@ -277,8 +340,8 @@ export class SystemManagerInternalService {
    * Server operationId: `Client_PostClientLog`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postClientLog(body: PostClientLogBody, options?: CallOptions): CallPromise<PostClientLogResult> {
-    return this.#transport.call<PostClientLogResult>(operationTable.postClientLog, { body }, options);
+  postClientLog(body: PostClientLogBody, options?: CallOptions): CallPromise<ClientLog> {
+    return this.#transport.call<ClientLog>(operationTable.postClientLog, { body }, options);
   }
 
   /**
@@ -287,8 +350,8 @@ export class SystemManagerInternalService {
    * @deprecated The server marks this operation deprecated.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putClient(body: PutClientBody, options?: CallOptions): CallPromise<PutClientResult> {
-    return this.#transport.call<PutClientResult>(operationTable.putClient, { body }, options);
+  putClient(body: PutClientBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putClient, { body }, options);
   }
 
   /**
@@ -296,17 +359,18 @@ export class SystemManagerInternalService {
    * Server operationId: `Client_PutClientLog`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putClientLog(body: PutClientLogBody, options?: CallOptions): CallPromise<PutClientLogResult> {
-    return this.#transport.call<PutClientLogResult>(operationTable.putClientLog, { body }, options);
+  putClientLog(body: PutClientLogBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putClientLog, { body }, options);
   }
 
   /**
    * `POST /api/internal/Client/Register`
    * Server operationId: `Client_RegisterClient`.
+   * @param params - {@link RegisterClientParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  registerClient(params: RegisterClientParams, options?: CallOptions): CallPromise<RegisterClientResult> {
-    return this.#transport.call<RegisterClientResult>(operationTable.registerClient, { params }, options);
+  registerClient(params: RegisterClientParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.registerClient, { params }, options);
   }
 
   /**
@@ -314,8 +378,8 @@ export class SystemManagerInternalService {
    * Server operationId: `Client_ServerInfo`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  serverInfo(options?: CallOptions): CallPromise<ServerInfoResult> {
-    return this.#transport.call<ServerInfoResult>(operationTable.serverInfo, {  }, options);
+  serverInfo(options?: CallOptions): CallPromise<Record<string, string>> {
+    return this.#transport.call<Record<string, string>>(operationTable.serverInfo, {  }, options);
   }
 
   /**
@@ -323,8 +387,8 @@ export class SystemManagerInternalService {
    * Server operationId: `Client_syslog`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  syslog(body: SyslogBody, options?: CallOptions): CallPromise<SyslogResult> {
-    return this.#transport.call<SyslogResult>(operationTable.syslog, { body }, options);
+  syslog(body: SyslogBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.syslog, { body }, options);
   }
 
   /**
@@ -332,8 +396,8 @@ export class SystemManagerInternalService {
    * Server operationId: `Client_Update`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  update(body: UpdateBody, options?: CallOptions): CallPromise<UpdateResult> {
-    return this.#transport.call<UpdateResult>(operationTable.update, { body }, options);
+  update(body: UpdateBody, options?: CallOptions): CallPromise<ClientEntity> {
+    return this.#transport.call<ClientEntity>(operationTable.update, { body }, options);
   }
 
   /**
@@ -341,8 +405,8 @@ export class SystemManagerInternalService {
    * Server operationId: `Client_UpdateClientInfo`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  updateClientInfo(options?: CallOptions): CallPromise<UpdateClientInfoResult> {
-    return this.#transport.call<UpdateClientInfoResult>(operationTable.updateClientInfo, {  }, options);
+  updateClientInfo(options?: CallOptions): CallPromise<void> {
+    return this.#transport.call<void>(operationTable.updateClientInfo, {  }, options);
   }
 
   /**
@@ -350,8 +414,8 @@ export class SystemManagerInternalService {
    * Server operationId: `Client_Version`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  version(options?: CallOptions): CallPromise<VersionResult> {
-    return this.#transport.call<VersionResult>(operationTable.version, {  }, options);
+  version(options?: CallOptions): CallPromise<VersionReply[]> {
+    return this.#transport.call<VersionReply[]>(operationTable.version, {  }, options);
   }
 
   /**
@@ -359,18 +423,19 @@ export class SystemManagerInternalService {
    * Server operationId: `Client_CreateWebClient`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  createWebClient(body: CreateWebClientBody, options?: CallOptions): CallPromise<CreateWebClientResult> {
-    return this.#transport.call<CreateWebClientResult>(operationTable.createWebClient, { body }, options);
+  createWebClient(body: CreateWebClientBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.createWebClient, { body }, options);
   }
 
   /**
    * Returns the client group by name for logged in user. If it does not exists, returns empty.
    * `GET /api/internal/ClientGroup/GetClientGroupByName`
    * Server operationId: `ClientGroup_GetClientGroupByName`.
+   * @param params - {@link GetClientGroupByNameParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getClientGroupByName(params: GetClientGroupByNameParams, options?: CallOptions): CallPromise<GetClientGroupByNameResult> {
-    return this.#transport.call<GetClientGroupByNameResult>(operationTable.getClientGroupByName, { params }, options);
+  getClientGroupByName(params: GetClientGroupByNameParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getClientGroupByName, { params }, options);
   }
 
   /**
@@ -379,8 +444,8 @@ export class SystemManagerInternalService {
    * Server operationId: `ClientGroup_GetClientGroups`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getClientGroups(options?: CallOptions): CallPromise<GetClientGroupsResult> {
-    return this.#transport.call<GetClientGroupsResult>(operationTable.getClientGroups, {  }, options);
+  getClientGroups(options?: CallOptions): CallPromise<ClientGroupEx[]> {
+    return this.#transport.call<ClientGroupEx[]>(operationTable.getClientGroups, {  }, options);
   }
 
   /**
@@ -389,8 +454,8 @@ export class SystemManagerInternalService {
    * Server operationId: `ClientGroup_PostClientGroup`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postClientGroup(body: PostClientGroupBody, options?: CallOptions): CallPromise<PostClientGroupResult> {
-    return this.#transport.call<PostClientGroupResult>(operationTable.postClientGroup, { body }, options);
+  postClientGroup(body: PostClientGroupBody, options?: CallOptions): CallPromise<ClientGroup> {
+    return this.#transport.call<ClientGroup>(operationTable.postClientGroup, { body }, options);
   }
 
   /**
@@ -399,28 +464,30 @@ export class SystemManagerInternalService {
    * Server operationId: `ClientGroup_PutClientGroup`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putClientGroup(body: PutClientGroupBody, options?: CallOptions): CallPromise<PutClientGroupResult> {
-    return this.#transport.call<PutClientGroupResult>(operationTable.putClientGroup, { body }, options);
+  putClientGroup(body: PutClientGroupBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putClientGroup, { body }, options);
   }
 
   /**
    * Deletes a client update - NOT IMPLEMENTED
    * `DELETE /api/internal/ClientUpdate/DeleteClientUpdate`
    * Server operationId: `ClientUpdate_DeleteClientUpdate`.
+   * @param params - `name`: The Update file to delete
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteClientUpdate(params: DeleteClientUpdateParams, options?: CallOptions): CallPromise<DeleteClientUpdateResult> {
-    return this.#transport.call<DeleteClientUpdateResult>(operationTable.deleteClientUpdate, { params }, options);
+  deleteClientUpdate(params: DeleteClientUpdateParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteClientUpdate, { params }, options);
   }
 
   /**
    * Retrieves a single update.
    * `GET /api/internal/ClientUpdate/GetClientUpdate`
    * Server operationId: `ClientUpdate_GetClientUpdate`.
+   * @param params - `Name`: The update name to retrieve.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getClientUpdate(params: GetClientUpdateParams, options?: CallOptions): CallPromise<GetClientUpdateResult> {
-    return this.#transport.call<GetClientUpdateResult>(operationTable.getClientUpdate, { params }, options);
+  getClientUpdate(params: GetClientUpdateParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getClientUpdate, { params }, options);
   }
 
   /**
@@ -429,46 +496,50 @@ export class SystemManagerInternalService {
    * Server operationId: `ClientUpdate_GetClientUpdates`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getClientUpdates(options?: CallOptions): CallPromise<GetClientUpdatesResult> {
-    return this.#transport.call<GetClientUpdatesResult>(operationTable.getClientUpdates, {  }, options);
+  getClientUpdates(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getClientUpdates, {  }, options);
   }
 
   /**
    * Inserts a new client update - NOT IMPLEMENTED
    * `POST /api/internal/ClientUpdate/PostClientUpdate`
    * Server operationId: `ClientUpdate_PostClientUpdate`.
+   * @param body - The client update to insert
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postClientUpdate(body: PostClientUpdateBody, options?: CallOptions): CallPromise<PostClientUpdateResult> {
-    return this.#transport.call<PostClientUpdateResult>(operationTable.postClientUpdate, { body }, options);
+  postClientUpdate(body: PostClientUpdateBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postClientUpdate, { body }, options);
   }
 
   /**
    * Updates an existing client update file - NOT IMPLEMENTED
    * `PUT /api/internal/ClientUpdate/PutClientUpdate`
    * Server operationId: `ClientUpdate_PutClientUpdate`.
+   * @param body - The Update file to update
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putClientUpdate(body: PutClientUpdateBody, options?: CallOptions): CallPromise<PutClientUpdateResult> {
-    return this.#transport.call<PutClientUpdateResult>(operationTable.putClientUpdate, { body }, options);
+  putClientUpdate(body: PutClientUpdateBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putClientUpdate, { body }, options);
   }
 
   /**
    * `GET /api/internal/ClientUpdates/Available`
    * Server operationId: `ClientUpdate_GetAvailableClientUpdates`.
+   * @param params - {@link GetAvailableClientUpdatesParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getAvailableClientUpdates(params: GetAvailableClientUpdatesParams, options?: CallOptions): CallPromise<GetAvailableClientUpdatesResult> {
-    return this.#transport.call<GetAvailableClientUpdatesResult>(operationTable.getAvailableClientUpdates, { params }, options);
+  getAvailableClientUpdates(params: GetAvailableClientUpdatesParams, options?: CallOptions): CallPromise<Version> {
+    return this.#transport.call<Version>(operationTable.getAvailableClientUpdates, { params }, options);
   }
 
   /**
    * `GET /api/internal/ClientUpdates/Link`
    * Server operationId: `ClientUpdate_GetAvailableClientUpdateLink`.
+   * @param params - {@link GetAvailableClientUpdateLinkParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getAvailableClientUpdateLink(params: GetAvailableClientUpdateLinkParams, options?: CallOptions): CallPromise<GetAvailableClientUpdateLinkResult> {
-    return this.#transport.call<GetAvailableClientUpdateLinkResult>(operationTable.getAvailableClientUpdateLink, { params }, options);
+  getAvailableClientUpdateLink(params: GetAvailableClientUpdateLinkParams, options?: CallOptions): CallPromise<string> {
+    return this.#transport.call<string>(operationTable.getAvailableClientUpdateLink, { params }, options);
   }
 
   /**
@@ -476,8 +547,8 @@ export class SystemManagerInternalService {
    * Server operationId: `SystemManager_ClearSyslog`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  clearSyslog(options?: CallOptions): CallPromise<ClearSyslogResult> {
-    return this.#transport.call<ClearSyslogResult>(operationTable.clearSyslog, {  }, options);
+  clearSyslog(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.clearSyslog, {  }, options);
   }
 
   /**
@@ -485,8 +556,8 @@ export class SystemManagerInternalService {
    * Server operationId: `SystemManager_CreateExcelWorksheet`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  createExcelWorksheet(options?: CallOptions): CallPromise<CreateExcelWorksheetResult> {
-    return this.#transport.call<CreateExcelWorksheetResult>(operationTable.createExcelWorksheet, {  }, options);
+  createExcelWorksheet(options?: CallOptions): CallPromise<ArrayBuffer> {
+    return this.#transport.call<ArrayBuffer>(operationTable.createExcelWorksheet, {  }, options);
   }
 
   /**
@@ -494,18 +565,19 @@ export class SystemManagerInternalService {
    * Server operationId: `SystemManager_DeleteSystemManagerNodes`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteSystemManagerNodes(body: DeleteSystemManagerNodesBody, options?: CallOptions): CallPromise<DeleteSystemManagerNodesResult> {
-    return this.#transport.call<DeleteSystemManagerNodesResult>(operationTable.deleteSystemManagerNodes, { body }, options);
+  deleteSystemManagerNodes(body: DeleteSystemManagerNodesBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteSystemManagerNodes, { body }, options);
   }
 
   /**
    * Get System manager nodes
    * `GET /api/internal/SystemManager/GetClients`
    * Server operationId: `SystemManager_GetClients`.
+   * @param params - `clientId`: ClientId for a single node; `includeDetails`: Include detailed information; `refresh`: Specify true to query database (no cache)
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getSystemManagerNodes(params?: GetSystemManagerNodesParams, options?: CallOptions): CallPromise<GetSystemManagerNodesResult> {
-    return this.#transport.call<GetSystemManagerNodesResult>(operationTable.getSystemManagerNodes, { params }, options);
+  getSystemManagerNodes(params?: GetSystemManagerNodesParams, options?: CallOptions): CallPromise<SystemManagerNode[]> {
+    return this.#transport.call<SystemManagerNode[]>(operationTable.getSystemManagerNodes, { params }, options);
   }
 
   /**
@@ -513,8 +585,8 @@ export class SystemManagerInternalService {
    * Server operationId: `SystemManager_GetStationMapStatistics`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getStationMapStatistics(body: GetStationMapStatisticsBody, options?: CallOptions): CallPromise<GetStationMapStatisticsResult> {
-    return this.#transport.call<GetStationMapStatisticsResult>(operationTable.getStationMapStatistics, { body }, options);
+  getStationMapStatistics(body: GetStationMapStatisticsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getStationMapStatistics, { body }, options);
   }
 
   /**
@@ -523,8 +595,8 @@ export class SystemManagerInternalService {
    * Server operationId: `SystemManager_UpdateAcceptedVersion`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  updateAcceptedVersion(body: UpdateAcceptedVersionBody, options?: CallOptions): CallPromise<UpdateAcceptedVersionResult> {
-    return this.#transport.call<UpdateAcceptedVersionResult>(operationTable.updateAcceptedVersion, { body }, options);
+  updateAcceptedVersion(body: UpdateAcceptedVersionBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.updateAcceptedVersion, { body }, options);
   }
 
   /**
@@ -533,9 +605,10 @@ export class SystemManagerInternalService {
    * Level (clientGroupId required): name, type, gps and parentId.
    * `PUT /api/internal/SystemManager/UpdateSystemManagerNode`
    * Server operationId: `SystemManager_UpdateSystemManagerNode`.
+   * @param params - {@link UpdateSystemManagerNodeParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  updateSystemManagerNode(params: UpdateSystemManagerNodeParams, body: UpdateSystemManagerNodeBody, options?: CallOptions): CallPromise<UpdateSystemManagerNodeResult> {
-    return this.#transport.call<UpdateSystemManagerNodeResult>(operationTable.updateSystemManagerNode, { params, body }, options);
+  updateSystemManagerNode(params: UpdateSystemManagerNodeParams, body: UpdateSystemManagerNodeBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.updateSystemManagerNode, { params, body }, options);
   }
 }

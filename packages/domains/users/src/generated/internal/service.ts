@@ -3,134 +3,184 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { MySettingsUser, Role, User, UserFolder, WatsFilter } from "./models.js";
 
-export type GetOrganizationsResult = operations["Organization_GetOrganizations"]["responses"][200]["content"]["application/json"];
+export type GetOrganizationsResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/User/CloneKeyValue`. */
-export type CloneKeyValueParams = NonNullable<operations["User_CloneKeyValue"]["parameters"]["query"]>;
-export type CloneKeyValueResult = operations["User_CloneKeyValue"]["responses"][200]["content"]["application/json"];
+export interface CloneKeyValueParams {
+  existingKey: string;
+  newKey: string;
+}
+export type CloneKeyValueResult = unknown;
 
 export type CreateExcelWorksheetResult = ArrayBuffer;
 
 /** Path and query parameters of `DELETE /api/internal/User/DeleteFilter`. */
-export type DeleteFilterParams = NonNullable<operations["User_DeleteFilter"]["parameters"]["query"]>;
-export type DeleteFilterResult = operations["User_DeleteFilter"]["responses"][200]["content"]["application/json"];
+export interface DeleteFilterParams {
+  filterName: string;
+}
+export type DeleteFilterResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/User/DeleteRole`. */
-export type DeleteRoleParams = NonNullable<operations["User_DeleteRole"]["parameters"]["query"]>;
-export type DeleteRoleResult = operations["User_DeleteRole"]["responses"][200]["content"]["application/json"];
+export interface DeleteRoleParams {
+  roleName: string;
+}
+export type DeleteRoleResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/User/DeleteUser`. */
-export type DeleteUserParams = NonNullable<operations["User_DeleteUser"]["parameters"]["query"]>;
-export type DeleteUserResult = operations["User_DeleteUser"]["responses"][200]["content"]["application/json"];
+export interface DeleteUserParams {
+  userId: string;
+}
+export type DeleteUserResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/User/DeleteUserByName`. */
-export type DeleteUserByNameParams = NonNullable<operations["User_DeleteUserByName"]["parameters"]["query"]>;
-export type DeleteUserByNameResult = operations["User_DeleteUserByName"]["responses"][200]["content"]["application/json"];
+export interface DeleteUserByNameParams {
+  /** The username of the user to delete. */
+  username: string;
+}
+export type DeleteUserByNameResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/User/DeleteUserFolder`. */
-export type DeleteUserFolderParams = NonNullable<operations["User_DeleteUserFolder"]["parameters"]["query"]>;
-export type DeleteUserFolderResult = operations["User_DeleteUserFolder"]["responses"][200]["content"]["application/json"];
+export interface DeleteUserFolderParams {
+  /**
+   * The id of user folder to delete
+   * Format: uuid.
+   */
+  folderId: string;
+}
+export type DeleteUserFolderResult = unknown;
 
-export type DeleteUserFoldersBody = operations["User_DeleteUserFolders"]["requestBody"]["content"]["application/json"];
-export type DeleteUserFoldersResult = operations["User_DeleteUserFolders"]["responses"][200]["content"]["application/json"];
+/**
+ * Body of `DELETE /api/internal/User/DeleteUserFolders`: A list of the ids of the user folders to delete
+ */
+export type DeleteUserFoldersBody = string[];
+export type DeleteUserFoldersResult = unknown;
 
 /** Path and query parameters of `DELETE /api/internal/User/DeleteUsers`. */
-export type DeleteUsersParams = NonNullable<operations["User_DeleteUsers"]["parameters"]["query"]>;
-export type DeleteUsersResult = operations["User_DeleteUsers"]["responses"][200]["content"]["application/json"];
+export interface DeleteUsersParams {
+  userIds: string;
+}
+export type DeleteUsersResult = unknown;
 
-export type GetAnalyticsAuxiliaryBootstrapDataResult = operations["User_GetAnalyticsAuxiliaryBootstrapData"]["responses"][200]["content"]["application/json"];
+export type GetAnalyticsAuxiliaryBootstrapDataResult = unknown;
 
-export type GetAnalyticsBootstrapDataResult = operations["User_GetAnalyticsBootstrapData"]["responses"][200]["content"]["application/json"];
+export type GetAnalyticsBootstrapDataResult = unknown;
 
-export type GetAvailableStartpagesResult = operations["User_GetAvailableStartpages"]["responses"][200]["content"]["application/json"];
+export type GetAvailableStartpagesResult = unknown;
 
-export type GetFiltersResult = operations["User_GetFilters"]["responses"][200]["content"]["application/json"];
+export type GetFiltersResult = unknown;
 
-export type GetHeadlessUsersResult = operations["User_GetHeadlessUsers"]["responses"][200]["content"]["application/json"];
+export type GetHeadlessUsersResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/User/GetKeyValue`. */
-export type GetKeyValueParams = NonNullable<operations["User_GetKeyValue"]["parameters"]["query"]>;
-export type GetKeyValueResult = operations["User_GetKeyValue"]["responses"][200]["content"]["application/json"];
+export interface GetKeyValueParams {
+  key: string;
+  JSON?: boolean;
+}
+export type GetKeyValueResult = unknown;
 
-export type GetKeyValuePairsBody = operations["User_GetKeyValuePairs"]["requestBody"]["content"]["application/json"];
-export type GetKeyValuePairsResult = operations["User_GetKeyValuePairs"]["responses"][200]["content"]["application/json"];
+export type GetKeyValuePairsBody = string[];
+export type GetKeyValuePairsResult = unknown;
 
-export type GetMyUserSettingsResult = operations["User_GetMyUserSettings"]["responses"][200]["content"]["application/json"];
+export type GetMyUserSettingsResult = unknown;
 
-export type GetUserFoldersResult = operations["User_GetUserFolders"]["responses"][200]["content"]["application/json"];
+export type GetUserFoldersResult = UserFolder[];
 
 /** Path and query parameters of `GET /api/internal/User/GetUserRoles`. */
-export type GetUserRolesParams = NonNullable<operations["User_GetUserRoles"]["parameters"]["query"]>;
-export type GetUserRolesResult = operations["User_GetUserRoles"]["responses"][200]["content"]["application/json"];
+export interface GetUserRolesParams {
+  /** Return only headless or nonHeadless roles (All roles if not specified) */
+  headless?: boolean;
+  /**
+   * Filter out roles commonly not shown (Headless and Client for OnPrem, Headless, Client and Administrator for Cloud).
+   */
+  filtered?: boolean;
+}
+export type GetUserRolesResult = unknown;
 
-export type GetUsersResult = operations["User_GetUsers"]["responses"][200]["content"]["application/json"];
+export type GetUsersResult = unknown;
 
-export type GetWatsAuxiliaryBootstrapDataResult = operations["User_GetWatsAuxiliaryBootstrapData"]["responses"][200]["content"]["application/json"];
+export type GetWatsAuxiliaryBootstrapDataResult = unknown;
 
-export type GetWatsBootstrapDataResult = operations["User_GetWatsBootstrapData"]["responses"][200]["content"]["application/json"];
+export type GetWatsBootstrapDataResult = unknown;
 
-export type PostFilterBody = operations["User_PostFilter"]["requestBody"]["content"]["application/json"];
-export type PostFilterResult = operations["User_PostFilter"]["responses"][200]["content"]["application/json"];
+export type PostFilterBody = WatsFilter;
+export type PostFilterResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/User/PostHeadless`. */
-export type PostHeadlessParams = NonNullable<operations["User_PostHeadless"]["parameters"]["query"]>;
-export type PostHeadlessBody = operations["User_PostHeadless"]["requestBody"]["content"]["application/json"];
-export type PostHeadlessResult = operations["User_PostHeadless"]["responses"][200]["content"]["application/json"];
+export interface PostHeadlessParams {
+  reset?: boolean;
+}
+/** Body of `POST /api/internal/User/PostHeadless`: The user to create. */
+export type PostHeadlessBody = User;
+export type PostHeadlessResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/User/PostRole`. */
-export type PostRoleParams = NonNullable<operations["User_PostRole"]["parameters"]["query"]>;
-export type PostRoleBody = operations["User_PostRole"]["requestBody"]["content"]["application/json"];
-export type PostRoleResult = operations["User_PostRole"]["responses"][200]["content"]["application/json"];
+export interface PostRoleParams {
+  headless?: boolean;
+}
+export type PostRoleBody = string;
+export type PostRoleResult = unknown;
 
-export type PostUserBody = operations["User_PostUser"]["requestBody"]["content"]["application/json"];
-export type PostUserResult = operations["User_PostUser"]["responses"][200]["content"]["application/json"];
+/** Body of `POST /api/internal/User/PostUser`: The user to create. */
+export type PostUserBody = User;
+export type PostUserResult = unknown;
 
-export type PostUserFolderBody = operations["User_PostUserFolder"]["requestBody"]["content"]["application/json"];
-export type PostUserFolderResult = operations["User_PostUserFolder"]["responses"][200]["content"]["application/json"];
+/**
+ * Body of `POST /api/internal/User/PostUserFolder`: Required data to create a user folder. Should include the type and optionally the
+ *             id of the parent folder. Folder and user ids are assigned in the API call.
+ */
+export type PostUserFolderBody = UserFolder;
+export type PostUserFolderResult = unknown;
 
-export type PostUserPasswordBody = operations["User_PostUserPassword"]["requestBody"]["content"]["application/json"];
-export type PostUserPasswordResult = operations["User_PostUserPassword"]["responses"][200]["content"]["application/json"];
+/** Body of `POST /api/internal/User/PostUserPassword`: The user whos password should be updated */
+export type PostUserPasswordBody = Record<string, unknown>;
+export type PostUserPasswordResult = unknown;
 
-export type PutFilterBody = operations["User_PutFilter"]["requestBody"]["content"]["application/json"];
-export type PutFilterResult = operations["User_PutFilter"]["responses"][200]["content"]["application/json"];
+export type PutFilterBody = WatsFilter;
+export type PutFilterResult = unknown;
 
-export type PutFilterNameBody = operations["User_PutFilterName"]["requestBody"]["content"]["application/json"];
-export type PutFilterNameResult = operations["User_PutFilterName"]["responses"][200]["content"]["application/json"];
+export type PutFilterNameBody = Record<string, unknown>;
+export type PutFilterNameResult = unknown;
 
-export type PutFilterOrderBody = operations["User_PutFilterOrder"]["requestBody"]["content"]["application/json"];
-export type PutFilterOrderResult = operations["User_PutFilterOrder"]["responses"][200]["content"]["application/json"];
+export type PutFilterOrderBody = WatsFilter[];
+export type PutFilterOrderResult = unknown;
 
-export type PutHeadlessUserBody = operations["User_PutHeadlessUser"]["requestBody"]["content"]["application/json"];
-export type PutHeadlessUserResult = operations["User_PutHeadlessUser"]["responses"][200]["content"]["application/json"];
+export type PutHeadlessUserBody = User;
+export type PutHeadlessUserResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/User/PutKeyValue`. */
-export type PutKeyValueParams = NonNullable<operations["User_PutKeyValue"]["parameters"]["query"]>;
-export type PutKeyValueBody = operations["User_PutKeyValue"]["requestBody"]["content"]["application/json"];
-export type PutKeyValueResult = operations["User_PutKeyValue"]["responses"][200]["content"]["application/json"];
+export interface PutKeyValueParams {
+  key: string;
+  JSON?: boolean;
+}
+export type PutKeyValueBody = Record<string, unknown>;
+export type PutKeyValueResult = unknown;
 
-export type PutMyUserSettingsBody = operations["User_PutMyUserSettings"]["requestBody"]["content"]["application/json"];
-export type PutMyUserSettingsResult = operations["User_PutMyUserSettings"]["responses"][200]["content"]["application/json"];
+export type PutMyUserSettingsBody = MySettingsUser;
+export type PutMyUserSettingsResult = unknown;
 
-export type PutPrimaryContactBody = operations["User_PutPrimaryContact"]["requestBody"]["content"]["application/json"];
-export type PutPrimaryContactResult = operations["User_PutPrimaryContact"]["responses"][200]["content"]["application/json"];
+export type PutPrimaryContactBody = User;
+export type PutPrimaryContactResult = unknown;
 
-export type PutRoleBody = operations["User_PutRole"]["requestBody"]["content"]["application/json"];
-export type PutRoleResult = operations["User_PutRole"]["responses"][200]["content"]["application/json"];
+export type PutRoleBody = Role;
+export type PutRoleResult = unknown;
 
-export type PutUserBody = operations["User_PutUser"]["requestBody"]["content"]["application/json"];
-export type PutUserResult = operations["User_PutUser"]["responses"][200]["content"]["application/json"];
+export type PutUserBody = User;
+export type PutUserResult = unknown;
 
-export type PutUserFolderBody = operations["User_PutUserFolder"]["requestBody"]["content"]["application/json"];
-export type PutUserFolderResult = operations["User_PutUserFolder"]["responses"][200]["content"]["application/json"];
+export type PutUserFolderBody = UserFolder;
+export type PutUserFolderResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/User/ResetRole`. */
-export type ResetRoleParams = NonNullable<operations["User_ResetRole"]["parameters"]["query"]>;
-export type ResetRoleResult = operations["User_ResetRole"]["responses"][200]["content"]["application/json"];
+export interface ResetRoleParams {
+  /** Role name */
+  role: string;
+}
+export type ResetRoleResult = unknown;
 
-export type ValidateUserPasswordBody = operations["User_ValidateUserPassword"]["requestBody"]["content"]["application/json"];
-export type ValidateUserPasswordResult = operations["User_ValidateUserPassword"]["responses"][200]["content"]["application/json"];
+export type ValidateUserPasswordBody = string;
+export type ValidateUserPasswordResult = unknown;
 
 /**
  * Users and roles (internal API only): headless (token) users, organizations, saved filters, folders and per-user settings.
@@ -151,17 +201,18 @@ export class UsersInternalService {
    * Server operationId: `Organization_GetOrganizations`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getOrganizations(options?: CallOptions): CallPromise<GetOrganizationsResult> {
-    return this.#transport.call<GetOrganizationsResult>(operationTable.getOrganizations, {  }, options);
+  getOrganizations(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getOrganizations, {  }, options);
   }
 
   /**
    * `PUT /api/internal/User/CloneKeyValue`
    * Server operationId: `User_CloneKeyValue`.
+   * @param params - {@link CloneKeyValueParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  cloneKeyValue(params: CloneKeyValueParams, options?: CallOptions): CallPromise<CloneKeyValueResult> {
-    return this.#transport.call<CloneKeyValueResult>(operationTable.cloneKeyValue, { params }, options);
+  cloneKeyValue(params: CloneKeyValueParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.cloneKeyValue, { params }, options);
   }
 
   /**
@@ -169,76 +220,83 @@ export class UsersInternalService {
    * Server operationId: `User_CreateExcelWorksheet`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  createExcelWorksheet(options?: CallOptions): CallPromise<CreateExcelWorksheetResult> {
-    return this.#transport.call<CreateExcelWorksheetResult>(operationTable.createExcelWorksheet, {  }, options);
+  createExcelWorksheet(options?: CallOptions): CallPromise<ArrayBuffer> {
+    return this.#transport.call<ArrayBuffer>(operationTable.createExcelWorksheet, {  }, options);
   }
 
   /**
    * Deletes a filter for the currently logged in user.
    * `DELETE /api/internal/User/DeleteFilter`
    * Server operationId: `User_DeleteFilter`.
+   * @param params - {@link DeleteFilterParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteFilter(params: DeleteFilterParams, options?: CallOptions): CallPromise<DeleteFilterResult> {
-    return this.#transport.call<DeleteFilterResult>(operationTable.deleteFilter, { params }, options);
+  deleteFilter(params: DeleteFilterParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteFilter, { params }, options);
   }
 
   /**
    * `DELETE /api/internal/User/DeleteRole`
    * Server operationId: `User_DeleteRole`.
+   * @param params - {@link DeleteRoleParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteRole(params: DeleteRoleParams, options?: CallOptions): CallPromise<DeleteRoleResult> {
-    return this.#transport.call<DeleteRoleResult>(operationTable.deleteRole, { params }, options);
+  deleteRole(params: DeleteRoleParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteRole, { params }, options);
   }
 
   /**
    * Deletes a single user.
    * `DELETE /api/internal/User/DeleteUser`
    * Server operationId: `User_DeleteUser`.
+   * @param params - {@link DeleteUserParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteUser(params: DeleteUserParams, options?: CallOptions): CallPromise<DeleteUserResult> {
-    return this.#transport.call<DeleteUserResult>(operationTable.deleteUser, { params }, options);
+  deleteUser(params: DeleteUserParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteUser, { params }, options);
   }
 
   /**
    * Deletes a single user.
    * `DELETE /api/internal/User/DeleteUserByName`
    * Server operationId: `User_DeleteUserByName`.
+   * @param params - `username`: The username of the user to delete.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteUserByName(params: DeleteUserByNameParams, options?: CallOptions): CallPromise<DeleteUserByNameResult> {
-    return this.#transport.call<DeleteUserByNameResult>(operationTable.deleteUserByName, { params }, options);
+  deleteUserByName(params: DeleteUserByNameParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteUserByName, { params }, options);
   }
 
   /**
    * Deletes a user folder.
    * `DELETE /api/internal/User/DeleteUserFolder`
    * Server operationId: `User_DeleteUserFolder`.
+   * @param params - `folderId`: The id of user folder to delete
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteUserFolder(params: DeleteUserFolderParams, options?: CallOptions): CallPromise<DeleteUserFolderResult> {
-    return this.#transport.call<DeleteUserFolderResult>(operationTable.deleteUserFolder, { params }, options);
+  deleteUserFolder(params: DeleteUserFolderParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteUserFolder, { params }, options);
   }
 
   /**
    * Deletes multiple user folders.
    * `DELETE /api/internal/User/DeleteUserFolders`
    * Server operationId: `User_DeleteUserFolders`.
+   * @param body - A list of the ids of the user folders to delete
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteUserFolders(body: DeleteUserFoldersBody, options?: CallOptions): CallPromise<DeleteUserFoldersResult> {
-    return this.#transport.call<DeleteUserFoldersResult>(operationTable.deleteUserFolders, { body }, options);
+  deleteUserFolders(body: DeleteUserFoldersBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteUserFolders, { body }, options);
   }
 
   /**
    * `DELETE /api/internal/User/DeleteUsers`
    * Server operationId: `User_DeleteUsers`.
+   * @param params - {@link DeleteUsersParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteUsers(params: DeleteUsersParams, options?: CallOptions): CallPromise<DeleteUsersResult> {
-    return this.#transport.call<DeleteUsersResult>(operationTable.deleteUsers, { params }, options);
+  deleteUsers(params: DeleteUsersParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteUsers, { params }, options);
   }
 
   /**
@@ -246,8 +304,8 @@ export class UsersInternalService {
    * Server operationId: `User_GetAnalyticsAuxiliaryBootstrapData`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getAnalyticsAuxiliaryBootstrapData(options?: CallOptions): CallPromise<GetAnalyticsAuxiliaryBootstrapDataResult> {
-    return this.#transport.call<GetAnalyticsAuxiliaryBootstrapDataResult>(operationTable.getAnalyticsAuxiliaryBootstrapData, {  }, options);
+  getAnalyticsAuxiliaryBootstrapData(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getAnalyticsAuxiliaryBootstrapData, {  }, options);
   }
 
   /**
@@ -255,8 +313,8 @@ export class UsersInternalService {
    * Server operationId: `User_GetAnalyticsBootstrapData`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getAnalyticsBootstrapData(options?: CallOptions): CallPromise<GetAnalyticsBootstrapDataResult> {
-    return this.#transport.call<GetAnalyticsBootstrapDataResult>(operationTable.getAnalyticsBootstrapData, {  }, options);
+  getAnalyticsBootstrapData(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getAnalyticsBootstrapData, {  }, options);
   }
 
   /**
@@ -264,8 +322,8 @@ export class UsersInternalService {
    * Server operationId: `User_GetAvailableStartpages`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getAvailableStartpages(options?: CallOptions): CallPromise<GetAvailableStartpagesResult> {
-    return this.#transport.call<GetAvailableStartpagesResult>(operationTable.getAvailableStartpages, {  }, options);
+  getAvailableStartpages(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getAvailableStartpages, {  }, options);
   }
 
   /**
@@ -274,8 +332,8 @@ export class UsersInternalService {
    * Server operationId: `User_GetFilters`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getFilters(options?: CallOptions): CallPromise<GetFiltersResult> {
-    return this.#transport.call<GetFiltersResult>(operationTable.getFilters, {  }, options);
+  getFilters(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getFilters, {  }, options);
   }
 
   /**
@@ -285,18 +343,19 @@ export class UsersInternalService {
    * Server operationId: `User_GetHeadlessUsers`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getHeadlessUsers(options?: CallOptions): CallPromise<GetHeadlessUsersResult> {
-    return this.#transport.call<GetHeadlessUsersResult>(operationTable.getHeadlessUsers, {  }, options);
+  getHeadlessUsers(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getHeadlessUsers, {  }, options);
   }
 
   /**
    * Returns the number of users.
    * `GET /api/internal/User/GetKeyValue`
    * Server operationId: `User_GetKeyValue`.
+   * @param params - {@link GetKeyValueParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getKeyValue(params: GetKeyValueParams, options?: CallOptions): CallPromise<GetKeyValueResult> {
-    return this.#transport.call<GetKeyValueResult>(operationTable.getKeyValue, { params }, options);
+  getKeyValue(params: GetKeyValueParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getKeyValue, { params }, options);
   }
 
   /**
@@ -304,8 +363,8 @@ export class UsersInternalService {
    * Server operationId: `User_GetKeyValuePairs`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getKeyValuePairs(body: GetKeyValuePairsBody, options?: CallOptions): CallPromise<GetKeyValuePairsResult> {
-    return this.#transport.call<GetKeyValuePairsResult>(operationTable.getKeyValuePairs, { body }, options);
+  getKeyValuePairs(body: GetKeyValuePairsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getKeyValuePairs, { body }, options);
   }
 
   /**
@@ -314,8 +373,8 @@ export class UsersInternalService {
    * Server operationId: `User_GetMyUserSettings`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getMyUserSettings(options?: CallOptions): CallPromise<GetMyUserSettingsResult> {
-    return this.#transport.call<GetMyUserSettingsResult>(operationTable.getMyUserSettings, {  }, options);
+  getMyUserSettings(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getMyUserSettings, {  }, options);
   }
 
   /**
@@ -324,18 +383,19 @@ export class UsersInternalService {
    * Server operationId: `User_GetUserFolders`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUserFolders(options?: CallOptions): CallPromise<GetUserFoldersResult> {
-    return this.#transport.call<GetUserFoldersResult>(operationTable.getUserFolders, {  }, options);
+  getUserFolders(options?: CallOptions): CallPromise<UserFolder[]> {
+    return this.#transport.call<UserFolder[]>(operationTable.getUserFolders, {  }, options);
   }
 
   /**
    * Get all user roles.
    * `GET /api/internal/User/GetUserRoles`
    * Server operationId: `User_GetUserRoles`.
+   * @param params - `headless`: Return only headless or nonHeadless roles (All roles if not specified); `filtered`: Filter out roles commonly not shown (Headless and Client for OnPrem, Headless, Client and Administrator for Cloud).
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUserRoles(params?: GetUserRolesParams, options?: CallOptions): CallPromise<GetUserRolesResult> {
-    return this.#transport.call<GetUserRolesResult>(operationTable.getUserRoles, { params }, options);
+  getUserRoles(params?: GetUserRolesParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUserRoles, { params }, options);
   }
 
   /**
@@ -344,8 +404,8 @@ export class UsersInternalService {
    * Server operationId: `User_GetUsers`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getUsers(options?: CallOptions): CallPromise<GetUsersResult> {
-    return this.#transport.call<GetUsersResult>(operationTable.getUsers, {  }, options);
+  getUsers(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getUsers, {  }, options);
   }
 
   /**
@@ -353,8 +413,8 @@ export class UsersInternalService {
    * Server operationId: `User_GetWatsAuxiliaryBootstrapData`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getWatsAuxiliaryBootstrapData(options?: CallOptions): CallPromise<GetWatsAuxiliaryBootstrapDataResult> {
-    return this.#transport.call<GetWatsAuxiliaryBootstrapDataResult>(operationTable.getWatsAuxiliaryBootstrapData, {  }, options);
+  getWatsAuxiliaryBootstrapData(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getWatsAuxiliaryBootstrapData, {  }, options);
   }
 
   /**
@@ -362,8 +422,8 @@ export class UsersInternalService {
    * Server operationId: `User_GetWatsBootstrapData`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getWatsBootstrapData(options?: CallOptions): CallPromise<GetWatsBootstrapDataResult> {
-    return this.#transport.call<GetWatsBootstrapDataResult>(operationTable.getWatsBootstrapData, {  }, options);
+  getWatsBootstrapData(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getWatsBootstrapData, {  }, options);
   }
 
   /**
@@ -371,27 +431,30 @@ export class UsersInternalService {
    * Server operationId: `User_PostFilter`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postFilter(body: PostFilterBody, options?: CallOptions): CallPromise<PostFilterResult> {
-    return this.#transport.call<PostFilterResult>(operationTable.postFilter, { body }, options);
+  postFilter(body: PostFilterBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postFilter, { body }, options);
   }
 
   /**
    * Adds a token / headless user.
    * `POST /api/internal/User/PostHeadless`
    * Server operationId: `User_PostHeadless`.
+   * @param params - {@link PostHeadlessParams}
+   * @param body - The user to create.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postHeadless(params: PostHeadlessParams, body: PostHeadlessBody, options?: CallOptions): CallPromise<PostHeadlessResult> {
-    return this.#transport.call<PostHeadlessResult>(operationTable.postHeadless, { params, body }, options);
+  postHeadless(params: PostHeadlessParams, body: PostHeadlessBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postHeadless, { params, body }, options);
   }
 
   /**
    * `POST /api/internal/User/PostRole`
    * Server operationId: `User_PostRole`.
+   * @param params - {@link PostRoleParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postRole(params: PostRoleParams, body: PostRoleBody, options?: CallOptions): CallPromise<PostRoleResult> {
-    return this.#transport.call<PostRoleResult>(operationTable.postRole, { params, body }, options);
+  postRole(params: PostRoleParams, body: PostRoleBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postRole, { params, body }, options);
   }
 
   /**
@@ -399,30 +462,33 @@ export class UsersInternalService {
    * this method will automatically send am email to the user with user credentials.
    * `POST /api/internal/User/PostUser`
    * Server operationId: `User_PostUser`.
+   * @param body - The user to create.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postUser(body: PostUserBody, options?: CallOptions): CallPromise<PostUserResult> {
-    return this.#transport.call<PostUserResult>(operationTable.postUser, { body }, options);
+  postUser(body: PostUserBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postUser, { body }, options);
   }
 
   /**
    * Add a new user folder.
    * `POST /api/internal/User/PostUserFolder`
    * Server operationId: `User_PostUserFolder`.
+   * @param body - Required data to create a user folder. Should include the type and optionally the id of the parent folder. Folder and user ids are assigned in the API call.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postUserFolder(body: PostUserFolderBody, options?: CallOptions): CallPromise<PostUserFolderResult> {
-    return this.#transport.call<PostUserFolderResult>(operationTable.postUserFolder, { body }, options);
+  postUserFolder(body: PostUserFolderBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postUserFolder, { body }, options);
   }
 
   /**
    * Updates the password of a single user.
    * `POST /api/internal/User/PostUserPassword`
    * Server operationId: `User_PostUserPassword`.
+   * @param body - The user whos password should be updated
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postUserPassword(body: PostUserPasswordBody, options?: CallOptions): CallPromise<PostUserPasswordResult> {
-    return this.#transport.call<PostUserPasswordResult>(operationTable.postUserPassword, { body }, options);
+  postUserPassword(body: PostUserPasswordBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postUserPassword, { body }, options);
   }
 
   /**
@@ -431,8 +497,8 @@ export class UsersInternalService {
    * Server operationId: `User_PutFilter`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putFilter(body: PutFilterBody, options?: CallOptions): CallPromise<PutFilterResult> {
-    return this.#transport.call<PutFilterResult>(operationTable.putFilter, { body }, options);
+  putFilter(body: PutFilterBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putFilter, { body }, options);
   }
 
   /**
@@ -440,8 +506,8 @@ export class UsersInternalService {
    * Server operationId: `User_PutFilterName`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putFilterName(body: PutFilterNameBody, options?: CallOptions): CallPromise<PutFilterNameResult> {
-    return this.#transport.call<PutFilterNameResult>(operationTable.putFilterName, { body }, options);
+  putFilterName(body: PutFilterNameBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putFilterName, { body }, options);
   }
 
   /**
@@ -450,8 +516,8 @@ export class UsersInternalService {
    * Server operationId: `User_PutFilterOrder`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putFilterOrder(body: PutFilterOrderBody, options?: CallOptions): CallPromise<PutFilterOrderResult> {
-    return this.#transport.call<PutFilterOrderResult>(operationTable.putFilterOrder, { body }, options);
+  putFilterOrder(body: PutFilterOrderBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putFilterOrder, { body }, options);
   }
 
   /**
@@ -461,17 +527,18 @@ export class UsersInternalService {
    * Server operationId: `User_PutHeadlessUser`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putHeadlessUser(body: PutHeadlessUserBody, options?: CallOptions): CallPromise<PutHeadlessUserResult> {
-    return this.#transport.call<PutHeadlessUserResult>(operationTable.putHeadlessUser, { body }, options);
+  putHeadlessUser(body: PutHeadlessUserBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putHeadlessUser, { body }, options);
   }
 
   /**
    * `PUT /api/internal/User/PutKeyValue`
    * Server operationId: `User_PutKeyValue`.
+   * @param params - {@link PutKeyValueParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putKeyValue(params: PutKeyValueParams, body: PutKeyValueBody, options?: CallOptions): CallPromise<PutKeyValueResult> {
-    return this.#transport.call<PutKeyValueResult>(operationTable.putKeyValue, { params, body }, options);
+  putKeyValue(params: PutKeyValueParams, body: PutKeyValueBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putKeyValue, { params, body }, options);
   }
 
   /**
@@ -480,8 +547,8 @@ export class UsersInternalService {
    * Server operationId: `User_PutMyUserSettings`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putMyUserSettings(body: PutMyUserSettingsBody, options?: CallOptions): CallPromise<PutMyUserSettingsResult> {
-    return this.#transport.call<PutMyUserSettingsResult>(operationTable.putMyUserSettings, { body }, options);
+  putMyUserSettings(body: PutMyUserSettingsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putMyUserSettings, { body }, options);
   }
 
   /**
@@ -489,8 +556,8 @@ export class UsersInternalService {
    * Server operationId: `User_PutPrimaryContact`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putPrimaryContact(body: PutPrimaryContactBody, options?: CallOptions): CallPromise<PutPrimaryContactResult> {
-    return this.#transport.call<PutPrimaryContactResult>(operationTable.putPrimaryContact, { body }, options);
+  putPrimaryContact(body: PutPrimaryContactBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putPrimaryContact, { body }, options);
   }
 
   /**
@@ -498,8 +565,8 @@ export class UsersInternalService {
    * Server operationId: `User_PutRole`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putRole(body: PutRoleBody, options?: CallOptions): CallPromise<PutRoleResult> {
-    return this.#transport.call<PutRoleResult>(operationTable.putRole, { body }, options);
+  putRole(body: PutRoleBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putRole, { body }, options);
   }
 
   /**
@@ -509,8 +576,8 @@ export class UsersInternalService {
    * Server operationId: `User_PutUser`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putUser(body: PutUserBody, options?: CallOptions): CallPromise<PutUserResult> {
-    return this.#transport.call<PutUserResult>(operationTable.putUser, { body }, options);
+  putUser(body: PutUserBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putUser, { body }, options);
   }
 
   /**
@@ -519,18 +586,19 @@ export class UsersInternalService {
    * Server operationId: `User_PutUserFolder`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putUserFolder(body: PutUserFolderBody, options?: CallOptions): CallPromise<PutUserFolderResult> {
-    return this.#transport.call<PutUserFolderResult>(operationTable.putUserFolder, { body }, options);
+  putUserFolder(body: PutUserFolderBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putUserFolder, { body }, options);
   }
 
   /**
    * Reset a standard user role to system default
    * `POST /api/internal/User/ResetRole`
    * Server operationId: `User_ResetRole`.
+   * @param params - `role`: Role name
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  resetRole(params: ResetRoleParams, options?: CallOptions): CallPromise<ResetRoleResult> {
-    return this.#transport.call<ResetRoleResult>(operationTable.resetRole, { params }, options);
+  resetRole(params: ResetRoleParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.resetRole, { params }, options);
   }
 
   /**
@@ -540,7 +608,7 @@ export class UsersInternalService {
    * Server operationId: `User_ValidateUserPassword`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  validateUserPassword(body: ValidateUserPasswordBody, options?: CallOptions): CallPromise<ValidateUserPasswordResult> {
-    return this.#transport.call<ValidateUserPasswordResult>(operationTable.validateUserPassword, { body }, options);
+  validateUserPassword(body: ValidateUserPasswordBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.validateUserPassword, { body }, options);
   }
 }

@@ -3,186 +3,344 @@
 
 import { type CallOptions, type CallPromise, type Transport } from "@tswats/core";
 import { operationTable } from "./operations.js";
-import type { operations } from "./types.js";
+import type { ProductionManagerEntity, WorkflowClientRequest, WorkflowDefinition, WorkflowRelation } from "./models.js";
 
 /** Path and query parameters of `POST /api/internal/Workflow/AddUnit`. */
-export type AddUnitParams = NonNullable<operations["Workflow_AddUnit"]["parameters"]["query"]>;
-export type AddUnitBody = operations["Workflow_AddUnit"]["requestBody"]["content"]["application/json"];
-export type AddUnitResult = operations["Workflow_AddUnit"]["responses"][200]["content"]["application/json"];
+export interface AddUnitParams {
+  SerialNumber: string;
+  PartNumber: string;
+  ChildSerialNumber: string;
+  ChildPartNumber: string;
+  ActivityName: string;
+  Status?: 0 | 1 | 2 | 3;
+}
+export type AddUnitBody = Record<string, Record<string, unknown>>;
+export type AddUnitResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Workflow/Cancel`. */
-export type CancelParams = NonNullable<operations["Workflow_Cancel"]["parameters"]["query"]>;
-export type CancelResult = operations["Workflow_Cancel"]["responses"][200]["content"]["application/json"];
+export interface CancelParams {
+  SerialNumber: string;
+  PartNumber: string;
+  Status?: 0 | 1 | 2 | 3;
+}
+export type CancelResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Workflow/CheckIn`. */
-export type CheckInParams = NonNullable<operations["Workflow_CheckIn"]["parameters"]["query"]>;
-export type CheckInBody = operations["Workflow_CheckIn"]["requestBody"]["content"]["application/json"];
-export type CheckInResult = operations["Workflow_CheckIn"]["responses"][200]["content"]["application/json"];
+export interface CheckInParams {
+  SerialNumber: string;
+  PartNumber: string;
+  Operation: string;
+  Status?: 0 | 1 | 2 | 3;
+}
+export type CheckInBody = Record<string, Record<string, unknown>>;
+export type CheckInResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Workflow/CheckOut`. */
-export type CheckOutParams = NonNullable<operations["Workflow_CheckOut"]["parameters"]["query"]>;
-export type CheckOutBody = operations["Workflow_CheckOut"]["requestBody"]["content"]["application/json"];
-export type CheckOutResult = operations["Workflow_CheckOut"]["responses"][200]["content"]["application/json"];
+export interface CheckOutParams {
+  SerialNumber: string;
+  PartNumber: string;
+  Operation: string;
+  Status?: 0 | 1 | 2 | 3;
+}
+export type CheckOutBody = Record<string, Record<string, unknown>>;
+export type CheckOutResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Workflow/ConnectNativeWorkflow`. */
-export type ConnectNativeWorkflowParams = NonNullable<operations["Workflow_ConnectNativeWorkflow"]["parameters"]["query"]>;
-export type ConnectNativeWorkflowResult = operations["Workflow_ConnectNativeWorkflow"]["responses"][200]["content"]["application/json"];
+export interface ConnectNativeWorkflowParams {
+  /** Format: uuid. */
+  WorkflowInstanceId: string;
+  /** Format: uuid. */
+  NativeWorkflowInstanceId: string;
+}
+export type ConnectNativeWorkflowResult = unknown;
 
-export type DeleteRelationNewBody = operations["Workflow_DeleteRelationNew"]["requestBody"]["content"]["application/json"];
-export type DeleteRelationNewResult = operations["Workflow_DeleteRelationNew"]["responses"][200]["content"]["application/json"];
+export type DeleteRelationNewBody = string[];
+export type DeleteRelationNewResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Workflow/EndRepair`. */
-export type EndRepairParams = NonNullable<operations["Workflow_EndRepair"]["parameters"]["query"]>;
-export type EndRepairBody = operations["Workflow_EndRepair"]["requestBody"]["content"]["application/json"];
-export type EndRepairResult = operations["Workflow_EndRepair"]["responses"][200]["content"]["application/json"];
+export interface EndRepairParams {
+  SerialNumber: string;
+  PartNumber: string;
+  RepairType: string;
+  Status?: 0 | 1 | 2 | 3;
+}
+export type EndRepairBody = Record<string, Record<string, unknown>>;
+export type EndRepairResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Workflow/EndTest`. */
-export type EndTestParams = NonNullable<operations["Workflow_EndTest"]["parameters"]["query"]>;
-export type EndTestBody = operations["Workflow_EndTest"]["requestBody"]["content"]["application/json"];
-export type EndTestResult = operations["Workflow_EndTest"]["responses"][200]["content"]["application/json"];
+export interface EndTestParams {
+  SerialNumber: string;
+  PartNumber: string;
+  Operation: string;
+  Result: 0 | 1 | 2 | 3;
+  ForceExit: boolean;
+  Status?: 0 | 1 | 2 | 3;
+}
+export type EndTestBody = Record<string, Record<string, unknown>>;
+export type EndTestResult = unknown;
 
-export type ExecuteBody = operations["Workflow_Execute"]["requestBody"]["content"]["application/json"];
-export type ExecuteResult = operations["Workflow_Execute"]["responses"][200]["content"]["application/json"];
+export type ExecuteBody = WorkflowClientRequest;
+export type ExecuteResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Workflow/GetDefinitionCopy/{Id}`. */
-export type GetDefinitionCopyParams = operations["Workflow_GetDefinitionCopy"]["parameters"]["path"];
-export type GetDefinitionCopyResult = operations["Workflow_GetDefinitionCopy"]["responses"][200]["content"]["application/json"];
+export interface GetDefinitionCopyParams {
+  /** Format: uuid. */
+  Id: string;
+}
+export type GetDefinitionCopyResult = WorkflowDefinition;
 
 /** Path and query parameters of `GET /api/internal/Workflow/GetInstancesCount/{Id}`. */
-export type GetInstancesCountParams = operations["Workflow_GetInstancesCount"]["parameters"]["path"];
-export type GetInstancesCountResult = operations["Workflow_GetInstancesCount"]["responses"][200]["content"]["application/json"];
+export interface GetInstancesCountParams {
+  /** Format: uuid. */
+  Id: string;
+}
+export type GetInstancesCountResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Workflow/GetRelations/{Id}`. */
-export type GetRelationsParams = operations["Workflow_GetRelations"]["parameters"]["path"];
-export type GetRelationsResult = operations["Workflow_GetRelations"]["responses"][200]["content"]["application/json"];
+export interface GetRelationsParams {
+  /** Format: uuid. */
+  Id: string;
+}
+export type GetRelationsResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Workflow/GetWfDetails/{id}`. */
-export type GetWfDetailsParams = operations["Workflow_GetWfDetails"]["parameters"]["path"];
-export type GetWfDetailsResult = operations["Workflow_GetWfDetails"]["responses"][200]["content"]["application/json"];
+export interface GetWfDetailsParams {
+  /** Format: uuid. */
+  id: string;
+}
+export type GetWfDetailsResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Workflow/GetWorkflowDefinition/{Id}`. */
-export type GetWorkflowDefinitionParams = operations["Workflow_GetWorkflowDefinition"]["parameters"]["path"];
-export type GetWorkflowDefinitionResult = operations["Workflow_GetWorkflowDefinition"]["responses"][200]["content"]["application/json"];
+export interface GetWorkflowDefinitionParams {
+  /** Format: uuid. */
+  Id: string;
+}
+export type GetWorkflowDefinitionResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Workflow/GetWorkflowDefinitionXaml`. */
-export type GetWorkflowDefinitionXamlParams = NonNullable<operations["Workflow_GetWorkflowDefinitionXaml"]["parameters"]["query"]>;
-export type GetWorkflowDefinitionXamlResult = operations["Workflow_GetWorkflowDefinitionXaml"]["responses"][200]["content"]["application/json"];
+export interface GetWorkflowDefinitionXamlParams {
+  /** Format: uuid. */
+  definitionId: string;
+}
+export type GetWorkflowDefinitionXamlResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Workflow/GetWorkflowInstance`. */
-export type GetWorkflowInstanceParams = NonNullable<operations["Workflow_GetWorkflowInstance"]["parameters"]["query"]>;
-export type GetWorkflowInstanceResult = operations["Workflow_GetWorkflowInstance"]["responses"][200]["content"]["application/json"];
+export interface GetWorkflowInstanceParams {
+  SerialNumber: string;
+  PartNumber: string;
+  Status: 0 | 1 | 2 | 3;
+  Phase?: 1 | 2 | 4 | 8 | 16 | 32 | 64 | 128 | 256 | 512 | 1024 | 2048 | 4096 | 4098 | 4100 | 4104;
+}
+export type GetWorkflowInstanceResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Workflow/Initialize`. */
-export type InitializeParams = NonNullable<operations["Workflow_Initialize"]["parameters"]["query"]>;
-export type InitializeBody = operations["Workflow_Initialize"]["requestBody"]["content"]["application/json"];
-export type InitializeResult = operations["Workflow_Initialize"]["responses"][200]["content"]["application/json"];
+export interface InitializeParams {
+  SerialNumber: string;
+  PartNumber: string;
+  Status?: 0 | 1 | 2 | 3;
+}
+export type InitializeBody = Record<string, Record<string, unknown>>;
+export type InitializeResult = unknown;
 
-export type IsConnectedResult = operations["Workflow_isConnected"]["responses"][200]["content"]["application/json"];
+export type IsConnectedResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Workflow/PostDefinition`. */
-export type PostDefinitionParams = NonNullable<operations["Workflow_PostDefinition"]["parameters"]["query"]>;
-export type PostDefinitionBody = operations["Workflow_PostDefinition"]["requestBody"]["content"]["application/json"];
-export type PostDefinitionResult = operations["Workflow_PostDefinition"]["responses"][200]["content"]["application/json"];
+export interface PostDefinitionParams {
+  returnAsProductionManagerEntity?: boolean;
+}
+export type PostDefinitionBody = WorkflowDefinition;
+export type PostDefinitionResult = unknown;
 
-export type PostRelationBody = operations["Workflow_PostRelation"]["requestBody"]["content"]["application/json"];
-export type PostRelationResult = operations["Workflow_PostRelation"]["responses"][200]["content"]["application/json"];
+export type PostRelationBody = WorkflowRelation;
+export type PostRelationResult = unknown;
 
-export type PutDefinitionNewBody = operations["Workflow_PutDefinitionNew"]["requestBody"]["content"]["application/json"];
-export type PutDefinitionNewResult = operations["Workflow_PutDefinitionNew"]["responses"][200]["content"]["application/json"];
+export type PutDefinitionNewBody = ProductionManagerEntity;
+export type PutDefinitionNewResult = WorkflowDefinition;
 
-export type PutRelationBody = operations["Workflow_PutRelation"]["requestBody"]["content"]["application/json"];
-export type PutRelationResult = operations["Workflow_PutRelation"]["responses"][200]["content"]["application/json"];
+export type PutRelationBody = WorkflowRelation;
+export type PutRelationResult = unknown;
 
 /** Path and query parameters of `PUT /api/internal/Workflow/PutWorkflowDefinitionXaml`. */
-export type PutWorkflowDefinitionXamlParams = NonNullable<operations["Workflow_PutWorkflowDefinitionXaml"]["parameters"]["query"]>;
-export type PutWorkflowDefinitionXamlBody = operations["Workflow_PutWorkflowDefinitionXaml"]["requestBody"]["content"]["application/json"];
-export type PutWorkflowDefinitionXamlResult = operations["Workflow_PutWorkflowDefinitionXaml"]["responses"][200]["content"]["application/json"];
+export interface PutWorkflowDefinitionXamlParams {
+  /** Format: uuid. */
+  definitionId: string;
+  username?: string;
+}
+export type PutWorkflowDefinitionXamlBody = string;
+export type PutWorkflowDefinitionXamlResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Workflow/RemoveUnit`. */
-export type RemoveUnitParams = NonNullable<operations["Workflow_RemoveUnit"]["parameters"]["query"]>;
-export type RemoveUnitBody = operations["Workflow_RemoveUnit"]["requestBody"]["content"]["application/json"];
-export type RemoveUnitResult = operations["Workflow_RemoveUnit"]["responses"][200]["content"]["application/json"];
+export interface RemoveUnitParams {
+  SerialNumber: string;
+  PartNumber: string;
+  ChildSerialNumber: string;
+  ChildPartNumber: string;
+  ActivityName: string;
+  Status?: 0 | 1 | 2 | 3;
+}
+export type RemoveUnitBody = Record<string, Record<string, unknown>>;
+export type RemoveUnitResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Workflow/Resume`. */
-export type ResumeParams = NonNullable<operations["Workflow_Resume"]["parameters"]["query"]>;
-export type ResumeResult = operations["Workflow_Resume"]["responses"][200]["content"]["application/json"];
+export interface ResumeParams {
+  SerialNumber: string;
+  PartNumber: string;
+  Status?: 0 | 1 | 2 | 3;
+}
+export type ResumeResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Workflow/Scrap`. */
-export type ScrapParams = NonNullable<operations["Workflow_Scrap"]["parameters"]["query"]>;
-export type ScrapBody = operations["Workflow_Scrap"]["requestBody"]["content"]["application/json"];
-export type ScrapResult = operations["Workflow_Scrap"]["responses"][200]["content"]["application/json"];
+export interface ScrapParams {
+  SerialNumber: string;
+  PartNumber: string;
+  Operation: string;
+  Status?: 0 | 1 | 2 | 3;
+}
+export type ScrapBody = Record<string, Record<string, unknown>>;
+export type ScrapResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Workflow/StartRepair`. */
-export type StartRepairParams = NonNullable<operations["Workflow_StartRepair"]["parameters"]["query"]>;
-export type StartRepairBody = operations["Workflow_StartRepair"]["requestBody"]["content"]["application/json"];
-export type StartRepairResult = operations["Workflow_StartRepair"]["responses"][200]["content"]["application/json"];
+export interface StartRepairParams {
+  SerialNumber: string;
+  PartNumber: string;
+  Operation: string;
+  Status?: 0 | 1 | 2 | 3;
+}
+export type StartRepairBody = Record<string, Record<string, unknown>>;
+export type StartRepairResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Workflow/StartTest`. */
-export type StartTestParams = NonNullable<operations["Workflow_StartTest"]["parameters"]["query"]>;
-export type StartTestBody = operations["Workflow_StartTest"]["requestBody"]["content"]["application/json"];
-export type StartTestResult = operations["Workflow_StartTest"]["responses"][200]["content"]["application/json"];
+export interface StartTestParams {
+  SerialNumber: string;
+  PartNumber: string;
+  Operation: string;
+  Status?: 0 | 1 | 2 | 3;
+}
+export type StartTestBody = Record<string, Record<string, unknown>>;
+export type StartTestResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Workflow/Suspend`. */
-export type SuspendParams = NonNullable<operations["Workflow_Suspend"]["parameters"]["query"]>;
-export type SuspendResult = operations["Workflow_Suspend"]["responses"][200]["content"]["application/json"];
+export interface SuspendParams {
+  SerialNumber: string;
+  PartNumber: string;
+  Status?: 0 | 1 | 2 | 3;
+}
+export type SuspendResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Workflow/UserInput`. */
-export type UserInputParams = NonNullable<operations["Workflow_UserInput"]["parameters"]["query"]>;
-export type UserInputBody = operations["Workflow_UserInput"]["requestBody"]["content"]["application/json"];
-export type UserInputResult = operations["Workflow_UserInput"]["responses"][200]["content"]["application/json"];
+export interface UserInputParams {
+  SerialNumber: string;
+  PartNumber: string;
+  Operation: string;
+  Result: string;
+  Status?: 0 | 1 | 2 | 3;
+}
+export type UserInputBody = Record<string, Record<string, unknown>>;
+export type UserInputResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Workflow/Validate`. */
-export type ValidateParams = NonNullable<operations["Workflow_Validate"]["parameters"]["query"]>;
-export type ValidateBody = operations["Workflow_Validate"]["requestBody"]["content"]["application/json"];
-export type ValidateResult = operations["Workflow_Validate"]["responses"][200]["content"]["application/json"];
+export interface ValidateParams {
+  SerialNumber: string;
+  PartNumber: string;
+  Method: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20;
+  Name: string;
+  Status?: 0 | 1 | 2 | 3;
+  GenerateImage?: boolean;
+}
+export type ValidateBody = Record<string, Record<string, unknown>>;
+export type ValidateResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Workflow/WFAddChildUnit`. */
-export type WfAddChildUnitParams = NonNullable<operations["Workflow_WFAddChildUnit"]["parameters"]["query"]>;
-export type WfAddChildUnitBody = operations["Workflow_WFAddChildUnit"]["requestBody"]["content"]["application/json"];
-export type WfAddChildUnitResult = operations["Workflow_WFAddChildUnit"]["responses"][200]["content"]["application/json"];
+export interface WfAddChildUnitParams {
+  /** Format: uuid. */
+  NativeWorkflowInstanceId: string;
+  ChildSerialNumber: string;
+  ChildPartNumber: string;
+  CheckPartNumber: string;
+  CheckRevision: string;
+}
+export type WfAddChildUnitBody = Record<string, Record<string, unknown>>;
+export type WfAddChildUnitResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Workflow/WFCheckUnit`. */
-export type WfCheckUnitParams = NonNullable<operations["Workflow_WFCheckUnit"]["parameters"]["query"]>;
-export type WfCheckUnitBody = operations["Workflow_WFCheckUnit"]["requestBody"]["content"]["application/json"];
-export type WfCheckUnitResult = operations["Workflow_WFCheckUnit"]["responses"][200]["content"]["application/json"];
+export interface WfCheckUnitParams {
+  /** Format: uuid. */
+  NativeWorkflowInstanceId: string;
+}
+export type WfCheckUnitBody = Record<string, Record<string, unknown>>;
+export type WfCheckUnitResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Workflow/WFGetUnit`. */
-export type WfGetUnitParams = NonNullable<operations["Workflow_WFGetUnit"]["parameters"]["query"]>;
-export type WfGetUnitResult = operations["Workflow_WFGetUnit"]["responses"][200]["content"]["application/json"];
+export interface WfGetUnitParams {
+  /** Format: uuid. */
+  NativeWorkflowInstanceId: string;
+}
+export type WfGetUnitResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Workflow/WFGetUnitInfo`. */
-export type WfGetUnitInfoParams = NonNullable<operations["Workflow_WFGetUnitInfo"]["parameters"]["query"]>;
-export type WfGetUnitInfoResult = operations["Workflow_WFGetUnitInfo"]["responses"][200]["content"]["application/json"];
+export interface WfGetUnitInfoParams {
+  /** Format: uuid. */
+  NativeWorkflowInstanceId: string;
+}
+export type WfGetUnitInfoResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Workflow/WFGetUnitPhase`. */
-export type WfGetUnitPhaseParams = NonNullable<operations["Workflow_WFGetUnitPhase"]["parameters"]["query"]>;
-export type WfGetUnitPhaseResult = operations["Workflow_WFGetUnitPhase"]["responses"][200]["content"]["application/json"];
+export interface WfGetUnitPhaseParams {
+  /** Format: uuid. */
+  NativeWorkflowInstanceId: string;
+}
+export type WfGetUnitPhaseResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Workflow/WFGetUnitProcess`. */
-export type WfGetUnitProcessParams = NonNullable<operations["Workflow_WFGetUnitProcess"]["parameters"]["query"]>;
-export type WfGetUnitProcessResult = operations["Workflow_WFGetUnitProcess"]["responses"][200]["content"]["application/json"];
+export interface WfGetUnitProcessParams {
+  /** Format: uuid. */
+  NativeWorkflowInstanceId: string;
+}
+export type WfGetUnitProcessResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Workflow/WFRemoveAllChildUnits`. */
-export type WfRemoveAllChildUnitsParams = NonNullable<operations["Workflow_WFRemoveAllChildUnits"]["parameters"]["query"]>;
-export type WfRemoveAllChildUnitsBody = operations["Workflow_WFRemoveAllChildUnits"]["requestBody"]["content"]["application/json"];
-export type WfRemoveAllChildUnitsResult = operations["Workflow_WFRemoveAllChildUnits"]["responses"][200]["content"]["application/json"];
+export interface WfRemoveAllChildUnitsParams {
+  /** Format: uuid. */
+  NativeWorkflowInstanceId: string;
+}
+export type WfRemoveAllChildUnitsBody = Record<string, Record<string, unknown>>;
+export type WfRemoveAllChildUnitsResult = unknown;
 
 /** Path and query parameters of `POST /api/internal/Workflow/WFRemoveChildUnit`. */
-export type WfRemoveChildUnitParams = NonNullable<operations["Workflow_WFRemoveChildUnit"]["parameters"]["query"]>;
-export type WfRemoveChildUnitBody = operations["Workflow_WFRemoveChildUnit"]["requestBody"]["content"]["application/json"];
-export type WfRemoveChildUnitResult = operations["Workflow_WFRemoveChildUnit"]["responses"][200]["content"]["application/json"];
+export interface WfRemoveChildUnitParams {
+  /** Format: uuid. */
+  NativeWorkflowInstanceId: string;
+  ChildSerialNumber: string;
+  ChildPartNumber: string;
+}
+export type WfRemoveChildUnitBody = Record<string, Record<string, unknown>>;
+export type WfRemoveChildUnitResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Workflow/WFSetUnitPhase`. */
-export type WfSetUnitPhaseParams = NonNullable<operations["Workflow_WFSetUnitPhase"]["parameters"]["query"]>;
-export type WfSetUnitPhaseResult = operations["Workflow_WFSetUnitPhase"]["responses"][200]["content"]["application/json"];
+export interface WfSetUnitPhaseParams {
+  /** Format: uuid. */
+  NativeWorkflowInstanceId: string;
+  newPhase: 1 | 2 | 4 | 8 | 16 | 32 | 64 | 128 | 256 | 512 | 1024 | 2048 | 4096 | 4098 | 4100 | 4104;
+  setPhaseOnSubUnits: boolean;
+}
+export type WfSetUnitPhaseResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Workflow/WFSetUnitPhaseAndProcess`. */
-export type WfSetUnitPhaseAndProcessParams = NonNullable<operations["Workflow_WFSetUnitPhaseAndProcess"]["parameters"]["query"]>;
-export type WfSetUnitPhaseAndProcessResult = operations["Workflow_WFSetUnitPhaseAndProcess"]["responses"][200]["content"]["application/json"];
+export interface WfSetUnitPhaseAndProcessParams {
+  /** Format: uuid. */
+  NativeWorkflowInstanceId: string;
+  newPhase: 1 | 2 | 4 | 8 | 16 | 32 | 64 | 128 | 256 | 512 | 1024 | 2048 | 4096 | 4098 | 4100 | 4104;
+  newProcess: string;
+}
+export type WfSetUnitPhaseAndProcessResult = unknown;
 
 /** Path and query parameters of `GET /api/internal/Workflow/WFSetUnitProcess`. */
-export type WfSetUnitProcessParams = NonNullable<operations["Workflow_WFSetUnitProcess"]["parameters"]["query"]>;
-export type WfSetUnitProcessResult = operations["Workflow_WFSetUnitProcess"]["responses"][200]["content"]["application/json"];
+export interface WfSetUnitProcessParams {
+  /** Format: uuid. */
+  NativeWorkflowInstanceId: string;
+  newProcess: string;
+}
+export type WfSetUnitProcessResult = unknown;
 
 /**
  * Workflow start and end of tests.
@@ -200,47 +358,52 @@ export class WorkflowInternalService {
   /**
    * `POST /api/internal/Workflow/AddUnit`
    * Server operationId: `Workflow_AddUnit`.
+   * @param params - {@link AddUnitParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  addUnit(params: AddUnitParams, body: AddUnitBody, options?: CallOptions): CallPromise<AddUnitResult> {
-    return this.#transport.call<AddUnitResult>(operationTable.addUnit, { params, body }, options);
+  addUnit(params: AddUnitParams, body: AddUnitBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.addUnit, { params, body }, options);
   }
 
   /**
    * `GET /api/internal/Workflow/Cancel`
    * Server operationId: `Workflow_Cancel`.
    * Changes state on the server (cancels the unit's workflow): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - {@link CancelParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  cancel(params: CancelParams, options?: CallOptions): CallPromise<CancelResult> {
-    return this.#transport.call<CancelResult>(operationTable.cancel, { params }, options);
+  cancel(params: CancelParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.cancel, { params }, options);
   }
 
   /**
    * `POST /api/internal/Workflow/CheckIn`
    * Server operationId: `Workflow_CheckIn`.
+   * @param params - {@link CheckInParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  checkIn(params: CheckInParams, body: CheckInBody, options?: CallOptions): CallPromise<CheckInResult> {
-    return this.#transport.call<CheckInResult>(operationTable.checkIn, { params, body }, options);
+  checkIn(params: CheckInParams, body: CheckInBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.checkIn, { params, body }, options);
   }
 
   /**
    * `POST /api/internal/Workflow/CheckOut`
    * Server operationId: `Workflow_CheckOut`.
+   * @param params - {@link CheckOutParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  checkOut(params: CheckOutParams, body: CheckOutBody, options?: CallOptions): CallPromise<CheckOutResult> {
-    return this.#transport.call<CheckOutResult>(operationTable.checkOut, { params, body }, options);
+  checkOut(params: CheckOutParams, body: CheckOutBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.checkOut, { params, body }, options);
   }
 
   /**
    * `GET /api/internal/Workflow/ConnectNativeWorkflow`
    * Server operationId: `Workflow_ConnectNativeWorkflow`.
+   * @param params - {@link ConnectNativeWorkflowParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  connectNativeWorkflow(params: ConnectNativeWorkflowParams, options?: CallOptions): CallPromise<ConnectNativeWorkflowResult> {
-    return this.#transport.call<ConnectNativeWorkflowResult>(operationTable.connectNativeWorkflow, { params }, options);
+  connectNativeWorkflow(params: ConnectNativeWorkflowParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.connectNativeWorkflow, { params }, options);
   }
 
   /**
@@ -248,26 +411,28 @@ export class WorkflowInternalService {
    * Server operationId: `Workflow_DeleteRelationNew`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  deleteRelationNew(body: DeleteRelationNewBody, options?: CallOptions): CallPromise<DeleteRelationNewResult> {
-    return this.#transport.call<DeleteRelationNewResult>(operationTable.deleteRelationNew, { body }, options);
+  deleteRelationNew(body: DeleteRelationNewBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.deleteRelationNew, { body }, options);
   }
 
   /**
    * `POST /api/internal/Workflow/EndRepair`
    * Server operationId: `Workflow_EndRepair`.
+   * @param params - {@link EndRepairParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  endRepair(params: EndRepairParams, body: EndRepairBody, options?: CallOptions): CallPromise<EndRepairResult> {
-    return this.#transport.call<EndRepairResult>(operationTable.endRepair, { params, body }, options);
+  endRepair(params: EndRepairParams, body: EndRepairBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.endRepair, { params, body }, options);
   }
 
   /**
    * `POST /api/internal/Workflow/EndTest`
    * Server operationId: `Workflow_EndTest`.
+   * @param params - {@link EndTestParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  endTest(params: EndTestParams, body: EndTestBody, options?: CallOptions): CallPromise<EndTestResult> {
-    return this.#transport.call<EndTestResult>(operationTable.endTest, { params, body }, options);
+  endTest(params: EndTestParams, body: EndTestBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.endTest, { params, body }, options);
   }
 
   /**
@@ -275,80 +440,88 @@ export class WorkflowInternalService {
    * Server operationId: `Workflow_Execute`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  execute(body: ExecuteBody, options?: CallOptions): CallPromise<ExecuteResult> {
-    return this.#transport.call<ExecuteResult>(operationTable.execute, { body }, options);
+  execute(body: ExecuteBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.execute, { body }, options);
   }
 
   /**
    * `GET /api/internal/Workflow/GetDefinitionCopy/{Id}`
    * Server operationId: `Workflow_GetDefinitionCopy`.
+   * @param params - {@link GetDefinitionCopyParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getDefinitionCopy(params: GetDefinitionCopyParams, options?: CallOptions): CallPromise<GetDefinitionCopyResult> {
-    return this.#transport.call<GetDefinitionCopyResult>(operationTable.getDefinitionCopy, { params }, options);
+  getDefinitionCopy(params: GetDefinitionCopyParams, options?: CallOptions): CallPromise<WorkflowDefinition> {
+    return this.#transport.call<WorkflowDefinition>(operationTable.getDefinitionCopy, { params }, options);
   }
 
   /**
    * `GET /api/internal/Workflow/GetInstancesCount/{Id}`
    * Server operationId: `Workflow_GetInstancesCount`.
+   * @param params - {@link GetInstancesCountParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getInstancesCount(params: GetInstancesCountParams, options?: CallOptions): CallPromise<GetInstancesCountResult> {
-    return this.#transport.call<GetInstancesCountResult>(operationTable.getInstancesCount, { params }, options);
+  getInstancesCount(params: GetInstancesCountParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getInstancesCount, { params }, options);
   }
 
   /**
    * `GET /api/internal/Workflow/GetRelations/{Id}`
    * Server operationId: `Workflow_GetRelations`.
+   * @param params - {@link GetRelationsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getRelations(params: GetRelationsParams, options?: CallOptions): CallPromise<GetRelationsResult> {
-    return this.#transport.call<GetRelationsResult>(operationTable.getRelations, { params }, options);
+  getRelations(params: GetRelationsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getRelations, { params }, options);
   }
 
   /**
    * `GET /api/internal/Workflow/GetWfDetails/{id}`
    * Server operationId: `Workflow_GetWfDetails`.
+   * @param params - {@link GetWfDetailsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getWfDetails(params: GetWfDetailsParams, options?: CallOptions): CallPromise<GetWfDetailsResult> {
-    return this.#transport.call<GetWfDetailsResult>(operationTable.getWfDetails, { params }, options);
+  getWfDetails(params: GetWfDetailsParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getWfDetails, { params }, options);
   }
 
   /**
    * `GET /api/internal/Workflow/GetWorkflowDefinition/{Id}`
    * Server operationId: `Workflow_GetWorkflowDefinition`.
+   * @param params - {@link GetWorkflowDefinitionParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getWorkflowDefinition(params: GetWorkflowDefinitionParams, options?: CallOptions): CallPromise<GetWorkflowDefinitionResult> {
-    return this.#transport.call<GetWorkflowDefinitionResult>(operationTable.getWorkflowDefinition, { params }, options);
+  getWorkflowDefinition(params: GetWorkflowDefinitionParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getWorkflowDefinition, { params }, options);
   }
 
   /**
    * `GET /api/internal/Workflow/GetWorkflowDefinitionXaml`
    * Server operationId: `Workflow_GetWorkflowDefinitionXaml`.
+   * @param params - {@link GetWorkflowDefinitionXamlParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getWorkflowDefinitionXaml(params: GetWorkflowDefinitionXamlParams, options?: CallOptions): CallPromise<GetWorkflowDefinitionXamlResult> {
-    return this.#transport.call<GetWorkflowDefinitionXamlResult>(operationTable.getWorkflowDefinitionXaml, { params }, options);
+  getWorkflowDefinitionXaml(params: GetWorkflowDefinitionXamlParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getWorkflowDefinitionXaml, { params }, options);
   }
 
   /**
    * `GET /api/internal/Workflow/GetWorkflowInstance`
    * Server operationId: `Workflow_GetWorkflowInstance`.
+   * @param params - {@link GetWorkflowInstanceParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  getWorkflowInstance(params: GetWorkflowInstanceParams, options?: CallOptions): CallPromise<GetWorkflowInstanceResult> {
-    return this.#transport.call<GetWorkflowInstanceResult>(operationTable.getWorkflowInstance, { params }, options);
+  getWorkflowInstance(params: GetWorkflowInstanceParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.getWorkflowInstance, { params }, options);
   }
 
   /**
    * `POST /api/internal/Workflow/Initialize`
    * Server operationId: `Workflow_Initialize`.
+   * @param params - {@link InitializeParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  initialize(params: InitializeParams, body: InitializeBody, options?: CallOptions): CallPromise<InitializeResult> {
-    return this.#transport.call<InitializeResult>(operationTable.initialize, { params, body }, options);
+  initialize(params: InitializeParams, body: InitializeBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.initialize, { params, body }, options);
   }
 
   /**
@@ -356,17 +529,18 @@ export class WorkflowInternalService {
    * Server operationId: `Workflow_isConnected`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  isConnected(options?: CallOptions): CallPromise<IsConnectedResult> {
-    return this.#transport.call<IsConnectedResult>(operationTable.isConnected, {  }, options);
+  isConnected(options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.isConnected, {  }, options);
   }
 
   /**
    * `POST /api/internal/Workflow/PostDefinition`
    * Server operationId: `Workflow_PostDefinition`.
+   * @param params - {@link PostDefinitionParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postDefinition(params: PostDefinitionParams, body: PostDefinitionBody, options?: CallOptions): CallPromise<PostDefinitionResult> {
-    return this.#transport.call<PostDefinitionResult>(operationTable.postDefinition, { params, body }, options);
+  postDefinition(params: PostDefinitionParams, body: PostDefinitionBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postDefinition, { params, body }, options);
   }
 
   /**
@@ -374,8 +548,8 @@ export class WorkflowInternalService {
    * Server operationId: `Workflow_PostRelation`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  postRelation(body: PostRelationBody, options?: CallOptions): CallPromise<PostRelationResult> {
-    return this.#transport.call<PostRelationResult>(operationTable.postRelation, { body }, options);
+  postRelation(body: PostRelationBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.postRelation, { body }, options);
   }
 
   /**
@@ -383,8 +557,8 @@ export class WorkflowInternalService {
    * Server operationId: `Workflow_PutDefinitionNew`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putDefinitionNew(body: PutDefinitionNewBody, options?: CallOptions): CallPromise<PutDefinitionNewResult> {
-    return this.#transport.call<PutDefinitionNewResult>(operationTable.putDefinitionNew, { body }, options);
+  putDefinitionNew(body: PutDefinitionNewBody, options?: CallOptions): CallPromise<WorkflowDefinition> {
+    return this.#transport.call<WorkflowDefinition>(operationTable.putDefinitionNew, { body }, options);
   }
 
   /**
@@ -392,192 +566,212 @@ export class WorkflowInternalService {
    * Server operationId: `Workflow_PutRelation`.
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putRelation(body: PutRelationBody, options?: CallOptions): CallPromise<PutRelationResult> {
-    return this.#transport.call<PutRelationResult>(operationTable.putRelation, { body }, options);
+  putRelation(body: PutRelationBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putRelation, { body }, options);
   }
 
   /**
    * `PUT /api/internal/Workflow/PutWorkflowDefinitionXaml`
    * Server operationId: `Workflow_PutWorkflowDefinitionXaml`.
+   * @param params - {@link PutWorkflowDefinitionXamlParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  putWorkflowDefinitionXaml(params: PutWorkflowDefinitionXamlParams, body: PutWorkflowDefinitionXamlBody, options?: CallOptions): CallPromise<PutWorkflowDefinitionXamlResult> {
-    return this.#transport.call<PutWorkflowDefinitionXamlResult>(operationTable.putWorkflowDefinitionXaml, { params, body }, options);
+  putWorkflowDefinitionXaml(params: PutWorkflowDefinitionXamlParams, body: PutWorkflowDefinitionXamlBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.putWorkflowDefinitionXaml, { params, body }, options);
   }
 
   /**
    * `POST /api/internal/Workflow/RemoveUnit`
    * Server operationId: `Workflow_RemoveUnit`.
+   * @param params - {@link RemoveUnitParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  removeUnit(params: RemoveUnitParams, body: RemoveUnitBody, options?: CallOptions): CallPromise<RemoveUnitResult> {
-    return this.#transport.call<RemoveUnitResult>(operationTable.removeUnit, { params, body }, options);
+  removeUnit(params: RemoveUnitParams, body: RemoveUnitBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.removeUnit, { params, body }, options);
   }
 
   /**
    * `GET /api/internal/Workflow/Resume`
    * Server operationId: `Workflow_Resume`.
    * Changes state on the server (resumes the unit's suspended workflow): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - {@link ResumeParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  resume(params: ResumeParams, options?: CallOptions): CallPromise<ResumeResult> {
-    return this.#transport.call<ResumeResult>(operationTable.resume, { params }, options);
+  resume(params: ResumeParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.resume, { params }, options);
   }
 
   /**
    * `POST /api/internal/Workflow/Scrap`
    * Server operationId: `Workflow_Scrap`.
+   * @param params - {@link ScrapParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  scrap(params: ScrapParams, body: ScrapBody, options?: CallOptions): CallPromise<ScrapResult> {
-    return this.#transport.call<ScrapResult>(operationTable.scrap, { params, body }, options);
+  scrap(params: ScrapParams, body: ScrapBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.scrap, { params, body }, options);
   }
 
   /**
    * `POST /api/internal/Workflow/StartRepair`
    * Server operationId: `Workflow_StartRepair`.
+   * @param params - {@link StartRepairParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  startRepair(params: StartRepairParams, body: StartRepairBody, options?: CallOptions): CallPromise<StartRepairResult> {
-    return this.#transport.call<StartRepairResult>(operationTable.startRepair, { params, body }, options);
+  startRepair(params: StartRepairParams, body: StartRepairBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.startRepair, { params, body }, options);
   }
 
   /**
    * `POST /api/internal/Workflow/StartTest`
    * Server operationId: `Workflow_StartTest`.
+   * @param params - {@link StartTestParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  startTest(params: StartTestParams, body: StartTestBody, options?: CallOptions): CallPromise<StartTestResult> {
-    return this.#transport.call<StartTestResult>(operationTable.startTest, { params, body }, options);
+  startTest(params: StartTestParams, body: StartTestBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.startTest, { params, body }, options);
   }
 
   /**
    * `GET /api/internal/Workflow/Suspend`
    * Server operationId: `Workflow_Suspend`.
    * Changes state on the server (suspends the unit's workflow): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - {@link SuspendParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  suspend(params: SuspendParams, options?: CallOptions): CallPromise<SuspendResult> {
-    return this.#transport.call<SuspendResult>(operationTable.suspend, { params }, options);
+  suspend(params: SuspendParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.suspend, { params }, options);
   }
 
   /**
    * `POST /api/internal/Workflow/UserInput`
    * Server operationId: `Workflow_UserInput`.
+   * @param params - {@link UserInputParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  userInput(params: UserInputParams, body: UserInputBody, options?: CallOptions): CallPromise<UserInputResult> {
-    return this.#transport.call<UserInputResult>(operationTable.userInput, { params, body }, options);
+  userInput(params: UserInputParams, body: UserInputBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.userInput, { params, body }, options);
   }
 
   /**
    * `POST /api/internal/Workflow/Validate`
    * Server operationId: `Workflow_Validate`.
+   * @param params - {@link ValidateParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  validate(params: ValidateParams, body: ValidateBody, options?: CallOptions): CallPromise<ValidateResult> {
-    return this.#transport.call<ValidateResult>(operationTable.validate, { params, body }, options);
+  validate(params: ValidateParams, body: ValidateBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.validate, { params, body }, options);
   }
 
   /**
    * `POST /api/internal/Workflow/WFAddChildUnit`
    * Server operationId: `Workflow_WFAddChildUnit`.
+   * @param params - {@link WfAddChildUnitParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  wfAddChildUnit(params: WfAddChildUnitParams, body: WfAddChildUnitBody, options?: CallOptions): CallPromise<WfAddChildUnitResult> {
-    return this.#transport.call<WfAddChildUnitResult>(operationTable.wfAddChildUnit, { params, body }, options);
+  wfAddChildUnit(params: WfAddChildUnitParams, body: WfAddChildUnitBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.wfAddChildUnit, { params, body }, options);
   }
 
   /**
    * `POST /api/internal/Workflow/WFCheckUnit`
    * Server operationId: `Workflow_WFCheckUnit`.
+   * @param params - {@link WfCheckUnitParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  wfCheckUnit(params: WfCheckUnitParams, body: WfCheckUnitBody, options?: CallOptions): CallPromise<WfCheckUnitResult> {
-    return this.#transport.call<WfCheckUnitResult>(operationTable.wfCheckUnit, { params, body }, options);
+  wfCheckUnit(params: WfCheckUnitParams, body: WfCheckUnitBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.wfCheckUnit, { params, body }, options);
   }
 
   /**
    * `GET /api/internal/Workflow/WFGetUnit`
    * Server operationId: `Workflow_WFGetUnit`.
+   * @param params - {@link WfGetUnitParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  wfGetUnit(params: WfGetUnitParams, options?: CallOptions): CallPromise<WfGetUnitResult> {
-    return this.#transport.call<WfGetUnitResult>(operationTable.wfGetUnit, { params }, options);
+  wfGetUnit(params: WfGetUnitParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.wfGetUnit, { params }, options);
   }
 
   /**
    * `GET /api/internal/Workflow/WFGetUnitInfo`
    * Server operationId: `Workflow_WFGetUnitInfo`.
+   * @param params - {@link WfGetUnitInfoParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  wfGetUnitInfo(params: WfGetUnitInfoParams, options?: CallOptions): CallPromise<WfGetUnitInfoResult> {
-    return this.#transport.call<WfGetUnitInfoResult>(operationTable.wfGetUnitInfo, { params }, options);
+  wfGetUnitInfo(params: WfGetUnitInfoParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.wfGetUnitInfo, { params }, options);
   }
 
   /**
    * `GET /api/internal/Workflow/WFGetUnitPhase`
    * Server operationId: `Workflow_WFGetUnitPhase`.
+   * @param params - {@link WfGetUnitPhaseParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  wfGetUnitPhase(params: WfGetUnitPhaseParams, options?: CallOptions): CallPromise<WfGetUnitPhaseResult> {
-    return this.#transport.call<WfGetUnitPhaseResult>(operationTable.wfGetUnitPhase, { params }, options);
+  wfGetUnitPhase(params: WfGetUnitPhaseParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.wfGetUnitPhase, { params }, options);
   }
 
   /**
    * `GET /api/internal/Workflow/WFGetUnitProcess`
    * Server operationId: `Workflow_WFGetUnitProcess`.
+   * @param params - {@link WfGetUnitProcessParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  wfGetUnitProcess(params: WfGetUnitProcessParams, options?: CallOptions): CallPromise<WfGetUnitProcessResult> {
-    return this.#transport.call<WfGetUnitProcessResult>(operationTable.wfGetUnitProcess, { params }, options);
+  wfGetUnitProcess(params: WfGetUnitProcessParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.wfGetUnitProcess, { params }, options);
   }
 
   /**
    * `POST /api/internal/Workflow/WFRemoveAllChildUnits`
    * Server operationId: `Workflow_WFRemoveAllChildUnits`.
+   * @param params - {@link WfRemoveAllChildUnitsParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  wfRemoveAllChildUnits(params: WfRemoveAllChildUnitsParams, body: WfRemoveAllChildUnitsBody, options?: CallOptions): CallPromise<WfRemoveAllChildUnitsResult> {
-    return this.#transport.call<WfRemoveAllChildUnitsResult>(operationTable.wfRemoveAllChildUnits, { params, body }, options);
+  wfRemoveAllChildUnits(params: WfRemoveAllChildUnitsParams, body: WfRemoveAllChildUnitsBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.wfRemoveAllChildUnits, { params, body }, options);
   }
 
   /**
    * `POST /api/internal/Workflow/WFRemoveChildUnit`
    * Server operationId: `Workflow_WFRemoveChildUnit`.
+   * @param params - {@link WfRemoveChildUnitParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  wfRemoveChildUnit(params: WfRemoveChildUnitParams, body: WfRemoveChildUnitBody, options?: CallOptions): CallPromise<WfRemoveChildUnitResult> {
-    return this.#transport.call<WfRemoveChildUnitResult>(operationTable.wfRemoveChildUnit, { params, body }, options);
+  wfRemoveChildUnit(params: WfRemoveChildUnitParams, body: WfRemoveChildUnitBody, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.wfRemoveChildUnit, { params, body }, options);
   }
 
   /**
    * `GET /api/internal/Workflow/WFSetUnitPhase`
    * Server operationId: `Workflow_WFSetUnitPhase`.
    * Changes state on the server (sets the unit's phase from its workflow): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - {@link WfSetUnitPhaseParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  wfSetUnitPhase(params: WfSetUnitPhaseParams, options?: CallOptions): CallPromise<WfSetUnitPhaseResult> {
-    return this.#transport.call<WfSetUnitPhaseResult>(operationTable.wfSetUnitPhase, { params }, options);
+  wfSetUnitPhase(params: WfSetUnitPhaseParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.wfSetUnitPhase, { params }, options);
   }
 
   /**
    * `GET /api/internal/Workflow/WFSetUnitPhaseAndProcess`
    * Server operationId: `Workflow_WFSetUnitPhaseAndProcess`.
    * Changes state on the server (sets the unit's phase and process from its workflow): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - {@link WfSetUnitPhaseAndProcessParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  wfSetUnitPhaseAndProcess(params: WfSetUnitPhaseAndProcessParams, options?: CallOptions): CallPromise<WfSetUnitPhaseAndProcessResult> {
-    return this.#transport.call<WfSetUnitPhaseAndProcessResult>(operationTable.wfSetUnitPhaseAndProcess, { params }, options);
+  wfSetUnitPhaseAndProcess(params: WfSetUnitPhaseAndProcessParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.wfSetUnitPhaseAndProcess, { params }, options);
   }
 
   /**
    * `GET /api/internal/Workflow/WFSetUnitProcess`
    * Server operationId: `Workflow_WFSetUnitProcess`.
    * Changes state on the server (sets the unit's process from its workflow): never sent again once it may have reached the server; a failure after that has `outcomeUncertain`.
+   * @param params - {@link WfSetUnitProcessParams}
    * @experimental Internal WATS API: unsupported by Virinco, may change or disappear in any server version. Prefer the public API where it has an equivalent.
    */
-  wfSetUnitProcess(params: WfSetUnitProcessParams, options?: CallOptions): CallPromise<WfSetUnitProcessResult> {
-    return this.#transport.call<WfSetUnitProcessResult>(operationTable.wfSetUnitProcess, { params }, options);
+  wfSetUnitProcess(params: WfSetUnitProcessParams, options?: CallOptions): CallPromise<unknown> {
+    return this.#transport.call<unknown>(operationTable.wfSetUnitProcess, { params }, options);
   }
 }
