@@ -352,7 +352,9 @@ describe.skipIf(sharedSpecs === undefined)(
       // The overlay annotates the removed route; a maintainer drops that entry with the operation
       // (codegen refuses an overlay naming a route the spec lacks).
       const overlayFile = join(root, "specs/overlay.json");
-      const repoOverlay = JSON.parse(await readFile(overlayFile, "utf8")) as { operations: Record<string, unknown> };
+      const repoOverlay = JSON.parse(await readFile(overlayFile, "utf8")) as {
+        operations: Record<string, unknown>;
+      };
       delete repoOverlay.operations["DELETE /api/Product/Vendors"];
       await writeFile(overlayFile, JSON.stringify(repoOverlay));
       const schemas = real.components?.schemas ?? {};
