@@ -10,6 +10,12 @@ export default defineConfig({
     include: ["codegen/test/**/*.test.ts", "packages/**/test/**/*.test.ts", "examples/test/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/dist/**"],
     testTimeout: 30_000,
+    // Type tests (*.test-d.ts: expectTypeOf/assertType) are checked by tsc and fail like any test.
+    typecheck: {
+      enabled: true,
+      include: ["{codegen,packages,examples}/**/test/**/*.test-d.ts"],
+      tsconfig: "tsconfig.typetests.json",
+    },
     reporters: ["default", "json"],
     outputFile: { json: "node_modules/.cache/tswats/vitest-results.json" },
   },

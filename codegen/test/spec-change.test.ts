@@ -251,7 +251,7 @@ describe("spec change -> changeset", () => {
     const cli = join(repoRoot, "codegen/src/cli.ts");
     const { stdout } = await promisify(execFile)(tsx, [cli, "--root", root], { cwd: repoRoot });
     expect(stdout).toContain("API surface unchanged since specs/surface.json: no changeset written");
-  });
+  }, 120_000); // a whole codegen run in its own process
 });
 
 describe("diffSurfaces bump rules", () => {
