@@ -6,6 +6,7 @@
 import { availableParallelism } from "node:os";
 import { relative } from "node:path";
 import { Worker } from "node:worker_threads";
+import ts from "typescript";
 import { root } from "./workspace.mjs";
 
 /** Lanes: one per core, at most 4 (TSWATS_BUILD_LANES overrides). */
@@ -55,6 +56,10 @@ export async function buildLanes(graph, solution, targets, options = {}) {
     up(p);
     for (const q of seen) waiting.set(q, waiting.get(q) + 1);
   }
+
+  // Nothing to do (a second build without changes): say so without starting the lanes.
+  const probe = ts.createSolutionBuilder(ts.createSolutionBuilderHost(ts.sys), targets, {});
+  if (probe.getNextInvalidatedProject() === undefined) return { failed: [], skipped: [], built: [] };
 
   const done = new Set();
   const failed = new Set();
