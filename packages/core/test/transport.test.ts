@@ -51,10 +51,11 @@ describe("over a real loopback connection", () => {
   it("sends auth, User-Agent, correlation and attempt headers; Referer only for internal routes", async () => {
     server = await startServer(json(200, { ok: true }));
     const t = connect(`${server.url}/`);
-    await expect(
-      t.call(getProduct, { params: { partNumber: "A 1" } }, { headers: { authorization: "Basic hijack" } }),
-    ).rejects.toThrow(/authorization: is set by the transport/);
-    await t.call(getProduct, { params: { partNumber: "A 1" } }, { headers: { "X-Custom": "yes" } });
+    await t.call(
+      getProduct,
+      { params: { partNumber: "A 1" } },
+      { headers: { "X-Custom": "yes", authorization: "Basic hijack" } },
+    );
     await t.call(internalOp, { params: { id: 7 } });
     const [plain, internal] = server.requests;
     expect(plain).toMatchObject({ method: "GET", url: "/api/Product/A%201" });
@@ -140,16 +141,18 @@ describe("over a real loopback connection", () => {
   it("bounds the whole call by timeoutMs across attempts against a server that never answers", async () => {
     server = await startServer(() => {});
     const t = connect(server.url, {
-      timeoutMs: 600,
+      timeoutMs: 1_500,
       breaker: false,
       retry: { attemptTimeoutMs: 100, maxAttempts: 10 },
     });
     const error = await t.call(getProduct, { params: { partNumber: "A" } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WatsTimeoutError);
-    expect((error as WatsError).attempts).toBeGreaterThanOrEqual(2);
-    // The attempt in flight when the deadline passed may not have reached the server yet.
-    expect(server.requests.length).toBeGreaterThanOrEqual(((error as WatsError).attempts ?? 0) - 1);
-    expect(server.requests.length).toBeLessThanOrEqual((error as WatsError).attempts ?? 0);
+    const attempts = (error as WatsError).attempts ?? 0;
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    // Every request the server saw was a counted attempt; the last attempt may have been cut off by
+    // the deadline before its request reached the server (how close depends on the machine).
+    expect(server.requests.length).toBeLessThanOrEqual(attempts);
+    expect(server.requests.length).toBeGreaterThanOrEqual(attempts - 1);
   });
 
   it("reports refused connections as WatsConnectionError after the allowed attempts", async () => {

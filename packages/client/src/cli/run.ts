@@ -2,6 +2,7 @@
 
 import { WatsConfigError } from "@tswats/core";
 import { QueueLockedError } from "../daemon/lock.js";
+import { CLIENT_VERSION } from "../version.js";
 import {
   configCommand,
   doctorCommand,
@@ -30,13 +31,17 @@ export const HELP = `tswats-client <command> [options]
   config set <key> <value|->    e.g. upload.concurrency 4; server.token - (reads stdin)
   doctor [--json]               config, token, connectivity, clock skew, disk space
 
-Options: -c/--config <file> (default: TSWATS_CLIENT_CONFIG, then the per-user config), --json, -h/--help
+Options: -c/--config <file> (default: TSWATS_CLIENT_CONFIG, then the per-user config), --json, -h/--help, --version
 Exit codes: 0 ok, 1 failure, 2 usage, 3 config, 4 daemon not running, 5 not found
 `;
 
 export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (command === "--version" || command === "-V") {
+      ctx.io.out(`${CLIENT_VERSION}\n`);
+      return EXIT.ok;
+    }
     if (command === undefined || command === "help" || command === "--help" || command === "-h") {
       ctx.io.out(HELP);
       return command === undefined ? EXIT.usage : EXIT.ok;

@@ -14,10 +14,11 @@ import { FileQueue } from "../queue/file-queue.js";
 import type { QueueFs } from "../queue/fs-layer.js";
 import { Uploader, type UploaderStats } from "../upload/uploader.js";
 import { createWatsTarget, offlineTarget, type UploadTarget } from "../upload/wats-target.js";
+import { CLIENT_VERSION } from "../version.js";
 import { type ConverterHandle, startConverters } from "./converters-wiring.js";
 import { acquireQueueLock } from "./lock.js";
 
-export const CLIENT_VERSION = "0.0.0";
+export { CLIENT_VERSION };
 
 export interface DaemonOptions {
   /** Validated settings with absolute paths (see loadClientConfig). */

@@ -1,6 +1,6 @@
 /**
- * The sync surface's types are derived from the async one: checked by the type checker
- * (`tsc -p packages/sync/tsconfig.json`) through these assertions, and by vitest's typecheck.
+ * The sync surface's types are derived from the async one: checked by vitest's typecheck (a
+ * failing assertion fails its test) and by `pnpm typecheck`.
  */
 import type { DomainName, Wats } from "@tswats/sdk";
 import { describe, expectTypeOf, it } from "vitest";
