@@ -13,7 +13,11 @@ import { root, workspacePackages } from "./lib/workspace.mjs";
 
 /** Rewrites `"<pkg>": major` to `minor` in pending changesets for packages whose version is 0.x. */
 function applyPreOneRule() {
-  const preOne = new Set(workspacePackages().filter((p) => /^0\./.test(p.version)).map((p) => p.name));
+  const preOne = new Set(
+    workspacePackages()
+      .filter((p) => /^0\./.test(p.version))
+      .map((p) => p.name),
+  );
   const dir = join(root, ".changeset");
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".md") && f !== "README.md")) {
     const path = join(dir, file);
@@ -23,7 +27,9 @@ function applyPreOneRule() {
     const lines = front[1].split("\n").map((line) => {
       const entry = /^(\s*["']?)(@?[^"':]+)(["']?\s*:\s*)major\s*$/.exec(line);
       if (!entry || !preOne.has(entry[2])) return line;
-      console.log(`release:version: .changeset/${file}: ${entry[2]} is before 1.0, so major applies as minor`);
+      console.log(
+        `release:version: .changeset/${file}: ${entry[2]} is before 1.0, so major applies as minor`,
+      );
       return `${entry[1]}${entry[2]}${entry[3]}minor`;
     });
     const updated = `---\n${lines.join("\n")}\n---\n${text.slice(front[0].length)}`;
