@@ -63,7 +63,7 @@ export function createConsoleHandler(
         "cache-control": "no-store",
         "x-content-type-options": "nosniff",
         "x-frame-options": "DENY",
-        "referrer-policy": "no-referrer",
+        "referrer-policy": "same-origin",
         "content-security-policy":
           "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
         ...headers,
@@ -174,6 +174,7 @@ async function readForm(req: IncomingMessage): Promise<FormData> {
 
 function loginPage(csrf: string, error?: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Log in · tswats-client</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/console/assets/console.css"></head><body><main>
 <h1>tswats-client console</h1>
 ${error ? `<p class="error" role="status">${esc(error)}</p>` : ""}

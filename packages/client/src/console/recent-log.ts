@@ -3,7 +3,7 @@
  * a logger that forwards every line to the daemon's own logger and keeps a copy. Fields named like
  * secrets are dropped from the copy (the SDK never logs the token; this is a second fence).
  */
-import type { WatsLogger } from "@tswats/core";
+import { isLevelEnabled, type LogLevel, type WatsLogger } from "@tswats/core";
 
 export const LOG_LEVEL_ORDER = ["trace", "debug", "info", "warn", "error", "fatal"] as const;
 export type ConsoleLogLevel = (typeof LOG_LEVEL_ORDER)[number];
@@ -58,22 +58,25 @@ export class RecentLog {
   }
 }
 
-/** A logger that writes through `inner` and keeps a copy of each line at `inner`'s level or above in `recent`. */
-export function teeLogger(inner: WatsLogger, recent: RecentLog): WatsLogger {
-  const enabled = (level: string) => inner.isLevelEnabled?.(level) ?? level !== "trace";
-  const method =
-    (level: ConsoleLogLevel, forward: (obj: object, msg?: string) => void) => (obj: object, msg?: string) => {
-      if (enabled(level)) recent.add(level, obj, msg);
-      forward(obj, msg);
-    };
-  const tee: WatsLogger = {
-    trace: method("trace", inner.trace.bind(inner)),
-    debug: method("debug", inner.debug.bind(inner)),
-    info: method("info", inner.info.bind(inner)),
-    warn: method("warn", inner.warn.bind(inner)),
-    error: method("error", inner.error.bind(inner)),
-    isLevelEnabled: enabled,
+/**
+ * A logger that writes through `inner` and keeps a copy of each line at `level` or above in
+ * `recent` (the daemon's configured level, whatever `inner` itself drops).
+ */
+export function teeLogger(inner: WatsLogger, recent: RecentLog, level: string): WatsLogger {
+  const min = LOG_LEVEL_ORDER.indexOf(level as ConsoleLogLevel);
+  const kept = (l: ConsoleLogLevel) => min >= 0 && LOG_LEVEL_ORDER.indexOf(l) >= min;
+  const forwarded = (l: string) => isLevelEnabled(inner, l as Exclude<LogLevel, "silent">);
+  const method = (l: ConsoleLogLevel) => (obj: object, msg?: string) => {
+    if (kept(l)) recent.add(l, obj, msg);
+    if (forwarded(l)) inner[l as Exclude<ConsoleLogLevel, "fatal">](obj, msg);
   };
-  if (inner.level !== undefined) tee.level = inner.level;
+  const tee: WatsLogger = {
+    trace: method("trace"),
+    debug: method("debug"),
+    info: method("info"),
+    warn: method("warn"),
+    error: method("error"),
+    isLevelEnabled: (l) => kept(l as ConsoleLogLevel) || forwarded(l),
+  };
   return tee;
 }

@@ -93,7 +93,7 @@ function writeStateFile(path: string, state: DaemonStateFile): void {
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { config } = options;
   const recentLog = new RecentLog();
-  const logger = teeLogger(options.logger ?? silentLogger, recentLog);
+  const logger = teeLogger(options.logger ?? silentLogger, recentLog, config.log.level);
   const folder = config.queue.folder;
   mkdirSync(folder, { recursive: true });
   const releaseLock = acquireQueueLock(folder);

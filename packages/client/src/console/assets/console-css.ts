@@ -14,20 +14,21 @@ button.link { background: none; border: 0; color: #b8c2d6; cursor: pointer; padd
 main { padding: 1rem 1.2rem 2rem; max-width: 1280px; }
 h1 { font-size: 1.4rem; margin: .2rem 0 1rem; }
 h2 { font-size: 1.1rem; margin: 1.2rem 0 .5rem; }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: .8rem; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: .8rem; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: .8rem 1rem; }
 .card h2 { margin-top: 0; font-size: 1rem; }
 .big { font-size: 1.6rem; font-weight: 600; }
 .muted { color: var(--muted); }
 .ok { color: var(--ok); } .error { color: var(--bad); } .warn { color: var(--warn); }
 table { border-collapse: collapse; width: 100%; background: var(--card); border: 1px solid var(--line); }
-th, td { text-align: left; padding: .35rem .55rem; border-bottom: 1px solid var(--line); vertical-align: top; font-size: .92rem; }
+th, td { overflow-wrap: anywhere; text-align: left; padding: .35rem .55rem; border-bottom: 1px solid var(--line); vertical-align: top; font-size: .92rem; }
 th { background: #eef1f6; font-weight: 600; }
 td code, pre { font-family: ui-monospace, SFMono-Regular, Consolas, monospace; font-size: .85rem; }
 pre { background: #0f172a; color: #e2e8f0; padding: .8rem; border-radius: 6px; overflow: auto; max-height: 60vh; }
 form.inline { display: inline; }
 label { display: block; margin: .5rem 0 .15rem; font-weight: 600; }
-input[type=text], input[type=url], input[type=password], input[type=number], select { padding: .35rem .5rem; border: 1px solid var(--line); border-radius: 4px; min-width: 18rem; font: inherit; }
+input[type=text], input[type=url], input[type=password], input[type=number], select { padding: .35rem .5rem; border: 1px solid var(--line); border-radius: 4px; width: 100%; max-width: 30rem; font: inherit; }
+.row input[type=text] { width: 18rem; }
 button { font: inherit; padding: .35rem .8rem; border-radius: 4px; border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; }
 button.secondary { background: #fff; color: var(--accent); }
 button.danger { background: var(--bad); border-color: var(--bad); }

@@ -110,7 +110,14 @@ async function preview(deps: ConsoleDeps, file: File, converter: string): Promis
         station: deps.config.server.station,
         ...(converter ? { converter } : {}),
       },
-      { out: (t) => void (out += t), err: (t) => void (err += t) },
+      {
+        out: (t) => {
+          out += t;
+        },
+        err: (t) => {
+          err += t;
+        },
+      },
     );
     if (out.trim() === "") return notice(false, err.trim() || "the converter gave no answer");
     const result = JSON.parse(out) as {

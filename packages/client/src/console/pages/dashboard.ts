@@ -29,13 +29,14 @@ function chart(deps: ConsoleDeps): Html {
   const minutes = deps.activity.lastHour();
   const max = Math.max(1, ...minutes.map((m) => m.ok + m.failed));
   const total = minutes.reduce((sum, m) => sum + m.ok, 0);
+  const failed = minutes.reduce((sum, m) => sum + m.failed, 0);
   const bars = minutes.map((m) => {
     const at = new Date(m.minute).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
     const pct = Math.round(((m.ok + m.failed) / max) * 100);
     return html`<span class="${m.failed > m.ok ? "failed" : ""}" style="height:${pct}%" title="${at}: ${m.ok} uploaded, ${m.failed} failed or retried"></span>`;
   });
   return html`<div class="chart" role="img" aria-label="uploads per minute, last hour">${bars}</div>
-<p class="muted">${total} uploaded in the last hour (max ${max} in a minute)</p>`;
+<p class="muted">${total} uploaded in the last hour, ${failed} failed or retried; the tallest bar is ${max} in a minute (red: more failed than uploaded)</p>`;
 }
 
 export async function liveFragment(deps: ConsoleDeps): Promise<Html> {

@@ -85,7 +85,8 @@ async function verify(deps: ConsoleDeps, id: string, folder: string): Promise<Ht
       ok,
       detail: ok ? `sha256 ${expected?.slice(0, 16)}…` : "sha256 differs: the download was changed",
     });
-    manifest = JSON.parse(text) as Manifest;
+    // Only an intact manifest is compared with the server.
+    if (ok) manifest = JSON.parse(text) as Manifest;
   } catch (error) {
     checks.push({
       name: "downloaded",
