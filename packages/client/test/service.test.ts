@@ -159,9 +159,11 @@ describe("plans", () => {
 
       const uninstall = planService("uninstall", "windows", local, options);
       const stopped: string[][] = [];
-      expect(
-        runServicePlan(uninstall, (command) => (stopped.push(command), command[1] === "stop" ? 1 : 0)),
-      ).toBe(1);
+      const failStop = (command: string[]) => {
+        stopped.push(command);
+        return command[1] === "stop" ? 1 : 0;
+      };
+      expect(runServicePlan(uninstall, failStop)).toBe(1);
       expect(stopped).toHaveLength(1);
       expect(existsSync(join(dir, "tswats-client.xml"))).toBe(true);
       expect(runServicePlan(uninstall, () => 0)).toBe(0);

@@ -9,6 +9,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { networkInterfaces } from "node:os";
 
 export const SESSION_COOKIE = "tswats_console";
 const MAX_SESSIONS = 200;
@@ -49,6 +50,12 @@ export class ConsoleGuard {
     const names = [bound];
     if (bound === "127.0.0.1" || bound === "[::1]" || bound === "localhost") {
       names.push("127.0.0.1", "localhost", "[::1]");
+    }
+    if (bound === "0.0.0.0" || bound === "[::]") {
+      // Every address of this machine (names such as its DNS name: console.allowedHosts).
+      for (const list of Object.values(networkInterfaces())) {
+        for (const a of list ?? []) names.push(a.family === "IPv6" ? `[${a.address}]` : a.address);
+      }
     }
     this.#hosts = new Set([
       ...names.map((n) => `${n}:${port}`.toLowerCase()),
