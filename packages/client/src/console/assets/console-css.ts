@@ -23,6 +23,8 @@ h2 { font-size: 1.1rem; margin: 1.2rem 0 .5rem; }
 table { border-collapse: collapse; width: 100%; background: var(--card); border: 1px solid var(--line); }
 th, td { overflow-wrap: anywhere; text-align: left; padding: .35rem .55rem; border-bottom: 1px solid var(--line); vertical-align: top; font-size: .92rem; }
 th { background: #eef1f6; font-weight: 600; }
+td code { word-break: break-all; }
+.msg { display: inline-block; min-width: 14rem; }
 td code, pre { font-family: ui-monospace, SFMono-Regular, Consolas, monospace; font-size: .85rem; }
 pre { background: #0f172a; color: #e2e8f0; padding: .8rem; border-radius: 6px; overflow: auto; max-height: 60vh; }
 form.inline { display: inline; }

@@ -23,9 +23,9 @@ function linesTable(deps: ConsoleDeps, url: URL): Html {
     lines.map((line) => [
       html`<code>${line.time.slice(11, 23)}</code>`,
       html`<span class="${line.level === "error" || line.level === "fatal" ? "error" : line.level === "warn" ? "warn" : ""}">${line.level}</span>`,
-      html`${line.msg}`,
+      html`<span class="msg">${line.msg}</span>`,
       line.correlationId
-        ? html`<a href="/console/log?level=trace&correlation=${encodeURIComponent(line.correlationId)}"><code>${line.correlationId}</code></a>`
+        ? html`<a href="/console/log?level=trace&correlation=${encodeURIComponent(line.correlationId)}" title="${line.correlationId}"><code>${line.correlationId.slice(0, 8)}</code></a>`
         : html``,
       html`<code class="muted">${Object.keys(line.fields).length ? JSON.stringify(line.fields) : ""}</code>`,
     ]),
