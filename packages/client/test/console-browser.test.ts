@@ -71,7 +71,6 @@ describe.skipIf(!haveChromium)("the station console in Chromium", () => {
           baseDelayMs: 20,
           maxDelayMs: 100,
           pollMs: 20,
-          throttle: false,
           breaker: false,
         },
         health: { port: 0 },
@@ -147,6 +146,7 @@ describe.skipIf(!haveChromium)("the station console in Chromium", () => {
     expect(await page.textContent("[data-testid=count-failed]")).toBe("2");
     expect(await page.textContent("[data-testid=count-done-today]")).toBe("2");
     expect(await page.textContent("[data-testid=breaker]")).toBe("closed");
+    expect(await page.textContent("[data-testid=throttle]")).toMatch(/^rate limit: [1-9]\d* of 500 requests/);
     const text = (await page.textContent("main")) ?? "";
     expect(text).toContain("line-1");
     expect(text).toMatch(/2 uploaded in the last hour/);

@@ -6,7 +6,7 @@
  */
 import { closeSync, constants, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { isWatsError, silentLogger, type WatsLogger, watsErrorKind } from "@tswats/core";
+import { isWatsError, silentLogger, type ThrottleStats, type WatsLogger, watsErrorKind } from "@tswats/core";
 import type { ClientConfigFile } from "../config/schema.js";
 import { type ConsoleHandler, createConsoleHandler } from "../console/console-server.js";
 import { RecentLog, teeLogger } from "../console/recent-log.js";
@@ -56,6 +56,8 @@ export interface DaemonStatus {
   upload: { enabled: boolean; concurrency: number };
   queue: Record<string, number>;
   uploader: UploaderStats;
+  /** The client-side rate limit (upload.throttle) now; null when off or offline. */
+  throttle: ThrottleStats | null;
   ready: { ready: boolean; checks: Record<string, unknown> };
   converters: Record<string, unknown> | null;
 }
@@ -201,6 +203,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       upload: { enabled: config.upload.enabled, concurrency: config.upload.concurrency },
       queue: owned.counts(),
       uploader: uploader.stats(),
+      throttle: target.throttleStats?.() ?? null,
       ready: await ready(),
       converters: converters?.stats() ?? null,
     });

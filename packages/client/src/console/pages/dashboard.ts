@@ -46,6 +46,7 @@ export async function liveFragment(deps: ConsoleDeps): Promise<Html> {
   const checks = status.ready.checks;
   const server = String(checks.server ?? "");
   const throttle = deps.config.upload.throttle;
+  const t = status.throttle;
   const converters = (status.converters?.watchers as Record<string, unknown>[] | undefined) ?? [];
   const errors = deps.log.lines({ minLevel: "warn", limit: 6 });
   return html`<div class="grid">
@@ -57,7 +58,14 @@ export async function liveFragment(deps: ConsoleDeps): Promise<Html> {
 <section class="card"><h2>Breaker and throttle</h2>
 <p>circuit breaker: <span class="pill ${u.breaker === "closed" ? "ok" : "error"}" data-testid="breaker">${u.breaker}</span></p>
 <p>${u.holdUntil ? html`<span class="warn">holding until ${u.holdUntil}</span>` : "not holding"}</p>
-<p class="muted">${throttle === false ? "no client-side rate limit" : `rate limit ${throttle.limit ?? 500} per ${Math.round((throttle.windowMs ?? 60_000) / 1000)} s`}; ${u.inFlight}/${u.concurrency} uploads in flight</p>
+<p data-testid="throttle">${
+    t
+      ? `rate limit: ${t.inWindow} of ${t.limit} requests in the current ${Math.round(t.windowMs / 1000)} s window, ${t.waiting} waiting (${t.delayed} of ${t.granted} delayed so far)`
+      : throttle === false
+        ? "no client-side rate limit"
+        : "rate limit: not in use (uploads off)"
+  }</p>
+<p class="muted">${u.inFlight}/${u.concurrency} uploads in flight</p>
 </section>
 <section class="card"><h2>Queue</h2>
 <table><tbody>
