@@ -86,7 +86,7 @@ export function createConsoleHandler(
       send(
         status,
         "text/html; charset=utf-8",
-        frame({ title, path, csrf: session.csrf, station, body }),
+        frame({ title, path, csrf: session.csrf, station, logout: guard.passwordRequired, body }),
         cookie,
       );
 
@@ -106,6 +106,7 @@ export function createConsoleHandler(
     }
 
     if (path === "/console/login") {
+      if (!guard.passwordRequired) return redirect("/console");
       if (req.method === "POST") {
         if (guard.login(session, field(form, "password"))) return redirect("/console");
         deps.logger.warn({ from: req.socket.remoteAddress }, "console: wrong password");

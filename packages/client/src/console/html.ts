@@ -55,6 +55,8 @@ export interface FrameOptions {
   path: string;
   csrf: string;
   station: string;
+  /** Show "log out" (only when a password is configured). */
+  logout: boolean;
   body: Html;
 }
 
@@ -77,7 +79,7 @@ export function frame(options: FrameOptions): string {
 <body hx-headers='${JSON.stringify({ "x-csrf-token": options.csrf })}'>
 <header><strong>tswats-client</strong> <span class="muted">${options.station}</span>
 <nav>${nav}</nav>
-<form method="post" action="/console/logout" class="logout"><input type="hidden" name="_csrf" value="${options.csrf}"><button class="link">log out</button></form>
+${options.logout ? html`<form method="post" action="/console/logout" class="logout"><input type="hidden" name="_csrf" value="${options.csrf}"><button class="link">log out</button></form>` : ""}
 </header>
 <main>
 <h1>${options.title}</h1>

@@ -2,7 +2,6 @@
  * The SDK client of the Software and Serial numbers pages: a `Wats` on the daemon's server with
  * the current token, made for one action and closed after it (the token may have been replaced).
  */
-import type { WatsLogger } from "@tswats/core";
 import { Wats } from "@tswats/sdk";
 import type { ConsoleDeps } from "./context.js";
 
@@ -11,7 +10,7 @@ export async function withWats<T>(deps: ConsoleDeps, action: (wats: Wats) => Pro
     baseUrl: deps.config.server.baseUrl,
     token: await deps.token(),
     timeoutMs: 30_000,
-    logger: deps.logger as WatsLogger,
+    logger: deps.logger,
     ...(deps.config.server.station !== undefined ? { station: deps.config.server.station } : {}),
   });
   try {

@@ -8,20 +8,22 @@ import { parseEntryName } from "../../queue/naming.js";
 import type { ConsoleDeps, ConsoleRoute } from "../context.js";
 import { type Html, html, table } from "../html.js";
 
-let doneToday: { at: number; day: number; count: number } | undefined;
+/** Per queue: the last count of done/ today (streaming done/ every 2 s would be wasteful). */
+const doneToday = new WeakMap<object, { at: number; day: number; count: number }>();
 
 /** Reports that reached done/ since local midnight (file-name stamps; cached 10 s). */
 async function countDoneToday(deps: ConsoleDeps): Promise<number> {
   const midnight = new Date();
   midnight.setHours(0, 0, 0, 0);
   const day = midnight.getTime();
-  if (doneToday && doneToday.day === day && Date.now() - doneToday.at < 10_000) return doneToday.count;
+  const cached = doneToday.get(deps.queue);
+  if (cached && cached.day === day && Date.now() - cached.at < 10_000) return cached.count;
   let count = 0;
   for await (const entry of deps.queue.fs.entries(deps.queue.dir("done"))) {
     const parsed = entry.isFile ? parseEntryName(entry.name) : undefined;
     if (parsed && parsed.stamp >= day) count++;
   }
-  doneToday = { at: Date.now(), day, count };
+  doneToday.set(deps.queue, { at: Date.now(), day, count });
   return count;
 }
 
