@@ -13,6 +13,9 @@ import { type Html, html, notice, table } from "../html.js";
 
 const LIMIT = 50;
 
+/** WSJF result codes as words. */
+const RESULTS: Record<string, string> = { P: "Passed", F: "Failed", E: "Error", T: "Terminated" };
+
 interface Row {
   item: QueueListItem;
   entry: QueueEntry | null;
@@ -51,7 +54,7 @@ function reportCells(row: Row): Html[] {
     html`<a href="/console/queue/report?id=${encodeURIComponent(row.item.id)}"><code>${row.item.id.slice(0, 8)}</code></a>`,
     html`${r?.pn ?? "?"}`,
     html`${r?.sn ?? "?"}`,
-    html`<span class="${r?.result === "Passed" || r?.result === "P" ? "ok" : "error"}">${r?.result ?? ""}</span>`,
+    html`<span class="${r?.result === "P" ? "ok" : "error"}">${RESULTS[r?.result ?? ""] ?? r?.result ?? ""}</span>`,
     html`${row.entry?.attempts ?? ""}`,
   ];
 }
