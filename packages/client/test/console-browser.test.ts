@@ -141,7 +141,7 @@ describe.skipIf(!haveChromium)("the station console in Chromium", () => {
     await expect(page.locator("[role=status]").textContent()).resolves.toContain("wrong password");
     await page.fill("#password", PASSWORD);
     await page.click("text=Log in");
-    expect(page.url()).toBe(`${base}/console`);
+    await page.waitForURL(`${base}/console`);
     expect(await page.textContent("[data-testid=ready]")).toBe("ready");
     expect(await page.textContent("[data-testid=count-failed]")).toBe("2");
     expect(await page.textContent("[data-testid=count-done-today]")).toBe("2");
@@ -163,6 +163,7 @@ describe.skipIf(!haveChromium)("the station console in Chromium", () => {
     await shoot("queue");
 
     await failedRows.first().locator("a").click();
+    await page.waitForURL(/\/console\/queue\/report\?id=/);
     expect(await page.textContent("[data-testid=wsjf]")).toContain('"pn": "PCBA-100"');
     await page.goBack();
 
@@ -205,12 +206,13 @@ describe.skipIf(!haveChromium)("the station console in Chromium", () => {
 
     await page.fill("#baseUrl", "ftp://nowhere");
     await page.click("button:has-text('Save')");
-    expect(await page.textContent("[data-testid=config-error]")).toContain("server.baseUrl");
+    // The answer replaces the form (and the earlier error): wait for it.
+    await expect.poll(() => page.textContent("[data-testid=config-error]")).toContain("server.baseUrl");
     expect(await readFile(configPath, "utf8")).toBe(before);
 
     await page.fill("#token", CANARY);
     await page.click("button:has-text('Replace token')");
-    expect(await page.textContent("[role=status]")).toContain("token replaced");
+    await expect.poll(() => page.textContent("[role=status]")).toContain("token replaced");
     expect(await page.textContent("[data-testid=token-state]")).toBe("set (from the config file)");
     expect((await stat(configPath)).mode & 0o777).toBe(0o600);
     expect(await page.inputValue("#token")).toBe("");
@@ -259,6 +261,7 @@ describe.skipIf(!haveChromium)("the station console in Chromium", () => {
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     await shoot("log");
     await link.click();
+    await page.waitForURL(/correlation=/);
     const rows = page.locator("#log-lines tbody tr");
     expect(await rows.count()).toBeGreaterThan(0);
     const titles = await page
