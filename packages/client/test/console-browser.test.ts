@@ -110,6 +110,8 @@ describe.skipIf(!haveChromium)("the station console in Chromium", () => {
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
+        // DNS rebinding for real: this name resolves to the console's loopback address.
+        "--host-resolver-rules=MAP rebind.example 127.0.0.1",
       ],
     });
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -273,6 +275,17 @@ describe.skipIf(!haveChromium)("the station console in Chromium", () => {
     const levels = await page.locator("#log-lines tbody tr td:nth-child(2)").allTextContents();
     expect(levels.length).toBeGreaterThan(0);
     for (const level of levels) expect(["warn", "error", "fatal"]).toContain(level);
+  });
+
+  it("refuses a page asked for under another name that resolves to it (DNS rebinding)", async () => {
+    const rebound = await context.newPage();
+    try {
+      const answer = await rebound.goto(`http://rebind.example:${daemon.health.port}/console/queue`);
+      expect(answer?.status()).toBe(403);
+      expect(await rebound.textContent("body")).toMatch(/not this console's address/);
+    } finally {
+      await rebound.close();
+    }
   });
 
   it("refuses a request without the CSRF token and one from another site, from this browser session", async () => {
