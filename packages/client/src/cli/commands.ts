@@ -11,9 +11,10 @@ import {
   type LoadedClientConfig,
   loadClientConfig,
   parseClientConfig,
-  readRawConfig,
   rereadToken,
   resolveConfigPath,
+  SECRET_KEYS,
+  setConfigValue,
   writeConfigFile,
 } from "../config/load.js";
 import { type DaemonStateFile, STATE_FILE, startDaemon } from "../daemon/daemon.js";
@@ -360,6 +361,10 @@ export async function configCommand(argv: string[], ctx: CliContext): Promise<nu
       const shown = {
         ...loaded.config,
         server: { ...loaded.config.server, token: loaded.token ? "[REDACTED]" : undefined },
+        console: {
+          ...loaded.config.console,
+          password: loaded.config.console.password ? "[REDACTED]" : undefined,
+        },
       };
       const out = { path: loaded.path, tokenSource: loaded.tokenSource, config: shown };
       if (values.json) printJson(ctx.io, out);
@@ -377,35 +382,14 @@ export async function configCommand(argv: string[], ctx: CliContext): Promise<nu
       if (!key || rawValue === undefined)
         throw new UsageError("config set <key.path> <value|-> (- reads the value from stdin)");
       const path = resolveConfigPath(values.config, ctx.env);
-      const data = readRawConfig(path);
       const text = rawValue === "-" ? (await ctx.readStdin()).trim() : rawValue;
-      let value: unknown = text;
-      if (key !== "server.token") {
-        try {
-          value = JSON.parse(text);
-        } catch {
-          value = text;
-        }
-      }
-      setPath(data, key.split("."), value);
-      parseClientConfig(data, path);
-      writeConfigFile(path, data);
-      ctx.io.out(`set ${key}${key === "server.token" ? " (not shown)" : ""} in ${path}\n`);
+      setConfigValue(path, key, text);
+      ctx.io.out(`set ${key}${SECRET_KEYS.includes(key) ? " (not shown)" : ""} in ${path}\n`);
       return EXIT.ok;
     }
     default:
       throw new UsageError("config init | show | set <key> <value>");
   }
-}
-
-function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
-  let node = target;
-  for (const key of keys.slice(0, -1)) {
-    const next = node[key];
-    if (typeof next !== "object" || next === null || Array.isArray(next)) node[key] = {};
-    node = node[key] as Record<string, unknown>;
-  }
-  node[keys[keys.length - 1] as string] = value;
 }
 
 // ------------------------------------------------------------------ doctor
@@ -428,7 +412,7 @@ function shownUrl(url: string): string {
   return !url.endsWith("/") && redacted.endsWith("/") ? redacted.slice(0, -1) : redacted;
 }
 
-interface Check {
+export interface DoctorCheck {
   name: string;
   ok: boolean;
   detail: string;
@@ -436,10 +420,22 @@ interface Check {
 
 export async function doctorCommand(argv: string[], ctx: CliContext): Promise<number> {
   const { values } = parse(argv, {}, false);
-  const checks: Check[] = [];
+  const checks = await doctorChecks(() => load(ctx, values.config));
+  const ok = checks.every((c) => c.ok);
+  if (values.json) printJson(ctx.io, { ok, checks });
+  else for (const c of checks) ctx.io.out(`${c.ok ? "ok  " : "FAIL"} ${c.name.padEnd(15)} ${c.detail}\n`);
+  return ok ? EXIT.ok : EXIT.failure;
+}
+
+/**
+ * The checks of `doctor` (also the console's "test connection"): config, token, queue folder,
+ * disk space, connectivity, token accepted, clock skew. No detail contains the token.
+ */
+export async function doctorChecks(loadConfig: () => LoadedClientConfig): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [];
   let loaded: LoadedClientConfig | undefined;
   try {
-    loaded = load(ctx, values.config);
+    loaded = loadConfig();
     checks.push({ name: "config", ok: true, detail: loaded.path });
   } catch (error) {
     checks.push({ name: "config", ok: false, detail: (error as Error).message });
@@ -515,8 +511,5 @@ export async function doctorCommand(argv: string[], ctx: CliContext): Promise<nu
       });
     }
   }
-  const ok = checks.every((c) => c.ok);
-  if (values.json) printJson(ctx.io, { ok, checks });
-  else for (const c of checks) ctx.io.out(`${c.ok ? "ok  " : "FAIL"} ${c.name.padEnd(15)} ${c.detail}\n`);
-  return ok ? EXIT.ok : EXIT.failure;
+  return checks;
 }

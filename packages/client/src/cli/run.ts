@@ -2,6 +2,7 @@
 
 import { WatsConfigError } from "@tswats/core";
 import { QueueLockedError } from "../daemon/lock.js";
+import { SERVICE_USAGE, serviceCommand } from "../service/service-command.js";
 import { CLIENT_VERSION } from "../version.js";
 import {
   configCommand,
@@ -30,6 +31,7 @@ export const HELP = `tswats-client <command> [options]
   config show [--json]          the settings (token never shown)
   config set <key> <value|->    e.g. upload.concurrency 4; server.token - (reads stdin)
   doctor [--json]               config, token, connectivity, clock skew, disk space
+  service install|uninstall|status [--dry-run] [--user]   run as a systemd/launchd/Windows service
 
 Options: -c/--config <file> (default: TSWATS_CLIENT_CONFIG, then the per-user config), --json, -h/--help, --version
 Exit codes: 0 ok, 1 failure, 2 usage, 3 config, 4 daemon not running, 5 not found
@@ -47,7 +49,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
       return command === undefined ? EXIT.usage : EXIT.ok;
     }
     if (rest.includes("--help") || rest.includes("-h")) {
-      if (command !== "convert" && command !== "converters") {
+      if (command !== "convert" && command !== "converters" && command !== "service") {
         ctx.io.out(HELP);
         return EXIT.ok;
       }
@@ -69,12 +71,21 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
         return await convertCommand(rest, ctx);
       case "converters":
         return await convertersCommand(rest, ctx);
+      case "service":
+        return await serviceCommand(rest, ctx);
       default:
         throw new UsageError(`unknown command: ${command}`);
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      const usage = command === "convert" ? CONVERT_USAGE : command === "converters" ? CONVERTERS_USAGE : "";
+      const usage =
+        command === "convert"
+          ? CONVERT_USAGE
+          : command === "converters"
+            ? CONVERTERS_USAGE
+            : command === "service"
+              ? SERVICE_USAGE
+              : "";
       ctx.io.err(`usage: ${error.message}\n${usage || "(run tswats-client --help)\n"}`);
       return EXIT.usage;
     }

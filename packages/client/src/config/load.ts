@@ -111,6 +111,11 @@ export function loadClientConfig(
     if (entry.errorFolder !== undefined) entry.errorFolder = abs(entry.errorFolder);
   }
   const { token, tokenSource } = readToken(path, config, env);
+  if (config.console.password !== undefined && isTooOpen(path)) {
+    throw configError(
+      `the config file ${path} holds console.password but other users can read it; run \`chmod 600 ${path}\``,
+    );
+  }
   if (options.requireToken && token === undefined) {
     throw configError(
       `no API token: set WATS_AUTH_TOKEN or server.token in ${path} (\`tswats-client config set server.token -\` reads it from stdin)`,
@@ -156,4 +161,38 @@ export function readRawConfig(path: string): Record<string, unknown> {
     throw configError(`the config file ${path} must hold a JSON object`);
   }
   return data as Record<string, unknown>;
+}
+
+/**
+ * `config set <key> <value>`: sets one dotted key in the raw file, validates the whole file with
+ * the one schema (a WatsConfigError naming the field when it is wrong; nothing is written then)
+ * and writes it atomically with mode 0600. The value is JSON when it parses as JSON, else text;
+ * `server.token` and `console.password` are always text. Used by the CLI and the console.
+ */
+export function setConfigValue(path: string, key: string, text: string): void {
+  const data = readRawConfig(path);
+  let value: unknown = text;
+  if (!SECRET_KEYS.includes(key)) {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = text;
+    }
+  }
+  setPath(data, key.split("."), value);
+  parseClientConfig(data, path);
+  writeConfigFile(path, data);
+}
+
+/** Settings whose values are secrets: never shown, never parsed as JSON. */
+export const SECRET_KEYS: readonly string[] = ["server.token", "console.password"];
+
+function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== "object" || next === null || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1] as string] = value;
 }

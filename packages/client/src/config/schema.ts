@@ -75,6 +75,20 @@ export const clientConfigSchema = z
       })
       .strict()
       .prefault({}),
+    console: z
+      .object({
+        /** The web console at http://<health.host>:<health.port>/console. */
+        enabled: z.boolean().default(true),
+        /**
+         * Password of the console (at least 8 characters). Required when health.host is not a
+         * loopback address; when set, every console page asks for it. A file holding it must be 0600.
+         */
+        password: z.string().min(8).max(200).optional(),
+        /** More Host names (name:port) the console answers to, e.g. the station's DNS name. */
+        allowedHosts: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: logLevelSchema.default("info"),
@@ -90,7 +104,26 @@ export const clientConfigSchema = z
     /** Converter plugins installed as npm packages (resolved from the daemon's working directory). */
     plugins: z.array(z.string().min(1)).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    if (
+      config.console.enabled &&
+      !isLoopbackHost(config.health.host) &&
+      config.console.password === undefined
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["console", "password"],
+        message: `required when health.host is not a loopback address (${config.health.host}); or set console.enabled to false`,
+      });
+    }
+  });
+
+/** 127.0.0.1 (any 127.x), ::1 and localhost: only this machine can connect. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
 
 export type ClientConfigInput = z.input<typeof clientConfigSchema>;
 export type ClientConfigFile = z.output<typeof clientConfigSchema>;

@@ -6,8 +6,11 @@
  */
 import { closeSync, constants, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { isWatsError, silentLogger, type WatsLogger, watsErrorKind } from "@tswats/core";
+import { isWatsError, silentLogger, type ThrottleStats, type WatsLogger, watsErrorKind } from "@tswats/core";
 import type { ClientConfigFile } from "../config/schema.js";
+import { type ConsoleHandler, createConsoleHandler } from "../console/console-server.js";
+import { RecentLog, teeLogger } from "../console/recent-log.js";
+import { UploadActivity } from "../console/upload-activity.js";
 import { metricsText } from "../health/metrics.js";
 import { type HealthServer, startHealthServer } from "../health/server.js";
 import { FileQueue } from "../queue/file-queue.js";
@@ -53,12 +56,16 @@ export interface DaemonStatus {
   upload: { enabled: boolean; concurrency: number };
   queue: Record<string, number>;
   uploader: UploaderStats;
+  /** The client-side rate limit (upload.throttle) now; null when off or offline. */
+  throttle: ThrottleStats | null;
   ready: { ready: boolean; checks: Record<string, unknown> };
   converters: Record<string, unknown> | null;
 }
 
 export interface Daemon {
   readonly queue: FileQueue;
+  /** The recent log lines (the console's Log page). */
+  readonly recentLog: RecentLog;
   readonly uploader: Uploader;
   readonly health: HealthServer;
   status(): Promise<DaemonStatus>;
@@ -87,7 +94,8 @@ function writeStateFile(path: string, state: DaemonStateFile): void {
 
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { config } = options;
-  const logger = options.logger ?? silentLogger;
+  const recentLog = new RecentLog();
+  const logger = teeLogger(options.logger ?? silentLogger, recentLog, config.log.level);
   const folder = config.queue.folder;
   mkdirSync(folder, { recursive: true });
   const releaseLock = acquireQueueLock(folder);
@@ -129,6 +137,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       idlePollMs: config.upload.pollMs,
       logger,
     });
+    const activity = new UploadActivity();
+    uploader.on(activity.onEvent);
     if (config.upload.enabled) uploader.start();
     else logger.info({}, "uploads are disabled (upload.enabled=false): reports are only queued");
     cleanups.push(() => uploader.stop(config.shutdownTimeoutMs));
@@ -193,12 +203,45 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       upload: { enabled: config.upload.enabled, concurrency: config.upload.concurrency },
       queue: owned.counts(),
       uploader: uploader.stats(),
+      throttle: target.throttleStats?.() ?? null,
       ready: await ready(),
       converters: converters?.stats() ?? null,
     });
     const metrics = async () => metricsText(owned.counts(), uploader.stats());
-    const health = await startHealthServer(config.health, { ready, metrics, status });
+    let consoleHandler: ConsoleHandler | undefined;
+    const health = await startHealthServer(config.health, {
+      ready,
+      metrics,
+      status,
+      ...(config.console.enabled
+        ? {
+            console: async (req, res, path) => {
+              if (consoleHandler) return consoleHandler(req, res, path);
+              res.writeHead(503, { "content-type": "text/plain; charset=utf-8" });
+              res.end("the console is starting\n");
+            },
+          }
+        : {}),
+    });
     cleanups.push(() => health.close());
+    if (config.console.enabled) {
+      consoleHandler = createConsoleHandler(
+        {
+          config,
+          configPath: options.configPath ?? null,
+          queue: owned,
+          uploader,
+          status,
+          token: options.token,
+          reloadCredentials: () => uploader.recheckAuth(),
+          log: recentLog,
+          activity,
+          logger,
+          dataFolder: join(folder, "console"),
+        },
+        { host: health.host, port: health.port },
+      );
+    }
     if (health.host !== "127.0.0.1" && health.host !== "::1" && health.host !== "localhost") {
       logger.warn(
         { host: health.host },
@@ -228,13 +271,20 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       cleanups.push(() => handle.close());
     }
     logger.info(
-      { queue: folder, health: health.url, concurrency: config.upload.concurrency, counts: owned.counts() },
+      {
+        queue: folder,
+        health: health.url,
+        ...(config.console.enabled ? { console: `${health.url}/console` } : {}),
+        concurrency: config.upload.concurrency,
+        counts: owned.counts(),
+      },
       "tswats-client daemon started",
     );
 
     let stopping: Promise<void> | undefined;
     return {
       queue: owned,
+      recentLog,
       uploader,
       health,
       status,

@@ -1,14 +1,17 @@
 /**
  * The health endpoint: node:http on 127.0.0.1 by default.
- * `/health/live`, `/health/ready`, `/metrics` (Prometheus text), `/status` (JSON).
+ * `/health/live`, `/health/ready`, `/metrics` (Prometheus text), `/status` (JSON), and the web
+ * console under `/console` (see ../console/console-server.ts) when it is enabled.
  */
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface HealthHandlers {
   ready(): Promise<{ ready: boolean; checks: Record<string, unknown> }>;
   metrics(): Promise<string>;
   status(): Promise<unknown>;
+  /** The web console (`/` and `/console/...`), when enabled; it does its own checks. */
+  console?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>;
 }
 
 export interface HealthServer {
@@ -30,6 +33,19 @@ export async function startHealthServer(
     };
     const json = (status: number, body: unknown) =>
       send(status, "application/json; charset=utf-8", `${JSON.stringify(body, null, 2)}\n`);
+    const consoleHandler = handlers.console;
+    if (consoleHandler && (path === "/" || path === "/console" || path?.startsWith("/console/"))) {
+      if (path === "/") {
+        res.writeHead(303, { location: "/console", "cache-control": "no-store" });
+        res.end();
+        return;
+      }
+      consoleHandler(req, res, path).catch((error) => {
+        if (!res.headersSent) json(500, { error: (error as Error).message });
+        else res.destroy();
+      });
+      return;
+    }
     if (req.method !== "GET" && req.method !== "HEAD") return json(405, { error: "only GET" });
     const run = async () => {
       switch (path) {

@@ -9,6 +9,7 @@ import type {
   BreakerState,
   BreakerStateChange,
   ThrottleOptions,
+  ThrottleStats,
   WatsLogger,
 } from "@tswats/core";
 import { type Report, ReportClient } from "@tswats/report";
@@ -23,6 +24,8 @@ export interface UploadTarget {
   onBreakerChange?(listener: (change: BreakerStateChange) => void): () => void;
   /** Re-reads credentials; true when they changed. */
   reloadCredentials(): Promise<boolean>;
+  /** The client-side rate limit now (requests in the window, waiting), when there is one. */
+  throttleStats?(): ThrottleStats | undefined;
   /** A cheap authenticated request: is the server reachable (and the token accepted)? */
   ping(signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
@@ -87,6 +90,9 @@ export async function createWatsTarget(options: WatsTargetOptions): Promise<Uplo
       reports = new ReportClient(wats);
       await old.close();
       return true;
+    },
+    throttleStats() {
+      return wats.transport.metrics().throttle;
     },
     async ping(signal) {
       await wats.analytics.version({ ...(signal ? { signal } : {}), timeoutMs: 5_000 });
