@@ -3,7 +3,8 @@
  * playwright-core) against a daemon and the simulator. Every page renders with real data; retry
  * and purge change the queue; the preview shows a converted fixture; a configuration error names
  * the field; the token and the console password never appear in any response. Screenshots of each
- * page go to docs/console/*.png (shown in the README).
+ * page go to node_modules/.cache/tswats/console-screenshots/, or, with TSWATS_UPDATE_SCREENSHOTS=1,
+ * to docs/console/*.png (shown in the README), so a plain test run leaves the checkout unchanged.
  *
  * Without Chromium (TSWATS_CHROMIUM, else /usr/bin/chromium) the file is skipped with a printed
  * reason; `.ci/run` installs it.
@@ -32,7 +33,10 @@ if (!haveChromium) {
 }
 
 const FIXTURES = resolve(fileURLToPath(import.meta.url), "../../../../fixtures");
-const SCREENSHOTS = resolve(fileURLToPath(import.meta.url), "../../docs/console");
+const SCREENSHOTS =
+  process.env.TSWATS_UPDATE_SCREENSHOTS === "1"
+    ? resolve(fileURLToPath(import.meta.url), "../../docs/console")
+    : resolve(fileURLToPath(import.meta.url), "../../../../node_modules/.cache/tswats/console-screenshots");
 const PASSWORD = "console-pw-Zq81-never-shown";
 
 describe.skipIf(!haveChromium)("the station console in Chromium", () => {
