@@ -21,6 +21,11 @@ export interface StartConverterWatchersOptions {
   logger: WatsLogger;
   /** Station name for reports whose file names none. */
   station?: string;
+  /**
+   * Station-wide parameter values (the client's `server.location` and `server.purpose`): given to
+   * every converter that declares a parameter of that name and whose entry leaves it unset.
+   */
+  stationParameters?: Readonly<Record<string, string>>;
   /** Conversion workers per memory limit (default 2). */
   workers?: number;
   /** How long a file whose reports could not be enqueued waits before the next try (default 30 s). */
@@ -61,7 +66,10 @@ export async function startConverterWatchers(
     const labels = new Set<string>();
     entries.forEach((entry, i) => {
       try {
-        host.require(entry.name);
+        const declared = host.require(entry.name).parameters;
+        for (const [key, value] of Object.entries(options.stationParameters ?? {}))
+          if (Object.hasOwn(declared, key) && entry.parameters[key] === undefined)
+            entry.parameters[key] = value;
         host.checkParameters(entry.name, entry.parameters);
       } catch (error) {
         throw new Error(`converters[${i}]: ${(error as Error).message}`);

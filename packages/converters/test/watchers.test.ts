@@ -80,6 +80,8 @@ describe("converter watchers feeding the simulator", () => {
       enqueue,
       logger: silentLogger,
       station: "WATCH-ST",
+      // The client's server.location / server.purpose: the csv entry leaves both unset.
+      stationParameters: { location: "Line 3", purpose: "Final test" },
       workers: 1,
       onEvent: events.push,
     });
@@ -166,7 +168,12 @@ describe("converter watchers feeding the simulator", () => {
     expect(ok.type === "converted" && ok.movedTo).toBeUndefined();
     expect(existsSync(join(csv, "good.csv"))).toBe(false);
     const id = ok.type === "converted" ? (ok.ids[0] as string) : "";
-    expect(sim.reports.get(id)).toMatchObject({ sn: "S2", machineName: "WATCH-ST" });
+    expect(sim.reports.get(id)).toMatchObject({
+      sn: "S2",
+      machineName: "WATCH-ST",
+      location: "Line 3",
+      purpose: "Final test",
+    });
   }, 30_000);
 
   it("reports what it did in stats()", () => {

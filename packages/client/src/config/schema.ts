@@ -31,6 +31,12 @@ export const clientConfigSchema = z
         token: tokenSchema.optional(),
         /** Station name reports are sent under (default WATS_STATION, then the host name). */
         station: z.string().min(1).max(50).optional(),
+        /**
+         * Where the station is (a report's `location`) and what it is for (`purpose`): given to every
+         * converter that declares a `location` / `purpose` parameter its watch entry leaves unset.
+         */
+        location: z.string().min(1).max(100).optional(),
+        purpose: z.string().min(1).max(100).optional(),
         /** Time limit of one upload. */
         timeoutMs: ms().default(60_000),
       })

@@ -69,6 +69,15 @@ export class ConversionWarningCounter {
   }
 }
 
+/** `server.location` and `server.purpose`: defaults for converters that declare those parameters. */
+export function stationParameters(config: ClientConfigFile): Record<string, string> {
+  const { location, purpose } = config.server;
+  return {
+    ...(location !== undefined ? { location } : {}),
+    ...(purpose !== undefined ? { purpose } : {}),
+  };
+}
+
 export async function startConverters(
   config: ClientConfigFile,
   enqueue: EnqueueReport,
@@ -85,6 +94,7 @@ export async function startConverters(
     logger,
     onEvent: counter.onEvent,
     ...(config.server.station !== undefined ? { station: config.server.station } : {}),
+    stationParameters: stationParameters(config),
   });
   return {
     close: () => watchers.close(),

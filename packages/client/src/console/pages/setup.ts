@@ -1,5 +1,5 @@
 /**
- * Setup and connection: station name and server URL, any other setting by its key (the same
+ * Setup and connection: station name, location, purpose and server URL, any other setting by its key (the same
  * `setConfigValue` as `tswats-client config set`: one schema, errors naming the field, nothing
  * written when invalid), the token (replaceable, never shown or sent back), and "test the
  * connection" (the `doctor` checks). Changes apply when the daemon restarts, except the token,
@@ -54,6 +54,10 @@ async function setupBody(deps: ConsoleDeps, message?: Html): Promise<Html> {
 <h2>Station and server</h2>
 <label for="station">Station name (server.station)</label>
 <input type="text" id="station" name="server.station" value="${String(server.station ?? "")}" placeholder="WATS_STATION or the host name">
+<label for="location">Location (server.location)</label>
+<input type="text" id="location" name="server.location" value="${String(server.location ?? "")}" placeholder="the converters' location parameter">
+<label for="purpose">Purpose (server.purpose)</label>
+<input type="text" id="purpose" name="server.purpose" value="${String(server.purpose ?? "")}" placeholder="the converters' purpose parameter">
 <label for="baseUrl">Server URL (server.baseUrl)</label>
 <input type="text" id="baseUrl" name="server.baseUrl" value="${String(server.baseUrl ?? "")}">
 <div class="row"><button>Save</button></div>
@@ -111,7 +115,7 @@ export const setupRoutes: ConsoleRoute[] = [
       const server = (raw.server ?? {}) as Record<string, unknown>;
       const changed: string[] = [];
       try {
-        for (const key of ["server.station", "server.baseUrl"]) {
+        for (const key of ["server.station", "server.location", "server.purpose", "server.baseUrl"]) {
           const value = field(form, key).trim();
           const current = String(server[key.slice("server.".length)] ?? "");
           if (value === current) continue;
