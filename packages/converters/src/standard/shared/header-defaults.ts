@@ -3,6 +3,7 @@
  * tester's file does not carry (part number, revision, process code, operator, location,
  * purpose) and how to read its dates (time zone) and text (encoding).
  */
+import { assertTimeZone } from "@tswats/report";
 import { ConversionError } from "../../errors.js";
 import type { ConverterContext, ParameterSpecs } from "../../plugin-api.js";
 
@@ -70,7 +71,7 @@ export function headerParameters(context: ConverterContext): HeaderParameters {
   const timeZone = nonEmpty(p.timeZone);
   if (timeZone !== undefined) {
     try {
-      new Intl.DateTimeFormat("en-US", { timeZone });
+      assertTimeZone(timeZone);
     } catch {
       throw new ConversionError(
         `parameter "timeZone": ${JSON.stringify(timeZone)} is not an IANA time zone (e.g. "Europe/Oslo")`,
