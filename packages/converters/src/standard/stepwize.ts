@@ -17,8 +17,10 @@
  * (`stringValue` against `Expected_String`, case as `Case_Sensitive` says). Status =
  * `measurementOutcome`; start = `startDateTime`, duration = `totalTime`; `stepNotes`,
  * `testCondition`, `cause`/`causeText` go to the report text. Configuration fields (ids, GUIDs,
- * display precision, choice lists, out-of-family limits, flags) are read but not mapped; an
- * element this converter does not know warns once with its first line.
+ * display precision, choice lists, out-of-family limits, flags) are read but not mapped; rows
+ * whose out-of-family limits are applied (`Apply_OOF` true) or whose `iteration` is above 0 warn
+ * (grouped, with their lines), and an element this converter does not know warns once with its
+ * first line.
  */
 import {
   evaluateNumeric,
@@ -46,6 +48,7 @@ import {
 import { searchableIdentifier } from "./shared/identifier-text.js";
 import { normalKey } from "./shared/key-value-lines.js";
 import { measurementStatusIn, setRootSequence } from "./shared/report-parts.js";
+import { WarningTally } from "./shared/warning-tally.js";
 import { secondsBetween, watsDateTime } from "./shared/wats-time.js";
 import { childElement, readXmlElements, type XmlElement } from "./shared/xml-elements.js";
 
@@ -316,12 +319,14 @@ class XspcReader {
 
     let sequence: SequenceBuilder | undefined;
     let key: string | undefined;
+    const configurationInUse = new WarningTally();
     for (const row of rows) {
       for (const [name, f] of row.fields) {
         if (ROW_MAPPED.has(name) || ROW_CONFIGURATION.has(name) || this.#warnedFields.has(name)) continue;
         this.#warnedFields.add(name);
         this.#context.warn(`line ${f.line}: row field <${name}> is not known to this converter; not mapped`);
       }
+      this.#noteConfigurationInUse(row, configurationInUse);
       const stepName = this.#field(row, "stepName", true);
       const rowKey = this.#field(row, "stepResultID") || stepName;
       if (sequence === undefined || rowKey !== key) {
@@ -333,6 +338,7 @@ class XspcReader {
       }
       this.#addRow(sequence, row);
     }
+    configurationInUse.flush(this.#context);
     return builder.build();
   }
 
@@ -386,6 +392,24 @@ class XspcReader {
         name,
       );
     return s;
+  }
+
+  /**
+   * Configuration fields are not mapped, but two of them change what a row means: out-of-family
+   * limits that are applied (`Apply_OOF` true) and a loop iteration above 0. Those rows warn.
+   */
+  #noteConfigurationInUse(row: Row, tally: WarningTally): void {
+    if (/^(t|true|1|y|yes)$/i.test(this.#field(row, "Apply_OOF")))
+      tally.add(
+        "out-of-family limits applied by the file (Apply_OOF, OOF_Limit_1, OOF_Limit_2) not mapped: the measurements keep lowerLimit/upperLimit only",
+        this.#line(row, "Apply_OOF"),
+      );
+    const iteration = this.#field(row, "iteration");
+    if (iteration !== "" && iteration !== "0")
+      tally.add(
+        "loop iteration (<iteration> above 0) not mapped: each iteration is a step of its own",
+        this.#line(row, "iteration"),
+      );
   }
 
   #timing(row: Row): StepOptions {
