@@ -195,7 +195,7 @@ describe("stepwize on made-up files", () => {
     expect(applied).toEqual([expect.stringMatching(/\(lines \d+, \d+: 2 times\)$/)]);
     expect(loops).toEqual([expect.stringMatching(/\(lines \d+, \d+: 2 times\)$/)]);
     // All three rows are still steps with their own limits.
-    expect(allSteps(r.reports[0]?.root).filter((s) => s.numericMeas?.length)).toHaveLength(3);
+    expect(allSteps(r.reports[0]?.root ?? undefined).filter((s) => s.numericMeas?.length)).toHaveLength(3);
     // The sample: Apply_OOF F and iteration 0 on every row, so nothing of this to warn about.
     const sample = await bench.convert(SAMPLE, "stepwize");
     expect(sample.warnings.filter((w) => /out-of-family|loop iteration/.test(w))).toEqual([]);

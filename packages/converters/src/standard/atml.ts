@@ -29,7 +29,7 @@ import { int16, invariantNumber } from "./shared/invariant-number.js";
 import { readStartTime } from "./shared/report-start.js";
 import { WarningTally } from "./shared/warning-tally.js";
 import { encodingParameter, readXmlText } from "./shared/xml-text.js";
-import { attrOf, childOf, childrenOf, parseXmlTree, pathOf, type XmlElement } from "./shared/xml-tree.js";
+import { attrOf, childOf, childrenOf, pathOf, readXmlTree, type XmlElement } from "./shared/xml-tree.js";
 
 /** The TestResults namespaces of the ATML versions TestStand writes. */
 const ATML_NAMESPACE = /ieee\.org\/ATML\/\d{4}\/TestResults|IEEE-1636\.1:\d{4}(:\d+)?:TestResults/i;
@@ -85,7 +85,7 @@ export const atmlConverter: ConverterPluginV1 = {
       encoding: encodingParameter(context.parameters.encoding),
       warn: context.warn,
     });
-    const root = parseXmlTree(text, input.fileName);
+    const root = readXmlTree(text, input.fileName);
     const tally = new WarningTally();
     let units: XmlElement[];
     let batch: XmlElement | undefined;

@@ -50,7 +50,7 @@ import { normalKey } from "./shared/key-value-lines.js";
 import { measurementStatusIn, setRootSequence } from "./shared/report-parts.js";
 import { WarningTally } from "./shared/warning-tally.js";
 import { secondsBetween, watsDateTime } from "./shared/wats-time.js";
-import { childElement, readXmlElements, type XmlElement } from "./shared/xml-elements.js";
+import { childOfAnyCase, readXmlTree, type XmlElement } from "./shared/xml-tree.js";
 
 export const stepWizeConverter: ConverterPluginV1 = {
   apiVersion: 1,
@@ -83,10 +83,10 @@ export const stepWizeConverter: ConverterPluginV1 = {
   },
   convert(input, context) {
     const text = input.text(optionalString(context.parameters.encoding));
-    const root = readXmlElements(text, input.fileName);
-    if (root.name !== "ConfigAndResultsDataFile")
+    const root = readXmlTree(text, input.fileName);
+    if (root.local !== "ConfigAndResultsDataFile")
       throw new ConversionError(
-        `${input.fileName} is not a StepWize XSPC file: its root element is <${root.name}> (line ${root.line}), not <ConfigAndResultsDataFile>`,
+        `${input.fileName} is not a StepWize XSPC file: its root element is <${root.local}> (line ${root.line}), not <ConfigAndResultsDataFile>`,
         { kind: "content", line: root.line },
       );
     return new XspcReader(context, input.fileName).read(root);
@@ -211,20 +211,20 @@ class XspcReader {
   }
 
   read(root: XmlElement): Report {
-    const header = childElement(root, "ConfigandResultsData");
+    const header = childOfAnyCase(root, "ConfigandResultsData");
     if (!header)
       this.#fail(root, "no <ConfigandResultsData> (the header and results)", "ConfigandResultsData");
-    const table = childElement(header, "Config_and_Result_Data");
+    const table = childOfAnyCase(header, "Config_and_Result_Data");
     if (!table) this.#fail(header, "no <Config_and_Result_Data> (the result rows)", "Config_and_Result_Data");
     const rows: Row[] = [];
     for (const c of table.children) {
-      if (c.name !== "Config_and_Data_Result") {
+      if (c.local !== "Config_and_Data_Result") {
         this.#context.warn(
-          `line ${c.line}: <${c.name}> inside <Config_and_Result_Data> is not a result row; not mapped`,
+          `line ${c.line}: <${c.local}> inside <Config_and_Result_Data> is not a result row; not mapped`,
         );
         continue;
       }
-      rows.push({ element: c, fields: new Map(c.children.map((f) => [f.name, f])) });
+      rows.push({ element: c, fields: new Map(c.children.map((f) => [f.local, f])) });
     }
     if (rows.length === 0)
       this.#fail(
@@ -233,10 +233,10 @@ class XspcReader {
         "Config_and_Data_Result",
       );
     const first = rows[0] as Row;
-    const text = (name: string) => childElement(header, name)?.text.trim() ?? "";
+    const text = (name: string) => childOfAnyCase(header, name)?.text.trim() ?? "";
     const required = (name: string) => {
       const v = text(name);
-      if (v === "") this.#fail(childElement(header, name) ?? header, `the header has no ${name}`, name);
+      if (v === "") this.#fail(childOfAnyCase(header, name) ?? header, `the header has no ${name}`, name);
       return v;
     };
 
@@ -244,7 +244,7 @@ class XspcReader {
     const result = RESULTS[resultText.toLowerCase()];
     if (result === undefined)
       this.#fail(
-        childElement(header, "sequencePF") as XmlElement,
+        childOfAnyCase(header, "sequencePF") as XmlElement,
         `sequencePF ${JSON.stringify(resultText)} is not Pass, Fail or Incomplete`,
         "sequencePF",
       );
@@ -272,16 +272,16 @@ class XspcReader {
         required("partNumber"),
         "part number",
         this.#context,
-        childElement(header, "partNumber")?.line,
+        childOfAnyCase(header, "partNumber")?.line,
       ),
       sn: searchableIdentifier(
         required("serialNumber"),
         "serial number",
         this.#context,
-        childElement(header, "serialNumber")?.line,
+        childOfAnyCase(header, "serialNumber")?.line,
       ),
       rev: text("revision") || (this.#p.revision as string),
-      processCode: this.#processCode(text("operation"), childElement(header, "operation") ?? header),
+      processCode: this.#processCode(text("operation"), childOfAnyCase(header, "operation") ?? header),
       operator:
         this.#field(first, "operatorStamp") || this.#field(first, "operator") || (this.#p.operator as string),
       ...(station !== ""
@@ -300,18 +300,18 @@ class XspcReader {
     setRootSequence(builder, text("sourceFile"), optionalString(this.#p.sequenceVersion));
 
     for (const c of header.children) {
-      if (HEADER_MAPPED.has(c.name) || c.name === "Config_and_Result_Data") continue;
+      if (HEADER_MAPPED.has(c.local) || c.local === "Config_and_Result_Data") continue;
       if (c.children.length > 0) {
-        this.#context.warn(`line ${c.line}: <${c.name}> in the header holds elements; not mapped`);
+        this.#context.warn(`line ${c.line}: <${c.local}> in the header holds elements; not mapped`);
         continue;
       }
-      if (c.text.trim() !== "") builder.miscInfo(c.name, c.text.trim());
+      if (c.text.trim() !== "") builder.miscInfo(c.local, c.text.trim());
     }
     for (const c of root.children)
-      if (c.name !== "ConfigandResultsData") {
-        if (FILE_LEVEL.has(c.name) && c.children.length === 0) {
-          if (c.text.trim() !== "") builder.miscInfo(c.name, c.text.trim());
-        } else this.#context.warn(`line ${c.line}: <${c.name}> is not part of the XSPC format; not mapped`);
+      if (c.local !== "ConfigandResultsData") {
+        if (FILE_LEVEL.has(c.local) && c.children.length === 0) {
+          if (c.text.trim() !== "") builder.miscInfo(c.local, c.text.trim());
+        } else this.#context.warn(`line ${c.line}: <${c.local}> is not part of the XSPC format; not mapped`);
       }
     const assets = [...new Set(rows.map((r) => this.#field(r, "assetID")).filter((a) => a !== ""))];
     for (const asset of assets.slice(1)) builder.miscInfo("assetID", asset);

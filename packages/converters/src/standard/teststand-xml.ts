@@ -9,8 +9,8 @@
 import type { Report } from "@tswats/report";
 import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
-import { childrenNamed, readXmlTree, type XmlElement } from "./shared/xml-sax-tree.js";
 import { blankLegacyStylesheet, readXmlText } from "./shared/xml-text.js";
+import { childrenOf, readXmlTree, type XmlElement } from "./shared/xml-tree.js";
 import { PropDocument } from "./teststand/props.js";
 import { mapUutReport, type ReportElement } from "./teststand/uut-report.js";
 
@@ -114,7 +114,7 @@ function convertDocument(
   const elements: ReportElement[] = [];
   if (root.name === "TSReport") elements.push({ node: root, kind: "TSReport" });
   else if (root.name === "Reports" || root.name === "Report") {
-    const reports = root.name === "Reports" ? childrenNamed(root, "Report") : [root];
+    const reports = root.name === "Reports" ? childrenOf(root, "Report") : [root];
     for (const node of reports) {
       const type = node.attributes.Type;
       if (type !== undefined && type.toUpperCase() !== "UUT") {
@@ -123,7 +123,7 @@ function convertDocument(
       }
       elements.push({ node, kind: "Report" });
     }
-    for (const node of childrenNamed(root, "TSReport")) elements.push({ node, kind: "TSReport" });
+    for (const node of childrenOf(root, "TSReport")) elements.push({ node, kind: "TSReport" });
     if (elements.length === 0)
       throw new ConversionError(
         `${fileName} line ${root.line}: the <${root.name}> element holds no UUT report`,

@@ -34,7 +34,7 @@ import { readStartTime } from "./shared/report-start.js";
 import { WarningTally } from "./shared/warning-tally.js";
 import { cleanBase64, decodeXyPairs, readAdditional } from "./shared/wats-xml-parts.js";
 import { encodingParameter, readXmlText } from "./shared/xml-text.js";
-import { attrOf, childOf, childrenOf, parseXmlTree, type XmlElement } from "./shared/xml-tree.js";
+import { attrOf, childOf, childrenOf, readXmlTree, type XmlElement } from "./shared/xml-tree.js";
 
 export const WRML_NAMESPACE = "http://wats.virinco.com/schemas/WATS/Report";
 
@@ -79,7 +79,7 @@ export const wrmlConverter: ConverterPluginV1 = {
       encoding: encodingParameter(context.parameters.encoding),
       warn: context.warn,
     });
-    const root = parseXmlTree(text, input.fileName);
+    const root = readXmlTree(text, input.fileName);
     const reports =
       root.local === "Reports" ? childrenOf(root, "Report") : root.local === "Report" ? [root] : [];
     if (reports.length === 0)
@@ -106,7 +106,7 @@ function fail(message: string, el: XmlElement | undefined, field: string): never
 
 /** Warns for every attribute of `el` outside `known` (formats are mapped where WSJF has them). */
 function checkAttrs(el: XmlElement, known: ReadonlySet<string>, tally: WarningTally): void {
-  for (const key of Object.keys(el.attrs)) {
+  for (const key of Object.keys(el.attributes)) {
     if (known.has(key) || key.startsWith("xsi:") || key.startsWith("xml:")) continue;
     tally.add(`${el.local}@${key} not mapped (WSJF has no field for it)`, el.line);
   }
