@@ -231,7 +231,9 @@ describe("xjtag on made archives", () => {
     ]);
     const { reports, warnings } = await convert("w.xjlog", zip);
     expect(reports).toHaveLength(1);
-    expect(warnings.join("\n")).toMatch(/<probe-data> in <testfunction> at line 8 is not mapped/);
+    expect(warnings.join("\n")).toMatch(
+      /<probe-data> in <testfunction> is not mapped to the report \(line 8\)/,
+    );
     expect(warnings.join("\n")).toMatch(/archive entry "notes\.txt"/);
   });
 });

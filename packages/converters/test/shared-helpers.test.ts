@@ -3,7 +3,7 @@ import { ConversionError } from "../src/errors.js";
 import { readKeyValueLines, splitKeyValue } from "../src/standard/shared/key-value-lines.js";
 import { parseLimitPair } from "../src/standard/shared/limit-pair.js";
 import { guessDateOrder, parseLocaleDateTime } from "../src/standard/shared/locale-date.js";
-import { guessDecimalMark, parseLocaleNumber } from "../src/standard/shared/locale-number.js";
+import { guessDecimalMark, parseLocaleNumber } from "../src/standard/shared/number-text.js";
 import { attrOfAnyCase, childOf, readXmlTree } from "../src/standard/shared/xml-tree.js";
 
 describe("locale numbers", () => {

@@ -25,7 +25,7 @@ import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import { groupNames, outcomeStatus, stepOf, type WalkOptions, walkChildren } from "./atml-steps.js";
 import { valueProp } from "./atml-values.js";
 import { fitReportTexts } from "./shared/fit-text.js";
-import { int16, invariantNumber } from "./shared/invariant-number.js";
+import { int16, invariantNumber } from "./shared/number-text.js";
 import { readStartTime } from "./shared/report-start.js";
 import { WarningTally } from "./shared/warning-tally.js";
 import { encodingParameter, readXmlText } from "./shared/xml-text.js";

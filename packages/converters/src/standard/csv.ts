@@ -41,7 +41,7 @@ import { type CsvRecord, CsvSyntaxError, readCsv } from "./csv-reader.js";
 import { normalKey, splitKeyValue } from "./shared/key-value-lines.js";
 import { parseLimitPair } from "./shared/limit-pair.js";
 import { type DateOrder, guessDateOrder, parseLocaleDateTime } from "./shared/locale-date.js";
-import { type DecimalMark, guessDecimalMark, parseLocaleNumber } from "./shared/locale-number.js";
+import { type DecimalMark, guessDecimalMark, parseLocaleNumber } from "./shared/number-text.js";
 
 /** Logical column -> header name in the file. */
 export const DEFAULT_CSV_COLUMNS = {

@@ -48,6 +48,7 @@ import {
   textParameter,
 } from "./shared/header-parameters.js";
 import { searchableIdentifier } from "./shared/identifier-text.js";
+import { lineError } from "./shared/line-error.js";
 import { type DateOrder, parseLocaleDateTime } from "./shared/locale-date.js";
 import { secondsBetween, watsDateTime } from "./shared/wats-time.js";
 import { readXmlTree, type XmlElement } from "./shared/xml-tree.js";
@@ -168,11 +169,7 @@ class TestExecReader {
   }
 
   #fail(element: XmlElement, message: string, field?: string): never {
-    throw new ConversionError(`${this.#fileName}: line ${element.line}: ${message}`, {
-      kind: "content",
-      line: element.line,
-      ...(field ? { field } : {}),
-    });
+    throw lineError(this.#fileName, element.line, message, field ? { field } : {});
   }
 
   #warn(element: XmlElement, message: string): void {

@@ -27,6 +27,7 @@ import {
   textParameter,
 } from "./shared/header-parameters.js";
 import { searchableIdentifier } from "./shared/identifier-text.js";
+import { lineError } from "./shared/line-error.js";
 import { type DateOrder, parseLocaleDateTime } from "./shared/locale-date.js";
 import { setRootSequence } from "./shared/report-parts.js";
 import { watsDateTime } from "./shared/wats-time.js";
@@ -93,11 +94,7 @@ const REFERENCE_KNOWN = new Set(["designator"]);
 const NO_BARCODE = /^(|n\/?a|none|null|-+|\?+)$/i;
 
 function fail(fileName: string, element: XmlElement, message: string, field?: string): never {
-  throw new ConversionError(`${fileName}: line ${element.line}: ${message}`, {
-    kind: "content",
-    line: element.line,
-    ...(field ? { field } : {}),
-  });
+  throw lineError(fileName, element.line, message, field ? { field } : {});
 }
 
 function resultOf(fileName: string, element: XmlElement): StepStatus {

@@ -24,10 +24,10 @@ import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import type { DraftStep } from "./shared/draft-steps.js";
 import { parseDecimal } from "./shared/engineering-units.js";
-import { type HeaderParameters, headerParameterSpecs, headerParameters } from "./shared/header-defaults.js";
+import { type HeaderParameters, headerParameterSpecs, headerParameters } from "./shared/header-parameters.js";
 import { buildUnitReport } from "./shared/unit-report.js";
-import { UnmappedContent } from "./shared/unmapped.js";
 import { parseDateAndTime, secondsBetween, zonedDateTime } from "./shared/wall-clock.js";
+import { WarningTally } from "./shared/warning-tally.js";
 import { childOf, childrenOf, readXmlTree, type XmlElement } from "./shared/xml-tree.js";
 
 export const seicaXmlConverter: ConverterPluginV1 = {
@@ -95,7 +95,7 @@ function convertSeica(
   dateOrder: "DMY" | "MDY" | "YMD",
   context: ConverterContext,
 ): Report[] {
-  const unmapped = new UnmappedContent();
+  const unmapped = new WarningTally();
   const st = childOf(root, "ST");
   if (!st)
     throw new ConversionError(`${fileName}: no <ST> element (program, operator, board)`, {
@@ -176,7 +176,7 @@ function convertSeica(
   return reports;
 }
 
-function readTests(bi: XmlElement, fileName: string, unmapped: UnmappedContent): DraftStep[] {
+function readTests(bi: XmlElement, fileName: string, unmapped: WarningTally): DraftStep[] {
   const out: DraftStep[] = [];
   let group: { name: string; steps: DraftStep[] } | undefined;
   for (const test of bi.children) {

@@ -52,6 +52,7 @@ import {
   textParameter,
 } from "./shared/header-parameters.js";
 import { searchableIdentifier } from "./shared/identifier-text.js";
+import { lineError } from "./shared/line-error.js";
 import { measurementStatusIn, reportLines, setRootSequence } from "./shared/report-parts.js";
 import { secondsBetween, watsDateTime } from "./shared/wats-time.js";
 import { attrOfAnyCase, childrenOfAnyCase, readXmlTree, type XmlElement } from "./shared/xml-tree.js";
@@ -143,11 +144,7 @@ class UnitReportReader {
   }
 
   #fail(message: string, element: XmlElement, field?: string): never {
-    throw new ConversionError(`${this.#fileName}: line ${element.line}: ${message}`, {
-      kind: "content",
-      line: element.line,
-      ...(field ? { field } : {}),
-    });
+    throw lineError(this.#fileName, element.line, message, field ? { field } : {});
   }
 
   #warn(message: string, element: XmlElement): void {

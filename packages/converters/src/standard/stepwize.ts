@@ -47,6 +47,7 @@ import {
 } from "./shared/header-parameters.js";
 import { searchableIdentifier } from "./shared/identifier-text.js";
 import { normalKey } from "./shared/key-value-lines.js";
+import { lineError } from "./shared/line-error.js";
 import { measurementStatusIn, setRootSequence } from "./shared/report-parts.js";
 import { WarningTally } from "./shared/warning-tally.js";
 import { secondsBetween, watsDateTime } from "./shared/wats-time.js";
@@ -199,11 +200,7 @@ class XspcReader {
   }
 
   #fail(element: XmlElement, message: string, field?: string): never {
-    throw new ConversionError(`${this.#fileName}: line ${element.line}: ${message}`, {
-      kind: "content",
-      line: element.line,
-      ...(field ? { field } : {}),
-    });
+    throw lineError(this.#fileName, element.line, message, field ? { field } : {});
   }
 
   #timeZone(): string | undefined {

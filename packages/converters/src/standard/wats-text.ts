@@ -39,7 +39,7 @@ import {
 import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import { fitReportTexts } from "./shared/fit-text.js";
-import { int16, int32, invariantNumber } from "./shared/invariant-number.js";
+import { int16, int32, invariantNumber } from "./shared/number-text.js";
 import { readStartTime } from "./shared/report-start.js";
 import { WarningTally } from "./shared/warning-tally.js";
 

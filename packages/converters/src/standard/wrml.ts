@@ -29,7 +29,7 @@ import {
 } from "@tswats/report";
 import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
-import { int16, int32, invariantNumber } from "./shared/invariant-number.js";
+import { int16, int32, invariantNumber } from "./shared/number-text.js";
 import { readStartTime } from "./shared/report-start.js";
 import { WarningTally } from "./shared/warning-tally.js";
 import { cleanBase64, decodeXyPairs, readAdditional } from "./shared/wats-xml-parts.js";

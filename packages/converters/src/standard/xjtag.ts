@@ -20,10 +20,10 @@ import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import { decodeText } from "../text-decode.js";
 import type { DraftStep } from "./shared/draft-steps.js";
-import { type HeaderParameters, headerParameterSpecs, headerParameters } from "./shared/header-defaults.js";
+import { type HeaderParameters, headerParameterSpecs, headerParameters } from "./shared/header-parameters.js";
 import { buildUnitReport } from "./shared/unit-report.js";
-import { UnmappedContent } from "./shared/unmapped.js";
 import { instantInZone } from "./shared/wall-clock.js";
+import { WarningTally } from "./shared/warning-tally.js";
 import { childOf, childrenOf, readXmlTree, type XmlElement } from "./shared/xml-tree.js";
 import { looksLikeZip, readZip, type ZipEntry, ZipFormatError } from "./shared/zip-archive.js";
 
@@ -53,7 +53,7 @@ export const xjtagConverter: ConverterPluginV1 = {
     const p = headerParameters(context);
     if (looksLikeZip(input.bytes)) return convertArchive(input.bytes, input.fileName, p, context);
     const run = readXmlTree(input.text(p.encoding), input.fileName);
-    const unmapped = new UnmappedContent();
+    const unmapped = new WarningTally();
     const report = convertRun(run, input.fileName, p, context, 0, undefined, new Map(), unmapped);
     unmapped.flush((m) => context.warn(m), input.fileName);
     return report;
@@ -114,7 +114,7 @@ function convertArchive(
   } catch (error) {
     zipError(fileName, error);
   }
-  const unmapped = new UnmappedContent();
+  const unmapped = new WarningTally();
   const runs = entries
     .map((e) => ({ e, n: /^Run (\d+)\.xml$/i.exec(e.name)?.[1] }))
     .filter((x): x is { e: ZipEntry; n: string } => x.n !== undefined)
@@ -214,7 +214,7 @@ function convertRun(
   index: number,
   projectName: string | undefined,
   others: Map<string, { entry: ZipEntry; used: boolean }>,
-  unmapped: UnmappedContent,
+  unmapped: WarningTally,
 ): Report {
   if (run.name !== "testrun")
     throw new ConversionError(
@@ -328,7 +328,7 @@ function readGroup(
   group: XmlElement,
   times: Map<string, number>,
   others: Map<string, { entry: ZipEntry; used: boolean }>,
-  unmapped: UnmappedContent,
+  unmapped: WarningTally,
 ): DraftStep {
   const name = group.attributes.name ?? "testgroup";
   const steps: DraftStep[] = [];
@@ -350,7 +350,7 @@ function readFunction(
   fn: XmlElement,
   times: Map<string, number>,
   others: Map<string, { entry: ZipEntry; used: boolean }>,
-  unmapped: UnmappedContent,
+  unmapped: WarningTally,
 ): DraftStep {
   const name = fn.attributes.name ?? "testfunction";
   const text: string[] = [];

@@ -23,7 +23,7 @@ import {
 } from "@tswats/report";
 import { ConversionError } from "../../errors.js";
 import type { ConverterContext } from "../../plugin-api.js";
-import { fitText } from "../shared/text-fit.js";
+import { fitText } from "../shared/fit-text.js";
 import { childrenOf, type XmlElement } from "../shared/xml-tree.js";
 import { atOffset } from "../time-text.js";
 import { additionalEntry, dataProperty } from "./additional-data.js";
