@@ -262,6 +262,16 @@ function convertUnit(
       "TestProgram/Configuration (the TestStand report generator's options) not mapped",
       childOf(program, "Configuration")?.line ?? program.line,
     );
+  // 6.01 writes the same options as Extension/ts:TS_Configuration beside the result-set properties.
+  for (const c of childOf(tr, "Extension")?.children ?? []) {
+    if (c.local === "TSResultSetProperties") continue;
+    tally.add(
+      c.local === "TS_Configuration"
+        ? "Extension/ts:TS_Configuration (the TestStand report generator's options) not mapped"
+        : `TestResults Extension/${c.name} not mapped`,
+      c.line,
+    );
+  }
   const report = builder.build();
   fitReportTexts(report, tally);
   return report;
