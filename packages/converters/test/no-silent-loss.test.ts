@@ -20,6 +20,7 @@ type Kind = keyof Census;
 const NAMES_KIND: Readonly<Record<Kind, RegExp>> = {
   steps: /step|row|record|test/i,
   measurements: /measure|value|limit|number|NaN/i,
+  limits: /limit/i,
   charts: /chart|curve|plot/i,
   attachments: /attach|file|image/i,
   subUnits: /sub-?unit/i,
@@ -36,6 +37,7 @@ function reportCensus(reports: readonly Report[]): Required<Census> {
   const total: Required<Census> = {
     steps: 0,
     measurements: 0,
+    limits: 0,
     charts: 0,
     attachments: 0,
     subUnits: 0,
@@ -43,9 +45,10 @@ function reportCensus(reports: readonly Report[]): Required<Census> {
   };
   const walk = (step: Step, root: boolean): void => {
     if (!root) total.steps++;
-    const s = step as Step & { numericMeas?: unknown[]; booleanMeas?: unknown[]; stringMeas?: unknown[] };
     total.measurements +=
-      (s.numericMeas?.length ?? 0) + (s.booleanMeas?.length ?? 0) + (s.stringMeas?.length ?? 0);
+      (step.numericMeas?.length ?? 0) + (step.booleanMeas?.length ?? 0) + (step.stringMeas?.length ?? 0);
+    for (const m of step.numericMeas ?? [])
+      if ((m.lowLimit ?? null) !== null || (m.highLimit ?? null) !== null) total.limits++;
     if (step.chart) total.charts++;
     if (step.attachment) total.attachments++;
     for (const child of step.steps ?? []) walk(child, false);

@@ -13,6 +13,8 @@ export interface Census {
   steps?: number;
   /** Measured values (numeric, pass/fail, string) that each become a measurement. */
   measurements?: number;
+  /** Numeric measurements that carry at least one limit (their comparison is not LOG). */
+  limits?: number;
   charts?: number;
   attachments?: number;
   subUnits?: number;
@@ -29,8 +31,11 @@ function jsonCensus(text: string): Census {
   let measurements = 0;
   let charts = 0;
   let attachments = 0;
+  let limits = 0;
   const walk = (step: Record<string, unknown>, root: boolean): void => {
     if (!root) steps++;
+    for (const m of (step.numericMeas as Record<string, unknown>[] | undefined) ?? [])
+      if ((m.lowLimit ?? null) !== null || (m.highLimit ?? null) !== null) limits++;
     for (const key of ["numericMeas", "booleanMeas", "stringMeas"]) {
       const list = step[key];
       if (Array.isArray(list)) measurements += list.length;
@@ -42,7 +47,7 @@ function jsonCensus(text: string): Census {
   if (doc.root) walk(doc.root as Record<string, unknown>, true);
   const subUnits = Array.isArray(doc.subUnits) ? doc.subUnits.length : 0;
   const miscInfos = Array.isArray(doc.miscInfos) ? doc.miscInfos.length : 0;
-  return { steps, measurements, charts, attachments, subUnits, miscInfos };
+  return { steps, measurements, limits, charts, attachments, subUnits, miscInfos };
 }
 
 /**
@@ -66,8 +71,12 @@ function watsTextCensus(text: string): Census {
     if (name !== "") previous = name;
   }
   const measurements = rows.filter((cells) => (cells[3] ?? "").trim() !== "").length;
+  const limits = rows.filter(
+    (cells) =>
+      /Numeric/i.test(cells[0] ?? "") && ((cells[4] ?? "").trim() !== "" || (cells[5] ?? "").trim() !== ""),
+  ).length;
   const subUnits = all.slice(0, stepStart).filter((l) => l.startsWith("Subunit\t")).length;
-  return { steps, measurements, subUnits };
+  return { steps, measurements, limits, subUnits };
 }
 
 /** Klippel: the curve files of the unit's folder (charts) and the rows of its value files. */
@@ -99,9 +108,19 @@ export function sourceCensus(converter: string, path: string): Census {
   const bytes = new Uint8Array(readFileSync(path));
   const text = Buffer.from(bytes).toString(converter === "klippel" ? "latin1" : "utf8");
   switch (converter) {
-    case "teststand-xml":
+    case "teststand-xml": {
       // Every TEResult but each report's main sequence result (the report's root).
-      return { steps: sourceResults(text).length - Math.max(1, count(text, /<Report Type=/g)) };
+      const results = sourceResults(text);
+      return {
+        steps: results.length - Math.max(1, count(text, /<Report Type=/g)),
+        limits: results.filter(
+          (r) =>
+            r.numeric &&
+            r.numeric.comp !== "LOG" &&
+            (r.numeric.low !== undefined || r.numeric.high !== undefined),
+        ).length,
+      };
+    }
     case "wsjf-json":
       return jsonCensus(text);
     case "wsxf-xml":
@@ -109,6 +128,7 @@ export function sourceCensus(converter: string, path: string): Census {
       return {
         steps: count(text, /<Step\b/g) - (count(text, /<UUT\b/g) > 0 ? 1 : 0),
         measurements: count(text, /<(NumericLimit|StringValue|PassFail)\b/g),
+        limits: count(text, /<NumericLimit\b[^>]*\b(LowLimit|HighLimit)=/g),
         // A chart is one `<Chart ChartType=...>` element (WRML writes its series as further `<Chart>`s).
         charts: count(text, /<Chart\b[^>]*\bChartType="(?!ATTACHMENT)/g),
         attachments: count(text, /<Chart\b[^>]*\bChartType="ATTACHMENT"/g),
@@ -125,6 +145,7 @@ export function sourceCensus(converter: string, path: string): Census {
           count(text, /<tr:(Test|TestGroup|SessionAction)\b/g) -
           count(text, /<tr:TestGroup\b[^>]*\bname="[^"]*#MainSequence"/g),
         measurements: count(text, /<tr:TestResult\b/g),
+        limits: count(text, /<tr:Limits\b/g),
       };
     case "wats-text":
       return watsTextCensus(text);

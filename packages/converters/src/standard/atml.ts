@@ -25,6 +25,7 @@ import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import { groupNames, outcomeStatus, stepOf, type WalkOptions, walkChildren } from "./atml-steps.js";
 import { valueProp } from "./atml-values.js";
 import { fitReportTexts } from "./shared/fit-text.js";
+import { textParameter } from "./shared/header-parameters.js";
 import { int16, invariantNumber } from "./shared/number-text.js";
 import { readStartTime } from "./shared/report-start.js";
 import { WarningTally } from "./shared/warning-tally.js";
@@ -48,23 +49,14 @@ export const atmlConverter: ConverterPluginV1 = {
       max: 32767,
       description: "Process (test operation) code; ATML has none",
     },
-    partNumber: {
-      type: "string",
-      default: "NA",
-      description: "Part number when the UUT has no identification number or model name (warned)",
-    },
-    revision: {
-      type: "string",
-      default: "1",
-      description: "Revision when the UUT definition has no c:Version",
-    },
-    operator: {
-      type: "string",
-      default: "unknown",
-      description: "Operator when Personnel/SystemOperator is absent",
-    },
-    location: { type: "string", default: "Unknown", description: "Location (ATML has none)" },
-    purpose: { type: "string", default: "Production", description: "Purpose (ATML has none)" },
+    partNumber: textParameter(
+      "NA",
+      "Part number when the UUT has no identification number or model name (warned)",
+    ),
+    revision: textParameter("1", "Revision when the UUT definition has no c:Version"),
+    operator: textParameter("unknown", "Operator when Personnel/SystemOperator is absent"),
+    location: textParameter("Unknown", "Location (ATML has none)"),
+    purpose: textParameter("Production", "Purpose (ATML has none)"),
     timeZone: {
       type: "string",
       description:

@@ -29,6 +29,7 @@ import {
 } from "@tswats/report";
 import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
+import { textParameter } from "./shared/header-parameters.js";
 import { int16, int32, invariantNumber } from "./shared/number-text.js";
 import { readStartTime } from "./shared/report-start.js";
 import { WarningTally } from "./shared/warning-tally.js";
@@ -52,9 +53,9 @@ export const wrmlConverter: ConverterPluginV1 = {
       max: 32767,
       description: "Process code when <Process> has no Code (no default: such a report is refused)",
     },
-    operator: { type: "string", default: "unknown", description: "Operator when UserLoginName is absent" },
-    location: { type: "string", default: "Unknown", description: "Location when Report@Location is absent" },
-    purpose: { type: "string", default: "Production", description: "Purpose when Report@Purpose is absent" },
+    operator: textParameter("unknown", "Operator when UserLoginName is absent"),
+    location: textParameter("Unknown", "Location when Report@Location is absent"),
+    purpose: textParameter("Production", "Purpose when Report@Purpose is absent"),
     timeZone: {
       type: "string",
       description: "IANA zone for a Start written without UTC offset (default: this machine's)",
