@@ -27,6 +27,7 @@
 import {
   evaluateNumeric,
   evaluateString,
+  impliedNumericCompOp,
   type Named,
   NUMERIC_COMP_OPS,
   type NumericCompOp,
@@ -532,14 +533,7 @@ class UnitReportReader {
     const input: Named<NumericInput> = { name, value };
     const unit = attrOfAnyCase(v, "uom");
     if (unit !== undefined && unit !== "") input.unit = unit;
-    const implied: NumericCompOp =
-      low !== undefined && high !== undefined
-        ? "GELE"
-        : low !== undefined
-          ? "GE"
-          : high !== undefined
-            ? "LE"
-            : "LOG";
+    const implied: NumericCompOp = impliedNumericCompOp(low, high);
     let op = compText ? numericCompOp(compText) : undefined;
     if (compText && op === undefined)
       this.#warn(

@@ -22,6 +22,7 @@
  */
 import {
   type Chart,
+  impliedNumericCompOp,
   type MeasurementStatus,
   NUMERIC_COMP_OPS,
   type NumericInput,
@@ -489,16 +490,7 @@ class UnitReader {
       if (highText !== "" && high === undefined)
         this.#fail(line, `HighLimit ${JSON.stringify(highText)} is not a number`, "HighLimit");
       const opText = this.#cell(c, "CompOperator");
-      const op =
-        opText === ""
-          ? low !== undefined && high !== undefined
-            ? "GELE"
-            : low !== undefined
-              ? "GE"
-              : high !== undefined
-                ? "LE"
-                : "LOG"
-          : numericCompOp(opText);
+      const op = opText === "" ? impliedNumericCompOp(low, high) : numericCompOp(opText);
       if (op === undefined)
         this.#fail(
           line,

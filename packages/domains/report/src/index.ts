@@ -16,6 +16,7 @@ export {
   evaluateNumericMeasurement,
   evaluateString,
   evaluateStringMeasurement,
+  impliedNumericCompOp,
   missingLimits,
   NUMERIC_COMP_OPS,
   type NumericCompOp,
