@@ -4,7 +4,7 @@ import { readKeyValueLines, splitKeyValue } from "../src/standard/shared/key-val
 import { parseLimitPair } from "../src/standard/shared/limit-pair.js";
 import { guessDateOrder, parseLocaleDateTime } from "../src/standard/shared/locale-date.js";
 import { guessDecimalMark, parseLocaleNumber } from "../src/standard/shared/number-text.js";
-import { attrOfAnyCase, childOf, readXmlTree } from "../src/standard/shared/xml-tree.js";
+import { attrOfAnyCase, childOf, readXmlTree, requireRoot } from "../src/standard/shared/xml-tree.js";
 
 describe("locale numbers", () => {
   it("reads decimal point and decimal comma, with grouping only in threes", () => {
@@ -95,6 +95,11 @@ describe("the XML tree with lines and namespaces", () => {
     ]);
     expect(childOf(root, "D", "urn:x")).toBeUndefined();
     expect(childOf(root, "D", "urn:y")?.line).toBe(5);
+    expect(requireRoot(root, "f.xml", "a test file", "other", "ROOT")).toBe(root);
+    expect(() => requireRoot(root, "f.xml", "a test file", "Panel")).toThrow(
+      "f.xml is not a test file: its root element is <Root> (line 2), not <Panel>",
+    );
+    expect(() => requireRoot(root, "f.xml", "a test file", "A", "B")).toThrow(/not one of <A>, <B>$/);
   });
   it("names the last line and the open elements of a truncated document, the line of a broken one, and an unknown entity", () => {
     const failure = (xml: string) => {

@@ -38,7 +38,6 @@ import {
   statusCode,
   UutReport,
 } from "@tswats/report";
-import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import {
   ENCODING_PARAMETER,
@@ -51,7 +50,7 @@ import { searchableIdentifier } from "./shared/identifier-text.js";
 import { lineError } from "./shared/line-error.js";
 import { type DateOrder, parseLocaleDateTime } from "./shared/locale-date.js";
 import { secondsBetween, watsDateTime } from "./shared/wats-time.js";
-import { readXmlTree, type XmlElement } from "./shared/xml-tree.js";
+import { readXmlTree, requireRoot, type XmlElement } from "./shared/xml-tree.js";
 
 /** Accepted element (or attribute) names per field, compared case-insensitively. */
 const NAMES = {
@@ -138,11 +137,7 @@ export const keysightTestExecSlConverter: ConverterPluginV1 = {
   convert(input, context) {
     const text = input.text(optionalString(context.parameters.encoding));
     const root = readXmlTree(text, input.fileName);
-    if (!IS.root.has(root.local.toLowerCase()))
-      throw new ConversionError(
-        `${input.fileName} is not a TestExec SL result: its root element is <${root.local}> (line ${root.line}), not one of ${NAMES.root.map((n) => `<${n}>`).join(", ")}`,
-        { kind: "content", line: root.line },
-      );
+    requireRoot(root, input.fileName, "a TestExec SL result", ...NAMES.root);
     return new TestExecReader(context, input.fileName).read(root);
   },
 };

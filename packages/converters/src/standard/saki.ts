@@ -17,7 +17,6 @@
  * barcode in misc info "Panel barcode". `reportPer: "panel"` always gives one report.
  */
 import { type Report, type StepStatus, statusCode, UutReport } from "@tswats/report";
-import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import {
   ENCODING_PARAMETER,
@@ -36,6 +35,7 @@ import {
   childOfAnyCase,
   childrenOfAnyCase,
   readXmlTree,
+  requireRoot,
   type XmlElement,
 } from "./shared/xml-tree.js";
 
@@ -78,12 +78,7 @@ export const sakiConverter: ConverterPluginV1 = {
   },
   convert(input, context) {
     const text = input.text(optionalString(context.parameters.encoding));
-    const root = readXmlTree(text, input.fileName);
-    if (root.local !== "Panel")
-      throw new ConversionError(
-        `${input.fileName} is not a Saki AOI result: its root element is <${root.local}> (line ${root.line}), not <Panel>`,
-        { kind: "content", line: root.line },
-      );
+    const root = requireRoot(readXmlTree(text, input.fileName), input.fileName, "a Saki AOI result", "Panel");
     return readPanel(root, context, input.fileName);
   },
 };

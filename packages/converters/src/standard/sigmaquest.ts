@@ -43,7 +43,6 @@ import {
   stringCompOp,
   UutReport,
 } from "@tswats/report";
-import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import {
   ENCODING_PARAMETER,
@@ -56,7 +55,13 @@ import { searchableIdentifier } from "./shared/identifier-text.js";
 import { lineError } from "./shared/line-error.js";
 import { measurementStatusIn, reportLines, setRootSequence } from "./shared/report-parts.js";
 import { secondsBetween, watsDateTime } from "./shared/wats-time.js";
-import { attrOfAnyCase, childrenOfAnyCase, readXmlTree, type XmlElement } from "./shared/xml-tree.js";
+import {
+  attrOfAnyCase,
+  childrenOfAnyCase,
+  readXmlTree,
+  requireRoot,
+  type XmlElement,
+} from "./shared/xml-tree.js";
 
 export const sigmaQuestConverter: ConverterPluginV1 = {
   apiVersion: 1,
@@ -86,12 +91,12 @@ export const sigmaQuestConverter: ConverterPluginV1 = {
   },
   convert(input, context) {
     const text = input.text(optionalString(context.parameters.encoding));
-    const root = readXmlTree(text, input.fileName);
-    if (root.local !== "UnitReport")
-      throw new ConversionError(
-        `${input.fileName} is not a SigmaQuest unit report: its root element is <${root.local}> (line ${root.line}), not <UnitReport>`,
-        { kind: "content", line: root.line },
-      );
+    const root = requireRoot(
+      readXmlTree(text, input.fileName),
+      input.fileName,
+      "a SigmaQuest unit report",
+      "UnitReport",
+    );
     return new UnitReportReader(context, input.fileName).read(root);
   },
 };

@@ -36,7 +36,6 @@ import {
   type StepStatus,
   UutReport,
 } from "@tswats/report";
-import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import {
   ENCODING_PARAMETER,
@@ -51,7 +50,7 @@ import { lineError } from "./shared/line-error.js";
 import { measurementStatusIn, setRootSequence } from "./shared/report-parts.js";
 import { WarningTally } from "./shared/warning-tally.js";
 import { secondsBetween, watsDateTime } from "./shared/wats-time.js";
-import { childOfAnyCase, readXmlTree, type XmlElement } from "./shared/xml-tree.js";
+import { childOfAnyCase, readXmlTree, requireRoot, type XmlElement } from "./shared/xml-tree.js";
 
 export const stepWizeConverter: ConverterPluginV1 = {
   apiVersion: 1,
@@ -84,12 +83,12 @@ export const stepWizeConverter: ConverterPluginV1 = {
   },
   convert(input, context) {
     const text = input.text(optionalString(context.parameters.encoding));
-    const root = readXmlTree(text, input.fileName);
-    if (root.local !== "ConfigAndResultsDataFile")
-      throw new ConversionError(
-        `${input.fileName} is not a StepWize XSPC file: its root element is <${root.local}> (line ${root.line}), not <ConfigAndResultsDataFile>`,
-        { kind: "content", line: root.line },
-      );
+    const root = requireRoot(
+      readXmlTree(text, input.fileName),
+      input.fileName,
+      "a StepWize XSPC file",
+      "ConfigAndResultsDataFile",
+    );
     return new XspcReader(context, input.fileName).read(root);
   },
 };

@@ -176,6 +176,25 @@ function parseFailure(
   );
 }
 
+/**
+ * `root` when its local name is one of `locals` (any case); else a ConversionError naming the file,
+ * what it should have been (`what`, e.g. "a Saki AOI result"), the root it has and its line.
+ */
+export function requireRoot(
+  root: XmlElement,
+  fileName: string,
+  what: string,
+  ...locals: string[]
+): XmlElement {
+  const local = root.local.toLowerCase();
+  if (locals.some((l) => l.toLowerCase() === local)) return root;
+  const expected = locals.map((l) => `<${l}>`);
+  throw new ConversionError(
+    `${fileName} is not ${what}: its root element is <${root.local}> (line ${root.line}), not ${expected.length > 1 ? `one of ${expected.join(", ")}` : expected[0]}`,
+    { kind: "content", line: root.line },
+  );
+}
+
 /** The first child with this local name (and namespace URI, when given). */
 export function childOf(el: XmlElement | undefined, local: string, ns?: string): XmlElement | undefined {
   if (!el) return undefined;
