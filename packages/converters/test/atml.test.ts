@@ -136,6 +136,18 @@ describe("atml: the TestStand samples (2.02, 5.00, 6.01)", () => {
       // what is not mapped is said, with lines
       if (xml.includes("ModuleTime"))
         expect(r.warnings.some((w) => /ModuleTime.*\(lines? \d+/.test(w))).toBe(true);
+      // the report generator's options: TestProgram/Configuration (5.00) or ts:TS_Configuration (6.01)
+      const options = /<(tr:Configuration|ts:TS_Configuration)>/.exec(xml);
+      if (options) {
+        const line = xml.slice(0, options.index).split("\n").length;
+        expect(r.warnings).toContainEqual(
+          expect.stringMatching(
+            new RegExp(
+              `Configuration \\(the TestStand report generator's options\\) not mapped \\(line ${line}\\)`,
+            ),
+          ),
+        );
+      }
 
       const again = await host.convertFile(path, { parameters: { timeZone: "Europe/Oslo" } });
       expect(again.reports[0]?.id).toBe(report.id);

@@ -190,6 +190,6 @@ describe("keysight-i3070", () => {
     const log = `${BATCH}\n${BOARD("S1", "0", "230131172855", "{@BLINE|rev 3|ok}\n{@BLOCK|r1|0\n{@A-RES|0|1.0E+03}\n}")}\n`;
     const { warnings, reports } = await convert(log);
     expect(testSteps(reports[0] as Report)).toHaveLength(1);
-    expect(warnings.join("\n")).toMatch(/record \{@BLINE\} at line 3 is not mapped/);
+    expect(warnings.join("\n")).toMatch(/record \{@BLINE\} is not mapped to the report \(line 3\)/);
   });
 });

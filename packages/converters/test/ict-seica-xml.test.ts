@@ -156,6 +156,6 @@ describe("seica-xml", () => {
   it("warns about elements it does not know", async () => {
     const xml = seica([{ BCP: "S", SD: "01-02-2024 10:00:00", tests: TESTS }], "1", '\n  <CAL DATE="x"/>');
     const { warnings } = await convert(xml);
-    expect(warnings.join("\n")).toMatch(/<CAL> at line 12 is not mapped/);
+    expect(warnings.join("\n")).toMatch(/<CAL> is not mapped to the report \(line 12\)/);
   });
 });

@@ -2,7 +2,6 @@
 import { describe, expect, it } from "vitest";
 import { describeRecord, parseLogRecords } from "../src/standard/i3070-records.js";
 import { inUnit, parseSpiceNumber, splitUnit } from "../src/standard/shared/engineering-units.js";
-import { UnmappedContent } from "../src/standard/shared/unmapped.js";
 import {
   instantInZone,
   parseCompactStamp,
@@ -11,6 +10,7 @@ import {
   parseTime,
   zonedDateTime,
 } from "../src/standard/shared/wall-clock.js";
+import { WarningTally } from "../src/standard/shared/warning-tally.js";
 import { readZip } from "../src/standard/shared/zip-archive.js";
 import { parseSExpressions, textOf } from "../src/standard/spectrum-sexpr.js";
 import { makeZip } from "./ict-helpers.js";
@@ -146,12 +146,19 @@ describe("ZIP reading", () => {
 
 describe("unmapped content", () => {
   it("gives one warning per kind with its count and first lines", () => {
-    const u = new UnmappedContent();
+    const u = new WarningTally();
     for (const line of [3, 9, 12, 20, 31, 40]) u.note("record {@X}", line);
     u.note("<Y>", 7);
+    u.note("<Z>");
+    u.note("<Z>");
     expect(u.messages("f.log")).toEqual([
-      "f.log: record {@X} at lines 3, 9, 12, 20, 31, ... (6 times) is not mapped to the report",
-      "f.log: <Y> at line 7 is not mapped to the report",
+      "f.log: record {@X} is not mapped to the report (lines 3, 9, 12, 20, 31, ... and 1 more: 6 times)",
+      "f.log: <Y> is not mapped to the report (line 7)",
+      "f.log: <Z> is not mapped to the report (2 times)",
     ]);
+    const warned: string[] = [];
+    u.flush((m) => warned.push(m));
+    expect(warned).toHaveLength(3);
+    expect(u.size).toBe(0);
   });
 });

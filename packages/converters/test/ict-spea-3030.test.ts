@@ -172,6 +172,6 @@ describe("spea-3030 on made files", () => {
   it("warns about record types it does not know", async () => {
     const file = `${START}ANL;1;R1;1;1;R1;;PASS;1;0.5;2;Ohm;;1\nDIG;1;U1;vector 7;PASS\nSN;A\nEND;PASS;13/11/2024;08:00:09\n`;
     const { warnings } = await convert(file);
-    expect(warnings.join("\n")).toMatch(/record "DIG" at line 5 is not mapped/);
+    expect(warnings.join("\n")).toMatch(/record "DIG" is not mapped to the report \(line 5\)/);
   });
 });

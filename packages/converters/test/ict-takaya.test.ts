@@ -205,7 +205,7 @@ describe("takaya: APT94xx ATD with quoted fields", () => {
     const r = await convert("w.ATD", odd);
     const step = testSteps(r.reports[0] as Report).find((s) => /#000002 /.test(s.reportText ?? ""));
     expect(step?.reportText).toMatch(/judgement WEIRD/);
-    expect(r.warnings.join("\n")).toMatch(/judgement "WEIRD" .* at line 15 is not mapped/);
+    expect(r.warnings.join("\n")).toMatch(/judgement "WEIRD" .* is not mapped to the report \(line 15\)/);
   });
 });
 

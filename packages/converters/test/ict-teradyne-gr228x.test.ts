@@ -199,7 +199,7 @@ describe("teradyne-gr228x on made variants", () => {
     const odd = text.replace("R508=100.20007K", "SOMETHING ODD HERE\nR508=100.20007K");
     const { reports, warnings } = await convert(odd);
     expect(reports).toHaveLength(3);
-    expect(warnings.join("\n")).toMatch(/unrecognised line at line 10 is not mapped/);
+    expect(warnings.join("\n")).toMatch(/unrecognised line is not mapped to the report \(line 10\)/);
   });
 
   it("skips a board aborted before any test, with a warning", async () => {

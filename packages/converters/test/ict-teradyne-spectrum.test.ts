@@ -169,7 +169,7 @@ describe("teradyne-spectrum on made variants", () => {
     const r = await convert(
       text.replace('(SECTION_NAME: "DISCHARGE")', '(FIXTURE_ID: 17)\n(SECTION_NAME: "DISCHARGE")'),
     );
-    expect(r.warnings.join("\n")).toMatch(/\(FIXTURE_ID: \.\.\.\) at line 43 is not mapped/);
+    expect(r.warnings.join("\n")).toMatch(/\(FIXTURE_ID: \.\.\.\) is not mapped to the report \(line 43\)/);
   });
 
   it("reads day-first dates when told", async () => {

@@ -3,8 +3,8 @@ import { ConversionError } from "../src/errors.js";
 import { readKeyValueLines, splitKeyValue } from "../src/standard/shared/key-value-lines.js";
 import { parseLimitPair } from "../src/standard/shared/limit-pair.js";
 import { guessDateOrder, parseLocaleDateTime } from "../src/standard/shared/locale-date.js";
-import { guessDecimalMark, parseLocaleNumber } from "../src/standard/shared/locale-number.js";
-import { readXmlElements } from "../src/standard/shared/xml-elements.js";
+import { guessDecimalMark, parseLocaleNumber } from "../src/standard/shared/number-text.js";
+import { attrOfAnyCase, childOf, readXmlTree, requireRoot } from "../src/standard/shared/xml-tree.js";
 
 describe("locale numbers", () => {
   it("reads decimal point and decimal comma, with grouping only in threes", () => {
@@ -78,24 +78,33 @@ describe("key-value lines", () => {
   });
 });
 
-describe("XML elements with lines", () => {
-  it("gives every element its line, attributes without prefixes and decoded text", () => {
-    const root = readXmlElements(
-      '<?xml version="1.0"?>\r\n<a:Root xmlns:a="urn:x" a:k="1 &amp; 2">\r\n  <B>x &lt; y</B>\n  <C/>\n</a:Root>',
+describe("the XML tree with lines and namespaces", () => {
+  it("gives every element its line, local name, namespace, attributes and decoded text", () => {
+    const root = readXmlTree(
+      '<?xml version="1.0"?>\r\n<a:Root xmlns:a="urn:x" a:k="1 &amp; 2">\r\n  <B>x &lt; y</B>\n  <C/>\n  <a:D xmlns:a="urn:y"/>\n</a:Root>',
       "f.xml",
     );
-    expect(root.name).toBe("Root");
-    expect(root.line).toBe(2);
-    expect(root.attributes.k).toBe("1 & 2");
-    expect(root.children.map((c) => [c.name, c.line, c.text])).toEqual([
-      ["B", 3, "x < y"],
-      ["C", 4, ""],
+    expect([root.name, root.local, root.ns, root.line]).toEqual(["a:Root", "Root", "urn:x", 2]);
+    expect(root.attributes).toEqual({ "a:k": "1 & 2" });
+    expect(attrOfAnyCase(root, "K")).toBe("1 & 2");
+    expect(root.text).toBe("");
+    expect(root.children.map((c) => [c.name, c.ns, c.line, c.text])).toEqual([
+      ["B", "", 3, "x < y"],
+      ["C", "", 4, ""],
+      ["a:D", "urn:y", 5, ""],
     ]);
+    expect(childOf(root, "D", "urn:x")).toBeUndefined();
+    expect(childOf(root, "D", "urn:y")?.line).toBe(5);
+    expect(requireRoot(root, "f.xml", "a test file", "other", "ROOT")).toBe(root);
+    expect(() => requireRoot(root, "f.xml", "a test file", "Panel")).toThrow(
+      "f.xml is not a test file: its root element is <Root> (line 2), not <Panel>",
+    );
+    expect(() => requireRoot(root, "f.xml", "a test file", "A", "B")).toThrow(/not one of <A>, <B>$/);
   });
-  it("names the last line and the open element of a truncated document, and the line of a broken one", () => {
+  it("names the last line and the open elements of a truncated document, the line of a broken one, and an unknown entity", () => {
     const failure = (xml: string) => {
       try {
-        readXmlElements(xml, "t.xml");
+        readXmlTree(xml, "t.xml");
       } catch (error) {
         expect(ConversionError.is(error)).toBe(true);
         return error as ConversionError;
@@ -103,12 +112,18 @@ describe("XML elements with lines", () => {
       throw new Error("no error");
     };
     const truncated = failure("<a>\n<b>\n<c>text");
-    expect(truncated).toMatchObject({ kind: "parse", line: 3, field: "c" });
+    expect(truncated).toMatchObject({ kind: "parse", line: 3, column: 8 });
     expect(truncated.message).toBe(
-      "t.xml ends at line 3 before <a>, <b>, <c> are closed (truncated?); <c> was opened at line 3",
+      "t.xml is not well-formed XML at line 3, column 8: the file ends before <a>, <b>, <c> are closed (truncated?); <c> was opened at line 3",
+    );
+    const midTag = failure("<a>\n<b>1</b>\n<b\n");
+    expect(midTag).toMatchObject({ kind: "parse", line: 3 });
+    expect(midTag.message).toMatch(
+      /the file ends before <a> is closed \(truncated\?\); <a> was opened at line 1$/,
     );
     const broken = failure("<a>\n<b x=1/>\n</a>");
     expect(broken).toMatchObject({ kind: "parse", line: 2 });
     expect(broken.message).toMatch(/^t\.xml is not well-formed XML at line 2, column \d+/);
+    expect(failure("<a>&nbsp;</a>").message).toMatch(/&nbsp; is not a declared entity/);
   });
 });

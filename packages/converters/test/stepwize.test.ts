@@ -178,6 +178,29 @@ describe("stepwize on made-up files", () => {
     ]);
   });
 
+  it("applied out-of-family limits and loop iterations are not mapped and say so; the sample's unused ones do not", async () => {
+    const path = await bench.file(
+      "oof.xspc",
+      xspc(
+        [
+          row({ Apply_OOF: "T", OOF_Limit_1: "1.2", OOF_Limit_2: "1.8", iteration: "0" }),
+          row({ stepResultID: "R2", Apply_OOF: "F", OOF_Limit_1: "9", iteration: "1" }),
+          row({ stepResultID: "R3", Apply_OOF: "T", iteration: "2" }),
+        ].join("\n"),
+      ),
+    );
+    const r = await bench.convert(path, "stepwize");
+    const applied = r.warnings.filter((w) => /out-of-family limits .* not mapped/.test(w));
+    const loops = r.warnings.filter((w) => /loop iteration .* not mapped/.test(w));
+    expect(applied).toEqual([expect.stringMatching(/\(lines \d+, \d+: 2 times\)$/)]);
+    expect(loops).toEqual([expect.stringMatching(/\(lines \d+, \d+: 2 times\)$/)]);
+    // All three rows are still steps with their own limits.
+    expect(allSteps(r.reports[0]?.root ?? undefined).filter((s) => s.numericMeas?.length)).toHaveLength(3);
+    // The sample: Apply_OOF F and iteration 0 on every row, so nothing of this to warn about.
+    const sample = await bench.convert(SAMPLE, "stepwize");
+    expect(sample.warnings.filter((w) => /out-of-family|loop iteration/.test(w))).toEqual([]);
+  });
+
   it("refuses an unknown limit mode, a missing serial number and a truncated file, naming the line", async () => {
     const modeFile = xspc(row({ limitMode: "Value ~ LL" }));
     const bad = await bench.fail(await bench.file("mode.xspc", modeFile), "stepwize");

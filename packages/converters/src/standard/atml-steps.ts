@@ -18,7 +18,7 @@ import {
   toWatsDateTime,
 } from "@tswats/report";
 import { datumKind, datumText, datumUnit, numericLimits, stringLimit, valueProp } from "./atml-values.js";
-import { int16, int32, invariantNumber } from "./shared/invariant-number.js";
+import { int16, int32, invariantNumber } from "./shared/number-text.js";
 import type { WarningTally } from "./shared/warning-tally.js";
 import { attrOf, childOf, childrenOf, type XmlElement } from "./shared/xml-tree.js";
 

@@ -6,7 +6,7 @@
  */
 import type { AdditionalDataProperty, NumericCompOp } from "@tswats/report";
 import { numericCompOp } from "@tswats/report";
-import { invariantNumber } from "./shared/invariant-number.js";
+import { invariantNumber } from "./shared/number-text.js";
 import { attrOf, childOf, childrenOf, type XmlElement } from "./shared/xml-tree.js";
 
 export type DatumKind = "number" | "boolean" | "string" | "other";

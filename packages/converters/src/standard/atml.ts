@@ -25,11 +25,12 @@ import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import { groupNames, outcomeStatus, stepOf, type WalkOptions, walkChildren } from "./atml-steps.js";
 import { valueProp } from "./atml-values.js";
 import { fitReportTexts } from "./shared/fit-text.js";
-import { int16, invariantNumber } from "./shared/invariant-number.js";
+import { textParameter } from "./shared/header-parameters.js";
+import { int16, invariantNumber } from "./shared/number-text.js";
 import { readStartTime } from "./shared/report-start.js";
 import { WarningTally } from "./shared/warning-tally.js";
 import { encodingParameter, readXmlText } from "./shared/xml-text.js";
-import { attrOf, childOf, childrenOf, parseXmlTree, pathOf, type XmlElement } from "./shared/xml-tree.js";
+import { attrOf, childOf, childrenOf, pathOf, readXmlTree, type XmlElement } from "./shared/xml-tree.js";
 
 /** The TestResults namespaces of the ATML versions TestStand writes. */
 const ATML_NAMESPACE = /ieee\.org\/ATML\/\d{4}\/TestResults|IEEE-1636\.1:\d{4}(:\d+)?:TestResults/i;
@@ -48,23 +49,14 @@ export const atmlConverter: ConverterPluginV1 = {
       max: 32767,
       description: "Process (test operation) code; ATML has none",
     },
-    partNumber: {
-      type: "string",
-      default: "NA",
-      description: "Part number when the UUT has no identification number or model name (warned)",
-    },
-    revision: {
-      type: "string",
-      default: "1",
-      description: "Revision when the UUT definition has no c:Version",
-    },
-    operator: {
-      type: "string",
-      default: "unknown",
-      description: "Operator when Personnel/SystemOperator is absent",
-    },
-    location: { type: "string", default: "Unknown", description: "Location (ATML has none)" },
-    purpose: { type: "string", default: "Production", description: "Purpose (ATML has none)" },
+    partNumber: textParameter(
+      "NA",
+      "Part number when the UUT has no identification number or model name (warned)",
+    ),
+    revision: textParameter("1", "Revision when the UUT definition has no c:Version"),
+    operator: textParameter("unknown", "Operator when Personnel/SystemOperator is absent"),
+    location: textParameter("Unknown", "Location (ATML has none)"),
+    purpose: textParameter("Production", "Purpose (ATML has none)"),
     timeZone: {
       type: "string",
       description:
@@ -85,7 +77,7 @@ export const atmlConverter: ConverterPluginV1 = {
       encoding: encodingParameter(context.parameters.encoding),
       warn: context.warn,
     });
-    const root = parseXmlTree(text, input.fileName);
+    const root = readXmlTree(text, input.fileName);
     const tally = new WarningTally();
     let units: XmlElement[];
     let batch: XmlElement | undefined;
@@ -262,6 +254,16 @@ function convertUnit(
       "TestProgram/Configuration (the TestStand report generator's options) not mapped",
       childOf(program, "Configuration")?.line ?? program.line,
     );
+  // 6.01 writes the same options as Extension/ts:TS_Configuration beside the result-set properties.
+  for (const c of childOf(tr, "Extension")?.children ?? []) {
+    if (c.local === "TSResultSetProperties") continue;
+    tally.add(
+      c.local === "TS_Configuration"
+        ? "Extension/ts:TS_Configuration (the TestStand report generator's options) not mapped"
+        : `TestResults Extension/${c.name} not mapped`,
+      c.line,
+    );
+  }
   const report = builder.build();
   fitReportTexts(report, tally);
   return report;

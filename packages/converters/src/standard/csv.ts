@@ -38,10 +38,11 @@ import {
 import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import { type CsvRecord, CsvSyntaxError, readCsv } from "./csv-reader.js";
+import { processCodeParameter, textParameter } from "./shared/header-parameters.js";
 import { normalKey, splitKeyValue } from "./shared/key-value-lines.js";
 import { parseLimitPair } from "./shared/limit-pair.js";
 import { type DateOrder, guessDateOrder, parseLocaleDateTime } from "./shared/locale-date.js";
-import { type DecimalMark, guessDecimalMark, parseLocaleNumber } from "./shared/locale-number.js";
+import { type DecimalMark, guessDecimalMark, parseLocaleNumber } from "./shared/number-text.js";
 
 /** Logical column -> header name in the file. */
 export const DEFAULT_CSV_COLUMNS = {
@@ -151,25 +152,15 @@ export const csvConverter: ConverterPluginV1 = {
       default: "fail-file",
       description: "What a malformed row does: fail the whole file, or skip it with a warning",
     },
-    processCode: {
-      type: "integer",
-      default: 10,
-      min: 0,
-      max: 32767,
-      description: "Process code when OperationType is empty or unknown",
-    },
+    processCode: processCodeParameter(10, "when OperationType is empty or unknown"),
     operationCodes: {
       type: "object",
       default: {},
       description:
         'OperationType text -> process code, e.g. { "ICT": 30 } (numeric OperationType values are used as they are)',
     },
-    revision: { type: "string", default: "1", description: "Revision when the file has no revision column" },
-    operator: {
-      type: "string",
-      default: "unknown",
-      description: "Operator when the file has no operator column",
-    },
+    revision: textParameter("1", "Revision when the file has no revision column"),
+    operator: textParameter("unknown", "Operator when the file has no operator column"),
     location: { type: "string", default: "Unknown" },
     purpose: { type: "string", default: "Production" },
     timeZone: {

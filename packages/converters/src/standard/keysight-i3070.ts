@@ -29,11 +29,11 @@ import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import { describeRecord, type LogRecord, LogRecordSyntaxError, parseLogRecords } from "./i3070-records.js";
 import type { DraftStep } from "./shared/draft-steps.js";
 import { engineeringUnit, inUnit, type PrefixedUnit, parseDecimal } from "./shared/engineering-units.js";
-import { type HeaderParameters, headerParameterSpecs, headerParameters } from "./shared/header-defaults.js";
+import { type HeaderParameters, headerParameterSpecs, headerParameters } from "./shared/header-parameters.js";
 import { lineError } from "./shared/line-error.js";
 import { buildUnitReport } from "./shared/unit-report.js";
-import { UnmappedContent } from "./shared/unmapped.js";
 import { parseCompactStamp, zonedDateTime } from "./shared/wall-clock.js";
+import { WarningTally } from "./shared/warning-tally.js";
 
 /** Analog record kinds and the unit their value is in (Virinco's unit table). */
 const ANALOG_UNITS: Readonly<Record<string, string>> = {
@@ -96,7 +96,7 @@ export const keysightI3070Converter: ConverterPluginV1 = {
         throw lineError(input.fileName, error.line, error.message, { kind: "parse" });
       throw error;
     }
-    const unmapped = new UnmappedContent();
+    const unmapped = new WarningTally();
     for (const [line, text] of parsed.stray)
       unmapped.note(`text outside the log records (${JSON.stringify(text.slice(0, 30))})`, line);
     for (const line of parsed.truncatedAt)
@@ -114,7 +114,7 @@ interface Board {
   btest: LogRecord;
 }
 
-function collectBoards(records: readonly LogRecord[], unmapped: UnmappedContent): Board[] {
+function collectBoards(records: readonly LogRecord[], unmapped: WarningTally): Board[] {
   const boards: Board[] = [];
   let batch: LogRecord | undefined;
   const walk = (list: readonly LogRecord[]) => {
@@ -163,7 +163,7 @@ function convertLog(
   fileName: string,
   p: HeaderParameters,
   context: ConverterContext,
-  unmapped: UnmappedContent,
+  unmapped: WarningTally,
 ): Report[] {
   const boards = collectBoards(records, unmapped);
   if (boards.length === 0)
@@ -429,7 +429,7 @@ const STATUS_RECORDS: Readonly<
 
 const D_T_SUBSTATUS = ["fail", "SAFEGUARD timeout", "hardware error", "pause", "halt", "overvoltage"];
 
-function statusStep(r: LogRecord, blockName: string | undefined, unmapped: UnmappedContent): DraftStep {
+function statusStep(r: LogRecord, blockName: string | undefined, unmapped: WarningTally): DraftStep {
   const spec = STATUS_RECORDS[r.prefix] as (typeof STATUS_RECORDS)[string];
   const f = r.fields;
   const code = (f[spec.status] ?? "").trim() || "0";
@@ -491,7 +491,7 @@ function readTests(
   fileName: string,
   prefixes: boolean,
   board: { socket: number | undefined; comment: string[]; retest: string[] },
-  unmapped: UnmappedContent,
+  unmapped: WarningTally,
 ): DraftStep[] {
   const out: DraftStep[] = [];
   let current: { kind: string; steps: DraftStep[] } | undefined;

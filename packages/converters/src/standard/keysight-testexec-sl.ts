@@ -38,7 +38,6 @@ import {
   statusCode,
   UutReport,
 } from "@tswats/report";
-import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import {
   ENCODING_PARAMETER,
@@ -48,9 +47,10 @@ import {
   textParameter,
 } from "./shared/header-parameters.js";
 import { searchableIdentifier } from "./shared/identifier-text.js";
+import { lineError } from "./shared/line-error.js";
 import { type DateOrder, parseLocaleDateTime } from "./shared/locale-date.js";
 import { secondsBetween, watsDateTime } from "./shared/wats-time.js";
-import { readXmlElements, type XmlElement } from "./shared/xml-elements.js";
+import { readXmlTree, requireRoot, type XmlElement } from "./shared/xml-tree.js";
 
 /** Accepted element (or attribute) names per field, compared case-insensitively. */
 const NAMES = {
@@ -136,12 +136,8 @@ export const keysightTestExecSlConverter: ConverterPluginV1 = {
   },
   convert(input, context) {
     const text = input.text(optionalString(context.parameters.encoding));
-    const root = readXmlElements(text, input.fileName);
-    if (!IS.root.has(root.name.toLowerCase()))
-      throw new ConversionError(
-        `${input.fileName} is not a TestExec SL result: its root element is <${root.name}> (line ${root.line}), not one of ${NAMES.root.map((n) => `<${n}>`).join(", ")}`,
-        { kind: "content", line: root.line },
-      );
+    const root = readXmlTree(text, input.fileName);
+    requireRoot(root, input.fileName, "a TestExec SL result", ...NAMES.root);
     return new TestExecReader(context, input.fileName).read(root);
   },
 };
@@ -168,11 +164,7 @@ class TestExecReader {
   }
 
   #fail(element: XmlElement, message: string, field?: string): never {
-    throw new ConversionError(`${this.#fileName}: line ${element.line}: ${message}`, {
-      kind: "content",
-      line: element.line,
-      ...(field ? { field } : {}),
-    });
+    throw lineError(this.#fileName, element.line, message, field ? { field } : {});
   }
 
   #warn(element: XmlElement, message: string): void {
@@ -181,7 +173,7 @@ class TestExecReader {
 
   /** The first child element whose name is one of `names`. */
   #child(parent: XmlElement | undefined, names: keyof typeof NAMES): XmlElement | undefined {
-    return parent?.children.find((c) => IS[names].has(c.name.toLowerCase()));
+    return parent?.children.find((c) => IS[names].has(c.local.toLowerCase()));
   }
 
   /** A field as a child element's text or an attribute; undefined when absent or empty. */
@@ -189,7 +181,9 @@ class TestExecReader {
     if (!parent) return undefined;
     const child = this.#child(parent, names);
     if (child && child.children.length === 0 && child.text.trim() !== "") return child.text.trim();
-    const key = Object.keys(parent.attributes).find((k) => IS[names].has(k.toLowerCase()));
+    const key = Object.keys(parent.attributes).find((k) =>
+      IS[names].has(k.replace(/^[^:]*:/, "").toLowerCase()),
+    );
     const v = key === undefined ? undefined : parent.attributes[key]?.trim();
     return v === "" ? undefined : v;
   }
@@ -213,9 +207,9 @@ class TestExecReader {
     if (!tests)
       this.#fail(root, `no test results (${NAMES.tests.map((n) => `<${n}>`).join(", ")})`, "TestSequence");
     for (const c of root.children) {
-      const n = c.name.toLowerCase();
+      const n = c.local.toLowerCase();
       if (![IS.header, IS.uut, IS.summary, IS.tests].some((s) => s.has(n)) && !this.#isHeaderField(n))
-        this.#warn(c, `<${c.name}> is not part of the TestExec SL result layout; not mapped`);
+        this.#warn(c, `<${c.local}> is not part of the TestExec SL result layout; not mapped`);
     }
     const sn = this.#field(uut, "serial");
     if (sn === undefined) this.#fail(uut, `no serial number (${NAMES.serial.join(", ")})`, "SerialNumber");
@@ -280,7 +274,7 @@ class TestExecReader {
   }
 
   #plain(parent: XmlElement, name: string): string | undefined {
-    const c = parent.children.find((x) => x.name.toLowerCase() === name.toLowerCase());
+    const c = parent.children.find((x) => x.local.toLowerCase() === name.toLowerCase());
     return c && c.text.trim() !== "" ? c.text.trim() : undefined;
   }
 
@@ -304,8 +298,8 @@ class TestExecReader {
   #warnUnknownChildren(element: XmlElement, known: readonly Set<string>[], isRoot: boolean): void {
     if (isRoot) return;
     for (const c of element.children)
-      if (!known.some((s) => s.has(c.name.toLowerCase())))
-        this.#warn(c, `<${c.name}> in <${element.name}> is not mapped`);
+      if (!known.some((s) => s.has(c.local.toLowerCase())))
+        this.#warn(c, `<${c.local}> in <${element.name}> is not mapped`);
   }
 
   #status(text: string, element: XmlElement): StepStatus {
@@ -329,17 +323,17 @@ class TestExecReader {
 
   #fill(sequence: SequenceBuilder, container: XmlElement): void {
     for (const c of container.children) {
-      const n = c.name.toLowerCase();
+      const n = c.local.toLowerCase();
       if (IS.test.has(n)) this.#test(sequence, c);
       else if (IS.group.has(n)) {
         const statusText = this.#field(c, "status");
         const child = sequence.addSequence(
-          this.#field(c, "name") ?? c.name,
+          this.#field(c, "name") ?? c.local,
           statusText ? { status: this.#status(statusText, c) } : {},
         );
         this.#fill(child, c);
       } else if (!IS.name.has(n) && !IS.status.has(n))
-        this.#warn(c, `<${c.name}> inside <${container.name}> is neither a test nor a group; not mapped`);
+        this.#warn(c, `<${c.local}> inside <${container.name}> is neither a test nor a group; not mapped`);
     }
   }
 
@@ -350,11 +344,11 @@ class TestExecReader {
     const options: StepOptions = { ...(status ? { status } : {}) };
     const message = this.#field(test, "message");
     if (message) options.reportText = message;
-    const measured = test.children.filter((c) => IS.measurement.has(c.name.toLowerCase()));
+    const measured = test.children.filter((c) => IS.measurement.has(c.local.toLowerCase()));
     const holders =
       measured.length > 0
         ? measured.flatMap((m) =>
-            m.children.some((x) => IS.measurement.has(x.name.toLowerCase())) ? m.children : [m],
+            m.children.some((x) => IS.measurement.has(x.local.toLowerCase())) ? m.children : [m],
           )
         : [test];
     const known = [
@@ -372,8 +366,8 @@ class TestExecReader {
     ];
     for (const h of [test, ...measured])
       for (const c of h.children)
-        if (!known.some((s) => s.has(c.name.toLowerCase())))
-          this.#warn(c, `<${c.name}> in <${h.name}> is not mapped`);
+        if (!known.some((s) => s.has(c.local.toLowerCase())))
+          this.#warn(c, `<${c.local}> in <${h.name}> is not mapped`);
     const withValue = holders.filter((h) => this.#field(h, "value") !== undefined);
     if (withValue.length === 0) {
       const passed = status === undefined || status === "P" || status === "D";

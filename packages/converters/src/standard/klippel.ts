@@ -28,6 +28,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import {
   evaluateNumeric,
+  impliedNumericCompOp,
   type Named,
   type NumericInput,
   type Report,
@@ -433,14 +434,7 @@ function buildReport(
           ...(row.min !== undefined ? { low: row.min } : {}),
           ...(row.max !== undefined ? { high: row.max } : {}),
         };
-        const op =
-          row.min !== undefined && row.max !== undefined
-            ? "GELE"
-            : row.min !== undefined
-              ? "GE"
-              : row.max !== undefined
-                ? "LE"
-                : "LOG";
+        const op = impliedNumericCompOp(row.min, row.max);
         const evaluated =
           row.value !== undefined
             ? evaluateNumeric(

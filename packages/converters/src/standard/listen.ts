@@ -20,7 +20,6 @@
  * unless a day above 12 or a four-digit year first decides).
  */
 import { type Report, type StepStatus, statusCode, UutReport } from "@tswats/report";
-import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import {
   ENCODING_PARAMETER,
@@ -32,8 +31,9 @@ import {
 import { searchableIdentifier } from "./shared/identifier-text.js";
 import { normalKey } from "./shared/key-value-lines.js";
 import { parseLimitPair } from "./shared/limit-pair.js";
+import { lineError } from "./shared/line-error.js";
 import { type DateOrder, guessDateOrder, parseLocaleDateTime } from "./shared/locale-date.js";
-import { type DecimalMark, guessDecimalMark, parseLocaleNumber } from "./shared/locale-number.js";
+import { type DecimalMark, guessDecimalMark, parseLocaleNumber } from "./shared/number-text.js";
 import { watsDateTime } from "./shared/wats-time.js";
 
 export const listenConverter: ConverterPluginV1 = {
@@ -138,11 +138,7 @@ type StepEntry =
 const META = { serial: "serial", time: "time", lot: "lot", operator: "operator" } as const;
 
 function fail(fileName: string, line: number, message: string, field?: string): never {
-  throw new ConversionError(`${fileName}: line ${line}: ${message}`, {
-    kind: "content",
-    line,
-    ...(field ? { field } : {}),
-  });
+  throw lineError(fileName, line, message, field ? { field } : {});
 }
 
 function readHeader(cells: string[], line: number, fileName: string): Header {

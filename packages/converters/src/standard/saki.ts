@@ -17,7 +17,6 @@
  * barcode in misc info "Panel barcode". `reportPer: "panel"` always gives one report.
  */
 import { type Report, type StepStatus, statusCode, UutReport } from "@tswats/report";
-import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import {
   ENCODING_PARAMETER,
@@ -27,16 +26,18 @@ import {
   textParameter,
 } from "./shared/header-parameters.js";
 import { searchableIdentifier } from "./shared/identifier-text.js";
+import { lineError } from "./shared/line-error.js";
 import { type DateOrder, parseLocaleDateTime } from "./shared/locale-date.js";
 import { setRootSequence } from "./shared/report-parts.js";
 import { watsDateTime } from "./shared/wats-time.js";
 import {
-  attribute,
-  childElement,
-  childElements,
-  readXmlElements,
+  attrOfAnyCase,
+  childOfAnyCase,
+  childrenOfAnyCase,
+  readXmlTree,
+  requireRoot,
   type XmlElement,
-} from "./shared/xml-elements.js";
+} from "./shared/xml-tree.js";
 
 export const sakiConverter: ConverterPluginV1 = {
   apiVersion: 1,
@@ -77,12 +78,7 @@ export const sakiConverter: ConverterPluginV1 = {
   },
   convert(input, context) {
     const text = input.text(optionalString(context.parameters.encoding));
-    const root = readXmlElements(text, input.fileName);
-    if (root.name !== "Panel")
-      throw new ConversionError(
-        `${input.fileName} is not a Saki AOI result: its root element is <${root.name}> (line ${root.line}), not <Panel>`,
-        { kind: "content", line: root.line },
-      );
+    const root = requireRoot(readXmlTree(text, input.fileName), input.fileName, "a Saki AOI result", "Panel");
     return readPanel(root, context, input.fileName);
   },
 };
@@ -93,22 +89,18 @@ const REFERENCE_KNOWN = new Set(["designator"]);
 const NO_BARCODE = /^(|n\/?a|none|null|-+|\?+)$/i;
 
 function fail(fileName: string, element: XmlElement, message: string, field?: string): never {
-  throw new ConversionError(`${fileName}: line ${element.line}: ${message}`, {
-    kind: "content",
-    line: element.line,
-    ...(field ? { field } : {}),
-  });
+  throw lineError(fileName, element.line, message, field ? { field } : {});
 }
 
 function resultOf(fileName: string, element: XmlElement): StepStatus {
-  const text = attribute(element, "result");
-  if (text === undefined) fail(fileName, element, `<${element.name}> has no result attribute`, "result");
+  const text = attrOfAnyCase(element, "result");
+  if (text === undefined) fail(fileName, element, `<${element.local}> has no result attribute`, "result");
   const status = statusCode(text);
   if (status === undefined)
     fail(
       fileName,
       element,
-      `<${element.name}> result ${JSON.stringify(text)} is not a result (passed, failed, ...)`,
+      `<${element.local}> result ${JSON.stringify(text)} is not a result (passed, failed, ...)`,
       "result",
     );
   return status;
@@ -117,8 +109,8 @@ function resultOf(fileName: string, element: XmlElement): StepStatus {
 function readPanel(panel: XmlElement, context: ConverterContext, fileName: string): Report[] {
   const p = context.parameters;
   const warn = (element: XmlElement, message: string) => context.warn(`line ${element.line}: ${message}`);
-  const panelBarcode = attribute(panel, "barcode")?.trim() ?? "";
-  const pn = optionalString(attribute(panel, "side")?.trim()) ?? optionalString(p.partNumber);
+  const panelBarcode = attrOfAnyCase(panel, "barcode")?.trim() ?? "";
+  const pn = optionalString(attrOfAnyCase(panel, "side")?.trim()) ?? optionalString(p.partNumber);
   if (pn === undefined)
     fail(
       fileName,
@@ -126,9 +118,9 @@ function readPanel(panel: XmlElement, context: ConverterContext, fileName: strin
       '<Panel> has no side (the part number) and the parameter "partNumber" is not set',
       "side",
     );
-  const dateText = attribute(panel, "startDate");
+  const dateText = attrOfAnyCase(panel, "startDate");
   if (dateText === undefined) fail(fileName, panel, "<Panel> has no startDate", "startDate");
-  const timeText = attribute(panel, "startTime") ?? "";
+  const timeText = attrOfAnyCase(panel, "startTime") ?? "";
   const iso = parseLocaleDateTime(`${dateText} ${timeText}`.trim(), p.dateFormat as DateOrder);
   if (iso === undefined)
     fail(
@@ -138,16 +130,16 @@ function readPanel(panel: XmlElement, context: ConverterContext, fileName: strin
       "startDate",
     );
   const start = watsDateTime(iso, optionalString(p.timeZone), { line: panel.line, field: "startDate" });
-  const program = childElement(panel, "Program");
-  const images = childElements(panel, "Image");
+  const program = childOfAnyCase(panel, "Program");
+  const images = childrenOfAnyCase(panel, "Image");
   for (const c of panel.children)
-    if (c.name !== "Program" && c.name !== "Image")
-      warn(c, `<${c.name}> inside <Panel> is not part of the Saki result format; not mapped`);
+    if (c.local !== "Program" && c.local !== "Image")
+      warn(c, `<${c.local}> inside <Panel> is not part of the Saki result format; not mapped`);
   if (program)
     for (const key of Object.keys(program.attributes))
       if (key !== "name" && key !== "ver") warn(program, `Program attribute ${key} is not mapped`);
 
-  const ownBarcodes = images.map((i) => attribute(i, "barcode")?.trim() ?? "");
+  const ownBarcodes = images.map((i) => attrOfAnyCase(i, "barcode")?.trim() ?? "");
   const perImage =
     p.reportPer === "image" ||
     (p.reportPer === "auto" &&
@@ -164,7 +156,7 @@ function readPanel(panel: XmlElement, context: ConverterContext, fileName: strin
       sn: searchableIdentifier(sn, "serial number", context, panel.line),
       rev: p.revision as string,
       processCode: p.processCode as number,
-      operator: optionalString(attribute(panel, "operator")?.trim()) ?? (p.operator as string),
+      operator: optionalString(attrOfAnyCase(panel, "operator")?.trim()) ?? (p.operator as string),
       ...(context.station !== undefined ? { station: context.station } : {}),
       location: p.location as string,
       purpose: p.purpose as string,
@@ -173,7 +165,7 @@ function readPanel(panel: XmlElement, context: ConverterContext, fileName: strin
       result: result === "F" ? "F" : result === "E" ? "E" : result === "T" ? "T" : "P",
     });
     builder.root.step.status = result;
-    if (program) setRootSequence(builder, attribute(program, "name"), attribute(program, "ver"));
+    if (program) setRootSequence(builder, attrOfAnyCase(program, "name"), attrOfAnyCase(program, "ver"));
     for (const [key, value] of Object.entries(panel.attributes))
       if (!PANEL_KNOWN.has(key)) builder.miscInfo(key, value);
     return builder;
@@ -185,10 +177,14 @@ function readPanel(panel: XmlElement, context: ConverterContext, fileName: strin
     return [builder.build()];
   }
   return images.map((image, index) => {
-    const builder = newReport(index, attribute(image, "barcode")?.trim() ?? "", resultOf(fileName, image));
+    const builder = newReport(
+      index,
+      attrOfAnyCase(image, "barcode")?.trim() ?? "",
+      resultOf(fileName, image),
+    );
     builder.miscInfo("Panel barcode", panelBarcode);
-    builder.miscInfo("Panel result", attribute(panel, "result") ?? "");
-    builder.miscInfo("Image id", attribute(image, "id") ?? String(index + 1));
+    builder.miscInfo("Panel result", attrOfAnyCase(panel, "result") ?? "");
+    builder.miscInfo("Image id", attrOfAnyCase(image, "id") ?? String(index + 1));
     addImage(builder, image, fileName, warn, false);
     return builder.build();
   });
@@ -202,33 +198,33 @@ function addImage(
   asSequence: boolean,
 ): void {
   const status = resultOf(fileName, image);
-  const id = attribute(image, "id") ?? "";
+  const id = attrOfAnyCase(image, "id") ?? "";
   const target = asSequence ? builder.root.addSequence(`Image ${id}`.trim(), { status }) : builder.root;
   if (asSequence) {
-    const barcode = attribute(image, "barcode")?.trim() ?? "";
+    const barcode = attrOfAnyCase(image, "barcode")?.trim() ?? "";
     if (!NO_BARCODE.test(barcode)) target.step.reportText = `barcode=${barcode}`;
   }
   for (const key of Object.keys(image.attributes))
     if (!["id", "barcode", "result"].includes(key)) warn(image, `Image attribute ${key} is not mapped`);
   for (const c of image.children) {
-    if (c.name !== "Results") {
-      warn(c, `<${c.name}> inside <Image> is not part of the Saki result format; not mapped`);
+    if (c.local !== "Results") {
+      warn(c, `<${c.local}> inside <Image> is not part of the Saki result format; not mapped`);
       continue;
     }
     for (const list of c.children) {
-      const kind = list.name === "FalseCalls" ? "P" : list.name === "Failed" ? "F" : undefined;
+      const kind = list.local === "FalseCalls" ? "P" : list.local === "Failed" ? "F" : undefined;
       if (kind === undefined) {
-        warn(list, `<${list.name}> inside <Results> is neither <FalseCalls> nor <Failed>; not mapped`);
+        warn(list, `<${list.local}> inside <Results> is neither <FalseCalls> nor <Failed>; not mapped`);
         continue;
       }
-      const references = list.children.filter((r) => r.name === "Reference");
+      const references = list.children.filter((r) => r.local === "Reference");
       for (const other of list.children)
-        if (other.name !== "Reference")
-          warn(other, `<${other.name}> inside <${list.name}> is not a <Reference>; not mapped`);
+        if (other.local !== "Reference")
+          warn(other, `<${other.local}> inside <${list.local}> is not a <Reference>; not mapped`);
       if (references.length === 0) continue;
       const sequence = target.addSequence(kind === "P" ? "False Calls" : "Failed", { status: kind });
       for (const reference of references) {
-        const designator = attribute(reference, "designator")?.trim();
+        const designator = attrOfAnyCase(reference, "designator")?.trim();
         if (!designator) fail(fileName, reference, "<Reference> has no designator", "designator");
         const details = Object.entries(reference.attributes)
           .filter(([key]) => !REFERENCE_KNOWN.has(key))

@@ -24,11 +24,11 @@ import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import type { DraftStep } from "./shared/draft-steps.js";
 import { parseDecimal } from "./shared/engineering-units.js";
-import { type HeaderParameters, headerParameterSpecs, headerParameters } from "./shared/header-defaults.js";
-import { child, childrenNamed, parseXmlElements, type XmlElement } from "./shared/ict-xml-elements.js";
+import { type HeaderParameters, headerParameterSpecs, headerParameters } from "./shared/header-parameters.js";
 import { buildUnitReport } from "./shared/unit-report.js";
-import { UnmappedContent } from "./shared/unmapped.js";
 import { parseDateAndTime, secondsBetween, zonedDateTime } from "./shared/wall-clock.js";
+import { WarningTally } from "./shared/warning-tally.js";
+import { childOf, childrenOf, readXmlTree, type XmlElement } from "./shared/xml-tree.js";
 
 export const seicaXmlConverter: ConverterPluginV1 = {
   apiVersion: 1,
@@ -55,7 +55,7 @@ export const seicaXmlConverter: ConverterPluginV1 = {
   },
   convert(input, context) {
     const p = headerParameters(context);
-    const root = parseXmlElements(input.text(p.encoding), input.fileName);
+    const root = readXmlTree(input.text(p.encoding), input.fileName);
     if (root.name !== "R")
       throw new ConversionError(
         `${input.fileName}: the root element is <${root.name}>, not <R> (not a Seica result)`,
@@ -95,22 +95,22 @@ function convertSeica(
   dateOrder: "DMY" | "MDY" | "YMD",
   context: ConverterContext,
 ): Report[] {
-  const unmapped = new UnmappedContent();
-  const st = child(root, "ST");
+  const unmapped = new WarningTally();
+  const st = childOf(root, "ST");
   if (!st)
     throw new ConversionError(`${fileName}: no <ST> element (program, operator, board)`, {
       kind: "content",
       line: root.line,
       field: "ST",
     });
-  const boards = childrenNamed(root, "BI");
+  const boards = childrenOf(root, "BI");
   if (boards.length === 0)
     throw new ConversionError(`${fileName}: no <BI> element (board with its tests): truncated?`, {
       kind: "content",
       line: root.line,
       field: "BI",
     });
-  const et = child(root, "ET");
+  const et = childOf(root, "ET");
   const time = (e: XmlElement, attr: string): string | undefined => {
     const text = e.attributes[attr];
     if (text === undefined || text.trim() === "") return undefined;
@@ -176,7 +176,7 @@ function convertSeica(
   return reports;
 }
 
-function readTests(bi: XmlElement, fileName: string, unmapped: UnmappedContent): DraftStep[] {
+function readTests(bi: XmlElement, fileName: string, unmapped: WarningTally): DraftStep[] {
   const out: DraftStep[] = [];
   let group: { name: string; steps: DraftStep[] } | undefined;
   for (const test of bi.children) {

@@ -27,6 +27,7 @@
 import {
   evaluateNumeric,
   evaluateString,
+  impliedNumericCompOp,
   type Named,
   NUMERIC_COMP_OPS,
   type NumericCompOp,
@@ -42,7 +43,6 @@ import {
   stringCompOp,
   UutReport,
 } from "@tswats/report";
-import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import {
   ENCODING_PARAMETER,
@@ -52,9 +52,16 @@ import {
   textParameter,
 } from "./shared/header-parameters.js";
 import { searchableIdentifier } from "./shared/identifier-text.js";
+import { lineError } from "./shared/line-error.js";
 import { measurementStatusIn, reportLines, setRootSequence } from "./shared/report-parts.js";
 import { secondsBetween, watsDateTime } from "./shared/wats-time.js";
-import { attribute, childElements, readXmlElements, type XmlElement } from "./shared/xml-elements.js";
+import {
+  attrOfAnyCase,
+  childrenOfAnyCase,
+  readXmlTree,
+  requireRoot,
+  type XmlElement,
+} from "./shared/xml-tree.js";
 
 export const sigmaQuestConverter: ConverterPluginV1 = {
   apiVersion: 1,
@@ -84,12 +91,12 @@ export const sigmaQuestConverter: ConverterPluginV1 = {
   },
   convert(input, context) {
     const text = input.text(optionalString(context.parameters.encoding));
-    const root = readXmlElements(text, input.fileName);
-    if (root.name !== "UnitReport")
-      throw new ConversionError(
-        `${input.fileName} is not a SigmaQuest unit report: its root element is <${root.name}> (line ${root.line}), not <UnitReport>`,
-        { kind: "content", line: root.line },
-      );
+    const root = requireRoot(
+      readXmlTree(text, input.fileName),
+      input.fileName,
+      "a SigmaQuest unit report",
+      "UnitReport",
+    );
     return new UnitReportReader(context, input.fileName).read(root);
   },
 };
@@ -143,11 +150,7 @@ class UnitReportReader {
   }
 
   #fail(message: string, element: XmlElement, field?: string): never {
-    throw new ConversionError(`${this.#fileName}: line ${element.line}: ${message}`, {
-      kind: "content",
-      line: element.line,
-      ...(field ? { field } : {}),
-    });
+    throw lineError(this.#fileName, element.line, message, field ? { field } : {});
   }
 
   #warn(message: string, element: XmlElement): void {
@@ -160,7 +163,7 @@ class UnitReportReader {
 
   read(root: XmlElement): Report {
     const only = (name: string): XmlElement | undefined => {
-      const list = childElements(root, name);
+      const list = childrenOfAnyCase(root, name);
       if (list.length > 1)
         this.#fail(
           `<UnitReport> has ${list.length} <${name}> elements; the schema allows one`,
@@ -175,8 +178,8 @@ class UnitReportReader {
     const topRun = only("TestRun");
     const headerProperty = only("Property");
     for (const c of root.children)
-      if (!["Station", "Operator", "Category", "TestRun", "Property"].includes(c.name))
-        this.#warn(`<${c.name}> inside <UnitReport> is not part of the unit report format; not mapped`, c);
+      if (!["Station", "Operator", "Category", "TestRun", "Property"].includes(c.local))
+        this.#warn(`<${c.local}> inside <UnitReport> is not part of the unit report format; not mapped`, c);
     if (!category) this.#fail("<UnitReport> has no <Category> (the product under test)", root, "Category");
     if (!topRun) this.#fail("<UnitReport> has no <TestRun> (the test results)", root, "TestRun");
 
@@ -192,18 +195,19 @@ class UnitReportReader {
     // Station: name, guid, version, and properties (Location, Test Software, others -> misc).
     const stationProps = station ? this.#propertyValues(station) : [];
     let location: string | undefined;
-    let software = attribute(root, "software-version");
+    let software = attrOfAnyCase(root, "software-version");
     for (const v of stationProps) {
-      const name = (attribute(v, "name") ?? "").trim().toLowerCase();
-      if (name === "location" && v.name === "ValueString" && location === undefined) location = v.text.trim();
-      else if (name === "test software" && v.name === "ValueString" && software === undefined)
+      const name = (attrOfAnyCase(v, "name") ?? "").trim().toLowerCase();
+      if (name === "location" && v.local === "ValueString" && location === undefined)
+        location = v.text.trim();
+      else if (name === "test software" && v.local === "ValueString" && software === undefined)
         software = v.text.trim();
       else misc.push(this.#miscOf(v));
     }
-    const startText = attribute(root, "start-time");
+    const startText = attrOfAnyCase(root, "start-time");
     if (startText === undefined) this.#fail("<UnitReport> has no start-time", root, "start-time");
     const start = watsDateTime(startText, this.#timeZone(), { line: root.line, field: "start-time" });
-    const endText = attribute(root, "end-time");
+    const endText = attrOfAnyCase(root, "end-time");
     const execTime =
       endText !== undefined
         ? secondsBetween(
@@ -214,7 +218,7 @@ class UnitReportReader {
 
     const topStatus = this.#grade(topRun);
     // "<No Station>" and the like are placeholders, not names: the configured station is used.
-    const rawStationName = station ? attribute(station, "name") : undefined;
+    const rawStationName = station ? attrOfAnyCase(station, "name") : undefined;
     const stationName =
       optionalString(rawStationName?.trim()) && !/^<.*>$/.test(rawStationName?.trim() ?? "")
         ? rawStationName?.trim()
@@ -223,10 +227,11 @@ class UnitReportReader {
       id: this.#context.reportId(0),
       pn: searchableIdentifier(pn, "part number", this.#context, main.product.line),
       sn: searchableIdentifier(sn, "serial number", this.#context, main.product.line),
-      rev: optionalString(attribute(main.product, "version")) ?? (this.#p.revision as string),
+      rev: optionalString(attrOfAnyCase(main.product, "version")) ?? (this.#p.revision as string),
       processCode: this.#p.processCode as number,
       operator:
-        optionalString(operator ? attribute(operator, "name") : undefined) ?? (this.#p.operator as string),
+        optionalString(operator ? attrOfAnyCase(operator, "name") : undefined) ??
+        (this.#p.operator as string),
       ...(stationName !== undefined
         ? { station: stationName }
         : this.#context.station !== undefined
@@ -239,7 +244,7 @@ class UnitReportReader {
       mode: "import",
       result: REPORT_RESULT[topStatus],
     });
-    setRootSequence(builder, attribute(topRun, "name"), software);
+    setRootSequence(builder, attrOfAnyCase(topRun, "name"), software);
 
     // Header misc infos: UnitReport attributes, its Property, the station's and operator's.
     for (const [key, value] of Object.entries(root.attributes))
@@ -268,7 +273,7 @@ class UnitReportReader {
           this.#context,
           product.line,
         ),
-        rev: optionalString(attribute(product, "version")) ?? (this.#p.revision as string),
+        rev: optionalString(attrOfAnyCase(product, "version")) ?? (this.#p.revision as string),
         ...(path.length > 0 ? { partType: path[path.length - 1] as string } : {}),
       });
     }
@@ -280,8 +285,8 @@ class UnitReportReader {
   }
 
   #required(element: XmlElement, name: string): string {
-    const v = attribute(element, name);
-    if (v === undefined || v.trim() === "") this.#fail(`<${element.name}> has no ${name}`, element, name);
+    const v = attrOfAnyCase(element, name);
+    if (v === undefined || v.trim() === "") this.#fail(`<${element.local}> has no ${name}`, element, name);
     return v.trim();
   }
 
@@ -291,15 +296,15 @@ class UnitReportReader {
     products: { product: XmlElement; path: string[] }[],
     misc: { key: string; value: string }[],
   ): void {
-    const here = element.name === "Category" ? [...path, attribute(element, "name") ?? ""] : path;
-    if (element.name === "Product") products.push({ product: element, path });
+    const here = element.local === "Category" ? [...path, attrOfAnyCase(element, "name") ?? ""] : path;
+    if (element.local === "Product") products.push({ product: element, path });
     for (const c of element.children) {
-      if (c.name === "Property") for (const v of this.#valuesOf(c)) misc.push(this.#miscOf(v));
-      else if (c.name === "Category" || c.name === "Product")
+      if (c.local === "Property") for (const v of this.#valuesOf(c)) misc.push(this.#miscOf(v));
+      else if (c.local === "Category" || c.local === "Product")
         this.#walkCategory(c, here.filter(Boolean), products, misc);
       else
         this.#warn(
-          `<${c.name}> inside <${element.name}> is not part of the unit report format; not mapped`,
+          `<${c.local}> inside <${element.local}> is not part of the unit report format; not mapped`,
           c,
         );
     }
@@ -309,8 +314,8 @@ class UnitReportReader {
   #valuesOf(property: XmlElement): XmlElement[] {
     const out: XmlElement[] = [];
     for (const c of property.children) {
-      if (c.name in VALUE_KINDS) out.push(c);
-      else this.#warn(`<${c.name}> inside <Property> is not a value; not mapped`, c);
+      if (c.local in VALUE_KINDS) out.push(c);
+      else this.#warn(`<${c.local}> inside <Property> is not a value; not mapped`, c);
     }
     return out;
   }
@@ -319,10 +324,10 @@ class UnitReportReader {
   #propertyValues(element: XmlElement): XmlElement[] {
     const out: XmlElement[] = [];
     for (const c of element.children) {
-      if (c.name === "Property") out.push(...this.#valuesOf(c));
+      if (c.local === "Property") out.push(...this.#valuesOf(c));
       else
         this.#warn(
-          `<${c.name}> inside <${element.name}> is not part of the unit report format; not mapped`,
+          `<${c.local}> inside <${element.local}> is not part of the unit report format; not mapped`,
           c,
         );
     }
@@ -330,13 +335,13 @@ class UnitReportReader {
   }
 
   #miscOf(value: XmlElement): { key: string; value: string } {
-    return { key: attribute(value, "name") ?? value.name, value: valueText(value) };
+    return { key: attrOfAnyCase(value, "name") ?? value.local, value: valueText(value) };
   }
 
   #grade(run: XmlElement): StepStatus {
-    const grade = attribute(run, "grade");
+    const grade = attrOfAnyCase(run, "grade");
     if (grade === undefined)
-      this.#fail(`<${run.name} name="${attribute(run, "name") ?? ""}"> has no grade`, run, "grade");
+      this.#fail(`<${run.local} name="${attrOfAnyCase(run, "name") ?? ""}"> has no grade`, run, "grade");
     const word = /^\w+/.exec(grade.trim())?.[0]?.toUpperCase() ?? "";
     const status = STEP_GRADES[word];
     if (status === undefined)
@@ -351,11 +356,11 @@ class UnitReportReader {
   /** The step options every TestRun step gets: start and duration. */
   #timing(run: XmlElement): StepOptions {
     const options: StepOptions = {};
-    const startText = attribute(run, "start-time");
+    const startText = attrOfAnyCase(run, "start-time");
     if (startText === undefined) return options;
     const start = watsDateTime(startText, this.#timeZone(), { line: run.line, field: "start-time" });
     options.start = start;
-    const endText = attribute(run, "end-time");
+    const endText = attrOfAnyCase(run, "end-time");
     if (endText !== undefined) {
       const seconds = secondsBetween(
         start,
@@ -368,10 +373,10 @@ class UnitReportReader {
 
   /** Adds the children of `run` (its own results first, then its sub-runs) to `sequence`. */
   #fillSequence(sequence: SequenceBuilder, run: XmlElement, status: StepStatus, isTop: boolean): void {
-    const name = attribute(run, "name") ?? "TestRun";
-    const subRuns = childElements(run, "TestRun");
-    const results = childElements(run, "Result");
-    const setups = childElements(run, "SetUp");
+    const name = attrOfAnyCase(run, "name") ?? "TestRun";
+    const subRuns = childrenOfAnyCase(run, "TestRun");
+    const results = childrenOfAnyCase(run, "Result");
+    const setups = childrenOfAnyCase(run, "SetUp");
     const hasValues = results.length > 0 || setups.length > 0;
     if (isTop) Object.assign(sequence.step, stepExtras(this.#timing(run)));
     if (hasValues || (!isTop && subRuns.length === 0)) this.#testStep(sequence, run, name, status);
@@ -384,24 +389,24 @@ class UnitReportReader {
     this.#warnUnknownChildren(run);
     for (const sub of subRuns) {
       const subStatus = this.#grade(sub);
-      if (childElements(sub, "TestRun").length > 0) {
-        const child = sequence.addSequence(attribute(sub, "name") ?? "TestRun", {
+      if (childrenOfAnyCase(sub, "TestRun").length > 0) {
+        const child = sequence.addSequence(attrOfAnyCase(sub, "name") ?? "TestRun", {
           status: subStatus,
           ...this.#timing(sub),
         });
         this.#fillSequence(child, sub, subStatus, false);
       } else {
         this.#warnUnknownChildren(sub);
-        this.#testStep(sequence, sub, attribute(sub, "name") ?? "TestRun", subStatus);
+        this.#testStep(sequence, sub, attrOfAnyCase(sub, "name") ?? "TestRun", subStatus);
       }
     }
   }
 
   #warnUnknownChildren(run: XmlElement): void {
     for (const c of run.children)
-      if (!["TestRun", "Result", "SetUp", "Property", "Error"].includes(c.name))
+      if (!["TestRun", "Result", "SetUp", "Property", "Error"].includes(c.local))
         this.#warn(
-          `<${c.name}> inside <TestRun name="${attribute(run, "name") ?? ""}"> is not part of the unit report format; not mapped`,
+          `<${c.local}> inside <TestRun name="${attrOfAnyCase(run, "name") ?? ""}"> is not part of the unit report format; not mapped`,
           c,
         );
   }
@@ -409,17 +414,17 @@ class UnitReportReader {
   /** The report text (properties) and error message (Error/Message) of a TestRun. */
   #runNotes(run: XmlElement, comparison: XmlElement | undefined): { text?: string; errors?: string } {
     const lines: string[] = [];
-    for (const property of childElements(run, "Property"))
+    for (const property of childrenOfAnyCase(run, "Property"))
       for (const v of this.#valuesOf(property)) {
         if (v === comparison) continue;
-        const key = attribute(v, "name") ?? v.name;
+        const key = attrOfAnyCase(v, "name") ?? v.local;
         lines.push(/^fail notes$/i.test(key) ? v.text.trim() : `${key}=${valueText(v)}`);
       }
     const errors: string[] = [];
-    for (const error of childElements(run, "Error"))
+    for (const error of childrenOfAnyCase(run, "Error"))
       for (const m of error.children) {
-        if (m.name === "Message") errors.push(`${attribute(m, "name") ?? "Message"}=${m.text.trim()}`);
-        else this.#warn(`<${m.name}> inside <Error> is not a <Message>; not mapped`, m);
+        if (m.local === "Message") errors.push(`${attrOfAnyCase(m, "name") ?? "Message"}=${m.text.trim()}`);
+        else this.#warn(`<${m.local}> inside <Error> is not a <Message>; not mapped`, m);
       }
     const text = reportLines(lines);
     return { ...(text ? { text } : {}), ...(errors.length > 0 ? { errors: errors.join("; ") } : {}) };
@@ -427,17 +432,17 @@ class UnitReportReader {
 
   /** One test step for a TestRun: from its Result/SetUp values, or pass/fail by grade when it has none. */
   #testStep(sequence: SequenceBuilder, run: XmlElement, name: string, status: StepStatus): void {
-    const comparison = childElements(run, "Property")
+    const comparison = childrenOfAnyCase(run, "Property")
       .flatMap((p) => p.children)
-      .find((v) => v.name === "ValueString" && /^(comparison|comp)$/i.test(attribute(v, "name") ?? ""));
+      .find((v) => v.local === "ValueString" && /^(comparison|comp)$/i.test(attrOfAnyCase(v, "name") ?? ""));
     const compText = comparison?.text.split("(")[0]?.trim();
-    const setups = childElements(run, "SetUp");
+    const setups = childrenOfAnyCase(run, "SetUp");
     const values: XmlElement[] = [];
-    for (const holder of [...childElements(run, "Result"), ...setups])
+    for (const holder of [...childrenOfAnyCase(run, "Result"), ...setups])
       for (const c of holder.children) {
-        if (c.name in VALUE_KINDS) values.push(c);
-        else if (c.name === "Property") values.push(...this.#valuesOf(c));
-        else this.#warn(`<${c.name}> inside <${holder.name}> is not a value; not mapped`, c);
+        if (c.local in VALUE_KINDS) values.push(c);
+        else if (c.local === "Property") values.push(...this.#valuesOf(c));
+        else this.#warn(`<${c.local}> inside <${holder.local}> is not a value; not mapped`, c);
       }
     const notes = this.#runNotes(run, comparison);
     const extra: string[] = notes.text ? [notes.text] : [];
@@ -448,7 +453,7 @@ class UnitReportReader {
       ...(notes.errors ? { errorMessage: notes.errors } : {}),
     };
     const byKind = (k: ValueKind) =>
-      values.filter((v) => VALUE_KINDS[v.name as keyof typeof VALUE_KINDS] === k);
+      values.filter((v) => VALUE_KINDS[v.local as keyof typeof VALUE_KINDS] === k);
     const numbers: Named<NumericInput>[] = [];
     for (const v of byKind("number")) {
       const m = this.#numeric(v, compText, status, run, extra);
@@ -456,12 +461,12 @@ class UnitReportReader {
     }
     const strings = byKind("string").map((v) => this.#string(v, compText, status, run));
     const booleans = byKind("boolean").map((v) => ({
-      name: attribute(v, "name") ?? name,
+      name: attrOfAnyCase(v, "name") ?? name,
       passed: XML_TRUE.test(v.text.trim()),
-      grade: attribute(v, "grade"),
+      grade: attrOfAnyCase(v, "grade"),
     }));
     for (const v of [...byKind("text"), ...byKind("attachment")])
-      extra.push(`${attribute(v, "name") ?? v.name}=${valueText(v)}`);
+      extra.push(`${attrOfAnyCase(v, "name") ?? v.local}=${valueText(v)}`);
     if (numbers.length > 0) {
       for (const s of strings) extra.push(`${s.name}=${s.value}`);
       for (const b of booleans) extra.push(`${b.name}=${b.passed}`);
@@ -496,11 +501,11 @@ class UnitReportReader {
     run: XmlElement,
     extra: string[],
   ): Named<NumericInput> | undefined {
-    const name = attribute(v, "name") ?? attribute(run, "name") ?? v.name;
+    const name = attrOfAnyCase(v, "name") ?? attrOfAnyCase(run, "name") ?? v.local;
     const raw = v.text.trim();
     if (raw === "" || /^null$/i.test(raw)) {
       this.#warn(
-        `<${v.name} name="${name}"> has no value (${JSON.stringify(raw)}); kept in the step's report text only`,
+        `<${v.local} name="${name}"> has no value (${JSON.stringify(raw)}); kept in the step's report text only`,
         v,
       );
       extra.push(`${name}=${raw === "" ? "(empty)" : raw}`);
@@ -508,19 +513,19 @@ class UnitReportReader {
     }
     const value = Number(raw.replace(",", "."));
     if (!Number.isFinite(value))
-      this.#fail(`<${v.name} name="${name}"> value ${JSON.stringify(raw)} is not a number`, v, name);
+      this.#fail(`<${v.local} name="${name}"> value ${JSON.stringify(raw)} is not a number`, v, name);
     const limit = (attr: string): number | undefined => {
-      const t = attribute(v, attr);
+      const t = attrOfAnyCase(v, attr);
       if (t === undefined || t.trim() === "") return undefined;
       const n = Number(t.trim().replace(",", "."));
       if (!Number.isFinite(n))
-        this.#fail(`<${v.name} name="${name}"> ${attr} ${JSON.stringify(t)} is not a number`, v, attr);
+        this.#fail(`<${v.local} name="${name}"> ${attr} ${JSON.stringify(t)} is not a number`, v, attr);
       return n;
     };
     let low = limit("lsl");
     let high = limit("usl");
     for (const other of ["udil", "ldil"]) {
-      const t = attribute(v, other);
+      const t = attrOfAnyCase(v, other);
       if (t !== undefined) extra.push(`${name} ${other}=${t}`);
     }
     if (this.#p.zeroLimits === "auto") {
@@ -531,16 +536,9 @@ class UnitReportReader {
       }
     }
     const input: Named<NumericInput> = { name, value };
-    const unit = attribute(v, "uom");
+    const unit = attrOfAnyCase(v, "uom");
     if (unit !== undefined && unit !== "") input.unit = unit;
-    const implied: NumericCompOp =
-      low !== undefined && high !== undefined
-        ? "GELE"
-        : low !== undefined
-          ? "GE"
-          : high !== undefined
-            ? "LE"
-            : "LOG";
+    const implied: NumericCompOp = impliedNumericCompOp(low, high);
     let op = compText ? numericCompOp(compText) : undefined;
     if (compText && op === undefined)
       this.#warn(
@@ -562,7 +560,7 @@ class UnitReportReader {
       input.limit = lowLimit = (op === "LT" || op === "LE" ? (high ?? low) : (low ?? high)) as number;
     } else if (low !== undefined || high !== undefined)
       extra.push(`${name} limits (not compared: ${op}): lsl=${low ?? ""} usl=${high ?? ""}`);
-    const own = attribute(v, "grade");
+    const own = attrOfAnyCase(v, "grade");
     const ownStatus = own !== undefined ? this.#gradeText(own, v) : undefined;
     const evaluated = evaluateNumeric(op, value, lowLimit, highLimit);
     input.status = measurementStatusIn(ownStatus ?? stepStatus, evaluated);
@@ -575,16 +573,16 @@ class UnitReportReader {
     stepStatus: StepStatus,
     run: XmlElement,
   ): Named<StringInput> {
-    const name = attribute(v, "name") ?? attribute(run, "name") ?? v.name;
+    const name = attrOfAnyCase(v, "name") ?? attrOfAnyCase(run, "name") ?? v.local;
     const value = v.text;
-    const limit = optionalString(attribute(v, "usl")) ?? optionalString(attribute(v, "lsl"));
+    const limit = optionalString(attrOfAnyCase(v, "usl")) ?? optionalString(attrOfAnyCase(v, "lsl"));
     const input: Named<StringInput> = { name, value };
     if (limit !== undefined) {
       const op: StringCompOp = (compText ? stringCompOp(compText) : undefined) ?? "IGNORECASE";
       input.compOp = op;
       input.limit = limit;
     }
-    const own = attribute(v, "grade");
+    const own = attrOfAnyCase(v, "grade");
     const ownStatus = own !== undefined ? this.#gradeText(own, v) : undefined;
     input.status = measurementStatusIn(
       ownStatus ?? stepStatus,
@@ -615,12 +613,12 @@ function stepExtras(options: StepOptions): Record<string, unknown> {
 
 /** A value element as text: its content, an attachment's file reference, a record's or array's items. */
 function valueText(v: XmlElement): string {
-  if (v.name === "ValueAttachment") {
-    const type = attribute(v, "type");
-    return `${attribute(v, "fqn") ?? ""}${type ? ` (${type})` : ""}`;
+  if (v.local === "ValueAttachment") {
+    const type = attrOfAnyCase(v, "type");
+    return `${attrOfAnyCase(v, "fqn") ?? ""}${type ? ` (${type})` : ""}`;
   }
-  if (v.name === "ValueRecord" || v.name === "ValueArray")
-    return `[${v.children.map((c) => (attribute(c, "name") ? `${attribute(c, "name")}=${valueText(c)}` : valueText(c))).join("; ")}]`;
-  const unit = attribute(v, "uom");
+  if (v.local === "ValueRecord" || v.local === "ValueArray")
+    return `[${v.children.map((c) => (attrOfAnyCase(c, "name") ? `${attrOfAnyCase(c, "name")}=${valueText(c)}` : valueText(c))).join("; ")}]`;
+  const unit = attrOfAnyCase(v, "uom");
   return `${v.text.trim()}${unit ? ` ${unit}` : ""}`;
 }

@@ -26,10 +26,9 @@ import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import type { DraftStep } from "./shared/draft-steps.js";
 import { parseDecimal } from "./shared/engineering-units.js";
-import { type HeaderParameters, headerParameterSpecs, headerParameters } from "./shared/header-defaults.js";
+import { type HeaderParameters, headerParameterSpecs, headerParameters } from "./shared/header-parameters.js";
 import { lineError, textLines } from "./shared/line-error.js";
 import { buildUnitReport } from "./shared/unit-report.js";
-import { UnmappedContent } from "./shared/unmapped.js";
 import {
   type DateOrder,
   parseDate,
@@ -38,6 +37,7 @@ import {
   type WallClock,
   zonedDateTime,
 } from "./shared/wall-clock.js";
+import { WarningTally } from "./shared/warning-tally.js";
 
 /** Component reference letters -> sequence names (WATS's own grouping). */
 const COMPONENT_GROUPS: Readonly<Record<string, string>> = {
@@ -131,7 +131,7 @@ function convertSpea(
   defaultOrder: DateOrder,
   context: ConverterContext,
 ): Report[] {
-  const unmapped = new UnmappedContent();
+  const unmapped = new WarningTally();
   let order = defaultOrder;
   let block: Block | undefined;
   const reports: Report[] = [];

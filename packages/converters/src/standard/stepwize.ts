@@ -17,8 +17,10 @@
  * (`stringValue` against `Expected_String`, case as `Case_Sensitive` says). Status =
  * `measurementOutcome`; start = `startDateTime`, duration = `totalTime`; `stepNotes`,
  * `testCondition`, `cause`/`causeText` go to the report text. Configuration fields (ids, GUIDs,
- * display precision, choice lists, out-of-family limits, flags) are read but not mapped; an
- * element this converter does not know warns once with its first line.
+ * display precision, choice lists, out-of-family limits, flags) are read but not mapped; rows
+ * whose out-of-family limits are applied (`Apply_OOF` true) or whose `iteration` is above 0 warn
+ * (grouped, with their lines), and an element this converter does not know warns once with its
+ * first line.
  */
 import {
   evaluateNumeric,
@@ -34,7 +36,6 @@ import {
   type StepStatus,
   UutReport,
 } from "@tswats/report";
-import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import {
   ENCODING_PARAMETER,
@@ -45,9 +46,11 @@ import {
 } from "./shared/header-parameters.js";
 import { searchableIdentifier } from "./shared/identifier-text.js";
 import { normalKey } from "./shared/key-value-lines.js";
+import { lineError } from "./shared/line-error.js";
 import { measurementStatusIn, setRootSequence } from "./shared/report-parts.js";
+import { WarningTally } from "./shared/warning-tally.js";
 import { secondsBetween, watsDateTime } from "./shared/wats-time.js";
-import { childElement, readXmlElements, type XmlElement } from "./shared/xml-elements.js";
+import { childOfAnyCase, readXmlTree, requireRoot, type XmlElement } from "./shared/xml-tree.js";
 
 export const stepWizeConverter: ConverterPluginV1 = {
   apiVersion: 1,
@@ -80,12 +83,12 @@ export const stepWizeConverter: ConverterPluginV1 = {
   },
   convert(input, context) {
     const text = input.text(optionalString(context.parameters.encoding));
-    const root = readXmlElements(text, input.fileName);
-    if (root.name !== "ConfigAndResultsDataFile")
-      throw new ConversionError(
-        `${input.fileName} is not a StepWize XSPC file: its root element is <${root.name}> (line ${root.line}), not <ConfigAndResultsDataFile>`,
-        { kind: "content", line: root.line },
-      );
+    const root = requireRoot(
+      readXmlTree(text, input.fileName),
+      input.fileName,
+      "a StepWize XSPC file",
+      "ConfigAndResultsDataFile",
+    );
     return new XspcReader(context, input.fileName).read(root);
   },
 };
@@ -196,11 +199,7 @@ class XspcReader {
   }
 
   #fail(element: XmlElement, message: string, field?: string): never {
-    throw new ConversionError(`${this.#fileName}: line ${element.line}: ${message}`, {
-      kind: "content",
-      line: element.line,
-      ...(field ? { field } : {}),
-    });
+    throw lineError(this.#fileName, element.line, message, field ? { field } : {});
   }
 
   #timeZone(): string | undefined {
@@ -208,20 +207,20 @@ class XspcReader {
   }
 
   read(root: XmlElement): Report {
-    const header = childElement(root, "ConfigandResultsData");
+    const header = childOfAnyCase(root, "ConfigandResultsData");
     if (!header)
       this.#fail(root, "no <ConfigandResultsData> (the header and results)", "ConfigandResultsData");
-    const table = childElement(header, "Config_and_Result_Data");
+    const table = childOfAnyCase(header, "Config_and_Result_Data");
     if (!table) this.#fail(header, "no <Config_and_Result_Data> (the result rows)", "Config_and_Result_Data");
     const rows: Row[] = [];
     for (const c of table.children) {
-      if (c.name !== "Config_and_Data_Result") {
+      if (c.local !== "Config_and_Data_Result") {
         this.#context.warn(
-          `line ${c.line}: <${c.name}> inside <Config_and_Result_Data> is not a result row; not mapped`,
+          `line ${c.line}: <${c.local}> inside <Config_and_Result_Data> is not a result row; not mapped`,
         );
         continue;
       }
-      rows.push({ element: c, fields: new Map(c.children.map((f) => [f.name, f])) });
+      rows.push({ element: c, fields: new Map(c.children.map((f) => [f.local, f])) });
     }
     if (rows.length === 0)
       this.#fail(
@@ -230,10 +229,10 @@ class XspcReader {
         "Config_and_Data_Result",
       );
     const first = rows[0] as Row;
-    const text = (name: string) => childElement(header, name)?.text.trim() ?? "";
+    const text = (name: string) => childOfAnyCase(header, name)?.text.trim() ?? "";
     const required = (name: string) => {
       const v = text(name);
-      if (v === "") this.#fail(childElement(header, name) ?? header, `the header has no ${name}`, name);
+      if (v === "") this.#fail(childOfAnyCase(header, name) ?? header, `the header has no ${name}`, name);
       return v;
     };
 
@@ -241,7 +240,7 @@ class XspcReader {
     const result = RESULTS[resultText.toLowerCase()];
     if (result === undefined)
       this.#fail(
-        childElement(header, "sequencePF") as XmlElement,
+        childOfAnyCase(header, "sequencePF") as XmlElement,
         `sequencePF ${JSON.stringify(resultText)} is not Pass, Fail or Incomplete`,
         "sequencePF",
       );
@@ -269,16 +268,16 @@ class XspcReader {
         required("partNumber"),
         "part number",
         this.#context,
-        childElement(header, "partNumber")?.line,
+        childOfAnyCase(header, "partNumber")?.line,
       ),
       sn: searchableIdentifier(
         required("serialNumber"),
         "serial number",
         this.#context,
-        childElement(header, "serialNumber")?.line,
+        childOfAnyCase(header, "serialNumber")?.line,
       ),
       rev: text("revision") || (this.#p.revision as string),
-      processCode: this.#processCode(text("operation"), childElement(header, "operation") ?? header),
+      processCode: this.#processCode(text("operation"), childOfAnyCase(header, "operation") ?? header),
       operator:
         this.#field(first, "operatorStamp") || this.#field(first, "operator") || (this.#p.operator as string),
       ...(station !== ""
@@ -297,18 +296,18 @@ class XspcReader {
     setRootSequence(builder, text("sourceFile"), optionalString(this.#p.sequenceVersion));
 
     for (const c of header.children) {
-      if (HEADER_MAPPED.has(c.name) || c.name === "Config_and_Result_Data") continue;
+      if (HEADER_MAPPED.has(c.local) || c.local === "Config_and_Result_Data") continue;
       if (c.children.length > 0) {
-        this.#context.warn(`line ${c.line}: <${c.name}> in the header holds elements; not mapped`);
+        this.#context.warn(`line ${c.line}: <${c.local}> in the header holds elements; not mapped`);
         continue;
       }
-      if (c.text.trim() !== "") builder.miscInfo(c.name, c.text.trim());
+      if (c.text.trim() !== "") builder.miscInfo(c.local, c.text.trim());
     }
     for (const c of root.children)
-      if (c.name !== "ConfigandResultsData") {
-        if (FILE_LEVEL.has(c.name) && c.children.length === 0) {
-          if (c.text.trim() !== "") builder.miscInfo(c.name, c.text.trim());
-        } else this.#context.warn(`line ${c.line}: <${c.name}> is not part of the XSPC format; not mapped`);
+      if (c.local !== "ConfigandResultsData") {
+        if (FILE_LEVEL.has(c.local) && c.children.length === 0) {
+          if (c.text.trim() !== "") builder.miscInfo(c.local, c.text.trim());
+        } else this.#context.warn(`line ${c.line}: <${c.local}> is not part of the XSPC format; not mapped`);
       }
     const assets = [...new Set(rows.map((r) => this.#field(r, "assetID")).filter((a) => a !== ""))];
     for (const asset of assets.slice(1)) builder.miscInfo("assetID", asset);
@@ -316,12 +315,14 @@ class XspcReader {
 
     let sequence: SequenceBuilder | undefined;
     let key: string | undefined;
+    const configurationInUse = new WarningTally();
     for (const row of rows) {
       for (const [name, f] of row.fields) {
         if (ROW_MAPPED.has(name) || ROW_CONFIGURATION.has(name) || this.#warnedFields.has(name)) continue;
         this.#warnedFields.add(name);
         this.#context.warn(`line ${f.line}: row field <${name}> is not known to this converter; not mapped`);
       }
+      this.#noteConfigurationInUse(row, configurationInUse);
       const stepName = this.#field(row, "stepName", true);
       const rowKey = this.#field(row, "stepResultID") || stepName;
       if (sequence === undefined || rowKey !== key) {
@@ -333,6 +334,7 @@ class XspcReader {
       }
       this.#addRow(sequence, row);
     }
+    configurationInUse.flush(this.#context);
     return builder.build();
   }
 
@@ -386,6 +388,24 @@ class XspcReader {
         name,
       );
     return s;
+  }
+
+  /**
+   * Configuration fields are not mapped, but two of them change what a row means: out-of-family
+   * limits that are applied (`Apply_OOF` true) and a loop iteration above 0. Those rows warn.
+   */
+  #noteConfigurationInUse(row: Row, tally: WarningTally): void {
+    if (/^(t|true|1|y|yes)$/i.test(this.#field(row, "Apply_OOF")))
+      tally.add(
+        "out-of-family limits applied by the file (Apply_OOF, OOF_Limit_1, OOF_Limit_2) not mapped: the measurements keep lowerLimit/upperLimit only",
+        this.#line(row, "Apply_OOF"),
+      );
+    const iteration = this.#field(row, "iteration");
+    if (iteration !== "" && iteration !== "0")
+      tally.add(
+        "loop iteration (<iteration> above 0) not mapped: each iteration is a step of its own",
+        this.#line(row, "iteration"),
+      );
   }
 
   #timing(row: Row): StepOptions {

@@ -2,7 +2,7 @@
 import type { ReportResult } from "@tswats/report";
 import type { DraftStep } from "./shared/draft-steps.js";
 import { parseDecimal, splitUnit } from "./shared/engineering-units.js";
-import type { UnmappedContent } from "./shared/unmapped.js";
+import type { WarningTally } from "./shared/warning-tally.js";
 import type { TakayaValue } from "./takaya-steps.js";
 
 export interface TakayaBoard {
@@ -31,7 +31,7 @@ export interface TakayaReadOptions {
   fileName: string;
   timeZone: string | undefined;
   grouping: "component-type" | "flat";
-  unmapped: UnmappedContent;
+  unmapped: WarningTally;
   unknown: { judgement(text: string, line: number): void; functionCode(text: string, line: number): void };
 }
 

@@ -8,10 +8,10 @@
 import type { Report } from "@tswats/report";
 import { ConversionError } from "../errors.js";
 import type { ConverterPluginV1 } from "../plugin-api.js";
-import { headerParameterSpecs, headerParameters } from "./shared/header-defaults.js";
+import { headerParameterSpecs, headerParameters } from "./shared/header-parameters.js";
 import { textLines } from "./shared/line-error.js";
 import { buildUnitReport } from "./shared/unit-report.js";
-import { UnmappedContent } from "./shared/unmapped.js";
+import { WarningTally } from "./shared/warning-tally.js";
 import { readTakayaApt94xx } from "./takaya-apt94xx.js";
 import { readTakayaAtd } from "./takaya-atd.js";
 import { readTakayaAtdx } from "./takaya-atdx.js";
@@ -77,8 +77,8 @@ export const takayaConverter: ConverterPluginV1 = {
         `${input.fileName} is not a Takaya ATD or ATDX file: no "@" header with Model and DATE lines, and no "Main header" block`,
         { kind: "content", line: 1 },
       );
-    const unmapped = new UnmappedContent();
-    const unknownJudgements = new UnmappedContent();
+    const unmapped = new WarningTally();
+    const unknownJudgements = new WarningTally();
     const options: TakayaReadOptions = {
       fileName: input.fileName,
       timeZone: p.timeZone,

@@ -24,11 +24,11 @@ import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import type { DraftStep } from "./shared/draft-steps.js";
 import { inUnit, parseSpiceNumber, splitUnit } from "./shared/engineering-units.js";
-import { type HeaderParameters, headerParameterSpecs, headerParameters } from "./shared/header-defaults.js";
+import { type HeaderParameters, headerParameterSpecs, headerParameters } from "./shared/header-parameters.js";
 import { lineError, textLines } from "./shared/line-error.js";
 import { buildUnitReport } from "./shared/unit-report.js";
-import { UnmappedContent } from "./shared/unmapped.js";
 import { parseDateAndTime, secondsBetween, zonedDateTime } from "./shared/wall-clock.js";
+import { WarningTally } from "./shared/warning-tally.js";
 
 /** Test types of the measurement lines: what WATS's converter calls them, and their base unit. */
 const TEST_TYPES: Readonly<Record<string, { description: string; base: string }>> = {
@@ -158,7 +158,7 @@ function convertGr228x(
   p: HeaderParameters,
   context: ConverterContext,
 ): Report[] {
-  const unmapped = new UnmappedContent();
+  const unmapped = new WarningTally();
   let program: Unit["program"];
   let unit: Unit | undefined;
   const finished: Finished[] = [];

@@ -23,10 +23,9 @@ import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import type { DraftStep } from "./shared/draft-steps.js";
 import { inUnit, type PrefixedUnit, parseDecimal, splitUnit } from "./shared/engineering-units.js";
-import { type HeaderParameters, headerParameterSpecs, headerParameters } from "./shared/header-defaults.js";
+import { type HeaderParameters, headerParameterSpecs, headerParameters } from "./shared/header-parameters.js";
 import { lineError } from "./shared/line-error.js";
 import { buildUnitReport } from "./shared/unit-report.js";
-import { UnmappedContent } from "./shared/unmapped.js";
 import {
   parseDate,
   parseDateAndTime,
@@ -34,6 +33,7 @@ import {
   secondsBetween,
   zonedDateTime,
 } from "./shared/wall-clock.js";
+import { WarningTally } from "./shared/warning-tally.js";
 import {
   describeNode,
   isNode,
@@ -137,7 +137,7 @@ function convertSpectrum(
   dateOrder: "MDY" | "DMY" | "YMD",
   context: ConverterContext,
 ): Report[] {
-  const unmapped = new UnmappedContent();
+  const unmapped = new WarningTally();
   const units: Unit[] = [];
   let program: string | undefined;
   let subProgram: string | undefined;
@@ -251,7 +251,7 @@ function readUser(
   node: SNode,
   fileName: string,
   dateOrder: "MDY" | "DMY" | "YMD",
-  unmapped: UnmappedContent,
+  unmapped: WarningTally,
   openUnit: () => Unit,
   current: Unit | undefined,
 ): void {
@@ -331,7 +331,7 @@ interface TestResult {
   text: string[];
 }
 
-function statusOf(text: string | undefined, line: number, unmapped: UnmappedContent): StepStatus | undefined {
+function statusOf(text: string | undefined, line: number, unmapped: WarningTally): StepStatus | undefined {
   if (text === undefined || text === "") return undefined;
   const s = STATUS[text.toUpperCase()];
   if (s === undefined) unmapped.note(`status ${JSON.stringify(text)}`, line);
@@ -352,7 +352,7 @@ function readValue(node: SNode, fileName: string): { n: number; unit: PrefixedUn
 }
 
 /** Collects one test result (ANA, INTC with its INTC_RESULT, ...) into `out`. */
-function readTest(node: SNode, fileName: string, unmapped: UnmappedContent, out: TestResult): void {
+function readTest(node: SNode, fileName: string, unmapped: WarningTally, out: TestResult): void {
   for (const item of node.items) {
     if (!isNode(item)) {
       if (item.text !== "") out.text.push(item.text);
@@ -406,7 +406,7 @@ function nodeListText(node: SNode): string {
 function readPage(
   page: SNode,
   fileName: string,
-  unmapped: UnmappedContent,
+  unmapped: WarningTally,
 ): { draft: DraftStep; status: StepStatus | undefined } {
   let name = "";
   let status: StepStatus | undefined;
@@ -511,7 +511,7 @@ function readStep(
   fileName: string,
   dateOrder: "MDY" | "DMY" | "YMD",
   p: HeaderParameters,
-  unmapped: UnmappedContent,
+  unmapped: WarningTally,
 ): { draft: DraftStep; time: string | undefined } {
   let time: string | undefined;
   let sname = "";

@@ -9,8 +9,9 @@
 import type { Report } from "@tswats/report";
 import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
-import { childrenNamed, readXmlTree, type XmlElement } from "./shared/xml-sax-tree.js";
+import { processCodeParameter, textParameter } from "./shared/header-parameters.js";
 import { blankLegacyStylesheet, readXmlText } from "./shared/xml-text.js";
+import { childrenOf, readXmlTree, type XmlElement } from "./shared/xml-tree.js";
 import { PropDocument } from "./teststand/props.js";
 import { mapUutReport, type ReportElement } from "./teststand/uut-report.js";
 
@@ -22,14 +23,10 @@ export const testStandXmlConverter: ConverterPluginV1 = {
   filePatterns: ["*.xml"],
   idPolicy: "keep-valid",
   parameters: {
-    processCode: {
-      type: "integer",
-      default: 10,
-      min: 0,
-      max: 32767,
-      description:
-        "Process (test operation) code when the report has none (ReportInfo PCode, UUT.UUTOperationType)",
-    },
+    processCode: processCodeParameter(
+      10,
+      "when the report has none (ReportInfo PCode, UUT.UUTOperationType)",
+    ),
     serialNumber: {
       type: "string",
       description:
@@ -40,26 +37,10 @@ export const testStandXmlConverter: ConverterPluginV1 = {
       description:
         'Part number when the report has none (UUT.UUTPartNumber, UUT.PartNumber); without it "Unknown" is sent with a warning',
     },
-    revision: {
-      type: "string",
-      default: "1.0",
-      description: "Revision when the report has none (UUT.UUTPartRevisionNumber)",
-    },
-    operator: {
-      type: "string",
-      default: "unknown",
-      description: "Operator when StationInfo.LoginName is absent",
-    },
-    location: {
-      type: "string",
-      default: "Unknown",
-      description: "Location when StationInfo.Location is absent",
-    },
-    purpose: {
-      type: "string",
-      default: "Production",
-      description: "Purpose when StationInfo.Purpose is absent",
-    },
+    revision: textParameter("1.0", "Revision when the report has none (UUT.UUTPartRevisionNumber)"),
+    operator: textParameter("unknown", "Operator when StationInfo.LoginName is absent"),
+    location: textParameter("Unknown", "Location when StationInfo.Location is absent"),
+    purpose: textParameter("Production", "Purpose when StationInfo.Purpose is absent"),
     timeZone: {
       type: "string",
       description:
@@ -114,7 +95,7 @@ function convertDocument(
   const elements: ReportElement[] = [];
   if (root.name === "TSReport") elements.push({ node: root, kind: "TSReport" });
   else if (root.name === "Reports" || root.name === "Report") {
-    const reports = root.name === "Reports" ? childrenNamed(root, "Report") : [root];
+    const reports = root.name === "Reports" ? childrenOf(root, "Report") : [root];
     for (const node of reports) {
       const type = node.attributes.Type;
       if (type !== undefined && type.toUpperCase() !== "UUT") {
@@ -123,7 +104,7 @@ function convertDocument(
       }
       elements.push({ node, kind: "Report" });
     }
-    for (const node of childrenNamed(root, "TSReport")) elements.push({ node, kind: "TSReport" });
+    for (const node of childrenOf(root, "TSReport")) elements.push({ node, kind: "TSReport" });
     if (elements.length === 0)
       throw new ConversionError(
         `${fileName} line ${root.line}: the <${root.name}> element holds no UUT report`,

@@ -22,6 +22,7 @@
  */
 import {
   type Chart,
+  impliedNumericCompOp,
   type MeasurementStatus,
   NUMERIC_COMP_OPS,
   type NumericInput,
@@ -39,7 +40,8 @@ import {
 import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import { fitReportTexts } from "./shared/fit-text.js";
-import { int16, int32, invariantNumber } from "./shared/invariant-number.js";
+import { processCodeParameter, textParameter } from "./shared/header-parameters.js";
+import { int16, int32, invariantNumber } from "./shared/number-text.js";
 import { readStartTime } from "./shared/report-start.js";
 import { WarningTally } from "./shared/warning-tally.js";
 
@@ -50,27 +52,19 @@ export const watsTextConverter: ConverterPluginV1 = {
     "WATS Standard Text format (tab-separated .txt: header, step data, footer; several UUTs per file)",
   filePatterns: ["*.txt"],
   parameters: {
-    processCode: {
-      type: "integer",
-      default: 10,
-      min: 0,
-      max: 32767,
-      description:
-        "Process code when the header has no OperationTypeCode and operationCodes does not know its OperationTypeName (warned)",
-    },
+    processCode: processCodeParameter(
+      10,
+      "when the header has no OperationTypeCode and operationCodes does not know its OperationTypeName (warned)",
+    ),
     operationCodes: {
       type: "object",
       default: {},
       description: 'OperationTypeName -> process code, e.g. {"SW Debug": 10}',
     },
-    revision: { type: "string", default: "1", description: "Revision when the header has none" },
-    operator: {
-      type: "string",
-      default: "unknown",
-      description: "Operator when the header has no OperatorName",
-    },
-    location: { type: "string", default: "Unknown", description: "Location (the format has none)" },
-    purpose: { type: "string", default: "Production", description: "Purpose (the format has none)" },
+    revision: textParameter("1", "Revision when the header has none"),
+    operator: textParameter("unknown", "Operator when the header has no OperatorName"),
+    location: textParameter("Unknown", "Location (the format has none)"),
+    purpose: textParameter("Production", "Purpose (the format has none)"),
     timeZone: {
       type: "string",
       description:
@@ -496,16 +490,7 @@ class UnitReader {
       if (highText !== "" && high === undefined)
         this.#fail(line, `HighLimit ${JSON.stringify(highText)} is not a number`, "HighLimit");
       const opText = this.#cell(c, "CompOperator");
-      const op =
-        opText === ""
-          ? low !== undefined && high !== undefined
-            ? "GELE"
-            : low !== undefined
-              ? "GE"
-              : high !== undefined
-                ? "LE"
-                : "LOG"
-          : numericCompOp(opText);
+      const op = opText === "" ? impliedNumericCompOp(low, high) : numericCompOp(opText);
       if (op === undefined)
         this.#fail(
           line,

@@ -29,12 +29,13 @@ import {
 } from "@tswats/report";
 import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
-import { int16, int32, invariantNumber } from "./shared/invariant-number.js";
+import { textParameter } from "./shared/header-parameters.js";
+import { int16, int32, invariantNumber } from "./shared/number-text.js";
 import { readStartTime } from "./shared/report-start.js";
 import { WarningTally } from "./shared/warning-tally.js";
 import { cleanBase64, decodeXyPairs, readAdditional } from "./shared/wats-xml-parts.js";
 import { encodingParameter, readXmlText } from "./shared/xml-text.js";
-import { attrOf, childOf, childrenOf, parseXmlTree, type XmlElement } from "./shared/xml-tree.js";
+import { attrOf, childOf, childrenOf, readXmlTree, type XmlElement } from "./shared/xml-tree.js";
 
 export const WRML_NAMESPACE = "http://wats.virinco.com/schemas/WATS/Report";
 
@@ -52,9 +53,9 @@ export const wrmlConverter: ConverterPluginV1 = {
       max: 32767,
       description: "Process code when <Process> has no Code (no default: such a report is refused)",
     },
-    operator: { type: "string", default: "unknown", description: "Operator when UserLoginName is absent" },
-    location: { type: "string", default: "Unknown", description: "Location when Report@Location is absent" },
-    purpose: { type: "string", default: "Production", description: "Purpose when Report@Purpose is absent" },
+    operator: textParameter("unknown", "Operator when UserLoginName is absent"),
+    location: textParameter("Unknown", "Location when Report@Location is absent"),
+    purpose: textParameter("Production", "Purpose when Report@Purpose is absent"),
     timeZone: {
       type: "string",
       description: "IANA zone for a Start written without UTC offset (default: this machine's)",
@@ -79,7 +80,7 @@ export const wrmlConverter: ConverterPluginV1 = {
       encoding: encodingParameter(context.parameters.encoding),
       warn: context.warn,
     });
-    const root = parseXmlTree(text, input.fileName);
+    const root = readXmlTree(text, input.fileName);
     const reports =
       root.local === "Reports" ? childrenOf(root, "Report") : root.local === "Report" ? [root] : [];
     if (reports.length === 0)
@@ -106,7 +107,7 @@ function fail(message: string, el: XmlElement | undefined, field: string): never
 
 /** Warns for every attribute of `el` outside `known` (formats are mapped where WSJF has them). */
 function checkAttrs(el: XmlElement, known: ReadonlySet<string>, tally: WarningTally): void {
-  for (const key of Object.keys(el.attrs)) {
+  for (const key of Object.keys(el.attributes)) {
     if (known.has(key) || key.startsWith("xsi:") || key.startsWith("xml:")) continue;
     tally.add(`${el.local}@${key} not mapped (WSJF has no field for it)`, el.line);
   }

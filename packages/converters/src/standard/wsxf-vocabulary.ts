@@ -201,7 +201,7 @@ export function reportUnreadWsxf(root: XmlElement, tally: WarningTally): void {
       tally.add(`<${el.local}> in <${parent}> not mapped (the WSXF mapping does not read it)`, el.line);
       return;
     }
-    for (const key of Object.keys(el.attrs))
+    for (const key of Object.keys(el.attributes))
       if (!rule.attrs.includes(key) && !ignoredAttr(key))
         tally.add(`${el.local}@${key} not mapped (the WSXF mapping does not read it)`, el.line);
     if (!rule.text && el.text.trim() !== "") tally.add(`text inside <${el.local}> not mapped`, el.line);

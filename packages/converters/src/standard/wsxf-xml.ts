@@ -5,12 +5,11 @@
  * before WSXF, namespace without `/wsxf`) are left to the `wrml` converter.
  */
 
-import { findUnsupportedXmlEntity, parseWsxfReports } from "@tswats/report";
-import { XMLValidator } from "fast-xml-parser";
+import { parseWsxfReports } from "@tswats/report";
 import { ConversionError } from "../errors.js";
 import type { ConverterPluginV1 } from "../plugin-api.js";
 import { WarningTally } from "./shared/warning-tally.js";
-import { parseXmlTree } from "./shared/xml-tree.js";
+import { readXmlTree } from "./shared/xml-tree.js";
 import { reportUnreadWsxf } from "./wsxf-vocabulary.js";
 
 export const wsxfXmlConverter: ConverterPluginV1 = {
@@ -33,9 +32,8 @@ export const wsxfXmlConverter: ConverterPluginV1 = {
   },
   convert(input, context) {
     const text = input.text(context.parameters.encoding as string | undefined);
-    checkWellFormed(text, input.fileName);
     const tally = new WarningTally();
-    reportUnreadWsxf(parseXmlTree(text, input.fileName), tally);
+    reportUnreadWsxf(readXmlTree(text, input.fileName), tally);
     tally.flush(context);
     try {
       return parseWsxfReports(text);
@@ -48,22 +46,3 @@ export const wsxfXmlConverter: ConverterPluginV1 = {
     }
   },
 };
-
-/** Throws a ConversionError with line and column when the XML is not well-formed. */
-export function checkWellFormed(text: string, fileName: string): void {
-  const entity = findUnsupportedXmlEntity(text);
-  if (entity)
-    throw new ConversionError(`${fileName}: ${entity.message}`, {
-      kind: "parse",
-      line: entity.line,
-      column: entity.column,
-    });
-  const result = XMLValidator.validate(text);
-  if (result === true) return;
-  const { msg, line, col } = result.err;
-  throw new ConversionError(`${fileName} is not well-formed XML at line ${line}, column ${col}: ${msg}`, {
-    kind: "parse",
-    line,
-    column: col,
-  });
-}

@@ -20,11 +20,11 @@ import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
 import { decodeText } from "../text-decode.js";
 import type { DraftStep } from "./shared/draft-steps.js";
-import { type HeaderParameters, headerParameterSpecs, headerParameters } from "./shared/header-defaults.js";
-import { child, childrenNamed, parseXmlElements, type XmlElement } from "./shared/ict-xml-elements.js";
+import { type HeaderParameters, headerParameterSpecs, headerParameters } from "./shared/header-parameters.js";
 import { buildUnitReport } from "./shared/unit-report.js";
-import { UnmappedContent } from "./shared/unmapped.js";
 import { instantInZone } from "./shared/wall-clock.js";
+import { WarningTally } from "./shared/warning-tally.js";
+import { childOf, childrenOf, readXmlTree, type XmlElement } from "./shared/xml-tree.js";
 import { looksLikeZip, readZip, type ZipEntry, ZipFormatError } from "./shared/zip-archive.js";
 
 export const xjtagConverter: ConverterPluginV1 = {
@@ -52,8 +52,8 @@ export const xjtagConverter: ConverterPluginV1 = {
   convert(input, context) {
     const p = headerParameters(context);
     if (looksLikeZip(input.bytes)) return convertArchive(input.bytes, input.fileName, p, context);
-    const run = parseXmlElements(input.text(p.encoding), input.fileName);
-    const unmapped = new UnmappedContent();
+    const run = readXmlTree(input.text(p.encoding), input.fileName);
+    const unmapped = new WarningTally();
     const report = convertRun(run, input.fileName, p, context, 0, undefined, new Map(), unmapped);
     unmapped.flush((m) => context.warn(m), input.fileName);
     return report;
@@ -89,7 +89,7 @@ function entryText(entry: ZipEntry, fileName: string, encoding: string | undefin
 function parseEntry(entry: ZipEntry, fileName: string, encoding: string | undefined): XmlElement {
   const text = entryText(entry, fileName, encoding);
   try {
-    return parseXmlElements(text, `${fileName}, archive entry "${entry.name}"`);
+    return readXmlTree(text, `${fileName}, archive entry "${entry.name}"`);
   } catch (error) {
     if (ConversionError.is(error))
       throw new ConversionError(error.message, {
@@ -114,7 +114,7 @@ function convertArchive(
   } catch (error) {
     zipError(fileName, error);
   }
-  const unmapped = new UnmappedContent();
+  const unmapped = new WarningTally();
   const runs = entries
     .map((e) => ({ e, n: /^Run (\d+)\.xml$/i.exec(e.name)?.[1] }))
     .filter((x): x is { e: ZipEntry; n: string } => x.n !== undefined)
@@ -123,13 +123,13 @@ function convertArchive(
   let projectName: string | undefined;
   if (infoEntry) {
     const info = parseEntry(infoEntry, fileName, p.encoding);
-    const count = child(info, "TestRunCount")?.text.trim();
+    const count = childOf(info, "TestRunCount")?.text.trim();
     if (count !== undefined && /^\d+$/.test(count) && Number(count) !== runs.length)
       throw new ConversionError(
         `${fileName}: Info.xml says the log holds ${count} test runs but the archive has ${runs.length} "Run N.xml" entries (truncated or damaged?)`,
         { kind: "content", field: "TestRunCount" },
       );
-    const path = child(info, "ProjectPath")?.text.trim();
+    const path = childOf(info, "ProjectPath")?.text.trim();
     if (path)
       projectName = path
         .split(/[\\/]/)
@@ -214,7 +214,7 @@ function convertRun(
   index: number,
   projectName: string | undefined,
   others: Map<string, { entry: ZipEntry; used: boolean }>,
-  unmapped: UnmappedContent,
+  unmapped: WarningTally,
 ): Report {
   if (run.name !== "testrun")
     throw new ConversionError(
@@ -224,14 +224,14 @@ function convertRun(
         line: run.line,
       },
     );
-  const info = child(run, "testruninfo");
+  const info = childOf(run, "testruninfo");
   if (!info)
     throw new ConversionError(`${where}: no <testruninfo> (serial number, user, result): truncated run?`, {
       kind: "content",
       line: run.line,
       field: "testruninfo",
     });
-  const infoText = (name: string) => child(info, name)?.text.trim() ?? "";
+  const infoText = (name: string) => childOf(info, name)?.text.trim() ?? "";
   const sn = infoText("serial");
   if (sn === "")
     throw new ConversionError(`${where}: <testruninfo> has no serial number`, {
@@ -274,7 +274,7 @@ function convertRun(
         if (c.text.trim()) rootText.push(c.text.trim());
         break;
       case "summary":
-        for (const t of childrenNamed(c, "text-output")) if (t.text.trim()) rootText.push(t.text.trim());
+        for (const t of childrenOf(c, "text-output")) if (t.text.trim()) rootText.push(t.text.trim());
         break;
       case "text-output":
         // Between groups XJTAG notes the test functions it skipped ("IC3.TestDestructive skipped").
@@ -328,7 +328,7 @@ function readGroup(
   group: XmlElement,
   times: Map<string, number>,
   others: Map<string, { entry: ZipEntry; used: boolean }>,
-  unmapped: UnmappedContent,
+  unmapped: WarningTally,
 ): DraftStep {
   const name = group.attributes.name ?? "testgroup";
   const steps: DraftStep[] = [];
@@ -350,7 +350,7 @@ function readFunction(
   fn: XmlElement,
   times: Map<string, number>,
   others: Map<string, { entry: ZipEntry; used: boolean }>,
-  unmapped: UnmappedContent,
+  unmapped: WarningTally,
 ): DraftStep {
   const name = fn.attributes.name ?? "testfunction";
   const text: string[] = [];

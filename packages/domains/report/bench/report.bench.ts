@@ -8,6 +8,8 @@
  *   reading a file and posting it costs; V8's JSON handling alone is measured beside it.
  * - the parts, the zod `ReportSchema` beside the fast reader (the ratio says why parseReport does
  *   not use zod), WSXF write/read, and building a 280-step report with the builder.
+ * - `toWatsDateTime` with a time zone (two zone-offset look-ups through the cached formatter)
+ *   beside constructing one `Intl.DateTimeFormat`, which every call did before the cache.
  *
  * Writes bench-results/report.json at the repository root (medians in ms, ops/s). Not a test:
  * nothing fails on a timing.
@@ -21,6 +23,7 @@ import {
   parseWsxf,
   ReportSchema,
   serialiseReport,
+  toWatsDateTime,
   toWsxf,
   UutReport,
   validateReport,
@@ -102,7 +105,13 @@ bench
   .add("parseWsxf (59 KB FAT export)", () => {
     sink = parseWsxf(xml);
   })
-  .add("UutReport: build 280 steps", buildLarge);
+  .add("UutReport: build 280 steps", buildLarge)
+  .add("toWatsDateTime: wall time in Europe/Oslo", () => {
+    sink = toWatsDateTime("2026-07-01T12:00:00", "Europe/Oslo");
+  })
+  .add("Intl.DateTimeFormat: construct one (what each call cost before the cache)", () => {
+    sink = new Intl.DateTimeFormat("en-US", { timeZone: "Europe/Oslo", timeZoneName: "longOffset" });
+  });
 
 await bench.run();
 void sink;

@@ -73,6 +73,16 @@ export const STRING_COMP_OPS: Readonly<Record<StringCompOp, 0 | 1>> = {
   LE: 1,
 };
 
+/**
+ * The operator that limits imply when nothing names one: GELE for both, GE for a low limit only,
+ * LE for a high limit only, LOG for none.
+ */
+export function impliedNumericCompOp(low: unknown, high: unknown): NumericCompOp {
+  if (low !== undefined && high !== undefined) return "GELE";
+  if (low !== undefined) return "GE";
+  return high !== undefined ? "LE" : "LOG";
+}
+
 /** The numeric operator a text names (any case), or undefined for an unknown one. */
 export function numericCompOp(text: string): NumericCompOp | undefined {
   if (Object.hasOwn(NUMERIC_COMP_OPS, text)) return text as NumericCompOp;

@@ -16,6 +16,7 @@ export {
   evaluateNumericMeasurement,
   evaluateString,
   evaluateStringMeasurement,
+  impliedNumericCompOp,
   missingLimits,
   NUMERIC_COMP_OPS,
   type NumericCompOp,
@@ -70,7 +71,16 @@ export {
   propagateStatus,
   resultFromStatus,
 } from "./status.js";
-export { formatDateTime, parseDateTime, sameInstant, toUtcText, toWatsDateTime } from "./time.js";
+export {
+  assertTimeZone,
+  formatDateTime,
+  formatOffset,
+  parseDateTime,
+  sameInstant,
+  toUtcText,
+  toWatsDateTime,
+  zoneOffsetMinutes,
+} from "./time.js";
 export { type ValidateOptions, type ValidationResult, validateReport } from "./validate.js";
 export { findUnsupportedXmlEntity, type UnsupportedEntity } from "./wsxf/entities.js";
 export { parseWsxf, parseWsxfReports } from "./wsxf/read.js";

@@ -158,6 +158,24 @@ export function toUtcText(text: string): string | undefined {
   return `${wallClock(seconds)}${parsed.fraction === "" ? "" : `.${parsed.fraction}`}Z`;
 }
 
+/** One offset formatter per time zone: building an Intl.DateTimeFormat costs milliseconds, using one microseconds. */
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function offsetFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = offsetFormatters.get(timeZone);
+  if (formatter === undefined) {
+    // Throws RangeError for a name that is no time zone; nothing is cached then.
+    formatter = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" });
+    offsetFormatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** Throws RangeError when `timeZone` is not an IANA time zone this runtime knows (the check is cached per zone). */
+export function assertTimeZone(timeZone: string): void {
+  offsetFormatter(timeZone);
+}
+
 /**
  * Minutes east of UTC of `timeZone` (an IANA name such as "Europe/Oslo") at the given instant;
  * without a zone, the offset of this machine's local zone.
@@ -168,7 +186,7 @@ export function zoneOffsetMinutes(epochMs: number, timeZone?: string): number {
     return offset === 0 ? 0 : offset;
   }
   const name =
-    new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" })
+    offsetFormatter(timeZone)
       .formatToParts(new Date(epochMs))
       .find((part) => part.type === "timeZoneName")?.value ?? "GMT";
   const m = /^GMT(?:([+-])(\d{1,2})(?::?(\d{2}))?)?$/.exec(name);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   evaluateNumeric,
   evaluateString,
+  impliedNumericCompOp,
   missingLimits,
   NUMERIC_COMP_OPS,
   type NumericCompOp,
@@ -58,6 +59,13 @@ describe("evaluateNumeric: every operator at every boundary", () => {
     expect(evaluateNumeric("GELE", 500, 500, 500)).toBe("P");
     expect(evaluateNumeric("GELE", 10, 10, 20)).toBe("P");
     expect(evaluateNumeric("GELE", 9.999999, 10, 20)).toBe("F");
+  });
+
+  it("names the operator that limits imply when none is written", () => {
+    expect(impliedNumericCompOp(1, 2)).toBe("GELE");
+    expect(impliedNumericCompOp(0, undefined)).toBe("GE");
+    expect(impliedNumericCompOp(undefined, 0)).toBe("LE");
+    expect(impliedNumericCompOp(undefined, undefined)).toBe("LOG");
   });
 
   it("is case-insensitive and trims", () => {

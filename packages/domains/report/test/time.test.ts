@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, parseDateTime, sameInstant, toUtcText, toWatsDateTime } from "../src/index.js";
+import {
+  assertTimeZone,
+  formatDateTime,
+  parseDateTime,
+  sameInstant,
+  toUtcText,
+  toWatsDateTime,
+} from "../src/index.js";
 import { dateTimeProblem } from "../src/time.js";
 
 describe("WSJF timestamps", () => {
@@ -37,6 +44,16 @@ describe("WSJF timestamps", () => {
     expect(toWatsDateTime("2026-10-25T12:00:00", "Europe/Oslo")).toBe("2026-10-25T12:00:00+01:00");
     expect(toWatsDateTime("2026-01-30T22:01:41.4707353+01:00")).toBe("2026-01-30T22:01:41.4707353+01:00");
     expect(() => toWatsDateTime("soon")).toThrow(RangeError);
+  });
+
+  it("reuses one formatter per zone and still refuses an unknown zone every time", () => {
+    // Summer and winter through the same cached zone: the cache keys on the zone, not the offset.
+    expect(toWatsDateTime("2026-07-01T12:00:00", "Europe/Oslo")).toBe("2026-07-01T12:00:00+02:00");
+    expect(toWatsDateTime("2026-01-01T12:00:00", "Europe/Oslo")).toBe("2026-01-01T12:00:00+01:00");
+    expect(toWatsDateTime("2026-01-01T12:00:00", "America/New_York")).toBe("2026-01-01T12:00:00-05:00");
+    expect(() => assertTimeZone("Mars/Olympus")).toThrow(RangeError);
+    expect(() => toWatsDateTime("2026-01-01T12:00:00", "Mars/Olympus")).toThrow(RangeError);
+    expect(() => assertTimeZone("Europe/Oslo")).not.toThrow();
   });
 
   it("names what is wrong with a date-time (fast path and slow path agree)", () => {

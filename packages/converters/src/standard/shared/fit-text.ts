@@ -1,13 +1,36 @@
 /**
- * Cuts texts that are longer than WATS stores (the limits of `@tswats/report`'s TEXT_LIMITS, in
- * code points) and removes characters XML cannot hold, as WATS's own converters do, and says so:
- * every cut is a warning naming the field and where it is.
+ * Texts cut to the length WATS keeps (the limits of `@tswats/report`'s TEXT_LIMITS, in code
+ * points), with characters XML cannot hold removed, as WATS's own converters do, and said so:
+ * every cut is a warning naming the field and where it is. A converter never shortens a text
+ * silently, and a long step name does not make the whole file fail validation. `fitText` fits one
+ * text as it is read; `fitReportTexts` fits every text of a built report.
  */
 import { type Report, type Step, TEXT_LIMITS, type TextField } from "@tswats/report";
 import type { WarningTally } from "./warning-tally.js";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters XML cannot hold
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
+/** `text` cut to `max` code points (unchanged when it fits). */
+export function truncateText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const points = Array.from(text);
+  return points.length <= max ? text : points.slice(0, max).join("");
+}
+
+export type Warn = (message: string) => void;
+
+/**
+ * `text` within the limit of `field`; when it is longer, the cut text and a warning
+ * `"<where>: <what> is N characters, cut to the M WATS keeps"`.
+ */
+export function fitText(text: string, field: TextField, warn: Warn, where: string, what: string): string {
+  const max = TEXT_LIMITS[field];
+  const cut = truncateText(text, max);
+  if (cut !== text)
+    warn(`${where}: ${what} is ${Array.from(text).length} characters, cut to the ${max} WATS keeps`);
+  return cut;
+}
 
 type Holder = Record<string, unknown>;
 
@@ -28,14 +51,13 @@ function fit(
     tally.add(`${where}: ${key} holds control characters WATS cannot store: removed`, 0);
   }
   const max = TEXT_LIMITS[field];
-  if (text.length > max) {
-    const points = Array.from(text);
-    if (points.length > max) {
-      text = points.slice(0, max).join("");
-      tally.add(`${where}: ${key} is ${points.length} characters long, WATS stores ${max}: cut to ${max}`, 0);
-    }
-  }
-  holder[key] = text;
+  const cut = truncateText(text, max);
+  if (cut !== text)
+    tally.add(
+      `${where}: ${key} is ${Array.from(text).length} characters long, WATS stores ${max}: cut to ${max}`,
+      0,
+    );
+  holder[key] = cut;
 }
 
 /** Fits every text of `report` in place. `lineOf` may name the source line of a step. */

@@ -2,7 +2,7 @@
  * One cell holding two limits: `100.0/90.0` (SoundCheck "Max/Min"), `90..100`, `[4,5; 5,5]`,
  * `-5 - -1`, `3.2 to 3.4`. The smaller number is the low limit, whichever order the cell uses.
  */
-import { type DecimalMark, parseLocaleNumber } from "./locale-number.js";
+import { type DecimalMark, parseLocaleNumber } from "./number-text.js";
 
 /** Separators between the two numbers, tried in this order. A comma separates only with decimal points. */
 const SEPARATORS: readonly RegExp[] = [

@@ -3,7 +3,7 @@
  * tester's locale uses, two-digit years, month names), turned into WSJF date-times with the
  * offset of the zone the tester's clock runs in.
  */
-import { parseDateTime } from "@tswats/report";
+import { formatOffset, parseDateTime, zoneOffsetMinutes } from "@tswats/report";
 
 export interface CalendarDate {
   year: number;
@@ -121,44 +121,6 @@ export function wallClockText(w: WallClock): string {
   return w.millisecond ? `${base}.${pad(w.millisecond, 3)}` : base;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Minutes east of UTC of `timeZone` (or this machine's zone) at an instant; one formatter per zone. */
-function offsetMinutes(epochMs: number, timeZone: string | undefined): number {
-  if (timeZone === undefined) return -new Date(epochMs).getTimezoneOffset() || 0;
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formatters.set(timeZone, f);
-  }
-  const part: Record<string, number> = {};
-  for (const p of f.formatToParts(new Date(epochMs)))
-    if (p.type !== "literal") part[p.type] = Number(p.value);
-  const wall = Date.UTC(
-    part.year as number,
-    (part.month as number) - 1,
-    part.day as number,
-    part.hour as number,
-    part.minute as number,
-    part.second as number,
-  );
-  return Math.round((wall - Math.floor(epochMs / 1000) * 1000) / 60000);
-}
-
-function offsetText(minutes: number): string {
-  const a = Math.abs(minutes);
-  return `${minutes < 0 ? "-" : "+"}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
-}
-
 /**
  * The WSJF date-time of a wall time in `timeZone` (IANA name; default this machine's zone): the
  * wall time as written, with the offset the zone has then (`2023-05-04T13:08:08+02:00`).
@@ -166,14 +128,14 @@ function offsetText(minutes: number): string {
 export function zonedDateTime(w: WallClock, timeZone: string | undefined): string {
   const wall = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, w.millisecond);
   // The offset that maps the wall time back to itself (two passes cover the DST edges).
-  let offset = offsetMinutes(wall, timeZone);
-  offset = offsetMinutes(wall - offset * 60_000, timeZone);
-  return `${wallClockText(w)}${offsetText(offset)}`;
+  let offset = zoneOffsetMinutes(wall, timeZone);
+  offset = zoneOffsetMinutes(wall - offset * 60_000, timeZone);
+  return `${wallClockText(w)}${formatOffset(offset)}`;
 }
 
 /** An instant (epoch ms) as WSJF local time in `timeZone` (default this machine's zone), milliseconds kept. */
 export function instantInZone(epochMs: number, timeZone: string | undefined): string {
-  const offset = offsetMinutes(epochMs, timeZone);
+  const offset = zoneOffsetMinutes(epochMs, timeZone);
   const d = new Date(epochMs + offset * 60_000);
   const w: WallClock = {
     year: d.getUTCFullYear(),
@@ -184,7 +146,7 @@ export function instantInZone(epochMs: number, timeZone: string | undefined): st
     second: d.getUTCSeconds(),
     millisecond: d.getUTCMilliseconds(),
   };
-  return `${wallClockText(w)}${offsetText(offset)}`;
+  return `${wallClockText(w)}${formatOffset(offset)}`;
 }
 
 /** Seconds from one WSJF date-time (with offset) to another; undefined when either is not one. */

@@ -1,5 +1,5 @@
 /** ISO-8601 texts from a file -> WSJF date-times, with errors that name where the time came from. */
-import { parseDateTime, toWatsDateTime } from "@tswats/report";
+import { assertTimeZone, parseDateTime, toWatsDateTime } from "@tswats/report";
 import { ConversionError } from "../../errors.js";
 
 export interface Where {
@@ -16,7 +16,7 @@ export interface Where {
 export function watsDateTime(iso: string, timeZone: string | undefined, where: Where = {}): string {
   if (timeZone !== undefined) {
     try {
-      new Intl.DateTimeFormat("en-US", { timeZone });
+      assertTimeZone(timeZone);
     } catch {
       throw new ConversionError(`parameter "timeZone": unknown time zone ${JSON.stringify(timeZone)}`, {
         kind: "content",

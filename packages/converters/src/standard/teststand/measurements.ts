@@ -11,6 +11,7 @@
  * - a value that is NaN or infinite cannot be sent at all: the measurement is dropped (a note).
  */
 import {
+  impliedNumericCompOp,
   type MeasurementStatus,
   NUMERIC_COMP_OPS,
   type NumericCompOp,
@@ -120,14 +121,7 @@ export function mapNumeric(src: NumericSource, status: MeasurementStatus | undef
     );
     op = "GELE";
   } else if (comp === undefined || comp === "") {
-    op =
-      low !== undefined && high !== undefined
-        ? "GELE"
-        : low !== undefined
-          ? "GE"
-          : high !== undefined
-            ? "LE"
-            : "LOG";
+    op = impliedNumericCompOp(low, high);
   } else {
     op = numericCompOp(comp);
     if (op === undefined)

@@ -6,7 +6,7 @@
  * element with lookups by name and dotted path ("TS.SequenceCall.ResultList"), typed values and the
  * line it starts on (for warnings and errors).
  */
-import { childrenNamed, firstChild, type XmlElement } from "../shared/xml-sax-tree.js";
+import { childOf, childrenOf, type XmlElement } from "../shared/xml-tree.js";
 
 /** How the document writes numbers (ReportOptions, per report). */
 export class PropDocument {
@@ -80,7 +80,7 @@ export class Prop {
 
   /** The child `<Prop>`s, in document order. */
   children(): Prop[] {
-    this.#children ??= childrenNamed(this.node, "Prop").map((n) => new Prop(n, this.doc));
+    this.#children ??= childrenOf(this.node, "Prop").map((n) => new Prop(n, this.doc));
     return this.#children;
   }
 
@@ -112,7 +112,7 @@ export class Prop {
 
   /** The first `<Value>`'s text, or undefined when there is no `<Value>`. */
   valueText(): string | undefined {
-    return firstChild(this.node, "Value")?.text;
+    return childOf(this.node, "Value")?.text;
   }
 
   /** The text of the property at `path` (this one when omitted). */
@@ -140,16 +140,16 @@ export class Prop {
 
   /** The `<Comment>` of this property, if any. */
   comment(): string | undefined {
-    const t = firstChild(this.node, "Comment")?.text.trim();
+    const t = childOf(this.node, "Comment")?.text.trim();
     return t ? t : undefined;
   }
 
   /** The elements of an `Array` property (its `<ArrayElementPrototype>` template left out). */
   elements(): ArrayElement[] {
-    return childrenNamed(this.node, "Value").map((v) => {
+    return childrenOf(this.node, "Value").map((v) => {
       const id = v.attributes.ID ?? "";
       const indexes = [...id.matchAll(/\[(-?\d+)\]/g)].map((m) => Number(m[1]));
-      const inner = firstChild(v, "Prop");
+      const inner = childOf(v, "Prop");
       return {
         id,
         indexes,

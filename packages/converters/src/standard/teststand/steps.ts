@@ -26,7 +26,7 @@ import {
   type StringInput,
   type TextField,
 } from "@tswats/report";
-import { fitText } from "../shared/text-fit.js";
+import { fitText } from "../shared/fit-text.js";
 import { additionalEntry } from "./additional-data.js";
 import { mapAttachment } from "./attachments.js";
 import { mapChart } from "./chart.js";

@@ -23,8 +23,8 @@ import {
 } from "@tswats/report";
 import { ConversionError } from "../../errors.js";
 import type { ConverterContext } from "../../plugin-api.js";
-import { fitText } from "../shared/text-fit.js";
-import { childrenNamed, type XmlElement } from "../shared/xml-sax-tree.js";
+import { fitText } from "../shared/fit-text.js";
+import { childrenOf, type XmlElement } from "../shared/xml-tree.js";
 import { atOffset } from "../time-text.js";
 import { additionalEntry, dataProperty } from "./additional-data.js";
 import { Prop, type PropDocument } from "./props.js";
@@ -105,7 +105,7 @@ function fail(message: string, field: string, line: number): never {
 /** ReportInfo key/value pairs (keys lower-cased) with their lines. */
 function reportInfo(node: XmlElement): Map<string, { key: string; value: string; line: number }> {
   const out = new Map<string, { key: string; value: string; line: number }>();
-  for (const r of childrenNamed(node, "ReportInfo")) {
+  for (const r of childrenOf(node, "ReportInfo")) {
     const key = r.attributes.key;
     if (key === undefined) continue;
     out.set(key.toLowerCase(), { key, value: r.attributes.value ?? r.text, line: r.line });
@@ -168,7 +168,7 @@ export function mapUutReport(element: ReportElement, o: UutMappingOptions): Repo
   const { fileName, context, doc } = o;
   const warn = (m: string) => context.warn(m);
   const p = context.parameters;
-  const props = childrenNamed(element.node, "Prop").map((n) => new Prop(n, doc));
+  const props = childrenOf(element.node, "Prop").map((n) => new Prop(n, doc));
   const reportLine = element.node.line;
   const named = new Map<string, Prop>();
   for (const prop of props) if (prop.name !== undefined && !named.has(prop.name)) named.set(prop.name, prop);

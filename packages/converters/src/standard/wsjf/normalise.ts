@@ -18,9 +18,8 @@
  * indexes are missing, repeated, without a main unit (idx 0) or pointing nowhere. Everything else
  * is left to `validateReport` (run by the host), which names the field too.
  */
-import { parseDateTime, resultFromStatus, toWatsDateTime } from "@tswats/report";
+import { formatOffset, parseDateTime, resultFromStatus, toWatsDateTime } from "@tswats/report";
 import { ConversionError } from "../../errors.js";
-import { offsetText } from "../time-text.js";
 
 type Obj = Record<string, unknown>;
 
@@ -109,7 +108,7 @@ export class WsjfNormaliser {
         const offset = Math.round(
           (parsed?.epochMs ?? 0) / 60_000 - (parseDateTime(utc)?.epochMs ?? 0) / 60_000,
         );
-        if (Math.abs(offset) <= 14 * 60) r.start = `${start}${offsetText(offset)}`;
+        if (Math.abs(offset) <= 14 * 60) r.start = `${start}${formatOffset(offset)}`;
         else {
           r.start = toWatsDateTime(start, this.#f.timeZone);
           this.#note("$.start", `"${start}" has no UTC offset; read in ${this.#zoneName()}`);

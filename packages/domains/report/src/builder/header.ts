@@ -2,7 +2,7 @@
 import { resolveStation } from "@tswats/core";
 import { canonicalGuid, newReportId } from "../guid.js";
 import type { MiscInfo, Report, SubUnit } from "../model/types.js";
-import { toUtcText, toWatsDateTime } from "../time.js";
+import { assertTimeZone, toUtcText, toWatsDateTime } from "../time.js";
 import { type TextOverflow, TextPolicy } from "./text.js";
 
 export interface ReportHeaderOptions {
@@ -60,7 +60,7 @@ export abstract class ReportBuilderBase {
         throw new RangeError(`report id must be a GUID, not ${JSON.stringify(options.id)}`);
       this.id = id;
     } else this.id = newReportId();
-    if (options.timeZone !== undefined) new Intl.DateTimeFormat("en-US", { timeZone: options.timeZone }); // throws RangeError for an unknown zone
+    if (options.timeZone !== undefined) assertTimeZone(options.timeZone);
     this.timeZone = options.timeZone;
     this.text = new TextPolicy(options.textOverflow);
     this.station = this.text.clean(resolveStation({ explicit: options.station }), "machineName");

@@ -1,5 +1,6 @@
 /** What builders take for measurements, charts and attachments, and how they become WSJF objects. */
 import {
+  impliedNumericCompOp,
   NUMERIC_COMP_OPS,
   type NumericCompOp,
   numericCompOp,
@@ -82,15 +83,7 @@ export function numericMeasurement(
     op = numericCompOp(input.compOp) ?? misuse(`unknown numeric operator ${JSON.stringify(input.compOp)}`);
   } else if (limit !== undefined) {
     misuse("a `limit` needs a `compOp` saying how the value compares with it");
-  } else
-    op =
-      low !== undefined && high !== undefined
-        ? "GELE"
-        : low !== undefined
-          ? "GE"
-          : high !== undefined
-            ? "LE"
-            : "LOG";
+  } else op = impliedNumericCompOp(low, high);
   const needs = NUMERIC_COMP_OPS[op];
   let lowLimit: number | null = null;
   let highLimit: number | null = null;
