@@ -3,6 +3,7 @@
  * first-pass yield per part number (POST /api/App/DynamicYield).
  * Run: npx -y pnpm@10 --filter @tswats/examples run example yield-by-part-number.ts   (after `npx -y pnpm@10 build`)
  */
+import { YieldDimension } from "@tswats/analytics";
 import { ReportClient, UutReport } from "@tswats/report";
 import { Wats } from "@tswats/sdk";
 import { startSimulator } from "@tswats/simulator";
@@ -37,12 +38,12 @@ for (const { pn, units, failEvery } of plan) {
   }
 }
 
-// The WATS spec leaves this answer untyped: one row per dimension value, with the yield KPIs.
-type YieldRow = { partNumber: string; unitCount: number; fpy: number };
-const rows = (await wats.analytics.dynamicYield(
-  { dimensions: "partNumber" },
+// One YieldRow per dimension value, with the yield KPIs (only those asked for when `dimensions`
+// names KPIs, so each is optional).
+const rows = await wats.analytics.dynamicYield(
+  { dimensions: YieldDimension.PartNumber },
   { dateFrom: "2026-11-01T00:00:00Z", dateTo: "2026-12-01T00:00:00Z" },
-)) as YieldRow[];
+);
 for (const row of rows) {
   console.log(`${row.partNumber}: ${row.unitCount} units, first-pass yield ${row.fpy}%`);
 }

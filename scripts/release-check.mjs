@@ -6,7 +6,7 @@
 // bundler resolution) on the tarball. Prints one line per package with its packed size, writes
 // node_modules/.cache/tswats/release-check.json, and exits 1 on any problem (a publint error or
 // warning, an attw problem, a pack failure). Expects the packages built (the root script builds
-// them first through turbo, which is a cache hit when nothing changed).
+// them first; the build is incremental, so that is quick when nothing changed).
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";

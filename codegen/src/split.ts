@@ -1,6 +1,7 @@
 import type { ApiScope, EnumModel, NormalisedApi, NormalisedOperation, PackageModel } from "./model.js";
 import { refsIn } from "./normalise/schemas.js";
 import type { SchemaObject } from "./openapi.js";
+import type { Evidence } from "./overlay.js";
 
 /** One generated module's share of the API: a package's public API or its internal module. */
 export interface PackagePlan {
@@ -12,6 +13,8 @@ export interface PackagePlan {
   /** The schemas its operations reach, by friendly name, in name order. */
   schemas: Record<string, SchemaObject>;
   schemaOrigins: Record<string, string>;
+  /** Overlay models among `schemas` -> where their shape comes from. */
+  schemaEvidence: Record<string, Evidence[]>;
   enums: EnumModel[];
 }
 
@@ -50,6 +53,11 @@ export function splitByPackage(api: NormalisedApi): PackagePlan[] {
       operations,
       schemas: Object.fromEntries(sorted.map((n) => [n, api.schemas[n] as SchemaObject])),
       schemaOrigins: Object.fromEntries(sorted.map((n) => [n, api.schemaOrigins[n] as string])),
+      schemaEvidence: Object.fromEntries(
+        sorted
+          .filter((n) => api.schemaEvidence[n] !== undefined)
+          .map((n) => [n, api.schemaEvidence[n] as Evidence[]]),
+      ),
       enums,
     };
   });

@@ -1,5 +1,6 @@
 import type { GeneratedPackage } from "./generate.js";
 import type { NormalisedOperation } from "./model.js";
+import { ENUM_EXTENSION, FLAGS_EXTENSION } from "./normalise/enums.js";
 import type { SchemaObject } from "./openapi.js";
 import type { PackagePlan } from "./split.js";
 
@@ -144,6 +145,7 @@ export function typeString(schema: SchemaObject): string {
 }
 
 function baseType(schema: SchemaObject): string {
+  if (typeof schema[FLAGS_EXTENSION] === "number") return `flags ${String(schema[ENUM_EXTENSION])}`;
   if (schema.$ref) return schema.$ref.startsWith(REF) ? schema.$ref.slice(REF.length) : schema.$ref;
   if (schema.allOf) return schema.allOf.map((s) => wrap(typeString(s))).join(" & ");
   const union = schema.oneOf ?? schema.anyOf;

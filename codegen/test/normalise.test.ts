@@ -268,7 +268,15 @@ describe("content, responses and OData", () => {
     const withSchema = normalise({
       public: loaded(doc(paths, { "N.P": { type: "object", properties: { a: { type: "string" } } } })),
       overlay: overlay({
-        operations: { "GET /api/P": { responseSchema: { document: "public", schema: "N.P" } } },
+        operations: {
+          "GET /api/P": {
+            responseSchema: {
+              document: "public",
+              schema: "N.P",
+              evidence: [{ source: "pywats", ref: "product.P" }],
+            },
+          },
+        },
       }),
     });
     expect(withSchema.operations[0]?.response.schema).toEqual({ $ref: "#/components/schemas/P" });
@@ -338,6 +346,182 @@ describe("content, responses and OData", () => {
     expect(api.schemaOrigins.WsjfReport).toBe("internal:W.Report");
     expect(api.operations[0]?.body?.schema).toEqual({ $ref: "#/components/schemas/WsjfReport" });
     expect(api.operations[0]?.idempotent).toBe(true);
+  });
+});
+
+describe("typed answers", () => {
+  const paths = {
+    "/api/P": { get: op("Product_Get", "Product") },
+    "/api/Q": { get: op("Product_Query", "Product") },
+  };
+  const evidence = [{ source: "pywats", ref: "product.P" }];
+
+  it("with requireTypedAnswers, every untyped public answer fails, all listed at once", () => {
+    const run = () =>
+      normalise({ public: loaded(doc(paths)), overlay: overlay({ requireTypedAnswers: true }) });
+    expect(run).toThrow(OverlayError);
+    expect(run).toThrow(/GET \/api\/P: answers unknown\n {2}GET \/api\/Q: answers unknown/);
+  });
+
+  it("a free-form answer stays unknown with its reason; a stale reason on a typed answer fails", () => {
+    const api = normalise({
+      public: loaded(doc(paths)),
+      overlay: overlay({
+        requireTypedAnswers: true,
+        operations: {
+          "GET /api/P": { responseFreeForm: "keys are user-defined setting names" },
+          "GET /api/Q": { responseSchema: { inline: { type: "string" }, evidence } },
+        },
+      }),
+    });
+    expect(api.operations[0]?.response).toMatchObject({
+      schema: {},
+      freeForm: "keys are user-defined setting names",
+    });
+    expect(api.operations[1]?.response).toMatchObject({ schema: { type: "string" }, evidence });
+    expect(() =>
+      normalise({
+        public: loaded(doc({ "/api/P": { get: op("Product_Get", "Product", {}, { type: "string" }) } })),
+        overlay: overlay({ operations: { "GET /api/P": { responseFreeForm: "stale" } } }),
+      }),
+    ).toThrow(/GET \/api\/P: responseFreeForm is given but the answer is typed/);
+  });
+
+  it("a public response schema must say where its shape comes from", () => {
+    expect(() =>
+      normalise({
+        public: loaded(doc(paths)),
+        overlay: overlay({
+          requireTypedAnswers: true,
+          operations: {
+            "GET /api/P": { responseSchema: { inline: { type: "string" } } },
+            "GET /api/Q": { responseFreeForm: "x" },
+          },
+        }),
+      }),
+    ).toThrow(
+      /GET \/api\/P"\]\.responseSchema: a public operation's schema must say where its shape comes from/,
+    );
+  });
+
+  it("overlay models are named as declared, reach the spec's models, and keep their evidence", () => {
+    const api = normalise({
+      public: loaded(doc(paths, { "N.Tag": { type: "object", properties: { key: { type: "string" } } } })),
+      overlay: overlay({
+        models: {
+          Row: {
+            description: "A row.",
+            evidence,
+            schema: { type: "object", properties: { n: { type: "integer" }, tag: ref("N.Tag") } },
+          },
+        },
+        operations: {
+          "GET /api/P": {
+            responseSchema: { inline: { type: "array", items: { $ref: "#/overlay/models/Row" } }, evidence },
+          },
+        },
+      }),
+    });
+    expect(api.operations[0]?.response.schema).toEqual({ type: "array", items: ref("Row") });
+    expect(Object.keys(api.schemas).sort()).toEqual(["Row", "Tag"]);
+    expect(api.schemas.Row).toMatchObject({
+      description: "A row.",
+      properties: { n: { type: "integer", nullable: true } },
+    });
+    expect(api.schemaOrigins.Row).toBe("overlay:Row");
+    expect(api.schemaEvidence).toEqual({ Row: evidence });
+    expect(() =>
+      normalise({
+        public: loaded(doc(paths)),
+        overlay: overlay({
+          operations: {
+            "GET /api/P": { responseSchema: { inline: { $ref: "#/overlay/models/Nope" }, evidence } },
+          },
+        }),
+      }),
+    ).toThrow(/"models" has no Nope/);
+  });
+});
+
+describe("enums from documentation", () => {
+  const paths = {
+    "/api/Unit": {
+      put: op(
+        "Product_SetPhase",
+        "Product",
+        { parameters: [{ name: "phase", in: "query", required: true, schema: { type: "integer" } }] },
+        ref("N.Unit"),
+      ),
+    },
+    "/api/Tickets": {
+      get: op(
+        "Product_Tickets",
+        "Product",
+        { parameters: [{ name: "status", in: "query", schema: { type: "integer", enum: [1, 2, 4] } }] },
+        { type: "array", items: ref("N.Unit") },
+      ),
+    },
+  };
+  const schemas = {
+    "N.Unit": {
+      type: "object",
+      properties: {
+        phase: { type: "integer" },
+        label: { type: "string" },
+        flags: { type: "integer", enum: [1, 2, 4] },
+      },
+    },
+  };
+  const phase = {
+    name: "Phase",
+    members: { Made: 1, Shipped: 16 },
+    usedBy: ["PUT /api/Unit phase", "Unit.phase"],
+  };
+
+  it("type a place the spec documents only in prose with the enum's values", () => {
+    const api = normalise({ public: loaded(doc(paths, schemas)), overlay: overlay({ enums: [phase] }) });
+    expect(api.enums.map((e) => e.name)).toEqual(["Phase"]);
+    expect(api.operations[0]?.params[0]?.schema).toMatchObject({ enum: [1, 16], "x-tswats-enum": "Phase" });
+    expect(api.schemas.Unit?.properties?.phase).toMatchObject({
+      enum: [1, 16],
+      "x-tswats-enum": "Phase",
+      nullable: true,
+    });
+  });
+
+  it("flag enums drop the spec's single values for the mask of all members", () => {
+    const status = {
+      name: "Status",
+      flags: true,
+      members: { Open: 1, Busy: 2, Done: 4 },
+      usedBy: ["GET /api/Tickets status", "Unit.flags"],
+    };
+    const api = normalise({ public: loaded(doc(paths, schemas)), overlay: overlay({ enums: [status] }) });
+    const param = api.operations[1]?.params[0]?.schema;
+    expect(param).toMatchObject({ "x-tswats-enum": "Status", "x-tswats-flags": 7 });
+    expect(param?.enum).toBeUndefined();
+    expect(() => overlay({ enums: [{ ...status, members: { Open: 1, Text: "x" } }] })).toThrow(
+      /flag members must be positive integers/,
+    );
+  });
+
+  it("refuse members that do not fit the place, a missing place, and export route-documented codes", () => {
+    const words = { name: "Words", members: { A: "a" }, usedBy: ["Unit.phase"] };
+    expect(() =>
+      normalise({ public: loaded(doc(paths, schemas)), overlay: overlay({ enums: [words] }) }),
+    ).toThrow(/enum Words: Unit.phase is of type integer in the spec; the members are not/);
+    const missing = { ...phase, usedBy: ["Unit.nope"] };
+    expect(() =>
+      normalise({ public: loaded(doc(paths, schemas)), overlay: overlay({ enums: [missing] }) }),
+    ).toThrow(/enum Phase: Unit.nope does not exist/);
+    const documented = {
+      name: "Dimension",
+      members: { PartNumber: "partNumber" },
+      usedBy: ["PUT /api/Unit"],
+    };
+    const api = normalise({ public: loaded(doc(paths, schemas)), overlay: overlay({ enums: [documented] }) });
+    expect(api.enums).toMatchObject([{ name: "Dimension", usedBy: ["PUT /api/Unit"] }]);
+    expect(JSON.stringify(api.schemas)).not.toContain("Dimension");
   });
 });
 
@@ -706,5 +890,55 @@ describe("the internal API", () => {
       ],
     });
     expect(api.schemaOrigins).toEqual({ Unit: "internal:Mes.Unit" });
+  });
+});
+
+describe("what an operation does to the server's state", () => {
+  const paths = {
+    "/api/Product/{partNumber}": {
+      get: op("Product_Get", "Product", { parameters: [{ name: "partNumber", in: "path", required: true }] }),
+    },
+    "/api/Product/Take": { get: op("Product_Take", "Product") },
+    "/api/Product": { put: op("Product_Put", "Product"), delete: op("Product_Delete", "Product") },
+    "/api/Product/Count": { put: op("Product_Count", "Product") },
+    "/api/Product/Create": { post: op("Product_Create", "Product") },
+  };
+  const stateChanging = {
+    operations: {
+      "GET /api/Product/Take": "takes something; a repeat takes more",
+      "PUT /api/Product/Count": "increments a count; a repeat counts twice",
+    },
+  };
+
+  it("comes from the overlay's stateChanging section, else from the method", () => {
+    const api = normalise({ public: loaded(doc(paths)), overlay: overlay({ stateChanging }) });
+    const effect = Object.fromEntries(
+      api.operations.map((o) => [o.route, { stateChanging: o.stateChanging, idempotent: o.idempotent }]),
+    );
+    expect(effect).toEqual({
+      "GET /api/Product/{partNumber}": { stateChanging: false, idempotent: true },
+      "GET /api/Product/Take": { stateChanging: true, idempotent: false },
+      "PUT /api/Product": { stateChanging: true, idempotent: true },
+      "DELETE /api/Product": { stateChanging: true, idempotent: true },
+      "PUT /api/Product/Count": { stateChanging: true, idempotent: false },
+      "POST /api/Product/Create": { stateChanging: true, idempotent: false },
+    });
+    expect(api.operations.find((o) => o.name === "take")?.stateChangingReason).toBe(
+      "takes something; a repeat takes more",
+    );
+  });
+
+  it("refuses a route the spec does not have, a missing reason, and a listed route marked idempotent", () => {
+    const run = (extra: Record<string, unknown>) => () =>
+      normalise({ public: loaded(doc(paths)), overlay: overlay(extra) });
+    expect(run({ stateChanging: { operations: { "GET /api/Nope": "a reason long enough" } } })).toThrow(
+      /stateChanging.operations\["GET \/api\/Nope"\] names a route the spec does not have/,
+    );
+    expect(() => overlay({ stateChanging: { operations: { "GET /api/Product/Take": "" } } })).toThrow(
+      /say why/,
+    );
+    expect(run({ stateChanging, operations: { "GET /api/Product/Take": { idempotent: true } } })).toThrow(
+      /listed in stateChanging/,
+    );
   });
 });

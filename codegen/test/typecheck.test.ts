@@ -42,6 +42,13 @@ function kitchenSink() {
       },
       "/api/Thing/Upload": { post: op("Thing_Upload", "Thing") },
       "/api/Thing/Xml": { get: op("Thing_Xml", "Thing") },
+      "/api/Thing/Rows": {
+        get: op("Thing_Rows", "Thing", {
+          parameters: [
+            { name: "status", in: "query", description: "Status flags.", schema: { type: "integer" } },
+          ],
+        }),
+      },
       "/api/Thing/Nothing": {
         delete: { operationId: "Thing_Nothing", tags: ["Thing"], responses: { "204": { description: "" } } },
       },
@@ -90,6 +97,12 @@ it("generated output type-checks with skipLibCheck off", async () => {
           response: "binary",
         },
         "GET /api/Thing/Xml": { response: "text" },
+        "GET /api/Thing/Rows": {
+          responseSchema: {
+            inline: { type: "array", items: { $ref: "#/overlay/models/ThingRow" } },
+            evidence: [{ source: "pywats", ref: "thing.ThingRow" }],
+          },
+        },
         "GET /api/internal/Thing/Tree": {
           responseSchema: {
             inline: {
@@ -113,7 +126,28 @@ it("generated output type-checks with skipLibCheck off", async () => {
           members: { Zero: 0, One: 1, Two: 2 },
           usedBy: ["Thing.kind", "PUT /api/Thing/{id} mode"],
         },
+        {
+          name: "ThingStatus",
+          flags: true,
+          members: { Open: 1, Busy: 2, Done: 4 },
+          usedBy: ["GET /api/Thing/Rows status", "ThingRow.status"],
+        },
       ],
+      models: {
+        ThingRow: {
+          description: "A row of things.",
+          evidence: [{ source: "pywats", ref: "thing.ThingRow" }],
+          schema: {
+            type: "object",
+            required: ["name"],
+            properties: {
+              name: { type: "string", description: "The name." },
+              status: { type: "integer" },
+              thing: { $ref: "#/components/schemas/N.Thing" },
+            },
+          },
+        },
+      },
     }),
   );
   await writeFile(join(root, "specs/wats/openapi_public_v3.json"), JSON.stringify(kitchenSink()));
@@ -128,7 +162,7 @@ it("generated output type-checks with skipLibCheck off", async () => {
   await writeFile(join(root, "specs/wats/openapi_internal_v3.json"), JSON.stringify(internal));
   const result = await runCodegen({ root });
   expect(result.status).toBe("written");
-  const usage = `import { ThingService, ThingSchema, ThingKind, type Thing } from "./generated/index.js";
+  const usage = `import { ThingService, ThingSchema, ThingKind, ThingStatus, ThingRowSchema, type Thing, type ThingRow } from "./generated/index.js";
 import { ThingInternalService, operationTable as internalTable, type Thing as InternalThing } from "./internal.js";
 import type { Transport } from "@tswats/core";
 declare const transport: Transport;
@@ -148,6 +182,12 @@ export async function use(): Promise<void> {
   await service.optional();
   await service.optional({ flag: true }, ["a"]);
   void many; void bytes; void xml; void nothing;
+  const rows: ThingRow[] = await service.rows({ status: ThingStatus.Open | ThingStatus.Done });
+  const combined: ThingStatus = 3;
+  const row: ThingRow = ThingRowSchema.parse({ name: "a", status: 5 });
+  void rows; void combined; void row;
+  // @ts-expect-error a flag value is a number
+  await service.rows({ status: "Open" });
   // @ts-expect-error the path parameter is required
   await service.getThing({});
   const internal = new ThingInternalService(transport);
@@ -179,4 +219,4 @@ export async function use(): Promise<void> {
     (error: { stdout?: string }) => error.stdout ?? String(error),
   );
   expect(outcome).toBe("");
-}, 120_000);
+}, 300_000);

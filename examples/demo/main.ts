@@ -151,19 +151,19 @@ async function waitFor(what: string, done: () => boolean, total: number, note?: 
 async function summary(expectedReports: number): Promise<void> {
   await using wats = new Wats({ baseUrl: sim.url, token: sim.token, logger: false });
   const reports = new ReportClient(wats);
-  type YieldRow = { partNumber: string; unitCount: number; testReportCount: number; fpy: number };
-  const rows = (await wats.analytics.dynamicYield(
+  const rows = await wats.analytics.dynamicYield(
     { dimensions: "partNumber" },
     { dateFrom: "2026-11-01T00:00:00Z", dateTo: "2026-12-01T00:00:00Z" },
-  )) as YieldRow[];
+  );
   console.log("\nResults in WATS (queried through the SDK):");
   console.log("  part number   reports   units   first-pass yield");
   let seen = 0;
-  for (const row of [...rows].sort((a, b) => a.partNumber.localeCompare(b.partNumber))) {
-    const headers = await reports.queryHeaders(f.eq("partNumber", row.partNumber), { top: 1000 });
+  for (const row of [...rows].sort((a, b) => (a.partNumber ?? "").localeCompare(b.partNumber ?? ""))) {
+    const partNumber = row.partNumber ?? "";
+    const headers = await reports.queryHeaders(f.eq("partNumber", partNumber), { top: 1000 });
     seen += headers.length;
     console.log(
-      `  ${row.partNumber.padEnd(12)}  ${String(headers.length).padStart(7)}   ${String(row.unitCount).padStart(5)}   ${String(row.fpy).padStart(15)} %`,
+      `  ${partNumber.padEnd(12)}  ${String(headers.length).padStart(7)}   ${String(row.unitCount).padStart(5)}   ${String(row.fpy).padStart(15)} %`,
     );
   }
   if (seen !== expectedReports)

@@ -18,18 +18,22 @@ describe("examples", () => {
     expect(examples).toContain("commonjs.cjs");
   });
 
-  it.each(examples)("%s runs to the end against the simulator", (name) => {
-    const args = name.endsWith(".cjs") ? [name] : ["--import", "tsx", name];
-    const run = spawnSync(process.execPath, args, {
-      cwd: folder,
-      encoding: "utf8",
-      timeout: 60_000,
-      env: { ...process.env, NO_COLOR: "1" },
-    });
-    expect(run.stderr).toBe("");
-    expect(run.status).toBe(0);
-    expect(run.stdout.trim().split("\n").at(-1)).toMatch(/finished$/);
-  });
+  it.each(examples)(
+    "%s runs to the end against the simulator",
+    (name) => {
+      const args = name.endsWith(".cjs") ? [name] : ["--import", "tsx", name];
+      const run = spawnSync(process.execPath, args, {
+        cwd: folder,
+        encoding: "utf8",
+        timeout: 60_000,
+        env: { ...process.env, NO_COLOR: "1" },
+      });
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(0);
+      expect(run.stdout.trim().split("\n").at(-1)).toMatch(/finished$/);
+    },
+    90_000,
+  ); // a Node process under tsx: its own limit (60 s) applies first
 });
 
 describe("the demo (pnpm demo)", () => {
@@ -47,5 +51,5 @@ describe("the demo (pnpm demo)", () => {
     for (const pn of ["CTRL-7", "PCBA-100", "PSU-20"])
       expect(run.stdout).toMatch(new RegExp(`^  ${pn}\\s+\\d+`, "m"));
     expect(run.stdout.trim().split("\n").at(-1)).toMatch(/^demo finished in/);
-  });
+  }, 150_000); // its own limit (120 s) applies first
 });

@@ -43,6 +43,8 @@ function responseContent(op: NormalisedOperation): { content?: Record<string, { 
       return { content: { "application/json": { schema: op.response.schema ?? {} } } };
     case "text":
       return { content: { "text/plain": { schema: { type: "string" } } } };
+    case "xml":
+      return { content: { "application/xml": { schema: { type: "string" } } } };
     case "binary":
       return { content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } };
     case "none":

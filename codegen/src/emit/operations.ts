@@ -6,10 +6,28 @@ import { schemaConst, zodExpression } from "./zod.js";
 /** `operations.ts`: the table the transport builds requests from. */
 export function emitOperationTable(plan: PackagePlan, header: string): string {
   const entries = plan.operations.map((op) => `  ${key(op.name)}: ${operationEntry(op)},`);
+  const validates = plan.operations.some((op) => op.response.kind === "json");
   return [
     header,
-    'import type { OperationSpec } from "@tswats/core";',
+    validates
+      ? 'import type { OperationSchemas, OperationSpec } from "@tswats/core";'
+      : 'import type { OperationSpec } from "@tswats/core";',
     "",
+    ...(validates
+      ? [
+          "let schemas: Promise<OperationSchemas> | undefined;",
+          "",
+          "/**",
+          " * The zod schemas of this module's operations, imported on first use: only response validation",
+          " * (`validateResponses`) needs them, so a client that does not validate never builds them.",
+          " */",
+          "function loadSchemas(): Promise<OperationSchemas> {",
+          '  schemas ??= import("./operation-schemas.js").then((module) => module.operationSchemas);',
+          "  return schemas;",
+          "}",
+          "",
+        ]
+      : []),
     "/** Every operation of this package: method, path template, parameters, body and response. */",
     `export const operationTable = {\n${entries.join("\n")}\n} as const satisfies Record<string, OperationSpec>;`,
     "",
@@ -31,8 +49,9 @@ function operationEntry(op: NormalisedOperation): string {
       ? [`body: { contentType: ${literal(op.body.contentType)}, required: ${op.body.required} }`]
       : []),
     `response: ${literal(op.response.kind)}`,
+    ...(op.response.kind === "json" ? ["schemas: loadSchemas"] : []),
     ...(op.odata.length > 0 ? ["odata: true"] : []),
-    ...(op.idempotent ? ["idempotent: true"] : []),
+    ...(op.stateChanging ? ["stateChanging: true", `idempotent: ${op.idempotent}`] : []),
     ...(op.internal ? ["internal: true"] : []),
   ];
   return `{\n    ${fields.join(",\n    ")},\n  }`;

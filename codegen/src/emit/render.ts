@@ -24,6 +24,8 @@ export function jsdoc(lines: (string | undefined)[], indent = ""): string {
     .map((line) => line.trimEnd());
   while (text.length > 0 && text[text.length - 1] === "") text.pop();
   if (text.length === 0) return "";
+  if (text.length === 1 && indent.length + (text[0] as string).length <= 100)
+    return `${indent}/** ${text[0]} */\n`;
   return `${indent}/**\n${text.map((line) => `${indent} *${line === "" ? "" : ` ${line}`}`).join("\n")}\n${indent} */\n`;
 }
 

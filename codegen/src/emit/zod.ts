@@ -1,3 +1,4 @@
+import { ENUM_EXTENSION, FLAGS_EXTENSION } from "../normalise/enums.js";
 import type { SchemaObject } from "../openapi.js";
 import type { PackagePlan } from "../split.js";
 import { key, literal } from "./render.js";
@@ -19,6 +20,11 @@ function baseExpression(schema: SchemaObject, indent: string): string {
   }
   const union = schema.oneOf ?? schema.anyOf;
   if (union) return `z.union([${union.map((s) => zodExpression(s, indent)).join(", ")}])`;
+  const mask = schema[FLAGS_EXTENSION];
+  if (typeof mask === "number") {
+    const flags = String(schema[ENUM_EXTENSION]);
+    return `z.number().int().refine((v) => v >= 0 && (v & ~${mask}) === 0, "must be a combination of the ${flags} flags")`;
+  }
   if (schema.enum) {
     const values = schema.enum.filter((v) => v !== null);
     if (values.every((v) => typeof v === "string")) return `z.enum(${literal(values)})`;

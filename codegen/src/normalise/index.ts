@@ -3,9 +3,9 @@ import { OverlayError } from "../errors.js";
 import type { LoadedSpec } from "../load.js";
 import type { ApiScope, NormalisedApi, NormalisedOperation, PackageModel } from "../model.js";
 import type { OpenApiDocument, SchemaObject } from "../openapi.js";
-import type { Overlay } from "../overlay.js";
+import type { Evidence, Overlay } from "../overlay.js";
 import { type CollectedOperation, collectOperations } from "./collect.js";
-import { checkEnums } from "./enums.js";
+import { applyEnums } from "./enums.js";
 import { internalOnly } from "./internal.js";
 import { NameRegistry } from "./naming.js";
 import { type PendingSchema, pendingOperation, schemasOf } from "./operation.js";
@@ -20,10 +20,12 @@ import {
 import { checkRoutes } from "./routes.js";
 import {
   friendlySchemaNames,
+  isUntyped,
   type QualifiedName,
   reachableSchemas,
   refsIn,
   rewriteSchema,
+  type SchemaDocument,
   SchemaSource,
 } from "./schemas.js";
 
@@ -86,6 +88,10 @@ function checkOverlayRoutes(input: NormaliseInput, publicOps: CollectedOperation
     if (!routes.has(route))
       throw new OverlayError(`operations["${route}"] names a route the spec does not have`);
   }
+  for (const route of Object.keys(input.overlay.stateChanging.operations)) {
+    if (!routes.has(route))
+      throw new OverlayError(`stateChanging.operations["${route}"] names a route the spec does not have`);
+  }
 }
 
 interface BuildOptions {
@@ -104,7 +110,7 @@ function buildApi(options: BuildOptions): NormalisedApi {
   const sourceName = spec.source;
   const documents: Partial<Record<ApiScope, OpenApiDocument>> = { public: input.public.document };
   if (input.internal) documents.internal = input.internal.document;
-  const source = new SchemaSource(documents);
+  const source = new SchemaSource(documents, overlay.models);
 
   const ids = dedupeOperationIds(collected, (op) => overlay.operations[op.route]?.operationId);
   const sameRoute = checkRoutes(collected, overlay.sameRoute, sourceName);
@@ -130,16 +136,21 @@ function buildApi(options: BuildOptions): NormalisedApi {
   const names = friendlySchemaNames(reachable, overlay);
   const schemas: Record<string, SchemaObject> = {};
   const schemaOrigins: Record<string, string> = {};
+  const schemaEvidence: Record<string, Evidence[]> = {};
   for (const qualified of [...reachable].sort()) {
     const friendly = names.get(qualified) as string;
-    const document = qualified.split(":")[0] as ApiScope;
-    schemas[friendly] = rewriteSchema(source.get(qualified) as SchemaObject, {
+    const [document, ...rest] = qualified.split(":") as [SchemaDocument, ...string[]];
+    const model = document === "overlay" ? overlay.models[rest.join(":")] : undefined;
+    const schema = source.get(qualified) as SchemaObject;
+    schemas[friendly] = rewriteSchema(model ? { description: model.description, ...schema } : schema, {
       document,
+      model: model ? rest.join(":") : undefined,
       source,
       names,
-      at: `/components/schemas/${qualified}`,
+      at: model ? `overlay models.${friendly}.schema` : `/components/schemas/${qualified}`,
     });
     schemaOrigins[friendly] = qualified;
+    if (model) schemaEvidence[friendly] = model.evidence;
   }
   const finish = (s: PendingSchema): SchemaObject =>
     rewriteSchema(s.schema, { document: s.document, source, names, at: s.at });
@@ -150,6 +161,7 @@ function buildApi(options: BuildOptions): NormalisedApi {
     ...(op.body ? { body: { ...op.body, schema: finish(op.body.schema) } } : {}),
     response: { ...op.response, ...(op.response.schema ? { schema: finish(op.response.schema) } : {}) },
   })) as NormalisedOperation[];
+  checkTypedAnswers(scope, operations, overlay.requireTypedAnswers);
 
   // Method names, unique per generated module.
   const registries = new Map<string, NameRegistry>();
@@ -169,7 +181,32 @@ function buildApi(options: BuildOptions): NormalisedApi {
     operations,
     schemas,
     schemaOrigins,
-    enums: checkEnums(overlay, schemas, operations),
+    schemaEvidence,
+    enums: applyEnums(overlay, schemas, operations, scope),
     packages: options.packages(operations),
   };
+}
+
+/**
+ * With the overlay's `requireTypedAnswers`, every public JSON answer is typed: one the documents
+ * leave untyped needs a `responseSchema` (with its evidence) or a `responseFreeForm` reason in the
+ * overlay. All offenders are listed at once. A reason given for an answer that is typed after all
+ * is a stale entry and fails in any case.
+ */
+function checkTypedAnswers(scope: ApiScope, operations: NormalisedOperation[], required: boolean): void {
+  const problems: string[] = [];
+  for (const op of operations) {
+    if (op.response.kind !== "json") continue;
+    const untyped = isUntyped(op.response.schema);
+    if (op.response.freeForm !== undefined && !untyped) {
+      problems.push(`  ${op.route}: responseFreeForm is given but the answer is typed`);
+    } else if (required && scope === "public" && untyped && op.response.freeForm === undefined) {
+      problems.push(`  ${op.route}: answers unknown`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new OverlayError(
+      `typed answers (specs/overlay.json operations[route].responseSchema with evidence, or responseFreeForm with the reason):\n${problems.join("\n")}`,
+    );
+  }
 }

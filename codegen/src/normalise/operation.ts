@@ -1,11 +1,11 @@
 import { OverlayError, SpecError } from "../errors.js";
 import type { ApiScope, NormalisedOperation, NormalisedParam, ResponseKind } from "../model.js";
 import type { SchemaObject } from "../openapi.js";
-import type { Overlay, SchemaRef } from "../overlay.js";
+import type { Evidence, Overlay, SchemaRef } from "../overlay.js";
 import type { CollectedOperation } from "./collect.js";
 import { selectJsonContent } from "./content.js";
 import { methodNameFor } from "./naming.js";
-import { isUntyped, type SchemaSource } from "./schemas.js";
+import { isUntyped, type SchemaDocument, type SchemaSource } from "./schemas.js";
 
 export const ODATA_OPTIONS = [
   "$filter",
@@ -30,14 +30,21 @@ const ODATA_PARAM_SCHEMAS: Record<string, SchemaObject> = {
 /** A schema used by an operation, before it is given its friendly name. */
 export interface PendingSchema {
   schema: SchemaObject;
-  document: ApiScope;
+  document: SchemaDocument;
   at: string;
 }
 
 export interface PendingOperation extends Omit<NormalisedOperation, "params" | "body" | "response"> {
   params: (Omit<NormalisedParam, "schema"> & { schema: PendingSchema })[];
   body?: { contentType: string; required: boolean; schema: PendingSchema; description?: string };
-  response: { kind: ResponseKind; status: string; contentType?: string; schema?: PendingSchema };
+  response: {
+    kind: ResponseKind;
+    status: string;
+    contentType?: string;
+    schema?: PendingSchema;
+    evidence?: Evidence[];
+    freeForm?: string;
+  };
 }
 
 /** What `pendingOperation` needs besides the operation itself. */
@@ -141,19 +148,26 @@ export function pendingOperation(op: CollectedOperation, ctx: OperationContext):
     throw new SpecError(`${op.pointer}/responses`, "no 2xx response is declared", sourceName);
   const declared = selectJsonContent(responses[status]?.content);
   let response: PendingOperation["response"];
+  const at = `overlay operations["${op.route}"]`;
+  if (ov.responseSchema && ov.responseFreeForm) {
+    throw new OverlayError(`${at}: responseSchema and responseFreeForm exclude each other`);
+  }
   if (ov.response !== undefined && ov.response !== "json") {
+    if (ov.responseSchema || ov.responseFreeForm)
+      throw new OverlayError(`${at}: a ${ov.response} response has no JSON schema`);
     response = { kind: ov.response, status };
   } else if (ov.responseSchema) {
+    if (scope === "public" && overlay.requireTypedAnswers && ov.responseSchema.evidence === undefined) {
+      throw new OverlayError(
+        `${at}.responseSchema: a public operation's schema must say where its shape comes from ("evidence")`,
+      );
+    }
     response = {
       kind: "json",
       status,
       contentType: "application/json",
-      schema: overlaySchema(
-        ov.responseSchema,
-        source,
-        scope,
-        `overlay operations["${op.route}"].responseSchema`,
-      ),
+      schema: overlaySchema(ov.responseSchema, source, scope, `${at}.responseSchema`),
+      ...(ov.responseSchema.evidence ? { evidence: ov.responseSchema.evidence } : {}),
     };
   } else if (declared) {
     const schema = declared.media.schema;
@@ -162,12 +176,14 @@ export function pendingOperation(op: CollectedOperation, ctx: OperationContext):
       status,
       contentType: "application/json",
       schema: own(isUntyped(schema) ? {} : schema, `${op.pointer}/responses/${status}`),
+      ...(ov.responseFreeForm ? { freeForm: ov.responseFreeForm } : {}),
     };
   } else {
     response = { kind: ov.response ?? "none", status };
   }
 
   const original = op.operationId !== operationId ? { originalOperationId: op.operationId } : {};
+  const effect = stateEffect(op, ov.idempotent, overlay);
   return {
     route: op.route,
     pointer: op.pointer,
@@ -185,10 +201,36 @@ export function pendingOperation(op: CollectedOperation, ctx: OperationContext):
     ...(body ? { body } : {}),
     response,
     odata,
-    idempotent: ov.idempotent ?? false,
+    ...effect,
     ...(ctx.sameRouteAs ? { sameRouteAs: ctx.sameRouteAs } : {}),
     internal: scope === "internal",
   };
+}
+
+const READ_METHODS = new Set(["get", "head", "options"]);
+const IDEMPOTENT_WRITES = new Set(["put", "delete"]);
+
+/**
+ * What an operation does to the server's state: from the overlay's `stateChanging` section when
+ * it lists the route (a GET that changes state, a PUT that increments), else from the method.
+ */
+function stateEffect(
+  op: CollectedOperation,
+  idempotent: boolean | undefined,
+  overlay: Overlay,
+): Pick<NormalisedOperation, "stateChanging" | "idempotent" | "stateChangingReason"> {
+  const reason = overlay.stateChanging.operations[op.route];
+  if (reason !== undefined) {
+    if (idempotent === true) {
+      throw new OverlayError(
+        `operations["${op.route}"].idempotent: the route is listed in stateChanging (a repeat is not the same as one)`,
+      );
+    }
+    return { stateChanging: true, idempotent: false, stateChangingReason: reason };
+  }
+  const method = op.method.toLowerCase();
+  if (READ_METHODS.has(method)) return { stateChanging: false, idempotent: true };
+  return { stateChanging: true, idempotent: idempotent ?? IDEMPOTENT_WRITES.has(method) };
 }
 
 /** A schema the overlay gives: a named schema of either document, or an inline one. */

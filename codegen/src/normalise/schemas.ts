@@ -1,29 +1,51 @@
 import { SpecError } from "../errors.js";
 import type { OpenApiDocument, SchemaObject } from "../openapi.js";
-import type { Overlay } from "../overlay.js";
+import type { Overlay, OverlayModel } from "../overlay.js";
 import { NameRegistry, pascalCase } from "./naming.js";
 
-/** A schema's identity across input documents: "public:Full.Name" or "internal:Full.Name". */
-export type QualifiedName = `${"public" | "internal"}:${string}`;
+/**
+ * Where a schema lives: one of the input documents, or the overlay's own `models` (shapes the
+ * documents lack, written from evidence).
+ */
+export type SchemaDocument = "public" | "internal" | "overlay";
+
+/** A schema's identity across inputs: "public:Full.Name", "internal:Full.Name" or "overlay:Name". */
+export type QualifiedName = `${SchemaDocument}:${string}`;
 
 const LOCAL_REF = "#/components/schemas/";
+/** How an overlay schema refers to an overlay model: a JSON pointer into specs/overlay.json. */
+export const OVERLAY_MODEL_REF = "#/overlay/models/";
 
 /**
- * The schemas of the input documents, addressed by qualified name. Schemas are read from here,
- * never mutated: every transformation builds new objects.
+ * The schemas of the input documents and the overlay's models, addressed by qualified name.
+ * Schemas are read from here, never mutated: every transformation builds new objects.
  */
 export class SchemaSource {
-  constructor(readonly documents: Partial<Record<"public" | "internal", OpenApiDocument>>) {}
+  constructor(
+    readonly documents: Partial<Record<"public" | "internal", OpenApiDocument>>,
+    readonly models: Record<string, OverlayModel> = {},
+  ) {}
 
   get(name: QualifiedName): SchemaObject | undefined {
     const [doc, ...rest] = name.split(":");
+    if (doc === "overlay") return this.models[rest.join(":")]?.schema as SchemaObject | undefined;
     return this.documents[doc as "public" | "internal"]?.components?.schemas?.[rest.join(":")];
   }
 
-  /** The qualified name a $ref inside a schema of `document` points to. */
-  qualify(ref: string, document: "public" | "internal", at: string): QualifiedName {
+  /**
+   * The qualified name a $ref inside a schema of `document` points to. An overlay model's
+   * `#/components/schemas/...` references point into the document the model names.
+   */
+  qualify(ref: string, document: SchemaDocument, at: string, model?: string): QualifiedName {
+    if (ref.startsWith(OVERLAY_MODEL_REF)) {
+      const name = ref.slice(OVERLAY_MODEL_REF.length);
+      if (this.models[name] === undefined)
+        throw new SpecError(at, `$ref ${ref}: specs/overlay.json "models" has no ${name}`, "overlay");
+      return `overlay:${name}`;
+    }
     if (!ref.startsWith(LOCAL_REF)) throw new SpecError(at, `unsupported $ref ${ref}`, document);
-    return `${document}:${ref.slice(LOCAL_REF.length)}`;
+    const target = document === "overlay" ? (this.models[model ?? ""]?.document ?? "public") : document;
+    return `${target}:${ref.slice(LOCAL_REF.length)}`;
   }
 }
 
@@ -38,8 +60,8 @@ export function reachableSchemas(source: SchemaSource, roots: Iterable<Qualified
     if (schema === undefined)
       throw new SpecError(`/components/schemas/${name}`, "schema does not exist", name);
     seen.add(name);
-    const document = name.split(":")[0] as "public" | "internal";
-    for (const ref of refsIn(schema)) queue.push(source.qualify(ref, document, name));
+    const [document, ...rest] = name.split(":") as [SchemaDocument, ...string[]];
+    for (const ref of refsIn(schema)) queue.push(source.qualify(ref, document, name, rest.join(":")));
   }
   return seen;
 }
@@ -71,6 +93,11 @@ export function friendlySchemaNames(
   const prefixes = Object.entries(overlay.schemaPrefixes).sort((a, b) => b[0].length - a[0].length);
   for (const qualified of [...names].sort()) {
     const full = qualified.slice(qualified.indexOf(":") + 1);
+    if (qualified.startsWith("overlay:")) {
+      registry.claim(full, `specs/overlay.json models.${full}`);
+      result.set(qualified, full);
+      continue;
+    }
     let friendly = overlay.schemaNames[full];
     if (friendly === undefined) {
       const prefix = prefixes.find(([namespace]) => full.startsWith(namespace));
@@ -86,7 +113,9 @@ export function friendlySchemaNames(
 }
 
 export interface RewriteContext {
-  document: "public" | "internal";
+  document: SchemaDocument;
+  /** The overlay model being rewritten, when `document` is "overlay". */
+  model?: string | undefined;
   source: SchemaSource;
   names: Map<QualifiedName, string>;
   at: string;
@@ -102,7 +131,7 @@ export interface RewriteContext {
  */
 export function rewriteSchema(schema: SchemaObject, ctx: RewriteContext): SchemaObject {
   if (typeof schema.$ref === "string") {
-    const qualified = ctx.source.qualify(schema.$ref, ctx.document, ctx.at);
+    const qualified = ctx.source.qualify(schema.$ref, ctx.document, ctx.at, ctx.model);
     const friendly = ctx.names.get(qualified);
     if (friendly === undefined)
       throw new SpecError(ctx.at, `schema ${qualified} was not collected`, ctx.document);

@@ -7,7 +7,6 @@ export type { CommandIo, EnqueueReport, EnqueueResult, ReportSource } from "@tsw
 export { EXIT } from "./cli/exit-codes.js";
 export { runCli } from "./cli/run.js";
 export {
-  ClientConfigError,
   defaultConfigPath,
   type LoadedClientConfig,
   loadClientConfig,

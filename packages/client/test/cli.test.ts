@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EXIT } from "../src/cli/exit-codes.js";
 import { runCli } from "../src/cli/run.js";
+import { CLIENT_VERSION } from "../src/version.js";
 import { sampleReport, tempDir } from "./helpers/reports.js";
 
 const CANARY = "Q0FOQVJZLWNsaS10b2tlbi05OTpzZWNyZXQtdmFsdWU=";
@@ -80,6 +81,15 @@ describe("tswats-client CLI", () => {
       (await cli(["queue", "show", "00000000-0000-4000-8000-000000000000", "--config", config])).code,
     ).toBe(EXIT.notFound);
     expect(readdirSync(join(dir, "queue", "pending"))).toHaveLength(1);
+  });
+
+  it("--version prints the version of package.json", async () => {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    };
+    expect(CLIENT_VERSION).toBe(pkg.version);
+    const result = await cli(["--version"]);
+    expect(result).toMatchObject({ code: EXIT.ok, out: `${pkg.version}\n`, err: "" });
   });
 
   it("exit codes: usage 2, status without a daemon 4, missing config 3", async () => {

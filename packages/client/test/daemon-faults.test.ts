@@ -263,6 +263,12 @@ describe("a real daemon process against the simulator", () => {
       reason: { reason: "corrupt" },
     });
 
+    // The simulator stores a report before the client has counted its answer: wait for the count.
+    await waitFor(
+      async () => (await metrics()).get('tswats_client_uploads_total{outcome="ok"}') === expected.size,
+      10_000,
+      "the ok count in /metrics",
+    );
     const m = await metrics();
     expect(m.get('tswats_client_queue_reports{state="failed"}')).toBe(failedFiles);
     expect(m.get('tswats_client_uploads_total{outcome="ok"}')).toBe(expected.size);

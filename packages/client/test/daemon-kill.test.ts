@@ -1,12 +1,18 @@
 /**
- * Reliability against real processes and real files: the daemon is killed with SIGKILL at random
- * moments while it uploads 500 reports, 20 times; afterwards every report is on the simulator
- * exactly once by id and nothing is left in sending/. The run also checks that a canary token
- * appears nowhere in the daemon's output, log file, `status` or `/status`.
+ * Reliability against real processes and real files: the daemon is killed with SIGKILL 20 times
+ * while it uploads 500 reports; afterwards every report is on the simulator exactly once by id and
+ * nothing is left in sending/. The run also checks that a canary token appears nowhere in the
+ * daemon's output, log file, `status` or `/status`.
+ *
+ * The kill moments do not depend on the machine's speed: every fifth round kills the daemon as
+ * soon as it is started (before it could upload); the other rounds let a seeded number of
+ * uploads complete, then hold the next upload on the simulator (a hang fault) and kill the daemon
+ * while the simulator holds it, so each of those kills lands mid-upload. The seed is printed
+ * (TSWATS_TEST_SEED repeats a run).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startSimulator } from "@tswats/simulator";
+import { type FaultSpec, startSimulator } from "@tswats/simulator";
 import { describe, expect, it } from "vitest";
 import { FileQueue } from "../src/queue/file-queue.js";
 import { CANARY, expectNoLeak } from "./helpers/canary.js";
@@ -17,6 +23,7 @@ import {
   waitFor,
 } from "./helpers/daemon-process.js";
 import { sampleReport, sampleSource, tempDir } from "./helpers/reports.js";
+import { seededRandom } from "./helpers/seed.js";
 
 const REPORTS = 500;
 const KILLS = 20;
@@ -26,13 +33,17 @@ const startDaemonProcess = (configPath: string, output: { text: string }) =>
 
 describe("daemon killed with SIGKILL while uploading (real processes)", () => {
   it(`delivers ${REPORTS} reports exactly once by id after ${KILLS} kills; the token leaks nowhere`, {
-    timeout: 180_000,
+    timeout: 300_000,
   }, async () => {
     const { dir, cleanup } = await tempDir();
     const sim = await startSimulator({ port: 0, seed: 1, data: "empty", tokens: [{ token: CANARY }] });
     try {
-      // Each upload takes a little while, so the kills land mid-upload.
-      sim.faults.add({ kind: "latency", ms: 30, times: "always", match: { path: "/api/Report/WSJF" } });
+      // Each upload takes a little while, so several are in flight at any moment.
+      const WSJF = { path: "/api/Report/WSJF" };
+      const latency: FaultSpec = { kind: "latency", ms: 30, times: "always", match: WSJF };
+      sim.faults.add(latency);
+      const uploadsAnswered = () =>
+        sim.requests.filter((r) => r.path === WSJF.path && r.status !== undefined).length;
       const folder = join(dir, "queue");
       const configPath = join(dir, "config.json");
       const logFile = join(dir, "logs", "client.log");
@@ -60,20 +71,35 @@ describe("daemon killed with SIGKILL while uploading (real processes)", () => {
       for (let i = 0; i < REPORTS; i++)
         ids.add((await queue.enqueue(sampleReport(), sampleSource(`/in/${i}.csv`))).id);
 
+      const { seed, random } = seededRandom("daemon-kill");
       const output = { text: "" };
       let killsMidUpload = 0;
+      let midUploadRounds = 0;
       for (let round = 0; round < KILLS; round++) {
         const child = startDaemonProcess(configPath, output);
-        // Kill at a random moment after it started uploading (or at once, before it could).
-        const before = sim.requests.length;
-        if (round % 5 !== 0) await waitFor(() => sim.requests.length > before || child.exitCode !== null);
-        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 250)));
-        if (readdirSync(join(folder, "sending")).length > 0) killsMidUpload++;
+        const running = () => child.exitCode === null && child.signalCode === null;
+        if (round % 5 !== 0) {
+          midUploadRounds++;
+          // Let a seeded number of uploads complete, then hold the next one and kill meanwhile.
+          const target = uploadsAnswered() + random.int(0, 15);
+          await waitFor(() => uploadsAnswered() >= target || !running(), 60_000, `seed ${seed}: uploads`);
+          sim.faults.clear();
+          const hold = sim.faults.add({ kind: "hang", times: 1, match: WSJF });
+          sim.faults.add(latency);
+          await waitFor(
+            () => !sim.faults.list().some((f) => f.id === hold) || !running(),
+            60_000,
+            `seed ${seed}: an upload held`,
+          );
+          expect(running(), `seed ${seed}, round ${round}: the daemon exited\n${output.text}`).toBe(true);
+          if (readdirSync(join(folder, "sending")).length > 0) killsMidUpload++;
+        }
         child.kill("SIGKILL");
         await exited(child);
       }
-      expect(killsMidUpload).toBeGreaterThan(KILLS / 2);
-      expect(sim.reports.size).toBeLessThan(REPORTS); // the final run still had work to do
+      // The held upload was claimed (renamed into sending/) before it was sent.
+      expect(killsMidUpload, `seed ${seed}`).toBe(midUploadRounds);
+      expect(sim.reports.size, `seed ${seed}`).toBeLessThan(REPORTS); // the final run still had work to do
 
       const child = startDaemonProcess(configPath, output);
       await waitFor(() => sim.reports.size === REPORTS, 120_000);

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ENTRY_FORMAT } from "../src/queue/entry.js";
 import { FileQueue, QueueError } from "../src/queue/file-queue.js";
 import { nodeQueueFs, type QueueFs } from "../src/queue/fs-layer.js";
-import { formatEntryName } from "../src/queue/naming.js";
+import { formatEntryName, restamp } from "../src/queue/naming.js";
 import { sampleReport, sampleSource, tempDir } from "./helpers/reports.js";
 
 let dir: string;
@@ -118,11 +118,12 @@ describe("FileQueue claiming", () => {
 
   it("keeps one copy when a crash left two versions of a report in sending/", async () => {
     const queue = await FileQueue.open({ folder: dir, now });
-    const { id } = await queue.enqueue(sampleReport(), sampleSource());
+    await queue.enqueue(sampleReport(), sampleSource());
     const claim = await queue.claimNext();
     const older = join(dir, "sending", claim!.name);
     const text = await readFile(older, "utf8");
-    const newer = formatEntryName({ stamp: clock + 60_000, enqueuedMs: clock, seq: 1, id });
+    // release() writes the restamped copy beside the old one: same order key, later stamp.
+    const newer = restamp(claim!.name, clock + 60_000);
     await writeFile(join(dir, "sending", newer), JSON.stringify({ ...JSON.parse(text), attempts: 3 }));
     const reopened = await FileQueue.open({ folder: dir, now, recover: true });
     expect(await files("pending")).toEqual([newer]);

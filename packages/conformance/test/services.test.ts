@@ -37,6 +37,8 @@ const server = setupServer(
         return HttpResponse.json({ echo });
       case "text":
         return HttpResponse.text(`text for ${echo}`);
+      case "xml":
+        return HttpResponse.xml(`<Echo route="${echo}"/>`);
       case "binary":
         return HttpResponse.arrayBuffer(new Uint8Array([1, 2, 3]).buffer);
       case "none":
@@ -136,6 +138,8 @@ async function callsAsTheTableSays(
   const echo = `${op.method} ${expectedPath(op.path)}`;
   if (op.response === "json") expect(result).toEqual({ echo });
   else if (op.response === "text") expect(result).toBe(`text for ${echo}`);
+  else if (op.response === "xml")
+    expect(result).toEqual({ name: "Echo", attributes: { route: echo }, children: [], text: "" });
   else if (op.response === "binary")
     expect(new Uint8Array(result as ArrayBuffer)).toEqual(new Uint8Array([1, 2, 3]));
   else expect(result).toBeUndefined();

@@ -28,6 +28,12 @@ export const watchSchema = z
     include: z.array(z.string().min(1)).min(1).optional(),
     /** Glob patterns to leave alone (same syntax). */
     exclude: z.array(z.string().min(1)).optional(),
+    /**
+     * Also take files reached through symbolic links (and follow linked sub-folders). Off by
+     * default: whoever can write into the watch folder could then make the client read and upload
+     * any file the client's user can read (a link to a report file anywhere, or to /etc/passwd).
+     */
+    followSymlinks: z.boolean().default(false),
     /** Interval of the safety re-scan that catches events the OS watcher missed. Default 30 s; 0 = off. */
     rescanMs: z.number().int().min(0).default(30_000),
   })

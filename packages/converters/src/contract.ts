@@ -20,8 +20,12 @@ export interface ReportSource {
 export interface EnqueueResult {
   /** The report id (fixed at enqueue; every retry sends it). */
   id: string;
-  /** "duplicate": a report with this id was already pending, sending or done; nothing was written. */
-  status: "enqueued" | "duplicate";
+  /**
+   * "duplicate": the same report (same id, same content) was already pending, sending or done;
+   * nothing was written. "replaced": a report with this id but different content was there; this
+   * one is queued as its new version (WATS replaces a report posted again with the same id).
+   */
+  status: "enqueued" | "duplicate" | "replaced";
 }
 
 /** The queue as the converters see it: durable once the promise resolves. */

@@ -15,7 +15,9 @@ export type ConversionErrorKind =
   | "crash"
   | "plugin"
   | "no-converter"
-  | "io";
+  | "io"
+  /** Not a failure: the file's set is not complete yet (e.g. curve files still being written); try again later. */
+  | "incomplete";
 
 export interface ConversionErrorDetails {
   kind: ConversionErrorKind;
@@ -24,6 +26,8 @@ export interface ConversionErrorDetails {
   field?: string;
   /** Every individual problem (e.g. every bad CSV row, every validation error). */
   problems?: string[];
+  /** For kind "incomplete": how long to wait before converting the file again. */
+  retryAfterMs?: number;
 }
 
 const BRAND = Symbol.for("tswats.ConversionError");
@@ -35,6 +39,7 @@ export class ConversionError extends Error {
   readonly column: number | undefined;
   readonly field: string | undefined;
   readonly problems: string[];
+  readonly retryAfterMs: number | undefined;
 
   constructor(message: string, details: ConversionErrorDetails, options?: { cause?: unknown }) {
     super(message, options);
@@ -43,6 +48,7 @@ export class ConversionError extends Error {
     this.column = details.column;
     this.field = details.field;
     this.problems = details.problems ?? [];
+    this.retryAfterMs = details.retryAfterMs;
     Object.defineProperty(this, BRAND, { value: true });
   }
 
@@ -59,6 +65,7 @@ export class ConversionError extends Error {
       ...(this.column !== undefined ? { column: this.column } : {}),
       ...(this.field !== undefined ? { field: this.field } : {}),
       problems: this.problems,
+      ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}),
     };
   }
 
@@ -70,11 +77,20 @@ export class ConversionError extends Error {
   static from(error: unknown, kind: ConversionErrorKind = "plugin"): ConversionError {
     if (ConversionError.is(error)) return error;
     if (error instanceof Error) {
-      const e = error as Error & { line?: unknown; column?: unknown; field?: unknown };
+      const e = error as Error & {
+        line?: unknown;
+        column?: unknown;
+        field?: unknown;
+        incomplete?: unknown;
+        retryAfterMs?: unknown;
+      };
+      // A plugin that cannot import this class says "not complete yet" with `incomplete = true`.
+      const incomplete = e.incomplete === true;
       return new ConversionError(
         `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`,
         {
-          kind,
+          kind: incomplete ? "incomplete" : kind,
+          ...(incomplete && typeof e.retryAfterMs === "number" ? { retryAfterMs: e.retryAfterMs } : {}),
           ...(typeof e.line === "number" ? { line: e.line } : {}),
           ...(typeof e.column === "number" ? { column: e.column } : {}),
           ...(typeof e.field === "string" ? { field: e.field } : {}),

@@ -5,16 +5,17 @@
  * only guard, so writers should either write within the settle time or write to a temporary name
  * (`.tmp`, `.part`, or a leading `.`/`~`, which the watcher ignores) and rename when done.
  */
-import { open, stat } from "node:fs/promises";
+import { lstat, open, stat } from "node:fs/promises";
 
 export interface FileSignature {
   size: number;
   mtimeMs: number;
 }
 
-export async function signature(path: string): Promise<FileSignature | undefined> {
+/** Size and mtime of a regular file; undefined for anything else (a symbolic link unless `followSymlinks`). */
+export async function signature(path: string, followSymlinks = false): Promise<FileSignature | undefined> {
   try {
-    const s = await stat(path);
+    const s = followSymlinks ? await stat(path) : await lstat(path);
     return s.isFile() ? { size: s.size, mtimeMs: s.mtimeMs } : undefined;
   } catch {
     return undefined;

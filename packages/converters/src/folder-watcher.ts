@@ -6,7 +6,7 @@
  * same report ids, which the queue and WATS treat as the same reports. A path being settled or
  * converted is never taken a second time.
  */
-import { mkdir, readdir } from "node:fs/promises";
+import { mkdir, readdir, realpath, stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { WatsLogger } from "@tswats/core";
 import { type FSWatcher, watch } from "chokidar";
@@ -16,6 +16,7 @@ import { ConversionError } from "./errors.js";
 import { type FileSignature, isLocked, sameSignature, signature } from "./file-stability.js";
 import { pathFilter } from "./glob.js";
 import type { ConverterHost } from "./host.js";
+import { IncompleteRetries } from "./incomplete-retry.js";
 import { afterFailure, afterSuccess } from "./post-actions.js";
 
 export type ConverterEvent =
@@ -29,7 +30,9 @@ export type ConverterEvent =
       warnings: string[];
     }
   | { type: "failed"; watcher: string; path: string; movedTo?: string; error: ConversionError }
-  | { type: "enqueue-failed"; watcher: string; path: string; error: Error };
+  | { type: "enqueue-failed"; watcher: string; path: string; error: Error }
+  /** The converter said the file's set is not complete yet: it stays in place and is tried again after `retryAfterMs`. */
+  | { type: "incomplete"; watcher: string; path: string; retryAfterMs: number; message: string };
 
 export interface FolderWatcherOptions {
   entry: ConverterEntry;
@@ -50,9 +53,9 @@ const ENQUEUE_RETRY_MS = 30_000;
 
 export class FolderWatcher {
   readonly label: string;
-  readonly folder: string;
-  readonly doneFolder: string;
-  readonly errorFolder: string;
+  folder: string;
+  doneFolder: string;
+  errorFolder: string;
   readonly #o: FolderWatcherOptions;
   readonly #accept: (relativePath: string) => boolean;
   #watcher: FSWatcher | undefined;
@@ -65,6 +68,7 @@ export class FolderWatcher {
   /** Paths kept in place (onSuccess "keep") or not movable: the signature they were handled with. */
   readonly #handled = new Map<string, string>();
   readonly #retryAt = new Map<string, number>();
+  readonly #incomplete = new IncompleteRetries();
   readonly #active = new Set<Promise<void>>();
   readonly #counts = { converted: 0, failed: 0, reports: 0, duplicates: 0, enqueueFailures: 0 };
   #lastError: string | undefined;
@@ -100,12 +104,22 @@ export class FolderWatcher {
     return false;
   }
 
+  get #follow(): boolean {
+    return this.#o.entry.watch.followSymlinks;
+  }
+
   async start(): Promise<void> {
     await mkdir(this.folder, { recursive: true });
+    // The configured folders are trusted as given: their real paths are what is watched and written.
+    const e = this.#o.entry;
+    this.folder = await realpath(this.folder);
+    this.doneFolder = e.doneFolder ? await realpathIfExists(this.doneFolder) : join(this.folder, "Done");
+    this.errorFolder = e.errorFolder ? await realpathIfExists(this.errorFolder) : join(this.folder, "Error");
     const recursive = this.#o.entry.watch.recursive;
     this.#watcher = watch(this.folder, {
       ignoreInitial: true,
       persistent: true,
+      followSymlinks: this.#follow,
       ...(recursive ? {} : { depth: 0 }),
       ignored: (p: string) => this.#isSpecial(resolve(p)),
     });
@@ -134,10 +148,12 @@ export class FolderWatcher {
       }
       for (const d of entries) {
         const full = join(dir, d.name);
-        if (d.isDirectory()) {
+        // Links are skipped unless watch.followSymlinks (then they count as what they point to).
+        const target = d.isSymbolicLink() && this.#follow ? await stat(full).catch(() => undefined) : d;
+        if (target?.isDirectory()) {
           if (this.#o.entry.watch.recursive && full !== this.doneFolder && full !== this.errorFolder)
             await walk(full);
-        } else if (d.isFile()) this.notice(full);
+        } else if (target?.isFile()) this.notice(full);
       }
     };
     await walk(this.folder);
@@ -149,7 +165,7 @@ export class FolderWatcher {
     if (this.#inFlight.has(path) || this.#settling.has(path) || this.#ready.includes(path)) return;
     const retry = this.#retryAt.get(path);
     if (retry !== undefined && Date.now() < retry) return;
-    void signature(path).then((sig) => {
+    void signature(path, this.#follow).then((sig) => {
       if (
         !sig ||
         this.#closed ||
@@ -165,7 +181,7 @@ export class FolderWatcher {
 
   #settle(path: string, sig: FileSignature): void {
     const timer = setTimeout(async () => {
-      const now = await signature(path);
+      const now = await signature(path, this.#follow);
       if (this.#closed) return;
       if (!now) {
         this.#settling.delete(path);
@@ -206,7 +222,7 @@ export class FolderWatcher {
     const log = this.#o.logger;
     const relativeDir = dirname(relative(this.folder, path));
     const relDir = relativeDir === "." ? "" : relativeDir;
-    const sigBefore = await signature(path);
+    const sigBefore = await signature(path, this.#follow);
     let result: Awaited<ReturnType<ConverterHost["convertFile"]>>;
     try {
       result = await this.#o.host.convertFile(path, {
@@ -216,11 +232,14 @@ export class FolderWatcher {
         timeoutMs: e.timeoutMs,
         maxMemoryMb: e.maxMemoryMb,
         maxFileMb: e.maxFileMb,
+        folder: this.folder,
+        followSymlinks: this.#follow,
       });
     } catch (error) {
       if (this.#closed) return;
       const ce = ConversionError.from(error, "crash");
-      if (ce.kind === "io" && !(await signature(path))) return; // vanished meanwhile
+      if (ce.kind === "incomplete") return this.#notComplete(path, ce);
+      if (ce.kind === "io" && !(await signature(path, this.#follow))) return; // vanished meanwhile
       this.#counts.failed++;
       this.#lastError = `${path}: ${ce.message}`;
       log.warn(
@@ -300,6 +319,26 @@ export class FolderWatcher {
     });
   }
 
+  /** The converter said the file's set is not complete: leave it in place and take it again later. */
+  #notComplete(path: string, error: ConversionError): void {
+    const delay = this.#incomplete.schedule(path, error.retryAfterMs, (again) => {
+      this.#retryAt.delete(again);
+      this.notice(again);
+    });
+    this.#retryAt.set(path, Date.now() + delay);
+    this.#o.logger.info(
+      { file: path, converter: this.#o.entry.name, retryInMs: delay },
+      `not complete yet: ${error.message}`,
+    );
+    this.#o.onEvent?.({
+      type: "incomplete",
+      watcher: this.label,
+      path,
+      retryAfterMs: delay,
+      message: error.message,
+    });
+  }
+
   stats(): Record<string, unknown> {
     return {
       converter: this.#o.entry.name,
@@ -308,6 +347,7 @@ export class FolderWatcher {
       settling: this.#settling.size,
       queued: this.#ready.length,
       inFlight: this.#inFlight.size,
+      waitingForCompletion: this.#incomplete.size,
       ...(this.#lastError ? { lastError: this.#lastError } : {}),
     };
   }
@@ -316,6 +356,7 @@ export class FolderWatcher {
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#rescan) clearInterval(this.#rescan);
+    this.#incomplete.clear();
     for (const { timer } of this.#settling.values()) clearTimeout(timer);
     this.#settling.clear();
     this.#ready.length = 0;
@@ -325,6 +366,14 @@ export class FolderWatcher {
   /** Waits for the files in progress (a conversion cut short by closing the host leaves its file in place). */
   async drain(): Promise<void> {
     await Promise.allSettled([...this.#active]);
+  }
+}
+
+async function realpathIfExists(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch {
+    return path;
   }
 }
 

@@ -1,10 +1,9 @@
 /**
  * The conversion host: knows the converters (standard ones and plugins), picks one for a file,
- * and runs conversions in the worker pool (or in this thread for the CLI's `--in-process`).
- * Plugins are imported only inside workers, so a plugin that hangs or crashes while loading
- * cannot take the client down.
+ * and runs conversions in the process pool (or in this thread for the CLI's `--in-process`).
+ * Plugins are imported only inside conversion processes, so a plugin that hangs, crashes or
+ * allocates without bound while loading cannot take the client down.
  */
-import { readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Report } from "@tswats/report";
 import { DEFAULT_MAX_FILE_MB, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_MS } from "./config-schema.js";
@@ -14,11 +13,12 @@ import { resolveParameters } from "./parameters.js";
 import type { ConverterDescriptor } from "./plugin-api.js";
 import { describePlugin } from "./plugin-check.js";
 import { npmPlugin, type PluginLocation, pluginsInFolder } from "./plugin-discovery.js";
+import { ProcessPool } from "./process-pool.js";
+import type { ProcessResponse } from "./process-protocol.js";
 import { sha256Hex } from "./report-id.js";
 import { type ConversionJob, type ConversionOutcome, detectScores, runConversion } from "./run-conversion.js";
+import { openSourceFile } from "./safe-fs.js";
 import { STANDARD_CONVERTERS } from "./standard/index.js";
-import { WorkerPool } from "./worker-pool.js";
-import type { WorkerResponse } from "./worker-protocol.js";
 
 export interface ConverterHostOptions {
   pluginFolders?: readonly string[];
@@ -26,11 +26,11 @@ export interface ConverterHostOptions {
   plugins?: readonly string[];
   /** Where npm plugins are looked up (node_modules from here upwards). Default: the working directory. */
   pluginBaseDir?: string;
-  /** Workers per memory limit (default 2). */
+  /** Conversion processes per memory limit (default 2). */
   workers?: number;
   /** Time limit for loading (describing) one plugin. Default 15 s. */
   loadTimeoutMs?: number;
-  /** Run conversions in this thread instead of workers (no time/memory limits; CLI/bench only). */
+  /** Run conversions in this thread instead of conversion processes (no time/memory limits; CLI/bench only). */
   inProcess?: boolean;
 }
 
@@ -47,6 +47,10 @@ export interface ConvertOptions {
   timeoutMs?: number;
   maxMemoryMb?: number;
   maxFileMb?: number;
+  /** The file must be inside this folder (its real path); links are not followed. */
+  folder?: string;
+  /** Read a file reached through a symbolic link (default false). */
+  followSymlinks?: boolean;
 }
 
 export interface ConversionSuccess {
@@ -60,7 +64,7 @@ export interface ConversionSuccess {
 export class ConverterHost {
   readonly #descriptors = new Map<string, ConverterDescriptor>();
   readonly #failures: PluginLoadFailure[] = [];
-  readonly #pools = new Map<number, WorkerPool>();
+  readonly #pools = new Map<number, ProcessPool>();
   readonly #options: ConverterHostOptions;
 
   private constructor(options: ConverterHostOptions) {
@@ -109,7 +113,7 @@ export class ConverterHost {
       { kind: "describe", module: loc.module, source: loc.source },
       timeout,
     );
-    if (response.kind !== "describe") throw new Error("unexpected worker answer");
+    if (response.kind !== "describe") throw new Error("unexpected answer from a conversion process");
     if (!response.ok) {
       const message = response.error.message.replace(/^PluginError: /, "");
       throw new Error(message.startsWith(loc.module) ? message : `${loc.source}: failed to load: ${message}`);
@@ -150,10 +154,10 @@ export class ConverterHost {
     return resolveParameters(this.require(name).parameters, parameters, name);
   }
 
-  #pool(maxMemoryMb: number): WorkerPool {
+  #pool(maxMemoryMb: number): ProcessPool {
     let pool = this.#pools.get(maxMemoryMb);
     if (!pool) {
-      pool = new WorkerPool({ size: this.#options.workers ?? 2, maxMemoryMb });
+      pool = new ProcessPool({ size: this.#options.workers ?? 2, maxMemoryMb });
       this.#pools.set(maxMemoryMb, pool);
     }
     return pool;
@@ -170,7 +174,7 @@ export class ConverterHost {
       scores = await detectScores(modules, fileName, sample);
     else {
       const r = await this.#pool(DEFAULT_MAX_MEMORY_MB).run(
-        { kind: "detect", modules, fileName, bytes: sample.slice() },
+        { kind: "detect", modules, fileName, bytes: sample },
         10_000,
       );
       scores = r.kind === "detect" ? r.scores : [];
@@ -194,23 +198,24 @@ export class ConverterHost {
   /** Reads and converts one file. Throws a ConversionError when it cannot be converted. */
   async convertFile(path: string, options: ConvertOptions = {}): Promise<ConversionSuccess> {
     const maxFileMb = options.maxFileMb ?? DEFAULT_MAX_FILE_MB;
-    let info: Awaited<ReturnType<typeof stat>>;
-    try {
-      info = await stat(path);
-    } catch (error) {
-      throw new ConversionError(`cannot read ${path}: ${(error as Error).message}`, { kind: "io" });
-    }
-    if (!info.isFile()) throw new ConversionError(`${path} is not a file`, { kind: "io" });
-    if (info.size > maxFileMb * 1024 * 1024)
-      throw new ConversionError(
-        `${basename(path)} is ${(info.size / 1024 / 1024).toFixed(1)} MB, more than the limit of ${maxFileMb} MB (setting maxFileMb); not converted`,
-        { kind: "too-large" },
-      );
+    // One handle: checked (regular file, no link, inside the folder) and then read.
+    const { handle, size } = await openSourceFile(path, {
+      folder: options.folder,
+      followSymlinks: options.followSymlinks,
+    });
     let buffer: Buffer;
     try {
-      buffer = await readFile(path);
+      if (size > maxFileMb * 1024 * 1024)
+        throw new ConversionError(
+          `${basename(path)} is ${(size / 1024 / 1024).toFixed(1)} MB, more than the limit of ${maxFileMb} MB (setting maxFileMb); not converted`,
+          { kind: "too-large" },
+        );
+      buffer = await handle.readFile();
     } catch (error) {
+      if (ConversionError.is(error)) throw error;
       throw new ConversionError(`cannot read ${path}: ${(error as Error).message}`, { kind: "io" });
+    } finally {
+      await handle.close();
     }
     return this.convertBytes(
       path,
@@ -239,19 +244,12 @@ export class ConverterHost {
     let outcome: ConversionOutcome;
     if (this.#options.inProcess) outcome = await runConversion(job);
     else {
-      // Hand the bytes over without a copy when they own their buffer.
-      const own =
-        bytes.byteOffset === 0 &&
-        bytes.byteLength === bytes.buffer.byteLength &&
-        bytes.buffer instanceof ArrayBuffer;
-      const sent = own ? bytes : bytes.slice();
-      const response: WorkerResponse = await this.#pool(options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB).run(
-        { kind: "convert", job: { ...job, bytes: sent } },
+      const response: ProcessResponse = await this.#pool(options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB).run(
+        { kind: "convert", job },
         options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-        [sent.buffer as ArrayBuffer],
       );
       if (response.kind !== "convert")
-        throw new ConversionError("unexpected worker answer", { kind: "crash" });
+        throw new ConversionError("unexpected answer from a conversion process", { kind: "crash" });
       outcome = response.outcome;
     }
     if (!outcome.ok) {

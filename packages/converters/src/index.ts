@@ -34,7 +34,14 @@ export {
   type UutReportOptions,
   validateReport,
 } from "@tswats/report";
-export { type ConverterCommandDefaults, convertCommand, convertersCommand } from "./cli.js";
+export {
+  type ConvertCommandOptions,
+  type ConvertOutcome,
+  convertCommand,
+  convertersListCommand,
+  type ListCommandOptions,
+  parseParameterAssignments,
+} from "./cli.js";
 export {
   type ConverterEntry,
   type ConverterEntryInput,
@@ -61,14 +68,24 @@ export {
   type ConverterInput,
   type ConverterPluginV1,
   type ConvertOutput,
+  DEFAULT_INCOMPLETE_RETRY_MS,
   type DetectSample,
   defineConverter,
+  notYetComplete,
   type ParameterSpec,
   type ParameterSpecs,
   type ParameterType,
 } from "./plugin-api.js";
 export { deriveReportId } from "./report-id.js";
 export { STANDARD_CONVERTERS, standardConverter } from "./standard/index.js";
+/** Where JSON text first goes wrong (a character offset), without quoting the text (it may hold a secret). */
+export { jsonErrorOffset } from "./standard/json-error-position.js";
+export {
+  type TestConverterOptions,
+  type TestConverterResult,
+  type TestedReport,
+  testConverter,
+} from "./test-converter.js";
 export {
   type ConverterEvent,
   type ConverterWatchers,

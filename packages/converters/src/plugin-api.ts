@@ -4,6 +4,7 @@
  * refuses anything else with a clear error.
  */
 import type { Report } from "@tswats/report";
+import { ConversionError } from "./errors.js";
 
 /** The plugin API version this host implements. */
 export const CONVERTER_API_VERSION = 1 as const;
@@ -89,6 +90,22 @@ export interface ConverterPluginV1 {
   detect?(sample: DetectSample): number;
   /** Reads the file; throw (a ConversionError for line/field detail) when it cannot. */
   convert(input: ConverterInput, context: ConverterContext): ConvertOutput | Promise<ConvertOutput>;
+}
+
+/** How long a watcher waits before it converts a file whose set was not complete (default of `notYetComplete`). */
+export const DEFAULT_INCOMPLETE_RETRY_MS = 10_000;
+
+/**
+ * What a converter throws when its input is not complete yet (a summary file whose folder of
+ * curve files is still being written, ...): the watcher leaves the file where it is and converts
+ * it again after `retryAfterMs` (clamped to 1 s .. 10 min); `convert` on the command line fails
+ * with this message. Not a failure of the file: it is not moved to `Error/`. The converter decides
+ * when to stop waiting (e.g. by the file's age) and then converts what it has, with warnings, or
+ * fails. A plugin that cannot import this may throw any Error with `incomplete = true` (and
+ * optionally `retryAfterMs`).
+ */
+export function notYetComplete(message: string, retryAfterMs = DEFAULT_INCOMPLETE_RETRY_MS): ConversionError {
+  return new ConversionError(message, { kind: "incomplete", retryAfterMs });
 }
 
 /** Identity helper that gives plugin authors type checking: `export default defineConverter({...})`. */

@@ -3,49 +3,19 @@
  * delete it, or leave it), on failure move it to the error folder beside a `<file>.error.txt`
  * that says which converter failed, when, and why (with line/column/field where known).
  * Moves keep the path relative to the watch folder and never overwrite: a name that is taken
- * gets a timestamp before its extension.
+ * gets a timestamp before its extension. Nothing is written through a symbolic link (see safe-fs.ts).
  */
-import { copyFile, mkdir, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
-import { basename, dirname, extname, join } from "node:path";
+import { rm } from "node:fs/promises";
+import { basename, dirname } from "node:path";
 import { ConversionError, locationText } from "./errors.js";
+import { ensureRealFolder, moveNoReplace, writeNewFile } from "./safe-fs.js";
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { freePath } from "./safe-fs.js";
 
-const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, "").replace(".", "").replace("Z", "");
-
-/** A free path for `name` in `folder` (timestamp suffix when taken). */
-export async function freePath(folder: string, name: string, now = new Date()): Promise<string> {
-  const first = join(folder, name);
-  if (!(await exists(first))) return first;
-  const ext = extname(name);
-  const base = ext ? name.slice(0, -ext.length) : name;
-  for (let i = 0; i < 1000; i++) {
-    const candidate = join(folder, `${base}.${stamp(now)}${i ? `-${i}` : ""}${ext}`);
-    if (!(await exists(candidate))) return candidate;
-  }
-  throw new Error(`no free name for ${name} in ${folder}`);
-}
-
-/** Moves a file (rename, or copy + delete across devices). Returns the new path. */
+/** Moves a file into `folder/relativeDir` (created as real folders, never replacing a name). Returns the new path. */
 export async function moveFile(source: string, folder: string, relativeDir = ""): Promise<string> {
-  const targetDir = join(folder, relativeDir);
-  await mkdir(targetDir, { recursive: true });
-  const target = await freePath(targetDir, basename(source));
-  try {
-    await rename(source, target);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
-    await copyFile(source, target);
-    await unlink(source);
-  }
-  return target;
+  const targetDir = await ensureRealFolder(folder, relativeDir);
+  return moveNoReplace(source, targetDir, basename(source));
 }
 
 export interface SuccessAction {
@@ -62,12 +32,12 @@ export async function afterSuccess(path: string, action: SuccessAction): Promise
   if (action.onSuccess === "move") moved = await moveFile(path, action.doneFolder, action.relativeDir);
   else if (action.onSuccess === "delete") await rm(path, { force: true });
   if (action.warnings.length > 0) {
-    const folder = moved ? dirname(moved) : join(action.doneFolder, action.relativeDir);
-    await mkdir(folder, { recursive: true });
-    const name = `${basename(moved ?? path)}.warnings.txt`;
-    await writeFile(
-      join(folder, name),
+    const folder = moved ? dirname(moved) : await ensureRealFolder(action.doneFolder, action.relativeDir);
+    await writeNewFile(
+      folder,
+      `${basename(moved ?? path)}.warnings.txt`,
       `converter: ${action.converter}\ntime: ${new Date().toISOString()}\nfile: ${path}\nwarnings:\n${action.warnings.map((w) => `  - ${w}`).join("\n")}\n`,
+      ".warnings.txt",
     );
   }
   return moved;
@@ -101,6 +71,11 @@ export async function afterFailure(
   error: unknown,
 ): Promise<string> {
   const moved = await moveFile(path, errorFolder, relativeDir);
-  await writeFile(`${moved}.error.txt`, errorReport(path, converter, error));
+  await writeNewFile(
+    dirname(moved),
+    `${basename(moved)}.error.txt`,
+    errorReport(path, converter, error),
+    ".error.txt",
+  );
   return moved;
 }

@@ -6,6 +6,7 @@
 import { basename } from "node:path";
 import { canonicalGuid, formatProblems, type Report, serialiseReport, validateReport } from "@tswats/report";
 import { ConversionError, type SerializedConversionError } from "./errors.js";
+import { resolvePluginImportsToHost } from "./host-resolution.js";
 import { resolveParameters } from "./parameters.js";
 import type {
   ConverterContext,
@@ -46,6 +47,7 @@ export function loadConverter(module: string): Promise<ConverterPluginV1> {
         if (!c) throw new ConversionError(`no standard converter ${module}`, { kind: "no-converter" });
         return c;
       }
+      resolvePluginImportsToHost();
       const mod: unknown = await import(module);
       return checkPlugin(pluginFromModule(mod), module);
     })();
@@ -82,38 +84,61 @@ export async function runConversion(job: ConversionJob): Promise<ConversionOutco
   const warnings: string[] = [];
   try {
     const converter = await loadConverter(job.module);
-    const parameters = resolveParameters(converter.parameters ?? {}, job.parameters, job.converterName);
-    const fileName = basename(job.path);
-    const input: ConverterInput = {
-      path: job.path,
-      fileName,
-      bytes: job.bytes,
-      text: (encoding?: string) => decodeText(job.bytes, fileName, encoding),
-    };
-    const context: ConverterContext = {
-      parameters,
-      converterName: job.converterName,
-      station: job.station,
-      reportId: (index) => deriveReportId(job.converterName, job.sha256, index),
-      warn: (message) => {
-        if (warnings.length < 1000) warnings.push(String(message));
-      },
-    };
-    let output: unknown;
-    try {
-      output = await converter.convert(input, context);
-    } catch (error) {
-      throw ConversionError.from(error, "plugin");
-    }
-    const reports = finishReports(output, job, converter.idPolicy ?? "derive");
+    const output = await callConverter(converter, job, warnings);
+    const reports = withIds(output, job, converter.idPolicy ?? "derive");
+    reports.forEach((report, i) => {
+      const result = validateReport(serialiseReport(report));
+      if (!result.valid) {
+        const where = reports.length > 1 ? `report ${i + 1} of ${reports.length}` : "the report";
+        const first = result.errors[0];
+        throw new ConversionError(
+          `${where} is not a valid WSJF report (${result.errors.length} error(s)):\n${formatProblems(result.errors, 20)}`,
+          {
+            kind: "validation",
+            ...(first ? { field: first.path } : {}),
+            problems: result.errors.map((p) => `${p.path}: ${p.message}`),
+          },
+        );
+      }
+    });
     return { ok: true, reports, warnings };
   } catch (error) {
     return { ok: false, error: ConversionError.from(error, "plugin").toJSON(), warnings };
   }
 }
 
-/** Ids set, wire form checked: the reports the queue gets. */
-function finishReports(output: unknown, job: ConversionJob, idPolicy: "derive" | "keep-valid"): Report[] {
+/** Runs the converter's `convert` on the job's file (parameters checked, text decoding offered). */
+export async function callConverter(
+  converter: ConverterPluginV1,
+  job: ConversionJob,
+  warnings: string[],
+): Promise<unknown> {
+  const parameters = resolveParameters(converter.parameters ?? {}, job.parameters, job.converterName);
+  const fileName = basename(job.path);
+  const input: ConverterInput = {
+    path: job.path,
+    fileName,
+    bytes: job.bytes,
+    text: (encoding?: string) => decodeText(job.bytes, fileName, encoding),
+  };
+  const context: ConverterContext = {
+    parameters,
+    converterName: job.converterName,
+    station: job.station,
+    reportId: (index) => deriveReportId(job.converterName, job.sha256, index),
+    warn: (message) => {
+      if (warnings.length < 1000) warnings.push(String(message));
+    },
+  };
+  try {
+    return await converter.convert(input, context);
+  } catch (error) {
+    throw ConversionError.from(error, "plugin");
+  }
+}
+
+/** The converter's output as a list of report objects with their final ids (per `idPolicy`). */
+export function withIds(output: unknown, job: ConversionJob, idPolicy: "derive" | "keep-valid"): Report[] {
   const list = Array.isArray(output) ? output : [output];
   if (list.length === 0 || output === undefined || output === null)
     throw new ConversionError(`converter "${job.converterName}" returned no report`, { kind: "plugin" });
@@ -137,19 +162,6 @@ function finishReports(output: unknown, job: ConversionJob, idPolicy: "derive" |
         field: "$.id",
       });
     seen.add(report.id);
-    const wire = serialiseReport(report);
-    const result = validateReport(wire);
-    if (!result.valid) {
-      const first = result.errors[0];
-      throw new ConversionError(
-        `${where} is not a valid WSJF report (${result.errors.length} error(s)):\n${formatProblems(result.errors, 20)}`,
-        {
-          kind: "validation",
-          ...(first ? { field: first.path } : {}),
-          problems: result.errors.map((p) => `${p.path}: ${p.message}`),
-        },
-      );
-    }
     return report;
   });
 }

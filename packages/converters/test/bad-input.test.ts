@@ -49,14 +49,17 @@ describe("bad and unusual input", () => {
     expect(b.reports[0]?.root?.steps?.length).toBe(a.reports[0]?.root?.steps?.length);
   });
 
-  it("refuses non-UTF-8 text without BOM, naming byte, line and column; the encoding parameter reads it", async () => {
+  it("honours the XML encoding declaration; bytes that break the declared UTF-8 are refused with byte, line and column", async () => {
     const latin1 = Buffer.from(xml.replace('encoding="utf-16"', 'encoding="iso-8859-1"'), "latin1");
-    const e = await failure(convert("latin1.xml", latin1));
+    const declared = await convert("latin1.xml", latin1);
+    expect(declared.reports[0]?.sn).toBe("ENC-Ø1");
+    const mislabelled = Buffer.from(xml.replace('encoding="utf-16"', 'encoding="utf-8"'), "latin1");
+    const e = await failure(convert("mislabelled.xml", mislabelled));
     expect(e.kind).toBe("encoding");
     expect(e.message).toMatch(
-      /latin1\.xml is not valid UTF-8: byte \d+ \(line \d+, column \d+\) is 0xd8.*parameter "encoding"/,
+      /mislabelled\.xml is not valid UTF-8: byte \d+ \(line \d+, column \d+\) is 0xd8.*parameter "encoding"/,
     );
-    const ok = await convert("latin1-ok.xml", latin1, { encoding: "windows-1252" });
+    const ok = await convert("mislabelled-ok.xml", mislabelled, { encoding: "windows-1252" });
     expect(ok.reports[0]?.sn).toBe("ENC-Ø1");
   });
 

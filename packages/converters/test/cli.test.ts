@@ -2,8 +2,9 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { validateReport } from "@tswats/report";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { convertCommand, convertersCommand } from "../src/cli.js";
+import { convertCommand, convertersListCommand, parseParameterAssignments } from "../src/cli.js";
 import { convertFile } from "../src/convert-file.js";
+import { STANDARD_CONVERTERS } from "../src/standard/index.js";
 import { richTestStandXml, tempDir } from "./helpers.js";
 
 function io() {
@@ -42,10 +43,10 @@ beforeAll(async () => {
 });
 afterAll(() => tmp.cleanup());
 
-describe("tswats-client convert", () => {
-  it("prints the WSJF the file would become (exit 0), via a worker", async () => {
+describe("convert (the command behind tswats-client convert)", () => {
+  it("prints the WSJF the file would become, via a conversion process", async () => {
     const c = io();
-    expect(await convertCommand([good], c.io)).toBe(0);
+    expect(await convertCommand({ file: good }, c.io)).toBe("converted");
     const report = JSON.parse(c.out());
     expect(report).toMatchObject({ type: "T", sn: "CLI-1", result: "F" });
     expect(validateReport(report).valid).toBe(true);
@@ -55,80 +56,65 @@ describe("tswats-client convert", () => {
   it("--json wraps reports and warnings; --param passes parameters", async () => {
     const c = io();
     const code = await convertCommand(
-      [
-        "convert",
-        good,
-        "--json",
-        "--in-process",
-        "--converter",
-        "teststand-xml",
-        "--param",
-        "processCode=99",
-        "--station",
-        "X",
-      ],
+      {
+        file: good,
+        json: true,
+        inProcess: true,
+        converter: "teststand-xml",
+        parameters: parseParameterAssignments(["processCode=99"]),
+        station: "X",
+      },
       c.io,
     );
-    expect(code).toBe(0);
+    expect(code).toBe("converted");
     const out = JSON.parse(c.out());
     expect(out).toMatchObject({ ok: true, converter: "teststand-xml", warnings: [] });
     expect(out.reports[0].processCode).toBe(50); // the file's PCode wins over the fallback parameter
     expect(out.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it("exit 1 with kind, line and message when the file cannot be converted", async () => {
+  it("not converted: kind, line and message", async () => {
     const c = io();
-    expect(await convertCommand([bad, "--in-process"], c.io)).toBe(1);
+    expect(await convertCommand({ file: bad, inProcess: true }, c.io)).toBe("not-converted");
     expect(c.err()).toMatch(
       /bad\.csv: cannot convert \(content, line 2\):[\s\S]*line 2: 6 fields, but the header has 5/,
     );
     const j = io();
-    expect(await convertCommand([bad, "--in-process", "--json"], j.io)).toBe(1);
+    expect(await convertCommand({ file: bad, inProcess: true, json: true }, j.io)).toBe("not-converted");
     expect(JSON.parse(j.out())).toMatchObject({ ok: false, error: { kind: "content", line: 2 } });
   });
 
-  it("exit 2 for usage errors", async () => {
-    const a = io();
-    expect(await convertCommand([], a.io)).toBe(2);
-    expect(a.err()).toMatch(/usage: tswats-client convert/);
-    const b = io();
-    expect(await convertCommand([good, "--bogus"], b.io)).toBe(2);
+  it("an unknown converter and a bad --param are named", async () => {
     const c = io();
-    expect(await convertCommand([good, "--converter", "nope", "--in-process"], c.io)).toBe(2);
+    expect(await convertCommand({ file: good, converter: "nope", inProcess: true }, c.io)).toBe(
+      "unknown-converter",
+    );
     expect(c.err()).toMatch(/unknown converter "nope"/);
-    const d = io();
-    expect(await convertCommand([good, "--param", "novalue", "--in-process"], d.io)).toBe(2);
+    expect(() => parseParameterAssignments(["novalue"])).toThrow(/--param "novalue": expected key=value/);
+    expect(parseParameterAssignments(["n=3", "s=text", 'o={"a":1}'])).toEqual({
+      n: 3,
+      s: "text",
+      o: { a: 1 },
+    });
   });
 });
 
-describe("tswats-client converters list", () => {
+describe("converters list", () => {
   it("lists standard converters and plugins with parameters; refused plugins say why", async () => {
     const c = io();
-    expect(await convertersCommand(["list", "--plugin-folder", plugins], c.io)).toBe(0);
+    await convertersListCommand({ pluginFolders: [plugins] }, c.io);
     expect(c.out()).toMatch(/^teststand-xml {2}\(standard\) {2}\*\.xml$/m);
     expect(c.out()).toMatch(/--param badRows \(enum: fail-file\|skip-row\) = "fail-file"/);
     expect(c.out()).toMatch(/^mine {2}\(plugin folder .*mine\.mjs\) {2}\*\.mine$/m);
     expect(c.out()).toMatch(/refused: .*old\.mjs: apiVersion 0 is not supported/);
     const j = io();
-    expect(await convertersCommand(["converters", "list", "--json", "--plugin-folder", plugins], j.io)).toBe(
-      0,
-    );
+    await convertersListCommand({ json: true, pluginFolders: [plugins] }, j.io);
     const data = JSON.parse(j.out());
-    expect(data.converters.map((x: { name: string }) => x.name)).toEqual([
-      "wsjf-json",
-      "wsxf-xml",
-      "teststand-xml",
-      "csv",
-      "mine",
-    ]);
-    expect(data.converters[4].parameters).toEqual({ level: { type: "integer", default: 3 } });
+    const standard = STANDARD_CONVERTERS.map((c) => c.name);
+    expect(data.converters.map((x: { name: string }) => x.name)).toEqual([...standard, "mine"]);
+    expect(data.converters[standard.length].parameters).toEqual({ level: { type: "integer", default: 3 } });
     expect(data.refused).toHaveLength(1);
   }, 30_000);
-
-  it("exit 2 without the list subcommand", async () => {
-    const c = io();
-    expect(await convertersCommand([], c.io)).toBe(2);
-  });
 });
 
 describe("convertFile", () => {

@@ -112,6 +112,8 @@ function results(steps: TsStep[]): string {
 }
 
 export interface TsReportInput {
+  /** ReportInfo ID (the WATS add-on's report id); none when absent. */
+  id?: string;
   sn?: string;
   pn?: string;
   rev?: string;
@@ -151,7 +153,7 @@ export function testStandXml(input: TsReportInput): string {
   );
   return `<?xml version="1.0" encoding="utf-8"?>
 <TSReport>
-${info("ID", "f4fb0a29-93b1-4f7f-ada7-672b382774ab")}
+${input.id === undefined ? "" : info("ID", input.id)}
 ${info("Start", input.start ?? "2026-03-01T08:00:00.0000000+01:00")}
 ${info("EngineStarted", "2026-03-01T06:58:20.0000000Z")}
 ${input.sn === undefined ? "" : info("SN", input.sn)}

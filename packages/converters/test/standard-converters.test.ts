@@ -88,10 +88,8 @@ describe("standard converters on the committed fixtures", () => {
       // EngineStarted 08:51:29.994Z + 214.4463569 s, in the report's +02:00
       start: "2022-06-23T10:55:04.440+02:00",
     });
-    // deterministic id: converter name + content
-    const { readFile } = await import("node:fs/promises");
-    const sha = sha256Hex(await readFile(fixture("teststand/TSWithWats.xml")));
-    expect(report.id).toBe(deriveReportId("teststand-xml", sha, 0));
+    // the report's own id (ReportInfo ID) is kept, so converting again replaces it
+    expect(report.id).toBe("f4fb0a29-93b1-4f7f-ada7-672b382774ab");
     const again = await host.convertFile(fixture("teststand/TSWithWats.xml"));
     expect(again.reports[0]?.id).toBe(report.id);
   });
@@ -256,7 +254,7 @@ describe("teststand-xml on generated reports", () => {
     expect(e.field).toBe("UUT.SerialNumber");
   });
 
-  it("names the step whose operator is unknown", async () => {
+  it("keeps a step whose operator is unknown as LOG, with a warning naming step and line", async () => {
     const path = await file(
       "badcomp.xml",
       testStandXml({
@@ -271,8 +269,15 @@ describe("teststand-xml on generated reports", () => {
         ],
       }),
     );
-    const e = await failure(host.convertFile(path, { converter: "teststand-xml" }));
-    expect(e.message).toMatch(/MainSequence Callback\/V.*unknown comparison operator "ABOUT"/);
+    const r = await host.convertFile(path, { converter: "teststand-xml" });
+    expect(r.reports[0]?.root?.steps?.[0]?.numericMeas).toEqual([
+      { compOp: "LOG", name: null, value: 1, lowLimit: null, highLimit: null, unit: null, status: "P" },
+    ]);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(
+        /badcomp\.xml line \d+, step "MainSequence Callback\/V": .*unknown comparison "ABOUT"/,
+      ),
+    ]);
   });
 
   it("refuses XML that is not a TestStand report", async () => {
@@ -312,7 +317,7 @@ describe("csv on generated files", () => {
     const e = await failure(host.convertFile(path, { parameters: { timeZone: "UTC" } }));
     expect(e.problems).toEqual([
       'line 2, column Value: "abc" is not a number',
-      'line 3, column TestDate: "yesterday" is not a date-time (YYYY-MM-DD HH:MM:SS, optional offset)',
+      'line 3, column TestDate: "yesterday" is not a date-time (YYYY-MM-DD HH:MM:SS, optional offset; parameter "dateFormat")',
       'line 4, column Result: unknown result "MAYBE" (PASS, FAIL, SKIP, ERROR, DONE)',
     ]);
     expect(e.line).toBe(2);

@@ -62,7 +62,7 @@ describe("converterEntrySchema", () => {
   it("fills defaults", () => {
     expect(converterEntrySchema.parse({ name: "csv", watch: { folder: "/in" } })).toEqual({
       name: "csv",
-      watch: { folder: "/in", recursive: false, settleMs: 2000, rescanMs: 30000 },
+      watch: { folder: "/in", recursive: false, settleMs: 2000, followSymlinks: false, rescanMs: 30000 },
       parameters: {},
       onSuccess: "move",
       timeoutMs: 30000,

@@ -7,6 +7,7 @@ import { Wats } from "@tswats/sdk";
 import { type Simulator, startSimulator } from "@tswats/simulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EnqueueReport, ReportSource } from "../src/contract.js";
+import { STANDARD_CONVERTERS } from "../src/standard/index.js";
 import { type ConverterEvent, type ConverterWatchers, startConverterWatchers } from "../src/watchers.js";
 import { richTestStandXml, tempDir } from "./helpers.js";
 
@@ -267,7 +268,7 @@ describe("watch options, limits and bad input", () => {
         logger: silentLogger,
       }),
     ).rejects.toThrow(
-      /converters\[0\]: unknown converter "nope" \(available: wsjf-json, wsxf-xml, teststand-xml, csv\)/,
+      `converters[0]: unknown converter "nope" (available: ${STANDARD_CONVERTERS.map((c) => c.name).join(", ")})`,
     );
     await expect(
       startConverterWatchers({

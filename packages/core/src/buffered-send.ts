@@ -1,6 +1,6 @@
 /**
  * The fast path of `call()`: one attempt sent with undici's `Dispatcher.request()` on the
- * transport's keep-alive Agent, the whole answer read into memory.
+ * transport's keep-alive Agent, the whole answer read into memory (under the byte limit).
  *
  * WHATWG `fetch` costs far more per request than the request API of the same undici pool (stream
  * plumbing, a FinalizationRegistry entry per signal, Request/Response objects); `call()` reads
@@ -8,25 +8,26 @@
  * and so does every call when fetch was replaced (msw, a polyfill) or a custom fetch was given,
  * so interceptors see every request.
  */
-
-/** What one attempt answered, body included. */
-export interface BufferedAnswer {
-  status: number;
-  statusText: string;
-  headers: Headers;
-  /** undefined when the answer had no body bytes. */
-  body: ArrayBuffer | undefined;
-}
+import { Answer, BodyTooLarge, checkDeclaredLength, readLimited } from "./answer.js";
 
 export interface BufferedRequest {
   method: string;
   headers: Record<string, string>;
   body: string | Uint8Array | undefined;
   signal: AbortSignal;
+  /** Largest body read; a larger one throws BodyTooLarge after the connection is dropped. */
+  maxResponseBytes: number;
 }
 
 /** Sends one attempt; undefined means "not handled here, use fetch" (e.g. a redirect). */
-export type BufferedSend = (url: string, request: BufferedRequest) => Promise<BufferedAnswer | undefined>;
+export type BufferedSend = (url: URL, request: BufferedRequest) => Promise<Answer | undefined>;
+
+interface UndiciBody extends AsyncIterable<Uint8Array> {
+  arrayBuffer(): Promise<ArrayBuffer>;
+  dump(): Promise<void>;
+  destroy(error?: Error): void;
+  on(event: "error", listener: (error: Error) => void): unknown;
+}
 
 /** The subset of undici's Dispatcher this needs. */
 interface RequestDispatcher {
@@ -41,7 +42,7 @@ interface RequestDispatcher {
     statusCode: number;
     statusText?: string;
     headers: Record<string, string | string[] | undefined>;
-    body: { arrayBuffer(): Promise<ArrayBuffer>; dump(): Promise<void> };
+    body: UndiciBody;
   }>;
 }
 
@@ -51,10 +52,9 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 export function bufferedSender(dispatcher: unknown): BufferedSend {
   const agent = dispatcher as RequestDispatcher;
   return async (url, request) => {
-    const parsed = new URL(url);
     const answer = await agent.request({
-      origin: parsed.origin,
-      path: parsed.pathname + parsed.search,
+      origin: url.origin,
+      path: url.pathname + url.search,
       method: request.method,
       headers: request.headers,
       ...(request.body !== undefined ? { body: request.body } : {}),
@@ -65,19 +65,31 @@ export function bufferedSender(dispatcher: unknown): BufferedSend {
       await answer.body.dump();
       return undefined;
     }
-    const bytes = await answer.body.arrayBuffer();
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(answer.headers)) {
-      if (value === undefined) continue;
-      if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-      else headers.append(name, value);
+    const length = answer.headers["content-length"];
+    let bytes: ArrayBuffer | undefined;
+    try {
+      checkDeclaredLength(typeof length === "string" ? length : undefined, request.maxResponseBytes);
+      // A declared length within the limit is enforced by undici itself; only an undeclared
+      // (chunked) body is counted as it arrives.
+      bytes =
+        typeof length === "string"
+          ? await answer.body.arrayBuffer()
+          : await readLimited(answer.body, request.maxResponseBytes);
+    } catch (error) {
+      // Destroying the body drops the connection: nothing more of the answer is read.
+      if (error instanceof BodyTooLarge) {
+        // The stream reports the destruction as an error of its own; it is expected here.
+        answer.body.on("error", () => {});
+        answer.body.destroy();
+      }
+      throw error;
     }
-    return {
-      status: answer.statusCode,
-      statusText: answer.statusText ?? "",
-      headers,
-      body: bytes.byteLength === 0 ? undefined : bytes,
-    };
+    return new Answer(
+      answer.statusCode,
+      answer.statusText ?? "",
+      answer.headers,
+      bytes === undefined || bytes.byteLength === 0 ? undefined : bytes,
+    );
   };
 }
 

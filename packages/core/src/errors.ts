@@ -17,6 +17,15 @@ export interface WatsErrorDetails {
   retryAfterMs?: number | undefined;
   body?: unknown;
   cause?: unknown;
+  /** The answer's headers (a `Headers`, or name/value pairs as `toJSON()` writes them). */
+  headers?: Headers | readonly (readonly [string, string])[] | Record<string, string> | undefined;
+  /**
+   * True when a state-changing request failed after it may have reached the server: WATS may or
+   * may not have carried it out. Check the server's state before sending it again.
+   */
+  outcomeUncertain?: boolean | undefined;
+  /** WatsResponseTooLargeError: the byte limit the answer went over. */
+  limitBytes?: number | undefined;
 }
 
 export type WatsErrorKind =
@@ -33,7 +42,18 @@ export type WatsErrorKind =
   | "WatsCircuitOpenError"
   | "WatsAbortError"
   | "WatsConfigError"
-  | "WatsPaginationError";
+  | "WatsPaginationError"
+  | "WatsResponseTooLargeError"
+  | "WatsDecodeError"
+  | "WatsResponseValidationError";
+
+/** A WatsError's fields as plain data (`toJSON()`): what crosses a worker boundary or goes into a log line. */
+export type WatsErrorJson = Omit<WatsErrorDetails, "headers"> & {
+  kind: WatsErrorKind;
+  message: string;
+  /** The answer's headers as name/value pairs. */
+  headers: [string, string][] | undefined;
+};
 
 export class WatsError extends Error {
   readonly status: number | undefined;
@@ -44,8 +64,20 @@ export class WatsError extends Error {
   readonly correlationId: string | undefined;
   readonly attempts: number | undefined;
   readonly retryAfterMs: number | undefined;
-  /** The server's error body: parsed JSON when it was JSON, else text. */
+  /**
+   * The server's error body: parsed JSON when it was JSON, else text. For a WatsDecodeError, the
+   * answer as text, whole after a state-changing call (so nothing the server allocated is lost).
+   */
   readonly body: unknown;
+  /** The headers of the server's answer, when there was one. */
+  readonly headers: Headers | undefined;
+  /**
+   * True when a state-changing request (see `OperationSpec.stateChanging`) failed after it may
+   * have reached the server, so WATS may or may not have carried it out. It was not sent again;
+   * check the server's state before repeating it. False when the failure proves it was not sent
+   * or not carried out, or the request changes nothing.
+   */
+  readonly outcomeUncertain: boolean;
 
   constructor(message: string, details: WatsErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -57,6 +89,8 @@ export class WatsError extends Error {
     this.attempts = details.attempts;
     this.retryAfterMs = details.retryAfterMs;
     this.body = details.body;
+    this.headers = toHeaders(details.headers);
+    this.outcomeUncertain = details.outcomeUncertain === true;
     Object.defineProperty(this, BRAND, { value: true });
     Object.defineProperty(this, KIND, { value: this.kind });
   }
@@ -71,7 +105,7 @@ export class WatsError extends Error {
   }
 
   /** The fields as plain data (what crosses a worker boundary or goes into a log line). */
-  toJSON(): WatsErrorDetails & { kind: WatsErrorKind; message: string } {
+  toJSON(): WatsErrorJson {
     return {
       kind: this.kind,
       message: this.message,
@@ -83,8 +117,16 @@ export class WatsError extends Error {
       attempts: this.attempts,
       retryAfterMs: this.retryAfterMs,
       body: this.body,
+      headers: this.headers === undefined ? undefined : [...this.headers],
+      outcomeUncertain: this.outcomeUncertain,
     };
   }
+}
+
+function toHeaders(value: WatsErrorDetails["headers"]): Headers | undefined {
+  if (value === undefined) return undefined;
+  if (value instanceof Headers) return value;
+  return new Headers(value as ConstructorParameters<typeof Headers>[0]);
 }
 
 function defineKind<K extends WatsErrorKind>(kind: K) {
@@ -128,12 +170,59 @@ export class WatsConfigError extends defineKind("WatsConfigError") {
     super(message, details);
     this.issues = details.issues ?? [];
   }
-  override toJSON(): WatsErrorDetails & { kind: WatsErrorKind; message: string; issues: readonly string[] } {
+  override toJSON(): WatsErrorJson & { issues: readonly string[] } {
     return { ...super.toJSON(), issues: this.issues };
   }
 }
 /** A paged listing misbehaved: the server repeated a page or never reached the end. */
 export class WatsPaginationError extends defineKind("WatsPaginationError") {}
+/**
+ * The answer was larger than `maxResponseBytes`; its connection was dropped rather than read on.
+ * `limitBytes` is the limit.
+ */
+export class WatsResponseTooLargeError extends defineKind("WatsResponseTooLargeError") {
+  readonly limitBytes: number | undefined;
+  constructor(message: string, details: WatsErrorDetails = {}) {
+    super(message, details);
+    this.limitBytes = details.limitBytes;
+  }
+  override toJSON(): WatsErrorJson & { limitBytes: number | undefined } {
+    return { ...super.toJSON(), limitBytes: this.limitBytes };
+  }
+}
+/**
+ * A successful answer could not be read as the operation says (not JSON, not XML...). `body`
+ * keeps the answer as text: whole after a state-changing call, so whatever the server allocated
+ * (serial numbers, ids) can still be recovered from it.
+ */
+export class WatsDecodeError extends defineKind("WatsDecodeError") {}
+
+/** One place where a server's answer differs from the generated types. */
+export interface ResponseDifference {
+  /** Where, from the answer's root: `$`, `$.product.state`, `$[3].unitPhaseId`. */
+  readonly path: string;
+  /** `type`: a value of the wrong type or outside its enum; `missing`: a required field is absent; `extra`: a field the types do not declare. */
+  readonly problem: "type" | "missing" | "extra";
+  readonly message: string;
+}
+
+/**
+ * The server's answer does not match the operation's generated types (`validateResponses:
+ * "throw"`). `differences` names every field that differs; the message names the first ones.
+ */
+export class WatsResponseValidationError extends defineKind("WatsResponseValidationError") {
+  readonly differences: readonly ResponseDifference[];
+  constructor(
+    message: string,
+    details: WatsErrorDetails & { differences?: readonly ResponseDifference[] } = {},
+  ) {
+    super(message, details);
+    this.differences = details.differences ?? [];
+  }
+  override toJSON(): WatsErrorJson & { differences: readonly ResponseDifference[] } {
+    return { ...super.toJSON(), differences: this.differences };
+  }
+}
 
 const CLASSES: Record<WatsErrorKind, new (message: string, details?: WatsErrorDetails) => WatsError> = {
   WatsError,
@@ -150,6 +239,9 @@ const CLASSES: Record<WatsErrorKind, new (message: string, details?: WatsErrorDe
   WatsAbortError,
   WatsConfigError,
   WatsPaginationError,
+  WatsResponseTooLargeError,
+  WatsDecodeError,
+  WatsResponseValidationError,
 };
 
 export function isWatsError(value: unknown): value is WatsError {

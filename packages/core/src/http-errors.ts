@@ -5,6 +5,10 @@ import { scrubSecrets } from "./redact.js";
 
 const MAX_BODY_TEXT = 64 * 1024;
 
+/** Ends the message of an error whose `outcomeUncertain` is true. */
+export const UNCERTAIN_NOTE =
+  "; the outcome is uncertain: WATS may have carried out this state-changing request, so it was not sent again (check before repeating it)";
+
 /** The fields every error of one call carries. */
 export interface CallErrorFields {
   operation: string;
@@ -13,6 +17,8 @@ export interface CallErrorFields {
   url: string;
   correlationId: string;
   attempts: number;
+  /** See `WatsError.outcomeUncertain`. */
+  outcomeUncertain: boolean;
 }
 
 /** A short, token-free description of a network failure (`ECONNREFUSED`, `UND_ERR_SOCKET`...). */
@@ -53,11 +59,13 @@ export function errorFromStatus(
   retryAfterMs: number | undefined,
   fields: CallErrorFields,
   secrets: readonly string[],
+  headers?: Headers,
 ): WatsError {
   const body = cleanBody(rawBody, secrets);
   const ErrorClass = errorClassForStatus(status);
   const message = serverMessage(body);
-  const text = `${fields.operation}: ${status}${statusText ? ` ${statusText}` : ""}${message ? `: ${message}` : ""}`;
-  const details: WatsErrorDetails = { ...fields, status, body, retryAfterMs };
+  const uncertain = fields.outcomeUncertain ? UNCERTAIN_NOTE : "";
+  const text = `${fields.operation}: ${status}${statusText ? ` ${statusText}` : ""}${message ? `: ${message}` : ""}${uncertain}`;
+  const details: WatsErrorDetails = { ...fields, status, body, retryAfterMs, headers };
   return new ErrorClass(scrubSecrets(text, secrets), details);
 }

@@ -1,15 +1,36 @@
+export { DEFAULT_MAX_RESPONSE_BYTES } from "./answer.js";
+export type { FetchLike } from "./attempts.js";
+export type { TokenSource } from "./auth-token.js";
 export * from "./backoff.js";
 export * from "./batch.js";
 export * from "./breaker.js";
+export * from "./call-promise.js";
 export * from "./config.js";
 export * from "./correlation.js";
 export * from "./errors.js";
-export type { FetchLike } from "./fetch-wrapper.js";
+export * from "./flags.js";
+export * from "./hooks.js";
 export * from "./logger.js";
 export * from "./metrics.js";
+export * from "./odata.js";
 export * from "./operation.js";
+export {
+  baseUrlSchema,
+  breakerOptionsSchema,
+  breakerSchema,
+  falseOrObject,
+  formatIssues,
+  logLevelSchema,
+  retryOptionsSchema,
+  retrySchema,
+  throttleFileOptionsSchema,
+  throttleSchema,
+  timeoutSchema,
+  tokenSchema,
+} from "./options-schema.js";
 export * from "./paginate.js";
 export { REDACTED, scrubSecrets } from "./redact.js";
+export { type ResponseValidationMode, responseDifferences } from "./response-validation.js";
 export * from "./retry.js";
 export * from "./retry-budget.js";
 export * from "./station.js";
@@ -17,3 +38,4 @@ export * from "./throttle.js";
 export * from "./transport.js";
 export { normaliseBaseUrl, redactUrl } from "./url.js";
 export { CORE_VERSION, userAgent } from "./version.js";
+export { parseXmlDocument, XmlDecodeError, type XmlElement } from "./xml.js";

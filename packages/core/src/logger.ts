@@ -1,7 +1,9 @@
 import { type DestinationStream, type LoggerOptions, pino } from "pino";
+import { findPinoPretty } from "./pretty-output.js";
 
 /**
- * Logging: pino by default (JSON; pretty when stdout is a terminal and pino-pretty loads), or any
+ * Logging: pino by default (JSON; pretty when stdout is a terminal and the optional pino-pretty is
+ * installed, see pretty-output.ts), or any
  * pino-compatible logger the caller passes. Secrets are redacted by path in loggers we create, and
  * the transport never puts the token, the Authorization header or a body above debug into a line.
  */
@@ -43,7 +45,10 @@ export const LOG_REDACT_PATHS: readonly string[] = ["", "*.", "*.*.", "*.*.*."].
 export interface CreateLoggerOptions {
   /** Default "info". */
   level?: LogLevel;
-  /** Pretty output via pino-pretty. Default: only when stdout is a TTY and no destination is given. */
+  /**
+   * Pretty output via pino-pretty (an optional peer dependency: JSON when it is not installed).
+   * Default: only when stdout is a TTY and no destination is given.
+   */
   pretty?: boolean;
   /** Where lines go (default stdout). Tests pass a stream to capture them. */
   destination?: DestinationStream;
@@ -60,16 +65,18 @@ export function createLogger(options: CreateLoggerOptions = {}): WatsLogger {
   };
   if (options.destination) return pino(config, options.destination);
   const pretty = options.pretty ?? process.stdout.isTTY === true;
-  if (pretty) {
+  // pino-pretty is only looked for here, when pretty output is wanted; it runs in pino's
+  // transport worker. Not installed (or unloadable): plain JSON is still correct output.
+  const prettyTarget = pretty ? findPinoPretty() : undefined;
+  if (prettyTarget) {
     try {
-      // pino-pretty is only resolved here, on a terminal; it runs in pino's transport worker.
       const target = pino.transport({
-        target: "pino-pretty",
+        target: prettyTarget,
         options: { colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" },
       });
       return pino(config, target);
     } catch {
-      // pino-pretty missing or unloadable: plain JSON is still correct output.
+      // fall through to JSON
     }
   }
   return pino(config);

@@ -58,42 +58,107 @@ export const tokenSchema = z.string().superRefine((value, ctx) => {
 
 export const logLevelSchema = z.enum(LOG_LEVELS as [string, ...string[]]);
 
-export const retrySchema = falseOr(
+/** The fields of the `retry` option (as an object). */
+export const retryOptionsSchema = z.strictObject({
+  maxAttempts: z.int().min(1).max(20).optional(),
+  baseDelayMs: ms().optional(),
+  maxDelayMs: ms().optional(),
+  maxRetryAfterMs: ms().optional(),
+  attemptTimeoutMs: positiveMs().optional(),
+  budget: z
+    .union([
+      z.literal(false),
+      z.instanceof(RetryBudget),
+      z.strictObject({ capacity: ms().optional(), refillPerSecond: ms().optional() }),
+    ])
+    .optional(),
+});
+
+/** The `retry` option: `false` or its fields. */
+export const retrySchema = falseOr(retryOptionsSchema);
+
+/** The fields of the `breaker` option. */
+export const breakerOptionsSchema = z.strictObject({
+  failureThreshold: z.int().min(1).optional(),
+  windowMs: positiveMs().optional(),
+  minimumCalls: z.int().min(1).optional(),
+  openMs: ms().optional(),
+  halfOpenProbes: z.int().min(1).optional(),
+});
+
+/** The `breaker` option: `false` or its fields. */
+export const breakerSchema = falseOr(breakerOptionsSchema);
+
+/** The fields of the `throttle` option that a config file can hold (numbers). */
+export const throttleFileOptionsSchema = z.strictObject({
+  limit: z.int().min(1).optional(),
+  windowMs: positiveMs().optional(),
+});
+
+/** The `throttle` option: `false` or its fields (in code also a `now` clock). */
+export const throttleSchema = falseOr(
+  throttleFileOptionsSchema.extend({
+    now: z.custom<() => number>((value) => typeof value === "function").optional(),
+  }),
+);
+
+/** `false` or an object of `fields` (as `breaker` and `throttle` are), for config files built on these. */
+export function falseOrObject<T extends z.ZodType>(fields: T) {
+  return falseOr(fields);
+}
+
+export const timeoutSchema = positiveMs();
+
+/** A call's own retry limits (the budget stays the client's). */
+export const callRetrySchema = falseOr(
   z.strictObject({
     maxAttempts: z.int().min(1).max(20).optional(),
     baseDelayMs: ms().optional(),
     maxDelayMs: ms().optional(),
     maxRetryAfterMs: ms().optional(),
     attemptTimeoutMs: positiveMs().optional(),
-    budget: z
-      .union([
-        z.literal(false),
-        z.instanceof(RetryBudget),
-        z.strictObject({ capacity: ms().optional(), refillPerSecond: ms().optional() }),
-      ])
-      .optional(),
   }),
 );
 
-export const breakerSchema = falseOr(
-  z.strictObject({
-    failureThreshold: z.int().min(1).optional(),
-    windowMs: positiveMs().optional(),
-    minimumCalls: z.int().min(1).optional(),
-    openMs: ms().optional(),
-    halfOpenProbes: z.int().min(1).optional(),
-  }),
-);
+/** `maxResponseBytes`: a whole number of bytes, at least 1. */
+export const maxResponseBytesSchema = z.int().min(1);
 
-export const throttleSchema = falseOr(
-  z.strictObject({
-    limit: z.int().min(1).optional(),
-    windowMs: positiveMs().optional(),
-    now: z.custom<() => number>((value) => typeof value === "function").optional(),
-  }),
-);
+/** A header name (RFC 9110 token) and a printable value. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\x20-\x7e\t]*$/;
 
-export const timeoutSchema = positiveMs();
+/**
+ * Names the transport sets itself: no option may replace them (a caller's `Authorization` would
+ * go around the token, a `X-Correlation-ID` around the call's id).
+ */
+export const RESERVED_HEADERS: ReadonlySet<string> = new Set([
+  "authorization",
+  "user-agent",
+  "x-correlation-id",
+  "x-attempt",
+  "idempotency-key",
+  "referer",
+  "host",
+  "content-length",
+]);
+
+/** `defaultHeaders` and a call's `headers`: valid names, printable values, none of the reserved names. */
+export const headersSchema = z.record(z.string(), z.string()).superRefine((headers, ctx) => {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) {
+      ctx.addIssue({ code: "custom", path: [name], message: "is not a valid header name" });
+    } else if (RESERVED_HEADERS.has(name.toLowerCase())) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message:
+          "is set by the transport and cannot be replaced (use the token, correlationId or idempotencyKey options)",
+      });
+    } else if (typeof value !== "string" || !HEADER_VALUE.test(value)) {
+      ctx.addIssue({ code: "custom", path: [name], message: "must be printable ASCII (no line breaks)" });
+    }
+  }
+});
 
 /** One line per issue: `path (source): message`. */
 export function formatIssues(

@@ -3,8 +3,10 @@ import { WatsAbortError, WatsPaginationError } from "./errors.js";
 /**
  * Paging through OData `$top/$skip` listings (report headers, products, assets, asset log...).
  * `for await (const item of paginate(...))` walks the items; `.pages()` walks whole pages. The
- * walk ends at the first page shorter than the page size. It stops with a WatsPaginationError
- * when the server sends the same page twice (it ignores $skip) or after `maxPages` pages.
+ * walk ends at the first page shorter than the page size, after `maxPages` pages, or once
+ * `maxItems` items were given (the last page is cut to fit). It fails with a WatsPaginationError
+ * when the server sends the same page twice (it ignores $skip) or when a walk without `maxPages`
+ * passes the runaway guard (`runawayPages`, default 10 000 pages).
  */
 export interface PageRequest {
   /** The `$top` to send: the page size. */
@@ -25,8 +27,15 @@ export interface PaginateOptions<T> {
   pageSize?: number;
   /** Checked before each page and passed to `fetchPage`. */
   signal?: AbortSignal;
-  /** Most pages fetched before giving up. Default 10 000. */
+  /** Stop (without error) after this many pages. Default: no limit but the runaway guard. */
   maxPages?: number;
+  /** Stop (without error) once this many items were given; a page is cut to fit. Default: no limit. */
+  maxItems?: number;
+  /**
+   * The runaway guard: a walk that reaches this many pages without an end fails with a
+   * WatsPaginationError (the server may not honour $top/$skip). Default 10 000.
+   */
+  runawayPages?: number;
   /** `$skip` of the first page. Default 0. */
   startSkip?: number;
   /** What identifies an item when comparing pages. Default: the whole item, as JSON. */
@@ -45,27 +54,38 @@ export function paginate<T>(
   options: PaginateOptions<T> = {},
 ): Paginated<T> {
   const pageSize = options.pageSize ?? 100;
-  const maxPages = options.maxPages ?? 10_000;
-  if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError("pageSize: must be an integer >= 1");
-  if (!Number.isInteger(maxPages) || maxPages < 1) throw new RangeError("maxPages: must be an integer >= 1");
+  const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
+  const maxItems = options.maxItems ?? Number.POSITIVE_INFINITY;
+  const runawayPages = options.runawayPages ?? 10_000;
+  const positiveInteger = (name: string, value: number) => {
+    if (value !== Number.POSITIVE_INFINITY && (!Number.isInteger(value) || value < 1))
+      throw new RangeError(`${name}: must be an integer >= 1`);
+  };
+  positiveInteger("pageSize", pageSize);
+  positiveInteger("maxPages", maxPages);
+  positiveInteger("maxItems", maxItems);
+  positiveInteger("runawayPages", runawayPages);
   const { signal, key } = options;
 
   async function* pages(): AsyncGenerator<T[]> {
     let skip = options.startSkip ?? 0;
     let previous: string | undefined;
-    for (let pageIndex = 0; ; pageIndex++) {
+    let given = 0;
+    for (let pageIndex = 0; pageIndex < maxPages && given < maxItems; pageIndex++) {
       if (signal?.aborted) {
         throw new WatsAbortError(`paginate: aborted by the caller before page ${pageIndex + 1}`, {
           cause: signal.reason,
         });
       }
-      if (pageIndex >= maxPages) {
+      if (pageIndex >= runawayPages) {
         throw new WatsPaginationError(
-          `paginate: stopped after ${maxPages} pages of ${pageSize} without reaching the end; ` +
-            "the server may not honour $top/$skip (raise maxPages if the listing really is that long)",
+          `paginate: ${runawayPages} pages of ${pageSize} without reaching the end; the server may not ` +
+            "honour $top/$skip (set maxPages or maxItems to stop earlier, or raise runawayPages if the listing really is that long)",
         );
       }
-      const result = await fetchPage({ top: pageSize, skip, pageIndex, signal });
+      // The last page asks only for what is still wanted.
+      const top = Math.min(pageSize, maxItems - given);
+      const result = await fetchPage({ top, skip, pageIndex, signal });
       const items = Array.isArray(result) ? result : (result as { value?: unknown } | null)?.value;
       if (!Array.isArray(items)) {
         throw new WatsPaginationError(
@@ -81,9 +101,11 @@ export function paginate<T>(
           );
         }
         previous = fingerprint;
-        yield [...(items as T[])];
+        const wanted = (items as T[]).slice(0, maxItems - given);
+        given += wanted.length;
+        yield wanted;
       }
-      if (items.length < pageSize) return;
+      if (items.length < top) return;
       skip += items.length;
     }
   }

@@ -1,8 +1,32 @@
-import createClient, { type Client } from "openapi-fetch";
+import createClient, {
+  type Client,
+  createFinalURL,
+  createQuerySerializer,
+  defaultPathSerializer,
+} from "openapi-fetch";
 import { z } from "zod";
+import {
+  type Answer,
+  AnswerFormatError,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  decodeAnswer,
+  errorBody,
+} from "./answer.js";
+import {
+  type AttemptPlan,
+  type FetchLike,
+  notifyError,
+  type PreparedRequest,
+  RequestContext,
+  type ResolvedFetch,
+  sendAttempts,
+  type TransportDeps,
+} from "./attempts.js";
+import { AuthToken, type TokenSource } from "./auth-token.js";
 import { parseRetryAfter } from "./backoff.js";
 import { type BreakerOptions, type BreakerSnapshot, CircuitBreakerRegistry } from "./breaker.js";
 import { bufferedSender } from "./buffered-send.js";
+import { CallPromise, type DataWithResponse } from "./call-promise.js";
 import { CallScope } from "./call-scope.js";
 import { monotonicNow } from "./clock.js";
 import { configError } from "./config.js";
@@ -11,35 +35,41 @@ import {
   errorKindForStatus,
   isWatsError,
   WatsConnectionError,
+  WatsDecodeError,
   WatsError,
   type WatsErrorKind,
   WatsValidationError,
   watsErrorKind,
 } from "./errors.js";
-import {
-  type FetchLike,
-  RequestContext,
-  type ResilienceDeps,
-  type ResolvedFetch,
-  sendWithResilience,
-} from "./fetch-wrapper.js";
-import { describeCause, errorFromStatus, safeCause } from "./http-errors.js";
+import { hookIssues, type TransportHooks } from "./hooks.js";
+import { cleanBody, describeCause, errorFromStatus, safeCause } from "./http-errors.js";
 import { CallLog, defaultLogger, type LogLevel, silentLogger, type WatsLogger } from "./logger.js";
 import { Metrics, type MetricsSnapshot } from "./metrics.js";
+import { filterText } from "./odata.js";
 import type { CallInput, CallOptions, OperationSpec, Transport } from "./operation.js";
 import {
   baseUrlSchema,
   breakerSchema,
+  callRetrySchema,
   formatIssues,
+  headersSchema,
   logLevelSchema,
+  maxResponseBytesSchema,
   retrySchema,
   throttleSchema,
   timeoutSchema,
   tokenSchema,
 } from "./options-schema.js";
-import { OutgoingRequest } from "./outgoing-request.js";
-import { tokenSecrets } from "./redact.js";
-import { type ResolvedRetryOptions, type RetryOptions, resolveRetryOptions } from "./retry.js";
+import { scrubSecrets } from "./redact.js";
+import { type ResponseValidationMode, ResponseValidator } from "./response-validation.js";
+import {
+  callRetryOptions,
+  changesState,
+  isIdempotentRequest,
+  type ResolvedRetryOptions,
+  type RetryOptions,
+  resolveRetryOptions,
+} from "./retry.js";
 import type { RetryBudgetStats } from "./retry-budget.js";
 import { Throttle, type ThrottleOptions, type ThrottleStats } from "./throttle.js";
 import { normaliseBaseUrl, redactUrl } from "./url.js";
@@ -48,8 +78,12 @@ import { userAgent } from "./version.js";
 export interface TransportOptions {
   /** The WATS server address, e.g. https://your-company.wats.com */
   baseUrl: string;
-  /** The API token WATS issued (already base64); sent as `Authorization: Basic <token>`. */
-  token: string;
+  /**
+   * The API token WATS issued (already base64), sent as `Authorization: Basic <token>`; or a
+   * function (sync or async) returning the current token, called before every attempt, so a
+   * rotated token takes effect without rebuilding the client (breaker and throttle state kept).
+   */
+  token: TokenSource;
   /** Time limit of a whole call, all attempts and waits included. Default 60 000 ms. */
   timeoutMs?: number;
   /** Retry rules, or false for a single attempt. */
@@ -69,6 +103,25 @@ export interface TransportOptions {
   fetch?: FetchLike | typeof fetch;
   /** Appended to the User-Agent (e.g. "my-station-app/1.2"). */
   userAgentSuffix?: string;
+  /**
+   * Headers sent with every request (a call's `headers` add to and override them). The headers
+   * the transport sets itself (Authorization, User-Agent, X-Correlation-ID, ...) are refused.
+   */
+  defaultHeaders?: Record<string, string>;
+  /**
+   * Largest answer body read, in bytes; default 64 MiB. A larger answer fails with
+   * WatsResponseTooLargeError and its connection is dropped. A call can set its own.
+   */
+  maxResponseBytes?: number;
+  /** Functions called at fixed points of every call (see hooks.ts). */
+  hooks?: TransportHooks;
+  /**
+   * Checks each JSON answer against the operation's generated zod schema: `"warn"` logs every field
+   * where the server's answer differs from the types (once per operation and field, with the
+   * correlation id), `"throw"` raises `WatsResponseValidationError` naming the field. Default
+   * `"off"`: no checking, and the schemas are never loaded.
+   */
+  validateResponses?: ResponseValidationMode;
 }
 
 /** `transport.metrics()`: call metrics plus the state of the breakers, throttle and retry budget. */
@@ -80,22 +133,24 @@ export interface TransportMetrics extends MetricsSnapshot {
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
-/** Headers the caller's `headers` option cannot replace. */
 /** The runtime's own fetch, to tell it from a replacement (msw, a polyfill) installed later. */
 const NATIVE_FETCH = globalThis.fetch;
 
-const RESERVED_HEADERS = new Set([
-  "authorization",
-  "user-agent",
-  "x-correlation-id",
-  "x-attempt",
-  "idempotency-key",
-]);
-const HEADER_VALUE = /^[\x20-\x7e]{1,255}$/;
+const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
+
+const tokenSourceSchema = z.unknown().superRefine((value, ctx) => {
+  if (typeof value === "function") return;
+  const result = tokenSchema.safeParse(value);
+  if (!result.success) {
+    for (const issue of result.error.issues) ctx.addIssue({ code: "custom", message: issue.message });
+  } else if (typeof value !== "string") {
+    ctx.addIssue({ code: "custom", message: "must be a string or a function returning one" });
+  }
+});
 
 const transportSchema = z.object({
   baseUrl: baseUrlSchema,
-  token: tokenSchema,
+  token: tokenSourceSchema,
   timeoutMs: timeoutSchema.optional(),
   retry: retrySchema.optional(),
   breaker: breakerSchema.optional(),
@@ -120,14 +175,28 @@ const transportSchema = z.object({
     .string()
     .regex(/^[\x20-\x7e]{0,200}$/, { message: "must be printable ASCII" })
     .optional(),
+  defaultHeaders: headersSchema.optional(),
+  maxResponseBytes: maxResponseBytesSchema.optional(),
+  hooks: z
+    .unknown()
+    .superRefine((value, ctx) => {
+      for (const issue of hookIssues(value)) ctx.addIssue({ code: "custom", message: issue });
+    })
+    .optional(),
+  validateResponses: z
+    .enum(["off", "warn", "throw"], { message: 'must be "off", "warn" or "throw"' })
+    .optional(),
 });
 
 type UndiciAgent = { close(): Promise<void> };
 
+const querySerializer = createQuerySerializer();
+
 /**
- * The transport every generated service calls: openapi-fetch over our resilient fetch wrapper
- * (correlation id -> throttle -> circuit breaker -> attempt loop with backoff and Retry-After,
- * all within one deadline) -> keep-alive connection -> typed data or a typed WatsError.
+ * The transport every generated service calls. One call reads top to bottom in `#run`:
+ * identity (correlation id, log, deadline) -> the request (URL, headers, body) -> the attempts
+ * (breaker, throttle, token, hooks, retry; attempts.ts) -> the answer: a typed error, or the
+ * decoded data (`#decoded`, the one place where data is produced).
  */
 export class HttpTransport implements Transport {
   readonly baseUrl: string;
@@ -136,19 +205,22 @@ export class HttpTransport implements Transport {
   /** The client-side rate limit; undefined when off. */
   readonly throttle: Throttle | undefined;
   readonly logger: WatsLogger;
-  readonly #token: string;
   readonly #timeoutMs: number;
   readonly #retry: ResolvedRetryOptions;
   readonly #metrics = new Metrics();
-  readonly #deps: ResilienceDeps;
-  /** The raw client (base headers for every request) and the one `call()` uses (headers per call). */
+  readonly #deps: TransportDeps;
+  /** The openapi-fetch client behind `raw()`. */
   readonly #client: Client<Record<string, never>>;
-  readonly #callClient: Client<Record<string, never>>;
   readonly #referer: string;
   readonly #origin: string;
   readonly #internalPrefix: string;
-  readonly #userAgent: string;
+  /** Headers of every request: defaults, then the transport's own (lower-case names). */
+  readonly #baseHeaders: Record<string, string>;
+  readonly #maxResponseBytes: number;
+  readonly #hooks: TransportHooks | undefined;
   readonly #customFetch: FetchLike | undefined;
+  /** Undefined when `validateResponses` is off: then nothing is checked or loaded. */
+  readonly #validator: ResponseValidator | undefined;
   #agent: Promise<UndiciAgent> | undefined;
   #defaultFetch: ResolvedFetch | undefined;
   #closed = false;
@@ -157,14 +229,21 @@ export class HttpTransport implements Transport {
     const parsed = transportSchema.safeParse(options ?? {});
     if (!parsed.success) throw configError(formatIssues(parsed.error.issues, () => undefined));
     this.baseUrl = normaliseBaseUrl(options.baseUrl);
-    this.#token = options.token.trim();
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#retry = resolveRetryOptions(options.retry);
     this.#referer = `${this.baseUrl}/`;
     this.#origin = new URL(this.baseUrl).origin;
     this.#internalPrefix = `${new URL(this.baseUrl).pathname.replace(/\/$/, "")}/api/internal/`.toLowerCase();
-    this.#userAgent = userAgent(options.userAgentSuffix);
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.#hooks = options.hooks;
+    this.#baseHeaders = {};
+    for (const [name, value] of Object.entries(options.defaultHeaders ?? {})) {
+      this.#baseHeaders[name.toLowerCase()] = value;
+    }
+    this.#baseHeaders["user-agent"] = userAgent(options.userAgentSuffix);
     this.#customFetch = options.fetch as FetchLike | undefined;
+    const validation = options.validateResponses ?? "off";
+    this.#validator = validation === "off" ? undefined : new ResponseValidator(validation);
     this.logger =
       options.logger === false ? silentLogger : (options.logger ?? defaultLogger(options.logLevel ?? "info"));
     this.throttle = options.throttle === false ? undefined : new Throttle(options.throttle ?? {});
@@ -177,37 +256,46 @@ export class HttpTransport implements Transport {
         `circuit breaker ${change.from} -> ${change.to} for ${change.origin}`,
       );
     });
+    const token = new AuthToken(options.token);
     this.#deps = {
       resolveFetch: () => this.#resolveFetch(),
-      retry: this.#retry,
       breakers: this.breakers,
       throttle: this.throttle,
       metrics: this.#metrics,
-      secrets: tokenSecrets(this.#token),
+      token,
+      secrets: token.secrets,
       random: () => Math.random(),
+      hookFailed: (hook, error, ctx) =>
+        ctx.log.write(
+          "warn",
+          () => ({ hook, error: describeCause(safeCause(error, token.secrets)) }),
+          `the ${hook} hook threw; ignored`,
+        ),
     };
     this.#client = createClient<Record<string, never>>({
       baseUrl: this.baseUrl,
-      headers: {
-        Accept: "application/json",
-        Authorization: `Basic ${this.#token}`,
-        "User-Agent": this.#userAgent,
-      },
+      headers: { ...this.#baseHeaders, accept: "application/json" },
       fetch: (request: Request) => this.#sendRaw(request),
     });
-    this.#callClient = createClient<Record<string, never>>({ baseUrl: this.baseUrl });
   }
 
   /**
-   * The openapi-fetch client over the same wrapper (retries, breaker, throttle, auth), for routes
-   * the generated services do not cover. Its calls are bounded by the time limit and the caller's
-   * signal until the answer's headers arrive; reading the body is then up to the caller.
+   * The openapi-fetch client over the same attempt loop (retries, breaker, throttle, auth), for
+   * routes the generated services do not cover. Its calls are bounded by the time limit and the
+   * caller's signal until the answer's headers arrive; reading the body is then up to the caller.
+   * Retries follow the method (it knows no operation); hooks and `maxResponseBytes` do not apply.
    */
   raw<Paths extends {} = Record<string, never>>(): Client<Paths> {
     return this.#client as unknown as Client<Paths>;
   }
 
-  async call<T>(op: OperationSpec, input: CallInput, options: CallOptions = {}): Promise<T> {
+  /** One SDK call: resolves with the data; `.withResponse()` gives `{ data, response }`. */
+  call<T>(op: OperationSpec, input: CallInput, options: CallOptions = {}): CallPromise<T> {
+    return new CallPromise(this.#run<T>(op, input, options));
+  }
+
+  async #run<T>(op: OperationSpec, input: CallInput, options: CallOptions): Promise<DataWithResponse<T>> {
+    // 1. The call's identity: correlation id, log bindings, deadline.
     const started = monotonicNow();
     const correlationId =
       options.correlationId !== undefined
@@ -218,49 +306,64 @@ export class HttpTransport implements Transport {
     const ctx = new RequestContext(
       op.name,
       op.method,
-      op,
       correlationId,
       scope,
       log,
-      options.attemptTimeoutMs ?? this.#retry.attemptTimeoutMs,
-      true,
+      options.attemptTimeoutMs ??
+        (options.retry || undefined)?.attemptTimeoutMs ??
+        this.#retry.attemptTimeoutMs,
       `${this.baseUrl}${op.path}`,
       this.#origin,
     );
     try {
       if (this.#closed) throw new WatsError(`${op.name}: the client is closed`, ctx.fields());
       if (scope.ended) throw ctx.endedError(options.signal?.reason);
-      const init = this.#buildInit(op, input, options, ctx);
-      const request = this.#callClient.request as unknown as (
-        method: string,
-        path: string,
-        init: Record<string, unknown>,
-      ) => Promise<{ response: Response }>;
-      const { response } = await request(op.method.toLowerCase(), op.path, init);
-      if (!response.ok) {
+      // 2. The request, built once and sent as it is on every attempt.
+      const request = this.#prepare(op, input, options, ctx);
+      const plan = this.#plan(op, options, request, ctx);
+      // 3. The attempts: breaker, throttle, token, hooks, retry (attempts.ts).
+      const answer = await sendAttempts(this.#deps, request, ctx, plan);
+      // 4. The answer: a typed error, or the decoded data.
+      if (!answer.ok) {
         throw errorFromStatus(
-          response.status,
-          response.statusText,
-          errorBody(ctx.responseBody),
-          parseRetryAfter(response.headers.get("retry-after")),
+          answer.status,
+          answer.statusText,
+          errorBody(answer.body),
+          parseRetryAfter(answer.header("retry-after") ?? null),
           ctx.fields(),
           this.#deps.secrets,
+          answer.headers,
         );
       }
-      const data = decodeBody(op.response, ctx.responseBody);
+      const data = this.#decoded(op, answer, ctx) as T;
+      if (this.#validator)
+        await this.#validator.check(op, data, log, () => ({ ...ctx.fields(), status: answer.status }));
       this.#metrics.recordCall(op.name, "ok", monotonicNow() - started);
       log.write(
         "debug",
         () => ({
-          status: response.status,
+          status: answer.status,
           attempts: ctx.attempts,
           durationMs: Math.round(monotonicNow() - started),
         }),
         "call succeeded",
       );
-      return data as T;
+      return {
+        data,
+        response: {
+          status: answer.status,
+          statusText: answer.statusText,
+          get headers() {
+            return answer.headers;
+          },
+          url: ctx.redactedUrl,
+          correlationId,
+          attempts: ctx.attempts,
+        },
+      };
     } catch (thrown) {
       const error = this.#toWatsError(thrown, ctx);
+      if (ctx.notified !== error) await notifyError(this.#deps, this.#hooks, ctx, ctx.attempts, error, false);
       const kind = watsErrorKind(error) ?? "WatsError";
       this.#metrics.recordCall(op.name, kind, monotonicNow() - started);
       logFailure(log, error, kind, monotonicNow() - started);
@@ -268,6 +371,104 @@ export class HttpTransport implements Transport {
     } finally {
       scope.dispose();
     }
+  }
+
+  /**
+   * The data of a successful answer, as the operation says to read it. The one place where a
+   * call's data is produced (response validation belongs here).
+   */
+  #decoded(op: OperationSpec, answer: Answer, ctx: RequestContext): unknown {
+    try {
+      return decodeAnswer(op.response, answer);
+    } catch (error) {
+      if (!(error instanceof AnswerFormatError)) throw error;
+      // After a state-changing call the server has done its part: keep the whole answer, so
+      // whatever it allocated (serial numbers, ids) can still be read from the error.
+      const stateChanging = changesState(op.method, op);
+      const body = stateChanging
+        ? scrubSecrets(error.text, this.#deps.secrets)
+        : cleanBody(error.text, this.#deps.secrets);
+      throw new WatsDecodeError(
+        `${op.name}: ${error.message}${stateChanging ? "; the request was carried out, and the answer is kept whole in error.body" : ""}`,
+        { ...ctx.fields(), status: answer.status, headers: answer.headers, body, cause: error.cause },
+      );
+    }
+  }
+
+  /** The URL, headers and body of a call, exactly as every attempt sends them. */
+  #prepare(op: OperationSpec, input: CallInput, options: CallOptions, ctx: RequestContext): PreparedRequest {
+    const params = splitParams(op, input.params, ctx);
+    const url = createFinalURL(op.path, {
+      baseUrl: this.baseUrl,
+      params,
+      querySerializer,
+      pathSerializer: defaultPathSerializer,
+    });
+    const headers: Record<string, string> = { ...this.#baseHeaders };
+    headers.accept = ACCEPT[op.response];
+    if (options.headers !== undefined) {
+      const checked = headersSchema.safeParse(options.headers);
+      if (!checked.success) {
+        throw new WatsValidationError(
+          `${op.name}: invalid headers option: ${formatIssues(checked.error.issues, () => undefined).join("; ")}`,
+          ctx.fields(),
+        );
+      }
+      for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
+    }
+    if (op.internal) headers.referer = this.#referer;
+    if (options.idempotencyKey !== undefined) {
+      if (typeof options.idempotencyKey !== "string" || !IDEMPOTENCY_KEY.test(options.idempotencyKey)) {
+        throw new WatsValidationError(
+          `${op.name}: idempotencyKey must be 1-255 printable ASCII characters`,
+          ctx.fields(),
+        );
+      }
+      headers["idempotency-key"] = options.idempotencyKey;
+    }
+    let body: PreparedRequest["body"];
+    if (op.body !== undefined && input.body !== undefined) {
+      if (op.body.contentType === "application/json") {
+        body = JSON.stringify(input.body);
+        headers["content-type"] = "application/json";
+      } else {
+        body = input.body as PreparedRequest["body"];
+        // FormData carries its own multipart boundary: fetch writes that Content-Type itself.
+        if (!(input.body instanceof FormData)) headers["content-type"] = op.body.contentType;
+      }
+    }
+    return { url, method: op.method, headers, body, redirect: "follow" };
+  }
+
+  /** How this call's attempts go: retry rules, whether a resend is safe, the byte limit, hooks. */
+  #plan(op: OperationSpec, options: CallOptions, request: PreparedRequest, ctx: RequestContext): AttemptPlan {
+    if (options.retry !== undefined) {
+      const checked = callRetrySchema.safeParse(options.retry);
+      if (!checked.success) {
+        throw new WatsValidationError(
+          `${op.name}: invalid retry option: ${formatIssues(checked.error.issues, () => undefined)
+            .map((i) => `retry.${i}`)
+            .join("; ")}`,
+          ctx.fields(),
+        );
+      }
+    }
+    if (
+      options.maxResponseBytes !== undefined &&
+      !maxResponseBytesSchema.safeParse(options.maxResponseBytes).success
+    ) {
+      throw new WatsValidationError(
+        `${op.name}: maxResponseBytes must be a whole number of bytes >= 1`,
+        ctx.fields(),
+      );
+    }
+    return {
+      retry: callRetryOptions(this.#retry, options.retry),
+      resendable: isIdempotentRequest(op.method, op, request.headers["idempotency-key"] !== undefined),
+      readBody: true,
+      maxResponseBytes: options.maxResponseBytes ?? this.#maxResponseBytes,
+      hooks: this.#hooks,
+    };
   }
 
   /** Counts, retries, breaker transitions, latency histograms, and the breakers'/throttle's state. */
@@ -295,53 +496,6 @@ export class HttpTransport implements Transport {
     return this.#closed;
   }
 
-  #buildInit(
-    op: OperationSpec,
-    input: CallInput,
-    options: CallOptions,
-    ctx: RequestContext,
-  ): Record<string, unknown> {
-    const params = splitParams(op, input.params, ctx);
-    const headers: Record<string, string> = {
-      Accept: op.response === "json" ? "application/json" : "*/*",
-    };
-    if (options.headers) {
-      for (const [name, value] of Object.entries(options.headers)) {
-        if (!RESERVED_HEADERS.has(name.toLowerCase())) headers[name] = value;
-      }
-    }
-    headers.Authorization = `Basic ${this.#token}`;
-    headers["User-Agent"] = this.#userAgent;
-    headers["X-Correlation-ID"] = ctx.correlationId;
-    if (op.internal) headers.Referer = this.#referer;
-    if (options.idempotencyKey !== undefined) {
-      if (typeof options.idempotencyKey !== "string" || !HEADER_VALUE.test(options.idempotencyKey)) {
-        throw new WatsValidationError(
-          `${op.name}: idempotencyKey must be 1-255 printable ASCII characters`,
-          ctx.fields(),
-        );
-      }
-      headers["Idempotency-Key"] = options.idempotencyKey;
-    }
-    const init: Record<string, unknown> = {
-      params,
-      headers,
-      // The wrapper reads the body within the attempt; openapi-fetch must leave it alone.
-      parseAs: "stream",
-      Request: OutgoingRequest,
-      fetch: (request: Request | OutgoingRequest) => sendWithResilience(this.#deps, request, ctx),
-    };
-    if (op.body !== undefined && input.body !== undefined) {
-      init.body = input.body;
-      if (op.body.contentType !== "application/json") {
-        // FormData carries its own multipart boundary: fetch writes that Content-Type itself.
-        if (!(input.body instanceof FormData)) headers["Content-Type"] = op.body.contentType;
-        init.bodySerializer = (value: unknown) => value;
-      }
-    }
-    return init;
-  }
-
   async #sendRaw(request: Request): Promise<Response> {
     const correlationId =
       request.headers.get("x-correlation-id") ?? currentCorrelationId() ?? newCorrelationId();
@@ -351,28 +505,40 @@ export class HttpTransport implements Transport {
     const ctx = new RequestContext(
       operation,
       request.method,
-      undefined,
       correlationId,
       scope,
       log,
       this.#retry.attemptTimeoutMs,
-      false,
       redactUrl(request.url),
     );
     const started = monotonicNow();
     try {
       if (this.#closed) throw new WatsError(`${operation}: the client is closed`, ctx.fields());
       if (scope.ended) throw ctx.endedError(request.signal.reason);
-      let outgoing = request;
+      const headers: Record<string, string> = {};
+      request.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
       if (new URL(request.url).pathname.toLowerCase().startsWith(this.#internalPrefix)) {
-        const headers = new Headers(request.headers);
-        headers.set("Referer", this.#referer);
-        outgoing = new Request(request, { headers });
+        headers.referer = this.#referer;
       }
-      const response = await sendWithResilience(this.#deps, outgoing, ctx);
-      const outcome = response.ok ? "ok" : errorKindForStatus(response.status);
+      const prepared: PreparedRequest = {
+        url: request.url,
+        method: request.method,
+        headers,
+        body: request.body === null ? undefined : await request.arrayBuffer(),
+        redirect: request.redirect,
+      };
+      const answer = await sendAttempts(this.#deps, prepared, ctx, {
+        retry: this.#retry,
+        resendable: isIdempotentRequest(request.method, undefined, headers["idempotency-key"] !== undefined),
+        readBody: false,
+        maxResponseBytes: this.#maxResponseBytes,
+        hooks: undefined,
+      });
+      const outcome = answer.ok ? "ok" : errorKindForStatus(answer.status);
       this.#metrics.recordCall(operation, outcome, monotonicNow() - started);
-      return response;
+      return answer.stream as Response;
     } catch (thrown) {
       const error = this.#toWatsError(thrown, ctx);
       const kind = watsErrorKind(error) ?? "WatsError";
@@ -411,12 +577,6 @@ export class HttpTransport implements Transport {
   #toWatsError(thrown: unknown, ctx: RequestContext): WatsError {
     if (isWatsError(thrown)) return thrown;
     if (ctx.scope.ended) return ctx.endedError(thrown);
-    if (thrown instanceof SyntaxError) {
-      return new WatsError(`${ctx.operation}: the server's answer is not valid JSON`, {
-        ...ctx.fields(),
-        cause: safeCause(thrown, this.#deps.secrets),
-      });
-    }
     return new WatsConnectionError(
       `${ctx.operation}: the answer could not be read (${describeCause(safeCause(thrown, this.#deps.secrets))})`,
       { ...ctx.fields(), cause: safeCause(thrown, this.#deps.secrets) },
@@ -424,31 +584,18 @@ export class HttpTransport implements Transport {
   }
 }
 
+/** The Accept header for each way of reading the answer. */
+const ACCEPT: Record<OperationSpec["response"], string> = {
+  json: "application/json",
+  xml: "application/xml, text/xml;q=0.9, */*;q=0.1",
+  text: "*/*",
+  binary: "*/*",
+  none: "*/*",
+};
+
 /** Same as `new HttpTransport(options)`. */
 export function createTransport(options: TransportOptions): HttpTransport {
   return new HttpTransport(options);
-}
-
-const utf8 = new TextDecoder();
-
-/** The success body as the operation says to read it. */
-function decodeBody(kind: OperationSpec["response"], bytes: ArrayBuffer | undefined): unknown {
-  if (kind === "none") return undefined;
-  if (kind === "binary") return bytes ?? new ArrayBuffer(0);
-  const text = bytes === undefined ? "" : utf8.decode(bytes);
-  if (kind === "text") return text;
-  return text.trim() === "" ? undefined : JSON.parse(text);
-}
-
-/** An error body: parsed JSON when it is JSON, else the text; undefined when empty. */
-function errorBody(bytes: ArrayBuffer | undefined): unknown {
-  if (bytes === undefined || bytes.byteLength === 0) return undefined;
-  const text = utf8.decode(bytes);
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 /** Failures the caller caused (4xx, abort) are debug lines; the rest warn. Bodies only at debug. */
@@ -498,7 +645,7 @@ export function splitParams(
   for (const name of op.queryParams) {
     const value = record[name];
     if (value !== undefined && value !== null)
-      query[name] = value instanceof Date ? value.toISOString() : value;
+      query[name] = value instanceof Date ? value.toISOString() : filterText(value);
   }
   return { path, query };
 }

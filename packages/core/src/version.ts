@@ -1,6 +1,6 @@
 /**
- * The version of `@tswats/core`, sent in the User-Agent. A test checks it against package.json,
- * so a release that bumps one without the other fails.
+ * The version of `@tswats/core`, sent in the User-Agent. `pnpm release:version` keeps it equal to
+ * package.json; a test checks it, so a release that bumps one without the other fails.
  */
 export const CORE_VERSION = "0.0.0";
 

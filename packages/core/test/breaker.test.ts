@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { FetchLike } from "../src/attempts.js";
 import { type BreakerStateChange, CircuitBreaker } from "../src/breaker.js";
 import { WatsCircuitOpenError, WatsNotFoundError, WatsServerError } from "../src/errors.js";
-import type { FetchLike } from "../src/fetch-wrapper.js";
 import { HttpTransport } from "../src/transport.js";
 import { BASE, CANARY, connectionRefused, getProduct, track, useFakeClock } from "./helpers.js";
 

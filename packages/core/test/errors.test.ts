@@ -126,13 +126,14 @@ describe("status -> error class", () => {
     expect(error).toMatchObject({ attempts: 1, status: undefined });
   });
 
-  it("reports a success body that is not JSON as a WatsError", async () => {
+  it("reports a success body that is not JSON as a WatsDecodeError", async () => {
     server.use(http.get(`${BASE}/api/Product/:pn`, () => new HttpResponse("<html>", { status: 200 })));
     const error = await transport()
       .call(getProduct, { params: { partNumber: "A" } })
       .catch((e: unknown) => e);
-    expect(watsErrorKind(error)).toBe("WatsError");
+    expect(watsErrorKind(error)).toBe("WatsDecodeError");
     expect((error as Error).message).toContain("not valid JSON");
+    expect(error).toMatchObject({ status: 200, body: "<html>", outcomeUncertain: false });
   });
 
   it("refuses a call missing a path parameter before sending", async () => {

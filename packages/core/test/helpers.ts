@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { vi } from "vitest";
-import type { FetchLike } from "../src/fetch-wrapper.js";
+import type { FetchLike } from "../src/attempts.js";
 import { createLogger, type LogLevel, type WatsLogger } from "../src/logger.js";
 import type { OperationSpec } from "../src/operation.js";
 import { HttpTransport, type TransportOptions } from "../src/transport.js";
@@ -144,6 +144,13 @@ export function scriptedFetch(steps: Step[]): { fetch: FetchLike; sent: SentRequ
 export function connectionRefused(): Error {
   return new TypeError("fetch failed", {
     cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" }),
+  });
+}
+
+/** A connection dropped after the request went out, the way undici reports it. */
+export function connectionReset(): Error {
+  return new TypeError("fetch failed", {
+    cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),
   });
 }
 

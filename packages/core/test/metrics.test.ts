@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { FetchLike } from "../src/fetch-wrapper.js";
+import type { FetchLike } from "../src/attempts.js";
 import { bucketIndex, LATENCY_BUCKETS_MS } from "../src/metrics.js";
 import { HttpTransport } from "../src/transport.js";
 import { BASE, CANARY, getProduct, track, useFakeClock } from "./helpers.js";

@@ -66,20 +66,47 @@ describe("paginate", () => {
     await expect(stuck.toArray()).rejects.toBeInstanceOf(WatsPaginationError);
   });
 
-  it("stops a listing that never ends at maxPages", async () => {
+  it("fails a listing that never ends at the runaway guard", async () => {
     let calls = 0;
-    // always a full page of new items: only maxPages can stop it
+    // always a full page of new items: only the guard can stop it
     const endless = paginate(
       async (p) => {
         calls++;
         return [p.skip, p.skip + 1];
       },
-      { pageSize: 2, maxPages: 50 },
+      { pageSize: 2, runawayPages: 50 },
     );
     const error = await endless.toArray().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WatsPaginationError);
     expect((error as Error).message).toContain("50 pages");
     expect(calls).toBe(50);
+  });
+
+  it("stops without error after maxPages pages", async () => {
+    const { fetchPage, requests } = listing(100);
+    const items = await paginate(fetchPage, { pageSize: 10, maxPages: 3 }).toArray();
+    expect(items).toHaveLength(30);
+    expect(requests).toHaveLength(3);
+  });
+
+  it("stops once maxItems items were given, asking the last page only for what is still wanted", async () => {
+    const { fetchPage, requests } = listing(100);
+    const items = await paginate(fetchPage, { pageSize: 10, maxItems: 25 }).toArray();
+    expect(items).toEqual(Array.from({ length: 25 }, (_, i) => ({ id: i + 1 })));
+    expect(requests.map((r) => [r.skip, r.top])).toEqual([
+      [0, 10],
+      [10, 10],
+      [20, 5],
+    ]);
+  });
+
+  it("gives maxItems items of a listing that is shorter than a page of them", async () => {
+    const { fetchPage } = listing(7);
+    expect(await paginate(fetchPage, { pageSize: 5, maxItems: 100 }).toArray()).toHaveLength(7);
+  });
+
+  it("refuses maxItems that is not a positive integer", () => {
+    expect(() => paginate(async () => [], { maxItems: 0 })).toThrow(/maxItems/);
   });
 
   it("checks the signal between pages and passes it to each page", async () => {

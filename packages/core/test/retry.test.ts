@@ -15,6 +15,7 @@ import {
   BASE,
   CANARY,
   connectionRefused,
+  connectionReset,
   deleteProduct,
   gaps,
   getProduct,
@@ -181,14 +182,42 @@ describe("Retry-After", () => {
 });
 
 describe("POST is retried only when idempotent", () => {
-  it("does not retry a plain POST, whatever failed", async () => {
-    for (const step of [{ status: 503 }, { error: connectionRefused() }]) {
-      const { transport, sent } = testTransport([step]);
+  it("sends a plain POST once when the attempt may have reached the server, and says the outcome is uncertain", async () => {
+    for (const step of [{ status: 500 }, { status: 502 }, { status: 504 }, { error: connectionReset() }]) {
+      const { transport, sent } = testTransport([step, { status: 200, body: {} }]);
       const call = track(transport.call(postThing, { body: { name: "x" } }));
       await vi.advanceTimersByTimeAsync(5_000);
       expect(call.result().done).toBe(true);
       expect(sent).toHaveLength(1);
+      expect(call.result().error).toMatchObject({ outcomeUncertain: true, attempts: 1 });
+      expect((call.result().error as Error).message).toContain("the outcome is uncertain");
     }
+  });
+
+  it("retries a plain POST after failures that prove it was not carried out: refused connection, 429, 503", async () => {
+    for (const step of [{ status: 503 }, { status: 429 }, { error: connectionRefused() }]) {
+      const { transport, sent } = testTransport([step, { status: 200, body: { ok: 1 } }]);
+      const call = track(transport.call(postThing, { body: { name: "x" } }));
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(call.result()).toMatchObject({ done: true, value: { ok: 1 } });
+      expect(sent).toHaveLength(2);
+    }
+  });
+
+  it("treats a GET the operation marks as state-changing like a POST", async () => {
+    const endTest = { ...getProduct, name: "endTest", stateChanging: true };
+    const { transport, sent } = testTransport([{ status: 502 }, { status: 200, body: true }]);
+    const call = track(transport.call(endTest, { params }));
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(call.result().error).toMatchObject({ status: 502, outcomeUncertain: true });
+    expect(sent).toHaveLength(1);
+  });
+
+  it("does not call a refused read uncertain", async () => {
+    const { transport } = testTransport([{ status: 500 }], { retry: false });
+    const call = track(transport.call(getProduct, { params }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(call.result().error).toMatchObject({ status: 500, outcomeUncertain: false });
   });
 
   it("retries an operation marked idempotent (report submission), re-sending the same body", async () => {

@@ -141,14 +141,18 @@ describe("over a real loopback connection", () => {
   it("bounds the whole call by timeoutMs across attempts against a server that never answers", async () => {
     server = await startServer(() => {});
     const t = connect(server.url, {
-      timeoutMs: 600,
+      timeoutMs: 1_500,
       breaker: false,
       retry: { attemptTimeoutMs: 100, maxAttempts: 10 },
     });
     const error = await t.call(getProduct, { params: { partNumber: "A" } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WatsTimeoutError);
-    expect((error as WatsError).attempts).toBeGreaterThanOrEqual(2);
-    expect(server.requests.length).toBe((error as WatsError).attempts);
+    const attempts = (error as WatsError).attempts ?? 0;
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    // Every request the server saw was a counted attempt; the last attempt may have been cut off by
+    // the deadline before its request reached the server (how close depends on the machine).
+    expect(server.requests.length).toBeLessThanOrEqual(attempts);
+    expect(server.requests.length).toBeGreaterThanOrEqual(attempts - 1);
   });
 
   it("reports refused connections as WatsConnectionError after the allowed attempts", async () => {

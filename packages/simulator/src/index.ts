@@ -16,5 +16,6 @@ export {
   parseOrderBy,
 } from "./odata/parse.js";
 export { type ODataOptions, ODataQueryError, runODataQuery } from "./odata/query.js";
+export { Random } from "./random.js";
 export type { RecordedRequest, RequestLog } from "./requests.js";
 export { type ReportAccess, type Simulator, type SimulatorOptions, startSimulator } from "./simulator.js";

@@ -27,7 +27,7 @@ export interface OperationInfo {
   readonly pathParams: readonly string[];
   readonly queryParams: readonly string[];
   readonly body?: { readonly contentType: string; readonly required: boolean };
-  readonly response: "json" | "text" | "binary" | "none";
+  readonly response: "json" | "text" | "xml" | "binary" | "none";
   readonly odata?: boolean;
 }
 

@@ -148,7 +148,8 @@ describe("stateful domains", () => {
       method: "PUT",
     });
     expect([counted.runningCount, counted.totalCount]).toEqual([9, 9]);
-    expect((await callJson<Json>(sim, "/api/Asset/Status?serialNumber=JIG-1")).status).toBe("Warning");
+    // 1 = AssetAlarmState.Warning: the running count passed the type's warning threshold.
+    expect((await callJson<Json>(sim, "/api/Asset/Status?serialNumber=JIG-1")).status).toBe(1);
     const reset = await callJson<Json>(
       sim,
       "/api/Asset/ResetRunningCount?serialNumber=JIG-1&comment=new%20pins",
@@ -166,7 +167,7 @@ describe("stateful domains", () => {
     expect(calibrated.nextCalibrationDate).toBe("2026-03-31T00:00:00.000Z");
     clock.advance(40 * 86_400_000);
     const status = await callJson<Json>(sim, "/api/Asset/Status?serialNumber=JIG-1");
-    expect(status).toMatchObject({ status: "Alarm", calibrationDaysOverdue: 19.5 });
+    expect(status).toMatchObject({ status: 2, calibrationDaysOverdue: 19.5 }); // 2 = AssetAlarmState.Alarm
     const state = await callJson<Json>(sim, "/api/Asset/State?serialNumber=JIG-1&state=4", { method: "PUT" });
     expect(state.state).toBe(4);
     expect((await call(sim, "/api/Asset/State?serialNumber=JIG-1&state=9", { method: "PUT" })).status).toBe(
@@ -243,29 +244,36 @@ describe("stateful domains", () => {
   });
 
   it("serial numbers: take in order, by reference, in sequence, and run out", async () => {
-    const taken = await callJson<Json[]>(
+    const taken = await call(
       sim,
       "/api/Production/SerialNumbers/Take?serialNumberType=MAC&quantity=2&refSN=BOARD-1",
       { method: "POST" },
     );
-    expect(taken.map((t) => t.serialNumber)).toEqual(["00:1A:2B:00:00:00", "00:1A:2B:00:00:01"]);
-    const csv = await callJson<string>(
+    expect(taken.headers.get("content-type")).toMatch(/^application\/xml/);
+    const xml = await taken.text();
+    expect([...xml.matchAll(/<SN id="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      "00:1A:2B:00:00:00",
+      "00:1A:2B:00:00:01",
+    ]);
+    expect(xml).toContain('refSN="BOARD-1"');
+    const csv = await call(
       sim,
       "/api/Production/SerialNumbers/Take?serialNumberType=MAC&quantity=1&format=CSV",
-      { method: "POST" },
+      {
+        method: "POST",
+      },
     );
-    expect(csv.split("\r\n")[1]).toMatch(/^00:1A:2B:00:00:02;true;/);
+    expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
+    expect((await csv.text()).split("\r\n")[1]).toMatch(/^00:1A:2B:00:00:02;true;/);
     const byRef = await callJson<Json[]>(
       sim,
       "/api/Production/SerialNumbers/ByReference?serialNumberType=MAC&refSN=board-1",
     );
     expect(byRef).toHaveLength(2);
-    const rest = await callJson<Json[]>(
-      sim,
-      "/api/Production/SerialNumbers/Take?serialNumberType=MAC&quantity=500",
-      { method: "POST" },
-    );
-    expect(rest).toHaveLength(97);
+    const rest = await call(sim, "/api/Production/SerialNumbers/Take?serialNumberType=MAC&quantity=500", {
+      method: "POST",
+    });
+    expect((await rest.text()).match(/<SN /g)).toHaveLength(97);
     const none = await call(
       sim,
       "/api/Production/SerialNumbers/Take?serialNumberType=MAC&quantity=1&onlyInSequence=true",

@@ -26,6 +26,8 @@ import { fromWireError } from "./wire-error.js";
 export interface EngineClientOptions {
   /** Plain-data `Wats` options for the engine. */
   watsOptions: Record<string, unknown>;
+  /** See EngineWorkerData.engineModule. */
+  engineModule: string | undefined;
   /** The caller's logger, which receives the engine's log lines, or undefined. */
   logger: WatsLogger | undefined;
   loggerLevels: LogRecord["level"][] | undefined;
@@ -166,6 +168,7 @@ export class EngineClient {
       signal: signalBuffer,
       watsOptions: this.#options.watsOptions,
       loggerLevels: this.#options.loggerLevels,
+      engineModule: this.#options.engineModule,
     };
     let worker: Worker;
     try {

@@ -4,7 +4,7 @@
  * No top-level await: from sources this module is loaded with require().
  */
 import { threadId, workerData } from "node:worker_threads";
-import { type WatsLogger, withCorrelationId } from "@tswats/core";
+import { type CallPromise, type WatsLogger, withCorrelationId } from "@tswats/core";
 import { type DomainName, domainServices, Wats } from "@tswats/sdk";
 import { markEngineThread } from "./engine-thread.js";
 import { createSyncWats } from "./facade.js";
@@ -20,6 +20,7 @@ import {
   type ReadyValue,
   SIGNAL_SEQ,
   SIGNAL_STATE,
+  type WireDataWithResponse,
 } from "./protocol.js";
 import { toWireError } from "./wire-error.js";
 
@@ -111,10 +112,39 @@ function respond(id: number, outcome: { ok: true; value: unknown } | { ok: false
   wake();
 }
 
+// `import()` kept as it is: the engine may run as CommonJS (from sources), where a transpiler
+// would turn a plain import() into require(), which cannot load an ES module in Node 20.
+const importModule = new Function("specifier", "return import(specifier)") as (
+  specifier: string,
+) => Promise<Record<string, unknown>>;
+
+/** The options the engine module gives (`hooks`, `token`), checked. */
+async function engineModuleOptions(url: string): Promise<Record<string, unknown>> {
+  const loaded = await importModule(url);
+  const exported = loaded.default ?? loaded;
+  const given = typeof exported === "function" ? await (exported as () => unknown)() : exported;
+  if (typeof given !== "object" || given === null) {
+    throw new TypeError(
+      `engineModule ${url}: its default export must be { hooks?, token? } or a function returning it`,
+    );
+  }
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(given)) {
+    if (key !== "hooks" && key !== "token") {
+      throw new TypeError(
+        `engineModule ${url}: "${key}" is not an option it can give (only hooks and token)`,
+      );
+    }
+    if (value !== undefined) options[key] = value;
+  }
+  return options;
+}
+
 /** The engine's one `Wats`, or undefined (and the caller told why) when the options are bad. */
-function buildWats(): Wats | undefined {
+async function buildWats(): Promise<Wats | undefined> {
   try {
     const options = { ...data.watsOptions } as unknown as ConstructorParameters<typeof Wats>[0];
+    if (data.engineModule !== undefined) Object.assign(options, await engineModuleOptions(data.engineModule));
     if (data.loggerLevels !== undefined) options.logger = forwardingLogger(data.loggerLevels);
     const built = new Wats(options);
     const ready: ReadyValue = { station: built.station, threadId };
@@ -136,9 +166,20 @@ function bound(wats: Wats, target: MethodTarget): () => unknown {
     throw new TypeError(`wats.${target.domain}.${target.method}: no such method`);
   }
   return () => {
-    const run = () => fn.apply(service, target.args) as unknown;
+    const run = () => {
+      const result = fn.apply(service, target.args) as unknown;
+      return target.withResponse ? wireWithResponse(result) : result;
+    };
     return target.correlationId === undefined ? run() : withCorrelationId(target.correlationId, run);
   };
+}
+
+/** `.withResponse()` of a call, as plain data (headers as name/value pairs). */
+async function wireWithResponse(result: unknown): Promise<WireDataWithResponse> {
+  const withResponse = (result as Partial<CallPromise<unknown>> | undefined)?.withResponse;
+  if (typeof withResponse !== "function") throw new TypeError("this method has no withResponse()");
+  const { data, response } = await withResponse.call(result);
+  return { data, response: { ...response, headers: [...response.headers] } };
 }
 
 interface PageCursor {
@@ -210,10 +251,11 @@ async function diagnose(action: DiagnoseAction, ms: number): Promise<unknown> {
   }
 }
 
-const engineWats = buildWats();
-if (engineWats === undefined) {
-  port.close();
-} else {
+void buildWats().then((engineWats) => {
+  if (engineWats === undefined) {
+    port.close();
+    return;
+  }
   const wats = engineWats;
   port.on("message", (request: EngineRequest) => {
     handle(wats, request).then(
@@ -224,4 +266,4 @@ if (engineWats === undefined) {
       (error: unknown) => respond(request.id, { ok: false, error }),
     );
   });
-}
+});

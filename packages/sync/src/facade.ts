@@ -3,6 +3,9 @@
  * run time from the SDK's domain registry (the same one `Wats` uses), so every generated
  * method is there; their types come from types.ts, derived from the async ones.
  */
+
+import { isAbsolute, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import {
   currentCorrelationId,
   DEFAULT_TIMEOUT_MS,
@@ -16,9 +19,9 @@ import { type DomainName, domainServices, watsOptionsFromEnv } from "@tswats/sdk
 import { ENGINE_CLIENT, EngineClient } from "./engine-client.js";
 import { WatsEngineError } from "./engine-error.js";
 import { isEngineThread } from "./engine-thread.js";
-import type { CallerFrames, LogRecord, MethodTarget } from "./protocol.js";
+import type { CallerFrames, LogRecord, MethodTarget, WireDataWithResponse } from "./protocol.js";
 import { syncPaginated } from "./sync-paginate.js";
-import type { SyncWats, SyncWatsOptions } from "./types.js";
+import type { SyncDataWithResponse, SyncWats, SyncWatsOptions } from "./types.js";
 
 const LEVELS: LogRecord["level"][] = ["trace", "debug", "info", "warn", "error"];
 const DEFAULT_GRACE_MS = 2_000;
@@ -57,8 +60,21 @@ function checkMs(name: string, value: unknown, fallback: number): number {
   return value;
 }
 
+/** The engine module option as a URL the worker can import. */
+function engineModuleUrl(value: unknown, issues: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  if (value instanceof URL) return value.href;
+  if (typeof value !== "string" || value.trim() === "") {
+    issues.push("engineModule: must be a module path or a file: URL");
+    return undefined;
+  }
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value) && !/^[a-z]:[\\/]/i.test(value)) return value;
+  return pathToFileURL(isAbsolute(value) ? value : resolve(value)).href;
+}
+
 function engineOptions(options: SyncWatsOptions): {
   watsOptions: Record<string, unknown>;
+  engineModule: string | undefined;
   logger: WatsLogger | undefined;
   loggerLevels: LogRecord["level"][] | undefined;
 } {
@@ -67,15 +83,33 @@ function engineOptions(options: SyncWatsOptions): {
       issues: ["options: not an object"],
     });
   }
-  const { logger, engineGraceMs: _grace, startupTimeoutMs: _startup, ...rest } = options;
+  const {
+    logger,
+    engineGraceMs: _grace,
+    startupTimeoutMs: _startup,
+    engineModule: module,
+    ...rest
+  } = options;
   const issues: string[] = [];
+  const engineModule = engineModuleUrl(module, issues);
   if ("fetch" in rest && (rest as { fetch?: unknown }).fetch !== undefined) {
     issues.push(
       "fetch: a function cannot cross to the engine worker; the engine uses its own keep-alive fetch",
     );
   }
+  const functional = rest as { hooks?: unknown; token?: unknown };
+  if (functional.hooks !== undefined) {
+    issues.push(
+      "hooks: functions cannot cross to the engine worker, where they run; export them from a module and name it in engineModule",
+    );
+  }
+  if (typeof functional.token === "function") {
+    issues.push(
+      "token: a token function cannot cross to the engine worker, where it runs; export it from a module and name it in engineModule",
+    );
+  }
   for (const [key, value] of Object.entries(rest)) {
-    if (key === "fetch") continue;
+    if (key === "fetch" || key === "hooks" || (key === "token" && typeof value === "function")) continue;
     try {
       structuredClone(value);
     } catch {
@@ -87,11 +121,18 @@ function engineOptions(options: SyncWatsOptions): {
   if (issues.length > 0) {
     throw new WatsConfigError(`createSyncWats: invalid options:\n  - ${issues.join("\n  - ")}`, { issues });
   }
-  if (logger === undefined) return { watsOptions: rest, logger: undefined, loggerLevels: undefined };
+  if (logger === undefined)
+    return { watsOptions: rest, engineModule, logger: undefined, loggerLevels: undefined };
   if (logger === false)
-    return { watsOptions: { ...rest, logger: false }, logger: undefined, loggerLevels: undefined };
+    return {
+      watsOptions: { ...rest, logger: false },
+      engineModule,
+      logger: undefined,
+      loggerLevels: undefined,
+    };
   return {
     watsOptions: rest,
+    engineModule,
     logger,
     loggerLevels: LEVELS.filter((level) => isLevelEnabled(logger, level)),
   };
@@ -149,17 +190,24 @@ export function createSyncWats(options: SyncWatsOptions): SyncWats {
   const startupTimeoutMs = checkMs("startupTimeoutMs", options?.startupTimeoutMs, DEFAULT_STARTUP_MS);
   const client = new EngineClient({ ...engineOptions(options), engineGraceMs, startupTimeoutMs });
 
-  const call = (domain: string, shape: MethodShape, args: unknown[], caller: CallerFrames): unknown => {
+  const call = (
+    domain: string,
+    shape: MethodShape,
+    args: unknown[],
+    caller: CallerFrames,
+    withResponse = false,
+  ): unknown => {
     const target = callTarget(domain, shape, args, defaultTimeoutMs);
     const label = `${domain}.${shape.name}`;
     if (shape.paged) return syncPaginated(client, target, label, engineGraceMs, caller);
-    return client.request(
-      { type: "call", ...target },
+    const answer = client.request(
+      { type: "call", ...target, ...(withResponse ? { withResponse: true } : {}) },
       target.timeoutMs + engineGraceMs,
       label,
       target.correlationId,
       caller,
     );
+    return withResponse ? fromWire(answer as WireDataWithResponse) : answer;
   };
 
   const services = new Map<DomainName, object>();
@@ -175,6 +223,15 @@ export function createSyncWats(options: SyncWatsOptions): SyncWats {
           Error.captureStackTrace(caller, method);
           return call(domain, shape, args, caller);
         };
+        if (!shape.paged) {
+          Object.defineProperty(method, "withResponse", {
+            value: (...args: unknown[]): unknown => {
+              const frames: CallerFrames = {};
+              Error.captureStackTrace(frames, method);
+              return call(domain, shape, args, frames, true);
+            },
+          });
+        }
         built[shape.name] = method;
       }
       service = Object.freeze(built);
@@ -205,6 +262,11 @@ export function createSyncWats(options: SyncWatsOptions): SyncWats {
     Object.defineProperty(facade, domain, { get: () => serviceOf(domain), enumerable: true });
   }
   return facade as unknown as SyncWats;
+}
+
+/** `{ data, response }` as it crossed, with the response's headers as a `Headers` again. */
+function fromWire(wire: WireDataWithResponse): SyncDataWithResponse<unknown> {
+  return { data: wire.data, response: { ...wire.response, headers: new Headers(wire.response.headers) } };
 }
 
 /**

@@ -28,6 +28,21 @@ export interface MethodTarget {
   args: unknown[];
   correlationId: string | undefined;
   timeoutMs: number;
+  /** Answer `{ data, response }` (the call's `.withResponse()`), headers as name/value pairs. */
+  withResponse?: boolean;
+}
+
+/** `.withResponse()` as it crosses: the response's headers as name/value pairs. */
+export interface WireDataWithResponse {
+  data: unknown;
+  response: {
+    status: number;
+    statusText: string;
+    headers: [string, string][];
+    url: string;
+    correlationId: string;
+    attempts: number;
+  };
 }
 
 export type EngineRequest =
@@ -85,6 +100,11 @@ export interface EngineWorkerData {
    * that each response carries back. Undefined: the engine keeps its own logger (or none).
    */
   loggerLevels: LogRecord["level"][] | undefined;
+  /**
+   * URL of the module the engine imports for the options that are functions (`hooks`, `token`):
+   * its default export is those options, or a function (sync or async) returning them.
+   */
+  engineModule: string | undefined;
 }
 
 /**

@@ -8,7 +8,7 @@
  * - the last parameter (the per-call options of every generated method) loses `signal`: an
  *   AbortSignal cannot cross to the engine worker. `timeoutMs` bounds the call instead.
  */
-import type { CallOptions, Paginated, TransportMetrics } from "@tswats/core";
+import type { CallOptions, CallResponse, Paginated, TransportMetrics } from "@tswats/core";
 import type { DomainName, DomainServices, WatsOptions } from "@tswats/sdk";
 
 /** Per-call options of a sync method: the async ones without `signal`. */
@@ -43,9 +43,20 @@ export type SyncResult<R> =
         ? Iterable<T>
         : R;
 
-/** One method, made synchronous. */
+/** A sync call's data with the HTTP answer it came from (headers rebuilt from plain data). */
+export interface SyncDataWithResponse<T> {
+  data: T;
+  response: CallResponse;
+}
+
+/** One method, made synchronous; a call (not a listing) also has `.withResponse(...)`. */
 export type SyncMethod<F> = F extends (...args: infer A) => infer R
-  ? (...args: SyncArgs<A>) => SyncResult<R>
+  ? R extends Paginated<unknown>
+    ? (...args: SyncArgs<A>) => SyncResult<R>
+    : ((...args: SyncArgs<A>) => SyncResult<R>) & {
+        /** The same call, answering `{ data, response }` (status, headers, attempts, correlation id). */
+        withResponse(...args: SyncArgs<A>): SyncDataWithResponse<SyncResult<R>>;
+      }
   : never;
 
 /** A domain service with every method made synchronous. */
@@ -83,7 +94,20 @@ export interface SyncWats extends SyncDomains {
  * on the caller's thread: the engine sends each call's log lines back with its result and they
  * are written to this logger once, in order.
  */
-export interface SyncWatsOptions extends Omit<WatsOptions, "fetch"> {
+export interface SyncWatsOptions extends Omit<WatsOptions, "fetch" | "hooks" | "token"> {
+  /**
+   * The API token (a string). A token function cannot cross to the engine worker and is refused
+   * here: export it from `engineModule`. Required unless `engineModule` gives one.
+   */
+  token?: WatsOptions["token"];
+  /**
+   * A module the engine worker imports for the options that are functions: `hooks` and a `token`
+   * function. Its default export is `{ hooks?, token? }`, or a function (sync or async) returning
+   * it. The functions run on the engine thread, once per attempt like in the async client: they
+   * see every call with its operation and correlation id, but not the caller's variables, and
+   * what they write to the console comes from the worker. A path or a `file:` URL.
+   */
+  engineModule?: string | URL;
   /**
    * Time the caller waits beyond a call's `timeoutMs` for the engine to answer before it treats
    * the engine as hung, stops it and starts a new one for the next call. Default 2 000 ms.

@@ -4,11 +4,9 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, statfsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { parseArgs } from "node:util";
-import { createLogger, type LogLevel, scrubSecrets } from "@tswats/core";
+import { createLogger, type LogLevel, redactUrl, scrubSecrets, WatsConfigError } from "@tswats/core";
 import { safeParseReport } from "@tswats/report";
 import {
-  ClientConfigError,
   isTooOpen,
   type LoadedClientConfig,
   loadClientConfig,
@@ -20,16 +18,9 @@ import {
 } from "../config/load.js";
 import { type DaemonStateFile, STATE_FILE, startDaemon } from "../daemon/daemon.js";
 import { FileQueue, QUEUE_STATES, type QueueState } from "../queue/file-queue.js";
+import { type OptionSpecs, parseCommandArgs } from "./args.js";
 import { EXIT } from "./exit-codes.js";
 import { type CliContext, printJson, progressPrinter, UsageError } from "./io.js";
-
-type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>["options"]>;
-
-const common = {
-  config: { type: "string", short: "c" },
-  json: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const satisfies Options;
 
 type BooleanFlag = "json" | "help" | "all" | "done" | "force";
 /** Option values: the flags above are booleans, every other option a string (as declared). */
@@ -43,22 +34,14 @@ type Values = { [K in BooleanFlag]?: boolean } & { [key: string]: string | boole
   "base-url"?: string;
 };
 
+/** The CLI's one parser (args.ts), typed for these commands' options. */
 function parse(
   argv: string[],
-  options: Options,
+  options: OptionSpecs,
   allowPositionals = true,
 ): { values: Values; positionals: string[] } {
-  try {
-    const parsed = parseArgs({
-      args: argv,
-      options: { ...common, ...options },
-      allowPositionals,
-      strict: true,
-    });
-    return { values: parsed.values as Values, positionals: parsed.positionals };
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandArgs(argv, options, allowPositionals);
+  return { values: parsed.values as Values, positionals: parsed.positionals };
 }
 
 function load(ctx: CliContext, path: string | undefined, requireToken = false): LoadedClientConfig {
@@ -72,12 +55,15 @@ async function openQueueFor(ctx: CliContext, path: string | undefined): Promise<
 
 // ------------------------------------------------------------------ start
 
+/** SIGTERM/SIGINT: the process ends within shutdownTimeoutMs plus this (documented in the README). */
+export const SHUTDOWN_SLACK_MS = 2_000;
+
 export async function startCommand(argv: string[], ctx: CliContext): Promise<number> {
   const { values } = parse(argv, {}, false);
   const loaded = load(ctx, values.config);
   const { config, path } = loaded;
   if (config.upload.enabled && loaded.token === undefined) {
-    throw new ClientConfigError(`no API token: set WATS_AUTH_TOKEN or server.token in ${path}`);
+    throw new WatsConfigError(`no API token: set WATS_AUTH_TOKEN or server.token in ${path}`);
   }
   const logger = makeLogger(config.log.level as LogLevel, config.log.file);
   let token = loaded.token ?? "";
@@ -102,6 +88,15 @@ export async function startCommand(argv: string[], ctx: CliContext): Promise<num
       logger.info({ signal }, "signal received; draining");
       process.off("SIGTERM", onTerm);
       process.off("SIGINT", onInt);
+      // Bounded in every case: what is still running after the drain time plus the slack is cut
+      // off by the exit (uploads in sending/ are requeued on the next start; files being
+      // converted stay in their watch folder).
+      const limit = config.shutdownTimeoutMs + SHUTDOWN_SLACK_MS;
+      const cutOff = setTimeout(() => {
+        logger.error({ limitMs: limit }, "did not stop within shutdownTimeoutMs + slack; exiting now");
+        resolve();
+      }, limit);
+      cutOff.unref();
       daemon.stop().then(resolve, resolve);
     };
     const onTerm = () => stop("SIGTERM");
@@ -427,6 +422,12 @@ function describeFetchFailure(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** A URL as printed: credentials and secret query values replaced (the config refuses them anyway). */
+function shownUrl(url: string): string {
+  const redacted = redactUrl(url);
+  return !url.endsWith("/") && redacted.endsWith("/") ? redacted.slice(0, -1) : redacted;
+}
+
 interface Check {
   name: string;
   ok: boolean;
@@ -486,7 +487,7 @@ export async function doctorCommand(argv: string[], ctx: CliContext): Promise<nu
       checks.push({
         name: "connectivity",
         ok: true,
-        detail: `${config.server.baseUrl} answered HTTP ${response.status} in ${rtt} ms`,
+        detail: `${shownUrl(config.server.baseUrl)} answered HTTP ${response.status} in ${rtt} ms`,
       });
       checks.push({
         name: "token accepted",
@@ -510,7 +511,7 @@ export async function doctorCommand(argv: string[], ctx: CliContext): Promise<nu
       checks.push({
         name: "connectivity",
         ok: false,
-        detail: scrubSecrets(`${config.server.baseUrl}: ${describeFetchFailure(error)}`, secrets),
+        detail: scrubSecrets(`${shownUrl(config.server.baseUrl)}: ${describeFetchFailure(error)}`, secrets),
       });
     }
   }

@@ -15,3 +15,5 @@ const code = await runCli(process.argv.slice(2), {
   readStdin,
 });
 process.exitCode = code;
+// The daemon has drained (or hit its shutdown bound): end now, whatever handle is still open.
+if (process.argv[2] === "start") process.exit(code);

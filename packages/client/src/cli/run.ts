@@ -1,10 +1,8 @@
 /** Dispatch of `tswats-client <command> ...` with documented exit codes. */
 
-import { existsSync } from "node:fs";
-import type { ConverterCommandDefaults } from "@tswats/converters";
 import { WatsConfigError } from "@tswats/core";
-import { ClientConfigError, loadClientConfig, resolveConfigPath } from "../config/load.js";
 import { QueueLockedError } from "../daemon/lock.js";
+import { CLIENT_VERSION } from "../version.js";
 import {
   configCommand,
   doctorCommand,
@@ -13,6 +11,7 @@ import {
   statusCommand,
   submitCommand,
 } from "./commands.js";
+import { CONVERT_USAGE, CONVERTERS_USAGE, convertCommand, convertersCommand } from "./convert-commands.js";
 import { EXIT } from "./exit-codes.js";
 import { type CliContext, UsageError } from "./io.js";
 
@@ -32,13 +31,17 @@ export const HELP = `tswats-client <command> [options]
   config set <key> <value|->    e.g. upload.concurrency 4; server.token - (reads stdin)
   doctor [--json]               config, token, connectivity, clock skew, disk space
 
-Options: -c/--config <file> (default: TSWATS_CLIENT_CONFIG, then the per-user config), --json, -h/--help
+Options: -c/--config <file> (default: TSWATS_CLIENT_CONFIG, then the per-user config), --json, -h/--help, --version
 Exit codes: 0 ok, 1 failure, 2 usage, 3 config, 4 daemon not running, 5 not found
 `;
 
 export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (command === "--version" || command === "-V") {
+      ctx.io.out(`${CLIENT_VERSION}\n`);
+      return EXIT.ok;
+    }
     if (command === undefined || command === "help" || command === "--help" || command === "-h") {
       ctx.io.out(HELP);
       return command === undefined ? EXIT.usage : EXIT.ok;
@@ -62,25 +65,20 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
         return await configCommand(rest, ctx);
       case "doctor":
         return await doctorCommand(rest, ctx);
-      case "convert": {
-        const { convertCommand } = await import("@tswats/converters");
-        const { argv: args, defaults } = converterDefaults(rest, ctx);
-        return await convertCommand(args, ctx.io, defaults);
-      }
-      case "converters": {
-        const { convertersCommand } = await import("@tswats/converters");
-        const { argv: args, defaults } = converterDefaults(rest, ctx);
-        return await convertersCommand(args, ctx.io, defaults);
-      }
+      case "convert":
+        return await convertCommand(rest, ctx);
+      case "converters":
+        return await convertersCommand(rest, ctx);
       default:
         throw new UsageError(`unknown command: ${command}`);
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      ctx.io.err(`usage: ${error.message}\n(run tswats-client --help)\n`);
+      const usage = command === "convert" ? CONVERT_USAGE : command === "converters" ? CONVERTERS_USAGE : "";
+      ctx.io.err(`usage: ${error.message}\n${usage || "(run tswats-client --help)\n"}`);
       return EXIT.usage;
     }
-    if (error instanceof ClientConfigError || WatsConfigError.is(error)) {
+    if (WatsConfigError.is(error)) {
       ctx.io.err(`config error: ${(error as Error).message}\n`);
       return EXIT.config;
     }
@@ -91,34 +89,4 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     ctx.io.err(`error: ${(error as Error)?.message ?? String(error)}\n`);
     return EXIT.failure;
   }
-}
-
-/**
- * `convert` and `converters` work without a config file; when there is one (-c/--config, else the
- * default location if it exists) its plugin folders, npm plugins and station apply.
- */
-function converterDefaults(
-  rest: string[],
-  ctx: CliContext,
-): { argv: string[]; defaults: ConverterCommandDefaults } {
-  const argv = [...rest];
-  let explicit: string | undefined;
-  const at = argv.findIndex((arg) => arg === "-c" || arg === "--config" || arg.startsWith("--config="));
-  if (at >= 0) {
-    const arg = argv[at] as string;
-    explicit = arg.startsWith("--config=") ? arg.slice("--config=".length) : argv[at + 1];
-    if (!explicit) throw new UsageError(`${arg} needs a file`);
-    argv.splice(at, arg.startsWith("--config=") ? 1 : 2);
-  }
-  const path = resolveConfigPath(explicit, ctx.env);
-  if (explicit === undefined && !existsSync(path)) return { argv, defaults: {} };
-  const { config } = loadClientConfig({ path, env: ctx.env });
-  return {
-    argv,
-    defaults: {
-      pluginFolders: config.pluginFolders,
-      plugins: config.plugins,
-      ...(config.server.station !== undefined ? { station: config.server.station } : {}),
-    },
-  };
 }

@@ -7,15 +7,23 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
+import { jsonErrorOffset } from "@tswats/converters";
+import { WatsConfigError } from "@tswats/core";
 import { type ClientConfigFile, clientConfigSchema } from "./schema.js";
 
-export class ClientConfigError extends Error {
-  readonly problems: readonly string[];
-  constructor(message: string, problems: readonly string[] = []) {
-    super(problems.length ? `${message}\n${problems.map((p) => `  - ${p}`).join("\n")}` : message);
-    this.name = "ClientConfigError";
-    this.problems = problems;
-  }
+/** The one configuration error of tsWATS (@tswats/core's), with one issue per bad field. */
+function configError(message: string, issues: readonly string[] = []): WatsConfigError {
+  return new WatsConfigError(
+    issues.length ? `${message}\n${issues.map((p) => `  - ${p}`).join("\n")}` : message,
+    { issues },
+  );
+}
+
+/** Line and column (1-based) of a character offset. */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  return { line, column: offset - before.lastIndexOf("\n") };
 }
 
 export type TokenSource = "environment" | "config file" | "none";
@@ -50,16 +58,19 @@ function readJson(path: string): unknown {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") {
-      throw new ClientConfigError(
-        `config file not found: ${path} (create one with \`tswats-client config init\`)`,
-      );
+      throw configError(`config file not found: ${path} (create one with \`tswats-client config init\`)`);
     }
-    throw new ClientConfigError(`cannot read the config file ${path}: ${(error as Error).message}`);
+    throw configError(`cannot read the config file ${path}: ${(error as Error).message}`);
   }
   try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ClientConfigError(`the config file ${path} is not valid JSON: ${(error as Error).message}`);
+    return JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch {
+    // JSON.parse's message quotes the text around the fault, which may be the token: only the position.
+    const body = text.replace(/^\uFEFF/, "");
+    const { line, column } = lineColumn(body, jsonErrorOffset(body));
+    throw configError(
+      `the config file ${path} is not valid JSON at line ${line}, column ${column} (a string value needs double quotes)`,
+    );
   }
 }
 
@@ -73,7 +84,7 @@ export function parseClientConfig(data: unknown, path = "config"): ClientConfigF
         issue.code === "unrecognized_keys" ? `unknown setting(s) ${issue.keys.join(", ")}` : issue.message;
       return `${field}: ${message}`;
     });
-    throw new ClientConfigError(`the config file ${path} is invalid:`, problems);
+    throw configError(`the config file ${path} is invalid:`, problems);
   }
   return result.data;
 }
@@ -101,7 +112,7 @@ export function loadClientConfig(
   }
   const { token, tokenSource } = readToken(path, config, env);
   if (options.requireToken && token === undefined) {
-    throw new ClientConfigError(
+    throw configError(
       `no API token: set WATS_AUTH_TOKEN or server.token in ${path} (\`tswats-client config set server.token -\` reads it from stdin)`,
     );
   }
@@ -118,7 +129,7 @@ function readToken(
   const fromFile = config.server.token?.trim();
   if (!fromFile) return { token: undefined, tokenSource: "none" };
   if (isTooOpen(path)) {
-    throw new ClientConfigError(
+    throw configError(
       `the config file ${path} holds server.token but other users can read it; run \`chmod 600 ${path}\` (or use WATS_AUTH_TOKEN)`,
     );
   }
@@ -142,7 +153,7 @@ export function writeConfigFile(path: string, data: unknown): void {
 export function readRawConfig(path: string): Record<string, unknown> {
   const data = readJson(path);
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new ClientConfigError(`the config file ${path} must hold a JSON object`);
+    throw configError(`the config file ${path} must hold a JSON object`);
   }
   return data as Record<string, unknown>;
 }

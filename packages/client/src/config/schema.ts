@@ -1,10 +1,23 @@
 /**
  * The station client's one config file (JSON), validated by zod. Paths are relative to the
- * file's folder. Every setting has a default except `server.baseUrl`.
+ * file's folder. Every setting has a default except `server.baseUrl`. The settings it shares
+ * with the SDK (server address, token, breaker, throttle, retry delays, log level) use
+ * @tswats/core's own option schemas, so both accept and refuse the same values with the same words.
  */
 
 import { converterEntrySchema } from "@tswats/converters";
+import {
+  baseUrlSchema,
+  breakerSchema,
+  falseOrObject,
+  logLevelSchema,
+  retryOptionsSchema,
+  throttleFileOptionsSchema,
+  tokenSchema,
+} from "@tswats/core";
 import { z } from "zod";
+
+const retry = retryOptionsSchema.shape;
 
 const ms = () => z.number().int().nonnegative();
 
@@ -13,9 +26,9 @@ export const clientConfigSchema = z
     server: z
       .object({
         /** The WATS server, e.g. https://your-company.wats.com */
-        baseUrl: z.string().url({ message: "must be an absolute URL such as https://your-company.wats.com" }),
+        baseUrl: baseUrlSchema,
         /** The API token; better in WATS_AUTH_TOKEN. A file holding it must be mode 0600. */
-        token: z.string().min(1).optional(),
+        token: tokenSchema.optional(),
         /** Station name reports are sent under (default WATS_STATION, then the host name). */
         station: z.string().min(1).max(50).optional(),
         /** Time limit of one upload. */
@@ -37,35 +50,19 @@ export const clientConfigSchema = z
         /** false: keep queueing, upload nothing (intentionally offline; still "ready"). */
         enabled: z.boolean().default(true),
         concurrency: z.number().int().min(1).max(32).default(2),
-        baseDelayMs: ms().default(2_000),
-        maxDelayMs: ms().default(300_000),
-        maxRetryAfterMs: ms().default(3_600_000),
+        baseDelayMs: retry.baseDelayMs.unwrap().default(2_000),
+        maxDelayMs: retry.maxDelayMs.unwrap().default(300_000),
+        maxRetryAfterMs: retry.maxRetryAfterMs.unwrap().default(3_600_000),
         /** 0: never give up on retryable failures. */
         maxAttempts: z.number().int().nonnegative().default(0),
         /** While WATS refuses the token: re-read it and try one upload this often. */
         authRetryMs: ms().default(30_000),
         /** How often pending/ is checked for files added by other processes. */
         pollMs: z.number().int().min(10).default(1_000),
-        breaker: z
-          .union([
-            z.literal(false),
-            z
-              .object({
-                failureThreshold: z.number().int().min(1).optional(),
-                windowMs: ms().optional(),
-                minimumCalls: z.number().int().min(1).optional(),
-                openMs: ms().optional(),
-                halfOpenProbes: z.number().int().min(1).optional(),
-              })
-              .strict(),
-          ])
-          .default({}),
-        throttle: z
-          .union([
-            z.literal(false),
-            z.object({ limit: z.number().int().min(1).optional(), windowMs: ms().optional() }).strict(),
-          ])
-          .default({}),
+        /** Circuit breaker options of @tswats/core, or false. */
+        breaker: breakerSchema.default({}),
+        /** Client-side rate limit (WATS allows about 500 requests a minute), or false. */
+        throttle: falseOrObject(throttleFileOptionsSchema).default({}),
       })
       .strict()
       .prefault({}),
@@ -80,7 +77,7 @@ export const clientConfigSchema = z
       .prefault({}),
     log: z
       .object({
-        level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+        level: logLevelSchema.default("info"),
         /** Also append JSON lines to this file. */
         file: z.string().min(1).optional(),
       })

@@ -4,7 +4,7 @@
  * The health port actually bound is written to `<queue>/daemon.json`, which is how
  * `tswats-client status` finds the running daemon.
  */
-import { mkdirSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, constants, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isWatsError, silentLogger, type WatsLogger, watsErrorKind } from "@tswats/core";
 import type { ClientConfigFile } from "../config/schema.js";
@@ -13,11 +13,12 @@ import { type HealthServer, startHealthServer } from "../health/server.js";
 import { FileQueue } from "../queue/file-queue.js";
 import type { QueueFs } from "../queue/fs-layer.js";
 import { Uploader, type UploaderStats } from "../upload/uploader.js";
-import { createWatsTarget, type UploadTarget } from "../upload/wats-target.js";
+import { createWatsTarget, offlineTarget, type UploadTarget } from "../upload/wats-target.js";
+import { CLIENT_VERSION } from "../version.js";
 import { type ConverterHandle, startConverters } from "./converters-wiring.js";
 import { acquireQueueLock } from "./lock.js";
 
-export const CLIENT_VERSION = "0.0.0";
+export { CLIENT_VERSION };
 
 export interface DaemonOptions {
   /** Validated settings with absolute paths (see loadClientConfig). */
@@ -71,6 +72,19 @@ export interface Daemon {
 
 export const STATE_FILE = "daemon.json";
 
+/** `daemon.json` through a new temp file (never through a link planted at its name) renamed into place. */
+function writeStateFile(path: string, state: DaemonStateFile): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  const noFollow = constants.O_NOFOLLOW ?? 0;
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | noFollow, 0o644);
+  try {
+    writeFileSync(fd, `${JSON.stringify(state, null, 2)}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { config } = options;
   const logger = options.logger ?? silentLogger;
@@ -89,15 +103,17 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     });
     const target =
       options.target ??
-      (await createWatsTarget({
-        baseUrl: config.server.baseUrl,
-        token: options.token,
-        timeoutMs: config.server.timeoutMs,
-        breaker: config.upload.breaker,
-        throttle: config.upload.throttle,
-        logger,
-        ...(config.server.station !== undefined ? { station: config.server.station } : {}),
-      }));
+      (!config.upload.enabled
+        ? offlineTarget()
+        : await createWatsTarget({
+            baseUrl: config.server.baseUrl,
+            token: options.token,
+            timeoutMs: config.server.timeoutMs,
+            breaker: config.upload.breaker,
+            throttle: config.upload.throttle,
+            logger,
+            ...(config.server.station !== undefined ? { station: config.server.station } : {}),
+          }));
     cleanups.push(() => target.close());
     const uploader = new Uploader({
       queue: owned,
@@ -198,7 +214,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       startedAt: startedAt.toISOString(),
       version: CLIENT_VERSION,
     };
-    writeFileSync(statePath, `${JSON.stringify(state, null, 2)}\n`);
+    writeStateFile(statePath, state);
     cleanups.push(() => {
       try {
         unlinkSync(statePath);

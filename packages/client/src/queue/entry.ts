@@ -25,6 +25,8 @@ export interface QueueEntry {
   nextAttemptAt: string | null;
   lastError: LastError | null;
   source: ReportSource | null;
+  /** The queue writer (`<pid>-<nonce>`) that enqueued it; recovery leaves a live writer's entry alone. */
+  writer?: string | undefined;
   report: Report;
 }
 
@@ -50,6 +52,7 @@ export const entrySchema = z.object({
   nextAttemptAt: z.string().nullable(),
   lastError: lastErrorSchema.nullable(),
   source: sourceSchema.nullable(),
+  writer: z.string().optional(),
   report: z.record(z.string(), z.unknown()),
 });
 

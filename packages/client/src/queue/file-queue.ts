@@ -6,14 +6,19 @@
  * <folder>/sending/   claimed by the uploader (back to pending/ when the daemon starts)
  * <folder>/done/      uploaded; kept for a time / a count
  * <folder>/failed/    given up, each with a <name>.reason.json (when, status, server message, attempts)
- * <folder>/ids/       one empty marker file per report id that is pending, sending or done
- * <folder>/tmp/       files being written (emptied when the daemon starts)
+ * <folder>/ids/       one marker per report id: its current version and whether it is active or failed
+ * <folder>/tmp/       files being written, named after their writer (see writers.ts)
  * ```
  *
- * Every write is: temp file in tmp/ -> fsync -> rename into place -> fsync the directory. A
- * claim is a rename pending/ -> sending/. File names carry the schedule (see naming.ts), so
- * finding the next report streams the directory and keeps only a bounded batch of names: memory
- * does not grow with the queue.
+ * Every write is: temp file in tmp/ -> fsync -> link (new names) or rename (replacements) into
+ * place -> fsync the directory. A claim is a rename pending/ -> sending/. File names carry the
+ * schedule (see naming.ts), so finding the next report streams the directory and keeps only a
+ * bounded batch of names: memory does not grow with the queue.
+ *
+ * Several writers share the folder (any number of `submit` processes beside one daemon): an
+ * entry is durable in pending/ before its marker is written, only the entry's writer writes the
+ * marker of a new entry, and recovery writes one only for an entry whose writer is gone. The
+ * README states the whole model.
  */
 import { join } from "node:path";
 import type { EnqueueReport, EnqueueResult, ReportSource } from "@tswats/converters";
@@ -29,6 +34,7 @@ import {
   reasonSchema,
 } from "./entry.js";
 import { errnoCode, nodeQueueFs, type QueueFs } from "./fs-layer.js";
+import { formatMarker, type Marker, parseMarker, reportHash } from "./markers.js";
 import {
   type EntryName,
   formatEntryName,
@@ -38,6 +44,7 @@ import {
   reasonFileName,
   restamp,
 } from "./naming.js";
+import { closeWriter, newWriterId, tempFileWriter, writerIsGone } from "./writers.js";
 
 export type QueueState = "pending" | "sending" | "done" | "failed";
 export const QUEUE_STATES: readonly QueueState[] = ["pending", "sending", "done", "failed"];
@@ -60,8 +67,9 @@ export interface OpenQueueOptions {
   /** Names of due reports kept in memory per directory scan. Default 64. */
   batchSize?: number;
   /**
-   * Owner mode (the daemon, holding the folder's lock): moves sending/ back to pending/, empties
-   * tmp/ and repairs the id markers. CLI commands open the queue without it, beside a running daemon.
+   * Owner mode (the daemon, holding the folder's lock): moves sending/ back to pending/, removes
+   * the temp files of writers that are gone and repairs the id markers of entries whose writer is
+   * gone. CLI commands open the queue without it, beside a running daemon.
    */
   recover?: boolean;
   /** Validate reports on enqueue with @tswats/report's validateReport. Default true. */
@@ -123,7 +131,6 @@ export class QueueError extends Error {
   }
 }
 
-const FAILED_MARK = "failed ";
 const DEFAULT_RETENTION = { maxAgeMs: 7 * 24 * 3600_000, maxCount: 10_000 };
 
 function describeFsError(action: string, path: string, error: unknown): QueueError {
@@ -158,6 +165,10 @@ export class FileQueue {
   #nextDueAt: number | undefined;
   #seq = Math.floor(Math.random() * 1000) * 1000;
   #tmpSeq = 0;
+  /** This queue instance as a writer: `<pid>-<nonce>`, in its temp file names and its entries. */
+  readonly writer = newWriterId();
+  /** Report ids claimed and not yet completed/released/failed: a second version waits for them. */
+  readonly #claimedIds = new Set<string>();
   readonly #enqueuing = new Map<string, Promise<EnqueueResult>>();
   #counts: QueueCounts = { pending: 0, sending: 0, done: 0, failed: 0 };
   readonly #waiters = new Set<() => void>();
@@ -189,7 +200,7 @@ export class FileQueue {
       }
     }
     if (options.recover) {
-      await queue.#emptyTmp();
+      await queue.#removeGoneWritersTemps();
       await queue.#recoverSending();
       await queue.#repairIndex();
     }
@@ -222,8 +233,10 @@ export class FileQueue {
 
   /**
    * Adds a report; durable when the promise resolves. A report whose id is already pending,
-   * sending or done is not written again ("duplicate"). A report whose id is in failed/ is
-   * enqueued afresh and the failed entry is removed (a corrected report replaces the rejected one).
+   * sending or done with the same content is not written again ("duplicate"); with different
+   * content it is queued as the new version ("replaced": WATS replaces a report posted again with
+   * its id, and the older version, if not yet sent, is skipped). A report whose id is in failed/
+   * is enqueued afresh and the failed entry is removed.
    */
   readonly enqueue: EnqueueReport = (report, source) => this.enqueueReport(report, source);
 
@@ -259,11 +272,13 @@ export class FileQueue {
   }
 
   async #enqueueOnce(id: string, report: Report, source: ReportSource | null): Promise<EnqueueResult> {
-    const markerPath = join(this.dir("ids"), id);
+    const content: Report = { ...report, id };
+    const sha256 = reportHash(content);
     const marker = await this.#readMarker(id);
-    if (marker !== undefined && !marker.startsWith(FAILED_MARK)) return { id, status: "duplicate" };
+    if (isSameActive(marker, sha256)) return { id, status: "duplicate" };
     const now = this.#now();
-    const name = formatEntryName({ stamp: now, enqueuedMs: now, seq: this.#nextSeq(), id });
+    const parsed: EntryName = { stamp: now, enqueuedMs: now, seq: this.#nextSeq(), id };
+    const name = formatEntryName(parsed);
     const entry: QueueEntry = {
       format: ENTRY_FORMAT,
       id,
@@ -272,29 +287,40 @@ export class FileQueue {
       nextAttemptAt: null,
       lastError: null,
       source,
-      report: { ...report, id },
+      writer: this.writer,
+      report: content,
     };
+    // The entry is durable before any marker names it: a marker never points at nothing.
     await this.#writeDurable("pending", name, JSON.stringify(entry));
-    if (marker !== undefined) {
-      // Superseding a failed entry: the marker becomes active, then the failed files go.
-      const failedName = marker.slice(FAILED_MARK.length).trim();
-      await this.#replaceMarker(id, "");
-      if (failedName) await this.#removeFailed(failedName);
-    } else {
-      try {
-        await this.fs.writeNewFile(markerPath, "", { sync: false });
-      } catch (error) {
-        if (errnoCode(error) === "EEXIST") {
-          // Another process enqueued the same id at the same moment: it wins, ours goes.
+    const current: Marker = { state: "active", key: orderKey(parsed), sha256 };
+    let previous = marker;
+    try {
+      if (previous === undefined && !(await this.#createMarker(id, current))) {
+        // Another writer enqueued this id at the same moment (recovery never writes a marker for
+        // an entry whose writer is alive, so this marker is another enqueue's, its entry durable).
+        previous = await this.#readMarker(id);
+        if (isSameActive(previous, sha256)) {
           await this.fs.unlink(join(this.dir("pending"), name)).catch(() => undefined);
           return { id, status: "duplicate" };
         }
-        // The report is durable; a missing marker only weakens duplicate detection until repair.
-        this.#logger.warn({ id, err: String(error) }, "queue: could not write the id marker");
       }
+      if (previous !== undefined) await this.#replaceMarker(id, current);
+    } catch (error) {
+      // The report is durable; a missing marker only weakens duplicate detection until repair.
+      this.#logger.warn({ id, err: String(error) }, "queue: could not write the id marker");
+    }
+    if (previous?.state === "failed" && previous.file && parseEntryName(previous.file)) {
+      await this.#removeFailed(previous.file);
     }
     this.#counts.pending++;
     this.#wakeAll();
+    if (previous?.state === "active") {
+      this.#logger.info(
+        { id, file: name },
+        "queue: a new version of the report (different content, same id) replaces the earlier one",
+      );
+      return { id, status: "replaced" };
+    }
     return { id, status: "enqueued" };
   }
 
@@ -333,6 +359,9 @@ export class FileQueue {
         if (this.#batch.length === 0) return undefined;
       }
       const name = this.#batch.shift() as string;
+      const parsedName = parseEntryName(name);
+      // One version of a report in flight at a time: the next waits until the first has an outcome.
+      if (parsedName && this.#claimedIds.has(parsedName.id)) continue;
       const from = join(this.dir("pending"), name);
       const to = join(this.dir("sending"), name);
       try {
@@ -344,7 +373,14 @@ export class FileQueue {
       this.#counts.pending = Math.max(0, this.#counts.pending - 1);
       this.#counts.sending++;
       const read = await this.#readEntry(to);
-      if (read.ok) return { id: read.entry.id, name, entry: read.entry };
+      if (read.ok) {
+        if (parsedName && (await this.#isSuperseded(parsedName))) {
+          await this.#dropSuperseded(name);
+          continue;
+        }
+        this.#claimedIds.add(read.entry.id);
+        return { id: read.entry.id, name, entry: read.entry };
+      }
       await this.#moveToFailed("sending", name, {
         reason: "corrupt",
         message: read.error,
@@ -372,6 +408,7 @@ export class FileQueue {
         if (nextDue === undefined || parsed.stamp < nextDue) nextDue = parsed.stamp;
         continue;
       }
+      if (this.#claimedIds.has(parsed.id)) continue; // waits for the version in flight
       const key = orderKey(parsed);
       if (keep.length === this.#batchSize && key >= (keep[keep.length - 1] as { key: string }).key) continue;
       // Insert in order; the batch stays at most batchSize long.
@@ -458,6 +495,7 @@ export class FileQueue {
       throw describeFsError("move to done/", from, error);
     }
     this.#moved.delete(claim);
+    this.#claimedIds.delete(claim.id);
     this.#counts.sending = Math.max(0, this.#counts.sending - 1);
     this.#counts.done++;
   }
@@ -494,6 +532,7 @@ export class FileQueue {
       throw error instanceof QueueError ? error : describeFsError("move back to pending/", claim.name, error);
     }
     this.#moved.delete(claim);
+    this.#claimedIds.delete(claim.id);
     claim.entry = entry;
     claim.name = newName;
     this.#counts.sending = Math.max(0, this.#counts.sending - 1);
@@ -549,10 +588,13 @@ export class FileQueue {
     } catch (error) {
       throw describeFsError("move to failed/", source, error);
     }
-    if (claim) this.#moved.delete(claim);
+    if (claim) {
+      this.#moved.delete(claim);
+      this.#claimedIds.delete(claim.id);
+    }
     if (from === "sending") this.#counts.sending = Math.max(0, this.#counts.sending - 1);
     this.#counts.failed++;
-    if (parsed) await this.#replaceMarker(parsed.id, `${FAILED_MARK}${target}`).catch(() => undefined);
+    if (parsed) await this.#markFailed(parsed, target).catch(() => undefined);
     this.#logger.warn(
       {
         id: parsed?.id,
@@ -660,7 +702,10 @@ export class FileQueue {
       return "not-found";
     }
     const marker = await this.#readMarker(parsed.id);
-    if (marker !== undefined && !marker.startsWith(FAILED_MARK)) {
+    const key = orderKey(parsed);
+    const newer = marker !== undefined && marker.key !== null && marker.key > key;
+    if ((marker?.state === "active" && marker.key !== key) || newer) {
+      // Another version of the report is pending, sending or done (or a newer one failed).
       await this.#removeFailed(name);
       return "superseded";
     }
@@ -681,7 +726,11 @@ export class FileQueue {
       await this.fs.unlink(join(this.dir("failed"), reasonFileName(name))).catch(() => undefined);
       this.#counts.failed = Math.max(0, this.#counts.failed - 1);
     }
-    await this.#replaceMarker(parsed.id, "");
+    await this.#replaceMarker(parsed.id, {
+      state: "active",
+      key,
+      sha256: read.ok ? reportHash(read.entry.report) : null,
+    });
     this.#counts.pending++;
     this.#batch = [];
     this.#wakeAll();
@@ -697,7 +746,7 @@ export class FileQueue {
       if (!dirent.isFile) continue;
       const parsed = parseEntryName(dirent.name);
       if (parsed && parsed.stamp < cutoff) {
-        await this.#removeDone(dirent.name, parsed.id);
+        await this.#removeDone(dirent.name);
         removed++;
       } else remaining++;
     }
@@ -706,7 +755,7 @@ export class FileQueue {
       const oldest = await this.#oldestByStamp("done", excess);
       if (oldest.length === 0) break;
       for (const name of oldest) {
-        await this.#removeDone(name, parseEntryName(name)?.id);
+        await this.#removeDone(name);
         removed++;
         remaining--;
       }
@@ -727,7 +776,7 @@ export class FileQueue {
       }
       if (names.length === 0) break;
       for (const name of names) {
-        await this.#removeDone(name, parseEntryName(name)?.id);
+        await this.#removeDone(name);
         removed++;
         progress?.(removed, total);
       }
@@ -738,7 +787,7 @@ export class FileQueue {
 
   /** Writes and removes a probe file: is the queue writable right now? */
   async checkWritable(): Promise<{ ok: true } | { ok: false; error: string }> {
-    const name = `.probe-${process.pid}-${++this.#tmpSeq}`;
+    const name = `.probe-${this.writer}-${++this.#tmpSeq}`;
     const path = join(this.dir("tmp"), name);
     try {
       await this.fs.writeNewFile(path, "probe", { sync: false });
@@ -755,9 +804,16 @@ export class FileQueue {
     for (const wake of [...this.#waiters]) wake();
   }
 
-  async #removeDone(name: string, id: string | undefined): Promise<void> {
+  async #removeDone(name: string): Promise<void> {
     // Marker first: a crash in between leaves a done file without marker, which repair restores.
-    if (id) await this.fs.unlink(join(this.dir("ids"), id)).catch(() => undefined);
+    // Only this version's marker goes: a newer version of the report keeps its own.
+    const parsed = parseEntryName(name);
+    if (parsed) {
+      const marker = await this.#readMarker(parsed.id).catch(() => undefined);
+      if (marker !== undefined && (marker.key === null || marker.key === orderKey(parsed))) {
+        await this.fs.unlink(join(this.dir("ids"), parsed.id)).catch(() => undefined);
+      }
+    }
     await this.fs.unlink(join(this.dir("done"), name)).catch((error) => {
       if (errnoCode(error) !== "ENOENT") throw describeFsError("delete", name, error);
     });
@@ -786,23 +842,72 @@ export class FileQueue {
     return this.#seq;
   }
 
-  async #readMarker(id: string): Promise<string | undefined> {
+  async #readMarker(id: string): Promise<Marker | undefined> {
     try {
-      return (await this.fs.readFile(join(this.dir("ids"), id))).toString("utf8");
+      return parseMarker((await this.fs.readFile(join(this.dir("ids"), id))).toString("utf8"));
     } catch (error) {
       if (errnoCode(error) === "ENOENT") return undefined;
       throw describeFsError("read", join(this.dir("ids"), id), error);
     }
   }
 
-  async #replaceMarker(id: string, content: string): Promise<void> {
+  /** Writes the marker only if there is none; false when one exists. */
+  async #createMarker(id: string, marker: Marker): Promise<boolean> {
     const tmp = this.#tmpPath();
-    await this.fs.writeNewFile(tmp, content, { sync: false });
+    await this.fs.writeNewFile(tmp, formatMarker(marker), { sync: false });
+    try {
+      await this.fs.link(tmp, join(this.dir("ids"), id));
+      return true;
+    } catch (error) {
+      if (errnoCode(error) === "EEXIST") return false;
+      throw error;
+    } finally {
+      await this.fs.unlink(tmp).catch(() => undefined);
+    }
+  }
+
+  async #replaceMarker(id: string, marker: Marker): Promise<void> {
+    const tmp = this.#tmpPath();
+    await this.fs.writeNewFile(tmp, formatMarker(marker), { sync: false });
     await this.fs.rename(tmp, join(this.dir("ids"), id));
   }
 
+  /** The version in failed/ is the current one: its marker says so (a newer version keeps its own). */
+  async #markFailed(parsed: EntryName, file: string): Promise<void> {
+    const marker = await this.#readMarker(parsed.id);
+    const key = orderKey(parsed);
+    if (marker !== undefined && marker.key !== null && marker.key !== key) return;
+    await this.#replaceMarker(parsed.id, { state: "failed", key, sha256: marker?.sha256 ?? null, file });
+  }
+
+  /** A newer version of this report was enqueued (a correction): this one must not be sent. */
+  async #isSuperseded(parsed: EntryName): Promise<boolean> {
+    const marker = await this.#readMarker(parsed.id).catch(() => undefined);
+    return marker?.state === "active" && marker.key !== null && marker.key > orderKey(parsed);
+  }
+
+  async #dropSuperseded(name: string): Promise<void> {
+    const path = join(this.dir("sending"), name);
+    try {
+      await this.fs.unlink(path);
+      await this.fs.syncDir(this.dir("sending"));
+    } catch (error) {
+      throw describeFsError("remove the replaced version", path, error);
+    }
+    this.#counts.sending = Math.max(0, this.#counts.sending - 1);
+    this.#logger.info(
+      { id: parseEntryName(name)?.id, file: name },
+      "queue: skipped an older version of a report that a newer one (same id) replaces",
+    );
+  }
+
   #tmpPath(): string {
-    return join(this.dir("tmp"), `${process.pid}-${Date.now()}-${++this.#tmpSeq}.tmp`);
+    return join(this.dir("tmp"), `${this.writer}-${++this.#tmpSeq}.tmp`);
+  }
+
+  /** This instance stops writing: recovery in this process may then remove what it left. */
+  close(): void {
+    closeWriter(this.writer);
   }
 
   /** temp file -> fsync -> rename into `state`/ -> fsync the directory. */
@@ -816,10 +921,12 @@ export class FileQueue {
     const target = join(this.dir(state), name);
     try {
       await this.fs.writeNewFile(tmp, data, { sync: true });
-      if (!options.replace && (await this.fs.exists(target))) {
-        throw Object.assign(new Error(`${target} exists`), { code: "EEXIST" });
+      if (options.replace) await this.fs.rename(tmp, target);
+      else {
+        // A new name is taken only when free (never replacing what another writer put there).
+        await this.fs.link(tmp, target);
+        await this.fs.unlink(tmp);
       }
-      await this.fs.rename(tmp, target);
       await this.fs.syncDir(this.dir(state));
     } catch (error) {
       await this.fs.unlink(tmp).catch(() => undefined);
@@ -827,9 +934,13 @@ export class FileQueue {
     }
   }
 
-  async #emptyTmp(): Promise<void> {
+  /** Temp files of writers that are gone (a crash mid-write); a live writer's stay. */
+  async #removeGoneWritersTemps(): Promise<void> {
     const names: string[] = [];
-    for await (const dirent of this.fs.entries(this.dir("tmp"))) names.push(dirent.name);
+    for await (const dirent of this.fs.entries(this.dir("tmp"))) {
+      const writer = tempFileWriter(dirent.name);
+      if (writer !== undefined && writerIsGone(writer)) names.push(dirent.name);
+    }
     for (const name of names) await this.fs.unlink(join(this.dir("tmp"), name)).catch(() => undefined);
   }
 
@@ -867,27 +978,50 @@ export class FileQueue {
     }
   }
 
-  /** Every pending/done entry has its id marker; failed entries have a "failed" marker. */
+  /**
+   * After a crash: every pending/done entry's current version has an active marker, failed
+   * entries a failed one. An entry without a marker whose writer still runs is left to that
+   * writer (it writes the marker right after the entry); recovery never races a live `submit`.
+   */
   async #repairIndex(): Promise<void> {
     for (const state of ["pending", "done"] as const) {
       for await (const dirent of this.fs.entries(this.dir(state))) {
         const parsed = dirent.isFile ? parseEntryName(dirent.name) : undefined;
         if (!parsed) continue;
+        const key = orderKey(parsed);
         const marker = await this.#readMarker(parsed.id);
-        if (marker === undefined || marker.startsWith(FAILED_MARK)) await this.#replaceMarker(parsed.id, "");
+        if (marker !== undefined && marker.state === "active") {
+          if (marker.key === null || marker.key >= key) continue;
+        } else if (marker !== undefined && marker.key !== null && marker.key > key) continue;
+        const read = await this.#readEntry(join(this.dir(state), dirent.name));
+        if (marker === undefined && read.ok && read.entry.writer && !writerIsGone(read.entry.writer))
+          continue;
+        const current: Marker = {
+          state: "active",
+          key,
+          sha256: read.ok ? reportHash(read.entry.report) : null,
+        };
+        if (marker === undefined) await this.#createMarker(parsed.id, current);
+        else await this.#replaceMarker(parsed.id, current);
       }
     }
     for await (const dirent of this.fs.entries(this.dir("failed"))) {
       const parsed = dirent.isFile ? parseEntryName(dirent.name) : undefined;
       if (!parsed) continue;
       const marker = await this.#readMarker(parsed.id);
-      if (marker === undefined) await this.#replaceMarker(parsed.id, `${FAILED_MARK}${dirent.name}`);
-      else if (!marker.startsWith(FAILED_MARK)) {
+      const failed: Marker = { state: "failed", key: orderKey(parsed), sha256: null, file: dirent.name };
+      if (marker === undefined) await this.#createMarker(parsed.id, failed);
+      else if (marker.state === "active") {
         const active = await this.find(parsed.id);
-        if (active?.state === "failed") await this.#replaceMarker(parsed.id, `${FAILED_MARK}${dirent.name}`);
+        if (active?.state === "failed") await this.#replaceMarker(parsed.id, failed);
       }
     }
   }
+}
+
+/** The marker says this exact content is already pending, sending or done. */
+function isSameActive(marker: Marker | undefined, sha256: string): boolean {
+  return marker?.state === "active" && (marker.sha256 === null || marker.sha256 === sha256);
 }
 
 function toItem(state: QueueState, name: string, parsed: EntryName | undefined): QueueListItem {

@@ -1,6 +1,9 @@
 /**
  * The file-system calls the queue makes, behind one interface so tests can make them fail the
  * way disks do (ENOSPC, EACCES, EIO) without filling a real disk. `nodeQueueFs` is the real one.
+ * Every file is created exclusively (O_EXCL) and without following a symlink (O_NOFOLLOW), so a
+ * link planted in the queue folder can never redirect a write; `link` publishes a finished file
+ * under a name only when that name is free.
  */
 import { constants } from "node:fs";
 import * as fsp from "node:fs/promises";
@@ -20,6 +23,8 @@ export interface QueueFs {
   ): Promise<void>;
   readFile(path: string): Promise<Buffer>;
   rename(from: string, to: string): Promise<void>;
+  /** A second name for a file; fails with EEXIST when `to` exists (an atomic "create if absent"). */
+  link(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
   /** fsync of a directory, so a rename or unlink inside it survives a power cut. */
   syncDir(path: string): Promise<void>;
@@ -28,12 +33,15 @@ export interface QueueFs {
   exists(path: string): Promise<boolean>;
 }
 
+/** O_NOFOLLOW where the platform has it (not on Windows, where O_EXCL alone refuses a link). */
+export const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
+
 export const nodeQueueFs: QueueFs = {
   async mkdir(path) {
     await fsp.mkdir(path, { recursive: true });
   },
   async writeNewFile(path, data, options = {}) {
-    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
+    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NO_FOLLOW;
     const handle = await fsp.open(path, flags, options.mode ?? 0o644);
     try {
       await handle.writeFile(data);
@@ -47,6 +55,9 @@ export const nodeQueueFs: QueueFs = {
   },
   rename(from, to) {
     return fsp.rename(from, to);
+  },
+  link(from, to) {
+    return fsp.link(from, to);
   },
   unlink(path) {
     return fsp.unlink(path);
@@ -66,7 +77,7 @@ export const nodeQueueFs: QueueFs = {
   },
   async exists(path) {
     try {
-      await fsp.stat(path);
+      await fsp.lstat(path);
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;

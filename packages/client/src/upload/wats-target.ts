@@ -96,3 +96,20 @@ export async function createWatsTarget(options: WatsTargetOptions): Promise<Uplo
     },
   };
 }
+
+/**
+ * The target of a daemon with `upload.enabled: false`: intentionally offline, so it needs no
+ * token and never makes a request (the uploader does not run; anything that still asks is refused).
+ */
+export function offlineTarget(): UploadTarget {
+  const refuse = async () => {
+    throw new Error("uploads are disabled (upload.enabled=false)");
+  };
+  return {
+    send: refuse,
+    breakerState: () => "closed",
+    reloadCredentials: async () => false,
+    ping: refuse,
+    close: async () => undefined,
+  };
+}

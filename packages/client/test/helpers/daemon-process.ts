@@ -43,6 +43,30 @@ export function startDaemonProcess(
   return child;
 }
 
+/** Runs `tswats-client <args>` as its own process; resolves with its exit code and output. */
+export function runCliProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "--conditions=@tswats/source", "src/cli/main.ts", ...args],
+    {
+      cwd: packageDir,
+      env: { ...process.env, TSWATS_CLIENT_CONFIG: "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const result = { out: "", err: "" };
+  child.stdout?.on("data", (chunk) => {
+    result.out += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    result.err += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code: code ?? -1, ...result }));
+  });
+}
+
 /** Resolves with the exit code once the process has exited (null when a signal ended it). */
 export const exited = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => {

@@ -4,6 +4,19 @@
  * OperationType, StepName, StepType, Value, LowLimit, HighLimit, Unit, Result). Column names are
  * configurable (`columns`), as are defaults for what the file does not carry.
  *
+ * Lines before the table (`headerRow`/`tableStartLine`): `Key: Value`, `Key=Value` or
+ * `Key<delimiter>Value` lines. A key naming a header field (its column name, its logical name or
+ * a common alias: `Serial Number`, `SN`, `Part Number`, `Date`, `Time`, `Operator`, ...) gives
+ * that field to every row that has no such column; any other key becomes a misc info; a line
+ * that is not a key-value pair is a warning. A table without a header row (`headerRow: false`)
+ * names its columns by position (`columns: { stepName: 1, value: 2 }`). Numbers may use a
+ * decimal comma (`numberFormat`), dates may be month-first, day-first or year-first
+ * (`dateFormat`), and one `Limits` column may hold both limits (`90.0/100.0`, `4,5..5,5`).
+ *
+ * Nothing is dropped silently: header columns that map to nothing, cells a row's step kind does
+ * not use (a unit on a pass/fail step, a high limit beside a one-limit operator) and operators
+ * that differ within one report are named in warnings.
+ *
  * Bad rows (wrong number of fields, empty required cell, a number that is not one, an unknown
  * step type or result): with `badRows: "fail-file"` (default) the whole file fails and the error
  * lists every bad row with its line and column; with `"skip-row"` the good rows are converted,
@@ -24,7 +37,11 @@ import {
 } from "@tswats/report";
 import { ConversionError } from "../errors.js";
 import type { ConverterContext, ConverterPluginV1 } from "../plugin-api.js";
-import { CsvSyntaxError, readCsv } from "./csv-reader.js";
+import { type CsvRecord, CsvSyntaxError, readCsv } from "./csv-reader.js";
+import { normalKey, splitKeyValue } from "./shared/key-value-lines.js";
+import { parseLimitPair } from "./shared/limit-pair.js";
+import { type DateOrder, guessDateOrder, parseLocaleDateTime } from "./shared/locale-date.js";
+import { type DecimalMark, guessDecimalMark, parseLocaleNumber } from "./shared/locale-number.js";
 
 /** Logical column -> header name in the file. */
 export const DEFAULT_CSV_COLUMNS = {
@@ -42,10 +59,50 @@ export const DEFAULT_CSV_COLUMNS = {
   result: "Result",
   compOp: "CompOp",
   operator: "Operator",
+  limits: "Limits",
 } as const;
 
 type Column = keyof typeof DEFAULT_CSV_COLUMNS;
+/** Required in every row: from a column, or (all but stepName) from a key-value line before the table. */
 const REQUIRED: readonly Column[] = ["serialNumber", "partNumber", "startTime", "stepName"];
+/** Columns a key-value line before the table can stand in for. */
+const HEADER_FIELDS: readonly Column[] = [
+  "serialNumber",
+  "partNumber",
+  "revision",
+  "startTime",
+  "operationType",
+  "operator",
+];
+/** Common keys for those fields (compared with letters and digits only, lower case). */
+const KEY_ALIASES: Readonly<Record<string, Column | "date" | "time">> = {
+  serial: "serialNumber",
+  serialno: "serialNumber",
+  serialnumber: "serialNumber",
+  sn: "serialNumber",
+  uutserial: "serialNumber",
+  part: "partNumber",
+  partno: "partNumber",
+  partnumber: "partNumber",
+  pn: "partNumber",
+  rev: "revision",
+  revision: "revision",
+  datetime: "startTime",
+  starttime: "startTime",
+  start: "startTime",
+  teststart: "startTime",
+  date: "date",
+  testdate: "date",
+  time: "time",
+  testtime: "time",
+  operation: "operationType",
+  operationtype: "operationType",
+  process: "operationType",
+  processcode: "operationType",
+  operator: "operator",
+  user: "operator",
+  tester: "operator",
+};
 
 export const csvConverter: ConverterPluginV1 = {
   apiVersion: 1,
@@ -56,7 +113,32 @@ export const csvConverter: ConverterPluginV1 = {
     columns: {
       type: "object",
       default: {},
-      description: `Header names per logical column (defaults ${JSON.stringify(DEFAULT_CSV_COLUMNS)}); only the ones that differ need to be given`,
+      description: `Header names per logical column (defaults ${JSON.stringify(DEFAULT_CSV_COLUMNS)}); only the ones that differ need to be given. With headerRow false: 1-based column numbers`,
+    },
+    headerRow: {
+      type: "boolean",
+      default: true,
+      description: "Whether the table starts with a row of column names (false: columns are given by number)",
+    },
+    tableStartLine: {
+      type: "integer",
+      default: 0,
+      min: 0,
+      description:
+        "Line where the table (its header row, or its first row) starts; 0 = the first line holding the stepName column name (without header row: the first line with enough fields)",
+    },
+    numberFormat: {
+      type: "enum",
+      values: ["point", "comma", "auto"],
+      default: "point",
+      description: 'Decimal mark of numbers: "point" (3.5), "comma" (3,5), "auto" = as the file writes them',
+    },
+    dateFormat: {
+      type: "enum",
+      values: ["ISO", "MDY", "DMY", "YMD", "auto"],
+      default: "ISO",
+      description:
+        'Dates: "ISO" (2026-02-03 10:00:00), "MDY" (2/3/2026 10:00 AM), "DMY" (03.02.2026 10:00), "YMD", "auto" = from the file',
     },
     delimiter: {
       type: "string",
@@ -108,6 +190,8 @@ export const csvConverter: ConverterPluginV1 = {
 
 interface Row {
   line: number;
+  /** Columns with a value this row's step kind does not use (e.g. a unit on a pass/fail step). */
+  unused: Column[];
   sn: string;
   pn: string;
   rev: string;
@@ -168,19 +252,45 @@ const RESULTS: Readonly<Record<string, StepStatus>> = {
   done: "D",
 };
 
+/** Header fields and misc infos from the key-value lines before the table. */
+interface Preamble {
+  fields: Partial<Record<Column, string>>;
+  date?: string;
+  time?: string;
+  misc: { key: string; value: string }[];
+}
+
+/** How the rows of one file are read: column positions, formats, what the preamble supplies. */
+interface RowReading {
+  index: ReadonlyMap<Column, number>;
+  label: (c: Column) => string;
+  preamble: Preamble;
+  mark: DecimalMark;
+  order: DateOrder | "ISO";
+  p: Readonly<Record<string, unknown>>;
+}
+
 export function convertCsv(text: string, context: ConverterContext, fileName: string): Report[] {
   const p = context.parameters;
-  const columns = { ...DEFAULT_CSV_COLUMNS, ...(p.columns as Record<string, string>) };
-  for (const key of Object.keys(p.columns as object)) {
+  const headerRow = p.headerRow !== false;
+  const given = p.columns as Record<string, unknown>;
+  for (const [key, value] of Object.entries(given)) {
     if (!(key in DEFAULT_CSV_COLUMNS))
       throw new ConversionError(
         `parameter "columns": unknown column "${key}" (known: ${Object.keys(DEFAULT_CSV_COLUMNS).join(", ")})`,
         { kind: "content", field: `columns.${key}` },
       );
+    const ok = headerRow ? typeof value === "string" : Number.isInteger(value) && (value as number) >= 1;
+    if (!ok)
+      throw new ConversionError(
+        `parameter "columns": ${key} must be ${headerRow ? "a header name (text)" : "a column number from 1 (headerRow is false)"}, not ${JSON.stringify(value)}`,
+        { kind: "content", field: `columns.${key}` },
+      );
   }
+  const columns = { ...(headerRow ? DEFAULT_CSV_COLUMNS : {}), ...given } as Record<Column, string | number>;
   let delimiter = p.delimiter as string;
   if (delimiter === "\\t") delimiter = "\t";
-  let records: ReturnType<typeof readCsv>;
+  let records: CsvRecord[];
   try {
     records = readCsv(text, delimiter);
   } catch (error) {
@@ -195,37 +305,96 @@ export function convertCsv(text: string, context: ConverterContext, fileName: st
       );
     throw error;
   }
-  const header = records[0];
-  if (!header) throw new ConversionError(`${fileName}: no header row`, { kind: "content", line: 1 });
-  const names = header.fields.map((f) => f.trim());
+  if (records.length === 0) throw new ConversionError(`${fileName}: no rows`, { kind: "content", line: 1 });
+  const startAt = tableStart(records, p, columns, headerRow, fileName);
+  const preamble = readPreamble(records.slice(0, startAt), columns, context);
+
+  // Column positions: from the header row, or the numbers given.
   const index = new Map<Column, number>();
-  for (const [key, headerName] of Object.entries(columns) as [Column, string][]) {
-    const at = names.findIndex((n) => n.toLowerCase() === String(headerName).toLowerCase());
-    if (at >= 0) index.set(key, at);
+  let header: CsvRecord | undefined;
+  let names: string[] = [];
+  if (headerRow) {
+    header = records[startAt] as CsvRecord;
+    names = header.fields.map((f) => f.trim());
+    for (const [key, headerName] of Object.entries(columns) as [Column, string][]) {
+      const at = names.findIndex((n) => n.toLowerCase() === String(headerName).toLowerCase());
+      if (at >= 0) index.set(key, at);
+    }
+  } else
+    for (const [key, position] of Object.entries(columns) as [Column, number][]) index.set(key, position - 1);
+  if (header) {
+    const mappedAt = new Set(index.values());
+    const unmapped = names.filter((n, i) => !mappedAt.has(i) && n !== "");
+    if (unmapped.length > 0)
+      context.warn(
+        `${fileName} line ${header.line}: column(s) ${unmapped.map((n) => JSON.stringify(n)).join(", ")} are not mapped to anything, so their values are not converted (map them with the "columns" parameter)`,
+      );
   }
-  const missing = REQUIRED.filter((c) => !index.has(c));
-  if (missing.length > 0)
+  const label = (c: Column) => (headerRow ? String(columns[c]) : `${c} (column ${columns[c]})`);
+  const missing = REQUIRED.filter((c) => !index.has(c) && (c === "stepName" || !fromPreamble(preamble, c)));
+  if (missing.length > 0) {
+    const where = header ? `the header (line ${header.line})` : "the columns parameter";
     throw new ConversionError(
-      `${fileName}: the header (line ${header.line}) has no ${missing.map((c) => `"${columns[c]}" column (${c})`).join(", ")}; ` +
-        `found ${names.map((n) => JSON.stringify(n)).join(", ")}. Map other names with the "columns" parameter`,
-      { kind: "content", line: header.line, field: columns[missing[0] as Column] },
+      `${fileName}: ${where} has no ${missing.map((c) => `"${columns[c] ?? c}" column (${c})`).join(", ")}` +
+        (missing.some((c) => c !== "stepName") ? " and no key-value line before the table gives it" : "") +
+        (header
+          ? `; found ${names.map((n) => JSON.stringify(n)).join(", ")}. Map other names with the "columns" parameter`
+          : ""),
+      {
+        kind: "content",
+        ...(header ? { line: header.line } : {}),
+        field: String(columns[missing[0] as Column] ?? missing[0]),
+      },
     );
-  if (records.length < 2)
-    throw new ConversionError(`${fileName}: a header but no data rows`, {
+  }
+  const data = records.slice(headerRow ? startAt + 1 : startAt);
+  if (data.length === 0)
+    throw new ConversionError(`${fileName}: ${header ? "a header but no data rows" : "no data rows"}`, {
       kind: "content",
-      line: header.line,
+      line: header?.line ?? (records[records.length - 1] as CsvRecord).line,
     });
+
+  // Number and date styles ("auto": from the file).
+  const column = (c: Column) =>
+    data.map((r) => (index.has(c) ? (r.fields[index.get(c) as number] ?? "").trim() : ""));
+  const numberTexts = [
+    ...column("value"),
+    ...column("lowLimit"),
+    ...column("highLimit"),
+    ...column("limits"),
+  ];
+  const mark: DecimalMark =
+    p.numberFormat === "comma"
+      ? "comma"
+      : p.numberFormat === "auto"
+        ? (guessDecimalMark(numberTexts) ?? "point")
+        : "point";
+  let order: DateOrder | "ISO" = "ISO";
+  if (p.dateFormat === "MDY" || p.dateFormat === "DMY" || p.dateFormat === "YMD") order = p.dateFormat;
+  else if (p.dateFormat === "auto") {
+    const dates = [...column("startTime"), fromPreamble(preamble, "startTime") ?? ""].filter((d) => d !== "");
+    const guessed = guessDateOrder(dates);
+    order = guessed ?? (mark === "comma" ? "DMY" : "MDY");
+    if (guessed === undefined && guessDecimalMark(numberTexts) === undefined && dates.length > 0)
+      context.warn(
+        `the dates (${JSON.stringify(dates[0])}) and numbers do not show the locale; dates read month first (set the parameter "dateFormat")`,
+      );
+  }
+  const reading: RowReading = { index, label, preamble, mark, order, p };
+  const need = Math.max(...index.values()) + 1;
 
   const rows: Row[] = [];
   const bad: { line: number; column?: string; message: string }[] = [];
-  for (const record of records.slice(1)) {
+  for (const record of data) {
     try {
-      if (record.fields.length !== names.length)
+      if (header && record.fields.length !== names.length)
         throw new RowError(
           `${record.fields.length} fields, but the header has ${names.length}` +
             (record.fields.length > names.length ? " (an unquoted delimiter inside a value?)" : ""),
         );
-      rows.push(readRow(record.fields, record.line, index, columns, p));
+      if (!header && record.fields.length < need)
+        throw new RowError(`${record.fields.length} fields, but the columns parameter reads column ${need}`);
+      rows.push(readRow(record.fields, record.line, reading));
     } catch (error) {
       if (!(error instanceof RowError)) throw error;
       bad.push({
@@ -250,6 +419,17 @@ export function convertCsv(text: string, context: ConverterContext, fileName: st
     );
   }
   for (const t of badText) context.warn(`skipped row: ${t}`);
+  const unused = new Map<Column, { rows: number; first: number }>();
+  for (const row of rows)
+    for (const c of row.unused) {
+      const u = unused.get(c);
+      if (u) u.rows++;
+      else unused.set(c, { rows: 1, first: row.line });
+    }
+  for (const [c, u] of unused)
+    context.warn(
+      `${fileName}: column ${JSON.stringify(label(c))} has a value in ${u.rows} row(s) whose step does not use it (first at line ${u.first}); not converted`,
+    );
 
   // Group rows into reports (order of first appearance).
   const groups = new Map<string, Row[]>();
@@ -279,6 +459,12 @@ export function convertCsv(text: string, context: ConverterContext, fileName: st
       purpose: p.purpose as string,
       start: withOffset(first.start, p.timeZone as string | undefined, startTexts),
     });
+    for (const { key, value } of preamble.misc) builder.miscInfo(key, value);
+    const otherOperators = new Set(group.filter((r) => r.operator !== first.operator).map((r) => r.operator));
+    if (otherOperators.size > 0)
+      context.warn(
+        `${fileName} line ${first.line}: the rows of ${first.sn} name other operators (${[...otherOperators].map((o) => JSON.stringify(o)).join(", ")}) than its first row; a report has one, ${JSON.stringify(first.operator)} is used`,
+      );
     for (const { step } of group) {
       const options = step.status !== undefined ? { status: step.status } : {};
       switch (step.kind) {
@@ -339,55 +525,130 @@ function processCode(
   return p.processCode as number;
 }
 
-function cellOf(fields: readonly string[], index: ReadonlyMap<Column, number>, c: Column): string {
-  const at = index.get(c);
-  return at === undefined ? "" : (fields[at] ?? "").trim();
+/** The record index where the table starts (its header row, or its first row without one). */
+function tableStart(
+  records: readonly CsvRecord[],
+  p: Readonly<Record<string, unknown>>,
+  columns: Readonly<Record<Column, string | number>>,
+  headerRow: boolean,
+  fileName: string,
+): number {
+  const line = p.tableStartLine as number;
+  if (line > 0) {
+    const at = records.findIndex((r) => r.line >= line);
+    if (at < 0)
+      throw new ConversionError(`${fileName}: tableStartLine ${line} is after the last row`, {
+        kind: "content",
+        field: "tableStartLine",
+      });
+    return at;
+  }
+  if (headerRow) {
+    const stepHeader = String(columns.stepName).toLowerCase();
+    const at = records.findIndex((r) => r.fields.some((f) => f.trim().toLowerCase() === stepHeader));
+    return Math.max(at, 0);
+  }
+  const need = Math.max(...Object.values(columns).map(Number));
+  const at = records.findIndex((r) => r.fields.length >= need);
+  if (at < 0)
+    throw new ConversionError(`${fileName}: no line has the ${need} fields the columns parameter reads`, {
+      kind: "content",
+      field: "columns",
+    });
+  return at;
 }
 
-function requiredCell(
-  fields: readonly string[],
-  index: ReadonlyMap<Column, number>,
-  columns: Readonly<Record<Column, string>>,
-  c: Column,
-): string {
-  const v = cellOf(fields, index, c);
-  if (v === "") throw new RowError("is empty", columns[c]);
+/** The key-value lines before the table: header fields for every row, other keys as misc infos. */
+function readPreamble(
+  records: readonly CsvRecord[],
+  columns: Readonly<Record<Column, string | number>>,
+  context: ConverterContext,
+): Preamble {
+  const preamble: Preamble = { fields: {}, misc: [] };
+  for (const record of records) {
+    const cells = record.fields.map((f) => f.trim()).filter((f) => f !== "");
+    if (cells.length === 0) continue;
+    let kv = splitKeyValue(cells[0] as string, [":", "="]);
+    if (kv && kv.value === "" && cells.length === 2) kv = { key: kv.key, value: cells[1] as string };
+    else if (!kv && cells.length === 2)
+      kv = { key: (cells[0] as string).replace(/:$/, ""), value: cells[1] as string };
+    else if (kv && cells.length > 1)
+      kv = { key: kv.key, value: [kv.value, ...cells.slice(1)].filter(Boolean).join(" ") };
+    if (!kv || (cells.length > 2 && !splitKeyValue(cells[0] as string, [":", "="]))) {
+      context.warn(
+        `line ${record.line}: text before the table is not a key-value line; not mapped: ${JSON.stringify(record.fields.join(" ").slice(0, 80))}`,
+      );
+      continue;
+    }
+    const key = normalKey(kv.key);
+    const target =
+      HEADER_FIELDS.find((c) => typeof columns[c] === "string" && normalKey(columns[c] as string) === key) ??
+      HEADER_FIELDS.find((c) => normalKey(c) === key) ??
+      KEY_ALIASES[key];
+    if (target === "date" || target === "time") {
+      if (preamble[target] === undefined) preamble[target] = kv.value;
+      else context.warn(`line ${record.line}: ${kv.key} given again; the first one is used`);
+    } else if (target !== undefined) {
+      if (preamble.fields[target] === undefined) preamble.fields[target] = kv.value;
+      else context.warn(`line ${record.line}: ${kv.key} given again; the first one is used`);
+    } else preamble.misc.push({ key: kv.key, value: kv.value });
+  }
+  return preamble;
+}
+
+/** A header field the key-value lines give (the start time from Date and Time lines too). */
+function fromPreamble(preamble: Preamble, c: Column): string | undefined {
+  const v = preamble.fields[c];
+  if (v !== undefined && v !== "") return v;
+  if (c === "startTime" && preamble.date)
+    return preamble.time ? `${preamble.date} ${preamble.time}` : preamble.date;
+  return undefined;
+}
+
+/** A cell's text; for a header field without a column, what the key-value lines give. */
+function cellOf(fields: readonly string[], r: RowReading, c: Column): string {
+  const at = r.index.get(c);
+  return at === undefined ? (fromPreamble(r.preamble, c) ?? "") : (fields[at] ?? "").trim();
+}
+
+function requiredCell(fields: readonly string[], r: RowReading, c: Column): string {
+  const v = cellOf(fields, r, c);
+  if (v === "") throw new RowError("is empty", r.label(c));
   return v;
 }
 
-const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-function numberCell(
-  fields: readonly string[],
-  index: ReadonlyMap<Column, number>,
-  columns: Readonly<Record<Column, string>>,
-  c: Column,
-): number | undefined {
-  const v = cellOf(fields, index, c);
+function numberCell(fields: readonly string[], r: RowReading, c: Column): number | undefined {
+  const v = cellOf(fields, r, c);
   if (v === "") return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || !NUMBER_TEXT.test(v))
-    throw new RowError(`${JSON.stringify(v)} is not a number`, columns[c]);
+  const n = parseLocaleNumber(v, r.mark);
+  if (n === undefined)
+    throw new RowError(
+      `${JSON.stringify(v)} is not a number${r.mark === "comma" ? " (decimal comma)" : ""}`,
+      r.label(c),
+    );
   return n;
 }
 
-function readRow(
-  fields: readonly string[],
-  line: number,
-  index: ReadonlyMap<Column, number>,
-  columns: Readonly<Record<Column, string>>,
-  p: Readonly<Record<string, unknown>>,
-): Row {
-  const cell = (c: Column) => cellOf(fields, index, c);
-  const required = (c: Column) => requiredCell(fields, index, columns, c);
-  const number = (c: Column) => numberCell(fields, index, columns, c);
+/** The start time as ISO-8601 text (offset kept when written). */
+function startOf(text: string, r: RowReading): string | undefined {
+  if (r.order === "ISO") {
+    const iso = text.replace(/^(\d{4}-\d{2}-\d{2}) (\d)/, "$1T$2");
+    return parseDateTime(iso) ? iso : undefined;
+  }
+  return parseLocaleDateTime(text, r.order);
+}
+
+function readRow(fields: readonly string[], line: number, r: RowReading): Row {
+  const cell = (c: Column) => cellOf(fields, r, c);
+  const required = (c: Column) => requiredCell(fields, r, c);
+  const number = (c: Column) => numberCell(fields, r, c);
   const sn = required("serialNumber");
   const pn = required("partNumber");
-  const startText = required("startTime").replace(/^(\d{4}-\d{2}-\d{2}) (\d)/, "$1T$2");
-  if (!parseDateTime(startText))
+  const startText = startOf(required("startTime"), r);
+  if (startText === undefined)
     throw new RowError(
-      `${JSON.stringify(cell("startTime"))} is not a date-time (YYYY-MM-DD HH:MM:SS, optional offset)`,
-      columns.startTime,
+      `${JSON.stringify(cell("startTime"))} is not a date-time (${r.order === "ISO" ? "YYYY-MM-DD HH:MM:SS, optional offset" : `${r.order} order`}; parameter "dateFormat")`,
+      r.label("startTime"),
     );
   const name = required("stepName");
   const resultText = cell("result");
@@ -397,7 +658,7 @@ function readRow(
     if (status === undefined)
       throw new RowError(
         `unknown result ${JSON.stringify(resultText)} (PASS, FAIL, SKIP, ERROR, DONE)`,
-        columns.result,
+        r.label("result"),
       );
   }
   const measStatus: MeasurementStatus | undefined =
@@ -407,17 +668,47 @@ function readRow(
   if (typeText !== "" && kind === undefined)
     throw new RowError(
       `unknown step type ${JSON.stringify(typeText)} (NumericLimit, PassFail, StringValue, Action)`,
-      columns.stepType,
+      r.label("stepType"),
     );
   const valueText = cell("value");
-  kind ??= valueText === "" ? "passFail" : Number.isFinite(Number(valueText)) ? "numeric" : "string";
+  kind ??=
+    valueText === "" ? "passFail" : parseLocaleNumber(valueText, r.mark) !== undefined ? "numeric" : "string";
   let step: StepRow;
+  const used = new Set<Column>([
+    "serialNumber",
+    "partNumber",
+    "startTime",
+    "stepName",
+    "stepType",
+    "result",
+    "revision",
+    "operationType",
+    "operator",
+  ]);
   if (kind === "numeric") {
+    for (const c of ["value", "lowLimit", "highLimit", "unit", "compOp"] as const) used.add(c);
     const value = number("value");
-    if (value === undefined) throw new RowError("is empty (a numeric step needs a value)", columns.value);
-    const low = number("lowLimit");
-    const high = number("highLimit");
+    if (value === undefined) throw new RowError("is empty (a numeric step needs a value)", r.label("value"));
+    let low = number("lowLimit");
+    let high = number("highLimit");
     const compText = cell("compOp");
+    const limitsText = cell("limits");
+    if (limitsText !== "") {
+      if (low !== undefined || high !== undefined)
+        throw new RowError(
+          "holds limits, and so do the low/high limit columns; give one or the other",
+          r.label("limits"),
+        );
+      const pair = parseLimitPair(limitsText, r.mark);
+      const single = pair ? undefined : parseLocaleNumber(limitsText, r.mark);
+      if (pair) ({ low, high } = pair);
+      else if (single !== undefined && compText !== "") low = single;
+      else
+        throw new RowError(
+          `${JSON.stringify(limitsText)} is not two limits (like 4.5/5.5 or 4.5..5.5)${single !== undefined ? ", and a single limit needs a CompOp" : ""}`,
+          r.label("limits"),
+        );
+    }
     const input: NumericInput = { value };
     const unit = cell("unit");
     if (unit !== "") input.unit = unit;
@@ -425,16 +716,20 @@ function readRow(
     if (compText !== "") {
       const op = numericCompOp(compText);
       if (op === undefined)
-        throw new RowError(`unknown comparison operator ${JSON.stringify(compText)}`, columns.compOp);
+        throw new RowError(`unknown comparison operator ${JSON.stringify(compText)}`, r.label("compOp"));
       input.compOp = op;
       const needs = NUMERIC_COMP_OPS[op];
-      if (needs === 1) {
+      if (needs === 0) {
+        if (low !== undefined) used.delete("lowLimit");
+        if (high !== undefined) used.delete("highLimit");
+      } else if (needs === 1) {
         const limit = low ?? high;
-        if (limit === undefined) throw new RowError(`${op} needs a limit`, columns.lowLimit);
+        if (limit === undefined) throw new RowError(`${op} needs a limit`, r.label("lowLimit"));
+        if (low !== undefined && high !== undefined) used.delete("highLimit");
         input.limit = limit;
       } else if (needs === 2) {
-        if (low === undefined) throw new RowError(`${op} needs a low limit`, columns.lowLimit);
-        if (high === undefined) throw new RowError(`${op} needs a high limit`, columns.highLimit);
+        if (low === undefined) throw new RowError(`${op} needs a low limit`, r.label("lowLimit"));
+        if (high === undefined) throw new RowError(`${op} needs a high limit`, r.label("highLimit"));
         input.low = low;
         input.high = high;
       }
@@ -444,23 +739,29 @@ function readRow(
     }
     step = { kind, name, input, ...(status ? { status } : {}) };
   } else if (kind === "string") {
+    used.add("value");
+    used.add("lowLimit");
     const limit = cell("lowLimit");
     const input: StringInput = { value: valueText, ...(limit !== "" ? { limit } : {}) };
     if (measStatus) input.status = measStatus;
     step = { kind, name, input, ...(status ? { status } : {}) };
   } else if (kind === "passFail") {
     if (status === undefined)
-      throw new RowError("is empty (a pass/fail step needs a result)", columns.result);
+      throw new RowError("is empty (a pass/fail step needs a result)", r.label("result"));
     step = { kind, name, passed: status !== "F" && status !== "E" && status !== "T", status };
   } else step = { kind, name, ...(status ? { status } : {}) };
+  const unused = (["value", "lowLimit", "highLimit", "unit", "compOp"] as const).filter(
+    (c) => !used.has(c) && cell(c) !== "",
+  );
   return {
     line,
+    unused,
     sn,
     pn,
-    rev: cell("revision") || (p.revision as string),
+    rev: cell("revision") || (r.p.revision as string),
     start: startText,
     operation: cell("operationType"),
-    operator: cell("operator") || (p.operator as string),
+    operator: cell("operator") || (r.p.operator as string),
     step,
   };
 }

@@ -26,7 +26,7 @@ export {
 } from "./compop.js";
 export * from "./generated/index.js";
 export { canonicalGuid, isGuid, newReportId } from "./guid.js";
-export { TEXT_LIMITS, type TextField } from "./limits.js";
+export { ID_SPECIAL_CHARACTERS, TEXT_LIMITS, type TextField } from "./limits.js";
 export * from "./model/codes.js";
 export { type DiffOptions, diffReports, type ReportDifference } from "./model/diff.js";
 export { parseReport, type SafeParseResult, safeParseReport } from "./model/parse.js";
@@ -72,5 +72,6 @@ export {
 } from "./status.js";
 export { formatDateTime, parseDateTime, sameInstant, toUtcText, toWatsDateTime } from "./time.js";
 export { type ValidateOptions, type ValidationResult, validateReport } from "./validate.js";
+export { findUnsupportedXmlEntity, type UnsupportedEntity } from "./wsxf/entities.js";
 export { parseWsxf, parseWsxfReports } from "./wsxf/read.js";
 export { toWsxf } from "./wsxf/write.js";

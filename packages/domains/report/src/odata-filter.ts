@@ -14,6 +14,8 @@
  * // (partNumber eq 'PCBA-1') and (start ge 2026-01-01T00:00:00.000Z) and (subUnits/any(x: x/serialNumber eq 'MOD-7'))
  * ```
  */
+
+import { ODataFilter, odataString } from "@tswats/core";
 import type {
   ReportHeader,
   ReportHeaderAsset,
@@ -114,25 +116,9 @@ type ValueOf<K extends FieldKind> = K extends "string" | "guid"
       ? boolean
       : Date | string;
 
-const BRAND = Symbol.for("tswats.odata-filter");
-
-/** A built filter expression. Only this module makes them; `toString()` gives the `$filter` text. */
-export class ODataFilter {
-  readonly [BRAND] = true;
-  /** @internal */
-  constructor(readonly expression: string) {}
-  toString(): string {
-    return this.expression;
-  }
-  static is(value: unknown): value is ODataFilter {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
-  }
-}
-
-/** A string literal: single quotes, inner quotes doubled. */
-export function odataString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
+// The filter type and string quoting are core's (`odata` builds the same ODataFilter), so a
+// filter from either passes wherever a `$filter` is taken.
+export { ODataFilter, odataString };
 
 function literal(kind: FieldKind, field: string, value: unknown): string {
   if (value === null) return "null";

@@ -1,6 +1,8 @@
 import {
   type CallInput,
   type CallOptions,
+  type CallPromise,
+  callPromiseOf,
   HttpTransport,
   type OperationSpec,
   type Transport,
@@ -14,9 +16,9 @@ import { sampleUut } from "./support.js";
 class FakeTransport implements Transport {
   readonly calls: { op: string; input: CallInput; options: CallOptions | undefined }[] = [];
   constructor(private readonly answer: (op: string, input: CallInput) => unknown) {}
-  async call<T>(op: OperationSpec, input: CallInput, options?: CallOptions): Promise<T> {
+  call<T>(op: OperationSpec, input: CallInput, options?: CallOptions): CallPromise<T> {
     this.calls.push({ op: op.name, input, options });
-    return this.answer(op.name, input) as T;
+    return callPromiseOf(() => this.answer(op.name, input) as T);
   }
 }
 

@@ -19,13 +19,13 @@ export interface StepAnalysisRow {
   stepPath: string;
   stepType: string;
   stepCount: number;
-  passedCount: number;
-  failedCount: number;
-  errorCount: number;
-  skippedCount: number;
-  avgTime: number;
-  minTime: number | null;
-  maxTime: number | null;
+  stepPassedCount: number;
+  stepFailedCount: number;
+  stepErrorCount: number;
+  stepSkippedCount: number;
+  stepTimeAvg: number;
+  stepTimeMin: number | null;
+  stepTimeMax: number | null;
 }
 
 function collect(
@@ -81,13 +81,13 @@ export function stepAnalysis(reports: readonly StoredReport[]): StepAnalysisRow[
       stepPath,
       stepType: type,
       stepCount: steps.length,
-      passedCount: count("P"),
-      failedCount: count("F"),
-      errorCount: count("E"),
-      skippedCount: count("S"),
-      avgTime: times.length === 0 ? 0 : times.reduce((a, b) => a + b, 0) / times.length,
-      minTime: times.length === 0 ? null : Math.min(...times),
-      maxTime: times.length === 0 ? null : Math.max(...times),
+      stepPassedCount: count("P"),
+      stepFailedCount: count("F"),
+      stepErrorCount: count("E"),
+      stepSkippedCount: count("S"),
+      stepTimeAvg: times.length === 0 ? 0 : times.reduce((a, b) => a + b, 0) / times.length,
+      stepTimeMin: times.length === 0 ? null : Math.min(...times),
+      stepTimeMax: times.length === 0 ? null : Math.max(...times),
     });
   }
   return rows;
@@ -101,28 +101,32 @@ export interface MeasurementRow {
   partNumber: string;
   revision: string;
   startUtc: string;
-  value: number | string | null;
+  value: number | null;
   status: string | null;
   unit: string | null;
-  compOp: string | null;
-  lowLimit: number | string | null;
-  highLimit: number | string | null;
+  compOperator: string | null;
+  /** Low limit, or the only one (WATS's limit1). */
+  limit1: number | null;
+  /** High limit (WATS's limit2). */
+  limit2: number | null;
 }
 
 /** Item of `POST /api/App/AggregatedMeasurements`. */
 export interface AggregatedMeasurementRow {
   measurementPath: string;
   count: number;
-  failCount: number;
+  stepFailCount: number;
   min: number | null;
   max: number | null;
   avg: number | null;
   stdev: number | null;
   cpk: number | null;
   unit: string | null;
-  lowLimit: number | null;
-  highLimit: number | null;
+  limit1: number | null;
+  limit2: number | null;
 }
+
+const numberOrNull = (value: unknown): number | null => (typeof value === "number" ? value : null);
 
 export const MAX_MEASUREMENTS = 10_000;
 
@@ -154,12 +158,12 @@ export function measurements(
           partNumber: String(r.report.pn),
           revision: String(r.report.rev),
           startUtc: String(r.report.startUTC ?? ""),
-          value: (m.value as number | string | undefined) ?? null,
+          value: numberOrNull(m.value),
           status: typeof m.status === "string" ? m.status : null,
           unit: typeof m.unit === "string" ? m.unit : null,
-          compOp: typeof m.compOp === "string" ? m.compOp : null,
-          lowLimit: (m.lowLimit as number | string | undefined) ?? null,
-          highLimit: (m.highLimit as number | string | undefined) ?? null,
+          compOperator: typeof m.compOp === "string" ? m.compOp : null,
+          limit1: numberOrNull(m.lowLimit),
+          limit2: numberOrNull(m.highLimit),
         });
         if (rows.length >= MAX_MEASUREMENTS) return rows;
       }
@@ -182,8 +186,8 @@ export function aggregate(rows: readonly MeasurementRow[]): AggregatedMeasuremen
     const stdev =
       avg === null || n < 2 ? null : Math.sqrt(values.reduce((a, v) => a + (v - avg) ** 2, 0) / (n - 1));
     const last = list[list.length - 1];
-    const low = typeof last?.lowLimit === "number" ? last.lowLimit : null;
-    const high = typeof last?.highLimit === "number" ? last.highLimit : null;
+    const low = last?.limit1 ?? null;
+    const high = last?.limit2 ?? null;
     const cpk =
       avg !== null && stdev !== null && stdev > 0 && low !== null && high !== null
         ? Math.min((high - avg) / (3 * stdev), (avg - low) / (3 * stdev))
@@ -191,15 +195,15 @@ export function aggregate(rows: readonly MeasurementRow[]): AggregatedMeasuremen
     return {
       measurementPath,
       count: list.length,
-      failCount: list.filter((r) => r.status === "F").length,
+      stepFailCount: list.filter((r) => r.status === "F").length,
       min: n === 0 ? null : Math.min(...values),
       max: n === 0 ? null : Math.max(...values),
       avg,
       stdev,
       cpk,
       unit: last?.unit ?? null,
-      lowLimit: low,
-      highLimit: high,
+      limit1: low,
+      limit2: high,
     };
   });
 }

@@ -188,6 +188,18 @@ export function toHeader(stored: StoredReport, run: RunInfo | undefined): Report
   return { ...header, run: run?.run ?? 1, passedInRun: run?.passedInRun ?? null };
 }
 
+/** WSJF writes a report's result as a letter; report headers spell it out, as WATS documents. */
+const HEADER_RESULTS: Record<string, NonNullable<ReportHeader["result"]>> = {
+  P: "Passed",
+  F: "Failed",
+  E: "Error",
+  T: "Terminated",
+};
+
+function headerResult(result: unknown): ReportHeader["result"] {
+  return typeof result === "string" ? (HEADER_RESULTS[result.toUpperCase()] ?? null) : null;
+}
+
 function buildHeader(stored: StoredReport): ReportHeader {
   const r = stored.report;
   const uut = isObject(r.uut) ? r.uut : {};
@@ -211,10 +223,10 @@ function buildHeader(stored: StoredReport): ReportHeader {
     uuid: stored.id,
     serialNumber: str(r.sn),
     partNumber: str(r.pn),
-    reportType: str(r.type),
+    reportType: r.type === "T" || r.type === "R" ? r.type : null,
     start: str(r.start),
     revision: str(r.rev),
-    result: str(r.result),
+    result: headerResult(r.result),
     batchNumber: str(uut.batchSN),
     userName: str(isTest ? uut.user : uur.user),
     stationName: str(r.machineName),

@@ -79,7 +79,7 @@ function headersOf(state: SimState, reports: StoredReport[]) {
   });
 }
 
-/** Item of `GET /api/App/RelatedRepairHistory`. */
+/** Item of `GET /api/App/RelatedRepairHistory`: one repaired failure (the generated `RepairHistoryRow`). */
 export interface RepairHistoryRow {
   reportId: string;
   serialNumber: string;
@@ -88,11 +88,10 @@ export interface RepairHistoryRow {
   repairDate: string;
   repairOperation: string | null;
   testOperation: string | null;
-  category: string | null;
-  code: string | null;
-  comRef: string | null;
-  comment: string | null;
-  refStepName: string | null;
+  repairCategory: string | null;
+  failCode: string | null;
+  componentRef: string | null;
+  failStepName: string | null;
 }
 
 type RepairDimension = (
@@ -199,17 +198,17 @@ function dynamicYield(state: SimState, filter: WatsFilter, dimensionsText: strin
   return limit(selectKpis(sortRows(rows, spec.order), spec), filter.topCount ?? 10);
 }
 
-/** Answer of `POST /api/App/OeeAnalysis`. */
+/** Answer of `POST /api/App/OeeAnalysis` (the generated `OeeResult`; times in hours). */
 export interface OeeResult {
-  availableHours: number;
-  runHours: number;
+  plannedProductionTime: number;
+  runTime: number;
   availability: number;
   performance: number;
   quality: number;
   oee: number;
   totalCount: number;
-  passedCount: number;
-  targetOutput: number | null;
+  goodCount: number;
+  rejectCount: number;
 }
 
 function oee(ctx: HandlerContext): OeeResult {
@@ -246,15 +245,15 @@ function oee(ctx: HandlerContext): OeeResult {
   const quality = reports.length === 0 ? 0 : passed / reports.length;
   const pct = (n: number) => Math.round(n * 10000) / 100;
   return {
-    availableHours,
-    runHours: Math.round(runHours * 1000) / 1000,
+    plannedProductionTime: availableHours,
+    runTime: Math.round(runHours * 1000) / 1000,
     availability: pct(availability),
     performance: pct(performance),
     quality: pct(quality),
     oee: pct(availability * performance * quality),
     totalCount: reports.length,
-    passedCount: passed,
-    targetOutput: target,
+    goodCount: passed,
+    rejectCount: reports.length - passed,
   };
 }
 
@@ -270,14 +269,17 @@ export const analyticsHandlers: HandlerTable = {
     const inactive = ctx.query.bool("includeInactiveProcesses") ?? false;
     const anyKind = test === undefined && repair === undefined && wip === undefined;
     return json(
-      ctx.state.system.processes.filter(
-        (p) =>
-          (p.isActive || inactive) &&
-          (anyKind ||
-            (test === true && p.isTestOperation) ||
-            (repair === true && p.isRepairOperation) ||
-            (wip === true && p.isWipOperation)),
-      ),
+      ctx.state.system.processes
+        .filter(
+          (p) =>
+            (p.isActive || inactive) &&
+            (anyKind ||
+              (test === true && p.isTestOperation) ||
+              (repair === true && p.isRepairOperation) ||
+              (wip === true && p.isWipOperation)),
+        )
+        // WATS says whether a process is active with its state: 1 = active.
+        .map(({ isActive, ...process }) => ({ ...process, state: isActive ? 1 : 0 })),
     );
   },
 
@@ -398,11 +400,10 @@ export const analyticsHandlers: HandlerTable = {
           repairDate: String(r.report.startUTC ?? r.report.start),
           repairOperation: ctx.state.system.process(r.report.processCode as number)?.name ?? null,
           testOperation: ctx.state.system.process(uur.processCode as number)?.name ?? null,
-          category: typeof f.category === "string" ? f.category : null,
-          code: typeof f.code === "string" ? f.code : null,
-          comRef: typeof f.comRef === "string" ? f.comRef : null,
-          comment: typeof f.comment === "string" ? f.comment : null,
-          refStepName: typeof f.refStepName === "string" ? f.refStepName : null,
+          repairCategory: typeof f.category === "string" ? f.category : null,
+          failCode: typeof f.code === "string" ? f.code : null,
+          componentRef: typeof f.comRef === "string" ? f.comRef : null,
+          failStepName: typeof f.refStepName === "string" ? f.refStepName : null,
         });
       }
     }

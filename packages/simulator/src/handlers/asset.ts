@@ -68,7 +68,7 @@ const ASSET_TYPE_MODEL: EntityModel = {
   },
 };
 
-/** Answer of `GET /api/Asset/Status` (untyped in the spec). */
+/** Answer of `GET /api/Asset/Status` (the generated `AssetStatus`; the spec leaves it untyped). */
 export interface AssetStatus {
   assetId: string;
   serialNumber: string;
@@ -83,8 +83,11 @@ export interface AssetStatus {
   calibrationDaysOverdue: number | null;
   daysSinceMaintenance: number | null;
   maintenanceDaysOverdue: number | null;
-  /** OK, Warning (a figure passed warningThreshold % of its limit) or Alarm (alarmThreshold %). */
-  status: "OK" | "Warning" | "Alarm";
+  /**
+   * `AssetAlarmState`: 0 OK, 1 warning (a figure passed warningThreshold % of its limit) or 2 alarm
+   * (alarmThreshold %).
+   */
+  status: 0 | 1 | 2;
   message: string;
 }
 
@@ -113,7 +116,8 @@ export function assetStatus(state: SimState, asset: StoredAsset): AssetStatus {
   const worst = ratios.sort((a, b) => b.ratio - a.ratio)[0];
   const alarm = (type?.alarmThreshold ?? 100) / 100;
   const warning = (type?.warningThreshold ?? 80) / 100;
-  const status = !worst ? "OK" : worst.ratio >= alarm ? "Alarm" : worst.ratio >= warning ? "Warning" : "OK";
+  const level = !worst ? "OK" : worst.ratio >= alarm ? "Alarm" : worst.ratio >= warning ? "Warning" : "OK";
+  const status = level === "Alarm" ? 2 : level === "Warning" ? 1 : 0;
   return {
     assetId: asset.assetId,
     serialNumber: asset.serialNumber,
@@ -130,9 +134,9 @@ export function assetStatus(state: SimState, asset: StoredAsset): AssetStatus {
     maintenanceDaysOverdue: overdue(daysSinceMaintenance, type?.maintenanceInterval),
     status,
     message:
-      status === "OK" || !worst
+      level === "OK" || !worst
         ? "OK"
-        : `${worst.what} at ${Math.round(worst.ratio * 100)}% of its limit (${status.toLowerCase()})`,
+        : `${worst.what} at ${Math.round(worst.ratio * 100)}% of its limit (${level.toLowerCase()})`,
   };
 }
 

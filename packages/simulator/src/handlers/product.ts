@@ -11,11 +11,11 @@ const PRODUCT_VIEW_MODEL: EntityModel = {
   fields: { partNumber: "string", name: "string", category: "string", nonSerial: "boolean", state: "int" },
 };
 
-/** Answer of `PUT /api/Product/BOM` (untyped in the spec). */
+/** Answer of `PUT /api/Product/BOM`: the generated `BomUpsertResult` (the spec leaves it untyped). */
 export interface BomResult {
-  partNumber: string;
-  revision: string | null;
-  componentCount: number;
+  PN: string;
+  Rev: string | null;
+  Message: string;
 }
 
 export const productHandlers: HandlerTable = {
@@ -90,7 +90,11 @@ export const productHandlers: HandlerTable = {
       stack.push(...element.children);
     }
     ctx.state.products.putBom({ partNumber, revision, components, xml: ctx.body });
-    const result: BomResult = { partNumber, revision, componentCount: components };
+    const result: BomResult = {
+      PN: partNumber,
+      Rev: revision,
+      Message: `BOM of ${partNumber} inserted or updated: ${components} component${components === 1 ? "" : "s"}.`,
+    };
     return json(result);
   },
 

@@ -65,6 +65,21 @@ function serialDocument(type: string, records: readonly SerialNumberRecord[], ki
     .join("")}</SerialNumbers>`;
 }
 
+/**
+ * The answer of `POST /api/Production/SerialNumbers/Take` in XML, as WATS sends it: one `SN`
+ * element per taken number, its value in `id` (the shape pyWATS reads from real servers).
+ */
+function takenDocument(type: string, records: readonly SerialNumberRecord[]): string {
+  const attribute = (name: string, value: string | null) =>
+    value === null || value === "" ? "" : ` ${name}="${escapeXml(value)}"`;
+  return `<?xml version="1.0" encoding="utf-8"?><SerialNumbers requestType="Take" serialNumberType="${escapeXml(type)}">${records
+    .map(
+      (r) =>
+        `<SN id="${escapeXml(r.serialNumber)}"${attribute("taken", r.takenDate)}${attribute("refSN", r.refSN)}${attribute("refPN", r.refPN)}${attribute("stationName", r.stationName)}/>`,
+    )
+    .join("")}</SerialNumbers>`;
+}
+
 function readSerialFile(ctx: HandlerContext, kind: "XML" | "CSV"): string[] {
   const boundary = multipartBoundary(ctx.contentType);
   let data = ctx.rawBody;
@@ -325,7 +340,10 @@ export const productionHandlers: HandlerTable = {
       ctx.query.bool("onlyInSequence") ?? false,
       ctx.state.nowIso(),
     );
-    return json(kind === undefined ? taken : serialDocument(type, taken, kind));
+    // WATS answers XML unless asked for CSV (the spec: "in either XML or CSV format").
+    return kind === "CSV"
+      ? text(serialDocument(type, taken, "CSV"), "text/csv; charset=utf-8")
+      : text(takenDocument(type, taken), "application/xml; charset=utf-8");
   },
 
   getSerialNumbersByRange: (ctx) =>

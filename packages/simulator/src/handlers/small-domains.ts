@@ -108,7 +108,8 @@ export const exportHandlers: HandlerTable = {
       contentType: "application/zip",
       data: writeZip(entries),
     });
-    return json({ Message: `The export has been queued (${reports.length} reports).`, fileName });
+    // WATS answers the name to wait for in GET /api/Export/List ("exportFileName").
+    return json({ exportFileName: fileName });
   },
 
   getExportList: (ctx) => json(ctx.state.exports.list(ctx.auth.user).map((f) => f.fileName)),

@@ -10,9 +10,9 @@ export interface ProductGroupFilter {
   exclude: boolean;
 }
 
-/** Shape of `GET /api/App/ProductGroups` items (untyped in the spec). */
+/** Shape of `GET /api/App/ProductGroups` items (the generated `ProductGroup`; ids are integers as in WATS). */
 export interface ProductGroup {
-  productGroupId: string;
+  productGroupId: number;
   name: string;
   filters: ProductGroupFilter[];
 }
@@ -149,14 +149,14 @@ export class ProductStore {
   }
 
   addGroup(name: string, filters: ProductGroupFilter[] = []): ProductGroup {
-    const group = { productGroupId: this.#random.uuid(), name, filters };
+    const group = { productGroupId: this.#groups.length + 1, name, filters };
     this.#groups.push(group);
     return group;
   }
 
   findGroup(nameOrId: string): ProductGroup | undefined {
     const key = keyOf(nameOrId);
-    return this.#groups.find((g) => keyOf(g.name) === key || keyOf(g.productGroupId) === key);
+    return this.#groups.find((g) => keyOf(g.name) === key || String(g.productGroupId) === key);
   }
 
   /** Groups whose include filters match the part number (and revision) and no exclude filter does. */

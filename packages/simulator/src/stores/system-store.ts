@@ -15,11 +15,11 @@ export interface Process {
   isActive: boolean;
 }
 
-/** Item of `GET /api/App/Levels` (untyped in the spec). */
+/** Item of `GET /api/App/Levels` (the generated `Level`, the spec leaves it untyped). */
 export interface Level {
   levelId: number;
   name: string;
-  parentLevelId: number | null;
+  parentId: number | null;
   /** Names from the top level down, joined with `/`. */
   path: string;
 }
@@ -62,7 +62,7 @@ export class SystemStore {
     let parent: Level | undefined;
     for (const name of names) {
       parent = this.#levels.find(
-        (l) => keyOf(l.name) === keyOf(name) && l.parentLevelId === (parent?.levelId ?? null),
+        (l) => keyOf(l.name) === keyOf(name) && l.parentId === (parent?.levelId ?? null),
       );
       if (!parent) return undefined;
     }
@@ -78,13 +78,13 @@ export class SystemStore {
     for (const name of names) {
       const parentId: number | null = parent?.levelId ?? null;
       let level: Level | undefined = this.#levels.find(
-        (l) => keyOf(l.name) === keyOf(name) && l.parentLevelId === parentId,
+        (l) => keyOf(l.name) === keyOf(name) && l.parentId === parentId,
       );
       if (!level) {
         level = {
           levelId: this.#nextLevelId++,
           name,
-          parentLevelId: parentId,
+          parentId: parentId,
           path: parent ? `${parent.path}/${name}` : name,
         };
         this.#levels.push(level);

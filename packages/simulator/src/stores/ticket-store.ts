@@ -86,7 +86,7 @@ export class TicketStore {
       "team",
       "tags",
     ] as const) {
-      if (input[key] !== undefined) (ticket as Record<string, unknown>)[key] = input[key];
+      if (input[key] !== undefined) (ticket as unknown as Record<string, unknown>)[key] = input[key];
     }
     if (input.update) this.#addUpdate(ticket, input.update, user, now);
     ticket.updatedUtc = now;

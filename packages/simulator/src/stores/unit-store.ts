@@ -1,10 +1,10 @@
 /** Production units: phase, process, parent/child relations, batches and the change feed. */
-import type { ProductionBatch, Unit, UnitChange } from "@tswats/production";
+import type { ProductionBatch, Unit, UnitChange, UnitPhase } from "@tswats/production";
 import { badRequest, notFound } from "../errors.js";
 import { isBlank, keyOf } from "./keys.js";
 
-/** The unit phases WATS documents for `PUT /api/Production/SetUnitPhase`. */
-export const UNIT_PHASES: Readonly<Record<number, string>> = {
+/** The unit phases WATS documents for `PUT /api/Production/SetUnitPhase` (the `UnitPhase` codes), named as WATS shows them. */
+export const UNIT_PHASES: Readonly<Record<UnitPhase, string>> = {
   1: "Unknown",
   2: "Under production",
   4: "Production repair",
@@ -25,6 +25,10 @@ export const UNIT_PHASES: Readonly<Record<number, string>> = {
 export const PHASE_FINALIZED = 16;
 export const PHASE_UNDER_PRODUCTION = 2;
 
+export function isUnitPhase(value: number): value is UnitPhase {
+  return Object.hasOwn(UNIT_PHASES, value);
+}
+
 export interface StoredUnit {
   serialNumber: string;
   partNumber: string;
@@ -35,7 +39,7 @@ export interface StoredUnit {
   serialDate: string;
   currentLocation: string | null;
   xmlData: string | null;
-  unitPhaseId: number;
+  unitPhaseId: UnitPhase;
   processCode: string | null;
   tags: NonNullable<Unit["tags"]>;
   /** Workflow: a test activity started with StartTest and not yet ended. */
@@ -86,11 +90,7 @@ export class UnitStore {
   upsert(input: Unit, now: string): StoredUnit {
     if (isBlank(input.serialNumber)) throw badRequest("The unit field 'serialNumber' is required.");
     if (isBlank(input.partNumber)) throw badRequest("The unit field 'partNumber' is required.");
-    if (
-      input.unitPhaseId !== undefined &&
-      input.unitPhaseId !== null &&
-      !(input.unitPhaseId in UNIT_PHASES)
-    ) {
+    if (input.unitPhaseId !== undefined && input.unitPhaseId !== null && !isUnitPhase(input.unitPhaseId)) {
       throw badRequest(`Unit phase ${input.unitPhaseId} does not exist.`);
     }
     const existing = this.#units.get(keyOf(input.partNumber, input.serialNumber));
@@ -132,7 +132,7 @@ export class UnitStore {
   }
 
   setPhase(unit: StoredUnit, phase: number): void {
-    if (!(phase in UNIT_PHASES)) {
+    if (!isUnitPhase(phase)) {
       throw badRequest(
         `Unit phase ${phase} does not exist; use one of ${Object.keys(UNIT_PHASES).join(", ")}.`,
       );

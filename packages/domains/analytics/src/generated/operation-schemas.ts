@@ -2,98 +2,98 @@
 // Do not edit: run `pnpm codegen` to regenerate.
 
 import { z } from "zod";
-import { WatsFilterSchema } from "./schemas.js";
+import { AggregatedMeasurementRowSchema, LevelSchema, MeasurementRowSchema, OeeResultSchema, ProcessSchema, ProductGroupSchema, RepairHistoryRowSchema, RepairRowSchema, ReportHeaderSchema, StepAnalysisRowSchema, TopFailedStepSchema, WatsFilterSchema, YieldRowSchema } from "./schemas.js";
 
 /** The zod schema of each operation's JSON request body and JSON response, where it has one. */
 export const operationSchemas: Record<string, { body?: z.ZodType; response?: z.ZodType }> = {
   aggregatedMeasurements: {
     body: z.lazy(() => WatsFilterSchema),
-    response: z.unknown(),
+    response: z.array(z.lazy(() => AggregatedMeasurementRowSchema)),
   },
   dynamicRepair: {
     body: z.lazy(() => WatsFilterSchema),
-    response: z.unknown(),
+    response: z.array(z.lazy(() => RepairRowSchema)),
   },
   dynamicYield: {
     body: z.lazy(() => WatsFilterSchema),
-    response: z.unknown(),
+    response: z.array(z.lazy(() => YieldRowSchema)),
   },
   highVolume: {
-    response: z.unknown(),
+    response: z.array(z.lazy(() => YieldRowSchema)),
   },
   postHighVolume: {
     body: z.lazy(() => WatsFilterSchema),
-    response: z.unknown(),
+    response: z.array(z.lazy(() => YieldRowSchema)),
   },
   getHighVolumeByProductGroup: {
     body: z.lazy(() => WatsFilterSchema),
-    response: z.unknown(),
+    response: z.array(z.lazy(() => YieldRowSchema)),
   },
   levels: {
-    response: z.unknown(),
+    response: z.array(z.lazy(() => LevelSchema)),
   },
   measurements: {
     body: z.lazy(() => WatsFilterSchema),
-    response: z.unknown(),
+    response: z.array(z.lazy(() => MeasurementRowSchema)),
   },
   oeeAnalysis: {
     body: z.lazy(() => WatsFilterSchema),
-    response: z.unknown(),
+    response: z.lazy(() => OeeResultSchema),
   },
   processes: {
-    response: z.unknown(),
+    response: z.array(z.lazy(() => ProcessSchema)),
   },
   productGroups: {
-    response: z.unknown(),
+    response: z.array(z.lazy(() => ProductGroupSchema)),
   },
   getRelatedRepairHistory: {
-    response: z.unknown(),
+    response: z.array(z.lazy(() => RepairHistoryRowSchema)),
   },
   serialNumberHistory: {
     body: z.lazy(() => WatsFilterSchema),
-    response: z.unknown(),
+    response: z.array(z.lazy(() => ReportHeaderSchema)),
   },
   getTestStepAnalysis: {
     body: z.lazy(() => WatsFilterSchema),
-    response: z.unknown(),
+    response: z.array(z.lazy(() => StepAnalysisRowSchema)),
   },
   topFailed: {
-    response: z.unknown(),
+    response: z.array(z.lazy(() => TopFailedStepSchema)),
   },
   postTopFailed: {
     body: z.lazy(() => WatsFilterSchema),
-    response: z.unknown(),
+    response: z.array(z.lazy(() => TopFailedStepSchema)),
   },
   uurReports: {
     body: z.lazy(() => WatsFilterSchema),
-    response: z.unknown(),
+    response: z.array(z.lazy(() => ReportHeaderSchema)),
   },
   uutReport: {
-    response: z.unknown(),
+    response: z.array(z.lazy(() => ReportHeaderSchema)),
   },
   postUutReport: {
     body: z.lazy(() => WatsFilterSchema),
-    response: z.unknown(),
+    response: z.array(z.lazy(() => ReportHeaderSchema)),
   },
   version: {
     response: z.string(),
   },
   volumeYield: {
-    response: z.unknown(),
+    response: z.array(z.lazy(() => YieldRowSchema)),
   },
   postVolumeYield: {
     body: z.lazy(() => WatsFilterSchema),
-    response: z.unknown(),
+    response: z.array(z.lazy(() => YieldRowSchema)),
   },
   worstYield: {
-    response: z.unknown(),
+    response: z.array(z.lazy(() => YieldRowSchema)),
   },
   postWorstYield: {
     body: z.lazy(() => WatsFilterSchema),
-    response: z.unknown(),
+    response: z.array(z.lazy(() => YieldRowSchema)),
   },
   getWorstYieldByProductGroup: {
     body: z.lazy(() => WatsFilterSchema),
-    response: z.unknown(),
+    response: z.array(z.lazy(() => YieldRowSchema)),
   },
 };

@@ -15,3 +15,15 @@ export const AssetState = {
   Scrapped: 6,
 } as const;
 export type AssetState = (typeof AssetState)[keyof typeof AssetState];
+
+/**
+ * Whether an asset's counts, calibration and maintenance are within their limits.
+ * Names from pyWATS (asset.AssetAlarmState).
+ * Used by: AssetStatus.status.
+ */
+export const AssetAlarmState = {
+  Ok: 0,
+  Warning: 1,
+  Alarm: 2,
+} as const;
+export type AssetAlarmState = (typeof AssetAlarmState)[keyof typeof AssetAlarmState];

@@ -2,7 +2,7 @@
 // Do not edit: run `pnpm codegen` to regenerate.
 
 import { z } from "zod";
-import { AssetSchema, AssetLogRowSchema, AssetMessageSchema, AssetRowSchema, AssetTypeSchema, AssetTypeRowSchema } from "./schemas.js";
+import { AssetSchema, AssetLogSchema, AssetLogRowSchema, AssetMessageSchema, AssetRowSchema, AssetStatusSchema, AssetTypeSchema, AssetTypeRowSchema } from "./schemas.js";
 
 /** The zod schema of each operation's JSON request body and JSON response, where it has one. */
 export const operationSchemas: Record<string, { body?: z.ZodType; response?: z.ZodType }> = {
@@ -11,50 +11,50 @@ export const operationSchemas: Record<string, { body?: z.ZodType; response?: z.Z
   },
   putAsset: {
     body: z.lazy(() => AssetSchema),
-    response: z.unknown(),
+    response: z.lazy(() => AssetSchema),
   },
   deleteAsset: {
-    response: z.unknown(),
+    response: z.lazy(() => AssetSchema),
   },
   getAssetByAssetId: {
-    response: z.unknown(),
+    response: z.lazy(() => AssetSchema),
   },
   getAssetBySerialNumber: {
-    response: z.unknown(),
+    response: z.lazy(() => AssetSchema),
   },
   postCalibration: {
-    response: z.unknown(),
+    response: z.lazy(() => AssetSchema),
   },
   putAssetCount: {
-    response: z.unknown(),
+    response: z.lazy(() => AssetSchema),
   },
   getAssetLog: {
     response: z.array(z.lazy(() => AssetLogRowSchema)),
   },
   postMaintenance: {
-    response: z.unknown(),
+    response: z.lazy(() => AssetSchema),
   },
   postAssetMessage: {
     body: z.lazy(() => AssetMessageSchema),
-    response: z.unknown(),
+    response: z.lazy(() => AssetLogSchema),
   },
   resetRunningCount: {
-    response: z.unknown(),
+    response: z.lazy(() => AssetSchema),
   },
   putAssetState: {
-    response: z.unknown(),
+    response: z.lazy(() => AssetSchema),
   },
   getAssetStatus: {
-    response: z.unknown(),
+    response: z.lazy(() => AssetStatusSchema),
   },
   getAssetChildren: {
-    response: z.unknown(),
+    response: z.array(z.lazy(() => AssetSchema)),
   },
   getAssetTypes: {
     response: z.array(z.lazy(() => AssetTypeRowSchema)),
   },
   putAssetType: {
     body: z.lazy(() => AssetTypeSchema),
-    response: z.unknown(),
+    response: z.lazy(() => AssetTypeSchema),
   },
 };

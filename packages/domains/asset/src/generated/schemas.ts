@@ -83,6 +83,25 @@ export const AssetRowSchema: z.ZodType<M.AssetRow> = z.object({
   xmlData: z.string().nullish(),
 });
 
+/** Schema of {@link M.AssetStatus}. */
+export const AssetStatusSchema: z.ZodType<M.AssetStatus> = z.object({
+  assetId: z.string().nullish(),
+  serialNumber: z.string().nullish(),
+  state: z.number().int().nullish(),
+  status: z.union([z.literal(0), z.literal(1), z.literal(2)]).nullish(),
+  message: z.string().nullish(),
+  runningCount: z.number().int().nullish(),
+  runningCountLimit: z.number().int().nullish(),
+  runningCountExceeded: z.number().int().nullish(),
+  totalCount: z.number().int().nullish(),
+  totalCountLimit: z.number().int().nullish(),
+  totalCountExceeded: z.number().int().nullish(),
+  daysSinceCalibration: z.number().nullish(),
+  calibrationDaysOverdue: z.number().nullish(),
+  daysSinceMaintenance: z.number().nullish(),
+  maintenanceDaysOverdue: z.number().nullish(),
+});
+
 export const AssetTypeSchema: z.ZodType<M.AssetType> = z.object({
   typeId: z.string().nullish(),
   typeName: z.string(),

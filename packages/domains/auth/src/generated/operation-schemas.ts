@@ -2,13 +2,14 @@
 // Do not edit: run `pnpm codegen` to regenerate.
 
 import { z } from "zod";
+import { AccessTokenSchema } from "./schemas.js";
 
 /** The zod schema of each operation's JSON request body and JSON response, where it has one. */
 export const operationSchemas: Record<string, { body?: z.ZodType; response?: z.ZodType }> = {
   getToken: {
-    response: z.unknown(),
+    response: z.union([z.string(), z.lazy(() => AccessTokenSchema)]),
   },
   getTokenByIdentifier: {
-    response: z.unknown(),
+    response: z.union([z.string(), z.lazy(() => AccessTokenSchema)]),
   },
 };

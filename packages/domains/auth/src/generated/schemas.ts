@@ -2,3 +2,10 @@
 // Do not edit: run `pnpm codegen` to regenerate.
 
 import { z } from "zod";
+import type * as M from "./models.js";
+
+/** Schema of {@link M.AccessToken}. */
+export const AccessTokenSchema: z.ZodType<M.AccessToken> = z.object({
+  identifier: z.string().nullish(),
+  token: z.string().nullish(),
+});

@@ -11,7 +11,7 @@ export const operationSchemas: Record<string, { body?: z.ZodType; response?: z.Z
     response: z.lazy(() => BarcodeIdentifierSchema),
   },
   deleteBarcodeIdentifier: {
-    response: z.unknown(),
+    response: z.lazy(() => BarcodeIdentifierSchema),
   },
   getBarcodeIdentifiers: {
     response: z.array(z.lazy(() => BarcodeIdentifierSchema)),

@@ -2,16 +2,16 @@
 // Do not edit: run `pnpm codegen` to regenerate.
 
 import { z } from "zod";
-import { WatsFilterSchema } from "./schemas.js";
+import { QueuedExportSchema, WatsFilterSchema } from "./schemas.js";
 
 /** The zod schema of each operation's JSON request body and JSON response, where it has one. */
 export const operationSchemas: Record<string, { body?: z.ZodType; response?: z.ZodType }> = {
   getExportedFile: {},
   queueExportCertificate: {
     body: z.lazy(() => WatsFilterSchema),
-    response: z.unknown(),
+    response: z.lazy(() => QueuedExportSchema),
   },
   getExportList: {
-    response: z.unknown(),
+    response: z.array(z.string()),
   },
 };

@@ -4,6 +4,11 @@
 import { z } from "zod";
 import type * as M from "./models.js";
 
+/** Schema of {@link M.QueuedExport}. */
+export const QueuedExportSchema: z.ZodType<M.QueuedExport> = z.object({
+  exportFileName: z.string().nullish(),
+});
+
 /** Schema of {@link M.WatsFilter}. */
 export const WatsFilterSchema: z.ZodType<M.WatsFilter> = z.object({
   serialNumber: z.string().nullish(),

@@ -2,7 +2,7 @@
 // Do not edit: run `pnpm codegen` to regenerate.
 
 import { z } from "zod";
-import { ProductSchema, ProductRevisionSchema, ProductViewSchema, VendorSchema } from "./schemas.js";
+import { BomUpsertResultSchema, ProductSchema, ProductGroupSchema, ProductRevisionSchema, ProductViewSchema, VendorSchema } from "./schemas.js";
 
 /** The zod schema of each operation's JSON request body and JSON response, where it has one. */
 export const operationSchemas: Record<string, { body?: z.ZodType; response?: z.ZodType }> = {
@@ -17,13 +17,13 @@ export const operationSchemas: Record<string, { body?: z.ZodType; response?: z.Z
     response: z.lazy(() => ProductRevisionSchema),
   },
   putBom: {
-    response: z.unknown(),
+    response: z.lazy(() => BomUpsertResultSchema),
   },
   productGroupFilter: {
-    response: z.unknown(),
+    response: z.lazy(() => ProductGroupSchema),
   },
   getProductGroupsByProduct: {
-    response: z.unknown(),
+    response: z.array(z.lazy(() => ProductGroupSchema)),
   },
   getProducts: {
     response: z.array(z.lazy(() => ProductViewSchema)),
@@ -33,22 +33,22 @@ export const operationSchemas: Record<string, { body?: z.ZodType; response?: z.Z
     response: z.lazy(() => ProductRevisionSchema),
   },
   vendors: {
-    response: z.unknown(),
+    response: z.array(z.lazy(() => VendorSchema)),
   },
   putVendors: {
     body: z.array(z.lazy(() => VendorSchema)),
-    response: z.unknown(),
+    response: z.array(z.lazy(() => VendorSchema)),
   },
   deleteVendors: {
     body: z.array(z.lazy(() => VendorSchema)),
-    response: z.unknown(),
+    response: z.array(z.lazy(() => VendorSchema)),
   },
   putProducts: {
     body: z.array(z.lazy(() => ProductSchema)),
-    response: z.unknown(),
+    response: z.array(z.lazy(() => ProductSchema)),
   },
   putProductRevisions: {
     body: z.array(z.lazy(() => ProductRevisionSchema)),
-    response: z.unknown(),
+    response: z.array(z.lazy(() => ProductRevisionSchema)),
   },
 };

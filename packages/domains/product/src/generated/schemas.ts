@@ -4,18 +4,43 @@
 import { z } from "zod";
 import type * as M from "./models.js";
 
+/** Schema of {@link M.BomUpsertResult}. */
+export const BomUpsertResultSchema: z.ZodType<M.BomUpsertResult> = z.object({
+  PN: z.string().nullish(),
+  Rev: z.string().nullish(),
+  Message: z.string().nullish(),
+  RevisionLetter: z.string().nullish(),
+  Status: z.union([z.literal(0), z.literal(1), z.literal(2)]).nullish(),
+});
+
 export const ProductSchema: z.ZodType<M.Product> = z.object({
   productId: z.string().nullish(),
   nonSerial: z.boolean().nullish(),
   partNumber: z.string().nullish(),
   name: z.string().nullish(),
   description: z.string().nullish(),
-  state: z.number().int().nullish(),
+  state: z.union([z.literal(0), z.literal(1)]).nullish(),
   xmlData: z.string().nullish(),
   productCategoryId: z.string().nullish(),
   productCategoryName: z.string().nullish(),
   revisions: z.array(z.lazy(() => ProductRevisionSchema)).nullish(),
   tags: z.array(z.lazy(() => SettingSchema)).nullish(),
+});
+
+/** Schema of {@link M.ProductGroup}. */
+export const ProductGroupSchema: z.ZodType<M.ProductGroup> = z.object({
+  productGroupId: z.number().int().nullish(),
+  productGroupName: z.string().nullish(),
+  name: z.string().nullish(),
+  description: z.string().nullish(),
+  filters: z.array(z.lazy(() => ProductGroupFilterSchema)).nullish(),
+});
+
+/** Schema of {@link M.ProductGroupFilter}. */
+export const ProductGroupFilterSchema: z.ZodType<M.ProductGroupFilter> = z.object({
+  partNumber: z.string().nullish(),
+  revision: z.string().nullish(),
+  exclude: z.boolean().nullish(),
 });
 
 export const ProductRevisionSchema: z.ZodType<M.ProductRevision> = z.object({
@@ -24,7 +49,7 @@ export const ProductRevisionSchema: z.ZodType<M.ProductRevision> = z.object({
   revision: z.string().nullish(),
   name: z.string().nullish(),
   description: z.string().nullish(),
-  state: z.number().int().nullish(),
+  state: z.union([z.literal(0), z.literal(1)]).nullish(),
   xmlData: z.string().nullish(),
   PartNumber: z.string().nullish(),
   tags: z.array(z.lazy(() => SettingSchema)).nullish(),
@@ -35,7 +60,7 @@ export const ProductViewSchema: z.ZodType<M.ProductView> = z.object({
   name: z.string().nullish(),
   category: z.string().nullish(),
   nonSerial: z.boolean().nullish(),
-  state: z.number().int().nullish(),
+  state: z.union([z.literal(0), z.literal(1)]).nullish(),
 });
 
 export const SettingSchema: z.ZodType<M.Setting> = z.object({

@@ -2,57 +2,55 @@
 // Do not edit: run `pnpm codegen` to regenerate.
 
 import { z } from "zod";
-import { ProductionBatchSchema, PublicUnitVerificationGradeSchema, SerialNumberTypeSchema, UnitSchema, UnitChangeSchema } from "./schemas.js";
+import { ChildUnitsCheckSchema, ProductionBatchSchema, PublicUnitVerificationGradeSchema, SerialNumberSchema, SerialNumberTypeSchema, SerialNumberUploadSchema, UnitSchema, UnitChangeSchema } from "./schemas.js";
 
 /** The zod schema of each operation's JSON request body and JSON response, where it has one. */
 export const operationSchemas: Record<string, { body?: z.ZodType; response?: z.ZodType }> = {
   addChildUnit: {
-    response: z.unknown(),
+    response: z.lazy(() => UnitSchema),
   },
   putBatches: {
     body: z.array(z.lazy(() => ProductionBatchSchema)),
-    response: z.unknown(),
+    response: z.array(z.lazy(() => ProductionBatchSchema)),
   },
   checkChildUnits: {
-    response: z.unknown(),
+    response: z.lazy(() => ChildUnitsCheckSchema),
   },
   removeChildUnit: {
-    response: z.unknown(),
+    response: z.lazy(() => UnitSchema),
   },
   exportSerialNumbers: {},
   uploadSerialNumbers: {
-    response: z.unknown(),
+    response: z.lazy(() => SerialNumberUploadSchema),
   },
   getSerialNumbersByRange: {
-    response: z.unknown(),
+    response: z.array(z.lazy(() => SerialNumberSchema)),
   },
   getSerialNumbersByReference: {
-    response: z.unknown(),
+    response: z.array(z.lazy(() => SerialNumberSchema)),
   },
-  takeSerialNumbers: {
-    response: z.unknown(),
-  },
+  takeSerialNumbers: {},
   getSerialNumberTypes: {
     response: z.array(z.lazy(() => SerialNumberTypeSchema)),
   },
   setUnitPhase: {
-    response: z.unknown(),
+    response: z.lazy(() => UnitSchema),
   },
   setUnitProcess: {
-    response: z.unknown(),
+    response: z.lazy(() => UnitSchema),
   },
   getUnit: {
-    response: z.unknown(),
+    response: z.lazy(() => UnitSchema),
   },
   putUnits: {
     body: z.array(z.lazy(() => UnitSchema)),
-    response: z.unknown(),
+    response: z.array(z.lazy(() => UnitSchema)),
   },
   getUnitChanges: {
     response: z.array(z.lazy(() => UnitChangeSchema)),
   },
   deleteUnitChange: {
-    response: z.unknown(),
+    response: z.lazy(() => UnitChangeSchema),
   },
   getUnitVerification: {
     response: z.lazy(() => PublicUnitVerificationGradeSchema),

@@ -4,13 +4,32 @@
 import { z } from "zod";
 import type * as M from "./models.js";
 
+/** Schema of {@link M.ChildUnitCheck}. */
+export const ChildUnitCheckSchema: z.ZodType<M.ChildUnitCheck> = z.object({
+  serialNumber: z.string().nullish(),
+  partNumber: z.string().nullish(),
+  revision: z.string().nullish(),
+  unitPhaseId: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8), z.literal(16), z.literal(32), z.literal(64), z.literal(128), z.literal(256), z.literal(512), z.literal(1024), z.literal(2048), z.literal(4098), z.literal(4100), z.literal(4104)]).nullish(),
+  unitPhase: z.string().nullish(),
+  valid: z.boolean().nullish(),
+  message: z.string().nullish(),
+});
+
+/** Schema of {@link M.ChildUnitsCheck}. */
+export const ChildUnitsCheckSchema: z.ZodType<M.ChildUnitsCheck> = z.object({
+  parentSerialNumber: z.string().nullish(),
+  parentPartNumber: z.string().nullish(),
+  valid: z.boolean().nullish(),
+  children: z.array(z.lazy(() => ChildUnitCheckSchema)).nullish(),
+});
+
 export const ProductSchema: z.ZodType<M.Product> = z.object({
   productId: z.string().nullish(),
   nonSerial: z.boolean().nullish(),
   partNumber: z.string().nullish(),
   name: z.string().nullish(),
   description: z.string().nullish(),
-  state: z.number().int().nullish(),
+  state: z.union([z.literal(0), z.literal(1)]).nullish(),
   xmlData: z.string().nullish(),
   productCategoryId: z.string().nullish(),
   productCategoryName: z.string().nullish(),
@@ -24,7 +43,7 @@ export const ProductRevisionSchema: z.ZodType<M.ProductRevision> = z.object({
   revision: z.string().nullish(),
   name: z.string().nullish(),
   description: z.string().nullish(),
-  state: z.number().int().nullish(),
+  state: z.union([z.literal(0), z.literal(1)]).nullish(),
   xmlData: z.string().nullish(),
   PartNumber: z.string().nullish(),
   tags: z.array(z.lazy(() => SettingSchema)).nullish(),
@@ -58,6 +77,18 @@ export const PublicUnitVerificationGradeSchema: z.ZodType<M.PublicUnitVerificati
   results: z.array(z.lazy(() => PublicUnitVerificationSchema)).nullish(),
 });
 
+/** Schema of {@link M.SerialNumber}. */
+export const SerialNumberSchema: z.ZodType<M.SerialNumber> = z.object({
+  serialNumber: z.string().nullish(),
+  serialNumberType: z.string().nullish(),
+  generated: z.string().nullish(),
+  taken: z.boolean().nullish(),
+  takenDate: z.string().nullish(),
+  refSN: z.string().nullish(),
+  refPN: z.string().nullish(),
+  stationName: z.string().nullish(),
+});
+
 export const SerialNumberTypeSchema: z.ZodType<M.SerialNumberType> = z.object({
   name: z.string().nullish(),
   description: z.string().nullish(),
@@ -65,6 +96,13 @@ export const SerialNumberTypeSchema: z.ZodType<M.SerialNumberType> = z.object({
   regEx: z.string().nullish(),
   identifier: z.union([z.literal(0), z.literal(1), z.literal(2)]).nullish(),
   identifierName: z.string().nullish(),
+});
+
+/** Schema of {@link M.SerialNumberUpload}. */
+export const SerialNumberUploadSchema: z.ZodType<M.SerialNumberUpload> = z.object({
+  serialNumberType: z.string().nullish(),
+  received: z.number().int().nullish(),
+  added: z.number().int().nullish(),
 });
 
 export const SettingSchema: z.ZodType<M.Setting> = z.object({
@@ -82,7 +120,7 @@ export const UnitSchema: z.ZodType<M.Unit> = z.object({
   serialDate: z.string().nullish(),
   currentLocation: z.string().nullish(),
   xmlData: z.string().nullish(),
-  unitPhaseId: z.number().int().nullish(),
+  unitPhaseId: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8), z.literal(16), z.literal(32), z.literal(64), z.literal(128), z.literal(256), z.literal(512), z.literal(1024), z.literal(2048), z.literal(4098), z.literal(4100), z.literal(4104)]).nullish(),
   unitPhase: z.string().nullish(),
   processCode: z.string().nullish(),
   tags: z.array(z.lazy(() => SettingSchema)).nullish(),
@@ -97,5 +135,5 @@ export const UnitChangeSchema: z.ZodType<M.UnitChange> = z.object({
   newParentSerialNumber: z.string().nullish(),
   newPartNumber: z.string().nullish(),
   newRevision: z.string().nullish(),
-  newUnitPhaseId: z.number().int().nullish(),
+  newUnitPhaseId: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8), z.literal(16), z.literal(32), z.literal(64), z.literal(128), z.literal(256), z.literal(512), z.literal(1024), z.literal(2048), z.literal(4098), z.literal(4100), z.literal(4104)]).nullish(),
 });

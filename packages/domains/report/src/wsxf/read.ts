@@ -21,6 +21,7 @@ import type {
   Step,
   SubUnit,
 } from "../model/types.js";
+import { findUnsupportedXmlEntity } from "./entities.js";
 import { attr, children, first, textOf, type XmlNode } from "./xml.js";
 
 const REPEATED = new Set([
@@ -413,6 +414,8 @@ function readReport(node: XmlNode): Report {
 
 /** Every report of a WSXF document (`<Reports>` with one or more `<Report>`, or a bare `<Report>`). */
 export function parseWsxfReports(xml: string): Report[] {
+  const entity = findUnsupportedXmlEntity(xml);
+  if (entity) throw new WatsValidationError(`Not a WSXF document this reader accepts: ${entity.message}`);
   let doc: XmlNode;
   try {
     doc = parser.parse(xml, true) as XmlNode;

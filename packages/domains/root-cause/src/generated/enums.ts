@@ -11,3 +11,45 @@ export const TicketView = {
   All: 2,
 } as const;
 export type TicketView = (typeof TicketView)[keyof typeof TicketView];
+
+/**
+ * Status of a root-cause ticket. A ticket has one status; the ticket listing takes any combination to select several.
+ * Bit flags: a value is any combination of the members (`combineFlags`, `hasFlag` from @tswats/core).
+ * Names from the WATS documentation (GET /api/RootCause/Tickets status); pyWATS (rootcause.TicketStatus).
+ * Used by: Ticket.status, GET /api/RootCause/Tickets status.
+ */
+export const TicketStatus = {
+  Open: 1,
+  InProgress: 2,
+  OnHold: 4,
+  Solved: 8,
+  Closed: 16,
+  Archived: 32,
+} as const;
+/** A combination of {@link TicketStatus} flags (any bitwise OR of the members). */
+export type TicketStatus = number & { readonly __flags?: "TicketStatus" };
+
+/**
+ * Priority of a root-cause ticket.
+ * Names from pyWATS (rootcause.TicketPriority).
+ * Used by: Ticket.priority.
+ */
+export const TicketPriority = {
+  Low: 0,
+  Medium: 1,
+  High: 2,
+} as const;
+export type TicketPriority = (typeof TicketPriority)[keyof typeof TicketPriority];
+
+/**
+ * What a root-cause ticket update changed.
+ * Names from the WATS documentation (Virinco.WATS.Web.Models.RootCause.Update.updateType).
+ * Used by: TicketUpdate.updateType.
+ */
+export const TicketUpdateType = {
+  Content: 0,
+  Progress: 1,
+  Properties: 2,
+  Notification: 3,
+} as const;
+export type TicketUpdateType = (typeof TicketUpdateType)[keyof typeof TicketUpdateType];

@@ -2,30 +2,31 @@
 // Do not edit: run `pnpm codegen` to regenerate.
 
 import { z } from "zod";
+import { ScimTokenSchema, ScimUserSchema, ScimUserListSchema } from "./schemas.js";
 
 /** The zod schema of each operation's JSON request body and JSON response, where it has one. */
 export const operationSchemas: Record<string, { body?: z.ZodType; response?: z.ZodType }> = {
   getJwt: {
-    response: z.unknown(),
+    response: z.lazy(() => ScimTokenSchema),
   },
   getUsers: {
-    response: z.unknown(),
+    response: z.lazy(() => ScimUserListSchema),
   },
   createUser: {
     body: z.record(z.string(), z.unknown()),
-    response: z.unknown(),
+    response: z.lazy(() => ScimUserSchema),
   },
   getUserWithId: {
-    response: z.unknown(),
+    response: z.lazy(() => ScimUserSchema),
   },
   deleteUser: {
-    response: z.unknown(),
+    response: z.lazy(() => ScimUserSchema),
   },
   updateUser: {
     body: z.record(z.string(), z.unknown()),
-    response: z.unknown(),
+    response: z.lazy(() => ScimUserSchema),
   },
   getUser: {
-    response: z.unknown(),
+    response: z.lazy(() => ScimUserSchema),
   },
 };

@@ -2,3 +2,66 @@
 // Do not edit: run `pnpm codegen` to regenerate.
 
 import { z } from "zod";
+import type * as M from "./models.js";
+
+/** Schema of {@link M.ScimEmail}. */
+export const ScimEmailSchema: z.ZodType<M.ScimEmail> = z.object({
+  value: z.string().nullish(),
+  type: z.string().nullish(),
+  primary: z.boolean().nullish(),
+});
+
+/** Schema of {@link M.ScimMeta}. */
+export const ScimMetaSchema: z.ZodType<M.ScimMeta> = z.object({
+  resourceType: z.string().nullish(),
+  created: z.string().nullish(),
+  lastModified: z.string().nullish(),
+  location: z.string().nullish(),
+  version: z.string().nullish(),
+});
+
+/** Schema of {@link M.ScimName}. */
+export const ScimNameSchema: z.ZodType<M.ScimName> = z.object({
+  formatted: z.string().nullish(),
+  givenName: z.string().nullish(),
+  familyName: z.string().nullish(),
+});
+
+/** Schema of {@link M.ScimRole}. */
+export const ScimRoleSchema: z.ZodType<M.ScimRole> = z.object({
+  value: z.string().nullish(),
+  display: z.string().nullish(),
+  type: z.string().nullish(),
+  primary: z.boolean().nullish(),
+});
+
+/** Schema of {@link M.ScimToken}. */
+export const ScimTokenSchema: z.ZodType<M.ScimToken> = z.object({
+  token: z.string().nullish(),
+  expires: z.string().nullish(),
+  expiresUtc: z.string().nullish(),
+  durationDays: z.number().int().nullish(),
+});
+
+/** Schema of {@link M.ScimUser}. */
+export const ScimUserSchema: z.ZodType<M.ScimUser> = z.object({
+  schemas: z.array(z.string()).nullish(),
+  id: z.string().nullish(),
+  externalId: z.string().nullish(),
+  userName: z.string().nullish(),
+  name: z.lazy(() => ScimNameSchema).nullish(),
+  displayName: z.string().nullish(),
+  emails: z.array(z.lazy(() => ScimEmailSchema)).nullish(),
+  active: z.boolean().nullish(),
+  roles: z.array(z.lazy(() => ScimRoleSchema)).nullish(),
+  meta: z.lazy(() => ScimMetaSchema).nullish(),
+});
+
+/** Schema of {@link M.ScimUserList}. */
+export const ScimUserListSchema: z.ZodType<M.ScimUserList> = z.object({
+  schemas: z.array(z.string()).nullish(),
+  totalResults: z.number().int().nullish(),
+  startIndex: z.number().int().nullish(),
+  itemsPerPage: z.number().int().nullish(),
+  Resources: z.array(z.lazy(() => ScimUserSchema)).nullish(),
+});

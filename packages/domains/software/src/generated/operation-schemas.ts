@@ -17,7 +17,7 @@ export const operationSchemas: Record<string, { body?: z.ZodType; response?: z.Z
     body: z.lazy(() => PackageSchema),
   },
   deleteSoftwarePackage: {
-    response: z.unknown(),
+    response: z.lazy(() => PackageSchema),
   },
   postFileAttribute: {},
   postZipToPackage: {},
@@ -25,7 +25,7 @@ export const operationSchemas: Record<string, { body?: z.ZodType; response?: z.Z
     response: z.lazy(() => PackageSchema),
   },
   deleteSoftwarePackageByName: {
-    response: z.unknown(),
+    response: z.lazy(() => PackageSchema),
   },
   getSoftwareFiles: {
     response: z.array(z.lazy(() => PackageFileSchema)),

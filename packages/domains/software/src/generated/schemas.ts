@@ -14,7 +14,7 @@ export const PackageSchema: z.ZodType<M.Package> = z.object({
   tags: z.array(z.lazy(() => SettingSchema)).nullish(),
   modified: z.string().nullish(),
   modifiedBy: z.string().nullish(),
-  status: z.string().nullish(),
+  status: z.enum(["Draft","Pending","Released","Revoked"]).nullish(),
   priority: z.number().int().nullish(),
   virtualFolderId: z.string().nullish(),
   created: z.string().nullish(),

@@ -2,29 +2,29 @@
 // Do not edit: run `pnpm codegen` to regenerate.
 
 import { z } from "zod";
-import { ClientSchema } from "./schemas.js";
+import { ClientSchema, ClientLogFileSchema, StationClientSchema } from "./schemas.js";
 
 /** The zod schema of each operation's JSON request body and JSON response, where it has one. */
 export const operationSchemas: Record<string, { body?: z.ZodType; response?: z.ZodType }> = {
   client: {
-    response: z.unknown(),
+    response: z.lazy(() => StationClientSchema),
   },
   putClient: {
     body: z.lazy(() => ClientSchema),
-    response: z.unknown(),
+    response: z.lazy(() => StationClientSchema),
   },
   clientLog: {
-    response: z.unknown(),
+    response: z.lazy(() => ClientLogFileSchema),
   },
   clients: {
-    response: z.unknown(),
+    response: z.array(z.lazy(() => StationClientSchema)),
   },
   levelByHierarchy: {
-    response: z.unknown(),
+    response: z.number().int().nullable(),
   },
   postLevelByHierarchy: {
     body: z.array(z.string()),
-    response: z.unknown(),
+    response: z.number().int(),
   },
   getSystemStatus: {
     response: z.record(z.string(), z.string()),

@@ -11,6 +11,30 @@ export const ClientSchema: z.ZodType<M.Client> = z.object({
   displayName: z.string().nullish(),
   location: z.string().nullish(),
   purpose: z.string().nullish(),
-  type: z.number().int().nullish(),
+  type: z.union([z.literal(1), z.literal(2), z.literal(5), z.literal(6)]).nullish(),
   clientGroupId: z.number().int().nullish(),
+});
+
+/** Schema of {@link M.ClientLogFile}. */
+export const ClientLogFileSchema: z.ZodType<M.ClientLogFile> = z.object({
+  identifier: z.string().nullish(),
+  name: z.string().nullish(),
+  timestamp: z.string().nullish(),
+  log: z.string().nullish(),
+});
+
+/** Schema of {@link M.StationClient}. */
+export const StationClientSchema: z.ZodType<M.StationClient> = z.object({
+  clientId: z.number().int(),
+  name: z.string().nullish(),
+  displayName: z.string().nullish(),
+  location: z.string().nullish(),
+  purpose: z.string().nullish(),
+  type: z.union([z.literal(1), z.literal(2), z.literal(5), z.literal(6)]).nullish(),
+  clientGroupId: z.number().int().nullish(),
+  identifier: z.string().nullish(),
+  status: z.string().nullish(),
+  version: z.string().nullish(),
+  lastReport: z.string().nullish(),
+  pendingCount: z.number().int().nullish(),
 });

@@ -6,9 +6,9 @@ import { z } from "zod";
 /** The zod schema of each operation's JSON request body and JSON response, where it has one. */
 export const operationSchemas: Record<string, { body?: z.ZodType; response?: z.ZodType }> = {
   endTest: {
-    response: z.unknown(),
+    response: z.boolean(),
   },
   startTest: {
-    response: z.unknown(),
+    response: z.boolean(),
   },
 };

@@ -17,7 +17,7 @@ export const TicketSchema: z.ZodType<M.Ticket> = z.object({
   owner: z.string().nullish(),
   assignee: z.string().nullish(),
   subject: z.string().nullish(),
-  status: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8), z.literal(16), z.literal(32)]).nullish(),
+  status: z.number().int().refine((v) => v >= 0 && (v & ~63) === 0, "must be a combination of the TicketStatus flags").nullish(),
   priority: z.union([z.literal(0), z.literal(1), z.literal(2)]).nullish(),
   reportUuid: z.string().nullish(),
   createdUtc: z.string().nullish(),
@@ -39,6 +39,6 @@ export const TicketUpdateSchema: z.ZodType<M.TicketUpdate> = z.object({
   updateUtc: z.string().nullish(),
   updateUser: z.string().nullish(),
   content: z.string().nullish(),
-  updateType: z.number().int().nullish(),
+  updateType: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).nullish(),
   attachments: z.array(z.lazy(() => TicketAttachmentSchema)).nullish(),
 });

@@ -11,7 +11,7 @@ export const ClientSchema: z.ZodType<M.Client> = z.object({
   displayName: z.string().nullish(),
   location: z.string().nullish(),
   purpose: z.string().nullish(),
-  type: z.number().int().nullish(),
+  type: z.union([z.literal(1), z.literal(2), z.literal(5), z.literal(6)]).nullish(),
   clientGroupId: z.number().int().nullish(),
 });
 
