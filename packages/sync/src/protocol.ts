@@ -84,6 +84,43 @@ export type EngineResponse =
 /** Sent once by a new engine: its `Wats` is built (or could not be). */
 export const READY_ID = 0;
 
+/**
+ * Id of the message an engine posts as it fails for good (its module could not load, or an
+ * uncaught exception): its `error` becomes the cause of the caller's `WatsEngineError`.
+ */
+export const ENGINE_FAILED_ID = -1;
+
+/**
+ * The engine bootstrap's `onLoadError` (see launch.ts): posts the load error as an
+ * ENGINE_FAILED_ID answer, marks the engine as exited and wakes the caller. Plain CommonJS
+ * source, since it runs before (and instead of) any module of this package.
+ */
+export const REPORT_LOAD_FAILURE = `(error) => {
+  const { workerData } = require("node:worker_threads");
+  const signal = new Int32Array(workerData.signal);
+  const failure = error instanceof Error ? error : new Error(String(error));
+  try {
+    workerData.port.postMessage({
+      id: ${ENGINE_FAILED_ID},
+      ok: false,
+      logs: undefined,
+      error: {
+        wats: false,
+        name: String(failure.name),
+        message: String(failure.message),
+        stack: typeof failure.stack === "string" ? failure.stack : undefined,
+        code: typeof failure.code === "string" ? failure.code : undefined,
+        issues: undefined,
+        cause: undefined,
+      },
+    });
+  } catch {}
+  Atomics.store(signal, ${SIGNAL_STATE}, ${ENGINE_EXITED});
+  Atomics.add(signal, ${SIGNAL_SEQ}, 1);
+  Atomics.notify(signal, ${SIGNAL_SEQ});
+  process.exit(1);
+}`;
+
 export interface ReadyValue {
   station: string;
   threadId: number;
