@@ -10,6 +10,7 @@ import { isEngineThread } from "./engine-thread.js";
 import { siblingModule, startModuleWorker } from "./launch.js";
 import {
   type CallerFrames,
+  callerStack,
   ENGINE_EXITED,
   ENGINE_FAILED_ID,
   type EngineRequest,
@@ -116,7 +117,7 @@ export class EngineClient {
   /**
    * Sends a request and blocks until its answer, at most `waitMs`. `label` names the call in
    * errors ("product.getProduct"); `correlationId` is put on the engine errors of this call;
-   * `caller` holds the caller's frames, read only when an error is rebuilt.
+   * `caller` gives the caller's frames, read only when an error is rebuilt.
    */
   request(
     body: RequestBody,
@@ -147,7 +148,7 @@ export class EngineClient {
     }
     this.#replay(response.logs);
     if (response.ok) return response.value;
-    throw fromWireError(response.error, caller?.stack);
+    throw fromWireError(response.error, callerStack(caller));
   }
 
   /** Ends the engine: closes its `Wats` (bounded wait), then stops the thread. Idempotent. */

@@ -145,9 +145,17 @@ export interface EngineWorkerData {
 }
 
 /**
- * The caller's frames of a sync call, filled by `Error.captureStackTrace`. Its `stack` is
- * formatted on first read, which happens only when an error from the engine is rebuilt.
+ * Where the caller's frames of a sync call come from, for the stack of an error rebuilt from the
+ * engine's: the facade method the caller called (a function, read only when an error is thrown
+ * while that method is still on the stack: nothing is captured on success), or frames captured
+ * earlier (a paged listing, whose errors come later from the caller's loop).
  */
-export interface CallerFrames {
-  readonly stack?: string;
+export type CallerFrames = { readonly stack?: string } | ((...args: never[]) => unknown);
+
+/** The caller's frames as text: captured now, above `frames` when it is the facade method. */
+export function callerStack(frames: CallerFrames | undefined): string | undefined {
+  if (typeof frames !== "function") return frames?.stack;
+  const here: { stack?: string } = {};
+  Error.captureStackTrace(here, frames);
+  return here.stack;
 }
