@@ -316,16 +316,23 @@ export class HttpTransport implements Transport {
         ? checkCorrelationId(options.correlationId)
         : (currentCorrelationId() ?? newCorrelationId());
     const log = new CallLog(this.logger, { correlationId, operation: op.name });
-    const scope = new CallScope(options.timeoutMs ?? this.#timeoutMs, options.signal);
+    const attemptTimeoutMs =
+      options.attemptTimeoutMs ??
+      (options.retry || undefined)?.attemptTimeoutMs ??
+      this.#retry.attemptTimeoutMs;
+    const scope = new CallScope(
+      options.timeoutMs ?? this.#timeoutMs,
+      options.signal,
+      undefined,
+      attemptTimeoutMs,
+    );
     const ctx = new RequestContext(
       op.name,
       op.method,
       correlationId,
       scope,
       log,
-      options.attemptTimeoutMs ??
-        (options.retry || undefined)?.attemptTimeoutMs ??
-        this.#retry.attemptTimeoutMs,
+      attemptTimeoutMs,
       `${this.baseUrl}${op.path}`,
       this.#origin,
     );
