@@ -1,7 +1,10 @@
 // One benchmark scenario in a fresh process, as a station script runs: start, make N calls, exit.
 // Run by fresh-process.bench.ts with the built packages (what a user's script loads):
 //
-//   node scenario.mjs <tswats|raw> <scenario> <baseUrl> <token> <calls>
+//   node scenario.mjs <tswats|raw> <scenario> <baseUrl> <token> <calls> [warmup]
+//
+// `warmup` calls (default 0) run first and are not measured: with thousands of them the
+// measured calls show the steady state rather than a fresh process's cold start.
 //
 // Prints one JSON line: the time from the first call to the last, CPU used by the process over
 // those calls, per-call latencies (p50/p99), the time from process start to the end of the calls,
@@ -11,8 +14,9 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 
-const [client, scenario, baseUrl, token, callsText] = process.argv.slice(2);
+const [client, scenario, baseUrl, token, callsText, warmupText = "0"] = process.argv.slice(2);
 const calls = Number(callsText);
+const warmup = Number(warmupText);
 const report = JSON.parse(
   readFileSync(new URL("../../../../fixtures/wsjf/uut-server-export.json", import.meta.url)),
 );
@@ -64,9 +68,11 @@ async function setUp() {
     };
   }
   const { Wats } = await import("@tswats/sdk");
-  const { ReportClient } = await import("@tswats/report");
   const wats = new Wats(options);
-  const reports = new ReportClient(wats);
+  // The report model only where the script submits reports (a lookup script does not load it).
+  const reports = scenario.endsWith("-submit")
+    ? new (await import("@tswats/report")).ReportClient(wats)
+    : undefined;
   return {
     product: () => wats.product.getProduct({ partNumber: "CBL-7" }),
     submit: () => reports.submit({ ...report, id: randomUUID() }),
@@ -82,6 +88,7 @@ if (!call) throw new Error(`unknown scenario ${scenario}`);
 const inFlight = scenario.startsWith("async20-") ? 20 : 1;
 const latencies = new Float64Array(calls);
 
+for (let i = 0; i < warmup; i++) await call();
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
 let next = 0;
