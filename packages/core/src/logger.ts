@@ -5,7 +5,7 @@ let loadedPino: typeof PinoFunction | undefined;
 
 /**
  * pino, loaded when the first logger is created: a script that passes its own logger (or
- * `logger: false`) never loads it (about 9 MiB of RSS). pino is CommonJS, so require() gives the
+ * `logger: false`) never loads it. pino is CommonJS, so require() gives the
  * same instance an import would.
  */
 function pino(): typeof PinoFunction {
