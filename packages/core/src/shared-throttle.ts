@@ -7,7 +7,8 @@
  * The registry's key holds the origin and a SHA-256 digest of the token, never the token itself,
  * so nothing logged or inspected (a heap snapshot of the map, `util.inspect`) shows it. A token
  * function is keyed by its identity: clients built with the same function share a limit.
- * The first client's settings make the limit; a later one asking for other settings gets the one
+ * The registry is per module instance, so per thread: a worker thread (the sync facade's engine)
+ * has its own. The first client's settings make the limit; a later one asking for other settings gets the one
  * in use (its transport logs a warning). The entry goes when its last client closes.
  */
 import { createHash } from "node:crypto";
