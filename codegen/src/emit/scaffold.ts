@@ -21,18 +21,33 @@ export const MANAGED_PACKAGE_FIELDS = ["main", "types", "exports", "files", "scr
 
 /**
  * The build: tsc (ESM + declarations), then the CommonJS copy. `main`/`types` and the
- * `internal/package.json` stub serve resolvers that ignore "exports" (node10, older bundlers).
+ * `internal/package.json` and `service/package.json` stubs serve resolvers that ignore "exports"
+ * (node10, older bundlers). `./service` is the service class alone: what the SDK's `Wats` loads,
+ * so that a client builds no zod schema it does not use (the root entry re-exports them all).
  */
-function buildFields(hasInternal: boolean) {
+function buildFields(hasPublic: boolean, hasInternal: boolean) {
   return {
     main: "./dist/cjs/index.js",
     types: "./dist/cjs/index.d.ts",
     exports: {
       ".": exportEntry("index"),
+      ...(hasPublic ? { "./service": exportEntry("service") } : {}),
       ...(hasInternal ? { "./internal": exportEntry("internal") } : {}),
     },
-    files: ["dist", "src", ...(hasInternal ? ["internal"] : [])],
+    files: ["dist", "src", ...(hasPublic ? ["service"] : []), ...(hasInternal ? ["internal"] : [])],
   };
+}
+
+const SERVICE_ENTRY =
+  "// The service class alone, without the package's zod schemas (the SDK's `Wats` loads this);\n" +
+  "// the model types too (types only), so declarations built on the service can name them.\n" +
+  "\n" +
+  'export type * from "./generated/index.js";\n' +
+  'export * from "./generated/service.js";\n';
+
+/** A package.json for resolvers without "exports" support (TypeScript's node10, old bundlers). */
+function entryStub(entry: string): string {
+  return `${JSON.stringify({ main: `../dist/cjs/${entry}.js`, types: `../dist/cjs/${entry}.d.ts` }, null, 2)}\n`;
 }
 
 const BUILD_SCRIPT = "node ../../../scripts/build-package.mjs";
@@ -59,7 +74,7 @@ export function emitScaffold(
     description,
     license: "MIT",
     type: "module",
-    ...buildFields(internalPlan !== undefined),
+    ...buildFields(plan !== undefined, internalPlan !== undefined),
     engines: { node: ">=20.19" },
     scripts: { build: BUILD_SCRIPT, typecheck: "tsc -p tsconfig.json --noEmit" },
     dependencies: { "@tswats/core": "workspace:^", zod: "4.6.7" },
@@ -90,11 +105,13 @@ export function emitScaffold(
     },
     { path: "README.md", content: readme(packageName, description, plan, internalPlan) },
   ];
+  if (plan) {
+    files.push({ path: "src/service.ts", content: SERVICE_ENTRY });
+    files.push({ path: "service/package.json", content: entryStub("service") });
+  }
   if (internalPlan) {
     files.push({ path: "src/internal.ts", content: INTERNAL_ENTRY });
-    // For resolvers without "exports" support (TypeScript's node10, old bundlers).
-    const stub = { main: "../dist/cjs/internal.js", types: "../dist/cjs/internal.d.ts" };
-    files.push({ path: "internal/package.json", content: `${JSON.stringify(stub, null, 2)}\n` });
+    files.push({ path: "internal/package.json", content: entryStub("internal") });
   }
   return files;
 }

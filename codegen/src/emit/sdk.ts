@@ -16,7 +16,8 @@ export function emitSdkDomains(plans: PackagePlan[], header: string): string {
   const sorted = [...plans].sort((a, b) => a.pkg.name.localeCompare(b.pkg.name));
   return [
     header,
-    ...sorted.map((p) => `import { ${p.pkg.service} } from ${literal(`@tswats/${p.pkg.name}`)};`),
+    // The service entry of each package: the class without the package's zod schemas.
+    ...sorted.map((p) => `import { ${p.pkg.service} } from ${literal(`@tswats/${p.pkg.name}/service`)};`),
     "",
     "/** Each domain service class by its `wats.<domain>` property. */",
     "export const domainServices = {",

@@ -61,6 +61,8 @@ export interface TransportDeps {
   resolveFetch: () => ResolvedFetch | Promise<ResolvedFetch>;
   breakers: CircuitBreakerRegistry | undefined;
   throttle: Throttle | undefined;
+  /** Tags this client's waiters at a (possibly shared) throttle. */
+  throttleOwner: object;
   metrics: Metrics;
   token: AuthToken;
   /** Values that must never reach an error or a log line (the tokens); kept current by `token`. */
@@ -203,7 +205,7 @@ export async function sendAttempts(
     // Fail fast while the breaker is open, before queueing at the throttle. Nothing was sent.
     const openFor = breaker?.peek(ctx);
     if (openFor !== undefined) throw circuitOpen(ctx, breaker?.origin, openFor);
-    if (deps.throttle) await throttleSlot(deps.throttle, ctx, attempt);
+    if (deps.throttle) await throttleSlot(deps.throttle, deps.throttleOwner, ctx, attempt);
     const permit = breaker?.acquire(ctx);
     if (permit && !permit.granted) throw circuitOpen(ctx, breaker?.origin, permit.retryAfterMs);
 
@@ -298,8 +300,13 @@ export async function sendAttempts(
   }
 }
 
-async function throttleSlot(throttle: Throttle, ctx: RequestContext, attempt: number): Promise<void> {
-  const waiting = throttle.acquire(ctx.scope.signal);
+async function throttleSlot(
+  throttle: Throttle,
+  owner: object,
+  ctx: RequestContext,
+  attempt: number,
+): Promise<void> {
+  const waiting = throttle.acquire(ctx.scope.signal, owner);
   if (!waiting) return;
   ctx.log.write("debug", () => ({ attempt, throttle: throttle.stats() }), "waiting for the rate limit");
   try {

@@ -47,6 +47,9 @@ export class CallPromise<T> extends Promise<T> {
 
   /** The data and the HTTP answer it came from (status, headers, attempts, correlation id). */
   withResponse(): Promise<DataWithResponse<T>> {
+    // Whoever asks for the answer handles the failure there: the data promise, which nobody
+    // awaits then, must not reject unhandled (that ends a Node process, or a worker thread).
+    Promise.prototype.catch.call(this, noop);
     return this.#full;
   }
 }

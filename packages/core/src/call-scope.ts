@@ -1,13 +1,16 @@
 import { monotonicNow } from "./clock.js";
 
 /**
- * The life of one call: its deadline (bounding every attempt and every wait in between) and the
- * caller's signal. When either ends the call, the attempt in flight is aborted directly and so is
- * any wait. `dispose()` clears the timer and removes the one listener put on the caller's signal,
- * so a long-lived signal shared by many calls collects nothing.
+ * The life of one call: its deadline (bounding every attempt and every wait in between), each
+ * attempt's own time limit, and the caller's signal. When the call ends (caller abort or
+ * deadline), the attempt in flight and any wait are aborted directly.
  *
- * AbortControllers are not free, so the call has one only when something waits on `signal`
- * (a throttle slot, a backoff); each attempt has its own.
+ * A call has one timer and, on the usual path, one AbortController: the timer is armed once, at
+ * the first moment something may be due (an attempt's limit or the call's deadline) and re-armed
+ * only when it fires early; the controller is shared by the attempts and the waits between them
+ * and replaced only after an attempt's own time limit aborted it. `dispose()` clears the timer and
+ * removes the one listener put on the caller's signal, so a long-lived signal shared by many calls
+ * collects nothing.
  */
 export type CallEnd = "caller" | "timeout";
 
@@ -17,14 +20,26 @@ export class CallScope {
   readonly #deadline: number;
   readonly #callerSignal: AbortSignal | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the timer fires (monotonic ms). */
+  #timerAt = Number.POSITIVE_INFINITY;
   #onCallerAbort: (() => void) | undefined;
   #controller: AbortController | undefined;
-  #attempt: AbortController | undefined;
+  /** The attempt in flight, if any. */
+  #attempt: AttemptScope | undefined;
   #reason: unknown;
   /** Why the call ended early, once it has. */
   ended: CallEnd | undefined;
 
-  constructor(timeoutMs: number, callerSignal: AbortSignal | undefined, now: () => number = monotonicNow) {
+  /**
+   * `firstLimitMs`: the attempts' time limit, when known, so the one timer can be armed for the
+   * first attempt's limit at once (it is checked, and re-armed, if it fires early).
+   */
+  constructor(
+    timeoutMs: number,
+    callerSignal: AbortSignal | undefined,
+    now: () => number = monotonicNow,
+    firstLimitMs?: number,
+  ) {
     this.timeoutMs = timeoutMs;
     this.#now = now;
     this.#deadline = now() + timeoutMs;
@@ -37,21 +52,13 @@ export class CallScope {
       this.#onCallerAbort = () => this.#end("caller", callerSignal.reason);
       callerSignal.addEventListener("abort", this.#onCallerAbort, { once: true });
     }
-    if (Number.isFinite(timeoutMs)) {
-      this.#timer = setTimeout(
-        () => this.#end("timeout", new Error("call time limit reached")),
-        Math.max(0, timeoutMs),
-      );
-    }
+    const first = firstLimitMs !== undefined && firstLimitMs < timeoutMs ? firstLimitMs : timeoutMs;
+    if (Number.isFinite(first)) this.#arm(first);
   }
 
   /** Aborts when the caller aborts or the deadline passes (for waits between attempts). */
   get signal(): AbortSignal {
-    if (!this.#controller) {
-      this.#controller = new AbortController();
-      if (this.ended) this.#controller.abort(this.#reason);
-    }
-    return this.#controller.signal;
+    return this.#liveController().signal;
   }
 
   remainingMs(): number {
@@ -60,22 +67,70 @@ export class CallScope {
 
   /** A scope for one attempt, limited to `limitMs` and to the call's own deadline. */
   attempt(limitMs: number): AttemptScope {
-    const controller = new AbortController();
-    if (this.ended) controller.abort(this.#reason);
-    else this.#attempt = controller;
-    return new AttemptScope(this, controller, limitMs < this.remainingMs() ? limitMs : undefined);
+    const controller = this.#liveController();
+    const ownLimit = !this.ended && limitMs < this.remainingMs();
+    const deadline = ownLimit ? this.#now() + limitMs : undefined;
+    const attempt = new AttemptScope(this, controller, deadline);
+    if (!this.ended) this.#attempt = attempt;
+    // The timer is normally armed for this already; only an attempt due before it needs a new one.
+    if (deadline !== undefined && deadline < this.#timerAt) {
+      if (this.#timer !== undefined) clearTimeout(this.#timer);
+      this.#arm(limitMs);
+    }
+    return attempt;
   }
 
   /** @internal the attempt is over: the call no longer aborts it. */
-  release(controller: AbortController): void {
-    if (this.#attempt === controller) this.#attempt = undefined;
+  release(attempt: AttemptScope): void {
+    if (this.#attempt === attempt) this.#attempt = undefined;
   }
 
   dispose(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
     if (this.#onCallerAbort) this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
     this.#onCallerAbort = undefined;
+  }
+
+  /** The controller of the call's attempts and waits: a new one after an attempt's limit aborted the last. */
+  #liveController(): AbortController {
+    let controller = this.#controller;
+    if (controller === undefined || (controller.signal.aborted && !this.ended)) {
+      controller = new AbortController();
+      if (this.ended) controller.abort(this.#reason);
+      this.#controller = controller;
+    }
+    return controller;
+  }
+
+  #arm(delayMs: number): void {
+    const delay = Math.max(0, delayMs);
+    this.#timerAt = this.#now() + delay;
+    this.#timer = setTimeout(() => this.#due(), delay);
+  }
+
+  /** The timer fired: end the call, or end the attempt in flight, whichever is due; re-arm for the rest. */
+  #due(): void {
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    if (this.ended) return;
+    const now = this.#now();
+    if (now >= this.#deadline) {
+      this.#end("timeout", new Error("call time limit reached"));
+      return;
+    }
+    const attempt = this.#attempt;
+    if (attempt?.deadline !== undefined && now >= attempt.deadline) {
+      this.#attempt = undefined;
+      attempt.timedOut = true;
+      attempt.controller.abort(new Error("attempt time limit reached"));
+    }
+    const next =
+      this.#attempt?.deadline !== undefined
+        ? Math.min(this.#attempt.deadline, this.#deadline)
+        : this.#deadline;
+    this.#arm(next - now);
   }
 
   #end(why: CallEnd, reason: unknown): void {
@@ -83,7 +138,6 @@ export class CallScope {
     this.ended = why;
     this.#reason = reason;
     this.dispose();
-    this.#attempt?.abort(reason);
     this.#controller?.abort(reason);
   }
 }
@@ -92,27 +146,22 @@ export class AttemptScope {
   /** True when this attempt's own time limit (not the call's) ended it. */
   timedOut = false;
   readonly #parent: CallScope;
-  readonly #controller: AbortController;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** @internal */
+  readonly controller: AbortController;
+  /** @internal when this attempt's own limit ends it (monotonic ms); undefined: the call's deadline does. */
+  readonly deadline: number | undefined;
 
-  constructor(parent: CallScope, controller: AbortController, limitMs: number | undefined) {
+  constructor(parent: CallScope, controller: AbortController, deadline: number | undefined) {
     this.#parent = parent;
-    this.#controller = controller;
-    if (limitMs !== undefined) {
-      this.#timer = setTimeout(() => {
-        this.timedOut = true;
-        controller.abort(new Error("attempt time limit reached"));
-      }, limitMs);
-    }
+    this.controller = controller;
+    this.deadline = deadline;
   }
 
   get signal(): AbortSignal {
-    return this.#controller.signal;
+    return this.controller.signal;
   }
 
   dispose(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#parent.release(this.#controller);
+    this.#parent.release(this);
   }
 }

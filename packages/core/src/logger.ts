@@ -1,4 +1,18 @@
-import { type DestinationStream, type LoggerOptions, pino } from "pino";
+import { createRequire } from "node:module";
+import type { DestinationStream, LoggerOptions, pino as PinoFunction } from "pino";
+
+let loadedPino: typeof PinoFunction | undefined;
+
+/**
+ * pino, loaded when the first logger is created: a script that passes its own logger (or
+ * `logger: false`) never loads it. pino is CommonJS, so require() gives the
+ * same instance an import would.
+ */
+function pino(): typeof PinoFunction {
+  loadedPino ??= (createRequire(import.meta.url)("pino") as { pino: typeof PinoFunction }).pino;
+  return loadedPino;
+}
+
 import { findPinoPretty } from "./pretty-output.js";
 
 /**
@@ -63,23 +77,23 @@ export function createLogger(options: CreateLoggerOptions = {}): WatsLogger {
     level: options.level ?? "info",
     redact: { paths: [...LOG_REDACT_PATHS], censor: "[REDACTED]" },
   };
-  if (options.destination) return pino(config, options.destination);
+  if (options.destination) return pino()(config, options.destination);
   const pretty = options.pretty ?? process.stdout.isTTY === true;
   // pino-pretty is only looked for here, when pretty output is wanted; it runs in pino's
   // transport worker. Not installed (or unloadable): plain JSON is still correct output.
   const prettyTarget = pretty ? findPinoPretty() : undefined;
   if (prettyTarget) {
     try {
-      const target = pino.transport({
+      const target = pino().transport({
         target: prettyTarget,
         options: { colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" },
       });
-      return pino(config, target);
+      return pino()(config, target);
     } catch {
       // fall through to JSON
     }
   }
-  return pino(config);
+  return pino()(config);
 }
 
 const defaults = new Map<LogLevel, WatsLogger>();

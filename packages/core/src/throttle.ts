@@ -35,6 +35,8 @@ interface Waiter {
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
   since: number;
+  /** Who asked (a transport), so closing one client cancels only its own waiters. */
+  owner: object | undefined;
 }
 
 export class Throttle {
@@ -63,8 +65,9 @@ export class Throttle {
   /**
    * Takes a slot. Returns undefined when one was free (no await needed), else a promise that
    * resolves when the request may start, or rejects with the signal's reason if it aborts first.
+   * `owner` tags the waiter for `cancelAll(reason, owner)`.
    */
-  acquire(signal?: AbortSignal): Promise<void> | undefined {
+  acquire(signal?: AbortSignal, owner?: object): Promise<void> | undefined {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const now = this.#now();
     if (this.#queue.length === 0 && this.#freeAt(now) <= now) {
@@ -72,7 +75,7 @@ export class Throttle {
       return undefined;
     }
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal, onAbort: undefined, since: now };
+      const waiter: Waiter = { resolve, reject, signal, onAbort: undefined, since: now, owner };
       if (signal) {
         waiter.onAbort = () => {
           const index = this.#queue.indexOf(waiter);
@@ -101,10 +104,20 @@ export class Throttle {
     };
   }
 
-  /** Rejects every waiting request (used when the transport closes). */
-  cancelAll(reason: unknown): void {
-    this.#clearTimer();
-    for (const waiter of this.#queue.splice(0)) {
+  /**
+   * Rejects every waiting request, or only those of `owner` (used when a transport closes: the
+   * throttle may be shared with other clients of the same server and token).
+   */
+  cancelAll(reason: unknown, owner?: object): void {
+    const cancelled: Waiter[] = [];
+    for (let i = this.#queue.length - 1; i >= 0; i--) {
+      const waiter = this.#queue[i] as Waiter;
+      if (owner !== undefined && waiter.owner !== owner) continue;
+      this.#queue.splice(i, 1);
+      cancelled.unshift(waiter);
+    }
+    if (this.#queue.length === 0) this.#clearTimer();
+    for (const waiter of cancelled) {
       if (waiter.onAbort) waiter.signal?.removeEventListener("abort", waiter.onAbort);
       waiter.reject(reason);
     }

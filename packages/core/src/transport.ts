@@ -71,7 +71,8 @@ import {
   resolveRetryOptions,
 } from "./retry.js";
 import type { RetryBudgetStats } from "./retry-budget.js";
-import { Throttle, type ThrottleOptions, type ThrottleStats } from "./throttle.js";
+import { leaseSharedThrottle, type SharedThrottleLease, sharedThrottleKey } from "./shared-throttle.js";
+import type { Throttle, ThrottleOptions, ThrottleStats } from "./throttle.js";
 import { normaliseBaseUrl, redactUrl } from "./url.js";
 import { userAgent } from "./version.js";
 
@@ -90,7 +91,10 @@ export interface TransportOptions {
   retry?: RetryOptions | false;
   /** Circuit breaker per server origin, or false for none. */
   breaker?: BreakerOptions | false;
-  /** Client-side rate limit (default 500 requests per 60 s), or false for none. */
+  /**
+   * Client-side rate limit (default 500 requests per 60 s), or false for none. Shared by every
+   * client of the same server origin and token in the process (see shared-throttle.ts).
+   */
   throttle?: ThrottleOptions | false;
   /** A pino-compatible logger, or false for none. Default: a pino logger at `logLevel`. */
   logger?: WatsLogger | false;
@@ -202,8 +206,12 @@ export class HttpTransport implements Transport {
   readonly baseUrl: string;
   /** The breakers by origin: `on("stateChange", ...)`, `snapshot()`. Undefined when off. */
   readonly breakers: CircuitBreakerRegistry | undefined;
-  /** The client-side rate limit; undefined when off. */
+  /**
+   * The client-side rate limit, shared with every client of the same server and token in this
+   * process; undefined when off.
+   */
   readonly throttle: Throttle | undefined;
+  readonly #throttleLease: SharedThrottleLease | undefined;
   readonly logger: WatsLogger;
   readonly #timeoutMs: number;
   readonly #retry: ResolvedRetryOptions;
@@ -246,7 +254,12 @@ export class HttpTransport implements Transport {
     this.#validator = validation === "off" ? undefined : new ResponseValidator(validation);
     this.logger =
       options.logger === false ? silentLogger : (options.logger ?? defaultLogger(options.logLevel ?? "info"));
-    this.throttle = options.throttle === false ? undefined : new Throttle(options.throttle ?? {});
+    this.#throttleLease =
+      options.throttle === false
+        ? undefined
+        : leaseSharedThrottle(sharedThrottleKey(this.#origin, options.token), options.throttle ?? {});
+    this.throttle = this.#throttleLease?.throttle;
+    if (this.#throttleLease?.mismatch !== undefined) this.logger.warn({}, this.#throttleLease.mismatch);
     this.breakers = options.breaker === false ? undefined : new CircuitBreakerRegistry(options.breaker ?? {});
     this.breakers?.on("stateChange", (change) => {
       this.#metrics.recordBreakerTransition(change.from, change.to);
@@ -261,6 +274,7 @@ export class HttpTransport implements Transport {
       resolveFetch: () => this.#resolveFetch(),
       breakers: this.breakers,
       throttle: this.throttle,
+      throttleOwner: this,
       metrics: this.#metrics,
       token,
       secrets: token.secrets,
@@ -302,16 +316,23 @@ export class HttpTransport implements Transport {
         ? checkCorrelationId(options.correlationId)
         : (currentCorrelationId() ?? newCorrelationId());
     const log = new CallLog(this.logger, { correlationId, operation: op.name });
-    const scope = new CallScope(options.timeoutMs ?? this.#timeoutMs, options.signal);
+    const attemptTimeoutMs =
+      options.attemptTimeoutMs ??
+      (options.retry || undefined)?.attemptTimeoutMs ??
+      this.#retry.attemptTimeoutMs;
+    const scope = new CallScope(
+      options.timeoutMs ?? this.#timeoutMs,
+      options.signal,
+      undefined,
+      attemptTimeoutMs,
+    );
     const ctx = new RequestContext(
       op.name,
       op.method,
       correlationId,
       scope,
       log,
-      options.attemptTimeoutMs ??
-        (options.retry || undefined)?.attemptTimeoutMs ??
-        this.#retry.attemptTimeoutMs,
+      attemptTimeoutMs,
       `${this.baseUrl}${op.path}`,
       this.#origin,
     );
@@ -485,7 +506,8 @@ export class HttpTransport implements Transport {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.throttle?.cancelAll(new WatsError("the client is closed"));
+    this.throttle?.cancelAll(new WatsError("the client is closed"), this);
+    this.#throttleLease?.release();
     const agent = this.#agent;
     this.#agent = undefined;
     this.#defaultFetch = undefined;

@@ -44,6 +44,24 @@ describe("withResponse()", () => {
     await expect(call.withResponse()).rejects.toMatchObject({ status: 404 });
   });
 
+  it("a failing call awaited only through withResponse() leaves no unhandled rejection", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const { transport } = testTransport([{ status: 404, body: { Message: "no" } }]);
+      await expect(transport.call(getProduct, { params }).withResponse()).rejects.toMatchObject({
+        status: 404,
+      });
+      // Unhandled rejections are reported after the microtask queue drains.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+
   it("puts the answer's headers on the error", async () => {
     const { transport } = testTransport([{ status: 500, headers: { "x-request-id": "r-1" } }], {
       retry: false,

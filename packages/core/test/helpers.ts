@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
-import { vi } from "vitest";
+import { afterEach, vi } from "vitest";
 import type { FetchLike } from "../src/attempts.js";
 import { createLogger, type LogLevel, type WatsLogger } from "../src/logger.js";
 import type { OperationSpec } from "../src/operation.js";
@@ -177,6 +177,15 @@ export function captureLogs(level: LogLevel = "trace"): {
 }
 
 /** A transport wired for fake-timer tests: scripted fetch, own retry budget, silent unless given a logger. */
+/**
+ * Transports share one throttle per server and token, as real clients do: those made by
+ * testTransport are closed after each test, so the next test starts with a fresh rate limit.
+ */
+const openTransports: HttpTransport[] = [];
+afterEach(async () => {
+  await Promise.all(openTransports.splice(0).map((transport) => transport.close()));
+});
+
 export function testTransport(steps: Step[], options: Partial<TransportOptions> = {}) {
   const scripted = scriptedFetch(steps);
   const transport = new HttpTransport({
@@ -197,6 +206,7 @@ export function testTransport(steps: Step[], options: Partial<TransportOptions> 
             ...options.retry,
           },
   });
+  openTransports.push(transport);
   return { transport, sent: scripted.sent };
 }
 

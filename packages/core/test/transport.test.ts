@@ -51,9 +51,11 @@ describe("over a real loopback connection", () => {
   it("sends auth, User-Agent, correlation and attempt headers; Referer only for internal routes", async () => {
     server = await startServer(json(200, { ok: true }));
     const t = connect(`${server.url}/`);
+    // A call cannot replace the transport's own headers: refused before anything is sent.
     await expect(
       t.call(getProduct, { params: { partNumber: "A 1" } }, { headers: { authorization: "Basic hijack" } }),
-    ).rejects.toThrow(/authorization: is set by the transport/);
+    ).rejects.toThrow("authorization: is set by the transport and cannot be replaced");
+    expect(server.requests).toHaveLength(0);
     await t.call(getProduct, { params: { partNumber: "A 1" } }, { headers: { "X-Custom": "yes" } });
     await t.call(internalOp, { params: { id: 7 } });
     const [plain, internal] = server.requests;

@@ -10,12 +10,15 @@ import { isEngineThread } from "./engine-thread.js";
 import { siblingModule, startModuleWorker } from "./launch.js";
 import {
   type CallerFrames,
+  callerStack,
   ENGINE_EXITED,
+  ENGINE_FAILED_ID,
   type EngineRequest,
   type EngineResponse,
   type EngineWorkerData,
   type LogRecord,
   READY_ID,
+  REPORT_LOAD_FAILURE,
   type ReadyValue,
   SIGNAL_SEQ,
   SIGNAL_SLOTS,
@@ -33,6 +36,8 @@ export interface EngineClientOptions {
   loggerLevels: LogRecord["level"][] | undefined;
   engineGraceMs: number;
   startupTimeoutMs: number;
+  /** The engine's module (internal: tests start a module that fails to load). */
+  engineEntry?: URL;
 }
 
 /** Distributes a request type over the union, without its id. */
@@ -56,6 +61,27 @@ function operationOf(label: string): string {
 
 /** Key of a facade's EngineClient (internal: tests use it to reach the engine's self-tests). */
 export const ENGINE_CLIENT = Symbol.for("tswats.sync.engineClient");
+
+/** The error for an engine that ended without answering, its own error (when it sent one) as cause. */
+function engineEnded(
+  phase: "call" | "startup",
+  label: string,
+  correlationId: string | undefined,
+  failure: EngineResponse | undefined,
+): WatsEngineError {
+  const cause = failure !== undefined && !failure.ok ? fromWireError(failure.error) : undefined;
+  const why = cause === undefined ? "see its error on stderr" : `${cause.name}: ${cause.message}`;
+  const message =
+    phase === "startup"
+      ? `the engine worker could not start (${why})`
+      : `${label}: the engine worker ended without answering (it crashed: ${why}); ` +
+        "a new engine worker starts with the next call";
+  return new WatsEngineError(phase === "startup" ? "startup" : "crashed", message, {
+    operation: phase === "startup" ? undefined : operationOf(label),
+    correlationId,
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
 
 export class EngineClient {
   readonly #options: EngineClientOptions;
@@ -91,7 +117,7 @@ export class EngineClient {
   /**
    * Sends a request and blocks until its answer, at most `waitMs`. `label` names the call in
    * errors ("product.getProduct"); `correlationId` is put on the engine errors of this call;
-   * `caller` holds the caller's frames, read only when an error is rebuilt.
+   * `caller` gives the caller's frames, read only when an error is rebuilt.
    */
   request(
     body: RequestBody,
@@ -122,7 +148,7 @@ export class EngineClient {
     }
     this.#replay(response.logs);
     if (response.ok) return response.value;
-    throw fromWireError(response.error, caller?.stack);
+    throw fromWireError(response.error, callerStack(caller));
   }
 
   /** Ends the engine: closes its `Wats` (bounded wait), then stops the thread. Idempotent. */
@@ -172,11 +198,12 @@ export class EngineClient {
     };
     let worker: Worker;
     try {
-      worker = startModuleWorker(siblingModule("engine-worker"), {
+      worker = startModuleWorker(this.#options.engineEntry ?? siblingModule("engine-worker"), {
         workerData,
         transferList: [port2],
         stdout: false,
         stderr: false,
+        onLoadError: REPORT_LOAD_FAILURE,
       });
     } catch (error) {
       port1.close();
@@ -225,6 +252,7 @@ export class EngineClient {
     phase: "call" | "startup" = "call",
   ): EngineResponse {
     const deadline = performance.now() + waitMs;
+    let failure: EngineResponse | undefined;
     for (;;) {
       // Read the counter before looking at the port: an answer posted after this read bumps the
       // counter, so the wait below returns at once instead of missing it.
@@ -233,16 +261,12 @@ export class EngineClient {
       if (received !== undefined) {
         const response = received.message as EngineResponse;
         if (response.id === id) return response;
+        if (response.id === ENGINE_FAILED_ID) failure = response;
         continue;
       }
       if (Atomics.load(engine.signal, SIGNAL_STATE) === ENGINE_EXITED) {
         this.#discard();
-        throw new WatsEngineError(
-          phase === "startup" ? "startup" : "crashed",
-          `${label}: the engine worker ended without answering (it crashed; see its error on stderr); ` +
-            "a new engine worker starts with the next call",
-          { operation: operationOf(label), correlationId },
-        );
+        throw engineEnded(phase, label, correlationId, failure);
       }
       const remaining = deadline - performance.now();
       if (remaining <= 0) {

@@ -11,6 +11,7 @@ import { createSyncWats } from "./facade.js";
 import {
   type DiagnoseAction,
   ENGINE_EXITED,
+  ENGINE_FAILED_ID,
   type EngineRequest,
   type EngineResponse,
   type EngineWorkerData,
@@ -46,6 +47,12 @@ function markExited(): void {
 process.on("exit", markExited);
 process.on("uncaughtException", (error) => {
   process.stderr.write(`@tswats/sync engine worker crashed: ${error.stack ?? String(error)}\n`);
+  // The caller gets the error itself as the cause of its WatsEngineError.
+  try {
+    port.postMessage({ id: ENGINE_FAILED_ID, ok: false, error: toWireError(error), logs: undefined });
+  } catch {
+    // The port is gone: the caller still learns of the exit from the shared state.
+  }
   markExited();
   process.exit(1);
 });

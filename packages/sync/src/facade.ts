@@ -216,21 +216,19 @@ export function createSyncWats(options: SyncWatsOptions): SyncWats {
     if (service === undefined) {
       const built: Record<string, (...args: unknown[]) => unknown> = {};
       for (const shape of methodsOf(domainServices[domain])) {
-        const method = (...args: unknown[]): unknown => {
-          // The caller's frames, for the stack of an error rebuilt from the engine's. Captured
-          // here, formatted only if an error needs them: formatting costs more than a call.
-          const caller: CallerFrames = {};
-          Error.captureStackTrace(caller, method);
-          return call(domain, shape, args, caller);
-        };
+        const method = shape.paged
+          ? (...args: unknown[]): unknown => {
+              // A listing's errors come later, from the caller's loop: its frames are kept now.
+              const caller: { stack?: string } = {};
+              Error.captureStackTrace(caller, method);
+              return call(domain, shape, args, caller);
+            }
+          : // A call's errors are thrown while this method is still on the stack: the caller's
+            // frames are captured then (above `method`), never on success.
+            (...args: unknown[]): unknown => call(domain, shape, args, method);
         if (!shape.paged) {
-          Object.defineProperty(method, "withResponse", {
-            value: (...args: unknown[]): unknown => {
-              const frames: CallerFrames = {};
-              Error.captureStackTrace(frames, method);
-              return call(domain, shape, args, frames, true);
-            },
-          });
+          const withResponse = (...args: unknown[]): unknown => call(domain, shape, args, withResponse, true);
+          Object.defineProperty(method, "withResponse", { value: withResponse });
         }
         built[shape.name] = method;
       }

@@ -84,6 +84,43 @@ export type EngineResponse =
 /** Sent once by a new engine: its `Wats` is built (or could not be). */
 export const READY_ID = 0;
 
+/**
+ * Id of the message an engine posts as it fails for good (its module could not load, or an
+ * uncaught exception): its `error` becomes the cause of the caller's `WatsEngineError`.
+ */
+export const ENGINE_FAILED_ID = -1;
+
+/**
+ * The engine bootstrap's `onLoadError` (see launch.ts): posts the load error as an
+ * ENGINE_FAILED_ID answer, marks the engine as exited and wakes the caller. Plain CommonJS
+ * source, since it runs before (and instead of) any module of this package.
+ */
+export const REPORT_LOAD_FAILURE = `(error) => {
+  const { workerData } = require("node:worker_threads");
+  const signal = new Int32Array(workerData.signal);
+  const failure = error instanceof Error ? error : new Error(String(error));
+  try {
+    workerData.port.postMessage({
+      id: ${ENGINE_FAILED_ID},
+      ok: false,
+      logs: undefined,
+      error: {
+        wats: false,
+        name: String(failure.name),
+        message: String(failure.message),
+        stack: typeof failure.stack === "string" ? failure.stack : undefined,
+        code: typeof failure.code === "string" ? failure.code : undefined,
+        issues: undefined,
+        cause: undefined,
+      },
+    });
+  } catch {}
+  Atomics.store(signal, ${SIGNAL_STATE}, ${ENGINE_EXITED});
+  Atomics.add(signal, ${SIGNAL_SEQ}, 1);
+  Atomics.notify(signal, ${SIGNAL_SEQ});
+  process.exit(1);
+}`;
+
 export interface ReadyValue {
   station: string;
   threadId: number;
@@ -108,9 +145,17 @@ export interface EngineWorkerData {
 }
 
 /**
- * The caller's frames of a sync call, filled by `Error.captureStackTrace`. Its `stack` is
- * formatted on first read, which happens only when an error from the engine is rebuilt.
+ * Where the caller's frames of a sync call come from, for the stack of an error rebuilt from the
+ * engine's: the facade method the caller called (a function, read only when an error is thrown
+ * while that method is still on the stack: nothing is captured on success), or frames captured
+ * earlier (a paged listing, whose errors come later from the caller's loop).
  */
-export interface CallerFrames {
-  readonly stack?: string;
+export type CallerFrames = { readonly stack?: string } | ((...args: never[]) => unknown);
+
+/** The caller's frames as text: captured now, above `frames` when it is the facade method. */
+export function callerStack(frames: CallerFrames | undefined): string | undefined {
+  if (typeof frames !== "function") return frames?.stack;
+  const here: { stack?: string } = {};
+  Error.captureStackTrace(here, frames);
+  return here.stack;
 }

@@ -97,6 +97,9 @@ describe("the engine worker", () => {
     const error = caught(() => client.request({ type: "diagnose", action: "crash" }, 60_000, "diagnose"));
     expect(error).toBeInstanceOf(WatsEngineError);
     expect((error as WatsEngineError).reason).toBe("crashed");
+    // The engine's own error is the cause, not only a line on stderr.
+    expect((error.cause as Error).message).toBe("engine crash requested by a self-test");
+    expect(error.message).toContain("engine crash requested by a self-test");
     expect(sync.product.getProducts({ $top: 1 })).toHaveLength(1);
     expect(sync.engine.starts).toBe(before.starts + 1);
   });

@@ -244,6 +244,19 @@ describe("errors of real calls against the simulator match the async API", () =>
     expect(viaSync.stack?.split("engine worker, called from")[1]).toContain("errors.test.ts");
   });
 
+  it("the caller's frames start at the caller: none of the facade's own (call and withResponse)", () => {
+    for (const run of [
+      () => sync.product.getProduct({ partNumber: "no-such-part" }),
+      () => sync.product.getProduct.withResponse({ partNumber: "no-such-part" }),
+    ]) {
+      const error = caught(run);
+      expect(error).toBeInstanceOf(WatsNotFoundError);
+      const callerFrames = error.stack?.split("engine worker, called from ---\n")[1] ?? "";
+      expect(callerFrames.split("\n")[0]).toContain("errors.test.ts");
+      expect(callerFrames).not.toMatch(/facade\.ts|engine-client\.ts/);
+    }
+  });
+
   it("the call's own time limit (hanging server), reported by the engine's transport", async () => {
     const { viaAsync, viaSync } = await bothSides([{ kind: "hang", match, times: 4 }], {
       partNumber: "CBL-7",

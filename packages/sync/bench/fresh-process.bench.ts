@@ -1,0 +1,144 @@
+/**
+ * Station-script speed: each scenario runs in a fresh process (start, N calls, exit), as a test
+ * station's script does, alternating tsWATS and a raw undici client on the same simulator, over
+ * several rounds; medians per scenario and client. The simulator runs in its own process.
+ *
+ * Reported per scenario: the ratio raw time / tsWATS time for the calls (1.0 = as fast as the raw
+ * client; the target is >= 0.9), CPU per call, p50/p99 latency, peak RSS, and the time from
+ * process start to the last answer (imports included).
+ *
+ * Run after a build: `cd packages/sync && npx tsx bench/fresh-process.bench.ts [--rounds 5]
+ * [--only async-product,sync-product]` (part of `pnpm bench`).
+ * Writes bench-results/fresh-process.json at the repository root. Not a test: nothing fails on time.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { startSimulatorProcess } from "../test/support/simulator-process.js";
+
+const { values } = parseArgs({
+  options: { rounds: { type: "string", default: "5" }, only: { type: "string" } },
+});
+const rounds = Number(values.rounds);
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+const scenarioScript = fileURLToPath(new URL("./fresh/scenario.mjs", import.meta.url));
+
+/**
+ * The issue's scenarios: result name, scenario of scenario.mjs, measured calls, unmeasured calls
+ * before them. `async-product-2000` is the memory target's script (peak RSS of 2,000 calls);
+ * `*-steady` measure 1,000 calls after 5,000 (the steady state, not the cold start).
+ */
+const SCENARIOS: readonly [string, string, number, number][] = [
+  ["sync-product", "sync-product", 1000, 0],
+  ["async-product", "async-product", 1000, 0],
+  ["async20-product", "async20-product", 1000, 0],
+  ["async-submit", "async-submit", 200, 0],
+  ["sync-submit", "sync-submit", 200, 0],
+  ["sync-headers", "sync-headers", 200, 0],
+  ["async-product-2000", "async-product", 2000, 0],
+  ["async-product-steady", "async-product", 1000, 5000],
+  ["sync-product-steady", "sync-product", 1000, 5000],
+];
+
+interface Sample {
+  client: string;
+  scenario: string;
+  calls: number;
+  callsMs: number;
+  sinceStartMs: number;
+  cpuPerCallUs: number;
+  p50Ms: number;
+  p99Ms: number;
+  peakRssMiB: number;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+const sim = await startSimulatorProcess();
+function run(client: string, scenario: string, calls: number, warmup = 0): Sample {
+  const out = execFileSync(
+    process.execPath,
+    [scenarioScript, client, scenario, sim.url, sim.token, String(calls), String(warmup)],
+    { cwd: join(repoRoot, "packages/sync"), encoding: "utf8" },
+  );
+  return JSON.parse(out.trim().split("\n").pop() as string) as Sample;
+}
+
+const results: Record<string, unknown> = {};
+try {
+  const selected = SCENARIOS.filter(([name]) => !values.only || values.only.split(",").includes(name));
+  // One unmeasured pass of each, so both clients find the simulator warm (JIT, caches, data).
+  for (const scenario of new Set(selected.map(([, s]) => s)))
+    for (const client of ["raw", "tswats"]) run(client, scenario, 50);
+  for (const [name, scenario, calls, warmup] of selected) {
+    const samples: Record<string, Sample[]> = { raw: [], tswats: [] };
+    for (let r = 0; r < rounds; r++) {
+      const order = r % 2 === 0 ? ["raw", "tswats"] : ["tswats", "raw"];
+      for (const client of order) samples[client]?.push(run(client, scenario, calls, warmup));
+    }
+    const summary = (list: Sample[]) => ({
+      callsMs: round3(median(list.map((s) => s.callsMs))),
+      sinceStartMs: round3(median(list.map((s) => s.sinceStartMs))),
+      cpuPerCallUs: round3(median(list.map((s) => s.cpuPerCallUs))),
+      p50Ms: round3(median(list.map((s) => s.p50Ms))),
+      p99Ms: round3(median(list.map((s) => s.p99Ms))),
+      peakRssMiB: round3(Math.max(...list.map((s) => s.peakRssMiB))),
+    });
+    const raw = summary(samples.raw as Sample[]);
+    const tswats = summary(samples.tswats as Sample[]);
+    const ratio = round3(raw.callsMs / tswats.callsMs);
+    // The whole script, process start to last answer: imports included. tsWATS loads undici on
+    // its first call (inside the calls), the raw client before them; this ratio does not care.
+    const wholeScriptRatio = round3(raw.sinceStartMs / tswats.sinceStartMs);
+    results[name] = { scenario, calls, warmup, rounds, ratio, wholeScriptRatio, raw, tswats };
+    console.log(
+      `${name.padEnd(21)} x${calls}: raw ${raw.callsMs.toFixed(1)} ms, tsWATS ${tswats.callsMs.toFixed(1)} ms -> ` +
+        `${ratio.toFixed(2)} of raw (whole script ${wholeScriptRatio.toFixed(2)}); CPU/call ${raw.cpuPerCallUs.toFixed(0)} vs ${tswats.cpuPerCallUs.toFixed(0)} µs; ` +
+        `p99 ${raw.p99Ms.toFixed(2)} vs ${tswats.p99Ms.toFixed(2)} ms; peak RSS ${raw.peakRssMiB.toFixed(0)} vs ${tswats.peakRssMiB.toFixed(0)} MiB`,
+    );
+  }
+} finally {
+  await sim.close();
+}
+
+/** Sync facade time / async time for the same calls (the target: within 1.3x). */
+type Summary = { tswats: { callsMs: number } };
+const syncVsAsync: Record<string, number> = {};
+for (const [syncName, asyncName] of [
+  ["sync-product", "async-product"],
+  ["sync-submit", "async-submit"],
+  ["sync-product-steady", "async-product-steady"],
+]) {
+  const sync = results[syncName as string] as Summary | undefined;
+  const async = results[asyncName as string] as Summary | undefined;
+  if (sync && async) syncVsAsync[syncName as string] = round3(sync.tswats.callsMs / async.tswats.callsMs);
+}
+console.log("sync facade time / async time:", JSON.stringify(syncVsAsync));
+
+const outDir = join(repoRoot, "bench-results");
+mkdirSync(outDir, { recursive: true });
+writeFileSync(
+  join(outDir, "fresh-process.json"),
+  `${JSON.stringify(
+    {
+      benchmark: "fresh-process",
+      date: new Date().toISOString(),
+      node: process.version,
+      machine: { cpus: cpus().length, loadavg: loadavg() },
+      note: "each sample a new process; ratio = raw undici time / tsWATS time for the calls (median of rounds, alternating order); >= 0.9 is the target",
+      results,
+      syncVsAsync,
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log("wrote bench-results/fresh-process.json");

@@ -1,0 +1,122 @@
+// One benchmark scenario in a fresh process, as a station script runs: start, make N calls, exit.
+// Run by fresh-process.bench.ts with the built packages (what a user's script loads):
+//
+//   node scenario.mjs <tswats|raw> <scenario> <baseUrl> <token> <calls> [warmup]
+//
+// `warmup` calls (default 0) run first and are not measured: with thousands of them the
+// measured calls show the steady state rather than a fresh process's cold start.
+//
+// Prints one JSON line: the time from the first call to the last, CPU used by the process over
+// those calls, per-call latencies (p50/p99), the time from process start to the end of the calls,
+// and the process's peak RSS. `raw` is the floor: undici's request() on one keep-alive Agent with
+// the same Authorization header, answers parsed as JSON.
+
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+
+const [client, scenario, baseUrl, token, callsText, warmupText = "0"] = process.argv.slice(2);
+const calls = Number(callsText);
+const warmup = Number(warmupText);
+const report = JSON.parse(
+  readFileSync(new URL("../../../../fixtures/wsjf/uut-server-export.json", import.meta.url)),
+);
+for (const key of ["origin", "reportTypeCode", "receiveCount", "receivedUTC", "fileName"]) delete report[key];
+
+/** One call of the scenario, for the given client: a function returning a promise or a value. */
+async function setUp() {
+  const origin = new URL(baseUrl);
+  if (client === "raw") {
+    const { Agent, request } = await import("undici");
+    const dispatcher = new Agent({ keepAliveTimeout: 60_000 });
+    const headers = { authorization: `Basic ${token}`, accept: "application/json" };
+    const get = async (path) => {
+      const { statusCode, body } = await request(new URL(path, origin), { dispatcher, headers });
+      const data = await body.json();
+      if (statusCode !== 200) throw new Error(`HTTP ${statusCode}`);
+      return data;
+    };
+    const post = async (path, value) => {
+      const { statusCode, body } = await request(new URL(path, origin), {
+        dispatcher,
+        method: "POST",
+        headers: { ...headers, "content-type": "application/json" },
+        body: JSON.stringify(value),
+      });
+      const data = await body.json();
+      if (statusCode !== 200) throw new Error(`HTTP ${statusCode}`);
+      return data;
+    };
+    const filter = encodeURIComponent("partNumber eq 'CBL-7'");
+    return {
+      product: () => get("/api/Product/CBL-7"),
+      submit: () => post("/api/Report/WSJF", { ...report, id: randomUUID() }),
+      headers: () => get(`/api/Report/Query/Header?$filter=${filter}&$top=20`),
+      close: () => dispatcher.close(),
+    };
+  }
+  // Throttle off: 1,000 calls would otherwise wait for WATS's 500-a-minute window (the raw client has none).
+  const options = { baseUrl, token, logger: false, throttle: false };
+  if (scenario.startsWith("sync-")) {
+    const { createSyncWats } = await import("@tswats/sync");
+    const wats = createSyncWats(options);
+    return {
+      product: () => wats.product.getProduct({ partNumber: "CBL-7" }),
+      // The sync facade has no ReportClient: the report goes out through the generated method.
+      submit: () => wats.report.postWsjf({ ...report, id: randomUUID() }),
+      headers: () => wats.report.headerQuery({ $filter: "partNumber eq 'CBL-7'", $top: 20 }),
+      close: () => wats.close(),
+    };
+  }
+  const { Wats } = await import("@tswats/sdk");
+  const wats = new Wats(options);
+  // The report model only where the script submits reports (a lookup script does not load it).
+  const reports = scenario.endsWith("-submit")
+    ? new (await import("@tswats/report")).ReportClient(wats)
+    : undefined;
+  return {
+    product: () => wats.product.getProduct({ partNumber: "CBL-7" }),
+    submit: () => reports.submit({ ...report, id: randomUUID() }),
+    headers: () => wats.report.headerQuery({ $filter: "partNumber eq 'CBL-7'", $top: 20 }),
+    close: () => wats.close(),
+  };
+}
+
+const api = await setUp();
+const kind = scenario.replace(/^(sync|async|async20)-/, "");
+const call = api[kind];
+if (!call) throw new Error(`unknown scenario ${scenario}`);
+const inFlight = scenario.startsWith("async20-") ? 20 : 1;
+const latencies = new Float64Array(calls);
+
+for (let i = 0; i < warmup; i++) await call();
+const cpuBefore = process.cpuUsage();
+const started = performance.now();
+let next = 0;
+async function lane() {
+  while (next < calls) {
+    const i = next++;
+    const t0 = performance.now();
+    await call();
+    latencies[i] = performance.now() - t0;
+  }
+}
+await Promise.all(Array.from({ length: inFlight }, lane));
+const ended = performance.now();
+const cpu = process.cpuUsage(cpuBefore);
+await api.close();
+
+latencies.sort();
+const pct = (p) => latencies[Math.min(calls - 1, Math.floor((p / 100) * calls))];
+process.stdout.write(
+  `${JSON.stringify({
+    client,
+    scenario,
+    calls,
+    callsMs: ended - started,
+    sinceStartMs: ended,
+    cpuPerCallUs: (cpu.user + cpu.system) / calls,
+    p50Ms: pct(50),
+    p99Ms: pct(99),
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  })}\n`,
+);
