@@ -17,6 +17,10 @@ const LONG_FIRST = [
   "packages/sync/test/engine.test.ts",
 ];
 
+// `pnpm verify` builds every package just before the tests: its process tests may then start the
+// built CLI rather than compiling the sources in every process (test/helpers/daemon-process.ts).
+if (process.env.npm_lifecycle_event === "verify") process.env.TSWATS_TEST_BUILT ??= "1";
+
 class LongFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);

@@ -3,7 +3,7 @@
  * processes, real files and the simulator.
  *
  * The executable runs on the TypeScript sources under tsx, so a test never runs stale code. With
- * TSWATS_TEST_BUILT=1 (set by `pnpm verify`, which builds every package just before the tests) it
+ * TSWATS_TEST_BUILT=1 (set for `pnpm verify`, which builds every package just before the tests) it
  * runs the built `dist/cli/main.js` instead: the same code, started without compiling it again in
  * every process (about 1 s of CPU less per start, and the crash tests start dozens).
  */
