@@ -2,7 +2,7 @@
 // pnpm release:rehearse — a release as users receive it, end to end, without publishing anything.
 //
 // 1. Starts a private npm registry (Verdaccio, scripts/lib/verdaccio.mjs) on 127.0.0.1.
-// 2. Publishes every public workspace package to it with `pnpm publish -r` (workspace:^ ranges
+// 2. Packs every workspace package with `pnpm pack -r` and publishes the public ones to it (workspace:^ ranges
 //    become the real versions, as in a release). Expects the packages built: the root script
 //    builds first.
 // 3. In empty temporary projects, installs from that registry with npm, as a user would:
@@ -25,11 +25,12 @@
 //   node scripts/release-rehearse.mjs [--keep]   --keep leaves the temporary folder for a look
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { installFootprint, megabytes } from "./lib/install-footprint.mjs";
+import { packedManifest, publishTarball } from "./lib/publish-packed.mjs";
 import { ensureVerdaccio, startRegistry, VERDACCIO_VERSION } from "./lib/verdaccio.mjs";
 import { root, workspacePackages } from "./lib/workspace.mjs";
 
@@ -81,10 +82,6 @@ try {
 
   // npm/pnpm settings of every command below: this registry only, nothing from ~/.npmrc.
   const hostKey = registry.url.replace(/^http:/, "");
-  const publishRc = join(temp, "publish.npmrc");
-  writeFileSync(publishRc, `registry=${registry.url}\n${hostKey}:_authToken=${registry.token}\n`, {
-    mode: 0o600,
-  });
   const userRc = join(temp, "user.npmrc");
   writeFileSync(userRc, `registry=${registry.url}\n`);
   const npmEnv = {
@@ -93,12 +90,31 @@ try {
     npm_config_cache: npmCache,
   };
 
-  step(`publishing ${published.length} packages with pnpm publish -r`);
-  await run(
-    join(root, "node_modules/.bin/pnpm"),
-    ["publish", "-r", "--no-git-checks", "--access", "public", "--registry", registry.url],
-    root,
-    { npm_config_userconfig: publishRc },
+  // `pnpm pack -r` packs every package in one process (workspace:^ ranges become versions, as in a
+  // release); each public one is then published in this process (scripts/lib/publish-packed.mjs).
+  step(`packing and publishing ${published.length} packages`);
+  const packs = join(temp, "packs");
+  await run(join(root, "node_modules/.bin/pnpm"), ["-r", "pack", "--pack-destination", packs], root);
+  const packed = new Map();
+  for (const file of readdirSync(packs).filter((f) => f.endsWith(".tgz"))) {
+    const manifest = await packedManifest(join(packs, file));
+    packed.set(manifest.name, { manifest, file: join(packs, file) });
+  }
+  await Promise.all(
+    published.map(async (p) => {
+      const entry = packed.get(p.name);
+      if (!entry) throw new Error(`pnpm pack -r made no tarball of ${p.name}`);
+      try {
+        await publishTarball({
+          manifest: entry.manifest,
+          tarballData: readFileSync(entry.file),
+          registry: registry.url,
+          token: registry.token,
+        });
+      } catch (error) {
+        throw new Error(`publishing ${p.name}@${p.version} failed: ${mask(String(error?.message ?? error))}`);
+      }
+    }),
   );
   for (const p of published) {
     const response = await fetch(`${registry.url}${p.name.replace("/", "%2f")}`);
