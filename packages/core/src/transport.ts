@@ -43,6 +43,7 @@ import {
 } from "./errors.js";
 import { hookIssues, type TransportHooks } from "./hooks.js";
 import { cleanBody, describeCause, errorFromStatus, safeCause } from "./http-errors.js";
+import { recordJsonSource } from "./json-source.js";
 import { CallLog, defaultLogger, type LogLevel, silentLogger, type WatsLogger } from "./logger.js";
 import { Metrics, type MetricsSnapshot } from "./metrics.js";
 import { filterText } from "./odata.js";
@@ -357,6 +358,7 @@ export class HttpTransport implements Transport {
         );
       }
       const data = this.#decoded(op, answer, ctx) as T;
+      if (op.response === "json") recordJsonSource(data, answer.body);
       if (this.#validator)
         await this.#validator.check(op, data, log, () => ({ ...ctx.fields(), status: answer.status }));
       this.#metrics.recordCall(op.name, "ok", monotonicNow() - started);

@@ -17,6 +17,7 @@ import {
   type EngineResponse,
   type EngineWorkerData,
   type LogRecord,
+  parseJsonBytes,
   READY_ID,
   REPORT_LOAD_FAILURE,
   type ReadyValue,
@@ -147,7 +148,7 @@ export class EngineClient {
       this.#busy = false;
     }
     this.#replay(response.logs);
-    if (response.ok) return response.value;
+    if (response.ok) return response.json === undefined ? response.value : parseJsonBytes(response.json);
     throw fromWireError(response.error, callerStack(caller));
   }
 

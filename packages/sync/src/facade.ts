@@ -19,7 +19,13 @@ import { type DomainName, domainServices, watsOptionsFromEnv } from "@tswats/sdk
 import { ENGINE_CLIENT, EngineClient } from "./engine-client.js";
 import { WatsEngineError } from "./engine-error.js";
 import { isEngineThread } from "./engine-thread.js";
-import type { CallerFrames, LogRecord, MethodTarget, WireDataWithResponse } from "./protocol.js";
+import {
+  type CallerFrames,
+  type LogRecord,
+  type MethodTarget,
+  parseJsonBytes,
+  type WireDataWithResponse,
+} from "./protocol.js";
 import { syncPaginated } from "./sync-paginate.js";
 import type { SyncDataWithResponse, SyncWats, SyncWatsOptions } from "./types.js";
 
@@ -264,7 +270,8 @@ export function createSyncWats(options: SyncWatsOptions): SyncWats {
 
 /** `{ data, response }` as it crossed, with the response's headers as a `Headers` again. */
 function fromWire(wire: WireDataWithResponse): SyncDataWithResponse<unknown> {
-  return { data: wire.data, response: { ...wire.response, headers: new Headers(wire.response.headers) } };
+  const data = wire.dataJson === undefined ? wire.data : parseJsonBytes(wire.dataJson);
+  return { data, response: { ...wire.response, headers: new Headers(wire.response.headers) } };
 }
 
 /**
