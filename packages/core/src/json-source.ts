@@ -6,6 +6,10 @@
  *
  * Off unless `keepJsonSources()` was called on this thread (the engine thread does): an ordinary
  * `Wats` keeps nothing, so no answer is held twice in memory.
+ *
+ * The other way, a request body that reached the engine as JSON text (serialised once, in the
+ * sync caller) is remembered with that text, which the transport sends as it is instead of
+ * stringifying the parsed body again.
  */
 
 let sources: WeakMap<object, ArrayBuffer> | undefined;
@@ -30,4 +34,23 @@ export function takeJsonSource(data: unknown): ArrayBuffer | undefined {
   const bytes = sources.get(data);
   if (bytes !== undefined) sources.delete(data);
   return bytes;
+}
+
+let texts: WeakMap<object, string> | undefined;
+
+/**
+ * `value` is exactly `JSON.parse(text)` where `text` is `JSON.stringify` output: a call with
+ * `value` as its JSON body sends `text` (the same bytes stringifying `value` would give).
+ */
+export function recordJsonText(value: object, text: string): void {
+  texts ??= new WeakMap();
+  texts.set(value, text);
+}
+
+/** The JSON text a request body was parsed from, once, or undefined. */
+export function takeJsonText(value: unknown): string | undefined {
+  if (texts === undefined || typeof value !== "object" || value === null) return undefined;
+  const text = texts.get(value);
+  if (text !== undefined) texts.delete(value);
+  return text;
 }

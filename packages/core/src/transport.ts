@@ -43,7 +43,7 @@ import {
 } from "./errors.js";
 import { hookIssues, type TransportHooks } from "./hooks.js";
 import { cleanBody, describeCause, errorFromStatus, safeCause } from "./http-errors.js";
-import { recordJsonSource } from "./json-source.js";
+import { recordJsonSource, takeJsonText } from "./json-source.js";
 import { CallLog, defaultLogger, type LogLevel, silentLogger, type WatsLogger } from "./logger.js";
 import { Metrics, type MetricsSnapshot } from "./metrics.js";
 import { filterText } from "./odata.js";
@@ -452,7 +452,8 @@ export class HttpTransport implements Transport {
     let body: PreparedRequest["body"];
     if (op.body !== undefined && input.body !== undefined) {
       if (op.body.contentType === "application/json") {
-        body = JSON.stringify(input.body);
+        // A body that reached the sync engine as JSON text is sent as that text (json-source.ts).
+        body = takeJsonText(input.body) ?? JSON.stringify(input.body);
         headers["content-type"] = "application/json";
       } else {
         body = input.body as PreparedRequest["body"];

@@ -3,8 +3,8 @@
  * @tswats/sync engine), and handed out once.
  */
 import { describe, expect, it } from "vitest";
-import { keepJsonSources, takeJsonSource } from "../src/json-source.js";
-import { getProduct, testTransport } from "./helpers.js";
+import { keepJsonSources, recordJsonText, takeJsonSource } from "../src/json-source.js";
+import { getProduct, postThing, testTransport } from "./helpers.js";
 
 const params = { partNumber: "PN-1" };
 const body = { partNumber: "PN-1", name: "Kabelsett ÆØÅ 😀" };
@@ -40,5 +40,21 @@ describe("JSON sources", () => {
     ]);
     const text = await transport.call({ ...getProduct, response: "text" }, { params });
     expect(takeJsonSource(text)).toBeUndefined();
+  });
+});
+
+describe("JSON request bodies given as text", () => {
+  it("sends the recorded text of a body instead of stringifying it again, once", async () => {
+    const { transport, sent } = testTransport([
+      { status: 200, body: { ok: 1 } },
+      { status: 200, body: { ok: 2 } },
+    ]);
+    const report = JSON.parse('{ "id": "r-1", "name": "ÆØÅ 😀" }') as object;
+    // The recorded text, spaced differently from what JSON.stringify writes: which one went out shows.
+    recordJsonText(report, '{ "id": "r-1", "name": "ÆØÅ 😀" }');
+    await transport.call(postThing, { body: report });
+    expect(sent[0]?.body).toBe('{ "id": "r-1", "name": "ÆØÅ 😀" }');
+    await transport.call(postThing, { body: report });
+    expect(sent[1]?.body).toBe(JSON.stringify(report));
   });
 });

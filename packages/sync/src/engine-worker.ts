@@ -7,6 +7,7 @@ import { threadId, workerData } from "node:worker_threads";
 import {
   type CallPromise,
   keepJsonSources,
+  recordJsonText,
   takeJsonSource,
   type WatsLogger,
   withCorrelationId,
@@ -14,6 +15,7 @@ import {
 import { type DomainName, domainServices, Wats } from "@tswats/sdk";
 import { markEngineThread } from "./engine-thread.js";
 import { createSyncWats } from "./facade.js";
+import { decodeJsonArgs } from "./json-args.js";
 import {
   type DiagnoseAction,
   ENGINE_EXITED,
@@ -195,7 +197,8 @@ function bound(wats: Wats, target: MethodTarget): () => unknown {
   }
   return () => {
     const run = () => {
-      const result = fn.apply(service, target.args) as unknown;
+      const args = decodeJsonArgs(target.args, target.jsonArgs, recordJsonText);
+      const result = fn.apply(service, args) as unknown;
       return target.withResponse ? wireWithResponse(result) : result;
     };
     return target.correlationId === undefined ? run() : withCorrelationId(target.correlationId, run);

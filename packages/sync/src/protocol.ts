@@ -31,6 +31,8 @@ export interface MethodTarget {
   timeoutMs: number;
   /** Answer `{ data, response }` (the call's `.withResponse()`), headers as name/value pairs. */
   withResponse?: boolean;
+  /** Arguments that cross as UTF-8 JSON bytes (transferred), null in `args` (see json-args.ts). */
+  jsonArgs?: (ArrayBuffer | null)[];
 }
 
 /**
