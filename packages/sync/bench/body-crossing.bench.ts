@@ -9,7 +9,7 @@
  * - raw: the wire bytes transferred unparsed, parsed once by the caller (needs the transport to
  *   hand over the body before decoding it).
  *
- * Round trip per call, median of rounds, for a small answer (a product), a 50 KB and a 1 MB one.
+ * Round trip per call, median of rounds, for a small answer (a product), 2 KB, 8 KB, 50 KB and 1 MB.
  * Writes bench-results/sync-body-crossing.json. Not a test: nothing fails on time.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -40,7 +40,13 @@ const rows = (count: number) => ({
 });
 const encoder = new TextEncoder();
 const wire = (value: unknown) => encoder.encode(JSON.stringify(value)).buffer as ArrayBuffer;
-const bodies = { small: wire(product), "50KB": wire(rows(180)), "1MB": wire(rows(3600)) };
+const bodies = {
+  small: wire(product),
+  "2KB": wire(rows(8)),
+  "8KB": wire(rows(32)),
+  "50KB": wire(rows(180)),
+  "1MB": wire(rows(3600)),
+};
 const sizes = Object.fromEntries(Object.entries(bodies).map(([name, bytes]) => [name, bytes.byteLength]));
 
 const signal = new Int32Array(new SharedArrayBuffer(4));
@@ -67,7 +73,7 @@ function call(mode: Mode, body: keyof typeof bodies): unknown {
 }
 
 const modes: Mode[] = ["clone", "reencoded", "raw"];
-const iterations = { small: 4000, "50KB": 400, "1MB": 20 } as const;
+const iterations = { small: 4000, "2KB": 2000, "8KB": 1000, "50KB": 400, "1MB": 20 } as const;
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 const perRound: Record<string, Record<Mode, number[]>> = {};

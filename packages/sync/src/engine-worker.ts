@@ -23,6 +23,7 @@ import {
   type EngineRequest,
   type EngineResponse,
   type EngineWorkerData,
+  JSON_BYTES_MIN,
   type LogRecord,
   type MethodTarget,
   READY_ID,
@@ -114,7 +115,9 @@ function okResponse(
   logs: LogRecord[] | undefined,
 ): [EngineResponse, ArrayBuffer[]] {
   const json = takeJsonSource(value);
-  if (json !== undefined) return [{ id, ok: true, value: undefined, json, logs }, [json]];
+  if (json !== undefined && json.byteLength >= JSON_BYTES_MIN) {
+    return [{ id, ok: true, value: undefined, json, logs }, [json]];
+  }
   const dataJson = (value as Partial<WireDataWithResponse> | undefined)?.dataJson;
   return [{ id, ok: true, value, logs }, dataJson === undefined ? [] : [dataJson]];
 }
@@ -212,7 +215,9 @@ async function wireWithResponse(result: unknown): Promise<WireDataWithResponse> 
   const { data, response } = await withResponse.call(result);
   const wire = { ...response, headers: [...response.headers] };
   const dataJson = takeJsonSource(data);
-  return dataJson === undefined ? { data, response: wire } : { data: undefined, dataJson, response: wire };
+  return dataJson === undefined || dataJson.byteLength < JSON_BYTES_MIN
+    ? { data, response: wire }
+    : { data: undefined, dataJson, response: wire };
 }
 
 interface PageCursor {

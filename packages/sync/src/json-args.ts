@@ -3,10 +3,12 @@
  * clones: serialised once in the caller; the engine parses them and its transport sends a JSON
  * body as that same text rather than stringifying it again (see @tswats/core json-source).
  *
- * Only arguments that JSON carries unchanged go this way (plain objects and arrays of strings,
+ * Only arguments of at least JSON_BYTES_MIN bytes of JSON that JSON carries unchanged go this way (plain objects and arrays of strings,
  * finite numbers, booleans and null); anything else (a Date, a typed array, undefined, a class
  * instance) crosses as a structured clone, as before.
  */
+
+import { JSON_BYTES_MIN } from "./protocol.js";
 
 const MAX_DEPTH = 64;
 
@@ -52,7 +54,10 @@ export interface EncodedArgs {
   transfer: ArrayBuffer[];
 }
 
-/** The arguments before `optionsIndex` that are plain JSON objects or arrays, as bytes. */
+/**
+ * The arguments before `optionsIndex` that are plain JSON objects or arrays of at least
+ * JSON_BYTES_MIN characters of JSON, as bytes.
+ */
 export function encodeJsonArgs(args: unknown[], optionsIndex: number): EncodedArgs {
   let jsonArgs: (ArrayBuffer | null)[] | undefined;
   let sent = args;
@@ -60,11 +65,14 @@ export function encodeJsonArgs(args: unknown[], optionsIndex: number): EncodedAr
   for (let i = 0; i < optionsIndex && i < args.length; i++) {
     const arg = args[i];
     if (typeof arg !== "object" || arg === null || !isPlainJson(arg)) continue;
+    const text = JSON.stringify(arg);
+    // Small values are cheaper as clones (UTF-8 text is at least as long as the string).
+    if (text.length < JSON_BYTES_MIN) continue;
     if (jsonArgs === undefined) {
       jsonArgs = args.map(() => null);
       sent = [...args];
     }
-    const bytes = encoder.encode(JSON.stringify(arg));
+    const bytes = encoder.encode(text);
     // A fresh, exactly sized buffer: TextEncoder's result is transferred whole.
     const buffer =
       bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength

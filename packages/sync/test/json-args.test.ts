@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { decodeJsonArgs, encodeJsonArgs, isPlainJson } from "../src/json-args.js";
+import { JSON_BYTES_MIN } from "../src/protocol.js";
 
 describe("isPlainJson", () => {
   it("accepts what JSON carries unchanged", () => {
@@ -36,8 +37,9 @@ describe("isPlainJson", () => {
 
 describe("encodeJsonArgs / decodeJsonArgs", () => {
   it("sends plain objects before the options as bytes and gives back equal values with their text", () => {
-    const report = { id: "r-1", name: "Kabelsett ÆØÅ · 日本語 · 😀 · \u2028", steps: [{ v: 1.25 }] };
-    const params = { partNumber: "CBL-7" };
+    const steps = Array.from({ length: 40 }, (_, i) => ({ name: `step ${i} ÆØÅ 😀`, v: i * 1.25 }));
+    const report = { id: "r-1", name: "Kabelsett ÆØÅ · 日本語 · 😀 · \u2028", steps };
+    const params = { partNumber: "CBL-7", filter: "x".repeat(JSON_BYTES_MIN) };
     const options = { timeoutMs: 10 };
     const encoded = encodeJsonArgs([params, report, options], 2);
     expect(encoded.args).toStrictEqual([null, null, options]);
@@ -46,6 +48,13 @@ describe("encodeJsonArgs / decodeJsonArgs", () => {
     const decoded = decodeJsonArgs(encoded.args, encoded.jsonArgs, (_, text) => texts.push(text));
     expect(decoded).toStrictEqual([params, report, options]);
     expect(texts).toStrictEqual([JSON.stringify(params), JSON.stringify(report)]);
+  });
+
+  it("sends arguments under JSON_BYTES_MIN as they are (clones are cheaper there)", () => {
+    const args = [{ partNumber: "CBL-7" }, { name: "x".repeat(JSON_BYTES_MIN - 20) }, { timeoutMs: 1 }];
+    const encoded = encodeJsonArgs(args, 2);
+    expect(encoded.jsonArgs).toBeUndefined();
+    expect(encoded.args).toBe(args);
   });
 
   it("leaves the arguments alone when none is plain JSON", () => {

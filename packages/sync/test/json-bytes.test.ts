@@ -3,6 +3,9 @@
  * parsed once in the caller): what the caller gets must be what the async Wats gets, for unicode
  * text, large answers, `.withResponse()`, and errors.
  */
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Wats, WatsNotFoundError } from "@tswats/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSyncWats, type SyncWats } from "../src/index.js";
@@ -32,11 +35,16 @@ describe("sync answers that cross as JSON bytes", () => {
   });
 
   it("round-trips unicode text exactly, as the async call reads it", async () => {
-    const written = sync.product.putProduct({ partNumber: "UNI-1", name: UNICODE, description: UNICODE });
+    // Long enough (over JSON_BYTES_MIN) to cross as bytes both ways.
+    const written = sync.product.putProduct({
+      partNumber: "UNI-1",
+      name: UNICODE,
+      description: UNICODE.repeat(12),
+    });
     expect(written.name).toBe(UNICODE);
     const read = sync.product.getProduct({ partNumber: "UNI-1" });
     expect(read.name).toBe(UNICODE);
-    expect(read.description).toBe(UNICODE);
+    expect(read.description).toBe(UNICODE.repeat(12));
     expect(read).toStrictEqual(await wats.product.getProduct({ partNumber: "UNI-1" }));
   });
 
@@ -66,6 +74,23 @@ describe("sync answers that cross as JSON bytes", () => {
   it("still throws the typed error of a failed call, and the next call answers", () => {
     expect(() => sync.product.getProduct({ partNumber: "NO-SUCH-PART-42" })).toThrow(WatsNotFoundError);
     expect(sync.product.getProduct({ partNumber: "UNI-1" }).name).toBe(UNICODE);
+  });
+
+  it("submits a 50 KB WSJF report sent as bytes, with unicode text, that reads back the same", async () => {
+    const report = JSON.parse(
+      readFileSync(
+        fileURLToPath(new URL("../../../fixtures/wsjf/uut-server-export.json", import.meta.url)),
+        "utf8",
+      ),
+    ) as Record<string, unknown>;
+    for (const key of ["origin", "reportTypeCode", "receiveCount", "receivedUTC", "fileName"])
+      delete report[key];
+    const id = randomUUID();
+    sync.report.postWsjf({ ...report, id, sn: "SN-ÆØÅ-日本-1", location: UNICODE.slice(0, 40) } as never);
+    const back = (await wats.report.getReportAsWsjf({ id })) as Record<string, unknown>;
+    expect(back.sn).toBe("SN-ÆØÅ-日本-1");
+    expect(back.location).toBe(UNICODE.slice(0, 40));
+    expect(back.pn).toBe(report.pn);
   });
 
   it("answers a listing (an array) as the async call does", async () => {
