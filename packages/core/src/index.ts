@@ -10,6 +10,7 @@ export * from "./correlation.js";
 export * from "./errors.js";
 export * from "./flags.js";
 export * from "./hooks.js";
+export { keepJsonSources, recordJsonText, takeJsonSource } from "./json-source.js";
 export * from "./logger.js";
 export * from "./metrics.js";
 export * from "./odata.js";

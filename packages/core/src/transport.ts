@@ -43,6 +43,7 @@ import {
 } from "./errors.js";
 import { hookIssues, type TransportHooks } from "./hooks.js";
 import { cleanBody, describeCause, errorFromStatus, safeCause } from "./http-errors.js";
+import { recordJsonSource, takeJsonText } from "./json-source.js";
 import { CallLog, defaultLogger, type LogLevel, silentLogger, type WatsLogger } from "./logger.js";
 import { Metrics, type MetricsSnapshot } from "./metrics.js";
 import { filterText } from "./odata.js";
@@ -73,7 +74,7 @@ import {
 import type { RetryBudgetStats } from "./retry-budget.js";
 import { leaseSharedThrottle, type SharedThrottleLease, sharedThrottleKey } from "./shared-throttle.js";
 import type { Throttle, ThrottleOptions, ThrottleStats } from "./throttle.js";
-import { normaliseBaseUrl, redactUrl } from "./url.js";
+import { fillPath, normaliseBaseUrl, redactUrl } from "./url.js";
 import { userAgent } from "./version.js";
 
 export interface TransportOptions {
@@ -357,6 +358,7 @@ export class HttpTransport implements Transport {
         );
       }
       const data = this.#decoded(op, answer, ctx) as T;
+      if (op.response === "json") recordJsonSource(data, answer.body);
       if (this.#validator)
         await this.#validator.check(op, data, log, () => ({ ...ctx.fields(), status: answer.status }));
       this.#metrics.recordCall(op.name, "ok", monotonicNow() - started);
@@ -419,12 +421,7 @@ export class HttpTransport implements Transport {
   /** The URL, headers and body of a call, exactly as every attempt sends them. */
   #prepare(op: OperationSpec, input: CallInput, options: CallOptions, ctx: RequestContext): PreparedRequest {
     const params = splitParams(op, input.params, ctx);
-    const url = createFinalURL(op.path, {
-      baseUrl: this.baseUrl,
-      params,
-      querySerializer,
-      pathSerializer: defaultPathSerializer,
-    });
+    const url = buildUrl(this.baseUrl, op.path, params);
     const headers: Record<string, string> = { ...this.#baseHeaders };
     headers.accept = ACCEPT[op.response];
     if (options.headers !== undefined) {
@@ -450,7 +447,8 @@ export class HttpTransport implements Transport {
     let body: PreparedRequest["body"];
     if (op.body !== undefined && input.body !== undefined) {
       if (op.body.contentType === "application/json") {
-        body = JSON.stringify(input.body);
+        // A body that reached the sync engine as JSON text is sent as that text (json-source.ts).
+        body = takeJsonText(input.body) ?? JSON.stringify(input.body);
         headers["content-type"] = "application/json";
       } else {
         body = input.body as PreparedRequest["body"];
@@ -645,6 +643,30 @@ function logFailure(log: CallLog, error: WatsError, kind: WatsErrorKind, duratio
 }
 
 /** Sorts a method's single params object into path and query values, by the operation table. */
+/**
+ * The request URL: the path from the operation's template split once (url.ts `fillPath`), the
+ * query by openapi-fetch's serializer; openapi-fetch's `createFinalURL` when the fast path does
+ * not apply. Both give the same URL (tested over every generated operation).
+ */
+export function buildUrl(
+  baseUrl: string,
+  template: string,
+  params: { path: Record<string, unknown>; query: Record<string, unknown> },
+): string {
+  const path = fillPath(baseUrl, template, params.path);
+  if (path === undefined) {
+    return createFinalURL(template, {
+      baseUrl,
+      params,
+      querySerializer,
+      pathSerializer: defaultPathSerializer,
+    });
+  }
+  let search = querySerializer(params.query);
+  if (search.startsWith("?")) search = search.substring(1);
+  return search === "" ? path : `${path}?${search}`;
+}
+
 export function splitParams(
   op: OperationSpec,
   values: object | undefined,

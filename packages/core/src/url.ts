@@ -39,3 +39,63 @@ export function redactUrl(input: string): string {
   }
   return url.toString();
 }
+
+/** An operation's path template split once: literal text around plain `{name}` parameters. */
+interface CompiledPath {
+  /** `literals[i]` comes before `names[i]`; the last literal ends the path. */
+  literals: string[];
+  names: string[];
+}
+
+const compiledPaths = new Map<string, CompiledPath | null>();
+
+/** The template split at its parameters, or null when one uses a style (`{x*}`, `{.x}`, `{;x}`). */
+function compilePath(template: string): CompiledPath | null {
+  let compiled = compiledPaths.get(template);
+  if (compiled !== undefined) return compiled;
+  const literals: string[] = [];
+  const names: string[] = [];
+  let rest = template;
+  compiled = { literals, names };
+  for (;;) {
+    const open = rest.indexOf("{");
+    const close = open < 0 ? -1 : rest.indexOf("}", open);
+    if (open < 0 || close < 0) {
+      literals.push(rest);
+      break;
+    }
+    const name = rest.slice(open + 1, close);
+    if (name === "" || /[{*.;]/.test(name)) {
+      compiled = null;
+      break;
+    }
+    literals.push(rest.slice(0, open));
+    names.push(name);
+    rest = rest.slice(close + 1);
+  }
+  compiledPaths.set(template, compiled);
+  return compiled;
+}
+
+/**
+ * `baseUrl` + the path with its parameters filled in (each value `encodeURIComponent`-ed, as
+ * openapi-fetch's simple style does), from the template split once per operation. Undefined when
+ * this fast form does not apply (a styled template, a parameter missing, or a value that is an
+ * array or object): the caller then uses the general serializer.
+ */
+export function fillPath(
+  baseUrl: string,
+  template: string,
+  values: Record<string, unknown>,
+): string | undefined {
+  const compiled = compilePath(template);
+  if (compiled === null || baseUrl.includes("{")) return undefined;
+  const { literals, names } = compiled;
+  let url = baseUrl + literals[0];
+  for (let i = 0; i < names.length; i++) {
+    const value = values[names[i] as string];
+    if (value === undefined || value === null || typeof value === "object") return undefined;
+    url += encodeURIComponent(value as string | number | boolean) + literals[i + 1];
+  }
+  return url;
+}

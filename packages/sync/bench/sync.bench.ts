@@ -9,11 +9,14 @@
  *   worker-per-call design could be, so the ratio against it is a lower bound;
  * - engine round trip: a request the engine answers at once (the boundary's own cost);
  * - bridge floor: a plain fetch relayed by a minimal worker (MessagePort + Atomics.wait, no SDK)
- *   against the same fetch awaited directly: what any blocking bridge costs on this machine.
+ *   against the same fetch awaited directly: what any blocking bridge costs on this machine;
+ * - submit: `report.postWsjf()` of a 50 KB WSJF report (fixtures/wsjf), async and sync (the
+ *   report crossing to the engine is what differs).
  *
  * Writes bench-results/sync.json at the repository root. Not a test: nothing fails on time.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,6 +36,10 @@ const sync = createSyncWats(options);
 const params = { partNumber: "CBL-7" };
 const engine = (sync as unknown as Record<symbol, EngineClient>)[ENGINE_CLIENT]!;
 const ping = () => engine.request({ type: "ping" }, 10_000, "ping");
+const report = JSON.parse(readFileSync(join(repoRoot, "fixtures/wsjf/uut-server-export.json"), "utf8"));
+for (const key of ["origin", "reportTypeCode", "receiveCount", "receivedUTC", "fileName"]) delete report[key];
+const asyncSubmit = () => wats.report.postWsjf({ ...report, id: randomUUID() });
+const syncSubmit = () => sync.report.postWsjf({ ...report, id: randomUUID() });
 
 function finished(worker: Worker): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -92,6 +99,10 @@ for (let i = 0; i < 2000; i++) {
   await plainFetch();
   bridgedFetch();
 }
+for (let i = 0; i < 100; i++) {
+  await asyncSubmit();
+  syncSubmit();
+}
 
 // Async and sync alternate in short rounds; each figure is the median of the rounds' medians.
 const ROUNDS = 7;
@@ -100,6 +111,8 @@ const syncRounds: number[] = [];
 const pingRounds: number[] = [];
 const plainRounds: number[] = [];
 const bridgedRounds: number[] = [];
+const asyncSubmitRounds: number[] = [];
+const syncSubmitRounds: number[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   asyncRounds.push(
     await median("async", () => wats.product.getProduct(params), { time: 400, iterations: 50 }),
@@ -108,6 +121,8 @@ for (let round = 0; round < ROUNDS; round++) {
   pingRounds.push(await median("engine round trip", ping, { time: 200, iterations: 50 }));
   plainRounds.push(await median("plain fetch", plainFetch, { time: 200, iterations: 50 }));
   bridgedRounds.push(await median("bridged plain fetch", bridgedFetch, { time: 200, iterations: 50 }));
+  asyncSubmitRounds.push(await median("async submit", asyncSubmit, { time: 300, iterations: 20 }));
+  syncSubmitRounds.push(await median("sync submit", syncSubmit, { time: 300, iterations: 20 }));
 }
 await floorWorker.terminate();
 const asyncMs = middle(asyncRounds);
@@ -115,6 +130,8 @@ const syncMs = middle(syncRounds);
 const pingMs = middle(pingRounds);
 const plainMs = middle(plainRounds);
 const bridgedMs = middle(bridgedRounds);
+const asyncSubmitMs = middle(asyncSubmitRounds);
+const syncSubmitMs = middle(syncSubmitRounds);
 const bareWorkerMs = await median("worker per call (bare fetch)", bareWorkerPerCall, { iterations: 20 });
 const sdkWorkerMs = await median("worker per call (SDK)", sdkWorkerPerCall, { iterations: 8 });
 
@@ -130,10 +147,16 @@ const results = {
   sync: round3(syncMs),
   engineRoundTripNoHttp: round3(pingMs),
   bridgeFloor: { plainFetch: round3(plainMs), bridgedPlainFetch: round3(bridgedMs) },
+  submit: {
+    report: "fixtures/wsjf/uut-server-export.json (50 KB)",
+    async: round3(asyncSubmitMs),
+    sync: round3(syncSubmitMs),
+  },
   workerPerCallBare: round3(bareWorkerMs),
   workerPerCallSdk: round3(sdkWorkerMs),
   ratios: {
     syncOverAsync: round3(syncMs / asyncMs),
+    syncSubmitOverAsyncSubmit: round3(syncSubmitMs / asyncSubmitMs),
     bridgeFloor: round3(bridgedMs / plainMs),
     bareWorkerPerCallOverSync: round3(bareWorkerMs / syncMs),
     sdkWorkerPerCallOverSync: round3(sdkWorkerMs / syncMs),
@@ -149,6 +172,8 @@ const results = {
     ping: pingRounds.map(round3),
     plainFetch: plainRounds.map(round3),
     bridgedPlainFetch: bridgedRounds.map(round3),
+    asyncSubmit: asyncSubmitRounds.map(round3),
+    syncSubmit: syncSubmitRounds.map(round3),
   },
   loadAverage: loadavg().map((n) => Math.round(n * 10) / 10),
   cpus: cpus().length,

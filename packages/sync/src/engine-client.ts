@@ -17,6 +17,7 @@ import {
   type EngineResponse,
   type EngineWorkerData,
   type LogRecord,
+  parseJsonBytes,
   READY_ID,
   REPORT_LOAD_FAILURE,
   type ReadyValue,
@@ -117,7 +118,8 @@ export class EngineClient {
   /**
    * Sends a request and blocks until its answer, at most `waitMs`. `label` names the call in
    * errors ("product.getProduct"); `correlationId` is put on the engine errors of this call;
-   * `caller` gives the caller's frames, read only when an error is rebuilt.
+   * `caller` gives the caller's frames, read only when an error is rebuilt; `transfer` lists
+   * buffers of the request that move to the engine rather than being copied.
    */
   request(
     body: RequestBody,
@@ -125,6 +127,7 @@ export class EngineClient {
     label: string,
     correlationId?: string,
     caller?: CallerFrames,
+    transfer?: ArrayBuffer[],
   ): unknown {
     this.#checkCallable(label);
     const engine = this.#running();
@@ -133,7 +136,7 @@ export class EngineClient {
     let response: EngineResponse | undefined;
     try {
       try {
-        engine.port.postMessage({ ...body, id } as EngineRequest);
+        engine.port.postMessage({ ...body, id } as EngineRequest, transfer);
       } catch (error) {
         throw new WatsEngineError(
           "uncloneable",
@@ -147,7 +150,7 @@ export class EngineClient {
       this.#busy = false;
     }
     this.#replay(response.logs);
-    if (response.ok) return response.value;
+    if (response.ok) return response.json === undefined ? response.value : parseJsonBytes(response.json);
     throw fromWireError(response.error, callerStack(caller));
   }
 

@@ -4,10 +4,18 @@
  * No top-level await: from sources this module is loaded with require().
  */
 import { threadId, workerData } from "node:worker_threads";
-import { type CallPromise, type WatsLogger, withCorrelationId } from "@tswats/core";
+import {
+  type CallPromise,
+  keepJsonSources,
+  recordJsonText,
+  takeJsonSource,
+  type WatsLogger,
+  withCorrelationId,
+} from "@tswats/core";
 import { type DomainName, domainServices, Wats } from "@tswats/sdk";
 import { markEngineThread } from "./engine-thread.js";
 import { createSyncWats } from "./facade.js";
+import { decodeJsonArgs } from "./json-args.js";
 import {
   type DiagnoseAction,
   ENGINE_EXITED,
@@ -15,6 +23,7 @@ import {
   type EngineRequest,
   type EngineResponse,
   type EngineWorkerData,
+  JSON_BYTES_MIN,
   type LogRecord,
   type MethodTarget,
   READY_ID,
@@ -26,6 +35,8 @@ import {
 import { toWireError } from "./wire-error.js";
 
 markEngineThread();
+// JSON answers cross to the caller as the bytes they were parsed from (see protocol.ts).
+keepJsonSources();
 
 const data = workerData as EngineWorkerData;
 const port = data.port;
@@ -97,13 +108,28 @@ function takeLogs(): LogRecord[] | undefined {
   return logs;
 }
 
+/** An ok answer: a JSON body's bytes (transferred) when the transport parsed `value` from one. */
+function okResponse(
+  id: number,
+  value: unknown,
+  logs: LogRecord[] | undefined,
+): [EngineResponse, ArrayBuffer[]] {
+  const json = takeJsonSource(value);
+  if (json !== undefined && json.byteLength >= JSON_BYTES_MIN) {
+    return [{ id, ok: true, value: undefined, json, logs }, [json]];
+  }
+  const dataJson = (value as Partial<WireDataWithResponse> | undefined)?.dataJson;
+  return [{ id, ok: true, value, logs }, dataJson === undefined ? [] : [dataJson]];
+}
+
 function respond(id: number, outcome: { ok: true; value: unknown } | { ok: false; error: unknown }): void {
   const logs = takeLogs();
-  let response: EngineResponse = outcome.ok
-    ? { id, ok: true, value: outcome.value, logs }
-    : { id, ok: false, error: toWireError(outcome.error), logs };
+  const [answer, transfer]: [EngineResponse, ArrayBuffer[]] = outcome.ok
+    ? okResponse(id, outcome.value, logs)
+    : [{ id, ok: false, error: toWireError(outcome.error), logs }, []];
+  let response = answer;
   try {
-    port.postMessage(response);
+    port.postMessage(response, transfer);
   } catch (error) {
     // The result itself could not be cloned (a function or a class instance with private state).
     response = {
@@ -174,7 +200,8 @@ function bound(wats: Wats, target: MethodTarget): () => unknown {
   }
   return () => {
     const run = () => {
-      const result = fn.apply(service, target.args) as unknown;
+      const args = decodeJsonArgs(target.args, target.jsonArgs, recordJsonText);
+      const result = fn.apply(service, args) as unknown;
       return target.withResponse ? wireWithResponse(result) : result;
     };
     return target.correlationId === undefined ? run() : withCorrelationId(target.correlationId, run);
@@ -186,7 +213,11 @@ async function wireWithResponse(result: unknown): Promise<WireDataWithResponse> 
   const withResponse = (result as Partial<CallPromise<unknown>> | undefined)?.withResponse;
   if (typeof withResponse !== "function") throw new TypeError("this method has no withResponse()");
   const { data, response } = await withResponse.call(result);
-  return { data, response: { ...response, headers: [...response.headers] } };
+  const wire = { ...response, headers: [...response.headers] };
+  const dataJson = takeJsonSource(data);
+  return dataJson === undefined || dataJson.byteLength < JSON_BYTES_MIN
+    ? { data, response: wire }
+    : { data: undefined, dataJson, response: wire };
 }
 
 interface PageCursor {

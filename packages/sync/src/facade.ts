@@ -19,7 +19,14 @@ import { type DomainName, domainServices, watsOptionsFromEnv } from "@tswats/sdk
 import { ENGINE_CLIENT, EngineClient } from "./engine-client.js";
 import { WatsEngineError } from "./engine-error.js";
 import { isEngineThread } from "./engine-thread.js";
-import type { CallerFrames, LogRecord, MethodTarget, WireDataWithResponse } from "./protocol.js";
+import { encodeJsonArgs } from "./json-args.js";
+import {
+  type CallerFrames,
+  type LogRecord,
+  type MethodTarget,
+  parseJsonBytes,
+  type WireDataWithResponse,
+} from "./protocol.js";
 import { syncPaginated } from "./sync-paginate.js";
 import type { SyncDataWithResponse, SyncWats, SyncWatsOptions } from "./types.js";
 
@@ -200,12 +207,21 @@ export function createSyncWats(options: SyncWatsOptions): SyncWats {
     const target = callTarget(domain, shape, args, defaultTimeoutMs);
     const label = `${domain}.${shape.name}`;
     if (shape.paged) return syncPaginated(client, target, label, engineGraceMs, caller);
+    // Plain-JSON arguments (a report, a body) are serialised once here and cross as bytes.
+    const { args: sent, jsonArgs, transfer } = encodeJsonArgs(target.args, shape.optionsIndex);
     const answer = client.request(
-      { type: "call", ...target, ...(withResponse ? { withResponse: true } : {}) },
+      {
+        type: "call",
+        ...target,
+        args: sent,
+        ...(jsonArgs === undefined ? {} : { jsonArgs }),
+        ...(withResponse ? { withResponse: true } : {}),
+      },
       target.timeoutMs + engineGraceMs,
       label,
       target.correlationId,
       caller,
+      transfer,
     );
     return withResponse ? fromWire(answer as WireDataWithResponse) : answer;
   };
@@ -264,7 +280,8 @@ export function createSyncWats(options: SyncWatsOptions): SyncWats {
 
 /** `{ data, response }` as it crossed, with the response's headers as a `Headers` again. */
 function fromWire(wire: WireDataWithResponse): SyncDataWithResponse<unknown> {
-  return { data: wire.data, response: { ...wire.response, headers: new Headers(wire.response.headers) } };
+  const data = wire.dataJson === undefined ? wire.data : parseJsonBytes(wire.dataJson);
+  return { data, response: { ...wire.response, headers: new Headers(wire.response.headers) } };
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * What crosses between the caller's thread and the engine worker: plain, structured-cloneable
- * data only (never a Response, Headers, AbortSignal or function).
+ * data only (never a Response, Headers, AbortSignal or function), and JSON answer bodies as
+ * transferred UTF-8 bytes (see EngineResponse).
  *
  * The caller posts a request on its MessagePort and blocks in `Atomics.wait` on a shared
  * counter. The engine posts the response on its port, then bumps the counter and notifies; the
@@ -30,11 +31,17 @@ export interface MethodTarget {
   timeoutMs: number;
   /** Answer `{ data, response }` (the call's `.withResponse()`), headers as name/value pairs. */
   withResponse?: boolean;
+  /** Arguments that cross as UTF-8 JSON bytes (transferred), null in `args` (see json-args.ts). */
+  jsonArgs?: (ArrayBuffer | null)[];
 }
 
-/** `.withResponse()` as it crosses: the response's headers as name/value pairs. */
+/**
+ * `.withResponse()` as it crosses: the response's headers as name/value pairs; the data as the
+ * answer's JSON bytes (`dataJson`, transferred) when the engine has them, else in `data`.
+ */
 export interface WireDataWithResponse {
   data: unknown;
+  dataJson?: ArrayBuffer;
   response: {
     status: number;
     statusText: string;
@@ -77,9 +84,21 @@ export interface LogRecord {
   msg: string | undefined;
 }
 
+/**
+ * An answer. A call's data that the engine's transport parsed from a JSON body crosses as those
+ * UTF-8 bytes (`json`, a transferred ArrayBuffer: no copy, parsed once by the caller) instead of
+ * a structured clone of the parsed object graph; anything else crosses in `value`.
+ */
 export type EngineResponse =
-  | { id: number; ok: true; value: unknown; logs: LogRecord[] | undefined }
+  | { id: number; ok: true; value: unknown; json?: ArrayBuffer; logs: LogRecord[] | undefined }
   | { id: number; ok: false; error: WireError; logs: LogRecord[] | undefined };
+
+/**
+ * Smallest JSON (bytes of UTF-8 text) that crosses as bytes; smaller values cross as structured
+ * clones. bench/body-crossing.bench.ts, one run: a 212-byte answer is 1.33x slower as bytes, a
+ * 2 KB one 0.76x, 8 KB 0.52x.
+ */
+export const JSON_BYTES_MIN = 1024;
 
 /** Sent once by a new engine: its `Wats` is built (or could not be). */
 export const READY_ID = 0;
@@ -158,4 +177,11 @@ export function callerStack(frames: CallerFrames | undefined): string | undefine
   const here: { stack?: string } = {};
   Error.captureStackTrace(here, frames);
   return here.stack;
+}
+
+const utf8 = new TextDecoder();
+
+/** A JSON body that crossed as bytes, parsed as the engine's transport would have parsed it. */
+export function parseJsonBytes(bytes: ArrayBuffer): unknown {
+  return JSON.parse(utf8.decode(bytes));
 }

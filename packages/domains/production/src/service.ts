@@ -3,3 +3,5 @@
 
 export type * from "./generated/index.js";
 export * from "./generated/service.js";
+// Reads a takeSerialNumbers answer; needs no schema, so the SDK re-exports it from here.
+export { serialNumbersOf, type TakenSerialNumber } from "./serial-numbers.js";

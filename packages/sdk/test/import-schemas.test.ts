@@ -1,0 +1,17 @@
+/**
+ * Importing the SDK builds no domain's zod schemas: `Wats` loads each domain's `./service` entry,
+ * and the helpers the SDK re-exports (serialNumbersOf) come from light modules too.
+ */
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { expect, it } from "vitest";
+
+it("loads no generated schema module on import", () => {
+  const probe = fileURLToPath(new URL("./fixtures/import-probe.cjs", import.meta.url));
+  const out = execFileSync(process.execPath, ["--conditions=@tswats/source", "-r", "tsx/cjs", probe], {
+    cwd: fileURLToPath(new URL("..", import.meta.url)),
+    encoding: "utf8",
+  });
+  const { schemaModules } = JSON.parse(out.trim().split("\n").pop() as string) as { schemaModules: string[] };
+  expect(schemaModules).toStrictEqual([]);
+}, 60_000);

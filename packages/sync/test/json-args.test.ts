@@ -1,0 +1,67 @@
+/**
+ * Which call arguments cross to the engine as JSON bytes, and that they come out equal.
+ */
+import { describe, expect, it } from "vitest";
+import { decodeJsonArgs, encodeJsonArgs, isPlainJson } from "../src/json-args.js";
+import { JSON_BYTES_MIN } from "../src/protocol.js";
+
+describe("isPlainJson", () => {
+  it("accepts what JSON carries unchanged", () => {
+    expect(isPlainJson({ a: [1, "ÆØÅ 😀", true, null, { b: -1.5e300 }], c: {} })).toBe(true);
+    expect(isPlainJson(Object.assign(Object.create(null), { a: 1 }))).toBe(true);
+  });
+
+  it.each([
+    ["a Date", { at: new Date(0) }],
+    ["undefined", { a: undefined }],
+    ["NaN", [Number.NaN]],
+    ["Infinity", { n: Number.POSITIVE_INFINITY }],
+    ["-0", { n: -0 }],
+    ["a typed array", { bytes: new Uint8Array(2) }],
+    ["a Map", { m: new Map() }],
+    ["a bigint", { n: 1n }],
+    ["a hole in an array", { list: new Array(3) }],
+    ["an array with an extra property", { list: Object.assign([1], { extra: 2 }) }],
+    ["a symbol key", { [Symbol("s")]: 1 }],
+    ["a class instance", { u: new URL("http://127.0.0.1/") }],
+  ])("refuses %s", (_, value) => {
+    expect(isPlainJson(value)).toBe(false);
+  });
+
+  it("refuses nesting deeper than it walks", () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100; i++) deep = [deep];
+    expect(isPlainJson(deep)).toBe(false);
+  });
+});
+
+describe("encodeJsonArgs / decodeJsonArgs", () => {
+  it("sends plain objects before the options as bytes and gives back equal values with their text", () => {
+    const steps = Array.from({ length: 40 }, (_, i) => ({ name: `step ${i} ÆØÅ 😀`, v: i * 1.25 }));
+    const report = { id: "r-1", name: "Kabelsett ÆØÅ · 日本語 · 😀 · \u2028", steps };
+    const params = { partNumber: "CBL-7", filter: "x".repeat(JSON_BYTES_MIN) };
+    const options = { timeoutMs: 10 };
+    const encoded = encodeJsonArgs([params, report, options], 2);
+    expect(encoded.args).toStrictEqual([null, null, options]);
+    expect(encoded.transfer).toHaveLength(2);
+    const texts: string[] = [];
+    const decoded = decodeJsonArgs(encoded.args, encoded.jsonArgs, (_, text) => texts.push(text));
+    expect(decoded).toStrictEqual([params, report, options]);
+    expect(texts).toStrictEqual([JSON.stringify(params), JSON.stringify(report)]);
+  });
+
+  it("sends arguments under JSON_BYTES_MIN as they are (clones are cheaper there)", () => {
+    const args = [{ partNumber: "CBL-7" }, { name: "x".repeat(JSON_BYTES_MIN - 20) }, { timeoutMs: 1 }];
+    const encoded = encodeJsonArgs(args, 2);
+    expect(encoded.jsonArgs).toBeUndefined();
+    expect(encoded.args).toBe(args);
+  });
+
+  it("leaves the arguments alone when none is plain JSON", () => {
+    const args = [{ at: new Date(0) }, "text", { timeoutMs: 1 }];
+    const encoded = encodeJsonArgs(args, 2);
+    expect(encoded.jsonArgs).toBeUndefined();
+    expect(encoded.args).toBe(args);
+    expect(decodeJsonArgs(encoded.args, encoded.jsonArgs, () => {})).toBe(args);
+  });
+});
