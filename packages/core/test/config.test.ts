@@ -1,15 +1,21 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { type WatsConfigError, watsErrorKind } from "../src/errors.js";
 import { HttpTransport } from "../src/transport.js";
 import { CANARY } from "./helpers.js";
 
+const folders: string[] = [];
+afterAll(() => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
 function configFile(content: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), "tswats-config-"));
+  folders.push(dir);
   const file = join(dir, "wats.json");
   writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
   return file;

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -26,6 +26,7 @@ describe("resolveStation", () => {
     expect(() => resolveStation({ env: {}, configFile: join(dir, "missing.json"), hostname })).toThrow(
       WatsConfigError,
     );
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("falls through a candidate that is empty after sanitising", () => {
