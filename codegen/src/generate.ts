@@ -86,7 +86,8 @@ async function generatePackage(
   const dir = `packages/domains/${name}`;
   const files: OutputFile[] = [];
   if (plan) files.push(...(await generateModule(plan, `${dir}/src/generated`)));
-  if (internalPlan) files.push(...(await generateModule(internalPlan, `${dir}/src/generated/internal`)));
+  if (internalPlan)
+    files.push(...(await generateModule(internalPlan, `${dir}/src/generated/internal`, plan)));
   for (const file of emitScaffold(name, plan, internalPlan))
     files.push({
       ...file,
@@ -103,7 +104,11 @@ async function generatePackage(
 }
 
 /** The generated files of one module (a package's public API or its internal module) in `folder`. */
-async function generateModule(plan: PackagePlan, folder: string): Promise<OutputFile[]> {
+async function generateModule(
+  plan: PackagePlan,
+  folder: string,
+  publicPlan?: PackagePlan,
+): Promise<OutputFile[]> {
   checkExportNames(plan);
   const header = headerFor(plan.title, plan.version, tagsLabel(plan.pkg.tags));
   const gen = (file: string, content: string): OutputFile => ({
@@ -113,7 +118,7 @@ async function generateModule(plan: PackagePlan, folder: string): Promise<Output
   });
   const files: OutputFile[] = [
     gen("types.ts", await emitTypes(plan, `${header}/* eslint-disable */\n`)),
-    gen("models.ts", emitModels(plan, header)),
+    gen("models.ts", emitModels(plan, header, publicPlan)),
     gen("schemas.ts", emitZod(plan, header)),
     gen("operations.ts", emitOperationTable(plan, header)),
     gen("operation-schemas.ts", emitOperationSchemas(plan, header)),

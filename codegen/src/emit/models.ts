@@ -9,14 +9,30 @@ import { enumName, objectMembers, referencedNames, tsType } from "./typescript.j
  * (a hover shows `Product`, not its fields), a type alias otherwise. Each field carries its
  * description; each model says which server model it is, or, for a model the documents lack,
  * where its shape comes from.
+ *
+ * `shared` (for a package's internal module): the public module's models. A model the public module
+ * declares with the same schema is re-exported from it (`../models.js`), not declared a second
+ * time, so both modules name one type.
  */
-export function emitModels(plan: PackagePlan, header: string): string {
+export function emitModels(plan: PackagePlan, header: string, shared?: PackagePlan): string {
+  const reused = Object.keys(plan.schemas).filter(
+    (name) =>
+      shared?.schemas[name] !== undefined &&
+      JSON.stringify(shared.schemas[name]) === JSON.stringify(plan.schemas[name]),
+  );
+  const declared = Object.entries(plan.schemas).filter(([name]) => !reused.includes(name));
   const enums = new Set<string>();
-  for (const schema of Object.values(plan.schemas))
-    for (const e of referencedNames(schema).enums) enums.add(e);
+  for (const [, schema] of declared) for (const e of referencedNames(schema).enums) enums.add(e);
   const lines = [header];
-  if (enums.size > 0) lines.push(`import type { ${[...enums].sort().join(", ")} } from "./enums.js";`, "");
-  for (const [name, schema] of Object.entries(plan.schemas)) {
+  if (enums.size > 0) lines.push(`import type { ${[...enums].sort().join(", ")} } from "./enums.js";`);
+  if (reused.length > 0) {
+    const names = reused.sort().join(", ");
+    lines.push(`import type { ${names} } from "../models.js";`, "");
+    lines.push("/** The same models as the public module's (one declaration each). */");
+    lines.push(`export type { ${names} };`);
+  }
+  lines.push("");
+  for (const [name, schema] of declared) {
     const doc = jsdoc([
       schema.description,
       ...originNotes(plan.schemaOrigins[name] ?? "", plan.schemaEvidence[name]),
