@@ -11,6 +11,7 @@ export * from "./errors.js";
 export * from "./flags.js";
 export * from "./hooks.js";
 export { keepJsonSources, recordJsonText, takeJsonSource } from "./json-source.js";
+export { loadOnFirstUse } from "./load-on-first-use.js";
 export * from "./logger.js";
 export * from "./metrics.js";
 export * from "./odata.js";

@@ -74,6 +74,7 @@ import {
 import type { RetryBudgetStats } from "./retry-budget.js";
 import { leaseSharedThrottle, type SharedThrottleLease, sharedThrottleKey } from "./shared-throttle.js";
 import type { Throttle, ThrottleOptions, ThrottleStats } from "./throttle.js";
+import { undiciAgent } from "./undici-agent.js";
 import { fillPath, normaliseBaseUrl, redactUrl } from "./url.js";
 import { userAgent } from "./version.js";
 
@@ -580,8 +581,8 @@ export class HttpTransport implements Transport {
     }
     if (!this.#agent) {
       // undici is loaded only when the default fetch is used; the agent keeps connections alive.
-      this.#agent = import("undici").then(
-        ({ Agent }) => new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 64 }),
+      this.#agent = Promise.resolve().then(
+        () => new (undiciAgent())({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 64 }),
       );
     }
     return this.#agent.then((agent) => {

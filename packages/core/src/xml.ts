@@ -2,8 +2,12 @@
  * XML answers as plain, typed data: an element tree with names, attributes, child elements and
  * text. Parsing is fast-xml-parser's; this module only checks well-formedness first (so a broken
  * answer is an error naming its line, never a half-read tree) and reshapes its output.
+ * fast-xml-parser is loaded with the first XML answer (a process that reads only JSON never
+ * loads it); its CommonJS build, required synchronously, parses exactly as its ESM build.
  */
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { createRequire } from "node:module";
+import type { XMLParser as XMLParserClass, XMLValidator as XMLValidatorApi } from "fast-xml-parser";
+import { loadOnFirstUse } from "./load-on-first-use.js";
 
 /** One XML element. Plain data: it crosses worker boundaries and serialises as JSON. */
 export interface XmlElement {
@@ -27,22 +31,30 @@ export class XmlDecodeError extends Error {
 const ATTRIBUTES = ":@";
 const TEXT = "#text";
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: "",
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  processEntities: true,
-  commentPropName: false,
+const xml = loadOnFirstUse(() => {
+  const fxp = createRequire(import.meta.url)("fast-xml-parser") as {
+    XMLParser: typeof XMLParserClass;
+    XMLValidator: typeof XMLValidatorApi;
+  };
+  const parser = new fxp.XMLParser({
+    preserveOrder: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: "",
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: false,
+    processEntities: true,
+    commentPropName: false,
+  });
+  return { parser, validator: fxp.XMLValidator };
 });
 
 type OrderedNode = Record<string, unknown>;
 
 /** The document's root element. Throws XmlDecodeError (with line and column) when it is not well formed. */
 export function parseXmlDocument(text: string): XmlElement {
-  const verdict = XMLValidator.validate(text);
+  const { parser, validator } = xml();
+  const verdict = validator.validate(text);
   if (verdict !== true) {
     const { msg, line, col } = verdict.err;
     throw new XmlDecodeError(`${msg} (line ${line}, column ${col})`);
