@@ -112,10 +112,10 @@ export async function measureDaemonMemory(ctx: DaemonMemoryContext): Promise<Rec
     if (started.child.exitCode === null) await new Promise((r) => started.child.once("exit", r));
     await rm(started.folder, { recursive: true, force: true });
   }
-  /** /status and /ready asked once (as a monitor would), then 1 s of rest, then RSS. */
+  /** /status and /health/ready asked once (as a monitor would), then 1 s of rest, then RSS. */
   async function settledRss(started: Started): Promise<number> {
     await fetch(`${started.url}/status`).then((r) => r.text());
-    await fetch(`${started.url}/ready`).then((r) => r.text());
+    await fetch(`${started.url}/health/ready`).then((r) => r.text());
     await sleep(1000);
     return rssMiB(started.child.pid as number);
   }
@@ -145,11 +145,11 @@ export async function measureDaemonMemory(ctx: DaemonMemoryContext): Promise<Rec
     return { rss, reportsPerSecond: PENDING / seconds };
   }
 
-  // The service units' flags, and for comparison V8's general memory-for-speed switch.
+  // The service units' flags, and for comparison a young generation of 1 MiB alone.
   const variants: Record<string, readonly string[]> = {
     default: [],
     serviceFlags: SERVICE_NODE_FLAGS,
-    optimizeForSize: ["--optimize-for-size"],
+    semiSpace1MiB: ["--max-semi-space-size=1"],
   };
   const byVariant: Record<string, unknown> = {};
   for (const [name, flags] of Object.entries(variants)) {
@@ -175,7 +175,7 @@ export async function measureDaemonMemory(ctx: DaemonMemoryContext): Promise<Rec
   const base = byVariant.default;
   const flagged = byVariant.serviceFlags;
   return {
-    note: `built daemon (bin/tswats-client.js start), concurrency 4, throttle off, log level error; RSS 1 s after /status and /ready; median of ${RUNS} processes per number; serviceFlags = the node flags the generated service units pass`,
+    note: `built daemon (bin/tswats-client.js start), concurrency 4, throttle off, log level error; RSS 1 s after /status and /health/ready; median of ${RUNS} processes per number; serviceFlags = the node flags the generated service units pass`,
     ...byVariant,
     ratios: {
       pending10000ToIdleUploadsOff:

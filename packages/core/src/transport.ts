@@ -44,6 +44,7 @@ import {
 import { hookIssues, type TransportHooks } from "./hooks.js";
 import { cleanBody, describeCause, errorFromStatus, safeCause } from "./http-errors.js";
 import { recordJsonSource, takeJsonText } from "./json-source.js";
+import { loadOnFirstUse } from "./load-on-first-use.js";
 import { CallLog, defaultLogger, type LogLevel, silentLogger, type WatsLogger } from "./logger.js";
 import { Metrics, type MetricsSnapshot } from "./metrics.js";
 import { filterText } from "./odata.js";
@@ -220,7 +221,9 @@ export class HttpTransport implements Transport {
   readonly #metrics = new Metrics();
   readonly #deps: TransportDeps;
   /** The openapi-fetch client behind `raw()`. */
-  readonly #client: Client<Record<string, never>>;
+  /** Built on the first `raw()`: openapi-fetch's client reads the global `Request`, whose first use
+   * loads the runtime's own undici (fetch; about 10 MiB of RSS) that SDK calls do not need. */
+  readonly #client: () => Client<Record<string, never>>;
   readonly #referer: string;
   readonly #origin: string;
   readonly #internalPrefix: string;
@@ -288,11 +291,13 @@ export class HttpTransport implements Transport {
           `the ${hook} hook threw; ignored`,
         ),
     };
-    this.#client = createClient<Record<string, never>>({
-      baseUrl: this.baseUrl,
-      headers: { ...this.#baseHeaders, accept: "application/json" },
-      fetch: (request: Request) => this.#sendRaw(request),
-    });
+    this.#client = loadOnFirstUse(() =>
+      createClient<Record<string, never>>({
+        baseUrl: this.baseUrl,
+        headers: { ...this.#baseHeaders, accept: "application/json" },
+        fetch: (request: Request) => this.#sendRaw(request),
+      }),
+    );
   }
 
   /**
@@ -302,7 +307,7 @@ export class HttpTransport implements Transport {
    * Retries follow the method (it knows no operation); hooks and `maxResponseBytes` do not apply.
    */
   raw<Paths extends {} = Record<string, never>>(): Client<Paths> {
-    return this.#client as unknown as Client<Paths>;
+    return this.#client() as unknown as Client<Paths>;
   }
 
   /** One SDK call: resolves with the data; `.withResponse()` gives `{ data, response }`. */

@@ -27,13 +27,15 @@ export interface ServiceSpec {
 export type ServiceScope = "system" | "user";
 
 /**
- * Node options the service passes to the daemon: young-generation semi-spaces of 1 MiB instead of
- * up to 16 MiB. An idle daemon allocates little, so the larger young generation only holds memory;
- * measured by `pnpm bench` (packages/client/bench/daemon-memory.ts: RSS idle, with 10 000 pending
- * and after draining them, and the upload rate of that drain, each with and without these flags).
- * Only the daemon gets them: conversion processes are started with their own options.
+ * Node options the service passes to the daemon: V8's memory-over-speed mode (smaller young
+ * generation, heap grown and given back sooner). Measured by `pnpm bench`
+ * (packages/client/bench/daemon-memory.ts: RSS idle, with 10 000 pending and after draining them,
+ * and the upload rate of that drain, with and without it): less RSS in every state for a few
+ * percent of upload rate. (`--lite-mode` would save more but turns WebAssembly off, which undici's
+ * HTTP parser needs: uploads fail.) Only the daemon gets it: conversion processes are started with
+ * their own options.
  */
-export const SERVICE_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=1"];
+export const SERVICE_NODE_FLAGS: readonly string[] = ["--optimize-for-size"];
 
 /** The daemon's command line: node, its options, the CLI script, `start --config <file>`. */
 function daemonCommand(spec: ServiceSpec): string[] {
