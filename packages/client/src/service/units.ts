@@ -30,10 +30,11 @@ export type ServiceScope = "system" | "user";
  * Node options the service passes to the daemon: V8's memory-over-speed mode (smaller young
  * generation, heap grown and given back sooner). Measured by `pnpm bench`
  * (packages/client/bench/daemon-memory.ts: RSS idle, with 10 000 pending and after draining them,
- * and the upload rate of that drain, with and without it): less RSS in every state for a few
- * percent of upload rate, far above what WATS allows (about 500 requests per 60 s). (`--lite-mode` would save more but turns WebAssembly off, which undici's
- * HTTP parser needs: uploads fail.) Only the daemon gets it: conversion processes are started with
- * their own options.
+ * and the upload rate of that drain, with and without it): less RSS in every state but one (idle
+ * after reaching the server: the same), for some upload rate, which stays far above what WATS
+ * allows (about 500 requests per 60 s). `--lite-mode` would save more but turns WebAssembly off,
+ * which undici's HTTP parser needs: uploads fail. Only the daemon gets these: conversion
+ * processes are started with their own options.
  */
 export const SERVICE_NODE_FLAGS: readonly string[] = ["--optimize-for-size"];
 
