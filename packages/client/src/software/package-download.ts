@@ -35,6 +35,9 @@ import {
 import { checkSegments, openContained, realFolder, writeContained } from "../files/contained.js";
 
 export const MANIFEST = "tswats-package.json";
+
+/** Time limit of one file's download (the client's other calls have 30 s; a file may be large). */
+export const FILE_TIMEOUT_MS = 10 * 60_000;
 export const MANIFEST_SHA256 = "tswats-package.sha256";
 
 export interface ManifestFile {
@@ -126,7 +129,7 @@ export async function downloadPackage(options: PackageDownloadOptions): Promise<
     for (const file of files) {
       let data: Uint8Array;
       try {
-        data = await downloadPackageFile(internal, file);
+        data = await downloadPackageFile(internal, file, { timeoutMs: FILE_TIMEOUT_MS });
         await writeContained(staging, file.segments, data, file.path);
       } catch (error) {
         const message = (error as Error).message;

@@ -29,6 +29,14 @@ export function softwareFolder(deps: ConsoleDeps): string {
   return folder;
 }
 
+/** One download or verify at a time: two clicks must not swap folders under each other. */
+let softwareLock: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(action: () => Promise<T>): Promise<T> {
+  const run = softwareLock.then(action, action);
+  softwareLock = run.catch(() => undefined);
+  return run;
+}
+
 function checksTable(checks: readonly Check[]): Html {
   return table(
     ["", "file or check", "detail"],
@@ -98,14 +106,16 @@ ${await packageList(deps)}`,
     path: "/console/software/download",
     async run({ deps, form }) {
       const folder = softwareFolder(deps);
-      const result = await withWats(deps, (wats) =>
-        downloadPackage({
-          wats,
-          packageId: field(form, "id"),
-          folder,
-          server: redactUrl(deps.config.server.baseUrl),
-          logger: deps.logger,
-        }),
+      const result = await oneAtATime(() =>
+        withWats(deps, (wats) =>
+          downloadPackage({
+            wats,
+            packageId: field(form, "id"),
+            folder,
+            server: redactUrl(deps.config.server.baseUrl),
+            logger: deps.logger,
+          }),
+        ),
       );
       return { fragment: resultView("download", result) };
     },
