@@ -230,7 +230,7 @@ export class HttpTransport implements Transport {
   readonly #customFetch: FetchLike | undefined;
   /** Undefined when `validateResponses` is off: then nothing is checked or loaded. */
   readonly #validator: ResponseValidator | undefined;
-  #agent: Promise<UndiciAgent> | undefined;
+  #agent: Promise<{ agent: UndiciAgent; parseHeaders: unknown }> | undefined;
   #defaultFetch: ResolvedFetch | undefined;
   #closed = false;
 
@@ -509,7 +509,7 @@ export class HttpTransport implements Transport {
     const agent = this.#agent;
     this.#agent = undefined;
     this.#defaultFetch = undefined;
-    if (agent) await (await agent).close();
+    if (agent) await (await agent).agent.close();
   }
 
   get closed(): boolean {
@@ -580,15 +580,16 @@ export class HttpTransport implements Transport {
     }
     if (!this.#agent) {
       // undici is loaded only when the default fetch is used; the agent keeps connections alive.
-      this.#agent = import("undici").then(
-        ({ Agent }) => new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 64 }),
-      );
+      this.#agent = import("undici").then(({ Agent, util }) => ({
+        agent: new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 64 }),
+        parseHeaders: util.parseHeaders,
+      }));
     }
-    return this.#agent.then((agent) => {
+    return this.#agent.then(({ agent, parseHeaders }) => {
       this.#defaultFetch = {
         fetch: globalThis.fetch as FetchLike,
         dispatcher: agent,
-        sendBuffered: bufferedSender(agent),
+        sendBuffered: bufferedSender(agent, parseHeaders as Parameters<typeof bufferedSender>[1]),
       };
       return this.#resolveFetch();
     });
