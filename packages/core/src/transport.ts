@@ -219,7 +219,7 @@ export class HttpTransport implements Transport {
   readonly #metrics = new Metrics();
   readonly #deps: TransportDeps;
   /** The openapi-fetch client behind `raw()`. */
-  readonly #client: Client<Record<string, never>>;
+  #client: Client<Record<string, never>> | undefined;
   readonly #referer: string;
   readonly #origin: string;
   readonly #internalPrefix: string;
@@ -287,11 +287,6 @@ export class HttpTransport implements Transport {
           `the ${hook} hook threw; ignored`,
         ),
     };
-    this.#client = createClient<Record<string, never>>({
-      baseUrl: this.baseUrl,
-      headers: { ...this.#baseHeaders, accept: "application/json" },
-      fetch: (request: Request) => this.#sendRaw(request),
-    });
   }
 
   /**
@@ -301,6 +296,13 @@ export class HttpTransport implements Transport {
    * Retries follow the method (it knows no operation); hooks and `maxResponseBytes` do not apply.
    */
   raw<Paths extends {} = Record<string, never>>(): Client<Paths> {
+    // Made on first use: openapi-fetch reads globalThis.Request, which loads Node's own fetch
+    // implementation (about 40 ms and 8 MiB in a fresh process) that `call()` never needs.
+    this.#client ??= createClient<Record<string, never>>({
+      baseUrl: this.baseUrl,
+      headers: { ...this.#baseHeaders, accept: "application/json" },
+      fetch: (request: Request) => this.#sendRaw(request),
+    });
     return this.#client as unknown as Client<Paths>;
   }
 
