@@ -39,4 +39,4 @@ export * from "./throttle.js";
 export * from "./transport.js";
 export { normaliseBaseUrl, redactUrl } from "./url.js";
 export { CORE_VERSION, userAgent } from "./version.js";
-export { parseXmlDocument, XmlDecodeError, type XmlElement } from "./xml.js";
+export { fastXmlParser, parseXmlDocument, XmlDecodeError, type XmlElement } from "./xml.js";

@@ -5,8 +5,8 @@
  * Filename) is dropped; where the XML has no value the model gets what the server's JSON export
  * has (`null` for its always-present keys, `""` read as `null`).
  */
-import { WatsValidationError } from "@tswats/core";
-import { XMLParser } from "fast-xml-parser";
+import { fastXmlParser, WatsValidationError } from "@tswats/core";
+import type { XMLParser } from "fast-xml-parser";
 import { canonicalGuid } from "../guid.js";
 import { groupCode, reportTypeCode, statusCode } from "../model/codes.js";
 import { numberFromText } from "../model/numbers.js";
@@ -42,19 +42,22 @@ const REPEATED = new Set([
   "Index",
 ]);
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: "@",
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  alwaysCreateTextNode: true,
-  processEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  isArray: (name) => REPEATED.has(name),
-});
+let parser: XMLParser | undefined;
+/** The WSXF parser, made with the first WSXF read (fast-xml-parser loads then, not on import). */
+const wsxfParser = (): XMLParser =>
+  (parser ??= new (fastXmlParser().XMLParser)({
+    ignoreAttributes: false,
+    attributeNamePrefix: "@",
+    removeNSPrefix: true,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: false,
+    alwaysCreateTextNode: true,
+    processEntities: false,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    isArray: (name) => REPEATED.has(name),
+  }));
 
 class WsxfError extends Error {}
 
@@ -418,7 +421,7 @@ export function parseWsxfReports(xml: string): Report[] {
   if (entity) throw new WatsValidationError(`Not a WSXF document this reader accepts: ${entity.message}`);
   let doc: XmlNode;
   try {
-    doc = parser.parse(xml, true) as XmlNode;
+    doc = wsxfParser().parse(xml, true) as XmlNode;
   } catch (error) {
     throw new WatsValidationError(`Not a WSXF document: ${(error as Error).message}`, { cause: error });
   }
