@@ -226,6 +226,8 @@ export class HttpTransport implements Transport {
   /** Headers of every request: defaults, then the transport's own (lower-case names). */
   readonly #baseHeaders: Record<string, string>;
   readonly #maxResponseBytes: number;
+  /** Per operation: the headers its calls start from (see #headerTemplate). */
+  readonly #headerTemplates = new WeakMap<OperationSpec, Record<string, string>>();
   readonly #hooks: TransportHooks | undefined;
   readonly #customFetch: FetchLike | undefined;
   /** Undefined when `validateResponses` is off: then nothing is checked or loaded. */
@@ -420,12 +422,25 @@ export class HttpTransport implements Transport {
     }
   }
 
+  /**
+   * The headers every call of `op` starts from (defaults, User-Agent, Accept, and Referer for an
+   * internal route), built on the operation's first call and copied per call.
+   */
+  #headerTemplate(op: OperationSpec): Record<string, string> {
+    let template = this.#headerTemplates.get(op);
+    if (template === undefined) {
+      template = { ...this.#baseHeaders, accept: ACCEPT[op.response] };
+      if (op.internal) template.referer = this.#referer;
+      this.#headerTemplates.set(op, template);
+    }
+    return template;
+  }
+
   /** The URL, headers and body of a call, exactly as every attempt sends them. */
   #prepare(op: OperationSpec, input: CallInput, options: CallOptions, ctx: RequestContext): PreparedRequest {
     const params = splitParams(op, input.params, ctx);
     const url = buildUrl(this.baseUrl, op.path, params);
-    const headers: Record<string, string> = { ...this.#baseHeaders };
-    headers.accept = ACCEPT[op.response];
+    const headers: Record<string, string> = { ...this.#headerTemplate(op) };
     if (options.headers !== undefined) {
       const checked = headersSchema.safeParse(options.headers);
       if (!checked.success) {
@@ -434,9 +449,9 @@ export class HttpTransport implements Transport {
           ctx.fields(),
         );
       }
+      // A call may set its own Accept; Referer is reserved, so the template's stands.
       for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
     }
-    if (op.internal) headers.referer = this.#referer;
     if (options.idempotencyKey !== undefined) {
       if (typeof options.idempotencyKey !== "string" || !IDEMPOTENCY_KEY.test(options.idempotencyKey)) {
         throw new WatsValidationError(

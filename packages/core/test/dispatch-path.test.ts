@@ -125,3 +125,23 @@ describe("the dispatcher path", () => {
     expect(await t.call(getProduct, { params: { partNumber: "OLD" } })).toEqual({ url: "/api/Product/NEW" });
   });
 });
+
+describe("per-operation header templates", () => {
+  it("a call's own headers never leak into the next call of the same operation", async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end("{}");
+    });
+    const t = connect(server.url, { defaultHeaders: { "X-Site": "plant-1" } });
+    await t.call(
+      getProduct,
+      { params: { partNumber: "A" } },
+      { headers: { Accept: "text/plain", "X-Once": "1" } },
+    );
+    await t.call(getProduct, { params: { partNumber: "A" } });
+    const [first, second] = server.requests;
+    expect(first?.headers).toMatchObject({ accept: "text/plain", "x-once": "1", "x-site": "plant-1" });
+    expect(second?.headers).toMatchObject({ accept: "application/json", "x-site": "plant-1" });
+    expect(second?.headers["x-once"]).toBeUndefined();
+  });
+});
