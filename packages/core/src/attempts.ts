@@ -217,7 +217,9 @@ export async function sendAttempts(
 
     const attemptScope = ctx.scope.attempt(ctx.attemptTimeoutMs);
     const sentAt = monotonicNow();
-    ctx.log.write("trace", () => ({ attempt, method, url: ctx.redactedUrl }), "sending");
+    if (ctx.log.enabled("trace")) {
+      ctx.log.write("trace", () => ({ attempt, method, url: ctx.redactedUrl }), "sending");
+    }
     let answer: Answer | undefined;
     try {
       if (fastBody !== false && sendBuffered && target) {
