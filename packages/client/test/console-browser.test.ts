@@ -229,22 +229,34 @@ describe.skipIf(!haveChromium)("the station console in Chromium", () => {
     expect(checks).toMatch(/ok\s*token accepted/);
   });
 
-  it("software: lists the server's packages, downloads one to a folder and verifies it", async () => {
+  it("software: lists the server's packages, downloads one's files and verifies them", async () => {
     await page.goto(`${base}/console/software`);
     const row = page.locator("tr", { hasText: "StationSetup" }).filter({ hasText: "Released" });
     expect(await row.count()).toBe(1);
-    const folder = join(dir, "software");
-    await row.locator("input[name=folder]").fill(folder);
+    // The default download folder: <queue>/console/software.
+    const folder = join(dir, "queue", "console", "software", "StationSetup", "v1");
     await row.locator("button:has-text('Download')").click();
-    await expect.poll(() => page.textContent("#software-result")).toContain("downloaded StationSetup v1");
-    expect(existsSync(join(folder, "StationSetup", "v1", "tswats-package.json"))).toBe(true);
+    const verdict = page.locator("[data-testid=software-verdict]");
+    await expect.poll(() => verdict.textContent()).toContain("StationSetup v1: downloaded to");
+    expect(await verdict.getAttribute("data-ok")).toBe("true");
+    const result = (await page.textContent("#software-result")) ?? "";
+    for (const path of ["bin/drivers/fixture.dll", "bin/setup.exe", "config/station.ini"]) {
+      expect(result).toMatch(new RegExp(`ok\\s*${path.replace(/[./]/g, "\\$&")}\\s*\\d+ bytes, md5`));
+    }
+    const pkg = sim.state.software.list().find((p) => p.name === "StationSetup" && p.status === "Released");
+    const exe = sim.state.software
+      .files(pkg ?? sim.state.software.require(""))
+      .find((f) => f.name === "setup.exe");
+    const served = sim.state.software.content(exe?.packageFileId ?? "")?.data;
+    expect(served && (await readFile(join(folder, "bin", "setup.exe"))).equals(served)).toBe(true);
     await row.locator("button:has-text('Verify')").click();
-    await expect.poll(() => page.textContent("#software-result")).toContain("StationSetup v1: verified");
+    await expect.poll(() => verdict.textContent()).toContain("StationSetup v1: verified in");
     await shoot("software");
-    // A changed download is not verified.
-    await writeFile(join(folder, "StationSetup", "v1", "tswats-package.json"), "{}\n");
+    // A changed file is named.
+    await writeFile(join(folder, "config", "station.ini"), "[station]\r\nline=OTHER\r\n");
     await row.locator("button:has-text('Verify')").click();
-    await expect.poll(() => page.textContent("#software-result")).toContain("NOT verified");
+    await expect.poll(() => verdict.textContent()).toContain("NOT verified (config/station.ini)");
+    expect(await page.textContent("#software-result")).toMatch(/FAIL\s*config\/station\.ini\s*changed:/);
   });
 
   it("serial numbers: take numbers of a type into the local reserve and hand one out", async () => {

@@ -83,6 +83,40 @@ describe("Uploader against the simulator", () => {
     expect(u.stats().lastSuccessAt).not.toBeNull();
   });
 
+  it("a report the queue validated when claiming it is not validated again on the way out", async () => {
+    for (const validate of [true, false]) {
+      const queue = await FileQueue.open({
+        folder: join(dir, `validate-${validate}`),
+        recover: true,
+        validate,
+      });
+      const id = (await queue.enqueue(sampleReport(), sampleSource())).id;
+      const real = await createWatsTarget({
+        baseUrl: sim.url,
+        token: () => sim.token,
+        logger: false,
+        throttle: false,
+      });
+      const seen: (boolean | undefined)[] = [];
+      const recording: UploadTarget = {
+        ...real,
+        send(report, signal, options) {
+          seen.push(options?.validated);
+          return real.send(report, signal, options);
+        },
+      };
+      const u = new Uploader({ queue, target: recording, concurrency: 1, idlePollMs: 50 });
+      const finished = until(u, (e) => e.type === "ok");
+      u.start();
+      await finished;
+      await u.stop(2_000);
+      await real.close();
+      // The queue validates each entry it reads unless told not to; the target checks only what it did not.
+      expect(seen).toEqual([validate]);
+      expect(sim.reports.ids()).toContain(id);
+    }
+  });
+
   it("retries 503 with Retry-After, a reset and a hang; persists attempts; delivers everything", async () => {
     sim.faults.add({
       kind: "status",

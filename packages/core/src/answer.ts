@@ -153,10 +153,11 @@ export function decodeAnswer(kind: ResponseKind, answer: Answer): unknown {
   const text = bytes === undefined ? "" : utf8.decode(bytes);
   if (kind === "text") return text;
   if (kind === "xml") return decodeXml(text, answer.header("content-type"));
-  if (text.trim() === "") return undefined;
   try {
     return JSON.parse(text);
   } catch (cause) {
+    // An empty (or blank) body is no data, not an error; checked only here, off the usual path.
+    if (text.trim() === "") return undefined;
     const type = answer.header("content-type");
     throw new AnswerFormatError(
       `the server's answer is not valid JSON${type ? ` (Content-Type: ${type})` : ""}`,

@@ -199,7 +199,7 @@ export async function sendAttempts(
     sendBuffered,
   } = resolving instanceof Promise ? await resolving : resolving;
   const fastBody = sendBuffered && plan.readBody ? bufferedBody(request.body) : false;
-  const parsedUrl = fastBody !== false ? new URL(url) : undefined;
+  const target = fastBody !== false ? dispatchTarget(url) : undefined;
 
   for (let attempt = 1; ; attempt++) {
     // Fail fast while the breaker is open, before queueing at the throttle. Nothing was sent.
@@ -217,15 +217,17 @@ export async function sendAttempts(
 
     const attemptScope = ctx.scope.attempt(ctx.attemptTimeoutMs);
     const sentAt = monotonicNow();
-    ctx.log.write("trace", () => ({ attempt, method, url: ctx.redactedUrl }), "sending");
+    if (ctx.log.enabled("trace")) {
+      ctx.log.write("trace", () => ({ attempt, method, url: ctx.redactedUrl }), "sending");
+    }
     let answer: Answer | undefined;
     try {
-      if (fastBody !== false && sendBuffered && parsedUrl) {
-        answer = await sendBuffered(parsedUrl, {
+      if (fastBody !== false && sendBuffered && target) {
+        answer = await sendBuffered(target, {
           method,
           headers,
           body: fastBody,
-          signal: attemptScope.signal,
+          onAbort: (abort) => attemptScope.onAbort(abort),
           maxResponseBytes: plan.maxResponseBytes,
         });
       }
@@ -300,13 +302,23 @@ export async function sendAttempts(
   }
 }
 
+/**
+ * Origin and path of the request URL for the dispatcher, through the URL parser so the bytes sent
+ * are the ones fetch would send (it percent-encodes a quote in the query, for one).
+ */
+function dispatchTarget(url: string): { origin: string; path: string } {
+  const parsed = new URL(url);
+  return { origin: parsed.origin, path: parsed.pathname + parsed.search };
+}
+
 async function throttleSlot(
   throttle: Throttle,
   owner: object,
   ctx: RequestContext,
   attempt: number,
 ): Promise<void> {
-  const waiting = throttle.acquire(ctx.scope.signal, owner);
+  if (ctx.scope.ended) throw ctx.endedError(undefined);
+  const waiting = throttle.acquire(() => ctx.scope.signal, owner);
   if (!waiting) return;
   ctx.log.write("debug", () => ({ attempt, throttle: throttle.stats() }), "waiting for the rate limit");
   try {

@@ -1,96 +1,187 @@
 /**
- * The fast path of `call()`: one attempt sent with undici's `Dispatcher.request()` on the
- * transport's keep-alive Agent, the whole answer read into memory (under the byte limit).
+ * The fast path of `call()`: one attempt sent with undici's `Dispatcher.dispatch()` on the
+ * transport's keep-alive Agent, the whole answer collected in memory (under the byte limit).
  *
- * WHATWG `fetch` costs far more per request than the request API of the same undici pool (stream
- * plumbing, a FinalizationRegistry entry per signal, Request/Response objects); `call()` reads
- * every answer whole anyway, so it needs none of that. `raw()` keeps real fetch (streamed bodies),
- * and so does every call when fetch was replaced (msw, a polyfill) or a custom fetch was given,
- * so interceptors see every request.
+ * WHATWG `fetch` costs far more per request than the dispatcher of the same undici pool (stream
+ * plumbing, a FinalizationRegistry entry per signal, Request/Response objects), and so does
+ * undici's own `request()` (an AbortSignal and its listeners, a Readable body): `call()` reads
+ * every answer whole and bounds each attempt with its own timer, so it needs none of that. The
+ * handler below collects the chunks and is aborted through the abort function undici hands it.
+ * `raw()` keeps real fetch (streamed bodies), and so does every call when fetch was replaced
+ * (msw, a polyfill) or a custom fetch was given, so interceptors see every request.
  */
-import { Answer, BodyTooLarge, checkDeclaredLength, readLimited } from "./answer.js";
+import { Answer, BodyTooLarge, checkDeclaredLength } from "./answer.js";
 
 export interface BufferedRequest {
   method: string;
   headers: Record<string, string>;
   body: string | Uint8Array | undefined;
-  signal: AbortSignal;
+  /** Registers the function that aborts this attempt (called at once if it is already over). */
+  onAbort(abort: (reason: unknown) => void): void;
   /** Largest body read; a larger one throws BodyTooLarge after the connection is dropped. */
   maxResponseBytes: number;
 }
 
 /** Sends one attempt; undefined means "not handled here, use fetch" (e.g. a redirect). */
-export type BufferedSend = (url: URL, request: BufferedRequest) => Promise<Answer | undefined>;
+export type BufferedSend = (
+  target: { origin: string; path: string },
+  request: BufferedRequest,
+) => Promise<Answer | undefined>;
 
-interface UndiciBody extends AsyncIterable<Uint8Array> {
-  arrayBuffer(): Promise<ArrayBuffer>;
-  dump(): Promise<void>;
-  destroy(error?: Error): void;
-  on(event: "error", listener: (error: Error) => void): unknown;
+type RawHeaderList = (Buffer | string)[];
+type ParsedHeaders = Record<string, string | string[] | undefined>;
+
+/** The undici handler methods the dispatcher calls (its core interface). */
+interface DispatchHandler {
+  onConnect(abort: (reason?: Error) => void): void;
+  onHeaders(statusCode: number, rawHeaders: RawHeaderList, resume: () => void, statusText: string): boolean;
+  onData(chunk: Buffer): boolean;
+  onComplete(trailers: unknown): void;
+  onError(error: Error): void;
 }
 
 /** The subset of undici's Dispatcher this needs. */
-interface RequestDispatcher {
-  request(options: {
-    origin: string;
-    path: string;
-    method: string;
-    headers: Record<string, string>;
-    body?: string | Uint8Array;
-    signal: AbortSignal;
-  }): Promise<{
-    statusCode: number;
-    statusText?: string;
-    headers: Record<string, string | string[] | undefined>;
-    body: UndiciBody;
-  }>;
+interface Dispatcher {
+  dispatch(
+    options: {
+      origin: string;
+      path: string;
+      method: string;
+      headers: Record<string, string>;
+      body?: string | Uint8Array;
+    },
+    handler: DispatchHandler,
+  ): boolean;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-/** A `BufferedSend` over `dispatcher` (an undici Agent). */
-export function bufferedSender(dispatcher: unknown): BufferedSend {
-  const agent = dispatcher as RequestDispatcher;
-  return async (url, request) => {
-    const answer = await agent.request({
-      origin: url.origin,
-      path: url.pathname + url.search,
-      method: request.method,
-      headers: request.headers,
-      ...(request.body !== undefined ? { body: request.body } : {}),
-      signal: request.signal,
+/**
+ * A `BufferedSend` over `dispatcher` (an undici Agent); `parseHeaders` is undici's
+ * `util.parseHeaders` (raw header list -> lower-case names, repeated ones as arrays).
+ */
+export function bufferedSender(
+  dispatcher: unknown,
+  parseHeaders: (raw: RawHeaderList) => ParsedHeaders,
+): BufferedSend {
+  const agent = dispatcher as Dispatcher;
+  return (target, request) =>
+    new Promise<Answer | undefined>((resolve, reject) => {
+      agent.dispatch(
+        {
+          origin: target.origin,
+          path: target.path,
+          method: request.method,
+          headers: request.headers,
+          ...(request.body !== undefined ? { body: request.body } : {}),
+        },
+        new CollectingHandler(request, parseHeaders, resolve, reject),
+      );
     });
-    if (REDIRECTS.has(answer.statusCode)) {
+}
+
+/** Collects one answer whole; settles the attempt's promise exactly once. */
+class CollectingHandler implements DispatchHandler {
+  #abortRequest: ((reason?: Error) => void) | undefined;
+  /** Why the attempt was aborted before undici could be told (it is told on connect). */
+  #pendingAbort: Error | undefined;
+  #settled = false;
+  #status = 0;
+  #statusText = "";
+  #headers: ParsedHeaders = {};
+  #chunks: Buffer[] = [];
+  #bytes = 0;
+  /** A redirect: the body is drained and fetch gets the request. */
+  #redirect = false;
+
+  constructor(
+    private readonly request: BufferedRequest,
+    private readonly parseHeaders: (raw: RawHeaderList) => ParsedHeaders,
+    private readonly resolve: (answer: Answer | undefined) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    request.onAbort((reason) => this.#abort(reason));
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    if (this.#pendingAbort !== undefined) {
+      abort(this.#pendingAbort);
+      return;
+    }
+    this.#abortRequest = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: RawHeaderList, _resume: () => void, statusText: string): boolean {
+    // 1xx informational answers come before the real one; undici reports them too.
+    if (statusCode < 200) return true;
+    this.#status = statusCode;
+    this.#statusText = statusText ?? "";
+    this.#headers = this.parseHeaders(rawHeaders);
+    if (REDIRECTS.has(statusCode)) {
       // fetch follows redirects (and knows when to drop the body and the method); let it.
-      await answer.body.dump();
-      return undefined;
+      this.#redirect = true;
+      return true;
     }
-    const length = answer.headers["content-length"];
-    let bytes: ArrayBuffer | undefined;
+    const length = this.#headers["content-length"];
     try {
-      checkDeclaredLength(typeof length === "string" ? length : undefined, request.maxResponseBytes);
-      // A declared length within the limit is enforced by undici itself; only an undeclared
-      // (chunked) body is counted as it arrives.
-      bytes =
-        typeof length === "string"
-          ? await answer.body.arrayBuffer()
-          : await readLimited(answer.body, request.maxResponseBytes);
+      checkDeclaredLength(typeof length === "string" ? length : undefined, this.request.maxResponseBytes);
     } catch (error) {
-      // Destroying the body drops the connection: nothing more of the answer is read.
-      if (error instanceof BodyTooLarge) {
-        // The stream reports the destruction as an error of its own; it is expected here.
-        answer.body.on("error", () => {});
-        answer.body.destroy();
-      }
-      throw error;
+      this.#abort(error);
     }
-    return new Answer(
-      answer.statusCode,
-      answer.statusText ?? "",
-      answer.headers,
-      bytes === undefined || bytes.byteLength === 0 ? undefined : bytes,
-    );
-  };
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.#settled || this.#redirect) return true;
+    this.#bytes += chunk.byteLength;
+    // Past the limit the connection is dropped: nothing more of the answer is read.
+    if (this.#bytes > this.request.maxResponseBytes) {
+      this.#abort(new BodyTooLarge(this.request.maxResponseBytes, undefined));
+      return true;
+    }
+    this.#chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    if (this.#redirect) {
+      this.resolve(undefined);
+      return;
+    }
+    this.resolve(new Answer(this.#status, this.#statusText, this.#headers, this.#body()));
+  }
+
+  onError(error: Error): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.reject(error);
+  }
+
+  /** The body as one exactly sized ArrayBuffer (a chunk may be a view into a pooled buffer). */
+  #body(): ArrayBuffer | undefined {
+    if (this.#bytes === 0) return undefined;
+    const out = new Uint8Array(this.#bytes);
+    let at = 0;
+    for (const chunk of this.#chunks) {
+      out.set(chunk, at);
+      at += chunk.byteLength;
+    }
+    this.#chunks = [];
+    return out.buffer;
+  }
+
+  /** Settles with `reason` at once and drops the request (now, or when undici connects it). */
+  #abort(reason: unknown): void {
+    const error = reason instanceof Error ? reason : new Error(String(reason));
+    if (!this.#settled) {
+      this.#settled = true;
+      this.reject(reason);
+    }
+    if (this.#abortRequest !== undefined) this.#abortRequest(error);
+    else this.#pendingAbort ??= error;
+  }
 }
 
 /** Bodies the fast path can send as they are; anything else (Blob, FormData, streams) goes by fetch. */

@@ -5,12 +5,14 @@ import { monotonicNow } from "./clock.js";
  * attempt's own time limit, and the caller's signal. When the call ends (caller abort or
  * deadline), the attempt in flight and any wait are aborted directly.
  *
- * A call has one timer and, on the usual path, one AbortController: the timer is armed once, at
- * the first moment something may be due (an attempt's limit or the call's deadline) and re-armed
- * only when it fires early; the controller is shared by the attempts and the waits between them
- * and replaced only after an attempt's own time limit aborted it. `dispose()` clears the timer and
- * removes the one listener put on the caller's signal, so a long-lived signal shared by many calls
- * collects nothing.
+ * A call has one timer and at most one AbortController on the usual path: the timer is armed
+ * once, at the first moment something may be due (an attempt's limit or the call's deadline) and
+ * re-armed only when it fires early. The controller is made only when something asks for a
+ * signal (a wait, fetch); an attempt sent on undici's dispatcher registers a plain abort function
+ * instead (`AttemptScope.onAbort`), so a call that answers at once allocates no signal at all.
+ * The controller is shared by the attempts and the waits between them and replaced only after an
+ * attempt's own time limit aborted it. `dispose()` clears the timer and removes the one listener
+ * put on the caller's signal, so a long-lived signal shared by many calls collects nothing.
  */
 export type CallEnd = "caller" | "timeout";
 
@@ -67,10 +69,9 @@ export class CallScope {
 
   /** A scope for one attempt, limited to `limitMs` and to the call's own deadline. */
   attempt(limitMs: number): AttemptScope {
-    const controller = this.#liveController();
     const ownLimit = !this.ended && limitMs < this.remainingMs();
     const deadline = ownLimit ? this.#now() + limitMs : undefined;
-    const attempt = new AttemptScope(this, controller, deadline);
+    const attempt = new AttemptScope(this, deadline, this.ended ? this.#reason : undefined);
     if (!this.ended) this.#attempt = attempt;
     // The timer is normally armed for this already; only an attempt due before it needs a new one.
     if (deadline !== undefined && deadline < this.#timerAt) {
@@ -78,6 +79,11 @@ export class CallScope {
       this.#arm(limitMs);
     }
     return attempt;
+  }
+
+  /** @internal an attempt that took the signal timed out: abort the controller (replaced on next use). */
+  abortSignal(reason: unknown): void {
+    this.#controller?.abort(reason);
   }
 
   /** @internal the attempt is over: the call no longer aborts it. */
@@ -124,7 +130,7 @@ export class CallScope {
     if (attempt?.deadline !== undefined && now >= attempt.deadline) {
       this.#attempt = undefined;
       attempt.timedOut = true;
-      attempt.controller.abort(new Error("attempt time limit reached"));
+      attempt.abort(new Error("attempt time limit reached"));
     }
     const next =
       this.#attempt?.deadline !== undefined
@@ -139,6 +145,7 @@ export class CallScope {
     this.#reason = reason;
     this.dispose();
     this.#controller?.abort(reason);
+    this.#attempt?.abort(reason);
   }
 }
 
@@ -146,22 +153,55 @@ export class AttemptScope {
   /** True when this attempt's own time limit (not the call's) ended it. */
   timedOut = false;
   readonly #parent: CallScope;
-  /** @internal */
-  readonly controller: AbortController;
   /** @internal when this attempt's own limit ends it (monotonic ms); undefined: the call's deadline does. */
   readonly deadline: number | undefined;
+  #signal: AbortSignal | undefined;
+  #onAbort: ((reason: unknown) => void) | undefined;
+  #aborted = false;
+  #reason: unknown;
 
-  constructor(parent: CallScope, controller: AbortController, deadline: number | undefined) {
+  constructor(parent: CallScope, deadline: number | undefined, endedReason?: unknown) {
     this.#parent = parent;
-    this.controller = controller;
     this.deadline = deadline;
+    if (parent.ended) {
+      this.#aborted = true;
+      this.#reason = endedReason;
+    }
   }
 
+  /** Aborts when the attempt's limit passes or the call ends (made on first use). */
   get signal(): AbortSignal {
-    return this.controller.signal;
+    this.#signal ??= this.#parent.signal;
+    return this.#signal;
+  }
+
+  /**
+   * Calls `abort` once, with the reason, when the attempt's limit passes or the call ends (at
+   * once if it already has). One function per attempt; it replaces an earlier one.
+   */
+  onAbort(abort: (reason: unknown) => void): void {
+    if (this.#aborted) {
+      abort(this.#reason);
+      return;
+    }
+    this.#onAbort = abort;
+  }
+
+  /** @internal */
+  abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    const onAbort = this.#onAbort;
+    this.#onAbort = undefined;
+    // The shared controller is aborted only when this attempt took its signal; the call replaces
+    // it for what comes next (see CallScope.#liveController).
+    if (this.#signal !== undefined && !this.#signal.aborted) this.#parent.abortSignal(reason);
+    onAbort?.(reason);
   }
 
   dispose(): void {
+    this.#onAbort = undefined;
     this.#parent.release(this);
   }
 }

@@ -65,15 +65,17 @@ export class Throttle {
   /**
    * Takes a slot. Returns undefined when one was free (no await needed), else a promise that
    * resolves when the request may start, or rejects with the signal's reason if it aborts first.
-   * `owner` tags the waiter for `cancelAll(reason, owner)`.
+   * `owner` tags the waiter for `cancelAll(reason, owner)`. `signal` may be a function giving it,
+   * called only when the request has to wait (a free slot then needs no signal made).
    */
-  acquire(signal?: AbortSignal, owner?: object): Promise<void> | undefined {
-    if (signal?.aborted) return Promise.reject(signal.reason);
+  acquire(signal?: AbortSignal | (() => AbortSignal), owner?: object): Promise<void> | undefined {
+    if (typeof signal !== "function" && signal?.aborted) return Promise.reject(signal.reason);
     const now = this.#now();
     if (this.#queue.length === 0 && this.#freeAt(now) <= now) {
       this.#take(now);
       return undefined;
     }
+    if (typeof signal === "function") return this.acquire(signal(), owner);
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { resolve, reject, signal, onAbort: undefined, since: now, owner };
       if (signal) {

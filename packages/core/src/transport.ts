@@ -75,7 +75,7 @@ import {
 import type { RetryBudgetStats } from "./retry-budget.js";
 import { leaseSharedThrottle, type SharedThrottleLease, sharedThrottleKey } from "./shared-throttle.js";
 import type { Throttle, ThrottleOptions, ThrottleStats } from "./throttle.js";
-import { undiciAgent } from "./undici-agent.js";
+import { type UndiciParts, undiciAgent } from "./undici-agent.js";
 import { fillPath, normaliseBaseUrl, redactUrl } from "./url.js";
 import { userAgent } from "./version.js";
 
@@ -220,9 +220,10 @@ export class HttpTransport implements Transport {
   readonly #retry: ResolvedRetryOptions;
   readonly #metrics = new Metrics();
   readonly #deps: TransportDeps;
-  /** The openapi-fetch client behind `raw()`. */
-  /** Built on the first `raw()`: openapi-fetch's client reads the global `Request`, whose first use
-   * loads the runtime's own undici (fetch; about 10 MiB of RSS) that SDK calls do not need. */
+  /**
+   * The openapi-fetch client behind `raw()`, built on the first `raw()`: it reads the global
+   * `Request`, whose first use loads the runtime's own undici (fetch; about 10 MiB of RSS).
+   */
   readonly #client: () => Client<Record<string, never>>;
   readonly #referer: string;
   readonly #origin: string;
@@ -230,11 +231,13 @@ export class HttpTransport implements Transport {
   /** Headers of every request: defaults, then the transport's own (lower-case names). */
   readonly #baseHeaders: Record<string, string>;
   readonly #maxResponseBytes: number;
+  /** Per operation: the headers its calls start from (see #headerTemplate). */
+  readonly #headerTemplates = new WeakMap<OperationSpec, Record<string, string>>();
   readonly #hooks: TransportHooks | undefined;
   readonly #customFetch: FetchLike | undefined;
   /** Undefined when `validateResponses` is off: then nothing is checked or loaded. */
   readonly #validator: ResponseValidator | undefined;
-  #agent: Promise<UndiciAgent> | undefined;
+  #agent: Promise<{ agent: UndiciAgent; parseHeaders: UndiciParts["parseHeaders"] }> | undefined;
   #defaultFetch: ResolvedFetch | undefined;
   #closed = false;
 
@@ -368,15 +371,18 @@ export class HttpTransport implements Transport {
       if (this.#validator)
         await this.#validator.check(op, data, log, () => ({ ...ctx.fields(), status: answer.status }));
       this.#metrics.recordCall(op.name, "ok", monotonicNow() - started);
-      log.write(
-        "debug",
-        () => ({
-          status: answer.status,
-          attempts: ctx.attempts,
-          durationMs: Math.round(monotonicNow() - started),
-        }),
-        "call succeeded",
-      );
+      // Checked first so a call makes no closure when the line is not written.
+      if (log.enabled("debug")) {
+        log.write(
+          "debug",
+          () => ({
+            status: answer.status,
+            attempts: ctx.attempts,
+            durationMs: Math.round(monotonicNow() - started),
+          }),
+          "call succeeded",
+        );
+      }
       return {
         data,
         response: {
@@ -424,12 +430,25 @@ export class HttpTransport implements Transport {
     }
   }
 
+  /**
+   * The headers every call of `op` starts from (defaults, User-Agent, Accept, and Referer for an
+   * internal route), built on the operation's first call and copied per call.
+   */
+  #headerTemplate(op: OperationSpec): Record<string, string> {
+    let template = this.#headerTemplates.get(op);
+    if (template === undefined) {
+      template = { ...this.#baseHeaders, accept: ACCEPT[op.response] };
+      if (op.internal) template.referer = this.#referer;
+      this.#headerTemplates.set(op, template);
+    }
+    return template;
+  }
+
   /** The URL, headers and body of a call, exactly as every attempt sends them. */
   #prepare(op: OperationSpec, input: CallInput, options: CallOptions, ctx: RequestContext): PreparedRequest {
     const params = splitParams(op, input.params, ctx);
     const url = buildUrl(this.baseUrl, op.path, params);
-    const headers: Record<string, string> = { ...this.#baseHeaders };
-    headers.accept = ACCEPT[op.response];
+    const headers: Record<string, string> = { ...this.#headerTemplate(op) };
     if (options.headers !== undefined) {
       const checked = headersSchema.safeParse(options.headers);
       if (!checked.success) {
@@ -438,9 +457,9 @@ export class HttpTransport implements Transport {
           ctx.fields(),
         );
       }
+      // A call may set its own Accept; Referer is reserved, so the template's stands.
       for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
     }
-    if (op.internal) headers.referer = this.#referer;
     if (options.idempotencyKey !== undefined) {
       if (typeof options.idempotencyKey !== "string" || !IDEMPOTENCY_KEY.test(options.idempotencyKey)) {
         throw new WatsValidationError(
@@ -515,7 +534,7 @@ export class HttpTransport implements Transport {
     const agent = this.#agent;
     this.#agent = undefined;
     this.#defaultFetch = undefined;
-    if (agent) await (await agent).close();
+    if (agent) await (await agent).agent.close();
   }
 
   get closed(): boolean {
@@ -586,15 +605,19 @@ export class HttpTransport implements Transport {
     }
     if (!this.#agent) {
       // undici is loaded only when the default fetch is used; the agent keeps connections alive.
-      this.#agent = Promise.resolve().then(
-        () => new (undiciAgent())({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 64 }),
-      );
+      this.#agent = Promise.resolve().then(() => {
+        const { Agent, parseHeaders } = undiciAgent();
+        return {
+          agent: new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 64 }),
+          parseHeaders,
+        };
+      });
     }
-    return this.#agent.then((agent) => {
+    return this.#agent.then(({ agent, parseHeaders }) => {
       this.#defaultFetch = {
         fetch: globalThis.fetch as FetchLike,
         dispatcher: agent,
-        sendBuffered: bufferedSender(agent),
+        sendBuffered: bufferedSender(agent, parseHeaders),
       };
       return this.#resolveFetch();
     });

@@ -40,17 +40,22 @@ describe("loadOnFirstUse", () => {
 });
 
 describe("the modules core loads on first use", () => {
-  it("undici's Agent loaded without the package index is the exported Agent, with the request API", async () => {
-    // Checked before anything loads undici's index (which would add the request API itself).
+  it("undici's Agent and header parser loaded without the package index are the exported ones", async () => {
+    // Checked before anything loads undici's index.
     const require = createRequire(import.meta.url);
     expect(Object.keys(require.cache).some((file) => /undici[\\/]index\.js$/.test(file))).toBe(false);
     const { undiciAgent } = await import("../src/undici-agent.js");
-    const AgentClass = undiciAgent();
-    const agent = new AgentClass();
-    expect(typeof agent.request).toBe("function");
-    expect(typeof agent.stream).toBe("function");
+    const { Agent, parseHeaders } = undiciAgent();
+    const agent = new Agent();
+    expect(typeof agent.dispatch).toBe("function");
     await agent.close();
-    expect(AgentClass).toBe(require("undici").Agent);
+    const undici = require("undici");
+    expect(Agent).toBe(undici.Agent);
+    expect(parseHeaders).toBe(undici.util.parseHeaders);
+    expect(parseHeaders(["Set-Cookie", "a=1", "set-cookie", "b=2", "X-One", "1"])).toEqual({
+      "set-cookie": ["a=1", "b=2"],
+      "x-one": "1",
+    });
   });
 
   it("parses XML with the lazily loaded parser and names the line of a broken document", () => {

@@ -6,12 +6,16 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
 
-it("loads no generated schema module on import", () => {
+it("loads no generated schema module and no XML parser on import", () => {
   const probe = fileURLToPath(new URL("./fixtures/import-probe.cjs", import.meta.url));
   const out = execFileSync(process.execPath, ["--conditions=@tswats/source", "-r", "tsx/cjs", probe], {
     cwd: fileURLToPath(new URL("..", import.meta.url)),
     encoding: "utf8",
   });
-  const { schemaModules } = JSON.parse(out.trim().split("\n").pop() as string) as { schemaModules: string[] };
+  const { schemaModules, xmlParserModules } = JSON.parse(out.trim().split("\n").pop() as string) as {
+    schemaModules: string[];
+    xmlParserModules: string[];
+  };
   expect(schemaModules).toStrictEqual([]);
+  expect(xmlParserModules).toStrictEqual([]);
 }, 60_000);

@@ -14,6 +14,7 @@ import * as report from "@tswats/report";
 import * as rootCause from "@tswats/root-cause";
 import * as scim from "@tswats/scim";
 import * as software from "@tswats/software";
+import * as softwareInternal from "@tswats/software/internal";
 import * as systemManager from "@tswats/system-manager";
 import * as workflow from "@tswats/workflow";
 import type { z } from "zod";
@@ -67,6 +68,23 @@ export const operations: readonly OperationEntry[] = Object.entries(DOMAINS).fla
     spec,
     schemas: module.operationSchemas[spec.name] ?? {},
   })),
+);
+
+/**
+ * The internal operations the simulator routes (`/api/internal/...`), under the domain name
+ * `<package>/internal`. Only those with a handler are answered; the rest stay "not simulated".
+ */
+const INTERNAL_DOMAINS: Record<string, DomainModule> = {
+  "software/internal": softwareInternal,
+};
+
+export const internalOperations: readonly OperationEntry[] = Object.entries(INTERNAL_DOMAINS).flatMap(
+  ([domain, module]) =>
+    Object.values(module.operationTable).map((spec) => ({
+      domain,
+      spec,
+      schemas: module.operationSchemas[spec.name] ?? {},
+    })),
 );
 
 /** `domain.operationName` -> entry. */

@@ -225,7 +225,15 @@ export function seedState(state: SimState, epoch: number): void {
     "simulator",
     iso(-90),
   );
-  state.software.addFiles(v1, ["bin/setup.exe", "config/station.ini"], false);
+  state.software.addFiles(
+    v1,
+    [
+      { path: "bin/setup.exe", data: seededBinary("setup.exe", 4096) },
+      { path: "config/station.ini", data: Buffer.from("[station]\r\nline=PCBA\r\nfixture=FIX-001\r\n") },
+    ],
+    false,
+    iso(-90),
+  );
   state.software.transition(v1, "Pending", "simulator", iso(-89));
   state.software.transition(v1, "Released", "simulator", iso(-88));
   state.software.create(
@@ -400,4 +408,27 @@ export function seedState(state: SimState, epoch: number): void {
     "simulator",
     iso(-15),
   );
+
+  // Added last, so that the random ids of everything seeded before stay as they were.
+  state.software.addFiles(
+    v1,
+    [{ path: "bin/drivers/fixture.dll", data: seededBinary("fixture.dll", 1500) }],
+    false,
+    iso(-90),
+  );
+}
+
+/**
+ * Deterministic bytes for a seeded file that are not text: a DOS "MZ" header, NUL and 0xFF bytes
+ * and byte sequences that are invalid UTF-8, so a download that decodes bytes as text is caught.
+ */
+function seededBinary(name: string, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  out.set([0x4d, 0x5a, 0x90, 0x00, 0xff, 0xfe, 0xc3, 0x28]);
+  let x = [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+  for (let i = 8; i < length; i++) {
+    x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
 }

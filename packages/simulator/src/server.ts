@@ -12,7 +12,7 @@ import { describeIssues } from "./formats/wsjf.js";
 import type { Handler, HandlerContext, Reply } from "./handler.js";
 import { handlersByDomain } from "./handlers/index.js";
 import { ODataQueryError } from "./odata/query.js";
-import { operationKey, operations } from "./operations.js";
+import { internalOperations, operationKey, operations } from "./operations.js";
 import { QueryParams } from "./params.js";
 import { type RecordedRequest, type RequestLog, record, recordableBody, redactHeader } from "./requests.js";
 import { Router } from "./router.js";
@@ -57,6 +57,7 @@ export class SimServer {
   readonly #options: ServerOptions;
   readonly #server: Server;
   readonly #router = new Router(operations);
+  readonly #internalRouter = new Router(internalOperations);
   readonly #sockets = new Set<Socket>();
   readonly #hung = new Set<ServerResponse>();
   readonly #closing = new AbortController();
@@ -184,7 +185,8 @@ export class SimServer {
       entry.status = res.statusCode;
     });
     // Named before faults and outages apply, so a faulted request is found by its operation too.
-    const match = this.#router.match(method, path);
+    const internal = /^\/api\/internal(\/|$)/i.test(path);
+    const match = (internal ? this.#internalRouter : this.#router).match(method, path);
     if (match.kind === "found") entry.operation = operationKey(match.entry);
 
     if (down?.mode === "503") {
@@ -223,7 +225,7 @@ export class SimServer {
       }
     }
 
-    if (/^\/api\/internal(\/|$)/i.test(path)) {
+    if (internal) {
       const auth = this.#options.tokens.check(req.headers.authorization);
       if (!auth.ok) throw this.#unauthorized();
       const referer = req.headers.referer;
@@ -233,10 +235,27 @@ export class SimServer {
       if (!referer.toLowerCase().startsWith(`${this.url}/`.toLowerCase())) {
         throw new HttpError(403, `The Referer '${referer}' is not this server's root (${this.url}/).`);
       }
-      throw new HttpError(
-        404,
-        `No HTTP resource was found that matches the request URI '${this.url}${path}'. (Internal routes are not simulated.)`,
+      const handler =
+        match.kind === "found"
+          ? (handlersByDomain[match.entry.domain]?.[match.entry.spec.name] as Handler | undefined)
+          : undefined;
+      if (match.kind !== "found" || !handler) {
+        throw new HttpError(
+          404,
+          `No HTTP resource was found that matches the request URI '${this.url}${path}'. (This internal route is not simulated.)`,
+        );
+      }
+      if (auth.info.rights === "read" && isWrite(method, match.entry.domain)) {
+        throw new HttpError(
+          403,
+          "Authorization has been denied for this request: the token has read-only rights.",
+        );
+      }
+      this.#send(
+        res,
+        await handler(this.#context(match.entry, match.params, search, raw, contentType, auth.info)),
       );
+      return;
     }
 
     if (match.kind === "not-found") {
@@ -261,18 +280,28 @@ export class SimServer {
     }
     const handler = handlersByDomain[op.domain]?.[op.spec.name] as Handler | undefined;
     if (!handler) throw new HttpError(501, `The operation ${operationKey(op)} is not simulated.`);
-    const ctx: HandlerContext = {
+    this.#send(res, await handler(this.#context(op, match.params, search, raw, contentType, auth.info)));
+  }
+
+  #context(
+    op: HandlerContext["op"],
+    params: Record<string, string>,
+    search: URLSearchParams,
+    raw: Buffer,
+    contentType: string | undefined,
+    auth: HandlerContext["auth"],
+  ): HandlerContext {
+    return {
       op,
-      params: match.params,
+      params,
       query: new QueryParams(search),
       body: this.#parseBody(op, raw, contentType),
       rawBody: raw,
       contentType,
-      auth: auth.info,
+      auth,
       tokens: this.#options.tokens,
       state: this.#options.state,
     };
-    this.#send(res, await handler(ctx));
   }
 
   #unauthorized(): HttpError {

@@ -8,8 +8,9 @@
  * - worker per call (bare): a new worker doing one plain fetch, no SDK: the cheapest any
  *   worker-per-call design could be, so the ratio against it is a lower bound;
  * - engine round trip: a request the engine answers at once (the boundary's own cost);
- * - bridge floor: a plain fetch relayed by a minimal worker (MessagePort + Atomics.wait, no SDK)
- *   against the same fetch awaited directly: what any blocking bridge costs on this machine;
+ * - bridge floor: a plain undici request (the client the SDK's calls use) relayed by a minimal
+ *   worker (MessagePort + Atomics.wait, no SDK) against the same request awaited directly: what
+ *   any blocking bridge costs on this machine, for a call as fast as the SDK's;
  * - submit: `report.postWsjf()` of a 50 KB WSJF report (fixtures/wsjf), async and sync (the
  *   report crossing to the engine is what differs).
  *
@@ -24,6 +25,7 @@ import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_thread
 import { Wats } from "@tswats/sdk";
 import { createSyncWats } from "@tswats/sync";
 import { Bench } from "tinybench";
+import { Agent, request } from "undici";
 import { ENGINE_CLIENT, type EngineClient } from "../src/engine-client.js";
 import { startModuleWorker } from "../src/launch.js";
 import { startSimulatorProcess } from "../test/support/simulator-process.js";
@@ -59,7 +61,7 @@ const bareWorkerPerCall = () =>
     startModuleWorker(new URL("./one-fetch-worker.mjs", import.meta.url), { workerData, execArgv: [] }),
   );
 
-// The bridge floor: a minimal relay worker, and the same plain fetch awaited on this thread.
+// The bridge floor: a minimal relay worker, and the same plain request awaited on this thread.
 const floorSignal = new Int32Array(new SharedArrayBuffer(4));
 const floorChannel = new MessageChannel();
 const floorWorker = new Worker(new URL("./bridge-floor-worker.mjs", import.meta.url), {
@@ -68,8 +70,11 @@ const floorWorker = new Worker(new URL("./bridge-floor-worker.mjs", import.meta.
   execArgv: [],
 });
 const floorHeaders = { authorization: `Basic ${sim.token}`, accept: "application/json" };
+const floorAgent = new Agent({ keepAliveTimeout: 60_000 });
 const plainFetch = async () =>
-  (await fetch(`${sim.url}/api/Product/CBL-7`, { headers: floorHeaders })).json();
+  (
+    await request(`${sim.url}/api/Product/CBL-7`, { dispatcher: floorAgent, headers: floorHeaders })
+  ).body.json();
 const bridgedFetch = (): unknown => {
   floorChannel.port1.postMessage(null);
   for (;;) {
@@ -125,6 +130,7 @@ for (let round = 0; round < ROUNDS; round++) {
   syncSubmitRounds.push(await median("sync submit", syncSubmit, { time: 300, iterations: 20 }));
 }
 await floorWorker.terminate();
+await floorAgent.close();
 const asyncMs = middle(asyncRounds);
 const syncMs = middle(syncRounds);
 const pingMs = middle(pingRounds);

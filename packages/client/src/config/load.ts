@@ -31,7 +31,10 @@ export type TokenSource = "environment" | "config file" | "none";
 export interface LoadedClientConfig {
   /** Absolute path of the file. */
   path: string;
-  /** The validated settings; queue.folder, log.file, pluginFolders and converter folders made absolute. */
+  /**
+   * The validated settings; queue.folder, log.file, console.softwareFolder, pluginFolders and
+   * converter folders made absolute.
+   */
   config: ClientConfigFile;
   token: string | undefined;
   tokenSource: TokenSource;
@@ -104,6 +107,7 @@ export function loadClientConfig(
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
   config.queue.folder = abs(config.queue.folder);
   if (config.log.file) config.log.file = abs(config.log.file);
+  if (config.console.softwareFolder) config.console.softwareFolder = abs(config.console.softwareFolder);
   config.pluginFolders = config.pluginFolders.map(abs);
   for (const entry of config.converters) {
     entry.watch.folder = abs(entry.watch.folder);

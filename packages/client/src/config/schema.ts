@@ -92,6 +92,11 @@ export const clientConfigSchema = z
         password: z.string().min(8).max(200).optional(),
         /** More Host names (name:port) the console answers to, e.g. the station's DNS name. */
         allowedHosts: z.array(z.string().min(1)).default([]),
+        /**
+         * Where the Software page downloads packages (`<folder>/<name>/v<version>/`); relative to
+         * the config file. Default: `<queue.folder>/console/software`.
+         */
+        softwareFolder: z.string().min(1).optional(),
       })
       .strict()
       .prefault({}),

@@ -82,6 +82,8 @@ export interface Claim {
   /** File name in sending/. */
   name: string;
   entry: QueueEntry;
+  /** The report passed validateReport when it was read for this claim (false when the queue does not validate). */
+  validated: boolean;
 }
 
 export interface ReleaseOptions {
@@ -379,7 +381,7 @@ export class FileQueue {
           continue;
         }
         this.#claimedIds.add(read.entry.id);
-        return { id: read.entry.id, name, entry: read.entry };
+        return { id: read.entry.id, name, entry: read.entry, validated: this.#validate };
       }
       await this.#moveToFailed("sending", name, {
         reason: "corrupt",

@@ -263,7 +263,7 @@ export class Uploader {
     try {
       let failure: ClassifiedFailure | undefined;
       try {
-        await this.#target.send(claim.entry.report, controller.signal);
+        await this.#target.send(claim.entry.report, controller.signal, { validated: claim.validated });
       } catch (error) {
         failure = classifyUploadError(error);
         if (controller.signal.aborted) failure = { ...failure, kind: "aborted" };

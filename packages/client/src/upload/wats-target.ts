@@ -16,8 +16,11 @@ import { type Report, ReportClient } from "@tswats/report";
 import type { Wats } from "@tswats/sdk";
 
 export interface UploadTarget {
-  /** Posts one report (the report id is the idempotency key). Throws a WatsError on failure. */
-  send(report: Report, signal: AbortSignal): Promise<void>;
+  /**
+   * Posts one report (the report id is the idempotency key). Throws a WatsError on failure.
+   * `validated`: the queue has just validated it, so it is not checked a second time.
+   */
+  send(report: Report, signal: AbortSignal, options?: { validated?: boolean }): Promise<void>;
   /** The breaker state towards the server. */
   breakerState(): BreakerState;
   /** Calls `listener` on every breaker transition; returns an unsubscribe function. */
@@ -69,8 +72,8 @@ export async function createWatsTarget(options: WatsTargetOptions): Promise<Uplo
   }
 
   return {
-    async send(report, signal) {
-      await reports.submit(report, { signal });
+    async send(report, signal, options) {
+      await reports.submit(report, { signal, validate: options?.validated !== true });
     },
     breakerState() {
       const snapshot = wats.transport.breakers?.snapshot() ?? [];

@@ -8,6 +8,10 @@
  *   reading a file and posting it costs; V8's JSON handling alone is measured beside it.
  * - the parts, the zod `ReportSchema` beside the fast reader (the ratio says why parseReport does
  *   not use zod), WSXF write/read, and building a 280-step report with the builder.
+ * - the submit path (`ReportClient.submit`: validateReport, the wire form, one JSON.stringify)
+ *   beside a one-pass design's floor: a JSON writer in JavaScript that checks nothing. If that
+ *   writer alone costs more than the check plus V8's native JSON.stringify, validating while
+ *   writing cannot be faster than two passes (issue 20, item 4).
  * - `toWatsDateTime` with a time zone (two zone-offset look-ups through the cached formatter)
  *   beside constructing one `Intl.DateTimeFormat`, which every call did before the cache.
  *
@@ -23,6 +27,7 @@ import {
   parseWsxf,
   ReportSchema,
   serialiseReport,
+  stripServerFields,
   toWatsDateTime,
   toWsxf,
   UutReport,
@@ -71,6 +76,40 @@ function buildLarge(): void {
   uut.build();
 }
 
+/**
+ * The least a one-pass validate-and-write must do besides its checks: walk the report and build
+ * the JSON text in JavaScript (strings quoted by JSON.stringify, as a real writer would).
+ */
+function jsonWriterFloor(value: unknown): string {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "number":
+      return Number.isFinite(value) ? String(value) : "null";
+    case "boolean":
+      return value ? "true" : "false";
+    case "object": {
+      if (Array.isArray(value)) {
+        let text = "[";
+        for (let i = 0; i < value.length; i++) text += (i > 0 ? "," : "") + jsonWriterFloor(value[i]);
+        return `${text}]`;
+      }
+      let text = "{";
+      for (const key in value) {
+        const v = (value as Record<string, unknown>)[key];
+        if (v === undefined) continue;
+        text += `${text.length > 1 ? "," : ""}${JSON.stringify(key)}:${jsonWriterFloor(v)}`;
+      }
+      return `${text}}`;
+    }
+    default:
+      return "null";
+  }
+}
+if (jsonWriterFloor(model) !== JSON.stringify(model))
+  throw new Error("the floor writer must write what JSON.stringify does");
+
 let sink: unknown;
 const bench = new Bench({ time: 1500, warmupTime: 300 });
 bench
@@ -86,6 +125,20 @@ bench
   })
   .add("JSON.parse + JSON.stringify only", () => {
     sink = JSON.stringify(JSON.parse(text));
+  })
+  .add("submit path: validateReport + wire form + JSON.stringify", () => {
+    if (!validateReport(model).valid) throw new Error("invalid");
+    sink = JSON.stringify(stripServerFields(model));
+  })
+  .add("submit path before: validateReport + serialiseReport + JSON.stringify", () => {
+    if (!validateReport(model).valid) throw new Error("invalid");
+    sink = JSON.stringify(serialiseReport(model));
+  })
+  .add("JSON.stringify", () => {
+    sink = JSON.stringify(model);
+  })
+  .add("one-pass floor: a JSON writer in JavaScript, no checks", () => {
+    sink = jsonWriterFloor(model);
   })
   .add("parseReport", () => {
     sink = parseReport(decoded);
@@ -150,6 +203,12 @@ write({
   ratios: {
     "zod / parseReport": Number(
       ((medians["ReportSchema.parse (zod)"] ?? 0) / (medians.parseReport ?? 1)).toFixed(2),
+    ),
+    "one-pass floor / submit path (above 1: two passes are faster)": Number(
+      (
+        (medians["one-pass floor: a JSON writer in JavaScript, no checks"] ?? 0) /
+        (medians["submit path: validateReport + wire form + JSON.stringify"] ?? 1)
+      ).toFixed(2),
     ),
     "JSON text share of the text pipeline": Number(
       ((medians["JSON.parse + JSON.stringify only"] ?? 0) / (medians["pipeline + JSON text"] ?? 1)).toFixed(

@@ -62,6 +62,7 @@ export {
   ReportClient,
   type ReportServiceSource,
   type ReportSource,
+  type SubmitOptions,
   type SubmitResult,
 } from "./report-client.js";
 export {

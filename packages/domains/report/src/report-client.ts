@@ -11,11 +11,11 @@
  * ```
  */
 import { type CallOptions, type Paginated, WatsValidationError } from "@tswats/core";
-import type { InsertReportResult, ReportHeader } from "./generated/models.js";
+import type { InsertReportResult, ReportHeader, WsjfReport } from "./generated/models.js";
 import type { ReportService } from "./generated/service.js";
 import { canonicalGuid } from "./guid.js";
 import { parseReport } from "./model/parse.js";
-import { serialiseReport } from "./model/serialise.js";
+import { stripServerFields } from "./model/serialise.js";
 import type { Report } from "./model/types.js";
 import {
   ODataFilter,
@@ -39,6 +39,16 @@ export interface SubmitResult {
   id: string;
   /** What WATS answered. */
   result: InsertReportResult;
+}
+
+/** Options of `submit` and `submitWsxf` beside the call and validation options. */
+export interface SubmitOptions extends CallOptions, ValidateOptions {
+  /**
+   * `false` skips the check, for a report that passed `validateReport` with the same options just
+   * before and has not changed since (the station queue validates each entry it claims and
+   * sends it through here). Default true. WATS still refuses what it cannot store.
+   */
+  validate?: boolean;
 }
 
 export interface GetReportOptions extends CallOptions {
@@ -96,12 +106,13 @@ export class ReportClient {
    * duplicate it. Throws a WatsValidationError listing every error (JSON path and message; also
    * in `body.problems`) before any request is made.
    */
-  async submit(
-    report: Report | ReportSource,
-    options: CallOptions & ValidateOptions = {},
-  ): Promise<SubmitResult> {
+  async submit(report: Report | ReportSource, options: SubmitOptions = {}): Promise<SubmitResult> {
     const { data, id, callOptions } = this.#prepare(report, options, "postWsjf");
-    const answer: unknown = await this.#service.postWsjf(serialiseReport({ ...data, id }), {
+    // The wire form in the same pass as the check: a valid report holds no NaN or Infinity (the
+    // only values serialiseReport rewrites), so all that is left is to leave out the fields the
+    // server adds. One JSON.stringify follows, in the transport.
+    const wire = stripServerFields({ ...data, id }) as WsjfReport;
+    const answer: unknown = await this.#service.postWsjf(wire, {
       idempotencyKey: id,
       ...callOptions,
     });
@@ -109,10 +120,20 @@ export class ReportClient {
   }
 
   /** Builds (once) and validates; throws the WatsValidationError of `submit` when there is an error. */
-  #prepare(report: Report | ReportSource, options: CallOptions & ValidateOptions, operation: string) {
-    const { strict, allowSpecialCharacters, now, ...callOptions } = options;
+  #prepare(report: Report | ReportSource, options: SubmitOptions, operation: string) {
+    const { strict, allowSpecialCharacters, now, validate, ...callOptions } = options;
     const data =
       "build" in report && typeof report.build === "function" ? report.build() : (report as Report);
+    const id = canonicalGuid(typeof data?.id === "string" ? data.id : "");
+    if (validate === false) {
+      if (id === undefined) {
+        throw new WatsValidationError(`The report was not sent: $.id must be a GUID`, {
+          operation,
+          method: "POST",
+        });
+      }
+      return { data, id, callOptions };
+    }
     const validation = validateReport(data, {
       ...this.#validation,
       ...stripUndefined({ strict, allowSpecialCharacters, now }),
@@ -123,7 +144,7 @@ export class ReportClient {
         { body: { problems: validation.problems }, operation, method: "POST" },
       );
     }
-    return { data, id: canonicalGuid(data.id as string) as string, callOptions };
+    return { data, id: id as string, callOptions };
   }
 
   /** A report read back as the typed model (`GET /api/Report/Wsjf/{id}`). */
@@ -151,10 +172,7 @@ export class ReportClient {
   }
 
   /** Validates a report and posts it as WSXF (XML). Same validation and errors as `submit`. */
-  async submitWsxf(
-    report: Report | ReportSource,
-    options: CallOptions & ValidateOptions = {},
-  ): Promise<SubmitResult> {
+  async submitWsxf(report: Report | ReportSource, options: SubmitOptions = {}): Promise<SubmitResult> {
     const { data, id, callOptions } = this.#prepare(report, options, "postWsxf");
     const answer: unknown = await this.#service.postWsxf(toWsxf({ ...data, id }), {
       idempotencyKey: id,

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import {
   type CallInput,
   type CallOptions,
@@ -9,7 +10,16 @@ import {
   WatsValidationError,
 } from "@tswats/core";
 import { describe, expect, it } from "vitest";
-import { type Report, ReportClient, type ReportProblem, ReportService, reportFilter } from "../src/index.js";
+import {
+  parseReport,
+  type Report,
+  ReportClient,
+  type ReportProblem,
+  ReportService,
+  reportFilter,
+  serialiseReport,
+  validateReport,
+} from "../src/index.js";
 import { sampleUut } from "./support.js";
 
 /** A transport that records calls and answers from a table. */
@@ -92,6 +102,47 @@ describe("ReportClient.submit", () => {
     } finally {
       await transport.close();
     }
+  });
+});
+
+describe("ReportClient.submit: the wire form and the validate option", () => {
+  const fixtureDir = new URL("../../../../fixtures/wsjf/", import.meta.url);
+  const validFixtures = readdirSync(fixtureDir)
+    .filter((name) => name.endsWith(".json"))
+    .map((name) => ({
+      name,
+      report: parseReport(JSON.parse(readFileSync(new URL(name, fixtureDir), "utf8"))),
+    }))
+    .filter(({ report }) => validateReport(report).valid);
+
+  it("has valid fixtures to check", () => {
+    // The server exports carry the server-added fields, so they exercise the part left to do.
+    expect(validFixtures.map((f) => f.name)).toContain("uut-server-export.json");
+  });
+
+  it.each(validFixtures.map((f) => [f.name, f.report] as const))(
+    "%s: the body sent is exactly serialiseReport's wire form",
+    async (_name, report) => {
+      const transport = new FakeTransport(() => [{ ID: "x", uuid: "y", Report_ID: 1 }]);
+      await new ReportClient(new ReportService(transport)).submit(report);
+      const body = transport.calls[0]?.input.body;
+      expect(JSON.stringify(body)).toBe(JSON.stringify(serialiseReport(report)));
+    },
+  );
+
+  it("validate: false sends without checking, but still needs a GUID id", async () => {
+    const transport = new FakeTransport(() => [{ ID: "x", uuid: "y", Report_ID: 1 }]);
+    const client = new ReportClient(new ReportService(transport));
+    const report = sampleUut().build();
+    report.sn = "SN*"; // an error validateReport reports
+    await expect(client.submit(report)).rejects.toThrow(/\$\.sn/);
+    expect(transport.calls).toHaveLength(0);
+    const { id } = await client.submit(report, { validate: false });
+    expect(id).toBe(report.id);
+    expect((transport.calls[0]?.input.body as Report | undefined)?.sn).toBe("SN*");
+    const noId = { ...report, id: "not-a-guid" };
+    await expect(client.submit(noId, { validate: false })).rejects.toThrow(/\$\.id must be a GUID/);
+    expect(transport.calls).toHaveLength(1);
   });
 });
 

@@ -1,1 +1,2 @@
 export * from "./generated/internal/index.js";
+export * from "./package-contents.js";

@@ -14,7 +14,7 @@ import {
   mesHandlers,
   workflowHandlers,
 } from "./small-domains.js";
-import { softwareHandlers } from "./software.js";
+import { softwareHandlers, softwareInternalHandlers } from "./software.js";
 import { systemManagerHandlers } from "./system-manager.js";
 
 export const handlersByDomain: Readonly<Record<string, HandlerTable>> = {
@@ -33,6 +33,7 @@ export const handlersByDomain: Readonly<Record<string, HandlerTable>> = {
   "root-cause": rootCauseHandlers,
   scim: scimHandlers,
   software: softwareHandlers,
+  "software/internal": softwareInternalHandlers,
   "system-manager": systemManagerHandlers,
   workflow: workflowHandlers,
 };

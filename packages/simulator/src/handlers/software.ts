@@ -2,8 +2,8 @@
 import type { Package } from "@tswats/software";
 import { badRequest, notFound } from "../errors.js";
 import { multipartBoundary, parseMultipart } from "../formats/multipart.js";
-import { listZipEntries } from "../formats/zip.js";
-import { type HandlerTable, json, noContent } from "../handler.js";
+import { readZipEntries, type ZipEntry } from "../formats/zip.js";
+import { binary, type HandlerTable, json, noContent } from "../handler.js";
 import { keyOf } from "../stores/keys.js";
 import { FILE_ATTRIBUTES, parseStatus } from "../stores/software-store.js";
 
@@ -116,14 +116,50 @@ export const softwareHandlers: HandlerTable = {
         p.contentType?.toLowerCase().includes("zip"),
     );
     if (!zip) throw badRequest("The multipart body needs one part with content type application/zip.");
-    const names = listZipEntries(zip.data);
-    if (!names) throw badRequest("The uploaded file is not a zip archive.");
-    const onRoot = names.find((n) => !n.endsWith("/") && !n.includes("/"));
+    let entries: ZipEntry[] | undefined;
+    try {
+      entries = readZipEntries(zip.data);
+    } catch (error) {
+      throw badRequest(`The uploaded zip cannot be read: ${(error as Error).message}.`);
+    }
+    if (!entries) throw badRequest("The uploaded file is not a zip archive.");
+    const onRoot = entries.find((e) => !e.name.endsWith("/") && !e.name.includes("/"));
     if (onRoot)
-      throw badRequest(`The zip has the file '${onRoot}' on its root; every file must be inside a folder.`);
-    ctx.state.software.addFiles(pkg, names, ctx.query.bool("cleanInstall") ?? false);
+      throw badRequest(
+        `The zip has the file '${onRoot.name}' on its root; every file must be inside a folder.`,
+      );
+    ctx.state.software.addFiles(
+      pkg,
+      entries.map((e) => ({ path: e.name, data: e.data })),
+      ctx.query.bool("cleanInstall") ?? false,
+      ctx.state.nowIso(),
+    );
     return noContent();
   },
 
   getVirtualFolders: (ctx) => json(ctx.state.software.folders()),
+};
+
+/**
+ * The internal routes a station uses to fetch a package's files (`@tswats/software/internal`):
+ * the package with its folder tree and repository files, and one file's bytes.
+ */
+export const softwareInternalHandlers: HandlerTable = {
+  getPackage: (ctx) =>
+    json(
+      ctx.state.software.internalPackage(ctx.state.software.require(ctx.query.requireString("packageId"))),
+    ),
+
+  downloadFile: (ctx) => {
+    const id = ctx.query.requireString("repositoryFolderFileId");
+    const found = ctx.state.software.findContent(id);
+    if (!found) throw notFound(`The repository file '${id}' was not found.`);
+    const name = found.file.name ?? "";
+    // A header carries printable ASCII only; other names are sent without Content-Disposition.
+    return binary(
+      found.content.data,
+      "application/octet-stream",
+      /^[\x20-\x7e]+$/.test(name) ? name : undefined,
+    );
+  },
 };

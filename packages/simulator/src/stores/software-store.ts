@@ -1,5 +1,14 @@
-/** Software distribution packages: versions, status transitions, files and virtual folders. */
+/**
+ * Software distribution packages: versions, status transitions, files (with their bytes) and
+ * virtual folders.
+ */
+import { createHash } from "node:crypto";
 import type { Package, PackageFile, VirtualFolder } from "@tswats/software";
+import type {
+  PackageFolder as InternalFolder,
+  PackageFolderFile as InternalFolderFile,
+  Package as InternalPackage,
+} from "@tswats/software/internal";
 import { badRequest, notFound } from "../errors.js";
 import type { Random } from "../random.js";
 import { isBlank, keyOf } from "./keys.js";
@@ -32,6 +41,29 @@ export type StoredPackage = Package & {
   status: PackageStatus;
 };
 
+/** A file's bytes as the repository keeps them (what `DownloadFile` serves). */
+export interface StoredFileContent {
+  /** The id `GET /api/internal/Software/DownloadFile?repositoryFolderFileId=` takes. */
+  readonly repositoryFolderFileId: string;
+  readonly data: Buffer;
+  readonly uploaded: string;
+}
+
+/** A file added to a package: its path (`folder/.../name`) and bytes. */
+export interface PackageFileInput {
+  readonly path: string;
+  readonly data?: Uint8Array;
+}
+
+/**
+ * An id made from the given parts (a UUID-shaped SHA-1 prefix). Used for ids derived from other
+ * ids, so adding them does not move the seeded random sequence the rest of the data comes from.
+ */
+function derivedId(...parts: readonly string[]): string {
+  const hex = createHash("sha1").update(parts.join("\u0000")).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 export function parseStatus(value: string | undefined, parameter = "status"): PackageStatus {
   const found = PACKAGE_STATUSES.find((s) => s.toLowerCase() === value?.toLowerCase());
   if (!found) {
@@ -45,6 +77,8 @@ export function parseStatus(value: string | undefined, parameter = "status"): Pa
 export class SoftwareStore {
   readonly #packages = new Map<string, StoredPackage>();
   readonly #files = new Map<string, PackageFile[]>();
+  /** keyOf(packageFileId) -> bytes. */
+  readonly #contents = new Map<string, StoredFileContent>();
   readonly #folders: VirtualFolder[] = [];
   readonly #random: Random;
 
@@ -169,6 +203,7 @@ export class SoftwareStore {
         `Package '${pkg.name}' v${pkg.version} is ${pkg.status}; only Draft or Revoked packages can be deleted.`,
       );
     }
+    for (const file of this.files(pkg)) this.#contents.delete(keyOf(file.packageFileId));
     this.#packages.delete(keyOf(pkg.packageId));
     this.#files.delete(keyOf(pkg.packageId));
   }
@@ -185,25 +220,134 @@ export class SoftwareStore {
     return undefined;
   }
 
-  /** Adds the files of an uploaded zip (paths `folder/.../file`), merging or replacing all. */
-  addFiles(pkg: StoredPackage, paths: readonly string[], cleanInstall: boolean): void {
+  /**
+   * Adds the files of an uploaded zip (paths `folder/.../file`, with their bytes), merging
+   * (a file on the same path gets the new bytes) or replacing all.
+   */
+  addFiles(
+    pkg: StoredPackage,
+    entries: readonly PackageFileInput[],
+    cleanInstall: boolean,
+    now: string,
+  ): void {
+    if (cleanInstall) for (const file of this.files(pkg)) this.#contents.delete(keyOf(file.packageFileId));
     const files = cleanInstall ? [] : [...this.files(pkg)];
-    for (const path of paths) {
-      if (path.endsWith("/")) continue;
-      const slash = path.lastIndexOf("/");
-      const folder = path.slice(0, slash);
-      const name = path.slice(slash + 1);
-      const existing = files.find((f) => keyOf(f.name, f.packageFolderName) === keyOf(name, folder));
-      if (existing) continue;
-      files.push({
-        packageFileId: this.#random.uuid(),
-        name,
-        packageFolderName: folder,
-        attributes: "None",
-        Description: null,
+    for (const entry of entries) {
+      if (entry.path.endsWith("/")) continue;
+      const slash = entry.path.lastIndexOf("/");
+      const folder = entry.path.slice(0, slash);
+      const name = entry.path.slice(slash + 1);
+      let file = files.find((f) => keyOf(f.name, f.packageFolderName) === keyOf(name, folder));
+      if (!file) {
+        file = {
+          packageFileId: this.#random.uuid(),
+          name,
+          packageFolderName: folder,
+          attributes: "None",
+          Description: null,
+        };
+        files.push(file);
+      }
+      const data = Buffer.from(entry.data ?? new Uint8Array(0));
+      const fileId = file.packageFileId as string;
+      this.#contents.set(keyOf(fileId), {
+        repositoryFolderFileId: derivedId("repository-file", fileId, md5(data).toString("hex")),
+        data,
+        uploaded: now,
       });
     }
     this.#files.set(keyOf(pkg.packageId), files);
+  }
+
+  /** The bytes of a package file, by its package file id. */
+  content(packageFileId: string): StoredFileContent | undefined {
+    return this.#contents.get(keyOf(packageFileId));
+  }
+
+  /** The bytes `DownloadFile` serves for a repository file id. */
+  findContent(repositoryFolderFileId: string): { file: PackageFile; content: StoredFileContent } | undefined {
+    for (const files of this.#files.values()) {
+      for (const file of files) {
+        const content = this.content(file.packageFileId ?? "");
+        if (content && keyOf(content.repositoryFolderFileId) === keyOf(repositoryFolderFileId))
+          return { file, content };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The package as the internal `GetPackage` answers it: the dashboard model with its folder tree
+   * (`PackageFolders` nested, each linked to its parent by `ParentFolderId`) and, per file, the
+   * repository file (`RepositoryFolderFileId`, size, base64 MD5 `Checksum`). Status and file
+   * attributes are numbered in the order of PACKAGE_STATUSES and FILE_ATTRIBUTES (the document
+   * does not give the numbers).
+   */
+  internalPackage(pkg: StoredPackage): InternalPackage {
+    const top: InternalFolder[] = [];
+    const byPath = new Map<string, InternalFolder>();
+    const folderAt = (path: string): InternalFolder => {
+      const known = byPath.get(keyOf(path));
+      if (known) return known;
+      const slash = path.lastIndexOf("/");
+      const parent = slash < 0 ? undefined : folderAt(path.slice(0, slash));
+      const folder: InternalFolder = {
+        PackageFolderId: derivedId("package-folder", pkg.packageId, keyOf(path)),
+        PackageId: pkg.packageId,
+        ParentFolderId: parent?.PackageFolderId ?? null,
+        Name: path.slice(slash + 1),
+        Modified: pkg.modified ?? null,
+        PackageFolders: [],
+        PackageFolderFiles: [],
+      };
+      byPath.set(keyOf(path), folder);
+      (parent ? (parent.PackageFolders as InternalFolder[]) : top).push(folder);
+      return folder;
+    };
+    for (const file of this.files(pkg)) {
+      const folder = folderAt(file.packageFolderName ?? "");
+      const content = this.content(file.packageFileId ?? "");
+      const entry: InternalFolderFile = {
+        PackageFolderFileId: file.packageFileId ?? null,
+        PackageFolderId: folder.PackageFolderId ?? null,
+        RepositoryFolderFileId: content?.repositoryFolderFileId ?? null,
+        Attributes: Math.max(0, FILE_ATTRIBUTES.indexOf(file.attributes as (typeof FILE_ATTRIBUTES)[number])),
+        RepositoryFolderFile: content
+          ? {
+              RepositoryFolderFileId: content.repositoryFolderFileId,
+              Name: file.name ?? null,
+              Version: 1,
+              Description: file.Description ?? null,
+              Valid: true,
+              Uploaded: content.uploaded,
+              FileModifiedDate: content.uploaded,
+              Checksum: md5(content.data).toString("base64"),
+              FileVersion: null,
+              FileSize: content.data.length,
+            }
+          : null,
+      };
+      (folder.PackageFolderFiles as InternalFolderFile[]).push(entry);
+    }
+    return {
+      PackageId: pkg.packageId,
+      Name: pkg.name,
+      Version: pkg.version,
+      Description: pkg.description ?? null,
+      RootDirectory: pkg.rootDirectory ?? null,
+      Modified: pkg.modified ?? null,
+      ModifiedBy: pkg.modifiedBy ?? null,
+      Status: PACKAGE_STATUSES.indexOf(pkg.status),
+      Priority: pkg.priority ?? 0,
+      VirtualFolderId: pkg.virtualFolderId ?? null,
+      PackageFolders: top,
+      Created: pkg.created ?? null,
+      CreatedBy: pkg.createdBy ?? null,
+      Released: pkg.released ?? null,
+      ReleasedBy: pkg.releasedBy ?? null,
+      Revoked: pkg.revoked ?? null,
+      RevokedBy: pkg.revokedBy ?? null,
+    };
   }
 
   folders(): VirtualFolder[] {
@@ -220,6 +364,8 @@ export class SoftwareStore {
     return folder;
   }
 }
+
+const md5 = (data: Uint8Array) => createHash("md5").update(data).digest();
 
 function checkTags(tags: Package["tags"]): void {
   for (const [i, tag] of (tags ?? []).entries()) {

@@ -1,0 +1,147 @@
+/**
+ * The fast path (buffered-send.ts): a call on the default fetch goes out through undici's
+ * dispatcher, collects the answer whole and is aborted through undici's abort function, not an
+ * AbortSignal. Real loopback server; no timing assertions (limits are short and only bound waits).
+ */
+import type { ServerResponse } from "node:http";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { WatsAbortError, type WatsError, WatsTimeoutError } from "../src/errors.js";
+import { HttpTransport } from "../src/transport.js";
+import { CANARY, getProduct, type LoopbackServer, postReport, startServer } from "./helpers.js";
+
+let server: LoopbackServer | undefined;
+let transport: HttpTransport | undefined;
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await transport?.close();
+  await server?.close();
+  transport = undefined;
+  server = undefined;
+});
+
+function connect(url: string, options: Partial<ConstructorParameters<typeof HttpTransport>[0]> = {}) {
+  transport = new HttpTransport({ baseUrl: url, token: CANARY, logger: false, retry: false, ...options });
+  return transport;
+}
+
+/** A socket's close as the server sees it. */
+function closed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => res.socket?.once("close", () => resolve()));
+}
+
+describe("the dispatcher path", () => {
+  it("an answered call makes no AbortController, with the throttle and breaker on", async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"ok":true}');
+    });
+    const t = connect(server.url);
+    await t.call(getProduct, { params: { partNumber: "A" } }); // loads undici, makes the agent
+    const made = vi.spyOn(globalThis, "AbortController");
+    for (let i = 0; i < 5; i++)
+      expect(await t.call(getProduct, { params: { partNumber: "A" } })).toEqual({ ok: true });
+    expect(made).not.toHaveBeenCalled();
+  });
+
+  it("gives the body byte for byte and every header, repeated ones joined as fetch does", async () => {
+    const body = Buffer.concat([Buffer.from('{"text":"'), Buffer.from("é€😀", "utf8"), Buffer.from('"}')]);
+    server = await startServer((_req, res) => {
+      res.setHeader("set-cookie", ["a=1", "b=2"]);
+      res.setHeader("x-one", "1");
+      res.writeHead(200, { "content-type": "application/json", "content-length": String(body.length) });
+      // In two writes, so the answer arrives as more than one chunk.
+      res.write(body.subarray(0, 5));
+      setImmediate(() => res.end(body.subarray(5)));
+    });
+    const t = connect(server.url);
+    const { data, response } = await t.call(getProduct, { params: { partNumber: "A" } }).withResponse();
+    expect(data).toEqual({ text: "é€😀" });
+    expect(response.headers.get("x-one")).toBe("1");
+    expect(response.headers.getSetCookie()).toEqual(["a=1", "b=2"]);
+    expect(response.status).toBe(200);
+  });
+
+  it("sends a string body with its headers", async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end("[]");
+    });
+    const t = connect(server.url);
+    await t.call(postReport, { body: { id: "x", name: "ü" } }, { idempotencyKey: "k-1" });
+    expect(server.requests[0]).toMatchObject({ method: "POST", body: '{"id":"x","name":"ü"}' });
+    expect(server.requests[0]?.headers).toMatchObject({
+      "content-type": "application/json",
+      "idempotency-key": "k-1",
+    });
+  });
+
+  it("an attempt time limit drops a connection whose answer hangs halfway", async () => {
+    let socketClosed: Promise<void> | undefined;
+    server = await startServer((_req, res) => {
+      socketClosed = closed(res);
+      res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+      res.write('{"partial":');
+    });
+    const t = connect(server.url);
+    const error = (await t
+      .call(getProduct, { params: { partNumber: "A" } }, { attemptTimeoutMs: 200, timeoutMs: 10_000 })
+      .catch((e: unknown) => e)) as WatsError;
+    expect(error).toBeInstanceOf(WatsTimeoutError);
+    await socketClosed; // the server sees the connection go
+  });
+
+  it("the caller's abort ends the call at once and drops the connection", async () => {
+    let socketClosed: Promise<void> | undefined;
+    let answering: () => void = () => {};
+    const reached = new Promise<void>((resolve) => {
+      answering = resolve;
+    });
+    server = await startServer((_req, res) => {
+      socketClosed = closed(res);
+      res.writeHead(200, { "content-type": "application/json" });
+      answering();
+    });
+    const t = connect(server.url);
+    const controller = new AbortController();
+    const call = t.call(getProduct, { params: { partNumber: "A" } }, { signal: controller.signal });
+    await reached;
+    controller.abort(new Error("operator pressed stop"));
+    const error = (await call.catch((e: unknown) => e)) as WatsError;
+    expect(error).toBeInstanceOf(WatsAbortError);
+    await socketClosed;
+  });
+
+  it("a redirect is left to fetch, which follows it", async () => {
+    server = await startServer((req, res) => {
+      if (req.url?.startsWith("/api/Product/OLD")) {
+        res.writeHead(307, { location: "/api/Product/NEW", "content-length": "5" });
+        res.end("moved");
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ url: req.url }));
+    });
+    const t = connect(server.url);
+    expect(await t.call(getProduct, { params: { partNumber: "OLD" } })).toEqual({ url: "/api/Product/NEW" });
+  });
+});
+
+describe("per-operation header templates", () => {
+  it("a call's own headers never leak into the next call of the same operation", async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end("{}");
+    });
+    const t = connect(server.url, { defaultHeaders: { "X-Site": "plant-1" } });
+    await t.call(
+      getProduct,
+      { params: { partNumber: "A" } },
+      { headers: { Accept: "text/plain", "X-Once": "1" } },
+    );
+    await t.call(getProduct, { params: { partNumber: "A" } });
+    const [first, second] = server.requests;
+    expect(first?.headers).toMatchObject({ accept: "text/plain", "x-once": "1", "x-site": "plant-1" });
+    expect(second?.headers).toMatchObject({ accept: "application/json", "x-site": "plant-1" });
+    expect(second?.headers["x-once"]).toBeUndefined();
+  });
+});
