@@ -2,11 +2,12 @@
  * Station client benchmarks, written to bench-results/client.json at the repository root:
  * 1. durable enqueue (temp file + fsync + rename + directory fsync), reports per second (tinybench median);
  * 2. end-to-end upload rate against the simulator at concurrency 1 and 4 (median of 3 rounds, side by side);
- * 3. RSS of a real daemon process, idle and with 10 000 pending reports (uploads disabled so they stay).
+ * 3. RSS of the built daemon: idle (uploads off; uploads on with the server reachable), with 10 000
+ *    pending (uploads off; server down), after they drained, the upload rate of that drain, the
+ *    same with the V8 flags the service unit may pass, and RSS per module (bench/daemon-memory.ts).
  * Not a test: nothing fails on a timing.
  */
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -17,6 +18,7 @@ import { Bench } from "tinybench";
 import { FileQueue } from "../src/queue/file-queue.js";
 import { Uploader } from "../src/upload/uploader.js";
 import { createWatsTarget } from "../src/upload/wats-target.js";
+import { measureDaemonMemory } from "./daemon-memory.js";
 
 const packageDir = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const repoRoot = resolve(packageDir, "../..");
@@ -88,42 +90,8 @@ for (let round = 0; round < 3; round++) {
 }
 await sim.close();
 
-// 3. daemon RSS
-async function daemonRss(folder: string, pending: number): Promise<number> {
-  const queue = await FileQueue.open({ folder });
-  for (let i = 0; i < pending; i++) await queue.enqueue(report(), source);
-  const configPath = join(folder, "..", `config-${pending}.json`);
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      server: { baseUrl: "http://127.0.0.1:9" },
-      queue: { folder },
-      upload: { enabled: false },
-      health: { port: 0 },
-      log: { level: "warn" },
-    }),
-    { mode: 0o600 },
-  );
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "--conditions=@tswats/source", "src/cli/main.ts", "start", "--config", configPath],
-    { cwd: packageDir, env: { ...process.env, WATS_AUTH_TOKEN: "YmVuY2g6YmVuY2g=" }, stdio: "ignore" },
-  );
-  const stateFile = join(folder, "daemon.json");
-  while (!existsSync(stateFile)) await new Promise((r) => setTimeout(r, 50));
-  const { url } = JSON.parse(readFileSync(stateFile, "utf8")) as { url: string };
-  await fetch(`${url}/status`).then((r) => r.text());
-  await new Promise((r) => setTimeout(r, 1000));
-  const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
-  child.kill("SIGTERM");
-  await new Promise((r) => child.once("exit", r));
-  return rssKb / 1024;
-}
-const rssIdleMb =
-  process.platform === "linux" ? await daemonRss(join(work, "rss-idle", "queue"), 0) : Number.NaN;
-const rss10kMb =
-  process.platform === "linux" ? await daemonRss(join(work, "rss-10k", "queue"), 10_000) : Number.NaN;
+// 3. daemon memory (the built daemon: `pnpm bench` builds first)
+const daemonRss = await measureDaemonMemory({ work, packageDir, repoRoot, report, source });
 
 await rm(work, { recursive: true, force: true });
 
@@ -136,7 +104,7 @@ const result = {
   node: process.version,
   cpu: cpus()[0]?.model ?? "unknown",
   cpus: cpus().length,
-  note: "durable enqueue: tinybench median latency of one enqueue (validate, temp file, fsync, rename, directory fsync, id marker); e2e: 200 small reports per round uploaded to the in-process simulator (throttle off), median of 3 rounds per concurrency, measured alternately; RSS: a real daemon process (tsx, TypeScript sources) with uploads disabled, 1 s after start",
+  note: "durable enqueue: tinybench median latency of one enqueue (validate, temp file, fsync, rename, directory fsync, id marker); e2e: 200 small reports per round uploaded to the in-process simulator (throttle off), median of 3 rounds per concurrency, measured alternately; daemonRss: see daemonRss.note",
   durableEnqueue: {
     medianLatencyMs: round(enqueueMedianMs * 1000) / 1000,
     reportsPerSecond: round(1000 / enqueueMedianMs),
@@ -147,11 +115,7 @@ const result = {
     rounds: { 1: (rates[1] ?? []).map(round), 4: (rates[4] ?? []).map(round) },
     ratioConcurrency4To1: round((c4 / c1) * 100) / 100,
   },
-  daemonRss: {
-    idleMb: round(rssIdleMb),
-    with10000PendingMb: round(rss10kMb),
-    ratio10kToIdle: round((rss10kMb / rssIdleMb) * 100) / 100,
-  },
+  daemonRss,
 };
 mkdirSync(join(repoRoot, "bench-results"), { recursive: true });
 writeFileSync(join(repoRoot, "bench-results", "client.json"), `${JSON.stringify(result, null, 2)}\n`);

@@ -3,7 +3,7 @@
  * (with its health endpoint), the config file, and the converters' seam.
  */
 
-export type { CommandIo, EnqueueReport, EnqueueResult, ReportSource } from "@tswats/converters";
+export type { CommandIo, EnqueueReport, EnqueueResult, ReportSource } from "@tswats/converters/config";
 export { EXIT } from "./cli/exit-codes.js";
 export { runCli } from "./cli/run.js";
 export {

@@ -35,7 +35,7 @@ describe("systemd unit", () => {
   it("starts the daemon with the config, restarts on failure and waits the daemon's shutdown bound", () => {
     const unit = systemdUnit(spec, "system");
     expect(unit).toContain(
-      'ExecStart="/usr/bin/node" "/opt/tswats/lib/node_modules/@tswats/client/bin/tswats-client.js" "start" "--config" "/etc/tswats client/config.json"',
+      'ExecStart="/usr/bin/node" "--optimize-for-size" "/opt/tswats/lib/node_modules/@tswats/client/bin/tswats-client.js" "start" "--config" "/etc/tswats client/config.json"',
     );
     expect(unit).toMatch(/^Restart=on-failure$/m);
     expect(unit).toMatch(/^TimeoutStopSec=12s$/m);
@@ -68,6 +68,9 @@ describe("launchd and Windows", () => {
     const plist = launchdPlist({ ...spec, configPath: "/Users/a&b/config.json" });
     expect(plist).toContain("<string>com.tswats.tswats-client</string>");
     expect(plist).toContain("<string>/Users/a&amp;b/config.json</string>");
+    expect(plist).toMatch(
+      /<string>\/usr\/bin\/node<\/string>\s*<string>--optimize-for-size<\/string>\s*<string>\/opt\/tswats\//,
+    );
     expect(plist).toMatch(/<key>SuccessfulExit<\/key>\s*<false\/>/);
     expect(plist).toMatch(/<key>ExitTimeOut<\/key>\s*<integer>12<\/integer>/);
     expect(plist).toMatch(/<key>RunAtLoad<\/key>\s*<true\/>/);
@@ -82,7 +85,7 @@ describe("launchd and Windows", () => {
     });
     expect(xml).toContain("<executable>C:\\Program Files\\nodejs\\node.exe</executable>");
     expect(xml).toContain(
-      "<arguments>C:\\tswats\\node_modules\\@tswats\\client\\bin\\tswats-client.js start --config C:\\ProgramData\\tswats-client\\config.json</arguments>",
+      "<arguments>--optimize-for-size C:\\tswats\\node_modules\\@tswats\\client\\bin\\tswats-client.js start --config C:\\ProgramData\\tswats-client\\config.json</arguments>",
     );
     expect(xml).toContain('<onfailure action="restart" delay="5 sec"/>');
     expect(xml).toContain("<stoptimeout>12 sec</stoptimeout>");

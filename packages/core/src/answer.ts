@@ -25,8 +25,11 @@ export class Answer {
     /** `raw()` only: the fetch Response whose body the caller reads. */
     readonly stream?: Response,
   ) {
-    if (headers instanceof Headers) this.#headers = headers;
-    else this.#raw = headers;
+    // Told apart without touching the global `Headers`: in Node 20 its first use loads the
+    // runtime's own undici (fetch, about 10 MiB of RSS), which the fast path never needs. A raw
+    // header record's values are strings, never a `get` method.
+    if (typeof (headers as Headers).get === "function") this.#headers = headers as Headers;
+    else this.#raw = headers as RawHeaders;
   }
 
   get ok(): boolean {

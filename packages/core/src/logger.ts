@@ -1,19 +1,17 @@
 import { createRequire } from "node:module";
 import type { DestinationStream, LoggerOptions, pino as PinoFunction } from "pino";
 
-let loadedPino: typeof PinoFunction | undefined;
+import { loadOnFirstUse } from "./load-on-first-use.js";
+import { findPinoPretty } from "./pretty-output.js";
 
 /**
  * pino, loaded when the first logger is created: a script that passes its own logger (or
  * `logger: false`) never loads it. pino is CommonJS, so require() gives the
  * same instance an import would.
  */
-function pino(): typeof PinoFunction {
-  loadedPino ??= (createRequire(import.meta.url)("pino") as { pino: typeof PinoFunction }).pino;
-  return loadedPino;
-}
-
-import { findPinoPretty } from "./pretty-output.js";
+const pino = loadOnFirstUse(
+  () => (createRequire(import.meta.url)("pino") as { pino: typeof PinoFunction }).pino,
+);
 
 /**
  * Logging: pino by default (JSON; pretty when stdout is a terminal and the optional pino-pretty is

@@ -44,6 +44,7 @@ import {
 import { hookIssues, type TransportHooks } from "./hooks.js";
 import { cleanBody, describeCause, errorFromStatus, safeCause } from "./http-errors.js";
 import { recordJsonSource, takeJsonText } from "./json-source.js";
+import { loadOnFirstUse } from "./load-on-first-use.js";
 import { CallLog, defaultLogger, type LogLevel, silentLogger, type WatsLogger } from "./logger.js";
 import { Metrics, type MetricsSnapshot } from "./metrics.js";
 import { filterText } from "./odata.js";
@@ -74,6 +75,7 @@ import {
 import type { RetryBudgetStats } from "./retry-budget.js";
 import { leaseSharedThrottle, type SharedThrottleLease, sharedThrottleKey } from "./shared-throttle.js";
 import type { Throttle, ThrottleOptions, ThrottleStats } from "./throttle.js";
+import { type UndiciParts, undiciAgent } from "./undici-agent.js";
 import { fillPath, normaliseBaseUrl, redactUrl } from "./url.js";
 import { userAgent } from "./version.js";
 
@@ -218,8 +220,11 @@ export class HttpTransport implements Transport {
   readonly #retry: ResolvedRetryOptions;
   readonly #metrics = new Metrics();
   readonly #deps: TransportDeps;
-  /** The openapi-fetch client behind `raw()`. */
-  #client: Client<Record<string, never>> | undefined;
+  /**
+   * The openapi-fetch client behind `raw()`, built on the first `raw()`: it reads the global
+   * `Request`, whose first use loads the runtime's own undici (fetch; about 10 MiB of RSS).
+   */
+  readonly #client: () => Client<Record<string, never>>;
   readonly #referer: string;
   readonly #origin: string;
   readonly #internalPrefix: string;
@@ -232,7 +237,7 @@ export class HttpTransport implements Transport {
   readonly #customFetch: FetchLike | undefined;
   /** Undefined when `validateResponses` is off: then nothing is checked or loaded. */
   readonly #validator: ResponseValidator | undefined;
-  #agent: Promise<{ agent: UndiciAgent; parseHeaders: unknown }> | undefined;
+  #agent: Promise<{ agent: UndiciAgent; parseHeaders: UndiciParts["parseHeaders"] }> | undefined;
   #defaultFetch: ResolvedFetch | undefined;
   #closed = false;
 
@@ -289,6 +294,13 @@ export class HttpTransport implements Transport {
           `the ${hook} hook threw; ignored`,
         ),
     };
+    this.#client = loadOnFirstUse(() =>
+      createClient<Record<string, never>>({
+        baseUrl: this.baseUrl,
+        headers: { ...this.#baseHeaders, accept: "application/json" },
+        fetch: (request: Request) => this.#sendRaw(request),
+      }),
+    );
   }
 
   /**
@@ -298,14 +310,7 @@ export class HttpTransport implements Transport {
    * Retries follow the method (it knows no operation); hooks and `maxResponseBytes` do not apply.
    */
   raw<Paths extends {} = Record<string, never>>(): Client<Paths> {
-    // Made on first use: openapi-fetch reads globalThis.Request, which loads Node's own fetch
-    // implementation (about 40 ms and 8 MiB in a fresh process) that `call()` never needs.
-    this.#client ??= createClient<Record<string, never>>({
-      baseUrl: this.baseUrl,
-      headers: { ...this.#baseHeaders, accept: "application/json" },
-      fetch: (request: Request) => this.#sendRaw(request),
-    });
-    return this.#client as unknown as Client<Paths>;
+    return this.#client() as unknown as Client<Paths>;
   }
 
   /** One SDK call: resolves with the data; `.withResponse()` gives `{ data, response }`. */
@@ -600,16 +605,19 @@ export class HttpTransport implements Transport {
     }
     if (!this.#agent) {
       // undici is loaded only when the default fetch is used; the agent keeps connections alive.
-      this.#agent = import("undici").then(({ Agent, util }) => ({
-        agent: new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 64 }),
-        parseHeaders: util.parseHeaders,
-      }));
+      this.#agent = Promise.resolve().then(() => {
+        const { Agent, parseHeaders } = undiciAgent();
+        return {
+          agent: new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 64 }),
+          parseHeaders,
+        };
+      });
     }
     return this.#agent.then(({ agent, parseHeaders }) => {
       this.#defaultFetch = {
         fetch: globalThis.fetch as FetchLike,
         dispatcher: agent,
-        sendBuffered: bufferedSender(agent, parseHeaders as Parameters<typeof bufferedSender>[1]),
+        sendBuffered: bufferedSender(agent, parseHeaders),
       };
       return this.#resolveFetch();
     });

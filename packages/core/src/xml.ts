@@ -2,9 +2,12 @@
  * XML answers as plain, typed data: an element tree with names, attributes, child elements and
  * text. Parsing is fast-xml-parser's; this module only checks well-formedness first (so a broken
  * answer is an error naming its line, never a half-read tree) and reshapes its output.
+ * fast-xml-parser is loaded with the first XML answer (a process that reads only JSON never
+ * loads it); its CommonJS build, required synchronously, parses exactly as its ESM build.
  */
 import { createRequire } from "node:module";
-import type { XMLParser as Parser } from "fast-xml-parser";
+import type { XMLParser as XMLParserClass, XMLValidator as XMLValidatorApi } from "fast-xml-parser";
+import { loadOnFirstUse } from "./load-on-first-use.js";
 
 /** One XML element. Plain data: it crosses worker boundaries and serialises as JSON. */
 export interface XmlElement {
@@ -28,20 +31,12 @@ export class XmlDecodeError extends Error {
 const ATTRIBUTES = ":@";
 const TEXT = "#text";
 
-/**
- * fast-xml-parser, loaded on first use: a script that only reads JSON never loads it. Required as
- * its CommonJS bundle, one file (about 10 ms); the ES module build is dozens of files (about
- * 60 ms and 10 MiB in a fresh process). Shared by every package that parses XML.
- */
-let fxp: typeof import("fast-xml-parser") | undefined;
-export function fastXmlParser(): typeof import("fast-xml-parser") {
-  fxp ??= createRequire(import.meta.url)("fast-xml-parser") as typeof import("fast-xml-parser");
-  return fxp;
-}
-
-let parser: Parser | undefined;
-function documentParser(): Parser {
-  parser ??= new (fastXmlParser().XMLParser)({
+const xml = loadOnFirstUse(() => {
+  const fxp = createRequire(import.meta.url)("fast-xml-parser") as {
+    XMLParser: typeof XMLParserClass;
+    XMLValidator: typeof XMLValidatorApi;
+  };
+  const parser = new fxp.XMLParser({
     preserveOrder: true,
     ignoreAttributes: false,
     attributeNamePrefix: "",
@@ -51,19 +46,20 @@ function documentParser(): Parser {
     processEntities: true,
     commentPropName: false,
   });
-  return parser;
-}
+  return { parser, validator: fxp.XMLValidator };
+});
 
 type OrderedNode = Record<string, unknown>;
 
 /** The document's root element. Throws XmlDecodeError (with line and column) when it is not well formed. */
 export function parseXmlDocument(text: string): XmlElement {
-  const verdict = fastXmlParser().XMLValidator.validate(text);
+  const { parser, validator } = xml();
+  const verdict = validator.validate(text);
   if (verdict !== true) {
     const { msg, line, col } = verdict.err;
     throw new XmlDecodeError(`${msg} (line ${line}, column ${col})`);
   }
-  const nodes = documentParser().parse(text) as OrderedNode[];
+  const nodes = parser.parse(text) as OrderedNode[];
   const elements = nodes.filter(
     (node) => elementName(node) !== undefined && !elementName(node)?.startsWith("?"),
   );

@@ -1,4 +1,4 @@
-import type { CommandIo } from "@tswats/converters";
+import type { CommandIo } from "@tswats/converters/config";
 
 export type { CommandIo };
 

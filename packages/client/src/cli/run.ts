@@ -1,20 +1,43 @@
-/** Dispatch of `tswats-client <command> ...` with documented exit codes. */
+/**
+ * Dispatch of `tswats-client <command> ...` with documented exit codes. Each command's module is
+ * loaded when that command runs: the daemon (`start`) loads no other command's code.
+ */
 
 import { WatsConfigError } from "@tswats/core";
 import { QueueLockedError } from "../daemon/lock.js";
-import { SERVICE_USAGE, serviceCommand } from "../service/service-command.js";
 import { CLIENT_VERSION } from "../version.js";
-import {
-  configCommand,
-  doctorCommand,
-  queueCommand,
-  startCommand,
-  statusCommand,
-  submitCommand,
-} from "./commands.js";
-import { CONVERT_USAGE, CONVERTERS_USAGE, convertCommand, convertersCommand } from "./convert-commands.js";
 import { EXIT } from "./exit-codes.js";
 import { type CliContext, UsageError } from "./io.js";
+
+interface Command {
+  run(argv: string[], ctx: CliContext): Promise<number>;
+  /** Printed after a usage error of this command (the others point to --help). */
+  usage?: string;
+}
+
+const commands = () => import("./commands.js");
+const convertCommands = () => import("./convert-commands.js");
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  start: async () => ({ run: (await commands()).startCommand }),
+  status: async () => ({ run: (await commands()).statusCommand }),
+  queue: async () => ({ run: (await commands()).queueCommand }),
+  submit: async () => ({ run: (await commands()).submitCommand }),
+  config: async () => ({ run: (await commands()).configCommand }),
+  doctor: async () => ({ run: (await commands()).doctorCommand }),
+  convert: async () => {
+    const m = await convertCommands();
+    return { run: m.convertCommand, usage: m.CONVERT_USAGE };
+  },
+  converters: async () => {
+    const m = await convertCommands();
+    return { run: m.convertersCommand, usage: m.CONVERTERS_USAGE };
+  },
+  service: async () => {
+    const m = await import("../service/service-command.js");
+    return { run: m.serviceCommand, usage: m.SERVICE_USAGE };
+  },
+};
 
 export const HELP = `tswats-client <command> [options]
 
@@ -39,6 +62,7 @@ Exit codes: 0 ok, 1 failure, 2 usage, 3 config, 4 daemon not running, 5 not foun
 
 export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   const [command, ...rest] = argv;
+  let found: Command | undefined;
   try {
     if (command === "--version" || command === "-V") {
       ctx.io.out(`${CLIENT_VERSION}\n`);
@@ -54,39 +78,13 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
         return EXIT.ok;
       }
     }
-    switch (command) {
-      case "start":
-        return await startCommand(rest, ctx);
-      case "status":
-        return await statusCommand(rest, ctx);
-      case "queue":
-        return await queueCommand(rest, ctx);
-      case "submit":
-        return await submitCommand(rest, ctx);
-      case "config":
-        return await configCommand(rest, ctx);
-      case "doctor":
-        return await doctorCommand(rest, ctx);
-      case "convert":
-        return await convertCommand(rest, ctx);
-      case "converters":
-        return await convertersCommand(rest, ctx);
-      case "service":
-        return await serviceCommand(rest, ctx);
-      default:
-        throw new UsageError(`unknown command: ${command}`);
-    }
+    const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!load) throw new UsageError(`unknown command: ${command}`);
+    found = await load();
+    return await found.run(rest, ctx);
   } catch (error) {
     if (error instanceof UsageError) {
-      const usage =
-        command === "convert"
-          ? CONVERT_USAGE
-          : command === "converters"
-            ? CONVERTERS_USAGE
-            : command === "service"
-              ? SERVICE_USAGE
-              : "";
-      ctx.io.err(`usage: ${error.message}\n${usage || "(run tswats-client --help)\n"}`);
+      ctx.io.err(`usage: ${error.message}\n${found?.usage || "(run tswats-client --help)\n"}`);
       return EXIT.usage;
     }
     if (WatsConfigError.is(error)) {

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { jsonErrorOffset } from "@tswats/converters";
+import { jsonErrorOffset } from "@tswats/converters/config";
 import { WatsConfigError } from "@tswats/core";
 import { type ClientConfigFile, clientConfigSchema } from "./schema.js";
 

@@ -5,7 +5,7 @@
  * @tswats/core's own option schemas, so both accept and refuse the same values with the same words.
  */
 
-import { converterEntrySchema } from "@tswats/converters";
+import { converterEntrySchema } from "@tswats/converters/config";
 import {
   baseUrlSchema,
   breakerSchema,

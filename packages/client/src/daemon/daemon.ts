@@ -6,9 +6,16 @@
  */
 import { closeSync, constants, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { isWatsError, silentLogger, type ThrottleStats, type WatsLogger, watsErrorKind } from "@tswats/core";
+import {
+  isWatsError,
+  loadOnFirstUse,
+  silentLogger,
+  type ThrottleStats,
+  type WatsLogger,
+  watsErrorKind,
+} from "@tswats/core";
 import type { ClientConfigFile } from "../config/schema.js";
-import { type ConsoleHandler, createConsoleHandler } from "../console/console-server.js";
+import type { ConsoleHandler } from "../console/console-server.js";
 import { RecentLog, teeLogger } from "../console/recent-log.js";
 import { UploadActivity } from "../console/upload-activity.js";
 import { metricsText } from "../health/metrics.js";
@@ -208,7 +215,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       converters: converters?.stats() ?? null,
     });
     const metrics = async () => metricsText(owned.counts(), uploader.stats());
-    let consoleHandler: ConsoleHandler | undefined;
+    // The console's pages are loaded with its first request: a daemon nobody looks at never loads them.
+    let consoleHandler: (() => Promise<ConsoleHandler>) | undefined;
     const health = await startHealthServer(config.health, {
       ready,
       metrics,
@@ -216,7 +224,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       ...(config.console.enabled
         ? {
             console: async (req, res, path) => {
-              if (consoleHandler) return consoleHandler(req, res, path);
+              if (consoleHandler) return (await consoleHandler())(req, res, path);
               res.writeHead(503, { "content-type": "text/plain; charset=utf-8" });
               res.end("the console is starting\n");
             },
@@ -225,22 +233,25 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     });
     cleanups.push(() => health.close());
     if (config.console.enabled) {
-      consoleHandler = createConsoleHandler(
-        {
-          config,
-          configPath: options.configPath ?? null,
-          queue: owned,
-          uploader,
-          status,
-          token: options.token,
-          reloadCredentials: () => uploader.recheckAuth(),
-          log: recentLog,
-          activity,
-          logger,
-          dataFolder: join(folder, "console"),
-        },
-        { host: health.host, port: health.port },
-      );
+      consoleHandler = loadOnFirstUse(async () => {
+        const { createConsoleHandler } = await import("../console/console-server.js");
+        return createConsoleHandler(
+          {
+            config,
+            configPath: options.configPath ?? null,
+            queue: owned,
+            uploader,
+            status,
+            token: options.token,
+            reloadCredentials: () => uploader.recheckAuth(),
+            log: recentLog,
+            activity,
+            logger,
+            dataFolder: join(folder, "console"),
+          },
+          { host: health.host, port: health.port },
+        );
+      });
     }
     if (health.host !== "127.0.0.1" && health.host !== "::1" && health.host !== "localhost") {
       logger.warn(

@@ -3,7 +3,7 @@
  * (attempts, last error, next attempt time), and the reason file written beside a failed one.
  */
 
-import type { ReportSource } from "@tswats/converters";
+import type { ReportSource } from "@tswats/converters/config";
 import type { Report } from "@tswats/report";
 import { z } from "zod";
 

@@ -21,7 +21,7 @@
  * README states the whole model.
  */
 import { join } from "node:path";
-import type { EnqueueReport, EnqueueResult, ReportSource } from "@tswats/converters";
+import type { EnqueueReport, EnqueueResult, ReportSource } from "@tswats/converters/config";
 import { silentLogger, type WatsLogger, WatsValidationError } from "@tswats/core";
 import { canonicalGuid, formatProblems, type Report, validateReport } from "@tswats/report";
 import {

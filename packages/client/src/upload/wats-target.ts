@@ -13,7 +13,7 @@ import type {
   WatsLogger,
 } from "@tswats/core";
 import { type Report, ReportClient } from "@tswats/report";
-import { Wats } from "@tswats/sdk";
+import type { Wats } from "@tswats/sdk";
 
 export interface UploadTarget {
   /**
@@ -47,6 +47,8 @@ export interface WatsTargetOptions {
 }
 
 export async function createWatsTarget(options: WatsTargetOptions): Promise<UploadTarget> {
+  // The SDK is loaded here, not when this module is: a daemon with uploads off never needs it.
+  const { Wats } = await import("@tswats/sdk");
   const breakerListeners = new Set<(change: BreakerStateChange) => void>();
   let token = await options.token();
   let wats = build(token);

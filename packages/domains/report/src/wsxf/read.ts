@@ -5,8 +5,9 @@
  * Filename) is dropped; where the XML has no value the model gets what the server's JSON export
  * has (`null` for its always-present keys, `""` read as `null`).
  */
-import { fastXmlParser, WatsValidationError } from "@tswats/core";
-import type { XMLParser } from "fast-xml-parser";
+import { createRequire } from "node:module";
+import { loadOnFirstUse, WatsValidationError } from "@tswats/core";
+import type { XMLParser as XMLParserClass } from "fast-xml-parser";
 import { canonicalGuid } from "../guid.js";
 import { groupCode, reportTypeCode, statusCode } from "../model/codes.js";
 import { numberFromText } from "../model/numbers.js";
@@ -42,10 +43,12 @@ const REPEATED = new Set([
   "Index",
 ]);
 
-let parser: XMLParser | undefined;
-/** The WSXF parser, made with the first WSXF read (fast-xml-parser loads then, not on import). */
-const wsxfParser = (): XMLParser =>
-  (parser ??= new (fastXmlParser().XMLParser)({
+/** fast-xml-parser, loaded with the first WSXF document read (its CommonJS build, required synchronously). */
+const parser = loadOnFirstUse(() => {
+  const { XMLParser } = createRequire(import.meta.url)("fast-xml-parser") as {
+    XMLParser: typeof XMLParserClass;
+  };
+  return new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: "@",
     removeNSPrefix: true,
@@ -57,7 +60,8 @@ const wsxfParser = (): XMLParser =>
     ignoreDeclaration: true,
     ignorePiTags: true,
     isArray: (name) => REPEATED.has(name),
-  }));
+  });
+});
 
 class WsxfError extends Error {}
 
@@ -421,7 +425,7 @@ export function parseWsxfReports(xml: string): Report[] {
   if (entity) throw new WatsValidationError(`Not a WSXF document this reader accepts: ${entity.message}`);
   let doc: XmlNode;
   try {
-    doc = wsxfParser().parse(xml, true) as XmlNode;
+    doc = parser().parse(xml, true) as XmlNode;
   } catch (error) {
     throw new WatsValidationError(`Not a WSXF document: ${(error as Error).message}`, { cause: error });
   }
