@@ -42,16 +42,8 @@ export {
   type ListCommandOptions,
   parseParameterAssignments,
 } from "./cli.js";
-export {
-  type ConverterEntry,
-  type ConverterEntryInput,
-  converterEntrySchema,
-  DEFAULT_MAX_FILE_MB,
-  DEFAULT_MAX_MEMORY_MB,
-  DEFAULT_SETTLE_MS,
-  DEFAULT_TIMEOUT_MS,
-} from "./config-schema.js";
-export type { CommandIo, EnqueueReport, EnqueueResult, ReportSource } from "./contract.js";
+// The config entry schema, the seam types and jsonErrorOffset (also the `./config` entry).
+export * from "./config.js";
 export { type ConvertFileOptions, type ConvertFileResult, convertFile } from "./convert-file.js";
 export { ConversionError, type ConversionErrorKind } from "./errors.js";
 export {
@@ -78,8 +70,6 @@ export {
 } from "./plugin-api.js";
 export { deriveReportId } from "./report-id.js";
 export { STANDARD_CONVERTERS, standardConverter } from "./standard/index.js";
-/** Where JSON text first goes wrong (a character offset), without quoting the text (it may hold a secret). */
-export { jsonErrorOffset } from "./standard/json-error-position.js";
 export {
   type TestConverterOptions,
   type TestConverterResult,
