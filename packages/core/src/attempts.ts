@@ -317,7 +317,8 @@ async function throttleSlot(
   ctx: RequestContext,
   attempt: number,
 ): Promise<void> {
-  if (ctx.scope.ended) throw ctx.endedError(undefined);
+  // An ended call takes no slot; its error keeps the reason, as a throttle wait's abort does.
+  if (ctx.scope.ended) throw ctx.endedError(ctx.scope.signal.reason);
   const waiting = throttle.acquire(() => ctx.scope.signal, owner);
   if (!waiting) return;
   ctx.log.write("debug", () => ({ attempt, throttle: throttle.stats() }), "waiting for the rate limit");
