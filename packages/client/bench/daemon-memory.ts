@@ -225,10 +225,7 @@ function perModule(ctx: DaemonMemoryContext): Record<string, unknown> {
     ["pino (the daemon's logger)", requireFrom(pkg("core"), "pino")],
     ["@tswats/report (model, validation)", `await import("@tswats/report");`],
     ["client config, queue, uploader, health, daemon", `await import(${dist("cli/commands.js")});`],
-    [
-      "undici Agent (first request)",
-      `(await import(${JSON.stringify(join(pkg("core"), "dist", "undici-agent.js"))})).undiciAgent();`,
-    ],
+    ["node:http (first request)", `await import("node:http");`],
     ["@tswats/sdk (uploads on)", `await import("@tswats/sdk");`],
   ];
   const cumulative: Record<string, number> = {};
@@ -244,13 +241,7 @@ function perModule(ctx: DaemonMemoryContext): Record<string, unknown> {
   const alone: [string, string, string, boolean][] = [
     ["zod", pkg("core"), `await import("zod");`, true],
     ["pino", pkg("core"), requireFrom(pkg("core"), "pino"), true],
-    [
-      "undici Agent",
-      pkg("core"),
-      `(await import(${JSON.stringify(join(pkg("core"), "dist", "undici-agent.js"))})).undiciAgent();`,
-      true,
-    ],
-    ["undici (package index)", pkg("core"), `await import("undici");`, false],
+    ["node:http", pkg("core"), `await import("node:http");`, true],
     ["fast-xml-parser", pkg("core"), `await import("fast-xml-parser");`, false],
     ["saxes", pkg("converters"), `await import("saxes");`, false],
     ["chokidar", pkg("converters"), `await import("chokidar");`, false],
@@ -262,7 +253,7 @@ function perModule(ctx: DaemonMemoryContext): Record<string, unknown> {
     aloneOverBareNode[label] = { mib: round(rssAfter(cwd, step) - bare), loadedByIdleDaemon: loaded };
   }
   return {
-    note: "daemonLoadOrder: each step's RSS increase in one process importing them in turn (the first is bare Node; undici and the SDK load when uploads are on); aloneOverBareNode: one module alone over bare Node (overlaps with others, so these do not add up), and whether an idle daemon loads it",
+    note: "daemonLoadOrder: each step's RSS increase in one process importing them in turn (the first is bare Node; node:http and the SDK load when uploads are on); aloneOverBareNode: one module alone over bare Node (overlaps with others, so these do not add up), and whether an idle daemon loads it",
     total: round(previous),
     bareNode: round(bare),
     daemonLoadOrder: cumulative,

@@ -42,23 +42,21 @@ import {
   statusProvesNotProcessed,
 } from "./retry.js";
 import type { Throttle } from "./throttle.js";
-import { redactUrl } from "./url.js";
+import { redactUrl, requestTarget } from "./url.js";
 
 /** The fetch shape we call: global fetch, undici's, msw's or a test double. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 export interface ResolvedFetch {
   fetch: FetchLike;
-  /** Passed as `dispatcher` in the request init when defined (undici's keep-alive Agent). */
-  dispatcher: unknown;
   /** The fast path for calls that read the whole answer (see buffered-send.ts), when available. */
   sendBuffered?: BufferedSend | undefined;
 }
 
 /** What the loop needs from its transport. */
 export interface TransportDeps {
-  /** The fetch to use and, for the default one, the keep-alive dispatcher to pass it. */
-  resolveFetch: () => ResolvedFetch | Promise<ResolvedFetch>;
+  /** The fetch to use and, for the runtime's own, the fast path beside it. */
+  resolveFetch: () => ResolvedFetch;
   breakers: CircuitBreakerRegistry | undefined;
   throttle: Throttle | undefined;
   /** Tags this client's waiters at a (possibly shared) throttle. */
@@ -192,14 +190,9 @@ export async function sendAttempts(
   ctx.uncertainWhenReached = !plan.resendable;
   headers["x-correlation-id"] = ctx.correlationId;
   const breaker = deps.breakers?.get(ctx.origin ?? new URL(url).origin);
-  const resolving = deps.resolveFetch();
-  const {
-    fetch: fetchImpl,
-    dispatcher,
-    sendBuffered,
-  } = resolving instanceof Promise ? await resolving : resolving;
+  const { fetch: fetchImpl, sendBuffered } = deps.resolveFetch();
   const fastBody = sendBuffered && plan.readBody ? bufferedBody(request.body) : false;
-  const target = fastBody !== false ? dispatchTarget(url) : undefined;
+  const target = fastBody !== false ? requestTarget(url, ctx.origin) : undefined;
 
   for (let attempt = 1; ; attempt++) {
     // Fail fast while the breaker is open, before queueing at the throttle. Nothing was sent.
@@ -239,7 +232,6 @@ export async function sendAttempts(
           redirect: request.redirect,
         };
         if (request.body !== undefined) init.body = request.body;
-        if (dispatcher !== undefined) init.dispatcher = dispatcher;
         const response = await fetchImpl(url, init as RequestInit);
         answer = plan.readBody
           ? await readWhole(response, plan.maxResponseBytes)
@@ -300,15 +292,6 @@ export async function sendAttempts(
     if (answer.stream) await discard(answer.stream);
     await wait(ctx, delay);
   }
-}
-
-/**
- * Origin and path of the request URL for the dispatcher, through the URL parser so the bytes sent
- * are the ones fetch would send (it percent-encodes a quote in the query, for one).
- */
-function dispatchTarget(url: string): { origin: string; path: string } {
-  const parsed = new URL(url);
-  return { origin: parsed.origin, path: parsed.pathname + parsed.search };
 }
 
 async function throttleSlot(

@@ -8,7 +8,7 @@ import { monotonicNow } from "./clock.js";
  * A call has one timer and at most one AbortController on the usual path: the timer is armed
  * once, at the first moment something may be due (an attempt's limit or the call's deadline) and
  * re-armed only when it fires early. The controller is made only when something asks for a
- * signal (a wait, fetch); an attempt sent on undici's dispatcher registers a plain abort function
+ * signal (a wait, fetch); an attempt sent on Node's HTTP client registers a plain abort function
  * instead (`AttemptScope.onAbort`), so a call that answers at once allocates no signal at all.
  * The controller is shared by the attempts and the waits between them and replaced only after an
  * attempt's own time limit aborted it. `dispose()` clears the timer and removes the one listener

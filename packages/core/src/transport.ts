@@ -25,7 +25,7 @@ import {
 import { AuthToken, type TokenSource } from "./auth-token.js";
 import { parseRetryAfter } from "./backoff.js";
 import { type BreakerOptions, type BreakerSnapshot, CircuitBreakerRegistry } from "./breaker.js";
-import { bufferedSender } from "./buffered-send.js";
+import { type HttpSender, httpSender } from "./buffered-send.js";
 import { CallPromise, type DataWithResponse } from "./call-promise.js";
 import { CallScope } from "./call-scope.js";
 import { monotonicNow } from "./clock.js";
@@ -75,7 +75,6 @@ import {
 import type { RetryBudgetStats } from "./retry-budget.js";
 import { leaseSharedThrottle, type SharedThrottleLease, sharedThrottleKey } from "./shared-throttle.js";
 import type { Throttle, ThrottleOptions, ThrottleStats } from "./throttle.js";
-import { type UndiciParts, undiciAgent } from "./undici-agent.js";
 import { fillPath, normaliseBaseUrl, redactUrl } from "./url.js";
 import { userAgent } from "./version.js";
 
@@ -105,7 +104,8 @@ export interface TransportOptions {
   logLevel?: LogLevel;
   /**
    * The fetch implementation. Default: the global fetch (looked up per call, so msw and similar
-   * interceptors work) with a keep-alive undici Agent owned by this transport.
+   * interceptors work); while it is the runtime's own, calls that read the whole answer go out on
+   * Node's HTTP client with keep-alive agents owned by this transport (buffered-send.ts).
    */
   fetch?: FetchLike | typeof fetch;
   /** Appended to the User-Agent (e.g. "my-station-app/1.2"). */
@@ -195,8 +195,6 @@ const transportSchema = z.object({
     .optional(),
 });
 
-type UndiciAgent = { close(): Promise<void> };
-
 const querySerializer = createQuerySerializer();
 
 /**
@@ -237,7 +235,8 @@ export class HttpTransport implements Transport {
   readonly #customFetch: FetchLike | undefined;
   /** Undefined when `validateResponses` is off: then nothing is checked or loaded. */
   readonly #validator: ResponseValidator | undefined;
-  #agent: Promise<{ agent: UndiciAgent; parseHeaders: UndiciParts["parseHeaders"] }> | undefined;
+  /** The keep-alive connections of `call()`, made on the first call on the default fetch. */
+  #sender: HttpSender | undefined;
   #defaultFetch: ResolvedFetch | undefined;
   #closed = false;
 
@@ -391,7 +390,10 @@ export class HttpTransport implements Transport {
           get headers() {
             return answer.headers;
           },
-          url: ctx.redactedUrl,
+          // Redacting parses the URL: done only for a caller who reads it.
+          get url() {
+            return ctx.redactedUrl;
+          },
           correlationId,
           attempts: ctx.attempts,
         },
@@ -531,10 +533,10 @@ export class HttpTransport implements Transport {
     this.#closed = true;
     this.throttle?.cancelAll(new WatsError("the client is closed"), this);
     this.#throttleLease?.release();
-    const agent = this.#agent;
-    this.#agent = undefined;
+    const sender = this.#sender;
+    this.#sender = undefined;
     this.#defaultFetch = undefined;
-    if (agent) await (await agent).agent.close();
+    sender?.close();
   }
 
   get closed(): boolean {
@@ -595,32 +597,19 @@ export class HttpTransport implements Transport {
     }
   }
 
-  #resolveFetch(): ResolvedFetch | Promise<ResolvedFetch> {
-    if (this.#customFetch) return { fetch: this.#customFetch, dispatcher: undefined };
+  #resolveFetch(): ResolvedFetch {
+    if (this.#customFetch) return { fetch: this.#customFetch };
     // Global fetch is looked up per call, so interceptors installed later (msw) still apply; while
-    // it is the runtime's own, `call()` may bypass it for undici's request API on the same pool.
-    if (this.#defaultFetch) {
-      if (globalThis.fetch === NATIVE_FETCH) return this.#defaultFetch;
-      return { fetch: globalThis.fetch as FetchLike, dispatcher: this.#defaultFetch.dispatcher };
-    }
-    if (!this.#agent) {
-      // undici is loaded only when the default fetch is used; the agent keeps connections alive.
-      this.#agent = Promise.resolve().then(() => {
-        const { Agent, parseHeaders } = undiciAgent();
-        return {
-          agent: new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 64 }),
-          parseHeaders,
-        };
-      });
-    }
-    return this.#agent.then(({ agent, parseHeaders }) => {
+    // it is the runtime's own, `call()` sends on Node's HTTP client instead (buffered-send.ts).
+    if (globalThis.fetch !== NATIVE_FETCH) return { fetch: globalThis.fetch as FetchLike };
+    if (!this.#defaultFetch) {
+      this.#sender = httpSender();
       this.#defaultFetch = {
         fetch: globalThis.fetch as FetchLike,
-        dispatcher: agent,
-        sendBuffered: bufferedSender(agent, parseHeaders),
+        sendBuffered: this.#sender.send,
       };
-      return this.#resolveFetch();
-    });
+    }
+    return this.#defaultFetch;
   }
 
   #toWatsError(thrown: unknown, ctx: RequestContext): WatsError {

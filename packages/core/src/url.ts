@@ -99,3 +99,24 @@ export function fillPath(
   }
   return url;
 }
+
+/**
+ * Characters after which the URL parser may send other bytes than the string holds: anything
+ * outside printable ASCII, the ones it percent-encodes in a path or query (a quote, `<`, `>`,
+ * a backtick, braces, `^`, `|`), `\` (read as `/`), `#`, dot segments (`/.`, `%2e`), and an empty query (a trailing `?`).
+ */
+const NEEDS_URL_PARSER = /[^\x21-\x7e]|["'<>\\^`{|}#]|\/\.|%2e|\?$/i;
+
+/**
+ * Origin and path+query of a request URL, as the URL parser gives them (the bytes fetch would
+ * send). A URL under `origin` made only of characters the parser leaves alone is split as it is:
+ * parsing it again for every request costs more than the rest of building it.
+ */
+export function requestTarget(url: string, origin: string | undefined): { origin: string; path: string } {
+  if (origin !== undefined && url.startsWith(origin) && url.charCodeAt(origin.length) === 47 /* / */) {
+    const path = url.slice(origin.length);
+    if (!NEEDS_URL_PARSER.test(path)) return { origin, path };
+  }
+  const parsed = new URL(url);
+  return { origin: parsed.origin, path: parsed.pathname + parsed.search };
+}

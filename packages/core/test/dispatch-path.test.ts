@@ -1,6 +1,6 @@
 /**
- * The fast path (buffered-send.ts): a call on the default fetch goes out through undici's
- * dispatcher, collects the answer whole and is aborted through undici's abort function, not an
+ * The fast path (buffered-send.ts): a call on the default fetch goes out through Node's HTTP
+ * client, collects the answer whole and is aborted by destroying its request, not through an
  * AbortSignal. Real loopback server; no timing assertions (limits are short and only bound waits).
  */
 import type { ServerResponse } from "node:http";
@@ -29,14 +29,14 @@ function closed(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => res.socket?.once("close", () => resolve()));
 }
 
-describe("the dispatcher path", () => {
+describe("the fast path", () => {
   it("an answered call makes no AbortController, with the throttle and breaker on", async () => {
     server = await startServer((_req, res) => {
       res.writeHead(200, { "content-type": "application/json" });
       res.end('{"ok":true}');
     });
     const t = connect(server.url);
-    await t.call(getProduct, { params: { partNumber: "A" } }); // loads undici, makes the agent
+    await t.call(getProduct, { params: { partNumber: "A" } }); // makes the keep-alive agent
     const made = vi.spyOn(globalThis, "AbortController");
     for (let i = 0; i < 5; i++)
       expect(await t.call(getProduct, { params: { partNumber: "A" } })).toEqual({ ok: true });

@@ -140,14 +140,14 @@ export function scriptedFetch(steps: Step[]): { fetch: FetchLike; sent: SentRequ
   return { fetch, sent };
 }
 
-/** A connection failure the way undici reports it. */
+/** A connection failure the way Node's fetch reports it. */
 export function connectionRefused(): Error {
   return new TypeError("fetch failed", {
     cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" }),
   });
 }
 
-/** A connection dropped after the request went out, the way undici reports it. */
+/** A connection dropped after the request went out, the way Node's fetch reports it. */
 export function connectionReset(): Error {
   return new TypeError("fetch failed", {
     cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),

@@ -40,24 +40,6 @@ describe("loadOnFirstUse", () => {
 });
 
 describe("the modules core loads on first use", () => {
-  it("undici's Agent and header parser loaded without the package index are the exported ones", async () => {
-    // Checked before anything loads undici's index.
-    const require = createRequire(import.meta.url);
-    expect(Object.keys(require.cache).some((file) => /undici[\\/]index\.js$/.test(file))).toBe(false);
-    const { undiciAgent } = await import("../src/undici-agent.js");
-    const { Agent, parseHeaders } = undiciAgent();
-    const agent = new Agent();
-    expect(typeof agent.dispatch).toBe("function");
-    await agent.close();
-    const undici = require("undici");
-    expect(Agent).toBe(undici.Agent);
-    expect(parseHeaders).toBe(undici.util.parseHeaders);
-    expect(parseHeaders(["Set-Cookie", "a=1", "set-cookie", "b=2", "X-One", "1"])).toEqual({
-      "set-cookie": ["a=1", "b=2"],
-      "x-one": "1",
-    });
-  });
-
   it("parses XML with the lazily loaded parser and names the line of a broken document", () => {
     expect(parseXmlDocument('<a x="1"><b>t</b></a>')).toStrictEqual({
       name: "a",

@@ -5,7 +5,10 @@
  *
  * Reported per scenario: the ratio raw time / tsWATS time for the calls (1.0 = as fast as the raw
  * client; the target is >= 0.9), CPU per call, p50/p99 latency, peak RSS, and the time from
- * process start to the last answer (imports included).
+ * process start to the last answer (imports included). Two floors run in the same rotation:
+ * `raw-http` (Node's own HTTP client, which tsWATS sends on, with nothing around it) and, for the
+ * sync scenarios, `raw-sync` (the same made blocking through a minimal worker): `floorRatio` is
+ * what that floor reaches against raw undici, `ratioToFloor` tsWATS against the floor.
  *
  * Run after a build: `cd packages/sync && npx tsx bench/fresh-process.bench.ts [--rounds 5]
  * [--only async-product,sync-product]` (part of `pnpm bench`).
@@ -72,16 +75,25 @@ function run(client: string, scenario: string, calls: number, warmup = 0): Sampl
   return JSON.parse(out.trim().split("\n").pop() as string) as Sample;
 }
 
+/** The clients each scenario runs: the issue's raw undici client, tsWATS, and the floors. */
+function clientsOf(scenario: string): string[] {
+  return scenario.startsWith("sync-")
+    ? ["raw", "tswats", "raw-http", "raw-sync"]
+    : ["raw", "tswats", "raw-http"];
+}
+
 const results: Record<string, unknown> = {};
 try {
   const selected = SCENARIOS.filter(([name]) => !values.only || values.only.split(",").includes(name));
-  // One unmeasured pass of each, so both clients find the simulator warm (JIT, caches, data).
+  // One unmeasured pass of each, so every client finds the simulator warm (JIT, caches, data).
   for (const scenario of new Set(selected.map(([, s]) => s)))
-    for (const client of ["raw", "tswats"]) run(client, scenario, 50);
+    for (const client of clientsOf(scenario)) run(client, scenario, 50);
   for (const [name, scenario, calls, warmup] of selected) {
-    const samples: Record<string, Sample[]> = { raw: [], tswats: [] };
+    const clients = clientsOf(scenario);
+    const samples: Record<string, Sample[]> = Object.fromEntries(clients.map((c) => [c, []]));
     for (let r = 0; r < rounds; r++) {
-      const order = r % 2 === 0 ? ["raw", "tswats"] : ["tswats", "raw"];
+      // Each round starts with the next client, so no client always runs first.
+      const order = clients.map((_, i) => clients[(i + r) % clients.length] as string);
       for (const client of order) samples[client]?.push(run(client, scenario, calls, warmup));
     }
     const summary = (list: Sample[]) => ({
@@ -94,15 +106,34 @@ try {
     });
     const raw = summary(samples.raw as Sample[]);
     const tswats = summary(samples.tswats as Sample[]);
+    // The floor of our own overhead: the same HTTP client tsWATS sends on, with nothing around it
+    // (made blocking through a minimal worker for the sync scenarios).
+    const floorClient = scenario.startsWith("sync-") ? "raw-sync" : "raw-http";
+    const floor = summary(samples[floorClient] as Sample[]);
     const ratio = round3(raw.callsMs / tswats.callsMs);
-    // The whole script, process start to last answer: imports included. tsWATS loads undici on
-    // its first call (inside the calls), the raw client before them; this ratio does not care.
+    const floorRatio = round3(raw.callsMs / floor.callsMs);
+    const ratioToFloor = round3(floor.callsMs / tswats.callsMs);
+    // The whole script, process start to last answer: every import included, for every client.
     const wholeScriptRatio = round3(raw.sinceStartMs / tswats.sinceStartMs);
-    results[name] = { scenario, calls, warmup, rounds, ratio, wholeScriptRatio, raw, tswats };
+    results[name] = {
+      scenario,
+      calls,
+      warmup,
+      rounds,
+      ratio,
+      wholeScriptRatio,
+      floorClient,
+      floorRatio,
+      ratioToFloor,
+      raw,
+      tswats,
+      floor,
+    };
     console.log(
       `${name.padEnd(21)} x${calls}: raw ${raw.callsMs.toFixed(1)} ms, tsWATS ${tswats.callsMs.toFixed(1)} ms -> ` +
-        `${ratio.toFixed(2)} of raw (whole script ${wholeScriptRatio.toFixed(2)}); CPU/call ${raw.cpuPerCallUs.toFixed(0)} vs ${tswats.cpuPerCallUs.toFixed(0)} µs; ` +
-        `p99 ${raw.p99Ms.toFixed(2)} vs ${tswats.p99Ms.toFixed(2)} ms; peak RSS ${raw.peakRssMiB.toFixed(0)} vs ${tswats.peakRssMiB.toFixed(0)} MiB`,
+        `${ratio.toFixed(2)} of raw (whole script ${wholeScriptRatio.toFixed(2)}); ${floorClient} ${floor.callsMs.toFixed(1)} ms ` +
+        `(${floorRatio.toFixed(2)} of raw; tsWATS ${ratioToFloor.toFixed(2)} of it); CPU/call ${raw.cpuPerCallUs.toFixed(0)} vs ${tswats.cpuPerCallUs.toFixed(0)} µs; ` +
+        `p99 ${raw.p99Ms.toFixed(2)} vs ${tswats.p99Ms.toFixed(2)} ms; peak RSS ${raw.peakRssMiB.toFixed(0)} vs ${tswats.peakRssMiB.toFixed(0)} MiB (${floorClient} ${floor.peakRssMiB.toFixed(0)})`,
     );
   }
 } finally {
@@ -133,7 +164,7 @@ writeFileSync(
       date: new Date().toISOString(),
       node: process.version,
       machine: { cpus: cpus().length, loadavg: loadavg() },
-      note: "each sample a new process; ratio = raw undici time / tsWATS time for the calls (median of rounds, alternating order); >= 0.9 is the target",
+      note: "each sample a new process; ratio = raw undici time / tsWATS time for the calls (median of rounds, rotating order); >= 0.9 is the target; floorRatio = raw undici time / floor client time (raw-http: node:http alone; raw-sync: node:http behind a minimal blocking worker); ratioToFloor = floor time / tsWATS time",
       results,
       syncVsAsync,
     },

@@ -8,7 +8,7 @@
  * - worker per call (bare): a new worker doing one plain fetch, no SDK: the cheapest any
  *   worker-per-call design could be, so the ratio against it is a lower bound;
  * - engine round trip: a request the engine answers at once (the boundary's own cost);
- * - bridge floor: a plain undici request (the client the SDK's calls use) relayed by a minimal
+ * - bridge floor: a plain node:http request (the client the SDK's calls use) relayed by a minimal
  *   worker (MessagePort + Atomics.wait, no SDK) against the same request awaited directly: what
  *   any blocking bridge costs on this machine, for a call as fast as the SDK's;
  * - submit: `report.postWsjf()` of a 50 KB WSJF report (fixtures/wsjf), async and sync (the
@@ -18,6 +18,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { Agent, request } from "node:http";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,7 +26,6 @@ import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_thread
 import { Wats } from "@tswats/sdk";
 import { createSyncWats } from "@tswats/sync";
 import { Bench } from "tinybench";
-import { Agent, request } from "undici";
 import { ENGINE_CLIENT, type EngineClient } from "../src/engine-client.js";
 import { startModuleWorker } from "../src/launch.js";
 import { startSimulatorProcess } from "../test/support/simulator-process.js";
@@ -70,11 +70,28 @@ const floorWorker = new Worker(new URL("./bridge-floor-worker.mjs", import.meta.
   execArgv: [],
 });
 const floorHeaders = { authorization: `Basic ${sim.token}`, accept: "application/json" };
-const floorAgent = new Agent({ keepAliveTimeout: 60_000 });
-const plainFetch = async () =>
-  (
-    await request(`${sim.url}/api/Product/CBL-7`, { dispatcher: floorAgent, headers: floorHeaders })
-  ).body.json();
+const floorAgent = new Agent({ keepAlive: true });
+const floorOrigin = new URL(sim.url);
+const plainFetch = () =>
+  new Promise<unknown>((resolve, reject) => {
+    const req = request(
+      {
+        agent: floorAgent,
+        hostname: floorOrigin.hostname,
+        port: floorOrigin.port,
+        path: "/api/Product/CBL-7",
+        headers: floorHeaders,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => resolve(JSON.parse(Buffer.concat(chunks).toString("utf8"))));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
 const bridgedFetch = (): unknown => {
   floorChannel.port1.postMessage(null);
   for (;;) {
@@ -130,7 +147,7 @@ for (let round = 0; round < ROUNDS; round++) {
   syncSubmitRounds.push(await median("sync submit", syncSubmit, { time: 300, iterations: 20 }));
 }
 await floorWorker.terminate();
-await floorAgent.close();
+floorAgent.destroy();
 const asyncMs = middle(asyncRounds);
 const syncMs = middle(syncRounds);
 const pingMs = middle(pingRounds);

@@ -33,7 +33,7 @@ export type ServiceScope = "system" | "user";
  * and the upload rate of that drain, with and without it): less RSS in every state but one (idle
  * after reaching the server: the same), for some upload rate, which stays far above what WATS
  * allows (about 500 requests per 60 s). `--lite-mode` would save more but turns WebAssembly off,
- * which undici's HTTP parser needs: uploads fail. Only the daemon gets these: conversion
+ * which Node's own fetch needs (the SDK falls back to it to follow a redirect). Only the daemon gets these: conversion
  * processes are started with their own options.
  */
 export const SERVICE_NODE_FLAGS: readonly string[] = ["--optimize-for-size"];

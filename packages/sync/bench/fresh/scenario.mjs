@@ -1,15 +1,17 @@
 // One benchmark scenario in a fresh process, as a station script runs: start, make N calls, exit.
 // Run by fresh-process.bench.ts with the built packages (what a user's script loads):
 //
-//   node scenario.mjs <tswats|raw> <scenario> <baseUrl> <token> <calls> [warmup]
+//   node scenario.mjs <tswats|raw|raw-http|raw-sync> <scenario> <baseUrl> <token> <calls> [warmup]
 //
 // `warmup` calls (default 0) run first and are not measured: with thousands of them the
 // measured calls show the steady state rather than a fresh process's cold start.
 //
 // Prints one JSON line: the time from the first call to the last, CPU used by the process over
 // those calls, per-call latencies (p50/p99), the time from process start to the end of the calls,
-// and the process's peak RSS. `raw` is the floor: undici's request() on one keep-alive Agent with
-// the same Authorization header, answers parsed as JSON.
+// and the process's peak RSS. `raw` is the floor the issue names: undici's request() on one
+// keep-alive Agent with the same Authorization header, answers parsed as JSON. `raw-http` is the
+// same with Node's own http client, which tsWATS's call path uses. `raw-sync` is `raw-http` made
+// blocking through a minimal worker: the floor of the sync scenarios.
 
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -25,6 +27,79 @@ for (const key of ["origin", "reportTypeCode", "receiveCount", "receivedUTC", "f
 /** One call of the scenario, for the given client: a function returning a promise or a value. */
 async function setUp() {
   const origin = new URL(baseUrl);
+  if (client === "raw-sync") {
+    // The floor of a blocking call: node:http in a minimal worker, the caller blocked in
+    // Atomics.wait until it answers (bridge-floor-worker.mjs), no SDK on either side.
+    const { MessageChannel, Worker, receiveMessageOnPort } = await import("node:worker_threads");
+    const signal = new Int32Array(new SharedArrayBuffer(4));
+    const channel = new MessageChannel();
+    const worker = new Worker(new URL("../bridge-floor-worker.mjs", import.meta.url), {
+      workerData: { port: channel.port2, signal: signal.buffer, url: baseUrl, token },
+      transferList: [channel.port2],
+      execArgv: [],
+    });
+    const call = (method, path, body) => {
+      channel.port1.postMessage({ method, path, body });
+      for (;;) {
+        const seen = Atomics.load(signal, 0);
+        const received = receiveMessageOnPort(channel.port1);
+        if (received !== undefined) return received.message;
+        if (Atomics.wait(signal, 0, seen, 10_000) === "timed-out") throw new Error("bridge worker hung");
+      }
+    };
+    const filter = encodeURIComponent("partNumber eq 'CBL-7'");
+    return {
+      product: () => call("GET", "/api/Product/CBL-7"),
+      submit: () => call("POST", "/api/Report/WSJF", JSON.stringify({ ...report, id: randomUUID() })),
+      headers: () => call("GET", `/api/Report/Query/Header?$filter=${filter}&$top=20`),
+      close: () => worker.terminate(),
+    };
+  }
+  if (client === "raw-http") {
+    // Node's own client, what tsWATS's call path sends on: the floor of our overhead alone.
+    const { Agent, request } = await import("node:http");
+    const agent = new Agent({ keepAlive: true });
+    const headers = { authorization: `Basic ${token}`, accept: "application/json" };
+    const send = (method, path, body) =>
+      new Promise((resolve, reject) => {
+        const sent = body === undefined ? undefined : JSON.stringify(body);
+        const req = request(
+          {
+            agent,
+            hostname: origin.hostname,
+            port: origin.port,
+            method,
+            path,
+            headers:
+              sent === undefined
+                ? headers
+                : {
+                    ...headers,
+                    "content-type": "application/json",
+                    "content-length": Buffer.byteLength(sent),
+                  },
+          },
+          (res) => {
+            const chunks = [];
+            res.on("data", (chunk) => chunks.push(chunk));
+            res.on("end", () => {
+              if (res.statusCode !== 200) reject(new Error(`HTTP ${res.statusCode}`));
+              else resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+            });
+            res.on("error", reject);
+          },
+        );
+        req.on("error", reject);
+        req.end(sent);
+      });
+    const filter = encodeURIComponent("partNumber eq 'CBL-7'");
+    return {
+      product: () => send("GET", "/api/Product/CBL-7"),
+      submit: () => send("POST", "/api/Report/WSJF", { ...report, id: randomUUID() }),
+      headers: () => send("GET", `/api/Report/Query/Header?$filter=${filter}&$top=20`),
+      close: () => agent.destroy(),
+    };
+  }
   if (client === "raw") {
     const { Agent, request } = await import("undici");
     const dispatcher = new Agent({ keepAliveTimeout: 60_000 });
@@ -67,11 +142,6 @@ async function setUp() {
       close: () => wats.close(),
     };
   }
-  // The raw client's set-up imports undici before its calls are timed; tsWATS loads it on its
-  // first call. Import it here too, so the calls window of both starts with undici loaded (about
-  // 140 ms in a fresh process); the time from process start counts every import for both. (The
-  // sync facade's engine loads undici in its own thread as it starts, see engine.ts.)
-  await import("undici");
   const { Wats } = await import("@tswats/sdk");
   const wats = new Wats(options);
   // The report model only where the script submits reports (a lookup script does not load it).
