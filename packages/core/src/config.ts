@@ -1,19 +1,9 @@
 import { inspect } from "node:util";
-import { z } from "zod";
 import type { BreakerOptions } from "./breaker.js";
 import { readConfigFile } from "./config-file.js";
 import { WatsConfigError } from "./errors.js";
 import type { LogLevel } from "./logger.js";
-import {
-  baseUrlSchema,
-  breakerSchema,
-  formatIssues,
-  logLevelSchema,
-  retrySchema,
-  throttleSchema,
-  timeoutSchema,
-  tokenSchema,
-} from "./options-schema.js";
+import { check, checks, formatIssues, settingsCheck } from "./option-rules.js";
 import type { RetryOptions } from "./retry.js";
 import { resolveStation } from "./station.js";
 import type { ThrottleOptions } from "./throttle.js";
@@ -83,16 +73,8 @@ const ENV_NAMES: Partial<Record<Field, string>> = {
   station: "WATS_STATION",
 };
 
-const configSchema = z.object({
-  baseUrl: baseUrlSchema,
-  token: tokenSchema,
-  logLevel: logLevelSchema,
-  station: z.string().optional(),
-  timeoutMs: timeoutSchema.optional(),
-  retry: retrySchema.optional(),
-  breaker: breakerSchema.optional(),
-  throttle: throttleSchema.optional(),
-});
+/** The settings, each checked when present (a missing baseUrl or token is reported on its own). */
+const configCheck = settingsCheck({ station: checks.string() });
 
 /** Loads and checks the configuration; throws one WatsConfigError listing every problem. */
 export function loadConfig(options: LoadConfigOptions = {}): WatsConfig {
@@ -146,11 +128,8 @@ export function loadConfig(options: LoadConfigOptions = {}): WatsConfig {
     sources.logLevel = "default";
   }
 
-  // Required fields already reported above are checked as optional here, so each problem shows once.
-  const parsed = configSchema
-    .extend({ baseUrl: baseUrlSchema.optional(), token: tokenSchema.optional() })
-    .safeParse(merged);
-  if (!parsed.success) problems.push(...formatIssues(parsed.error.issues, (field) => sourceLabel[field]));
+  // Required fields already reported above are not required again here, so each problem shows once.
+  problems.push(...formatIssues(check(configCheck, merged), (field) => sourceLabel[field]));
 
   let station = "";
   try {
@@ -165,8 +144,8 @@ export function loadConfig(options: LoadConfigOptions = {}): WatsConfig {
     problems.push(`station: ${(error as Error).message}`);
   }
 
-  if (problems.length > 0 || !parsed.success) throw configError(problems);
-  const data = parsed.data;
+  if (problems.length > 0) throw configError(problems);
+  const data = merged;
   const config: WatsConfig = {
     baseUrl: normaliseBaseUrl(data.baseUrl as string),
     token: (data.token as string).trim(),
@@ -174,9 +153,9 @@ export function loadConfig(options: LoadConfigOptions = {}): WatsConfig {
     station,
     sources,
   };
-  if (data.timeoutMs !== undefined) config.timeoutMs = data.timeoutMs;
+  if (data.timeoutMs !== undefined) config.timeoutMs = data.timeoutMs as number;
   if (data.retry !== undefined) config.retry = data.retry as RetryOptions | false;
-  if (data.breaker !== undefined) config.breaker = data.breaker;
+  if (data.breaker !== undefined) config.breaker = data.breaker as BreakerOptions | false;
   if (data.throttle !== undefined) config.throttle = data.throttle as ThrottleOptions | false;
   if (configFile !== undefined) config.configFile = configFile;
   return hideToken(config);

@@ -16,20 +16,7 @@ export * from "./logger.js";
 export * from "./metrics.js";
 export * from "./odata.js";
 export * from "./operation.js";
-export {
-  baseUrlSchema,
-  breakerOptionsSchema,
-  breakerSchema,
-  falseOrObject,
-  formatIssues,
-  logLevelSchema,
-  retryOptionsSchema,
-  retrySchema,
-  throttleFileOptionsSchema,
-  throttleSchema,
-  timeoutSchema,
-  tokenSchema,
-} from "./options-schema.js";
+export { formatIssues, type OptionIssue } from "./option-rules.js";
 export * from "./paginate.js";
 export { REDACTED, scrubSecrets } from "./redact.js";
 export { type ResponseValidationMode, responseDifferences } from "./response-validation.js";

@@ -1,17 +1,73 @@
+/**
+ * `@tswats/core/schemas`: zod schemas of the settings the SDK shares with a config file that is
+ * read with zod (the station client's), built from the rules in option-rules.ts: the same bounds
+ * and the same words as the transport's and `loadConfig`'s own checks. Not part of the main entry,
+ * so importing the SDK does not load zod.
+ */
 import { z } from "zod";
-import { LOG_LEVELS } from "./logger.js";
+import { LOG_LEVELS, type LogLevel } from "./logger.js";
+import {
+  BREAKER_FIELDS,
+  baseUrlProblem,
+  LOG_LEVEL_MESSAGE,
+  MAX_RESPONSE_BYTES_RULE,
+  NUMBER_MESSAGES,
+  type NumberRule,
+  RETRY_BUDGET_FIELDS,
+  RETRY_FIELDS,
+  STRING_MESSAGE,
+  THROTTLE_FIELDS,
+  TIMEOUT_RULE,
+  tokenProblem,
+  unknownKeyMessage,
+} from "./option-rules.js";
 import { RetryBudget } from "./retry-budget.js";
 
-/**
- * The zod schemas of the settings shared by `loadConfig` and the transport's constructor, and the
- * formatting of their issues into one message. No message ever repeats a value: a token or a URL
- * with credentials in it must not end up in an error.
- */
+/** A number schema of `rule`, with the rule's words. */
+export function numberSchema(rule: NumberRule): z.ZodNumber {
+  let schema = z.number({
+    error: (issue) =>
+      issue.input === undefined
+        ? "required"
+        : typeof issue.input === "number" && !Number.isNaN(issue.input)
+          ? NUMBER_MESSAGES.finite
+          : NUMBER_MESSAGES.type,
+  });
+  schema = schema.refine(Number.isFinite, { error: NUMBER_MESSAGES.finite, abort: true });
+  if (rule.integer) schema = schema.refine(Number.isInteger, { error: NUMBER_MESSAGES.integer, abort: true });
+  if (rule.above !== undefined) schema = schema.gt(rule.above, { error: NUMBER_MESSAGES.above(rule.above) });
+  if (rule.min !== undefined) schema = schema.min(rule.min, { error: NUMBER_MESSAGES.min(rule.min) });
+  if (rule.max !== undefined) schema = schema.max(rule.max, { error: NUMBER_MESSAGES.max(rule.max) });
+  return schema;
+}
+
+type OptionalNumbers<F> = { [K in keyof F]: z.ZodOptional<z.ZodNumber> };
+
+/** Each field of a rule table as an optional number schema. */
+function optionalNumbers<F extends Record<string, NumberRule>>(fields: F): OptionalNumbers<F> {
+  const shape: Record<string, z.ZodOptional<z.ZodNumber>> = {};
+  for (const [key, rule] of Object.entries(fields)) shape[key] = numberSchema(rule).optional();
+  return shape as OptionalNumbers<F>;
+}
+
+/** An object that refuses keys it does not know, in the rules' words. */
+function strictObject<S extends z.ZodRawShape>(shape: S) {
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? issue.keys.map((key) => unknownKeyMessage(key)).join("; ")
+        : "must be an object",
+  });
+}
 
 /** `false`, or a value the schema accepts (issue paths stay precise, unlike a zod union). */
 function falseOr<T extends z.ZodType>(schema: T) {
   return z.unknown().transform((value, ctx): false | z.output<T> => {
     if (value === false) return false;
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      ctx.addIssue({ code: "custom", message: "must be false or an object" });
+      return z.NEVER;
+    }
     const result = schema.safeParse(value);
     if (!result.success) {
       for (const issue of result.error.issues) {
@@ -23,54 +79,23 @@ function falseOr<T extends z.ZodType>(schema: T) {
   });
 }
 
-const ms = () => z.number().nonnegative();
-const positiveMs = () => z.number().positive();
+const stringWith = (problemOf: (value: string) => string | undefined) =>
+  z.string({ error: STRING_MESSAGE }).superRefine((value, ctx) => {
+    const problem = problemOf(value);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+  });
 
-export const baseUrlSchema = z.string().superRefine((value, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    ctx.addIssue({
-      code: "custom",
-      message: "must be an absolute URL such as https://your-company.wats.com",
-    });
-    return;
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    ctx.addIssue({ code: "custom", message: "must use http or https" });
-  }
-  if (url.username || url.password) {
-    ctx.addIssue({ code: "custom", message: "must not contain credentials; use the token setting" });
-  }
-});
-
-export const tokenSchema = z.string().superRefine((value, ctx) => {
-  if (value.trim() === "") {
-    ctx.addIssue({ code: "custom", message: "must not be empty (the API token from WATS Control Panel)" });
-  } else if (!/^[\x21-\x7e]+$/.test(value.trim())) {
-    ctx.addIssue({
-      code: "custom",
-      message: "must be the base64 token WATS issued (visible ASCII only, no spaces or line breaks)",
-    });
-  }
-});
-
-export const logLevelSchema = z.enum(LOG_LEVELS as [string, ...string[]]);
+export const baseUrlSchema = stringWith(baseUrlProblem);
+export const tokenSchema = stringWith(tokenProblem);
+export const logLevelSchema = z.enum(LOG_LEVELS as [LogLevel, ...LogLevel[]], { error: LOG_LEVEL_MESSAGE });
+export const timeoutSchema = numberSchema(TIMEOUT_RULE);
+export const maxResponseBytesSchema = numberSchema(MAX_RESPONSE_BYTES_RULE);
 
 /** The fields of the `retry` option (as an object). */
-export const retryOptionsSchema = z.strictObject({
-  maxAttempts: z.int().min(1).max(20).optional(),
-  baseDelayMs: ms().optional(),
-  maxDelayMs: ms().optional(),
-  maxRetryAfterMs: ms().optional(),
-  attemptTimeoutMs: positiveMs().optional(),
+export const retryOptionsSchema = strictObject({
+  ...optionalNumbers(RETRY_FIELDS),
   budget: z
-    .union([
-      z.literal(false),
-      z.instanceof(RetryBudget),
-      z.strictObject({ capacity: ms().optional(), refillPerSecond: ms().optional() }),
-    ])
+    .union([z.literal(false), z.instanceof(RetryBudget), strictObject(optionalNumbers(RETRY_BUDGET_FIELDS))])
     .optional(),
 });
 
@@ -78,97 +103,20 @@ export const retryOptionsSchema = z.strictObject({
 export const retrySchema = falseOr(retryOptionsSchema);
 
 /** The fields of the `breaker` option. */
-export const breakerOptionsSchema = z.strictObject({
-  failureThreshold: z.int().min(1).optional(),
-  windowMs: positiveMs().optional(),
-  minimumCalls: z.int().min(1).optional(),
-  openMs: ms().optional(),
-  halfOpenProbes: z.int().min(1).optional(),
-});
+export const breakerOptionsSchema = strictObject(optionalNumbers(BREAKER_FIELDS));
 
 /** The `breaker` option: `false` or its fields. */
 export const breakerSchema = falseOr(breakerOptionsSchema);
 
 /** The fields of the `throttle` option that a config file can hold (numbers). */
-export const throttleFileOptionsSchema = z.strictObject({
-  limit: z.int().min(1).optional(),
-  windowMs: positiveMs().optional(),
-});
+export const throttleFileOptionsSchema = strictObject(optionalNumbers(THROTTLE_FIELDS));
 
-/** The `throttle` option: `false` or its fields (in code also a `now` clock). */
-export const throttleSchema = falseOr(
-  throttleFileOptionsSchema.extend({
-    now: z.custom<() => number>((value) => typeof value === "function").optional(),
-  }),
-);
+/** The `throttle` option in a config file: `false` or its fields. */
+export const throttleSchema = falseOr(throttleFileOptionsSchema);
 
 /** `false` or an object of `fields` (as `breaker` and `throttle` are), for config files built on these. */
 export function falseOrObject<T extends z.ZodType>(fields: T) {
   return falseOr(fields);
 }
 
-export const timeoutSchema = positiveMs();
-
-/** A call's own retry limits (the budget stays the client's). */
-export const callRetrySchema = falseOr(
-  z.strictObject({
-    maxAttempts: z.int().min(1).max(20).optional(),
-    baseDelayMs: ms().optional(),
-    maxDelayMs: ms().optional(),
-    maxRetryAfterMs: ms().optional(),
-    attemptTimeoutMs: positiveMs().optional(),
-  }),
-);
-
-/** `maxResponseBytes`: a whole number of bytes, at least 1. */
-export const maxResponseBytesSchema = z.int().min(1);
-
-/** A header name (RFC 9110 token) and a printable value. */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const HEADER_VALUE = /^[\x20-\x7e\t]*$/;
-
-/**
- * Names the transport sets itself: no option may replace them (a caller's `Authorization` would
- * go around the token, a `X-Correlation-ID` around the call's id).
- */
-export const RESERVED_HEADERS: ReadonlySet<string> = new Set([
-  "authorization",
-  "user-agent",
-  "x-correlation-id",
-  "x-attempt",
-  "idempotency-key",
-  "referer",
-  "host",
-  "content-length",
-]);
-
-/** `defaultHeaders` and a call's `headers`: valid names, printable values, none of the reserved names. */
-export const headersSchema = z.record(z.string(), z.string()).superRefine((headers, ctx) => {
-  for (const [name, value] of Object.entries(headers)) {
-    if (!HEADER_NAME.test(name)) {
-      ctx.addIssue({ code: "custom", path: [name], message: "is not a valid header name" });
-    } else if (RESERVED_HEADERS.has(name.toLowerCase())) {
-      ctx.addIssue({
-        code: "custom",
-        path: [name],
-        message:
-          "is set by the transport and cannot be replaced (use the token, correlationId or idempotencyKey options)",
-      });
-    } else if (typeof value !== "string" || !HEADER_VALUE.test(value)) {
-      ctx.addIssue({ code: "custom", path: [name], message: "must be printable ASCII (no line breaks)" });
-    }
-  }
-});
-
-/** One line per issue: `path (source): message`. */
-export function formatIssues(
-  issues: readonly z.core.$ZodIssue[],
-  sourceOf: (field: string) => string | undefined,
-): string[] {
-  return issues.map((issue) => {
-    const path = issue.path.map(String).join(".") || "(root)";
-    const top = String(issue.path[0] ?? "");
-    const source = sourceOf(top);
-    return `${path}${source ? ` (${source})` : ""}: ${issue.message}`;
-  });
-}
+export { formatIssues } from "./option-rules.js";

@@ -4,7 +4,6 @@ import createClient, {
   createQuerySerializer,
   defaultPathSerializer,
 } from "openapi-fetch";
-import { z } from "zod";
 import {
   type Answer,
   AnswerFormatError,
@@ -50,18 +49,17 @@ import { Metrics, type MetricsSnapshot } from "./metrics.js";
 import { filterText } from "./odata.js";
 import type { CallInput, CallOptions, OperationSpec, Transport } from "./operation.js";
 import {
-  baseUrlSchema,
-  breakerSchema,
-  callRetrySchema,
+  callRetryCheck,
+  check,
+  checks,
   formatIssues,
-  headersSchema,
-  logLevelSchema,
-  maxResponseBytesSchema,
-  retrySchema,
-  throttleSchema,
-  timeoutSchema,
-  tokenSchema,
-} from "./options-schema.js";
+  headersCheck,
+  MAX_RESPONSE_BYTES_RULE,
+  numberProblem,
+  type OptionIssue,
+  settingsCheck,
+  tokenProblem,
+} from "./option-rules.js";
 import { scrubSecrets } from "./redact.js";
 import { type ResponseValidationMode, ResponseValidator } from "./response-validation.js";
 import {
@@ -145,55 +143,51 @@ const NATIVE_FETCH = globalThis.fetch;
 
 const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
 
-const tokenSourceSchema = z.unknown().superRefine((value, ctx) => {
-  if (typeof value === "function") return;
-  const result = tokenSchema.safeParse(value);
-  if (!result.success) {
-    for (const issue of result.error.issues) ctx.addIssue({ code: "custom", message: issue.message });
-  } else if (typeof value !== "string") {
-    ctx.addIssue({ code: "custom", message: "must be a string or a function returning one" });
-  }
-});
+const LOGGER_METHODS = ["trace", "debug", "info", "warn", "error"];
 
-const transportSchema = z.object({
-  baseUrl: baseUrlSchema,
-  token: tokenSourceSchema,
-  timeoutMs: timeoutSchema.optional(),
-  retry: retrySchema.optional(),
-  breaker: breakerSchema.optional(),
-  throttle: throttleSchema.optional(),
-  logLevel: logLevelSchema.optional(),
-  logger: z
-    .custom<WatsLogger | false>(
-      (value) =>
+/** The transport's options: the shared settings plus what only code can pass. */
+const transportCheck = settingsCheck(
+  {
+    token: (value, path, issues) => {
+      if (typeof value === "function") return;
+      const problem =
+        typeof value === "string" ? tokenProblem(value) : "must be a string or a function returning one";
+      if (problem !== undefined) issues.push({ path, message: problem });
+    },
+    logger: (value, path, issues) => {
+      const valid =
         value === false ||
         (typeof value === "object" &&
           value !== null &&
-          ["trace", "debug", "info", "warn", "error"].every(
-            (level) => typeof (value as Record<string, unknown>)[level] === "function",
-          )),
-      { message: "must be false or a pino-compatible logger (trace/debug/info/warn/error methods)" },
-    )
-    .optional(),
-  fetch: z
-    .custom<FetchLike>((value) => typeof value === "function", { message: "must be a fetch function" })
-    .optional(),
-  userAgentSuffix: z
-    .string()
-    .regex(/^[\x20-\x7e]{0,200}$/, { message: "must be printable ASCII" })
-    .optional(),
-  defaultHeaders: headersSchema.optional(),
-  maxResponseBytes: maxResponseBytesSchema.optional(),
-  hooks: z
-    .unknown()
-    .superRefine((value, ctx) => {
-      for (const issue of hookIssues(value)) ctx.addIssue({ code: "custom", message: issue });
-    })
-    .optional(),
-  validateResponses: z
-    .enum(["off", "warn", "throw"], { message: 'must be "off", "warn" or "throw"' })
-    .optional(),
-});
+          LOGGER_METHODS.every((level) => typeof (value as Record<string, unknown>)[level] === "function"));
+      if (!valid) {
+        issues.push({
+          path,
+          message: "must be false or a pino-compatible logger (trace/debug/info/warn/error methods)",
+        });
+      }
+    },
+    fetch: (value, path, issues) => {
+      if (typeof value !== "function") issues.push({ path, message: "must be a fetch function" });
+    },
+    userAgentSuffix: checks.string((value) =>
+      /^[\x20-\x7e]{0,200}$/.test(value) ? undefined : "must be printable ASCII",
+    ),
+    defaultHeaders: headersCheck,
+    maxResponseBytes: checks.number(MAX_RESPONSE_BYTES_RULE),
+    hooks: (value, path, issues) => {
+      for (const issue of hookIssues(value)) issues.push({ path, message: issue });
+    },
+    validateResponses: (value, path, issues) => {
+      if (value !== "off" && value !== "warn" && value !== "throw")
+        issues.push({ path, message: 'must be "off", "warn" or "throw"' });
+    },
+  },
+  ["baseUrl", "token"],
+);
+
+/** One line per problem of a call option, prefixed by the operation. */
+const optionProblems = (issues: readonly OptionIssue[]) => formatIssues(issues, () => undefined).join("; ");
 
 const querySerializer = createQuerySerializer();
 
@@ -241,8 +235,8 @@ export class HttpTransport implements Transport {
   #closed = false;
 
   constructor(options: TransportOptions) {
-    const parsed = transportSchema.safeParse(options ?? {});
-    if (!parsed.success) throw configError(formatIssues(parsed.error.issues, () => undefined));
+    const issues = check(transportCheck, options ?? {});
+    if (issues.length > 0) throw configError(formatIssues(issues, () => undefined));
     this.baseUrl = normaliseBaseUrl(options.baseUrl);
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#retry = resolveRetryOptions(options.retry);
@@ -452,10 +446,10 @@ export class HttpTransport implements Transport {
     const url = buildUrl(this.baseUrl, op.path, params);
     const headers: Record<string, string> = { ...this.#headerTemplate(op) };
     if (options.headers !== undefined) {
-      const checked = headersSchema.safeParse(options.headers);
-      if (!checked.success) {
+      const issues = check(headersCheck, options.headers);
+      if (issues.length > 0) {
         throw new WatsValidationError(
-          `${op.name}: invalid headers option: ${formatIssues(checked.error.issues, () => undefined).join("; ")}`,
+          `${op.name}: invalid headers option: ${optionProblems(issues)}`,
           ctx.fields(),
         );
       }
@@ -489,19 +483,17 @@ export class HttpTransport implements Transport {
   /** How this call's attempts go: retry rules, whether a resend is safe, the byte limit, hooks. */
   #plan(op: OperationSpec, options: CallOptions, request: PreparedRequest, ctx: RequestContext): AttemptPlan {
     if (options.retry !== undefined) {
-      const checked = callRetrySchema.safeParse(options.retry);
-      if (!checked.success) {
+      const issues = check(callRetryCheck, options.retry, ["retry"]);
+      if (issues.length > 0) {
         throw new WatsValidationError(
-          `${op.name}: invalid retry option: ${formatIssues(checked.error.issues, () => undefined)
-            .map((i) => `retry.${i}`)
-            .join("; ")}`,
+          `${op.name}: invalid retry option: ${optionProblems(issues)}`,
           ctx.fields(),
         );
       }
     }
     if (
       options.maxResponseBytes !== undefined &&
-      !maxResponseBytesSchema.safeParse(options.maxResponseBytes).success
+      numberProblem(MAX_RESPONSE_BYTES_RULE, options.maxResponseBytes) !== undefined
     ) {
       throw new WatsValidationError(
         `${op.name}: maxResponseBytes must be a whole number of bytes >= 1`,

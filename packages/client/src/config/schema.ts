@@ -14,7 +14,7 @@ import {
   retryOptionsSchema,
   throttleFileOptionsSchema,
   tokenSchema,
-} from "@tswats/core";
+} from "@tswats/core/schemas";
 import { z } from "zod";
 
 const retry = retryOptionsSchema.shape;
