@@ -173,6 +173,12 @@ export class FileQueue {
   readonly #claimedIds = new Set<string>();
   readonly #enqueuing = new Map<string, Promise<EnqueueResult>>();
   #counts: QueueCounts = { pending: 0, sending: 0, done: 0, failed: 0 };
+  /**
+   * Bumped by every change this process makes to #counts. A directory walk sets a count only when
+   * nothing changed while it ran: a claim or an enqueue during the walk may or may not be in what
+   * the walk saw, so its total would overwrite that change (10 001 pending for 10 000 on disk).
+   */
+  #countsVersion = 0;
   readonly #waiters = new Set<() => void>();
   /**
    * Claims whose file already left sending/ in an outcome (complete/release/fail) that failed
@@ -221,14 +227,25 @@ export class FileQueue {
 
   /** Streams every folder once and recounts. */
   async refreshCounts(): Promise<QueueCounts> {
-    const counts: QueueCounts = { pending: 0, sending: 0, done: 0, failed: 0 };
     for (const state of QUEUE_STATES) {
+      const version = this.#countsVersion;
+      let count = 0;
       for await (const entry of this.fs.entries(this.dir(state))) {
-        if (entry.isFile && !isReasonFile(entry.name) && !entry.name.startsWith(".")) counts[state]++;
+        if (entry.isFile && !isReasonFile(entry.name) && !entry.name.startsWith(".")) count++;
       }
+      this.#setCountFromWalk(state, count, version);
     }
-    this.#counts = counts;
     return this.counts();
+  }
+
+  /** `count` from a walk that began at `version`: kept only if no change in this process overlapped it. */
+  #setCountFromWalk(state: QueueState, count: number, version: number): void {
+    if (this.#countsVersion === version) this.#counts[state] = count;
+  }
+
+  #adjustCount(state: QueueState, delta: number): void {
+    this.#counts[state] = Math.max(0, this.#counts[state] + delta);
+    this.#countsVersion++;
   }
 
   // ---------------------------------------------------------------- enqueue
@@ -314,7 +331,7 @@ export class FileQueue {
     if (previous?.state === "failed" && previous.file && parseEntryName(previous.file)) {
       await this.#removeFailed(previous.file);
     }
-    this.#counts.pending++;
+    this.#adjustCount("pending", 1);
     this.#wakeAll();
     if (previous?.state === "active") {
       this.#logger.info(
@@ -372,8 +389,8 @@ export class FileQueue {
         if (errnoCode(error) === "ENOENT") continue; // taken or removed meanwhile
         throw describeFsError("claim", from, error);
       }
-      this.#counts.pending = Math.max(0, this.#counts.pending - 1);
-      this.#counts.sending++;
+      this.#adjustCount("pending", -1);
+      this.#adjustCount("sending", 1);
       const read = await this.#readEntry(to);
       if (read.ok) {
         if (parsedName && (await this.#isSuperseded(parsedName))) {
@@ -394,6 +411,7 @@ export class FileQueue {
 
   async #scan(): Promise<void> {
     const now = this.#now();
+    const version = this.#countsVersion;
     const keep: { key: string; name: string }[] = [];
     let nextDue: number | undefined;
     let count = 0;
@@ -424,7 +442,7 @@ export class FileQueue {
       keep.splice(lo, 0, { key, name: dirent.name });
       if (keep.length > this.#batchSize) keep.pop();
     }
-    this.#counts.pending = count;
+    this.#setCountFromWalk("pending", count, version);
     this.#nextDueAt = nextDue;
     this.#batch = keep.map((item) => item.name);
     for (const stray of strays) {
@@ -498,8 +516,8 @@ export class FileQueue {
     }
     this.#moved.delete(claim);
     this.#claimedIds.delete(claim.id);
-    this.#counts.sending = Math.max(0, this.#counts.sending - 1);
-    this.#counts.done++;
+    this.#adjustCount("sending", -1);
+    this.#adjustCount("done", 1);
   }
 
   /** Back to pending/, with the attempt count and the next attempt time written into the file. */
@@ -537,8 +555,8 @@ export class FileQueue {
     this.#claimedIds.delete(claim.id);
     claim.entry = entry;
     claim.name = newName;
-    this.#counts.sending = Math.max(0, this.#counts.sending - 1);
-    this.#counts.pending++;
+    this.#adjustCount("sending", -1);
+    this.#adjustCount("pending", 1);
     const dueAt = parseEntryName(newName)?.stamp ?? due;
     if (dueAt <= now) this.#batch = [];
     if (dueAt > now && (this.#nextDueAt === undefined || dueAt < this.#nextDueAt)) this.#nextDueAt = dueAt;
@@ -594,8 +612,8 @@ export class FileQueue {
       this.#moved.delete(claim);
       this.#claimedIds.delete(claim.id);
     }
-    if (from === "sending") this.#counts.sending = Math.max(0, this.#counts.sending - 1);
-    this.#counts.failed++;
+    if (from === "sending") this.#adjustCount("sending", -1);
+    this.#adjustCount("failed", 1);
     if (parsed) await this.#markFailed(parsed, target).catch(() => undefined);
     this.#logger.warn(
       {
@@ -726,14 +744,14 @@ export class FileQueue {
         throw describeFsError("move back to pending/", failedPath, error);
       }
       await this.fs.unlink(join(this.dir("failed"), reasonFileName(name))).catch(() => undefined);
-      this.#counts.failed = Math.max(0, this.#counts.failed - 1);
+      this.#adjustCount("failed", -1);
     }
     await this.#replaceMarker(parsed.id, {
       state: "active",
       key,
       sha256: read.ok ? reportHash(read.entry.report) : null,
     });
-    this.#counts.pending++;
+    this.#adjustCount("pending", 1);
     this.#batch = [];
     this.#wakeAll();
     return "requeued";
@@ -742,6 +760,7 @@ export class FileQueue {
   /** Deletes done/ entries past the retention (age, then count). Returns how many went. */
   async prune(): Promise<number> {
     const cutoff = this.#now() - this.#retention.maxAgeMs;
+    const version = this.#countsVersion;
     let removed = 0;
     let remaining = 0;
     for await (const dirent of this.fs.entries(this.dir("done"))) {
@@ -762,13 +781,15 @@ export class FileQueue {
         remaining--;
       }
     }
-    this.#counts.done = remaining;
+    if (this.#countsVersion === version) this.#setCountFromWalk("done", remaining, version);
+    else this.#adjustCount("done", -removed);
     return removed;
   }
 
   /** Deletes every done/ entry. */
   async purgeDone(progress?: (done: number, total: number) => void): Promise<number> {
     const total = (await this.refreshCounts()).done;
+    const version = this.#countsVersion;
     let removed = 0;
     for (;;) {
       const names: string[] = [];
@@ -783,7 +804,8 @@ export class FileQueue {
         progress?.(removed, total);
       }
     }
-    this.#counts.done = 0;
+    if (this.#countsVersion === version) this.#setCountFromWalk("done", 0, version);
+    else this.#adjustCount("done", -removed);
     return removed;
   }
 
@@ -824,7 +846,7 @@ export class FileQueue {
   async #removeFailed(name: string): Promise<void> {
     await this.fs.unlink(join(this.dir("failed"), name)).catch(() => undefined);
     await this.fs.unlink(join(this.dir("failed"), reasonFileName(name))).catch(() => undefined);
-    this.#counts.failed = Math.max(0, this.#counts.failed - 1);
+    this.#adjustCount("failed", -1);
   }
 
   async #oldestByStamp(state: QueueState, count: number): Promise<string[]> {
@@ -896,7 +918,7 @@ export class FileQueue {
     } catch (error) {
       throw describeFsError("remove the replaced version", path, error);
     }
-    this.#counts.sending = Math.max(0, this.#counts.sending - 1);
+    this.#adjustCount("sending", -1);
     this.#logger.info(
       { id: parseEntryName(name)?.id, file: name },
       "queue: skipped an older version of a report that a newer one (same id) replaces",
