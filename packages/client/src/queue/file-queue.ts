@@ -20,7 +20,7 @@
  * marker of a new entry, and recovery writes one only for an entry whose writer is gone. The
  * README states the whole model.
  */
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import type { EnqueueReport, EnqueueResult, ReportSource } from "@tswats/converters/config";
 import { silentLogger, type WatsLogger, WatsValidationError } from "@tswats/core";
 import { canonicalGuid, formatProblems, type Report, validateReport } from "@tswats/report";
@@ -48,6 +48,9 @@ import { closeWriter, newWriterId, tempFileWriter, writerIsGone } from "./writer
 
 export type QueueState = "pending" | "sending" | "done" | "failed";
 export const QUEUE_STATES: readonly QueueState[] = ["pending", "sending", "done", "failed"];
+/** The queue's folders: one per state, the id markers and the temp files. */
+export type QueueFolder = QueueState | "ids" | "tmp";
+const QUEUE_FOLDERS: readonly QueueFolder[] = [...QUEUE_STATES, "ids", "tmp"];
 
 export interface QueueRetention {
   /** Done reports older than this are deleted. Default 7 days; 0 deletes them at once. */
@@ -155,6 +158,7 @@ function describeFsError(action: string, path: string, error: unknown): QueueErr
 
 export class FileQueue {
   readonly folder: string;
+  readonly #dirs: Record<QueueFolder, string>;
   readonly fs: QueueFs;
   readonly #now: () => number;
   readonly #logger: WatsLogger;
@@ -188,6 +192,9 @@ export class FileQueue {
 
   private constructor(options: OpenQueueOptions) {
     this.folder = options.folder;
+    this.#dirs = Object.fromEntries(
+      QUEUE_FOLDERS.map((name) => [name, join(options.folder, name)]),
+    ) as Record<QueueFolder, string>;
     this.fs = options.fs ?? nodeQueueFs;
     this.#now = options.now ?? Date.now;
     this.#logger = options.logger ?? silentLogger;
@@ -199,8 +206,8 @@ export class FileQueue {
   /** Opens (creating the folders when needed) the queue in `options.folder`. */
   static async open(options: OpenQueueOptions): Promise<FileQueue> {
     const queue = new FileQueue(options);
-    for (const dir of [...QUEUE_STATES, "ids", "tmp"]) {
-      const path = join(queue.folder, dir);
+    for (const dir of QUEUE_FOLDERS) {
+      const path = queue.dir(dir);
       try {
         await queue.fs.mkdir(path);
       } catch (error) {
@@ -216,8 +223,17 @@ export class FileQueue {
     return queue;
   }
 
-  dir(state: QueueState | "ids" | "tmp"): string {
-    return join(this.folder, state);
+  dir(state: QueueFolder): string {
+    return this.#dirs[state];
+  }
+
+  /**
+   * `name` in one of the queue's folders. Names come from a listing or from naming.ts (never a
+   * separator in them), so plain concatenation does what join() would without its normalising:
+   * the startup repair builds a few paths per queued report, and join's garbage counted.
+   */
+  #pathIn(state: QueueFolder, name: string): string {
+    return `${this.#dirs[state]}${sep}${name}`;
   }
 
   /** The queue's counts (pending refreshed on every scan, done/failed on `refreshCounts`). */
@@ -319,7 +335,7 @@ export class FileQueue {
         // an entry whose writer is alive, so this marker is another enqueue's, its entry durable).
         previous = await this.#readMarker(id);
         if (isSameActive(previous, sha256)) {
-          await this.fs.unlink(join(this.dir("pending"), name)).catch(() => undefined);
+          await this.fs.unlink(this.#pathIn("pending", name)).catch(() => undefined);
           return { id, status: "duplicate" };
         }
       }
@@ -381,8 +397,8 @@ export class FileQueue {
       const parsedName = parseEntryName(name);
       // One version of a report in flight at a time: the next waits until the first has an outcome.
       if (parsedName && this.#claimedIds.has(parsedName.id)) continue;
-      const from = join(this.dir("pending"), name);
-      const to = join(this.dir("sending"), name);
+      const from = this.#pathIn("pending", name);
+      const to = this.#pathIn("sending", name);
       try {
         await this.fs.rename(from, to);
       } catch (error) {
@@ -502,11 +518,11 @@ export class FileQueue {
 
   /** Uploaded: sending/ -> done/. */
   async complete(claim: Claim): Promise<void> {
-    const from = join(this.dir("sending"), claim.name);
+    const from = this.#pathIn("sending", claim.name);
     try {
       if (!this.#moved.has(claim)) {
         const target = restamp(claim.name, this.#now());
-        await this.fs.rename(from, join(this.dir("done"), target));
+        await this.fs.rename(from, this.#pathIn("done", target));
         this.#moved.set(claim, target);
       }
       await this.fs.syncDir(this.dir("done"));
@@ -539,11 +555,11 @@ export class FileQueue {
         // recovery keeps the newer one. pending/ only ever receives one file per report.
         await this.#writeDurable("sending", newName, JSON.stringify(entry), { replace: true });
         if (newName !== claim.name) {
-          await this.fs.unlink(join(sending, claim.name));
+          await this.fs.unlink(this.#pathIn("sending", claim.name));
           // The old copy is gone: a retry of this release starts from the new one.
           claim.name = newName;
         }
-        await this.fs.rename(join(sending, newName), join(this.dir("pending"), newName));
+        await this.fs.rename(this.#pathIn("sending", newName), this.#pathIn("pending", newName));
         this.#moved.set(claim, newName);
       }
       await this.fs.syncDir(this.dir("pending"));
@@ -581,7 +597,7 @@ export class FileQueue {
   ): Promise<void> {
     const now = this.#now();
     const parsed = parseEntryName(name);
-    const source = join(this.dir(from), name);
+    const source = this.#pathIn(from, name);
     let target = claim ? this.#moved.get(claim) : undefined;
     const reason: FailureReason = {
       failedAt: new Date(now).toISOString(),
@@ -600,7 +616,7 @@ export class FileQueue {
     }
     try {
       if (!claim || !this.#moved.has(claim)) {
-        await this.fs.rename(source, join(this.dir("failed"), target));
+        await this.fs.rename(source, this.#pathIn("failed", target));
         if (claim) this.#moved.set(claim, target);
       }
       await this.fs.syncDir(this.dir("failed"));
@@ -660,14 +676,12 @@ export class FileQueue {
   async show(id: string): Promise<ShownEntry | undefined> {
     const found = await this.find(id);
     if (!found) return undefined;
-    const path = join(this.dir(found.state), found.name);
+    const path = this.#pathIn(found.state, found.name);
     const read = await this.#readEntry(path);
     let reason: FailureReason | null = null;
     if (found.state === "failed") {
       try {
-        const text = (
-          await this.fs.readFile(join(this.dir("failed"), reasonFileName(found.name)))
-        ).toString();
+        const text = (await this.fs.readFile(this.#pathIn("failed", reasonFileName(found.name)))).toString();
         const parsed = reasonSchema.safeParse(JSON.parse(text));
         if (parsed.success) reason = parsed.data;
       } catch {
@@ -715,7 +729,7 @@ export class FileQueue {
 
   async #retryFile(name: string): Promise<RetryOutcome> {
     const parsed = parseEntryName(name);
-    const failedPath = join(this.dir("failed"), name);
+    const failedPath = this.#pathIn("failed", name);
     const now = this.#now();
     if (!parsed) {
       // A stray file: back as-is under a proper name is impossible; leave it to the user.
@@ -738,12 +752,12 @@ export class FileQueue {
     } else {
       // Unreadable: moved back as it is (the user may have repaired it by hand).
       try {
-        await this.fs.rename(failedPath, join(this.dir("pending"), target));
+        await this.fs.rename(failedPath, this.#pathIn("pending", target));
         await this.fs.syncDir(this.dir("pending"));
       } catch (error) {
         throw describeFsError("move back to pending/", failedPath, error);
       }
-      await this.fs.unlink(join(this.dir("failed"), reasonFileName(name))).catch(() => undefined);
+      await this.fs.unlink(this.#pathIn("failed", reasonFileName(name))).catch(() => undefined);
       this.#adjustCount("failed", -1);
     }
     await this.#replaceMarker(parsed.id, {
@@ -812,7 +826,7 @@ export class FileQueue {
   /** Writes and removes a probe file: is the queue writable right now? */
   async checkWritable(): Promise<{ ok: true } | { ok: false; error: string }> {
     const name = `.probe-${this.writer}-${++this.#tmpSeq}`;
-    const path = join(this.dir("tmp"), name);
+    const path = this.#pathIn("tmp", name);
     try {
       await this.fs.writeNewFile(path, "probe", { sync: false });
       await this.fs.unlink(path);
@@ -835,17 +849,17 @@ export class FileQueue {
     if (parsed) {
       const marker = await this.#readMarker(parsed.id).catch(() => undefined);
       if (marker !== undefined && (marker.key === null || marker.key === orderKey(parsed))) {
-        await this.fs.unlink(join(this.dir("ids"), parsed.id)).catch(() => undefined);
+        await this.fs.unlink(this.#pathIn("ids", parsed.id)).catch(() => undefined);
       }
     }
-    await this.fs.unlink(join(this.dir("done"), name)).catch((error) => {
+    await this.fs.unlink(this.#pathIn("done", name)).catch((error) => {
       if (errnoCode(error) !== "ENOENT") throw describeFsError("delete", name, error);
     });
   }
 
   async #removeFailed(name: string): Promise<void> {
-    await this.fs.unlink(join(this.dir("failed"), name)).catch(() => undefined);
-    await this.fs.unlink(join(this.dir("failed"), reasonFileName(name))).catch(() => undefined);
+    await this.fs.unlink(this.#pathIn("failed", name)).catch(() => undefined);
+    await this.fs.unlink(this.#pathIn("failed", reasonFileName(name))).catch(() => undefined);
     this.#adjustCount("failed", -1);
   }
 
@@ -868,10 +882,10 @@ export class FileQueue {
 
   async #readMarker(id: string): Promise<Marker | undefined> {
     try {
-      return parseMarker((await this.fs.readFile(join(this.dir("ids"), id))).toString("utf8"));
+      return parseMarker((await this.fs.readFile(this.#pathIn("ids", id))).toString("utf8"));
     } catch (error) {
       if (errnoCode(error) === "ENOENT") return undefined;
-      throw describeFsError("read", join(this.dir("ids"), id), error);
+      throw describeFsError("read", this.#pathIn("ids", id), error);
     }
   }
 
@@ -880,7 +894,7 @@ export class FileQueue {
     const tmp = this.#tmpPath();
     await this.fs.writeNewFile(tmp, formatMarker(marker), { sync: false });
     try {
-      await this.fs.link(tmp, join(this.dir("ids"), id));
+      await this.fs.link(tmp, this.#pathIn("ids", id));
       return true;
     } catch (error) {
       if (errnoCode(error) === "EEXIST") return false;
@@ -893,7 +907,7 @@ export class FileQueue {
   async #replaceMarker(id: string, marker: Marker): Promise<void> {
     const tmp = this.#tmpPath();
     await this.fs.writeNewFile(tmp, formatMarker(marker), { sync: false });
-    await this.fs.rename(tmp, join(this.dir("ids"), id));
+    await this.fs.rename(tmp, this.#pathIn("ids", id));
   }
 
   /** The version in failed/ is the current one: its marker says so (a newer version keeps its own). */
@@ -911,7 +925,7 @@ export class FileQueue {
   }
 
   async #dropSuperseded(name: string): Promise<void> {
-    const path = join(this.dir("sending"), name);
+    const path = this.#pathIn("sending", name);
     try {
       await this.fs.unlink(path);
       await this.fs.syncDir(this.dir("sending"));
@@ -926,7 +940,7 @@ export class FileQueue {
   }
 
   #tmpPath(): string {
-    return join(this.dir("tmp"), `${this.writer}-${++this.#tmpSeq}.tmp`);
+    return this.#pathIn("tmp", `${this.writer}-${++this.#tmpSeq}.tmp`);
   }
 
   /** This instance stops writing: recovery in this process may then remove what it left. */
@@ -942,7 +956,7 @@ export class FileQueue {
     options: { replace?: boolean } = {},
   ): Promise<void> {
     const tmp = this.#tmpPath();
-    const target = join(this.dir(state), name);
+    const target = this.#pathIn(state, name);
     try {
       await this.fs.writeNewFile(tmp, data, { sync: true });
       if (options.replace) await this.fs.rename(tmp, target);
@@ -965,7 +979,7 @@ export class FileQueue {
       const writer = tempFileWriter(dirent.name);
       if (writer !== undefined && writerIsGone(writer)) names.push(dirent.name);
     }
-    for (const name of names) await this.fs.unlink(join(this.dir("tmp"), name)).catch(() => undefined);
+    for (const name of names) await this.fs.unlink(this.#pathIn("tmp", name)).catch(() => undefined);
   }
 
   /** Anything in sending/ goes back to pending/ (one file per id: the newest stamp wins). */
@@ -986,11 +1000,11 @@ export class FileQueue {
       } else extra.push(dirent.name);
     }
     for (const name of extra) {
-      if (parseEntryName(name)) await this.fs.unlink(join(this.dir("sending"), name)).catch(() => undefined);
-      else await this.fs.rename(join(this.dir("sending"), name), join(this.dir("pending"), name));
+      if (parseEntryName(name)) await this.fs.unlink(this.#pathIn("sending", name)).catch(() => undefined);
+      else await this.fs.rename(this.#pathIn("sending", name), this.#pathIn("pending", name));
     }
     for (const item of byId.values()) {
-      await this.fs.rename(join(this.dir("sending"), item.name), join(this.dir("pending"), item.name));
+      await this.fs.rename(this.#pathIn("sending", item.name), this.#pathIn("pending", item.name));
     }
     if (byId.size + extra.length > 0) {
       await this.fs.syncDir(this.dir("pending"));
@@ -1017,7 +1031,7 @@ export class FileQueue {
         if (marker !== undefined && marker.state === "active") {
           if (marker.key === null || marker.key >= key) continue;
         } else if (marker !== undefined && marker.key !== null && marker.key > key) continue;
-        const read = await this.#readEntry(join(this.dir(state), dirent.name));
+        const read = await this.#readEntry(this.#pathIn(state, dirent.name));
         if (marker === undefined && read.ok && read.entry.writer && !writerIsGone(read.entry.writer))
           continue;
         const current: Marker = {
