@@ -358,6 +358,28 @@ describe("FileQueue counts while directory walks overlap changes", () => {
     );
     expect((await queue.refreshCounts()).pending).toBe(2);
   });
+
+  it("an outcome of another state during a walk of pending/ does not keep that walk's count out", async () => {
+    const pausing = pausingFs(dir);
+    const queue = await FileQueue.open({ folder: dir, now, fs: pausing.fs });
+    await queue.enqueue(sampleReport(), sampleSource());
+    const claim = await queue.claimNext();
+    // Another process's report, which only a walk can count.
+    const other = formatEntryName({
+      stamp: clock,
+      enqueuedMs: clock,
+      seq: 8,
+      id: "00000000-0000-4000-8000-000000000008",
+    });
+    await writeFile(join(dir, "pending", other), "{}");
+    expect(queue.counts().pending).toBe(0);
+    pausing.arm();
+    const refreshing = queue.refreshCounts();
+    await pausing.pausedOnce;
+    await queue.complete(claim!);
+    pausing.resume();
+    expect(await refreshing).toMatchObject({ pending: 1, sending: 0, done: 1 });
+  });
 });
 
 describe("nodeQueueFs.entries", () => {

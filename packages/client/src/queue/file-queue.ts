@@ -178,11 +178,12 @@ export class FileQueue {
   readonly #enqueuing = new Map<string, Promise<EnqueueResult>>();
   #counts: QueueCounts = { pending: 0, sending: 0, done: 0, failed: 0 };
   /**
-   * Bumped by every change this process makes to #counts. A directory walk sets a count only when
-   * nothing changed while it ran: a claim or an enqueue during the walk may or may not be in what
-   * the walk saw, so its total would overwrite that change (10 001 pending for 10 000 on disk).
+   * Per state, bumped by every change this process makes to its count. A directory walk sets a
+   * count only when nothing changed that state while it ran: a claim or an enqueue during the walk
+   * may or may not be in what the walk saw, so its total would overwrite that change (10 001
+   * pending for 10 000 on disk). The count kept by the changes stands until a quiet walk.
    */
-  #countsVersion = 0;
+  readonly #countVersions: QueueCounts = { pending: 0, sending: 0, done: 0, failed: 0 };
   readonly #waiters = new Set<() => void>();
   /**
    * Claims whose file already left sending/ in an outcome (complete/release/fail) that failed
@@ -244,7 +245,7 @@ export class FileQueue {
   /** Streams every folder once and recounts. */
   async refreshCounts(): Promise<QueueCounts> {
     for (const state of QUEUE_STATES) {
-      const version = this.#countsVersion;
+      const version = this.#countVersions[state];
       let count = 0;
       for await (const entry of this.fs.entries(this.dir(state))) {
         if (entry.isFile && !isReasonFile(entry.name) && !entry.name.startsWith(".")) count++;
@@ -254,14 +255,19 @@ export class FileQueue {
     return this.counts();
   }
 
-  /** `count` from a walk that began at `version`: kept only if no change in this process overlapped it. */
-  #setCountFromWalk(state: QueueState, count: number, version: number): void {
-    if (this.#countsVersion === version) this.#counts[state] = count;
+  /**
+   * `count` of `state` from a walk that began when the state's version was `version`: set only if
+   * no change in this process overlapped the walk. True when it was set.
+   */
+  #setCountFromWalk(state: QueueState, count: number, version: number): boolean {
+    if (this.#countVersions[state] !== version) return false;
+    this.#counts[state] = count;
+    return true;
   }
 
   #adjustCount(state: QueueState, delta: number): void {
     this.#counts[state] = Math.max(0, this.#counts[state] + delta);
-    this.#countsVersion++;
+    this.#countVersions[state]++;
   }
 
   // ---------------------------------------------------------------- enqueue
@@ -427,7 +433,7 @@ export class FileQueue {
 
   async #scan(): Promise<void> {
     const now = this.#now();
-    const version = this.#countsVersion;
+    const version = this.#countVersions.pending;
     const keep: { key: string; name: string }[] = [];
     let nextDue: number | undefined;
     let count = 0;
@@ -774,7 +780,7 @@ export class FileQueue {
   /** Deletes done/ entries past the retention (age, then count). Returns how many went. */
   async prune(): Promise<number> {
     const cutoff = this.#now() - this.#retention.maxAgeMs;
-    const version = this.#countsVersion;
+    const version = this.#countVersions.done;
     let removed = 0;
     let remaining = 0;
     for await (const dirent of this.fs.entries(this.dir("done"))) {
@@ -795,15 +801,14 @@ export class FileQueue {
         remaining--;
       }
     }
-    if (this.#countsVersion === version) this.#setCountFromWalk("done", remaining, version);
-    else this.#adjustCount("done", -removed);
+    if (!this.#setCountFromWalk("done", remaining, version)) this.#adjustCount("done", -removed);
     return removed;
   }
 
   /** Deletes every done/ entry. */
   async purgeDone(progress?: (done: number, total: number) => void): Promise<number> {
     const total = (await this.refreshCounts()).done;
-    const version = this.#countsVersion;
+    const version = this.#countVersions.done;
     let removed = 0;
     for (;;) {
       const names: string[] = [];
@@ -818,8 +823,7 @@ export class FileQueue {
         progress?.(removed, total);
       }
     }
-    if (this.#countsVersion === version) this.#setCountFromWalk("done", 0, version);
-    else this.#adjustCount("done", -removed);
+    if (!this.#setCountFromWalk("done", 0, version)) this.#adjustCount("done", -removed);
     return removed;
   }
 
