@@ -12,34 +12,18 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UutReport } from "@tswats/report";
 import { startSimulator } from "@tswats/simulator";
 import { Bench } from "tinybench";
 import { FileQueue } from "../src/queue/file-queue.js";
 import { Uploader } from "../src/upload/uploader.js";
 import { createWatsTarget } from "../src/upload/wats-target.js";
+import { benchReport, benchSource } from "./bench-report.js";
 import { measureDaemonMemory } from "./daemon-memory.js";
 
 const packageDir = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const repoRoot = resolve(packageDir, "../..");
-const source = { path: "/bench/in.csv", converter: "bench", sha256: "0".repeat(64), index: 0 };
-
-function report() {
-  const uut = new UutReport({
-    pn: "PCBA-100",
-    sn: `SN-${Math.random().toString(36).slice(2, 10)}`,
-    rev: "A",
-    processCode: 10,
-    operator: "op",
-    station: "Bench",
-    location: "Line 1",
-    purpose: "Production",
-    start: "2026-03-01T12:00:00.000+01:00",
-  });
-  uut.root.numericLimit("Voltage", { value: 5.01, low: 4.9, high: 5.1, unit: "V" });
-  uut.root.passFail("Power on", true);
-  return uut.build();
-}
+const source = benchSource;
+const report = benchReport;
 
 const work = await mkdtemp(join(tmpdir(), "tswats-client-bench-"));
 

@@ -10,6 +10,10 @@
  *   the order the daemon loads them (each step's increase), and modules the idle daemon does not
  *   load, each alone over bare Node, for reference.
  * Linux only (RSS from /proc); elsewhere the section is skipped and says so.
+ *
+ * `DAEMON_MEMORY_FOCUS=pending` measures only idle vs 10 000 pending with uploads off (default
+ * and service flags; no drains, no per-module table), and `DAEMON_MEMORY_RUNS=<n>` sets RUNS:
+ * `node scripts/build.mjs @tswats/client && DAEMON_MEMORY_FOCUS=pending npx tsx packages/client/bench/daemon-memory-run.ts`.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -21,7 +25,8 @@ import { startSimulator } from "@tswats/simulator";
 import { FileQueue } from "../src/queue/file-queue.js";
 import { SERVICE_NODE_FLAGS } from "../src/service/units.js";
 
-const RUNS = 3;
+const RUNS = Number(process.env.DAEMON_MEMORY_RUNS ?? 3);
+const FOCUS_PENDING = process.env.DAEMON_MEMORY_FOCUS === "pending";
 const PENDING = 10_000;
 const UNREACHABLE = "http://127.0.0.1:9";
 
@@ -112,9 +117,19 @@ export async function measureDaemonMemory(ctx: DaemonMemoryContext): Promise<Rec
     if (started.child.exitCode === null) await new Promise((r) => started.child.once("exit", r));
     await rm(started.folder, { recursive: true, force: true });
   }
-  /** /status and /health/ready asked once (as a monitor would), then 1 s of rest, then RSS. */
-  async function settledRss(started: Started): Promise<number> {
-    await fetch(`${started.url}/status`).then((r) => r.text());
+  /**
+   * /status and /health/ready asked once (as a monitor would), then 1 s of rest, then RSS. With
+   * `pending`, /status must show that many reports queued (pending or being sent).
+   */
+  async function settledRss(started: Started, pending?: number): Promise<number> {
+    const status = (await fetch(`${started.url}/status`).then((r) => r.json())) as {
+      queue: { pending: number; sending: number };
+    };
+    if (pending !== undefined && status.queue.pending + status.queue.sending !== pending) {
+      throw new Error(
+        `daemon memory: /status shows ${status.queue.pending} pending + ${status.queue.sending} sending, expected ${pending}`,
+      );
+    }
     await fetch(`${started.url}/health/ready`).then((r) => r.text());
     await sleep(1000);
     return rssMiB(started.child.pid as number);
@@ -123,7 +138,7 @@ export async function measureDaemonMemory(ctx: DaemonMemoryContext): Promise<Rec
     const values: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const started = await start(pending, baseUrl, flags);
-      values.push(await settledRss(started));
+      values.push(await settledRss(started, pending ? PENDING : 0));
       await stop(started);
     }
     return sample(values);
@@ -152,6 +167,25 @@ export async function measureDaemonMemory(ctx: DaemonMemoryContext): Promise<Rec
     semiSpace1MiB: ["--max-semi-space-size=1"],
   };
   const byVariant: Record<string, unknown> = {};
+  if (FOCUS_PENDING) {
+    for (const name of ["default", "serviceFlags"]) {
+      const flags = variants[name] as readonly string[];
+      const idle = await rssOf(false, null, flags);
+      const pending = await rssOf(true, null, flags);
+      byVariant[name] = {
+        nodeFlags: flags,
+        idleUploadsOff: idle,
+        pending10000UploadsOff: pending,
+        pending10000MinusIdleMiB: round(pending.medianMiB - idle.medianMiB),
+      };
+    }
+    await sim.close();
+    await rm(root, { recursive: true, force: true });
+    return {
+      note: `focus=pending: built daemon, uploads off, log level error; RSS 1 s after /status and /health/ready; median of ${RUNS} processes per number`,
+      ...byVariant,
+    };
+  }
   for (const [name, flags] of Object.entries(variants)) {
     const drains: { rss: number; reportsPerSecond: number }[] = [];
     for (let i = 0; i < RUNS; i++) drains.push(await drain(flags));

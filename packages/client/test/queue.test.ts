@@ -1,4 +1,4 @@
-import { chmod, readdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ENTRY_FORMAT } from "../src/queue/entry.js";
@@ -269,5 +269,151 @@ describe("FileQueue maintenance", () => {
     };
     const queue = await FileQueue.open({ folder: dir, now, fs });
     await expect(queue.enqueue(sampleReport(), sampleSource())).rejects.toThrow(/no permission to write/);
+  });
+});
+
+describe("FileQueue counts while directory walks overlap changes", () => {
+  /**
+   * An fs layer whose next walk of pending/ lists the folder as it is when the walk starts, hands
+   * out the first name, then waits for `resume()`: whatever the test does meanwhile happens
+   * in the middle of that walk, and the walk does not see it.
+   */
+  function pausingFs(folder: string) {
+    let armed = false;
+    let paused: () => void = () => undefined;
+    let resume: () => void = () => undefined;
+    const pausedOnce = new Promise<void>((resolve) => {
+      paused = resolve;
+    });
+    const fs: QueueFs = {
+      ...nodeQueueFs,
+      entries(path) {
+        if (!armed || path !== join(folder, "pending")) return nodeQueueFs.entries(path);
+        armed = false;
+        return (async function* () {
+          const listed: { name: string; isFile: boolean }[] = [];
+          for await (const entry of nodeQueueFs.entries(path)) listed.push(entry);
+          for (const [index, entry] of listed.entries()) {
+            yield entry;
+            if (index === 0) {
+              paused();
+              await new Promise<void>((resolve) => {
+                resume = resolve;
+              });
+            }
+          }
+        })();
+      },
+    };
+    return {
+      fs,
+      arm: () => {
+        armed = true;
+      },
+      pausedOnce,
+      resume: () => resume(),
+    };
+  }
+
+  it("an enqueue during the claim's scan is still counted", async () => {
+    const pausing = pausingFs(dir);
+    const queue = await FileQueue.open({ folder: dir, now, fs: pausing.fs });
+    await queue.enqueue(sampleReport(), sampleSource());
+    pausing.arm();
+    const claiming = queue.claimNext();
+    await pausing.pausedOnce;
+    await queue.enqueue(sampleReport(), sampleSource());
+    pausing.resume();
+    expect(await claiming).toBeDefined();
+    expect(await files("pending")).toHaveLength(1);
+    expect(queue.counts()).toMatchObject({ pending: 1, sending: 1 });
+  });
+
+  it("a claim during refreshCounts' walk of pending/ is not counted twice", async () => {
+    const pausing = pausingFs(dir);
+    const queue = await FileQueue.open({ folder: dir, now, fs: pausing.fs });
+    await queue.enqueue(sampleReport(), sampleSource());
+    await queue.enqueue(sampleReport(), sampleSource());
+    pausing.arm();
+    const refreshing = queue.refreshCounts();
+    await pausing.pausedOnce;
+    expect(await queue.claimNext()).toBeDefined();
+    pausing.resume();
+    await refreshing;
+    expect(await files("pending")).toHaveLength(1);
+    expect(queue.counts()).toMatchObject({ pending: 1, sending: 1 });
+    // Once quiet, a walk sets the count from disk again (a report another process queued).
+    await writeFile(
+      join(
+        dir,
+        "pending",
+        formatEntryName({
+          stamp: clock,
+          enqueuedMs: clock,
+          seq: 7,
+          id: "00000000-0000-4000-8000-000000000007",
+        }),
+      ),
+      "{}",
+    );
+    expect((await queue.refreshCounts()).pending).toBe(2);
+  });
+
+  it("an outcome of another state during a walk of pending/ does not keep that walk's count out", async () => {
+    const pausing = pausingFs(dir);
+    const queue = await FileQueue.open({ folder: dir, now, fs: pausing.fs });
+    await queue.enqueue(sampleReport(), sampleSource());
+    const claim = await queue.claimNext();
+    // Another process's report, which only a walk can count.
+    const other = formatEntryName({
+      stamp: clock,
+      enqueuedMs: clock,
+      seq: 8,
+      id: "00000000-0000-4000-8000-000000000008",
+    });
+    await writeFile(join(dir, "pending", other), "{}");
+    expect(queue.counts().pending).toBe(0);
+    pausing.arm();
+    const refreshing = queue.refreshCounts();
+    await pausing.pausedOnce;
+    await queue.complete(claim!);
+    pausing.resume();
+    expect(await refreshing).toMatchObject({ pending: 1, sending: 0, done: 1 });
+  });
+});
+
+describe("nodeQueueFs.entries", () => {
+  it("streams every entry of a folder larger than one batch, and an empty folder", async () => {
+    const names = Array.from({ length: 150 }, (_, i) => `f${String(i).padStart(3, "0")}`);
+    await Promise.all(names.map((name) => writeFile(join(dir, name), "")));
+    await mkdir(join(dir, "sub"));
+    await mkdir(join(dir, "empty"));
+    const seen: { name: string; isFile: boolean }[] = [];
+    for await (const entry of nodeQueueFs.entries(dir)) seen.push(entry);
+    expect(
+      seen
+        .filter((e) => e.isFile)
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(names);
+    expect(
+      seen
+        .filter((e) => !e.isFile)
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(["empty", "sub"]);
+    const none: unknown[] = [];
+    for await (const entry of nodeQueueFs.entries(join(dir, "empty"))) none.push(entry);
+    expect(none).toEqual([]);
+  });
+
+  it("closes the directory when a loop stops early, and rejects for a missing folder", async () => {
+    await Promise.all(Array.from({ length: 100 }, (_, i) => writeFile(join(dir, `f${i}`), "")));
+    const iterator = nodeQueueFs.entries(dir)[Symbol.asyncIterator]();
+    expect((await iterator.next()).done).toBe(false);
+    expect(await iterator.return?.()).toEqual({ value: undefined, done: true });
+    expect(await iterator.next()).toEqual({ value: undefined, done: true });
+    const missing = nodeQueueFs.entries(join(dir, "nope"))[Symbol.asyncIterator]();
+    await expect(missing.next()).rejects.toMatchObject({ code: "ENOENT" });
   });
 });

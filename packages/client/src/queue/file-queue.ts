@@ -20,7 +20,7 @@
  * marker of a new entry, and recovery writes one only for an entry whose writer is gone. The
  * README states the whole model.
  */
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import type { EnqueueReport, EnqueueResult, ReportSource } from "@tswats/converters/config";
 import { silentLogger, type WatsLogger, WatsValidationError } from "@tswats/core";
 import { canonicalGuid, formatProblems, type Report, validateReport } from "@tswats/report";
@@ -48,6 +48,9 @@ import { closeWriter, newWriterId, tempFileWriter, writerIsGone } from "./writer
 
 export type QueueState = "pending" | "sending" | "done" | "failed";
 export const QUEUE_STATES: readonly QueueState[] = ["pending", "sending", "done", "failed"];
+/** The queue's folders: one per state, the id markers and the temp files. */
+export type QueueFolder = QueueState | "ids" | "tmp";
+const QUEUE_FOLDERS: readonly QueueFolder[] = [...QUEUE_STATES, "ids", "tmp"];
 
 export interface QueueRetention {
   /** Done reports older than this are deleted. Default 7 days; 0 deletes them at once. */
@@ -155,6 +158,7 @@ function describeFsError(action: string, path: string, error: unknown): QueueErr
 
 export class FileQueue {
   readonly folder: string;
+  readonly #dirs: Record<QueueFolder, string>;
   readonly fs: QueueFs;
   readonly #now: () => number;
   readonly #logger: WatsLogger;
@@ -173,6 +177,13 @@ export class FileQueue {
   readonly #claimedIds = new Set<string>();
   readonly #enqueuing = new Map<string, Promise<EnqueueResult>>();
   #counts: QueueCounts = { pending: 0, sending: 0, done: 0, failed: 0 };
+  /**
+   * Per state, bumped by every change this process makes to its count. A directory walk sets a
+   * count only when nothing changed that state while it ran: a claim or an enqueue during the walk
+   * may or may not be in what the walk saw, so its total would overwrite that change (10 001
+   * pending for 10 000 on disk). The count kept by the changes stands until a quiet walk.
+   */
+  readonly #countVersions: QueueCounts = { pending: 0, sending: 0, done: 0, failed: 0 };
   readonly #waiters = new Set<() => void>();
   /**
    * Claims whose file already left sending/ in an outcome (complete/release/fail) that failed
@@ -182,6 +193,9 @@ export class FileQueue {
 
   private constructor(options: OpenQueueOptions) {
     this.folder = options.folder;
+    this.#dirs = Object.fromEntries(
+      QUEUE_FOLDERS.map((name) => [name, join(options.folder, name)]),
+    ) as Record<QueueFolder, string>;
     this.fs = options.fs ?? nodeQueueFs;
     this.#now = options.now ?? Date.now;
     this.#logger = options.logger ?? silentLogger;
@@ -193,8 +207,8 @@ export class FileQueue {
   /** Opens (creating the folders when needed) the queue in `options.folder`. */
   static async open(options: OpenQueueOptions): Promise<FileQueue> {
     const queue = new FileQueue(options);
-    for (const dir of [...QUEUE_STATES, "ids", "tmp"]) {
-      const path = join(queue.folder, dir);
+    for (const dir of QUEUE_FOLDERS) {
+      const path = queue.dir(dir);
       try {
         await queue.fs.mkdir(path);
       } catch (error) {
@@ -210,8 +224,17 @@ export class FileQueue {
     return queue;
   }
 
-  dir(state: QueueState | "ids" | "tmp"): string {
-    return join(this.folder, state);
+  dir(state: QueueFolder): string {
+    return this.#dirs[state];
+  }
+
+  /**
+   * `name` in one of the queue's folders. Names come from a listing or from naming.ts (never a
+   * separator in them), so plain concatenation does what join() would without its normalising:
+   * the startup repair builds a few paths per queued report, and join's garbage counted.
+   */
+  #pathIn(state: QueueFolder, name: string): string {
+    return `${this.#dirs[state]}${sep}${name}`;
   }
 
   /** The queue's counts (pending refreshed on every scan, done/failed on `refreshCounts`). */
@@ -221,14 +244,30 @@ export class FileQueue {
 
   /** Streams every folder once and recounts. */
   async refreshCounts(): Promise<QueueCounts> {
-    const counts: QueueCounts = { pending: 0, sending: 0, done: 0, failed: 0 };
     for (const state of QUEUE_STATES) {
+      const version = this.#countVersions[state];
+      let count = 0;
       for await (const entry of this.fs.entries(this.dir(state))) {
-        if (entry.isFile && !isReasonFile(entry.name) && !entry.name.startsWith(".")) counts[state]++;
+        if (entry.isFile && !isReasonFile(entry.name) && !entry.name.startsWith(".")) count++;
       }
+      this.#setCountFromWalk(state, count, version);
     }
-    this.#counts = counts;
     return this.counts();
+  }
+
+  /**
+   * `count` of `state` from a walk that began when the state's version was `version`: set only if
+   * no change in this process overlapped the walk. True when it was set.
+   */
+  #setCountFromWalk(state: QueueState, count: number, version: number): boolean {
+    if (this.#countVersions[state] !== version) return false;
+    this.#counts[state] = count;
+    return true;
+  }
+
+  #adjustCount(state: QueueState, delta: number): void {
+    this.#counts[state] = Math.max(0, this.#counts[state] + delta);
+    this.#countVersions[state]++;
   }
 
   // ---------------------------------------------------------------- enqueue
@@ -302,7 +341,7 @@ export class FileQueue {
         // an entry whose writer is alive, so this marker is another enqueue's, its entry durable).
         previous = await this.#readMarker(id);
         if (isSameActive(previous, sha256)) {
-          await this.fs.unlink(join(this.dir("pending"), name)).catch(() => undefined);
+          await this.fs.unlink(this.#pathIn("pending", name)).catch(() => undefined);
           return { id, status: "duplicate" };
         }
       }
@@ -314,7 +353,7 @@ export class FileQueue {
     if (previous?.state === "failed" && previous.file && parseEntryName(previous.file)) {
       await this.#removeFailed(previous.file);
     }
-    this.#counts.pending++;
+    this.#adjustCount("pending", 1);
     this.#wakeAll();
     if (previous?.state === "active") {
       this.#logger.info(
@@ -364,16 +403,16 @@ export class FileQueue {
       const parsedName = parseEntryName(name);
       // One version of a report in flight at a time: the next waits until the first has an outcome.
       if (parsedName && this.#claimedIds.has(parsedName.id)) continue;
-      const from = join(this.dir("pending"), name);
-      const to = join(this.dir("sending"), name);
+      const from = this.#pathIn("pending", name);
+      const to = this.#pathIn("sending", name);
       try {
         await this.fs.rename(from, to);
       } catch (error) {
         if (errnoCode(error) === "ENOENT") continue; // taken or removed meanwhile
         throw describeFsError("claim", from, error);
       }
-      this.#counts.pending = Math.max(0, this.#counts.pending - 1);
-      this.#counts.sending++;
+      this.#adjustCount("pending", -1);
+      this.#adjustCount("sending", 1);
       const read = await this.#readEntry(to);
       if (read.ok) {
         if (parsedName && (await this.#isSuperseded(parsedName))) {
@@ -394,6 +433,7 @@ export class FileQueue {
 
   async #scan(): Promise<void> {
     const now = this.#now();
+    const version = this.#countVersions.pending;
     const keep: { key: string; name: string }[] = [];
     let nextDue: number | undefined;
     let count = 0;
@@ -424,7 +464,7 @@ export class FileQueue {
       keep.splice(lo, 0, { key, name: dirent.name });
       if (keep.length > this.#batchSize) keep.pop();
     }
-    this.#counts.pending = count;
+    this.#setCountFromWalk("pending", count, version);
     this.#nextDueAt = nextDue;
     this.#batch = keep.map((item) => item.name);
     for (const stray of strays) {
@@ -484,11 +524,11 @@ export class FileQueue {
 
   /** Uploaded: sending/ -> done/. */
   async complete(claim: Claim): Promise<void> {
-    const from = join(this.dir("sending"), claim.name);
+    const from = this.#pathIn("sending", claim.name);
     try {
       if (!this.#moved.has(claim)) {
         const target = restamp(claim.name, this.#now());
-        await this.fs.rename(from, join(this.dir("done"), target));
+        await this.fs.rename(from, this.#pathIn("done", target));
         this.#moved.set(claim, target);
       }
       await this.fs.syncDir(this.dir("done"));
@@ -498,8 +538,8 @@ export class FileQueue {
     }
     this.#moved.delete(claim);
     this.#claimedIds.delete(claim.id);
-    this.#counts.sending = Math.max(0, this.#counts.sending - 1);
-    this.#counts.done++;
+    this.#adjustCount("sending", -1);
+    this.#adjustCount("done", 1);
   }
 
   /** Back to pending/, with the attempt count and the next attempt time written into the file. */
@@ -521,11 +561,11 @@ export class FileQueue {
         // recovery keeps the newer one. pending/ only ever receives one file per report.
         await this.#writeDurable("sending", newName, JSON.stringify(entry), { replace: true });
         if (newName !== claim.name) {
-          await this.fs.unlink(join(sending, claim.name));
+          await this.fs.unlink(this.#pathIn("sending", claim.name));
           // The old copy is gone: a retry of this release starts from the new one.
           claim.name = newName;
         }
-        await this.fs.rename(join(sending, newName), join(this.dir("pending"), newName));
+        await this.fs.rename(this.#pathIn("sending", newName), this.#pathIn("pending", newName));
         this.#moved.set(claim, newName);
       }
       await this.fs.syncDir(this.dir("pending"));
@@ -537,8 +577,8 @@ export class FileQueue {
     this.#claimedIds.delete(claim.id);
     claim.entry = entry;
     claim.name = newName;
-    this.#counts.sending = Math.max(0, this.#counts.sending - 1);
-    this.#counts.pending++;
+    this.#adjustCount("sending", -1);
+    this.#adjustCount("pending", 1);
     const dueAt = parseEntryName(newName)?.stamp ?? due;
     if (dueAt <= now) this.#batch = [];
     if (dueAt > now && (this.#nextDueAt === undefined || dueAt < this.#nextDueAt)) this.#nextDueAt = dueAt;
@@ -563,7 +603,7 @@ export class FileQueue {
   ): Promise<void> {
     const now = this.#now();
     const parsed = parseEntryName(name);
-    const source = join(this.dir(from), name);
+    const source = this.#pathIn(from, name);
     let target = claim ? this.#moved.get(claim) : undefined;
     const reason: FailureReason = {
       failedAt: new Date(now).toISOString(),
@@ -582,7 +622,7 @@ export class FileQueue {
     }
     try {
       if (!claim || !this.#moved.has(claim)) {
-        await this.fs.rename(source, join(this.dir("failed"), target));
+        await this.fs.rename(source, this.#pathIn("failed", target));
         if (claim) this.#moved.set(claim, target);
       }
       await this.fs.syncDir(this.dir("failed"));
@@ -594,8 +634,8 @@ export class FileQueue {
       this.#moved.delete(claim);
       this.#claimedIds.delete(claim.id);
     }
-    if (from === "sending") this.#counts.sending = Math.max(0, this.#counts.sending - 1);
-    this.#counts.failed++;
+    if (from === "sending") this.#adjustCount("sending", -1);
+    this.#adjustCount("failed", 1);
     if (parsed) await this.#markFailed(parsed, target).catch(() => undefined);
     this.#logger.warn(
       {
@@ -642,14 +682,12 @@ export class FileQueue {
   async show(id: string): Promise<ShownEntry | undefined> {
     const found = await this.find(id);
     if (!found) return undefined;
-    const path = join(this.dir(found.state), found.name);
+    const path = this.#pathIn(found.state, found.name);
     const read = await this.#readEntry(path);
     let reason: FailureReason | null = null;
     if (found.state === "failed") {
       try {
-        const text = (
-          await this.fs.readFile(join(this.dir("failed"), reasonFileName(found.name)))
-        ).toString();
+        const text = (await this.fs.readFile(this.#pathIn("failed", reasonFileName(found.name)))).toString();
         const parsed = reasonSchema.safeParse(JSON.parse(text));
         if (parsed.success) reason = parsed.data;
       } catch {
@@ -697,7 +735,7 @@ export class FileQueue {
 
   async #retryFile(name: string): Promise<RetryOutcome> {
     const parsed = parseEntryName(name);
-    const failedPath = join(this.dir("failed"), name);
+    const failedPath = this.#pathIn("failed", name);
     const now = this.#now();
     if (!parsed) {
       // A stray file: back as-is under a proper name is impossible; leave it to the user.
@@ -720,20 +758,20 @@ export class FileQueue {
     } else {
       // Unreadable: moved back as it is (the user may have repaired it by hand).
       try {
-        await this.fs.rename(failedPath, join(this.dir("pending"), target));
+        await this.fs.rename(failedPath, this.#pathIn("pending", target));
         await this.fs.syncDir(this.dir("pending"));
       } catch (error) {
         throw describeFsError("move back to pending/", failedPath, error);
       }
-      await this.fs.unlink(join(this.dir("failed"), reasonFileName(name))).catch(() => undefined);
-      this.#counts.failed = Math.max(0, this.#counts.failed - 1);
+      await this.fs.unlink(this.#pathIn("failed", reasonFileName(name))).catch(() => undefined);
+      this.#adjustCount("failed", -1);
     }
     await this.#replaceMarker(parsed.id, {
       state: "active",
       key,
       sha256: read.ok ? reportHash(read.entry.report) : null,
     });
-    this.#counts.pending++;
+    this.#adjustCount("pending", 1);
     this.#batch = [];
     this.#wakeAll();
     return "requeued";
@@ -742,6 +780,7 @@ export class FileQueue {
   /** Deletes done/ entries past the retention (age, then count). Returns how many went. */
   async prune(): Promise<number> {
     const cutoff = this.#now() - this.#retention.maxAgeMs;
+    const version = this.#countVersions.done;
     let removed = 0;
     let remaining = 0;
     for await (const dirent of this.fs.entries(this.dir("done"))) {
@@ -762,13 +801,14 @@ export class FileQueue {
         remaining--;
       }
     }
-    this.#counts.done = remaining;
+    if (!this.#setCountFromWalk("done", remaining, version)) this.#adjustCount("done", -removed);
     return removed;
   }
 
   /** Deletes every done/ entry. */
   async purgeDone(progress?: (done: number, total: number) => void): Promise<number> {
     const total = (await this.refreshCounts()).done;
+    const version = this.#countVersions.done;
     let removed = 0;
     for (;;) {
       const names: string[] = [];
@@ -783,14 +823,14 @@ export class FileQueue {
         progress?.(removed, total);
       }
     }
-    this.#counts.done = 0;
+    if (!this.#setCountFromWalk("done", 0, version)) this.#adjustCount("done", -removed);
     return removed;
   }
 
   /** Writes and removes a probe file: is the queue writable right now? */
   async checkWritable(): Promise<{ ok: true } | { ok: false; error: string }> {
     const name = `.probe-${this.writer}-${++this.#tmpSeq}`;
-    const path = join(this.dir("tmp"), name);
+    const path = this.#pathIn("tmp", name);
     try {
       await this.fs.writeNewFile(path, "probe", { sync: false });
       await this.fs.unlink(path);
@@ -813,18 +853,18 @@ export class FileQueue {
     if (parsed) {
       const marker = await this.#readMarker(parsed.id).catch(() => undefined);
       if (marker !== undefined && (marker.key === null || marker.key === orderKey(parsed))) {
-        await this.fs.unlink(join(this.dir("ids"), parsed.id)).catch(() => undefined);
+        await this.fs.unlink(this.#pathIn("ids", parsed.id)).catch(() => undefined);
       }
     }
-    await this.fs.unlink(join(this.dir("done"), name)).catch((error) => {
+    await this.fs.unlink(this.#pathIn("done", name)).catch((error) => {
       if (errnoCode(error) !== "ENOENT") throw describeFsError("delete", name, error);
     });
   }
 
   async #removeFailed(name: string): Promise<void> {
-    await this.fs.unlink(join(this.dir("failed"), name)).catch(() => undefined);
-    await this.fs.unlink(join(this.dir("failed"), reasonFileName(name))).catch(() => undefined);
-    this.#counts.failed = Math.max(0, this.#counts.failed - 1);
+    await this.fs.unlink(this.#pathIn("failed", name)).catch(() => undefined);
+    await this.fs.unlink(this.#pathIn("failed", reasonFileName(name))).catch(() => undefined);
+    this.#adjustCount("failed", -1);
   }
 
   async #oldestByStamp(state: QueueState, count: number): Promise<string[]> {
@@ -846,10 +886,10 @@ export class FileQueue {
 
   async #readMarker(id: string): Promise<Marker | undefined> {
     try {
-      return parseMarker((await this.fs.readFile(join(this.dir("ids"), id))).toString("utf8"));
+      return parseMarker((await this.fs.readFile(this.#pathIn("ids", id))).toString("utf8"));
     } catch (error) {
       if (errnoCode(error) === "ENOENT") return undefined;
-      throw describeFsError("read", join(this.dir("ids"), id), error);
+      throw describeFsError("read", this.#pathIn("ids", id), error);
     }
   }
 
@@ -858,7 +898,7 @@ export class FileQueue {
     const tmp = this.#tmpPath();
     await this.fs.writeNewFile(tmp, formatMarker(marker), { sync: false });
     try {
-      await this.fs.link(tmp, join(this.dir("ids"), id));
+      await this.fs.link(tmp, this.#pathIn("ids", id));
       return true;
     } catch (error) {
       if (errnoCode(error) === "EEXIST") return false;
@@ -871,7 +911,7 @@ export class FileQueue {
   async #replaceMarker(id: string, marker: Marker): Promise<void> {
     const tmp = this.#tmpPath();
     await this.fs.writeNewFile(tmp, formatMarker(marker), { sync: false });
-    await this.fs.rename(tmp, join(this.dir("ids"), id));
+    await this.fs.rename(tmp, this.#pathIn("ids", id));
   }
 
   /** The version in failed/ is the current one: its marker says so (a newer version keeps its own). */
@@ -889,14 +929,14 @@ export class FileQueue {
   }
 
   async #dropSuperseded(name: string): Promise<void> {
-    const path = join(this.dir("sending"), name);
+    const path = this.#pathIn("sending", name);
     try {
       await this.fs.unlink(path);
       await this.fs.syncDir(this.dir("sending"));
     } catch (error) {
       throw describeFsError("remove the replaced version", path, error);
     }
-    this.#counts.sending = Math.max(0, this.#counts.sending - 1);
+    this.#adjustCount("sending", -1);
     this.#logger.info(
       { id: parseEntryName(name)?.id, file: name },
       "queue: skipped an older version of a report that a newer one (same id) replaces",
@@ -904,7 +944,7 @@ export class FileQueue {
   }
 
   #tmpPath(): string {
-    return join(this.dir("tmp"), `${this.writer}-${++this.#tmpSeq}.tmp`);
+    return this.#pathIn("tmp", `${this.writer}-${++this.#tmpSeq}.tmp`);
   }
 
   /** This instance stops writing: recovery in this process may then remove what it left. */
@@ -920,7 +960,7 @@ export class FileQueue {
     options: { replace?: boolean } = {},
   ): Promise<void> {
     const tmp = this.#tmpPath();
-    const target = join(this.dir(state), name);
+    const target = this.#pathIn(state, name);
     try {
       await this.fs.writeNewFile(tmp, data, { sync: true });
       if (options.replace) await this.fs.rename(tmp, target);
@@ -943,7 +983,7 @@ export class FileQueue {
       const writer = tempFileWriter(dirent.name);
       if (writer !== undefined && writerIsGone(writer)) names.push(dirent.name);
     }
-    for (const name of names) await this.fs.unlink(join(this.dir("tmp"), name)).catch(() => undefined);
+    for (const name of names) await this.fs.unlink(this.#pathIn("tmp", name)).catch(() => undefined);
   }
 
   /** Anything in sending/ goes back to pending/ (one file per id: the newest stamp wins). */
@@ -964,11 +1004,11 @@ export class FileQueue {
       } else extra.push(dirent.name);
     }
     for (const name of extra) {
-      if (parseEntryName(name)) await this.fs.unlink(join(this.dir("sending"), name)).catch(() => undefined);
-      else await this.fs.rename(join(this.dir("sending"), name), join(this.dir("pending"), name));
+      if (parseEntryName(name)) await this.fs.unlink(this.#pathIn("sending", name)).catch(() => undefined);
+      else await this.fs.rename(this.#pathIn("sending", name), this.#pathIn("pending", name));
     }
     for (const item of byId.values()) {
-      await this.fs.rename(join(this.dir("sending"), item.name), join(this.dir("pending"), item.name));
+      await this.fs.rename(this.#pathIn("sending", item.name), this.#pathIn("pending", item.name));
     }
     if (byId.size + extra.length > 0) {
       await this.fs.syncDir(this.dir("pending"));
@@ -995,7 +1035,7 @@ export class FileQueue {
         if (marker !== undefined && marker.state === "active") {
           if (marker.key === null || marker.key >= key) continue;
         } else if (marker !== undefined && marker.key !== null && marker.key > key) continue;
-        const read = await this.#readEntry(join(this.dir(state), dirent.name));
+        const read = await this.#readEntry(this.#pathIn(state, dirent.name));
         if (marker === undefined && read.ok && read.entry.writer && !writerIsGone(read.entry.writer))
           continue;
         const current: Marker = {
