@@ -1,4 +1,3 @@
-import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { loadOnFirstUse, parseXmlDocument, XmlDecodeError } from "../src/index.js";
 
