@@ -255,9 +255,9 @@ function perModule(ctx: DaemonMemoryContext): Record<string, unknown> {
     `(await import("node:module")).createRequire(${JSON.stringify(join(dir, "x.js"))})(${JSON.stringify(id)});`;
   const steps: [string, string][] = [
     ["node alone", ""],
-    ["@tswats/core (with zod)", `await import("@tswats/core");`],
+    ["@tswats/core", `await import("@tswats/core");`],
     ["pino (the daemon's logger)", requireFrom(pkg("core"), "pino")],
-    ["@tswats/report (model, validation)", `await import("@tswats/report");`],
+    ["@tswats/report (model, validation, its zod schemas)", `await import("@tswats/report");`],
     ["client config, queue, uploader, health, daemon", `await import(${dist("cli/commands.js")});`],
     ["node:http (first request)", `await import("node:http");`],
     ["@tswats/sdk (uploads on)", `await import("@tswats/sdk");`],
