@@ -160,16 +160,17 @@ export async function measureDaemonMemory(ctx: DaemonMemoryContext): Promise<Rec
     return { rss, reportsPerSecond: PENDING / seconds };
   }
 
-  // The service units' flags, and for comparison a young generation of 1 MiB alone.
+  // The service units' flags, and for comparison a young generation of 1 MiB alone and with
+  // --optimize-for-size.
   const variants: Record<string, readonly string[]> = {
     default: [],
     serviceFlags: SERVICE_NODE_FLAGS,
     semiSpace1MiB: ["--max-semi-space-size=1"],
+    sizeAndSemiSpace1MiB: ["--optimize-for-size", "--max-semi-space-size=1"],
   };
   const byVariant: Record<string, unknown> = {};
   if (FOCUS_PENDING) {
-    for (const name of ["default", "serviceFlags"]) {
-      const flags = variants[name] as readonly string[];
+    for (const [name, flags] of Object.entries(variants)) {
       const idle = await rssOf(false, null, flags);
       const pending = await rssOf(true, null, flags);
       byVariant[name] = {
