@@ -3,9 +3,13 @@
  * client, collects the answer whole and is aborted by destroying its request, not through an
  * AbortSignal. Real loopback server; no timing assertions (limits are short and only bound waits).
  */
+import { readFileSync } from "node:fs";
 import type { ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { WatsAbortError, type WatsError, WatsTimeoutError } from "../src/errors.js";
+import { WatsAbortError, WatsConnectionError, type WatsError, WatsTimeoutError } from "../src/errors.js";
 import { HttpTransport } from "../src/transport.js";
 import { CANARY, getProduct, type LoopbackServer, postReport, startServer } from "./helpers.js";
 
@@ -123,6 +127,57 @@ describe("the fast path", () => {
     });
     const t = connect(server.url);
     expect(await t.call(getProduct, { params: { partNumber: "OLD" } })).toEqual({ url: "/api/Product/NEW" });
+  });
+});
+
+describe("over TLS", () => {
+  it("an https server is reached through node:https, and a second call reuses the connection", async () => {
+    const dir = fileURLToPath(new URL("./fixtures/tls/", import.meta.url));
+    const seen: { url: string | undefined; socket: object }[] = [];
+    const tls = createHttpsServer(
+      { key: readFileSync(`${dir}localhost-key.pem`), cert: readFileSync(`${dir}localhost-cert.pem`) },
+      (req, res) => {
+        seen.push({ url: req.url, socket: req.socket });
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ secure: true }));
+      },
+    );
+    await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
+    // The certificate is the test's own (fixtures/tls): trusted here only, for this test.
+    const before = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
+    try {
+      const t = connect(`https://localhost:${(tls.address() as AddressInfo).port}`);
+      expect(await t.call(getProduct, { params: { partNumber: "A" } })).toEqual({ secure: true });
+      expect(await t.call(getProduct, { params: { partNumber: "B" } })).toEqual({ secure: true });
+      expect(seen.map((s) => s.url)).toEqual(["/api/Product/A", "/api/Product/B"]);
+      expect(seen[1]?.socket).toBe(seen[0]?.socket);
+    } finally {
+      if (before === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+      else process.env.NODE_TLS_REJECT_UNAUTHORIZED = before;
+      tls.closeAllConnections();
+      await new Promise<void>((resolve) => tls.close(() => resolve()));
+    }
+  });
+
+  it("refuses a server whose certificate nothing trusts, naming the failure", async () => {
+    const dir = fileURLToPath(new URL("./fixtures/tls/", import.meta.url));
+    const tls = createHttpsServer(
+      { key: readFileSync(`${dir}localhost-key.pem`), cert: readFileSync(`${dir}localhost-cert.pem`) },
+      (_req, res) => res.end("{}"),
+    );
+    await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
+    try {
+      const t = connect(`https://localhost:${(tls.address() as AddressInfo).port}`);
+      const error = (await t
+        .call(getProduct, { params: { partNumber: "A" } })
+        .catch((e: unknown) => e)) as WatsError;
+      expect(error).toBeInstanceOf(WatsConnectionError);
+      expect(error.message).toMatch(/SELF_SIGNED_CERT/);
+    } finally {
+      tls.closeAllConnections();
+      await new Promise<void>((resolve) => tls.close(() => resolve()));
+    }
   });
 });
 
