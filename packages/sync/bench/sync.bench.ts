@@ -18,7 +18,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { Agent, request } from "node:http";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,6 +28,7 @@ import { Bench } from "tinybench";
 import { ENGINE_CLIENT, type EngineClient } from "../src/engine-client.js";
 import { startModuleWorker } from "../src/launch.js";
 import { startSimulatorProcess } from "../test/support/simulator-process.js";
+import { nodeHttpJson } from "./node-http-json.mjs";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const sim = await startSimulatorProcess();
@@ -69,29 +69,8 @@ const floorWorker = new Worker(new URL("./bridge-floor-worker.mjs", import.meta.
   transferList: [floorChannel.port2],
   execArgv: [],
 });
-const floorHeaders = { authorization: `Basic ${sim.token}`, accept: "application/json" };
-const floorAgent = new Agent({ keepAlive: true });
-const floorOrigin = new URL(sim.url);
-const plainFetch = () =>
-  new Promise<unknown>((resolve, reject) => {
-    const req = request(
-      {
-        agent: floorAgent,
-        hostname: floorOrigin.hostname,
-        port: floorOrigin.port,
-        path: "/api/Product/CBL-7",
-        headers: floorHeaders,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => resolve(JSON.parse(Buffer.concat(chunks).toString("utf8"))));
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    req.end();
-  });
+const floorClient = nodeHttpJson(sim.url, sim.token);
+const plainFetch = () => floorClient.send("GET", "/api/Product/CBL-7");
 const bridgedFetch = (): unknown => {
   floorChannel.port1.postMessage(null);
   for (;;) {
@@ -147,7 +126,7 @@ for (let round = 0; round < ROUNDS; round++) {
   syncSubmitRounds.push(await median("sync submit", syncSubmit, { time: 300, iterations: 20 }));
 }
 await floorWorker.terminate();
-floorAgent.destroy();
+floorClient.close();
 const asyncMs = middle(asyncRounds);
 const syncMs = middle(syncRounds);
 const pingMs = middle(pingRounds);

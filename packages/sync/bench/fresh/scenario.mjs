@@ -57,47 +57,14 @@ async function setUp() {
   }
   if (client === "raw-http") {
     // Node's own client, what tsWATS's call path sends on: the floor of our overhead alone.
-    const { Agent, request } = await import("node:http");
-    const agent = new Agent({ keepAlive: true });
-    const headers = { authorization: `Basic ${token}`, accept: "application/json" };
-    const send = (method, path, body) =>
-      new Promise((resolve, reject) => {
-        const sent = body === undefined ? undefined : JSON.stringify(body);
-        const req = request(
-          {
-            agent,
-            hostname: origin.hostname,
-            port: origin.port,
-            method,
-            path,
-            headers:
-              sent === undefined
-                ? headers
-                : {
-                    ...headers,
-                    "content-type": "application/json",
-                    "content-length": Buffer.byteLength(sent),
-                  },
-          },
-          (res) => {
-            const chunks = [];
-            res.on("data", (chunk) => chunks.push(chunk));
-            res.on("end", () => {
-              if (res.statusCode !== 200) reject(new Error(`HTTP ${res.statusCode}`));
-              else resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")));
-            });
-            res.on("error", reject);
-          },
-        );
-        req.on("error", reject);
-        req.end(sent);
-      });
+    const { nodeHttpJson } = await import("../node-http-json.mjs");
+    const http = nodeHttpJson(baseUrl, token);
     const filter = encodeURIComponent("partNumber eq 'CBL-7'");
     return {
-      product: () => send("GET", "/api/Product/CBL-7"),
-      submit: () => send("POST", "/api/Report/WSJF", { ...report, id: randomUUID() }),
-      headers: () => send("GET", `/api/Report/Query/Header?$filter=${filter}&$top=20`),
-      close: () => agent.destroy(),
+      product: () => http.send("GET", "/api/Product/CBL-7"),
+      submit: () => http.send("POST", "/api/Report/WSJF", JSON.stringify({ ...report, id: randomUUID() })),
+      headers: () => http.send("GET", `/api/Report/Query/Header?$filter=${filter}&$top=20`),
+      close: () => http.close(),
     };
   }
   if (client === "raw") {
