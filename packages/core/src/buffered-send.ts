@@ -133,12 +133,6 @@ class Exchange {
     spec.onAbort((reason) => this.#abort(reason));
     if (this.#settled) return; // aborted before it started: nothing is sent
     const { body, method } = spec;
-    const headers = spec.headers;
-    if (body !== undefined)
-      headers["content-length"] = String(
-        typeof body === "string" ? Buffer.byteLength(body) : body.byteLength,
-      );
-    else if (BODY_METHODS.has(method)) headers["content-length"] = "0";
     let request: ClientRequest;
     try {
       request = route.module.request({
@@ -148,14 +142,19 @@ class Exchange {
         port: route.port,
         method,
         path,
-        headers,
+        headers: spec.headers,
       });
+      // Set on the request, not in the call's headers: those are sent again on the next attempt.
+      if (body !== undefined)
+        request.setHeader(
+          "content-length",
+          typeof body === "string" ? Buffer.byteLength(body) : body.byteLength,
+        );
+      else if (BODY_METHODS.has(method)) request.setHeader("content-length", 0);
     } catch (error) {
       // A header value or path Node refuses: nothing was sent.
       this.#fail(error);
       return;
-    } finally {
-      if (body !== undefined || BODY_METHODS.has(method)) delete headers["content-length"];
     }
     this.#request = request;
     request.on("response", (response: IncomingMessage) => this.#onResponse(response));

@@ -145,18 +145,17 @@ export function loadConfig(options: LoadConfigOptions = {}): WatsConfig {
   }
 
   if (problems.length > 0) throw configError(problems);
-  const data = merged;
   const config: WatsConfig = {
-    baseUrl: normaliseBaseUrl(data.baseUrl as string),
-    token: (data.token as string).trim(),
-    logLevel: data.logLevel as LogLevel,
+    baseUrl: normaliseBaseUrl(merged.baseUrl as string),
+    token: (merged.token as string).trim(),
+    logLevel: merged.logLevel as LogLevel,
     station,
     sources,
   };
-  if (data.timeoutMs !== undefined) config.timeoutMs = data.timeoutMs as number;
-  if (data.retry !== undefined) config.retry = data.retry as RetryOptions | false;
-  if (data.breaker !== undefined) config.breaker = data.breaker as BreakerOptions | false;
-  if (data.throttle !== undefined) config.throttle = data.throttle as ThrottleOptions | false;
+  if (merged.timeoutMs !== undefined) config.timeoutMs = merged.timeoutMs as number;
+  if (merged.retry !== undefined) config.retry = merged.retry as RetryOptions | false;
+  if (merged.breaker !== undefined) config.breaker = merged.breaker as BreakerOptions | false;
+  if (merged.throttle !== undefined) config.throttle = merged.throttle as ThrottleOptions | false;
   if (configFile !== undefined) config.configFile = configFile;
   return hideToken(config);
 }

@@ -9,10 +9,12 @@ import { LOG_LEVELS, type LogLevel } from "./logger.js";
 import {
   BREAKER_FIELDS,
   baseUrlProblem,
+  FALSE_OR_OBJECT_MESSAGE,
   LOG_LEVEL_MESSAGE,
   MAX_RESPONSE_BYTES_RULE,
   NUMBER_MESSAGES,
   type NumberRule,
+  OBJECT_MESSAGE,
   RETRY_BUDGET_FIELDS,
   RETRY_FIELDS,
   STRING_MESSAGE,
@@ -56,7 +58,7 @@ function strictObject<S extends z.ZodRawShape>(shape: S) {
     error: (issue) =>
       issue.code === "unrecognized_keys"
         ? issue.keys.map((key) => unknownKeyMessage(key)).join("; ")
-        : "must be an object",
+        : OBJECT_MESSAGE,
   });
 }
 
@@ -65,7 +67,7 @@ function falseOr<T extends z.ZodType>(schema: T) {
   return z.unknown().transform((value, ctx): false | z.output<T> => {
     if (value === false) return false;
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      ctx.addIssue({ code: "custom", message: "must be false or an object" });
+      ctx.addIssue({ code: "custom", message: FALSE_OR_OBJECT_MESSAGE });
       return z.NEVER;
     }
     const result = schema.safeParse(value);
