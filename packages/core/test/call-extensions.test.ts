@@ -33,6 +33,15 @@ describe("withResponse()", () => {
     expect(response).toMatchObject({ status: 200, attempts: 2, correlationId: "corr-1" });
     expect(response.url).toBe(`${BASE}/api/Product/PN-1`);
     expect(response.headers.get("x-request-id")).toBe("r-9");
+    // headers and url are made when read; JSON keeps them (headers as a record).
+    expect(JSON.parse(JSON.stringify(response))).toEqual({
+      status: 200,
+      statusText: "",
+      headers: { "x-request-id": "r-9", "content-type": "application/json" },
+      url: `${BASE}/api/Product/PN-1`,
+      correlationId: "corr-1",
+      attempts: 2,
+    });
     const plain = testTransport([{ status: 200, body: [1] }]).transport;
     await expect(plain.call(getProduct, { params })).resolves.toEqual([1]);
   });

@@ -213,7 +213,10 @@ async function wireWithResponse(result: unknown): Promise<WireDataWithResponse> 
   const withResponse = (result as Partial<CallPromise<unknown>> | undefined)?.withResponse;
   if (typeof withResponse !== "function") throw new TypeError("this method has no withResponse()");
   const { data, response } = await withResponse.call(result);
-  const wire = { ...response, headers: [...response.headers] };
+  // Field by field: a transport's response makes `headers` and `url` when read (on its
+  // prototype), which a spread would not copy.
+  const { status, statusText, url, correlationId, attempts } = response;
+  const wire = { status, statusText, url, correlationId, attempts, headers: [...response.headers] };
   const dataJson = takeJsonSource(data);
   return dataJson === undefined || dataJson.byteLength < JSON_BYTES_MIN
     ? { data, response: wire }

@@ -26,6 +26,8 @@ describe("sync extensions", () => {
     expect(response).toMatchObject({ status: 200, attempts: 1, correlationId: "sync-wr" });
     expect(response.headers).toBeInstanceOf(Headers);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    // url and headers are made on read in the engine (not own fields): they still cross.
+    expect(response.url).toBe(`${sim.url}/api/Product/PWR-1000`);
     expect(wats.product.getProduct({ partNumber: "PWR-1000" }).partNumber).toBe("PWR-1000");
   });
 

@@ -111,7 +111,9 @@ export class ReportClient {
     // The wire form in the same pass as the check: a valid report holds no NaN or Infinity (the
     // only values serialiseReport rewrites), so all that is left is to leave out the fields the
     // server adds. One JSON.stringify follows, in the transport.
-    const wire = stripServerFields({ ...data, id }) as WsjfReport;
+    // Object.assign, not `{ ...data, id }`: a spread that adds a key gets a new hidden class per
+    // report in V8.
+    const wire = stripServerFields(Object.assign({}, data, { id })) as WsjfReport;
     const answer: unknown = await this.#service.postWsjf(wire, {
       idempotencyKey: id,
       ...callOptions,
@@ -174,7 +176,7 @@ export class ReportClient {
   /** Validates a report and posts it as WSXF (XML). Same validation and errors as `submit`. */
   async submitWsxf(report: Report | ReportSource, options: SubmitOptions = {}): Promise<SubmitResult> {
     const { data, id, callOptions } = this.#prepare(report, options, "postWsxf");
-    const answer: unknown = await this.#service.postWsxf(toWsxf({ ...data, id }), {
+    const answer: unknown = await this.#service.postWsxf(toWsxf(Object.assign({}, data, { id })), {
       idempotencyKey: id,
       ...callOptions,
     });
