@@ -6,13 +6,16 @@
  * - RSS with 10 000 reports pending: uploads off; uploads on with the server down (they stay);
  * - RSS after the 10 000 drained to the simulator, and the upload rate of that drain;
  * - the same with the V8 flags a service unit may pass (SERVICE_NODE_FLAGS), side by side;
+ * - `settled`: idle and 10 000 pending (uploads off) again after IDLE_MS (45 s,
+ *   `DAEMON_MEMORY_IDLE_MS`) of idling, when V8's memory reducer has given back what the start-up
+ *   grew (default and service flags);
  * - RSS per module: a fresh Node process importing the daemon's dependencies one after another in
  *   the order the daemon loads them (each step's increase), and modules the idle daemon does not
  *   load, each alone over bare Node, for reference.
  * Linux only (RSS from /proc); elsewhere the section is skipped and says so.
  *
- * `DAEMON_MEMORY_FOCUS=pending` measures only idle vs 10 000 pending with uploads off (default
- * and service flags; no drains, no per-module table), and `DAEMON_MEMORY_RUNS=<n>` sets RUNS:
+ * `DAEMON_MEMORY_FOCUS=pending` measures only idle vs 10 000 pending with uploads off, 1 s after
+ * start and settled (every variant; no drains, no per-module table), and `DAEMON_MEMORY_RUNS=<n>` sets RUNS:
  * `node scripts/build.mjs @tswats/client && DAEMON_MEMORY_FOCUS=pending npx tsx packages/client/bench/daemon-memory-run.ts`.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -29,6 +32,8 @@ const RUNS = Number(process.env.DAEMON_MEMORY_RUNS ?? 3);
 const FOCUS_PENDING = process.env.DAEMON_MEMORY_FOCUS === "pending";
 const PENDING = 10_000;
 const UNREACHABLE = "http://127.0.0.1:9";
+/** How long `idleRssOf` leaves a daemon idle before reading its RSS. */
+const IDLE_MS = Number(process.env.DAEMON_MEMORY_IDLE_MS ?? 45_000);
 
 export interface DaemonMemoryContext {
   work: string;
@@ -143,6 +148,37 @@ export async function measureDaemonMemory(ctx: DaemonMemoryContext): Promise<Rec
     }
     return sample(values);
   }
+  /**
+   * RSS of a daemon left idle for IDLE_MS with uploads off, and 1 s after start as `rssOf` reads
+   * it: V8 keeps the young generation the start-up grew until its memory reducer runs, about
+   * 5-40 s into an idle spell (seen in runs of this bench), so the 1 s number is the tail of
+   * the start-up and the later one what an idle station holds. The RUNS daemons idle side by side.
+   */
+  async function idleRssOf(pending: boolean, flags: readonly string[]): Promise<{ afterStart: Sample; idle: Sample }> {
+    const running: Started[] = [];
+    const afterStart: number[] = [];
+    try {
+      for (let i = 0; i < RUNS; i++) {
+        const started = await start(pending, null, flags);
+        running.push(started);
+        afterStart.push(await settledRss(started, pending ? PENDING : 0));
+      }
+      await sleep(IDLE_MS);
+      return { afterStart: sample(afterStart), idle: sample(running.map((r) => rssMiB(r.child.pid as number))) };
+    } finally {
+      for (const started of running) await stop(started);
+    }
+  }
+  /** Idle and 10 000 pending (uploads off), each after IDLE_MS of idling. */
+  async function settledPair(flags: readonly string[]): Promise<Record<string, unknown>> {
+    const idle = (await idleRssOf(false, flags)).idle;
+    const pending = (await idleRssOf(true, flags)).idle;
+    return {
+      idleUploadsOff: idle,
+      pending10000UploadsOff: pending,
+      pending10000MinusIdleMiB: round(pending.medianMiB - idle.medianMiB),
+    };
+  }
   /** Starts a daemon on the 10 000 pending reports against the simulator and waits until all are uploaded. */
   async function drain(flags: readonly string[]): Promise<{ rss: number; reportsPerSecond: number }> {
     const started = await start(true, sim.url, flags);
@@ -171,19 +207,24 @@ export async function measureDaemonMemory(ctx: DaemonMemoryContext): Promise<Rec
   const byVariant: Record<string, unknown> = {};
   if (FOCUS_PENDING) {
     for (const [name, flags] of Object.entries(variants)) {
-      const idle = await rssOf(false, null, flags);
-      const pending = await rssOf(true, null, flags);
+      const idle = await idleRssOf(false, flags);
+      const pending = await idleRssOf(true, flags);
       byVariant[name] = {
         nodeFlags: flags,
-        idleUploadsOff: idle,
-        pending10000UploadsOff: pending,
-        pending10000MinusIdleMiB: round(pending.medianMiB - idle.medianMiB),
+        idleUploadsOff: idle.afterStart,
+        pending10000UploadsOff: pending.afterStart,
+        pending10000MinusIdleMiB: round(pending.afterStart.medianMiB - idle.afterStart.medianMiB),
+        settled: {
+          idleUploadsOff: idle.idle,
+          pending10000UploadsOff: pending.idle,
+          pending10000MinusIdleMiB: round(pending.idle.medianMiB - idle.idle.medianMiB),
+        },
       };
     }
     await sim.close();
     await rm(root, { recursive: true, force: true });
     return {
-      note: `focus=pending: built daemon, uploads off, log level error; RSS 1 s after /status and /health/ready; median of ${RUNS} processes per number`,
+      note: `focus=pending: built daemon, uploads off, log level error; RSS 1 s after /status and /health/ready, and (settled) after ${IDLE_MS / 1000} s idle; median of ${RUNS} processes per number`,
       ...byVariant,
     };
   }
@@ -195,6 +236,7 @@ export async function measureDaemonMemory(ctx: DaemonMemoryContext): Promise<Rec
       idleUploadsOff: await rssOf(false, null, flags),
       idleServerReachable: await rssOf(false, sim.url, flags),
       pending10000UploadsOff: await rssOf(true, null, flags),
+      ...(name === "default" || name === "serviceFlags" ? { settled: await settledPair(flags) } : {}),
       pending10000ServerDown: await rssOf(true, UNREACHABLE, flags),
       after10000Drained: sample(drains.map((d) => d.rss)),
       drainReportsPerSecond: {
@@ -210,7 +252,7 @@ export async function measureDaemonMemory(ctx: DaemonMemoryContext): Promise<Rec
   const base = byVariant.default;
   const flagged = byVariant.serviceFlags;
   return {
-    note: `built daemon (bin/tswats-client.js start), concurrency 4, throttle off, log level error; RSS 1 s after /status and /health/ready; median of ${RUNS} processes per number; serviceFlags = the node flags the generated service units pass`,
+    note: `built daemon (bin/tswats-client.js start), concurrency 4, throttle off, log level error; RSS 1 s after /status and /health/ready, and (settled) after ${IDLE_MS / 1000} s idle; median of ${RUNS} processes per number; serviceFlags = the node flags the generated service units pass`,
     ...byVariant,
     ratios: {
       pending10000ToIdleUploadsOff:
