@@ -154,7 +154,10 @@ export async function measureDaemonMemory(ctx: DaemonMemoryContext): Promise<Rec
    * 5-40 s into an idle spell (seen in runs of this bench), so the 1 s number is the tail of
    * the start-up and the later one what an idle station holds. The RUNS daemons idle side by side.
    */
-  async function idleRssOf(pending: boolean, flags: readonly string[]): Promise<{ afterStart: Sample; idle: Sample }> {
+  async function idleRssOf(
+    pending: boolean,
+    flags: readonly string[],
+  ): Promise<{ afterStart: Sample; idle: Sample }> {
     const running: Started[] = [];
     const afterStart: number[] = [];
     try {
@@ -164,7 +167,10 @@ export async function measureDaemonMemory(ctx: DaemonMemoryContext): Promise<Rec
         afterStart.push(await settledRss(started, pending ? PENDING : 0));
       }
       await sleep(IDLE_MS);
-      return { afterStart: sample(afterStart), idle: sample(running.map((r) => rssMiB(r.child.pid as number))) };
+      return {
+        afterStart: sample(afterStart),
+        idle: sample(running.map((r) => rssMiB(r.child.pid as number))),
+      };
     } finally {
       for (const started of running) await stop(started);
     }
