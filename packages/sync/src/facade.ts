@@ -157,13 +157,19 @@ function callTarget(
   if (given !== undefined && (typeof given !== "object" || given === null)) {
     throw new TypeError(`${label}: the options argument must be an object`);
   }
-  const options = { ...(given as Record<string, unknown> | undefined) };
-  if (options["signal"] !== undefined) {
+  if ((given as { signal?: unknown } | undefined)?.signal !== undefined) {
     throw new TypeError(
       `${label}: an AbortSignal cannot cross to the engine worker; bound a sync call with timeoutMs instead`,
     );
   }
-  delete options["signal"];
+  // Copied key by key, without `signal`: not a spread then `delete` (a dictionary-mode object per
+  // call) nor a spread that then gains keys (a new hidden class per call in V8).
+  const options: Record<string, unknown> = {};
+  if (given !== undefined) {
+    for (const key of Object.keys(given)) {
+      if (key !== "signal") options[key] = (given as Record<string, unknown>)[key];
+    }
+  }
   const timeoutMs = checkMs(`${label} timeoutMs`, options["timeoutMs"], defaultTimeoutMs);
   const correlationId = (options["correlationId"] as string | undefined) ?? currentCorrelationId();
   options["timeoutMs"] = timeoutMs;
