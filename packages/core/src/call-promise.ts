@@ -4,7 +4,11 @@
  * `await wats.product.getProduct(...).withResponse()` is `{ data, response }`.
  */
 
-/** The HTTP answer of a call (its last attempt), as plain fields. */
+/**
+ * The HTTP answer of a call (its last attempt). The transport's response makes `headers` and
+ * `url` when they are read (getters on its class): a spread or structuredClone of it copies the
+ * other fields only; `JSON.stringify` keeps all of them.
+ */
 export interface CallResponse {
   status: number;
   statusText: string;
