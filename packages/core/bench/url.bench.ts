@@ -11,19 +11,10 @@ import { fileURLToPath } from "node:url";
 import { createFinalURL, createQuerySerializer, defaultPathSerializer } from "openapi-fetch";
 import type { OperationSpec } from "../src/operation.js";
 import { buildUrl, splitParams } from "../src/transport.js";
+import { BASE, getProduct } from "../test/operations.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
-const BASE = "https://wats.example.test";
 const querySerializer = createQuerySerializer();
-const getProduct: OperationSpec = {
-  name: "getProduct",
-  operationId: "Product_GetProduct",
-  method: "GET",
-  path: "/api/Product/{partNumber}",
-  pathParams: ["partNumber"],
-  queryParams: [],
-  response: "json",
-};
 const unitRevision: OperationSpec = {
   name: "getUnit",
   operationId: "Production_GetUnit",
