@@ -19,10 +19,12 @@
 import type { ClientRequest, Agent as HttpAgent, IncomingMessage, RequestOptions } from "node:http";
 import { createRequire } from "node:module";
 import { Answer, BodyTooLarge, checkDeclaredLength } from "./answer.js";
+import { idleClosingAgent } from "./idle-connections.js";
 import { loadOnFirstUse } from "./load-on-first-use.js";
 
 export interface BufferedRequest {
   method: string;
+  /** Lower-case names. */
   headers: Record<string, string>;
   body: string | Uint8Array | undefined;
   /** Registers the function that aborts this attempt (called at once if it is already over). */
@@ -68,10 +70,15 @@ interface OriginRoute {
   protocol: string;
   hostname: string;
   port: string;
+  /** The Host header: host, and port unless it is the protocol's default. */
+  host: string;
 }
 
-/** A sender over Node's HTTP client with one keep-alive agent per protocol. */
-export function httpSender(): HttpSender {
+/**
+ * A sender over Node's HTTP client with one keep-alive agent per protocol. `idleMs`: how long an
+ * unused kept-alive connection stays open (tests shorten it).
+ */
+export function httpSender(idleMs = IDLE_CONNECTION_MS): HttpSender {
   const agents = new Map<string, HttpAgent>();
   const routes = new Map<string, OriginRoute>();
 
@@ -82,9 +89,7 @@ export function httpSender(): HttpSender {
       const module = url.protocol === "https:" ? httpsModule() : httpModule();
       let agent = agents.get(url.protocol);
       if (agent === undefined) {
-        agent = new module.Agent({
-          keepAlive: true,
-          timeout: IDLE_CONNECTION_MS,
+        agent = idleClosingAgent(module.Agent, idleMs, {
           maxSockets: MAX_CONNECTIONS_PER_ORIGIN,
           scheduling: "lifo",
         });
@@ -92,7 +97,7 @@ export function httpSender(): HttpSender {
       }
       // An IPv6 literal comes bracketed in a URL; the connection wants the bare address.
       const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
-      found = { module, agent, protocol: url.protocol, hostname, port: url.port };
+      found = { module, agent, protocol: url.protocol, hostname, port: url.port, host: url.host };
       routes.set(origin, found);
     }
     return found;
@@ -142,15 +147,8 @@ class Exchange {
         port: route.port,
         method,
         path,
-        headers: spec.headers,
+        headers: headerLines(spec.headers, route.host, contentLength(method, body)),
       });
-      // Set on the request, not in the call's headers: those are sent again on the next attempt.
-      if (body !== undefined)
-        request.setHeader(
-          "content-length",
-          typeof body === "string" ? Buffer.byteLength(body) : body.byteLength,
-        );
-      else if (BODY_METHODS.has(method)) request.setHeader("content-length", 0);
     } catch (error) {
       // A header value or path Node refuses: nothing was sent.
       this.#fail(error);
@@ -236,6 +234,33 @@ class Exchange {
     this.#fail(reason);
     this.#request?.destroy(reason instanceof Error ? reason : new Error(String(reason)));
   }
+}
+
+/** The Content-Length of a request, or undefined when it has none. */
+function contentLength(method: string, body: string | Uint8Array | undefined): number | undefined {
+  if (body !== undefined) return typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+  return BODY_METHODS.has(method) ? 0 : undefined;
+}
+
+/**
+ * The request's headers as Node's flat list (name, value, name, value, ...). Given an object,
+ * Node's ClientRequest stores each header through `setHeader` and looks up several by name before
+ * writing them all again; given the list, it checks and writes each once. It then adds no Host of
+ * its own, so the list carries one (unless the headers have theirs), and the Content-Length, which
+ * is the body's own (so set here, not in the call's headers, which every attempt sends again).
+ */
+function headerLines(headers: Record<string, string>, host: string, length: number | undefined): string[] {
+  const lines: string[] = [];
+  let hasHost = false;
+  // Names are lower-case (the transport's and a hook's alike).
+  for (const name in headers) {
+    if (name === "content-length") continue;
+    if (name === "host") hasHost = true;
+    lines.push(name, headers[name] as string);
+  }
+  if (!hasHost) lines.push("host", host);
+  if (length !== undefined) lines.push("content-length", String(length));
+  return lines;
 }
 
 /** Bodies the fast path can send as they are; anything else (Blob, FormData, streams) goes by fetch. */

@@ -1,29 +1,32 @@
 import { monotonicNow } from "./clock.js";
+import { type Deadline, DeadlineTimer } from "./deadline-timer.js";
 
 /**
  * The life of one call: its deadline (bounding every attempt and every wait in between), each
  * attempt's own time limit, and the caller's signal. When the call ends (caller abort or
  * deadline), the attempt in flight and any wait are aborted directly.
  *
- * A call has one timer and at most one AbortController on the usual path: the timer is armed
- * once, at the first moment something may be due (an attempt's limit or the call's deadline) and
- * re-armed only when it fires early. The controller is made only when something asks for a
+ * A call sets no timer of its own and makes at most one AbortController on the usual path: it
+ * waits on its transport's DeadlineTimer (one Node timer for all the transport's calls), told the
+ * first moment something may be due (an attempt's limit or the call's deadline) and told again
+ * only when that moment comes early. The controller is made only when something asks for a
  * signal (a wait, fetch); an attempt sent on Node's HTTP client registers a plain abort function
  * instead (`AttemptScope.onAbort`), so a call that answers at once allocates no signal at all.
  * The controller is shared by the attempts and the waits between them and replaced only after an
- * attempt's own time limit aborted it. `dispose()` clears the timer and removes the one listener
+ * attempt's own time limit aborted it. `dispose()` leaves the timer and removes the one listener
  * put on the caller's signal, so a long-lived signal shared by many calls collects nothing.
  */
 export type CallEnd = "caller" | "timeout";
 
-export class CallScope {
+export class CallScope implements Deadline {
   readonly timeoutMs: number;
-  readonly #now: () => number;
   readonly #deadline: number;
   readonly #callerSignal: AbortSignal | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  /** When the timer fires (monotonic ms). */
-  #timerAt = Number.POSITIVE_INFINITY;
+  /** The timer the call waits on: the transport's, shared by its calls, or its own. */
+  readonly #timer: DeadlineTimer;
+  readonly #ownTimer: boolean;
+  /** When the timer should next look at this call (monotonic ms); Infinity when it need not. */
+  dueAt = Number.POSITIVE_INFINITY;
   #onCallerAbort: (() => void) | undefined;
   #controller: AbortController | undefined;
   /** The attempt in flight, if any. */
@@ -33,19 +36,21 @@ export class CallScope {
   ended: CallEnd | undefined;
 
   /**
-   * `firstLimitMs`: the attempts' time limit, when known, so the one timer can be armed for the
-   * first attempt's limit at once (it is checked, and re-armed, if it fires early).
+   * `timer`: the transport's DeadlineTimer (one for all its calls); without it the call has its
+   * own. `firstLimitMs`: the attempts' time limit, when known, so the timer can be set for the
+   * first attempt's limit at once (it is checked, and set again, if it fires early).
    */
   constructor(
     timeoutMs: number,
     callerSignal: AbortSignal | undefined,
-    now: () => number = monotonicNow,
+    timer?: DeadlineTimer,
     firstLimitMs?: number,
   ) {
     this.timeoutMs = timeoutMs;
-    this.#now = now;
-    this.#deadline = now() + timeoutMs;
+    this.#deadline = monotonicNow() + timeoutMs;
     this.#callerSignal = callerSignal;
+    this.#ownTimer = timer === undefined;
+    this.#timer = timer ?? new DeadlineTimer();
     if (callerSignal?.aborted) {
       this.#end("caller", callerSignal.reason);
       return;
@@ -55,7 +60,7 @@ export class CallScope {
       callerSignal.addEventListener("abort", this.#onCallerAbort, { once: true });
     }
     const first = firstLimitMs !== undefined && firstLimitMs < timeoutMs ? firstLimitMs : timeoutMs;
-    if (Number.isFinite(first)) this.#arm(first);
+    if (Number.isFinite(first)) this.#wake(monotonicNow() + first);
   }
 
   /** Aborts when the caller aborts or the deadline passes (for waits between attempts). */
@@ -64,20 +69,17 @@ export class CallScope {
   }
 
   remainingMs(): number {
-    return this.ended ? 0 : Math.max(0, this.#deadline - this.#now());
+    return this.ended ? 0 : Math.max(0, this.#deadline - monotonicNow());
   }
 
   /** A scope for one attempt, limited to `limitMs` and to the call's own deadline. */
   attempt(limitMs: number): AttemptScope {
     const ownLimit = !this.ended && limitMs < this.remainingMs();
-    const deadline = ownLimit ? this.#now() + limitMs : undefined;
+    const deadline = ownLimit ? monotonicNow() + limitMs : undefined;
     const attempt = new AttemptScope(this, deadline, this.ended ? this.#reason : undefined);
     if (!this.ended) this.#attempt = attempt;
-    // The timer is normally armed for this already; only an attempt due before it needs a new one.
-    if (deadline !== undefined && deadline < this.#timerAt) {
-      if (this.#timer !== undefined) clearTimeout(this.#timer);
-      this.#arm(limitMs);
-    }
+    // The timer normally looks at the call by then already; only an attempt due earlier moves it.
+    if (deadline !== undefined && deadline < this.dueAt) this.#wake(deadline);
     return attempt;
   }
 
@@ -92,9 +94,9 @@ export class CallScope {
   }
 
   dispose(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#timerAt = Number.POSITIVE_INFINITY;
+    this.dueAt = Number.POSITIVE_INFINITY;
+    if (this.#ownTimer) this.#timer.close();
+    else this.#timer.delete(this);
     if (this.#onCallerAbort) this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
     this.#onCallerAbort = undefined;
   }
@@ -110,18 +112,16 @@ export class CallScope {
     return controller;
   }
 
-  #arm(delayMs: number): void {
-    const delay = Math.max(0, delayMs);
-    this.#timerAt = this.#now() + delay;
-    this.#timer = setTimeout(() => this.#due(), delay);
+  /** Has the timer look at this call at `at` (monotonic ms). */
+  #wake(at: number): void {
+    this.dueAt = at;
+    this.#timer.add(this);
   }
 
-  /** The timer fired: end the call, or end the attempt in flight, whichever is due; re-arm for the rest. */
-  #due(): void {
-    this.#timer = undefined;
-    this.#timerAt = Number.POSITIVE_INFINITY;
+  /** @internal the timer's moment came: end the call, or the attempt in flight, whichever is due; wait for the rest. */
+  due(now: number): void {
+    this.dueAt = Number.POSITIVE_INFINITY;
     if (this.ended) return;
-    const now = this.#now();
     if (now >= this.#deadline) {
       this.#end("timeout", new Error("call time limit reached"));
       return;
@@ -136,7 +136,7 @@ export class CallScope {
       this.#attempt?.deadline !== undefined
         ? Math.min(this.#attempt.deadline, this.#deadline)
         : this.#deadline;
-    this.#arm(next - now);
+    this.#wake(next);
   }
 
   #end(why: CallEnd, reason: unknown): void {

@@ -31,6 +31,7 @@ import { CallScope } from "./call-scope.js";
 import { monotonicNow } from "./clock.js";
 import { configError } from "./config.js";
 import { checkCorrelationId, currentCorrelationId, newCorrelationId } from "./correlation.js";
+import { DeadlineTimer } from "./deadline-timer.js";
 import {
   errorKindForStatus,
   isWatsError,
@@ -232,6 +233,8 @@ export class HttpTransport implements Transport {
   readonly #validator: ResponseValidator | undefined;
   /** The keep-alive connections of `call()`, made on the first call on the default fetch. */
   #sender: HttpSender | undefined;
+  /** The one timer of all this transport's call deadlines (see deadline-timer.ts). */
+  readonly #deadlines = new DeadlineTimer();
   #defaultFetch: ResolvedFetch | undefined;
   #closed = false;
 
@@ -327,7 +330,7 @@ export class HttpTransport implements Transport {
     const scope = new CallScope(
       options.timeoutMs ?? this.#timeoutMs,
       options.signal,
-      undefined,
+      this.#deadlines,
       attemptTimeoutMs,
     );
     const ctx = new RequestContext(
@@ -518,6 +521,7 @@ export class HttpTransport implements Transport {
     this.#sender = undefined;
     this.#defaultFetch = undefined;
     sender?.close();
+    this.#deadlines.stopIfIdle();
   }
 
   get closed(): boolean {
@@ -529,7 +533,7 @@ export class HttpTransport implements Transport {
       request.headers.get("x-correlation-id") ?? currentCorrelationId() ?? newCorrelationId();
     const operation = `raw ${request.method}`;
     const log = new CallLog(this.logger, { correlationId, operation });
-    const scope = new CallScope(this.#timeoutMs, request.signal);
+    const scope = new CallScope(this.#timeoutMs, request.signal, this.#deadlines);
     const ctx = new RequestContext(
       operation,
       request.method,

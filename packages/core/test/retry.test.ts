@@ -384,6 +384,9 @@ describe("abort and the call's time limit", () => {
       expect(call.result().done).toBe(true);
     }
     expect(getEventListeners(shared.signal, "abort")).toHaveLength(0);
+    // The transport's one deadline timer, not one per call; closing the transport clears it.
+    expect(vi.getTimerCount()).toBe(1);
+    await transport.close();
     expect(vi.getTimerCount()).toBe(0);
   });
 });
