@@ -259,23 +259,50 @@ try {
   const sdkDir = newProject("sdk", "module");
   await npmInstall(sdkDir, ["@tswats/sdk"]);
   await record("npm install @tswats/sdk", sdkDir, join(sdkDir, "node_modules"));
+  // Each domain is loaded when first used (packages/sdk/src/load-domain.ts): the product call
+  // loads @tswats/product only, the report query then loads @tswats/report; as ES modules
+  // (required, so listed in require.cache) and as CommonJS.
+  const sdkScript = (head, kind) =>
+    [
+      ...head,
+      String.raw`const loaded = () => Object.keys(require.cache).map((f) => /@tswats\/([a-z-]+)\/dist\/(?:cjs\/)?service\.js$/.exec(f.replaceAll("\\", "/"))?.[1]).filter(Boolean).sort().join("+") || "none";`,
+      "const wats = Wats.fromEnv({ logger: false });",
+      "const run = async () => {",
+      "  const before = loaded();",
+      '  const product = await wats.product.getProduct({ partNumber: "PWR-1000" });',
+      "  const afterProduct = loaded();",
+      "  await wats.report.headerQuery({ $top: 1 });",
+      `  console.log("${kind}", product.partNumber, product.name, "domains:", before, afterProduct, loaded());`,
+      "};",
+      "run().finally(() => wats.close());",
+      "",
+    ].join("\n");
   writeFileSync(
     join(sdkDir, "main.mjs"),
-    [
-      'import { Wats } from "@tswats/sdk";',
-      "const wats = Wats.fromEnv({ logger: false });",
-      "try {",
-      '  const product = await wats.product.getProduct({ partNumber: "PWR-1000" });',
-      '  console.log("sdk", product.partNumber, product.name);',
-      "} finally {",
-      "  await wats.close();",
-      "}",
-      "",
-    ].join("\n"),
+    sdkScript(
+      [
+        'import { createRequire } from "node:module";',
+        'import { Wats } from "@tswats/sdk";',
+        "const require = createRequire(import.meta.url);",
+      ],
+      "sdk",
+    ),
   );
-  const sdkRun = await run(process.execPath, ["main.mjs"], sdkDir, watsEnv);
-  expectLine(sdkRun.stdout, "sdk PWR-1000 Power supply 1 kW", "@tswats/sdk");
-  step("@tswats/sdk: Wats.fromEnv() fetched PWR-1000 from the simulator");
+  writeFileSync(join(sdkDir, "main.cjs"), sdkScript(['const { Wats } = require("@tswats/sdk");'], "sdk-cjs"));
+  for (const [file, kind] of [
+    ["main.mjs", "sdk"],
+    ["main.cjs", "sdk-cjs"],
+  ]) {
+    const sdkRun = await run(process.execPath, [file], sdkDir, watsEnv);
+    expectLine(
+      sdkRun.stdout,
+      `${kind} PWR-1000 Power supply 1 kW domains: none product product+report`,
+      `@tswats/sdk ${kind === "sdk" ? "import" : "require"}`,
+    );
+  }
+  step(
+    "@tswats/sdk: Wats.fromEnv() fetched PWR-1000 from the simulator (ESM and CommonJS), loading each domain on first use",
+  );
 
   // npm install -g @tswats/client
   const prefix = join(temp, "global");

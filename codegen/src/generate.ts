@@ -2,7 +2,7 @@ import { emitEnums, emitModels } from "./emit/models.js";
 import { emitOperationSchemas, emitOperationTable } from "./emit/operations.js";
 import { tagsLabel } from "./emit/render.js";
 import { emitScaffold } from "./emit/scaffold.js";
-import { emitSdkDomains } from "./emit/sdk.js";
+import { emitSdkDomainModules, emitSdkDomains } from "./emit/sdk.js";
 import { emitService } from "./emit/service.js";
 import { emitTypes } from "./emit/types.js";
 import { emitZod, schemaConst } from "./emit/zod.js";
@@ -64,6 +64,11 @@ export async function generatePackages(
       {
         path: "packages/sdk/src/generated/domains.ts",
         content: emitSdkDomains(plans, headerFor(api.title, api.version, "all tags")),
+        kind: "generated",
+      },
+      {
+        path: "packages/sdk/src/generated/domain-modules.ts",
+        content: emitSdkDomainModules(plans, headerFor(api.title, api.version, "all tags")),
         kind: "generated",
       },
     ],

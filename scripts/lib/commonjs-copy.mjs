@@ -42,8 +42,8 @@ export async function writeCommonJsCopy(dir, manifest) {
   // `__esModule` marker (as TypeScript's own CommonJS output would) instead of Node's ESM rule
   // (default = module.exports), which would be wrong for a require()d openapi-fetch.
   // `import.meta.url` (used to find files beside a module, e.g. a worker's entry) becomes the
-  // CommonJS module's own file URL; any other `import.meta` use fails the build instead of silently
-  // turning into `{}`.
+  // CommonJS module's own file URL and `import.meta.resolve` undefined; any other `import.meta`
+  // use fails the build instead of silently turning into `{}`.
   await Promise.all(
     modules.map(async (file) => {
       const source = await readFile(file, "utf8");
@@ -58,7 +58,9 @@ export async function writeCommonJsCopy(dir, manifest) {
         logOverride: { "empty-import-meta": "error" },
         ...(usesImportMeta
           ? {
-              define: { "import.meta.url": "__tswatsImportMetaUrl" },
+              // import.meta.resolve is left undefined: a module that finds an ES module through it
+              // (the SDK's domain loader) then takes require()'s CommonJS resolution instead.
+              define: { "import.meta.url": "__tswatsImportMetaUrl", "import.meta.resolve": "undefined" },
               banner: 'var __tswatsImportMetaUrl = require("node:url").pathToFileURL(__filename).href;',
             }
           : {}),

@@ -11,14 +11,20 @@
  * has its own. The first client's settings make the limit; a later one asking for other settings gets the one
  * in use (its transport logs a warning). The entry goes when its last client closes.
  */
-import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
 import type { TokenSource } from "./auth-token.js";
+import { loadOnFirstUse } from "./load-on-first-use.js";
 import { Throttle, type ThrottleOptions } from "./throttle.js";
 
 interface Entry {
   throttle: Throttle;
   users: number;
 }
+
+// Loaded when the first token is keyed: a client with the throttle off never loads node:crypto.
+const nodeCrypto = loadOnFirstUse(
+  () => createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto"),
+);
 
 const entries = new Map<string, Entry>();
 const functionIds = new WeakMap<object, number>();
@@ -34,7 +40,7 @@ export function sharedThrottleKey(origin: string, token: TokenSource): string {
     }
     return `${origin} token-function#${id}`;
   }
-  const digest = createHash("sha256").update(token.trim()).digest("hex").slice(0, 32);
+  const digest = nodeCrypto().createHash("sha256").update(token.trim()).digest("hex").slice(0, 32);
   return `${origin} sha256:${digest}`;
 }
 

@@ -21,7 +21,7 @@ import {
 import { serialNumbersOf } from "@tswats/production";
 import { type Simulator, startSimulator } from "@tswats/simulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { Wats, type WatsOptions } from "../src/index.js";
+import { Wats, type WatsOptions } from "../src/from-sources.js";
 
 let sim: Simulator;
 const clients: Wats[] = [];

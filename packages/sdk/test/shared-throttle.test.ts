@@ -5,7 +5,7 @@
  */
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { Wats } from "../src/index.js";
+import { Wats } from "../src/from-sources.js";
 
 const TOKEN = "c2VjcmV0LXRva2VuLWZvci10aHJvdHRsZS10ZXN0";
 const frozen = () => 1_000;

@@ -3,7 +3,7 @@ import { ProductService } from "@tswats/product";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { domainPackages, domainServices, Wats } from "../src/index.js";
+import { domainPackages, domainServices, Wats } from "../src/from-sources.js";
 
 const BASE = "https://wats.example.test";
 const TOKEN = "c2RrOnRlc3Q=";
