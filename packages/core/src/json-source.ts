@@ -13,15 +13,22 @@
  */
 
 let sources: WeakMap<object, ArrayBuffer> | undefined;
+let smallestKept = 0;
 
-/** From now on, this thread's transports remember the bytes each JSON answer was parsed from. */
-export function keepJsonSources(): void {
+/**
+ * From now on, this thread's transports remember the bytes each JSON answer was parsed from, when
+ * there are at least `minBytes` of them (the engine sends smaller answers as they are, so keeping
+ * their bytes would only cost a WeakMap entry per call).
+ */
+export function keepJsonSources(minBytes = 0): void {
   sources ??= new WeakMap();
+  smallestKept = minBytes;
 }
 
 /** Called by the transport: `data` is exactly `JSON.parse` of `bytes` (UTF-8, BOM dropped). */
 export function recordJsonSource(data: unknown, bytes: ArrayBuffer | undefined): void {
   if (sources === undefined || bytes === undefined || typeof data !== "object" || data === null) return;
+  if (bytes.byteLength < smallestKept) return;
   sources.set(data, bytes);
 }
 

@@ -31,6 +31,19 @@ describe("JSON sources", () => {
     expect(JSON.parse(new TextDecoder().decode(takeJsonSource(withData)))).toStrictEqual(body);
   });
 
+  it("keeps only the bytes of answers at least as large as asked", async () => {
+    keepJsonSources(64);
+    const { transport } = testTransport([
+      { status: 200, body: { a: 1 } },
+      { status: 200, body: { text: "x".repeat(100) } },
+    ]);
+    const small = await transport.call(getProduct, { params });
+    const large = await transport.call(getProduct, { params });
+    keepJsonSources();
+    expect(takeJsonSource(small)).toBeUndefined();
+    expect(takeJsonSource(large)?.byteLength).toBeGreaterThanOrEqual(64);
+  });
+
   it("has nothing for a value the transport did not parse, or for a non-JSON answer", async () => {
     keepJsonSources();
     expect(takeJsonSource({ partNumber: "PN-1" })).toBeUndefined();

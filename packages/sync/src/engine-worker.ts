@@ -35,8 +35,9 @@ import {
 import { toWireError } from "./wire-error.js";
 
 markEngineThread();
-// JSON answers cross to the caller as the bytes they were parsed from (see protocol.ts).
-keepJsonSources();
+// JSON answers cross to the caller as the bytes they were parsed from (see protocol.ts); smaller
+// ones cross as structured clones, so their bytes are not kept.
+keepJsonSources(JSON_BYTES_MIN);
 
 const data = workerData as EngineWorkerData;
 const port = data.port;
