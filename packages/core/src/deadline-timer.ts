@@ -80,7 +80,16 @@ export class DeadlineTimer {
     }
     for (const entry of due) this.#pending.delete(entry);
     if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
-    // Told last: an entry that adds itself again re-arms the timer if it is due earlier.
-    for (const entry of due) entry.due(now);
+    // Told last: an entry that adds itself again re-arms the timer if it is due earlier. Every
+    // due entry is told even if one throws (an abort listener can); the first error then goes on.
+    let failure: { error: unknown } | undefined;
+    for (const entry of due) {
+      try {
+        entry.due(now);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure !== undefined) throw failure.error;
   }
 }

@@ -91,6 +91,24 @@ describe("DeadlineTimer with calls (CallScope)", () => {
   });
 });
 
+describe("DeadlineTimer when an entry throws", () => {
+  it("still tells the other entries due at that moment, then lets the error go on", () => {
+    useFakeClock();
+    const timer = new DeadlineTimer();
+    const start = performance.now();
+    const told: string[] = [];
+    timer.add({
+      dueAt: start + 10,
+      due: () => {
+        throw new Error("listener failed");
+      },
+    });
+    timer.add({ dueAt: start + 10, due: () => told.push("second") });
+    expect(() => vi.advanceTimersByTime(10)).toThrow("listener failed");
+    expect(told).toEqual(["second"]);
+  });
+});
+
 describe("DeadlineTimer and the process", () => {
   const timeouts = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
 
