@@ -44,10 +44,25 @@ export async function writeCommonJsCopy(dir, manifest) {
   // `import.meta.url` (used to find files beside a module, e.g. a worker's entry) becomes the
   // CommonJS module's own file URL and `import.meta.resolve` undefined; any other `import.meta`
   // use fails the build instead of silently turning into `{}`.
+  // @tswats/core's CommonJS entry first returns the package's ES module when the process has
+  // loaded it already, at the same version (packages/core/src/share-with-commonjs.ts).
+  const sharedEntry =
+    manifest.name === "@tswats/core"
+      ? [
+          `var __tswatsShared = globalThis[Symbol.for("tswats.core.esModule")];`,
+          `if (__tswatsShared !== undefined && __tswatsShared.version === ${JSON.stringify(manifest.version)}) {`,
+          "  module.exports = __tswatsShared.exports;",
+          "  return;",
+          "}",
+        ].join("\n")
+      : undefined;
+
   await Promise.all(
     modules.map(async (file) => {
       const source = await readFile(file, "utf8");
       const usesImportMeta = source.includes("import.meta");
+      const entryBanner =
+        sharedEntry !== undefined && file === join(dist, "index.js") ? sharedEntry : undefined;
       const result = await transform(source, {
         sourcefile: relative(dir, file),
         loader: "js",
@@ -67,7 +82,7 @@ export async function writeCommonJsCopy(dir, manifest) {
       });
       const target = join(cjs, relative(dist, file));
       await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, result.code);
+      await writeFile(target, entryBanner === undefined ? result.code : `${entryBanner}\n${result.code}`);
     }),
   );
 

@@ -28,3 +28,9 @@ export * from "./transport.js";
 export { normaliseBaseUrl, redactUrl } from "./url.js";
 export { CORE_VERSION, userAgent } from "./version.js";
 export { parseXmlDocument, XmlDecodeError, type XmlElement } from "./xml.js";
+
+// The CommonJS copy's entry returns this module when it is loaded (see share-with-commonjs.ts).
+import * as coreModule from "./index.js";
+import { shareWithCommonJs } from "./share-with-commonjs.js";
+
+shareWithCommonJs(coreModule, import.meta.url);

@@ -7,8 +7,10 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -108,6 +110,44 @@ describe.skipIf(!built)("the built package loads a domain when it is first used"
     expect(out.afterProduct.every((f: string) => f.startsWith("product/dist/cjs/"))).toBe(true);
     expect(out.afterSerials.some((f: string) => f.startsWith("production/dist/cjs/"))).toBe(true);
     expect(out.afterSerials.every((f: string) => /^(product|production)\/dist\/cjs\//.test(f))).toBe(true);
+  });
+});
+
+describe.skipIf(!built)("under tsx, which turns required ES modules into CommonJS", () => {
+  let server: LoopbackWats;
+  beforeAll(async () => {
+    server = await startLoopbackWats();
+  });
+  afterAll(() => server.close());
+
+  it("the domain still uses the one @tswats/core: its CommonJS entry hands out the ES module", async () => {
+    const dir = await mkdtemp(join(sdkDir, "test", ".tsx-run-"));
+    try {
+      // In the package's folder (so "@tswats/sdk" resolves to this package, built), as a TypeScript file.
+      const file = join(dir, "script.mts");
+      await writeFile(
+        file,
+        `import { createRequire } from "node:module";
+        import { Wats, WatsNotFoundError } from "@tswats/sdk";
+        const require = createRequire(import.meta.url);
+        const wats = new Wats({ baseUrl: ${JSON.stringify(server.url)}, token: "dGVzdA==", logger: false });
+        const product: { partNumber?: string } = await wats.product.getProduct({ partNumber: "A-1" });
+        const notFound = await wats.product.getProduct({ partNumber: "missing" }).then(() => false, (e: unknown) => e instanceof WatsNotFoundError);
+        const coreCopies = Object.keys(require.cache).filter((f) => f.includes("/core/dist/cjs/")).map((f) => f.split("/core/")[1]);
+        console.log(JSON.stringify({ product: product.partNumber, notFound, coreCopies }));
+        await wats.close();`,
+      );
+      const tsx = fileURLToPath(new URL("../../../node_modules/tsx/dist/cli.mjs", import.meta.url));
+      const { stdout } = await run(process.execPath, [tsx, file], { cwd: sdkDir });
+      // Only the CommonJS entry, which returned the ES module: none of the copy's 40 other files.
+      expect(JSON.parse(stdout)).toEqual({
+        product: "A-1",
+        notFound: true,
+        coreCopies: ["dist/cjs/index.js"],
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
