@@ -32,8 +32,9 @@ function serverIdleMs(hint: string | string[] | undefined): number | undefined {
 }
 
 /**
- * A keep-alive agent of `module` whose pooled connections close after `idleMs` unused (or the
- * server's shorter hint). The agent's other options are passed on; `timeout` must not be one.
+ * A keep-alive agent (node:http's or node:https's `Agent`) whose pooled connections close after
+ * `idleMs` unused (or the server's shorter hint). Its other options are passed on; `timeout` must
+ * not be one.
  */
 export function idleClosingAgent(AgentOf: AgentClass, idleMs: number, options: AgentOptions): Agent {
   const agent = new AgentOf({ ...options, keepAlive: true });
