@@ -8,14 +8,13 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { domainServices } from "../src/from-sources.js";
 import { loadDomainService, registerDomainModules } from "../src/load-domain.js";
+import { type LocalServer, localServer } from "./local-server.js";
 
 const run = promisify(execFile);
 const sdkDir = fileURLToPath(new URL("..", import.meta.url));
@@ -27,35 +26,20 @@ if (!built)
     "load-domain.test: packages/sdk is not built (pnpm build); the built-package tests are skipped",
   );
 
-interface LoopbackWats {
-  url: string;
-  close(): Promise<void>;
-}
-
 /** A loopback server with one product, A-1 (any other part number: 404). */
-async function startLoopbackWats(): Promise<LoopbackWats> {
-  const server = createServer((req, res) => {
+function startLocalServer(): Promise<LocalServer> {
+  return localServer((req, res) => {
     const found = req.url === "/api/Product/A-1";
     res.writeHead(found ? 200 : 404, { "content-type": "application/json" });
     res.end(found ? JSON.stringify({ partNumber: "A-1", name: "Part A" }) : "{}");
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 /** The domain modules in require.cache (required ES modules are listed there too), as "product/dist/service.js". */
 const LOADED = `Object.keys(require.cache).filter((k) => k.includes("/domains/")).map((k) => k.replace(/.*\\/domains\\//, "")).sort()`;
 
 /** The script's body: `Wats`, `serialNumbersOf` and `WatsNotFoundError` are loaded by its head. */
-const script = (server: LoopbackWats) => `
+const script = (server: LocalServer) => `
   const out = {};
   const wats = new Wats({ baseUrl: ${JSON.stringify(server.url)}, token: "dGVzdA==", logger: false });
   out.beforeUse = ${LOADED};
@@ -69,9 +53,9 @@ const script = (server: LoopbackWats) => `
 `;
 
 describe.skipIf(!built)("the built package loads a domain when it is first used", () => {
-  let server: LoopbackWats;
+  let server: LocalServer;
   beforeAll(async () => {
-    server = await startLoopbackWats();
+    server = await startLocalServer();
   });
   afterAll(() => server.close());
 
@@ -114,9 +98,9 @@ describe.skipIf(!built)("the built package loads a domain when it is first used"
 });
 
 describe.skipIf(!built)("under tsx, which turns required ES modules into CommonJS", () => {
-  let server: LoopbackWats;
+  let server: LocalServer;
   beforeAll(async () => {
-    server = await startLoopbackWats();
+    server = await startLocalServer();
   });
   afterAll(() => server.close());
 

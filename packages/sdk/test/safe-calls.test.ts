@@ -4,8 +4,6 @@
  * hooks see every attempt, a token function rotates without a new client, listings stop at
  * `maxItems`, and a huge answer fails at the byte limit with bounded memory.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import {
   type AfterResponseInfo,
   type BeforeRequestInfo,
@@ -22,6 +20,7 @@ import { serialNumbersOf } from "@tswats/production";
 import { type Simulator, startSimulator } from "@tswats/simulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Wats, type WatsOptions } from "../src/from-sources.js";
+import { localServer } from "./local-server.js";
 
 let sim: Simulator;
 const clients: Wats[] = [];
@@ -368,19 +367,3 @@ describe("a huge answer", () => {
     await big.close();
   });
 });
-
-async function localServer(
-  handler: (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => void,
-): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
