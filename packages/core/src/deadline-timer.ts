@@ -24,20 +24,20 @@ export class DeadlineTimer {
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** When the timer fires (monotonic ms). */
   #timerAt = Number.POSITIVE_INFINITY;
-  #referenced = false;
 
   /** Waits for `entry.dueAt` (again, when it is pending already and its moment moved earlier). */
   add(entry: Deadline): void {
     this.#pending.add(entry);
     if (entry.dueAt < this.#timerAt) this.#arm(entry.dueAt);
-    else if (!this.#referenced) this.#reference(true);
+    // Node's ref()/unref() do nothing when the timer is so already.
+    else this.#timer?.ref();
   }
 
   /** No longer waits for `entry`. */
   delete(entry: Deadline): void {
     this.#pending.delete(entry);
     // Left armed (a later call may need it), but it no longer keeps the process alive.
-    if (this.#pending.size === 0 && this.#referenced) this.#reference(false);
+    if (this.#pending.size === 0) this.#timer?.unref();
   }
 
   /** Clears the timer when nothing waits on it (a transport closing: its calls in flight still end on time). */
@@ -51,26 +51,17 @@ export class DeadlineTimer {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerAt = Number.POSITIVE_INFINITY;
-    this.#referenced = false;
   }
 
   #arm(at: number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timerAt = at;
     this.#timer = setTimeout(() => this.#fire(), Math.max(0, at - monotonicNow()));
-    this.#referenced = true;
-  }
-
-  #reference(on: boolean): void {
-    this.#referenced = on;
-    if (on) this.#timer?.ref();
-    else this.#timer?.unref();
   }
 
   #fire(): void {
     this.#timer = undefined;
     this.#timerAt = Number.POSITIVE_INFINITY;
-    this.#referenced = false;
     const now = monotonicNow();
     const due: Deadline[] = [];
     let next = Number.POSITIVE_INFINITY;

@@ -42,13 +42,19 @@ function get(agent: Agent, url: string): Promise<{ socket: Socket; timeoutInUse:
   });
 }
 
+/** An idleClosingAgent of node:http, destroyed after the test. */
+function pooled(idleMs: number): Agent {
+  const agent = idleClosingAgent(Agent, idleMs, {});
+  cleanups.push(() => agent.destroy());
+  return agent;
+}
+
 const closed = (socket: Socket) => new Promise<void>((resolve) => socket.once("close", () => resolve()));
 
 describe("idleClosingAgent", () => {
   it("closes a pooled connection after idleMs, and reuses one within it", async () => {
     server = await answering();
-    const agent = idleClosingAgent(Agent, 300, {});
-    cleanups.push(() => agent.destroy());
+    const agent = pooled(300);
     const first = await get(agent, server.url);
     const second = await get(agent, server.url);
     expect(second.socket).toBe(first.socket);
@@ -63,8 +69,7 @@ describe("idleClosingAgent", () => {
 
   it("a connection in use has no socket timeout (Node would refresh it on every read and write)", async () => {
     server = await answering();
-    const agent = idleClosingAgent(Agent, 60_000, {});
-    cleanups.push(() => agent.destroy());
+    const agent = pooled(60_000);
     const first = await get(agent, server.url);
     const again = await get(agent, server.url);
     expect(again.socket).toBe(first.socket);
@@ -81,8 +86,7 @@ describe("idleClosingAgent", () => {
   it("closes sooner when the server's Keep-Alive hint allows less (a second under it)", async () => {
     server = await answering("timeout=2");
     // An hour of its own: only the server's hint (1 s here) can close the connection in this test.
-    const agent = idleClosingAgent(Agent, 3_600_000, {});
-    cleanups.push(() => agent.destroy());
+    const agent = pooled(3_600_000);
     const { socket } = await get(agent, server.url);
     await closed(socket);
     expect(server.connections()).toBe(1);
@@ -90,8 +94,7 @@ describe("idleClosingAgent", () => {
 
   it("drops a connection the server allows under a second, as Node does", async () => {
     server = await answering("timeout=1");
-    const agent = idleClosingAgent(Agent, 60_000, {});
-    cleanups.push(() => agent.destroy());
+    const agent = pooled(60_000);
     const { socket } = await get(agent, server.url);
     await closed(socket);
     expect(Object.keys(agent.freeSockets)).toHaveLength(0);

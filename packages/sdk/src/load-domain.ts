@@ -2,7 +2,7 @@
  * Domain packages loaded on first use. `wats.product` loads @tswats/product's service module the
  * first time it is read, so a script that uses one domain does not load the other thirteen (in a
  * fresh process that is about 5 MiB of peak RSS, and the young generation then stays at half the
- * size: see the README's "Memory").
+ * size: see the README).
  *
  * The load is synchronous (`wats.product` is a plain property): the built ES module requires the
  * domain's ES module through `require()`, which loads ES modules from Node 20.19 on and shares the
