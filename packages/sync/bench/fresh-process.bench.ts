@@ -1,7 +1,8 @@
 /**
  * Station-script speed: each scenario runs in a fresh process (start, N calls, exit), as a test
  * station's script does, alternating tsWATS and a raw undici client on the same simulator, over
- * several rounds; medians per scenario and client. The simulator runs in its own process.
+ * several rounds; medians per scenario and client. Each scenario gets a fresh simulator, in its own
+ * process.
  *
  * Reported per scenario: the ratio raw time / tsWATS time for the calls (1.0 = as fast as the raw
  * client; the target is >= 0.9), CPU per call, p50/p99 latency, peak RSS, and the time from
@@ -9,6 +10,10 @@
  * `raw-http` (Node's own HTTP client, which tsWATS sends on, with nothing around it) and, for the
  * sync scenarios, `raw-sync` (the same made blocking through a minimal worker): `floorRatio` is
  * what that floor reaches against raw undici, `ratioToFloor` tsWATS against the floor.
+ *
+ * pyWATS joins the rotation when `PYWATS_PYTHON` names a Python that can `import pywats` (run
+ * through fresh/pywats_scenario.py, its GET cache off): each scenario then also reports pyWATS's
+ * summary, `p99VsPywats` (tsWATS p99 / pyWATS p99; the target is <= 1) and `timeVsPywats`.
  *
  * Run after a build: `cd packages/sync && npx tsx bench/fresh-process.bench.ts [--rounds 5]
  * [--only async-product,sync-product]` (part of `pnpm bench`).
@@ -20,7 +25,7 @@ import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { startSimulatorProcess } from "../test/support/simulator-process.js";
+import { type SimulatorProcess, startSimulatorProcess } from "../test/support/simulator-process.js";
 
 const { values } = parseArgs({
   options: { rounds: { type: "string", default: "5" }, only: { type: "string" } },
@@ -28,6 +33,9 @@ const { values } = parseArgs({
 const rounds = Number(values.rounds);
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const scenarioScript = fileURLToPath(new URL("./fresh/scenario.mjs", import.meta.url));
+const pywatsScript = fileURLToPath(new URL("./fresh/pywats_scenario.py", import.meta.url));
+/** A Python that imports pywats, or undefined: pyWATS is then left out. */
+const pywatsPython = process.env.PYWATS_PYTHON || undefined;
 
 /**
  * The issue's scenarios: result name, scenario of scenario.mjs, measured calls, unmeasured calls
@@ -65,36 +73,40 @@ const median = (xs: number[]) => {
 };
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
-const sim = await startSimulatorProcess();
-function run(client: string, scenario: string, calls: number, warmup = 0): Sample {
+function run(sim: SimulatorProcess, client: string, scenario: string, calls: number, warmup = 0): Sample {
+  const [command, script] =
+    client === "pywats" ? [pywatsPython as string, pywatsScript] : [process.execPath, scenarioScript];
   const out = execFileSync(
-    process.execPath,
-    [scenarioScript, client, scenario, sim.url, sim.token, String(calls), String(warmup)],
+    command,
+    [script, client, scenario, sim.url, sim.token, String(calls), String(warmup)],
     { cwd: join(repoRoot, "packages/sync"), encoding: "utf8" },
   );
   return JSON.parse(out.trim().split("\n").pop() as string) as Sample;
 }
 
-/** The clients each scenario runs: the issue's raw undici client, tsWATS, and the floors. */
+/** The clients each scenario runs: the issue's raw undici client, tsWATS, the floors, pyWATS if given. */
 function clientsOf(scenario: string): string[] {
-  return scenario.startsWith("sync-")
+  const clients = scenario.startsWith("sync-")
     ? ["raw", "tswats", "raw-http", "raw-sync"]
     : ["raw", "tswats", "raw-http"];
+  return pywatsPython === undefined ? clients : [...clients, "pywats"];
 }
 
 const results: Record<string, unknown> = {};
-try {
-  const selected = SCENARIOS.filter(([name]) => !values.only || values.only.split(",").includes(name));
-  // One unmeasured pass of each, so every client finds the simulator warm (JIT, caches, data).
-  for (const scenario of new Set(selected.map(([, s]) => s)))
-    for (const client of clientsOf(scenario)) run(client, scenario, 50);
-  for (const [name, scenario, calls, warmup] of selected) {
+const selected = SCENARIOS.filter(([name]) => !values.only || values.only.split(",").includes(name));
+for (const [name, scenario, calls, warmup] of selected) {
+  // A fresh simulator per scenario: the reports one scenario submits would otherwise slow the
+  // next one's header queries (the simulator scans its whole store), whatever the client.
+  const sim = await startSimulatorProcess();
+  try {
     const clients = clientsOf(scenario);
+    // One unmeasured pass of each client, so every client finds the simulator warm (JIT, data).
+    for (const client of clients) run(sim, client, scenario, 50);
     const samples: Record<string, Sample[]> = Object.fromEntries(clients.map((c) => [c, []]));
     for (let r = 0; r < rounds; r++) {
       // Each round starts with the next client, so no client always runs first.
       const order = clients.map((_, i) => clients[(i + r) % clients.length] as string);
-      for (const client of order) samples[client]?.push(run(client, scenario, calls, warmup));
+      for (const client of order) samples[client]?.push(run(sim, client, scenario, calls, warmup));
     }
     const summary = (list: Sample[]) => ({
       callsMs: round3(median(list.map((s) => s.callsMs))),
@@ -115,6 +127,15 @@ try {
     const ratioToFloor = round3(floor.callsMs / tswats.callsMs);
     // The whole script, process start to last answer: every import included, for every client.
     const wholeScriptRatio = round3(raw.sinceStartMs / tswats.sinceStartMs);
+    const pywats = samples.pywats === undefined ? undefined : summary(samples.pywats);
+    const versusPywats =
+      pywats === undefined
+        ? {}
+        : {
+            pywats,
+            p99VsPywats: round3(tswats.p99Ms / pywats.p99Ms),
+            timeVsPywats: round3(tswats.callsMs / pywats.callsMs),
+          };
     results[name] = {
       scenario,
       calls,
@@ -128,6 +149,7 @@ try {
       raw,
       tswats,
       floor,
+      ...versusPywats,
     };
     console.log(
       `${name.padEnd(21)} x${calls}: raw ${raw.callsMs.toFixed(1)} ms, tsWATS ${tswats.callsMs.toFixed(1)} ms -> ` +
@@ -135,9 +157,16 @@ try {
         `(${floorRatio.toFixed(2)} of raw; tsWATS ${ratioToFloor.toFixed(2)} of it); CPU/call ${raw.cpuPerCallUs.toFixed(0)} vs ${tswats.cpuPerCallUs.toFixed(0)} µs; ` +
         `p99 ${raw.p99Ms.toFixed(2)} vs ${tswats.p99Ms.toFixed(2)} ms; peak RSS ${raw.peakRssMiB.toFixed(0)} vs ${tswats.peakRssMiB.toFixed(0)} MiB (${floorClient} ${floor.peakRssMiB.toFixed(0)})`,
     );
+    if (pywats !== undefined) {
+      console.log(
+        `${"".padEnd(21)} pyWATS ${pywats.callsMs.toFixed(1)} ms (tsWATS takes ${versusPywats.timeVsPywats?.toFixed(2)} of it); ` +
+          `p99 ${pywats.p99Ms.toFixed(2)} vs tsWATS ${tswats.p99Ms.toFixed(2)} ms (${versusPywats.p99VsPywats?.toFixed(2)}); ` +
+          `CPU/call ${pywats.cpuPerCallUs.toFixed(0)} µs; peak RSS ${pywats.peakRssMiB.toFixed(0)} MiB`,
+      );
+    }
+  } finally {
+    await sim.close();
   }
-} finally {
-  await sim.close();
 }
 
 /** Sync facade time / async time for the same calls (the target: within 1.3x). */
@@ -164,7 +193,7 @@ writeFileSync(
       date: new Date().toISOString(),
       node: process.version,
       machine: { cpus: cpus().length, loadavg: loadavg() },
-      note: "each sample a new process; ratio = raw undici time / tsWATS time for the calls (median of rounds, rotating order); >= 0.9 is the target; floorRatio = raw undici time / floor client time (raw-http: node:http alone; raw-sync: node:http behind a minimal blocking worker); ratioToFloor = floor time / tsWATS time",
+      note: "each sample a new process; ratio = raw undici time / tsWATS time for the calls (median of rounds, rotating order); >= 0.9 is the target; floorRatio = raw undici time / floor client time (raw-http: node:http alone; raw-sync: node:http behind a minimal blocking worker); ratioToFloor = floor time / tsWATS time; with PYWATS_PYTHON: p99VsPywats = tsWATS p99 / pyWATS p99 (<= 1 is the target), timeVsPywats = tsWATS time / pyWATS time",
       results,
       syncVsAsync,
     },
