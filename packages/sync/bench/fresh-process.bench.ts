@@ -16,7 +16,8 @@
  * summary, `p99VsPywats` (tsWATS p99 / pyWATS p99; the target is <= 1) and `timeVsPywats`.
  *
  * Run after a build: `cd packages/sync && npx tsx bench/fresh-process.bench.ts [--rounds 5]
- * [--only async-product,sync-product]` (part of `pnpm bench`).
+ * [--only async-product,sync-product] [--node-flags=--no-opt]` (part of `pnpm bench`);
+ * `--node-flags` adds tsWATS started with those flags to the rotation (`tswatsWithFlags`).
  * Writes bench-results/fresh-process.json at the repository root. Not a test: nothing fails on time.
  */
 import { execFileSync } from "node:child_process";
@@ -28,8 +29,16 @@ import { parseArgs } from "node:util";
 import { type SimulatorProcess, startSimulatorProcess } from "../test/support/simulator-process.js";
 
 const { values } = parseArgs({
-  options: { rounds: { type: "string", default: "5" }, only: { type: "string" } },
+  options: {
+    rounds: { type: "string", default: "5" },
+    only: { type: "string" },
+    // Adds tsWATS run with these Node/V8 flags to the rotation, e.g. --node-flags=--no-opt
+    "node-flags": { type: "string", default: "" },
+  },
 });
+const nodeFlags = (values["node-flags"] as string).split(" ").filter(Boolean);
+/** The rotation's name for tsWATS started with `nodeFlags`. */
+const FLAGGED = "tswats-flags";
 const rounds = Number(values.rounds);
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const scenarioScript = fileURLToPath(new URL("./fresh/scenario.mjs", import.meta.url));
@@ -76,9 +85,19 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 function run(sim: SimulatorProcess, client: string, scenario: string, calls: number, warmup = 0): Sample {
   const [command, script] =
     client === "pywats" ? [pywatsPython as string, pywatsScript] : [process.execPath, scenarioScript];
+  const flagged = client === FLAGGED;
   const out = execFileSync(
     command,
-    [script, client, scenario, sim.url, sim.token, String(calls), String(warmup)],
+    [
+      ...(flagged ? nodeFlags : []),
+      script,
+      flagged ? "tswats" : client,
+      scenario,
+      sim.url,
+      sim.token,
+      String(calls),
+      String(warmup),
+    ],
     { cwd: join(repoRoot, "packages/sync"), encoding: "utf8" },
   );
   return JSON.parse(out.trim().split("\n").pop() as string) as Sample;
@@ -89,7 +108,9 @@ function clientsOf(scenario: string): string[] {
   const clients = scenario.startsWith("sync-")
     ? ["raw", "tswats", "raw-http", "raw-sync"]
     : ["raw", "tswats", "raw-http"];
-  return pywatsPython === undefined ? clients : [...clients, "pywats"];
+  if (nodeFlags.length > 0) clients.push(FLAGGED);
+  if (pywatsPython !== undefined) clients.push("pywats");
+  return clients;
 }
 
 const results: Record<string, unknown> = {};
@@ -100,7 +121,9 @@ for (const [name, scenario, calls, warmup] of selected) {
   const sim = await startSimulatorProcess();
   try {
     const clients = clientsOf(scenario);
-    // One unmeasured pass of each client, so every client finds the simulator warm (JIT, data).
+    // Unmeasured: the scenario once through Node's bare client, so the new simulator's own JIT
+    // is warm before any client is measured; then a short pass of each client (its caches, data).
+    run(sim, "raw-http", scenario, calls);
     for (const client of clients) run(sim, client, scenario, 50);
     const samples: Record<string, Sample[]> = Object.fromEntries(clients.map((c) => [c, []]));
     for (let r = 0; r < rounds; r++) {
@@ -128,6 +151,7 @@ for (const [name, scenario, calls, warmup] of selected) {
     // The whole script, process start to last answer: every import included, for every client.
     const wholeScriptRatio = round3(raw.sinceStartMs / tswats.sinceStartMs);
     const pywats = samples.pywats === undefined ? undefined : summary(samples.pywats);
+    const tswatsWithFlags = samples[FLAGGED] === undefined ? undefined : summary(samples[FLAGGED]);
     const versusPywats =
       pywats === undefined
         ? {}
@@ -149,6 +173,7 @@ for (const [name, scenario, calls, warmup] of selected) {
       raw,
       tswats,
       floor,
+      ...(tswatsWithFlags === undefined ? {} : { tswatsWithFlags }),
       ...versusPywats,
     };
     console.log(
@@ -157,6 +182,13 @@ for (const [name, scenario, calls, warmup] of selected) {
         `(${floorRatio.toFixed(2)} of raw; tsWATS ${ratioToFloor.toFixed(2)} of it); CPU/call ${raw.cpuPerCallUs.toFixed(0)} vs ${tswats.cpuPerCallUs.toFixed(0)} µs; ` +
         `p99 ${raw.p99Ms.toFixed(2)} vs ${tswats.p99Ms.toFixed(2)} ms; peak RSS ${raw.peakRssMiB.toFixed(0)} vs ${tswats.peakRssMiB.toFixed(0)} MiB (${floorClient} ${floor.peakRssMiB.toFixed(0)})`,
     );
+    if (tswatsWithFlags !== undefined) {
+      console.log(
+        `${"".padEnd(21)} tsWATS ${nodeFlags.join(" ")} ${tswatsWithFlags.callsMs.toFixed(1)} ms ` +
+          `(${round3(raw.callsMs / tswatsWithFlags.callsMs).toFixed(2)} of raw); p99 ${tswatsWithFlags.p99Ms.toFixed(2)} ms; ` +
+          `CPU/call ${tswatsWithFlags.cpuPerCallUs.toFixed(0)} µs; peak RSS ${tswatsWithFlags.peakRssMiB.toFixed(0)} MiB`,
+      );
+    }
     if (pywats !== undefined) {
       console.log(
         `${"".padEnd(21)} pyWATS ${pywats.callsMs.toFixed(1)} ms (tsWATS takes ${versusPywats.timeVsPywats?.toFixed(2)} of it); ` +
@@ -192,6 +224,7 @@ writeFileSync(
       benchmark: "fresh-process",
       date: new Date().toISOString(),
       node: process.version,
+      nodeFlags,
       machine: { cpus: cpus().length, loadavg: loadavg() },
       note: "each sample a new process; ratio = raw undici time / tsWATS time for the calls (median of rounds, rotating order); >= 0.9 is the target; floorRatio = raw undici time / floor client time (raw-http: node:http alone; raw-sync: node:http behind a minimal blocking worker); ratioToFloor = floor time / tsWATS time; with PYWATS_PYTHON: p99VsPywats = tsWATS p99 / pyWATS p99 (<= 1 is the target), timeVsPywats = tsWATS time / pyWATS time",
       results,
