@@ -12,8 +12,9 @@
  * what that floor reaches against raw undici, `ratioToFloor` tsWATS against the floor.
  *
  * pyWATS joins the rotation when `PYWATS_PYTHON` names a Python that can `import pywats` (run
- * through fresh/pywats_scenario.py, its GET cache off): each scenario then also reports pyWATS's
- * summary, `p99VsPywats` (tsWATS p99 / pyWATS p99; the target is <= 1) and `timeVsPywats`.
+ * through fresh/pywats_scenario.py, its GET cache and throttle off): each scenario then also
+ * reports pyWATS's summary, `p99VsPywats` (tsWATS p99 / pyWATS p99; the target is <= 1) and
+ * `timeVsPywats`.
  *
  * Run after a build: `cd packages/sync && npx tsx bench/fresh-process.bench.ts [--rounds 5]
  * [--only async-product,sync-product] [--node-flags=--no-opt]` (part of `pnpm bench`);
