@@ -318,6 +318,34 @@ export class HttpTransport implements Transport {
   async #run<T>(op: OperationSpec, input: CallInput, options: CallOptions): Promise<DataWithResponse<T>> {
     // 1. The call's identity: correlation id, log bindings, deadline.
     const started = monotonicNow();
+    const ctx = this.#callContext(op, options);
+    const { scope, log } = ctx;
+    try {
+      if (this.#closed) throw new WatsError(`${op.name}: the client is closed`, ctx.fields());
+      if (scope.ended) throw ctx.endedError(options.signal?.reason);
+      // 2. The request, built once and sent as it is on every attempt.
+      const request = this.#prepare(op, input, options, ctx);
+      const plan = this.#plan(op, options, request, ctx);
+      // 3. The attempts: breaker, throttle, token, hooks, retry (attempts.ts).
+      const answer = await sendAttempts(this.#deps, request, ctx, plan);
+      // 4. The answer: a typed error, or the decoded data.
+      if (!answer.ok) throw this.#statusError(answer, ctx);
+      const data = this.#decoded(op, answer, ctx) as T;
+      if (op.response === "json") recordJsonSource(data, answer.body);
+      if (this.#validator)
+        await this.#validator.check(op, data, log, () => ({ ...ctx.fields(), status: answer.status }));
+      this.#metrics.recordCall(op.name, "ok", monotonicNow() - started);
+      if (log.enabled("debug")) logSuccess(log, answer, ctx, started);
+      return { data, response: new AnswerResponse(answer, ctx) };
+    } catch (thrown) {
+      return await this.#failed(thrown, op, ctx, started);
+    } finally {
+      scope.dispose();
+    }
+  }
+
+  /** A call's context: its correlation id, log bindings and deadline (the scope of its attempts). */
+  #callContext(op: OperationSpec, options: CallOptions): RequestContext {
     const correlationId =
       options.correlationId !== undefined
         ? checkCorrelationId(options.correlationId)
@@ -333,7 +361,7 @@ export class HttpTransport implements Transport {
       this.#deadlines,
       attemptTimeoutMs,
     );
-    const ctx = new RequestContext(
+    return new RequestContext(
       op.name,
       op.method,
       correlationId,
@@ -343,54 +371,33 @@ export class HttpTransport implements Transport {
       `${this.baseUrl}${op.path}`,
       this.#origin,
     );
-    try {
-      if (this.#closed) throw new WatsError(`${op.name}: the client is closed`, ctx.fields());
-      if (scope.ended) throw ctx.endedError(options.signal?.reason);
-      // 2. The request, built once and sent as it is on every attempt.
-      const request = this.#prepare(op, input, options, ctx);
-      const plan = this.#plan(op, options, request, ctx);
-      // 3. The attempts: breaker, throttle, token, hooks, retry (attempts.ts).
-      const answer = await sendAttempts(this.#deps, request, ctx, plan);
-      // 4. The answer: a typed error, or the decoded data.
-      if (!answer.ok) {
-        throw errorFromStatus(
-          answer.status,
-          answer.statusText,
-          errorBody(answer.body),
-          parseRetryAfter(answer.header("retry-after") ?? null),
-          ctx.fields(),
-          this.#deps.secrets,
-          answer.headers,
-        );
-      }
-      const data = this.#decoded(op, answer, ctx) as T;
-      if (op.response === "json") recordJsonSource(data, answer.body);
-      if (this.#validator)
-        await this.#validator.check(op, data, log, () => ({ ...ctx.fields(), status: answer.status }));
-      this.#metrics.recordCall(op.name, "ok", monotonicNow() - started);
-      // Checked first so a call makes no closure when the line is not written.
-      if (log.enabled("debug")) {
-        log.write(
-          "debug",
-          () => ({
-            status: answer.status,
-            attempts: ctx.attempts,
-            durationMs: Math.round(monotonicNow() - started),
-          }),
-          "call succeeded",
-        );
-      }
-      return { data, response: new AnswerResponse(answer, ctx) };
-    } catch (thrown) {
-      const error = this.#toWatsError(thrown, ctx);
-      if (ctx.notified !== error) await notifyError(this.#deps, this.#hooks, ctx, ctx.attempts, error, false);
-      const kind = watsErrorKind(error) ?? "WatsError";
-      this.#metrics.recordCall(op.name, kind, monotonicNow() - started);
-      logFailure(log, error, kind, monotonicNow() - started);
-      throw error;
-    } finally {
-      scope.dispose();
-    }
+  }
+
+  /** The typed error of an answer whose status is not a success. */
+  #statusError(answer: Answer, ctx: RequestContext): WatsError {
+    return errorFromStatus(
+      answer.status,
+      answer.statusText,
+      errorBody(answer.body),
+      parseRetryAfter(answer.header("retry-after") ?? null),
+      ctx.fields(),
+      this.#deps.secrets,
+      answer.headers,
+    );
+  }
+
+  /**
+   * A failed call: its error as a WatsError, reported to `onError` (unless the attempt loop
+   * already did), counted and logged, then thrown. Kept out of `#run`, like the other rare paths,
+   * to keep the bytecode V8 must optimise small (see sendAttempts).
+   */
+  async #failed(thrown: unknown, op: OperationSpec, ctx: RequestContext, started: number): Promise<never> {
+    const error = this.#toWatsError(thrown, ctx);
+    if (ctx.notified !== error) await notifyError(this.#deps, this.#hooks, ctx, ctx.attempts, error, false);
+    const kind = watsErrorKind(error) ?? "WatsError";
+    this.#metrics.recordCall(op.name, kind, monotonicNow() - started);
+    logFailure(ctx.log, error, kind, monotonicNow() - started);
+    throw error;
   }
 
   /**
@@ -437,38 +444,13 @@ export class HttpTransport implements Transport {
     // (the attempt loop adds x-correlation-id, x-attempt, authorization) a hidden class of its own,
     // made in the old generation on every call (see answer-response.ts for what that costs).
     const headers: Record<string, string> = Object.assign({}, this.#headerTemplate(op));
-    if (options.headers !== undefined) {
-      const issues = check(headersCheck, options.headers);
-      if (issues.length > 0) {
-        throw new WatsValidationError(
-          `${op.name}: invalid headers option: ${optionProblems(issues)}`,
-          ctx.fields(),
-        );
-      }
-      // A call may set its own Accept; Referer is reserved, so the template's stands.
-      for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
+    if (options.headers !== undefined || options.idempotencyKey !== undefined) {
+      addCallHeaders(op, options, headers, ctx);
     }
-    if (options.idempotencyKey !== undefined) {
-      if (typeof options.idempotencyKey !== "string" || !IDEMPOTENCY_KEY.test(options.idempotencyKey)) {
-        throw new WatsValidationError(
-          `${op.name}: idempotencyKey must be 1-255 printable ASCII characters`,
-          ctx.fields(),
-        );
-      }
-      headers["idempotency-key"] = options.idempotencyKey;
-    }
-    let body: PreparedRequest["body"];
-    if (op.body !== undefined && input.body !== undefined) {
-      if (op.body.contentType === "application/json") {
-        // A body that reached the sync engine as JSON text is sent as that text (json-source.ts).
-        body = takeJsonText(input.body) ?? JSON.stringify(input.body);
-        headers["content-type"] = "application/json";
-      } else {
-        body = input.body as PreparedRequest["body"];
-        // FormData carries its own multipart boundary: fetch writes that Content-Type itself.
-        if (!(input.body instanceof FormData)) headers["content-type"] = op.body.contentType;
-      }
-    }
+    const body =
+      op.body !== undefined && input.body !== undefined
+        ? requestBody(op.body, input.body, headers)
+        : undefined;
     return { url, method: op.method, headers, body, redirect: "follow" };
   }
 
@@ -621,6 +603,64 @@ export function createTransport(options: TransportOptions): HttpTransport {
   return new HttpTransport(options);
 }
 
+/** A call's own headers (`headers`, `idempotencyKey` options), checked, over the operation's. */
+function addCallHeaders(
+  op: OperationSpec,
+  options: CallOptions,
+  headers: Record<string, string>,
+  ctx: RequestContext,
+): void {
+  if (options.headers !== undefined) {
+    const issues = check(headersCheck, options.headers);
+    if (issues.length > 0) {
+      throw new WatsValidationError(
+        `${op.name}: invalid headers option: ${optionProblems(issues)}`,
+        ctx.fields(),
+      );
+    }
+    // A call may set its own Accept; Referer is reserved, so the template's stands.
+    for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
+  }
+  if (options.idempotencyKey !== undefined) {
+    if (typeof options.idempotencyKey !== "string" || !IDEMPOTENCY_KEY.test(options.idempotencyKey)) {
+      throw new WatsValidationError(
+        `${op.name}: idempotencyKey must be 1-255 printable ASCII characters`,
+        ctx.fields(),
+      );
+    }
+    headers["idempotency-key"] = options.idempotencyKey;
+  }
+}
+
+/** The body as sent, and its Content-Type set in `headers` (FormData sets its own). */
+function requestBody(
+  spec: NonNullable<OperationSpec["body"]>,
+  value: unknown,
+  headers: Record<string, string>,
+): PreparedRequest["body"] {
+  if (spec.contentType === "application/json") {
+    headers["content-type"] = "application/json";
+    // A body that reached the sync engine as JSON text is sent as that text (json-source.ts).
+    return takeJsonText(value) ?? JSON.stringify(value);
+  }
+  // FormData carries its own multipart boundary: fetch writes that Content-Type itself.
+  if (!(value instanceof FormData)) headers["content-type"] = spec.contentType;
+  return value as PreparedRequest["body"];
+}
+
+/** The debug line of a call that succeeded (written only when debug is on: no closure otherwise). */
+function logSuccess(log: CallLog, answer: Answer, ctx: RequestContext, started: number): void {
+  log.write(
+    "debug",
+    () => ({
+      status: answer.status,
+      attempts: ctx.attempts,
+      durationMs: Math.round(monotonicNow() - started),
+    }),
+    "call succeeded",
+  );
+}
+
 /** Failures the caller caused (4xx, abort) are debug lines; the rest warn. Bodies only at debug. */
 function logFailure(log: CallLog, error: WatsError, kind: WatsErrorKind, durationMs: number): void {
   const quiet =
@@ -645,7 +685,15 @@ function logFailure(log: CallLog, error: WatsError, kind: WatsErrorKind, duratio
   if (error.body !== undefined) log.write("debug", () => ({ error: kind, body: error.body }), "error body");
 }
 
-/** Sorts a method's single params object into path and query values, by the operation table. */
+/** The error of a call that leaves out a path parameter (nothing is sent). */
+function missingPathParam(op: OperationSpec, name: string, ctx: { fields(): object } | undefined): WatsError {
+  return new WatsValidationError(`${op.name}: path parameter "${name}" is required`, {
+    operation: op.name,
+    method: op.method,
+    ...ctx?.fields(),
+  });
+}
+
 /**
  * The request URL: the path from the operation's template split once (url.ts `fillPath`), the
  * query by openapi-fetch's serializer; openapi-fetch's `createFinalURL` when the fast path does
@@ -670,6 +718,7 @@ export function buildUrl(
   return search === "" ? path : `${path}?${search}`;
 }
 
+/** Sorts a method's single params object into path and query values, by the operation table. */
 export function splitParams(
   op: OperationSpec,
   values: object | undefined,
@@ -680,13 +729,7 @@ export function splitParams(
   const record = (values ?? {}) as Record<string, unknown>;
   for (const name of op.pathParams) {
     const value = record[name];
-    if (value === undefined || value === null || value === "") {
-      throw new WatsValidationError(`${op.name}: path parameter "${name}" is required`, {
-        operation: op.name,
-        method: op.method,
-        ...ctx?.fields(),
-      });
-    }
+    if (value === undefined || value === null || value === "") throw missingPathParam(op, name, ctx);
     path[name] = value instanceof Date ? value.toISOString() : value;
   }
   for (const name of op.queryParams) {
