@@ -10,7 +10,7 @@ export * from "./correlation.js";
 export * from "./errors.js";
 export * from "./flags.js";
 export * from "./hooks.js";
-export { keepJsonSources, recordJsonText, takeJsonSource } from "./json-source.js";
+export { JsonText, keepJsonSources, takeJsonSource } from "./json-source.js";
 export { loadOnFirstUse } from "./load-on-first-use.js";
 export * from "./logger.js";
 export * from "./metrics.js";

@@ -7,9 +7,8 @@
  * Off unless `keepJsonSources()` was called on this thread (the engine thread does): an ordinary
  * `Wats` keeps nothing, so no answer is held twice in memory.
  *
- * The other way, a request body that reached the engine as JSON text (serialised once, in the
- * sync caller) is remembered with that text, which the transport sends as it is instead of
- * stringifying the parsed body again.
+ * The other way, a call argument that reached the engine as JSON text (serialised once, in the
+ * sync caller) stays that text (`JsonText`), which the transport sends as it is.
  */
 
 let sources: WeakMap<object, ArrayBuffer> | undefined;
@@ -43,21 +42,36 @@ export function takeJsonSource(data: unknown): ArrayBuffer | undefined {
   return bytes;
 }
 
-let texts: WeakMap<object, string> | undefined;
-
 /**
- * `value` is exactly `JSON.parse(text)` where `text` is `JSON.stringify` output: a call with
- * `value` as its JSON body sends `text` (the same bytes stringifying `value` would give).
+ * A JSON value still as its text: what the @tswats/sync engine hands a method for an argument
+ * that crossed from its caller as JSON bytes. A generated method passes its arguments to the
+ * transport as they are; the transport sends a JSON body as this text and parses it only where it
+ * needs the value (path and query parameters, a body of another content type). So a report
+ * submitted through the sync facade is stringified once, in the caller, and never parsed again.
  */
-export function recordJsonText(value: object, text: string): void {
-  texts ??= new WeakMap();
-  texts.set(value, text);
+export class JsonText {
+  #parsed = false;
+  #value: unknown;
+
+  /** `text` is `JSON.stringify` output. */
+  constructor(readonly text: string) {}
+
+  /** The value the text stands for, parsed on first use. */
+  value(): unknown {
+    if (!this.#parsed) {
+      this.#value = JSON.parse(this.text);
+      this.#parsed = true;
+    }
+    return this.#value;
+  }
+
+  /** `JSON.stringify` of it gives the text's value, not this wrapper. */
+  toJSON(): unknown {
+    return this.value();
+  }
 }
 
-/** The JSON text a request body was parsed from, once, or undefined. */
-export function takeJsonText(value: unknown): string | undefined {
-  if (texts === undefined || typeof value !== "object" || value === null) return undefined;
-  const text = texts.get(value);
-  if (text !== undefined) texts.delete(value);
-  return text;
+/** The value itself, or the value a JsonText stands for. */
+export function jsonValue(value: unknown): unknown {
+  return value instanceof JsonText ? value.value() : value;
 }

@@ -44,7 +44,7 @@ import {
 } from "./errors.js";
 import { hookIssues, type TransportHooks } from "./hooks.js";
 import { cleanBody, describeCause, errorFromStatus, safeCause } from "./http-errors.js";
-import { recordJsonSource, takeJsonText } from "./json-source.js";
+import { JsonText, jsonValue, recordJsonSource } from "./json-source.js";
 import { loadOnFirstUse } from "./load-on-first-use.js";
 import { CallLog, defaultLogger, type LogLevel, silentLogger, type WatsLogger } from "./logger.js";
 import { Metrics, type MetricsSnapshot } from "./metrics.js";
@@ -641,11 +641,12 @@ function requestBody(
   if (spec.contentType === "application/json") {
     headers["content-type"] = "application/json";
     // A body that reached the sync engine as JSON text is sent as that text (json-source.ts).
-    return takeJsonText(value) ?? JSON.stringify(value);
+    return value instanceof JsonText ? value.text : JSON.stringify(value);
   }
+  const body = jsonValue(value);
   // FormData carries its own multipart boundary: fetch writes that Content-Type itself.
-  if (!(value instanceof FormData)) headers["content-type"] = spec.contentType;
-  return value as PreparedRequest["body"];
+  if (!(body instanceof FormData)) headers["content-type"] = spec.contentType;
+  return body as PreparedRequest["body"];
 }
 
 /** The debug line of a call that succeeded (written only when debug is on: no closure otherwise). */
@@ -726,7 +727,7 @@ export function splitParams(
 ): { path: Record<string, unknown>; query: Record<string, unknown> } {
   const path: Record<string, unknown> = {};
   const query: Record<string, unknown> = {};
-  const record = (values ?? {}) as Record<string, unknown>;
+  const record = (jsonValue(values) ?? {}) as Record<string, unknown>;
   for (const name of op.pathParams) {
     const value = record[name];
     if (value === undefined || value === null || value === "") throw missingPathParam(op, name, ctx);

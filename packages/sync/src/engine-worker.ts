@@ -7,7 +7,6 @@ import { threadId, workerData } from "node:worker_threads";
 import {
   type CallPromise,
   keepJsonSources,
-  recordJsonText,
   takeJsonSource,
   type WatsLogger,
   withCorrelationId,
@@ -201,7 +200,7 @@ function bound(wats: Wats, target: MethodTarget): () => unknown {
   }
   return () => {
     const run = () => {
-      const args = decodeJsonArgs(target.args, target.jsonArgs, recordJsonText);
+      const args = decodeJsonArgs(target.args, target.jsonArgs);
       const result = fn.apply(service, args) as unknown;
       return target.withResponse ? wireWithResponse(result) : result;
     };

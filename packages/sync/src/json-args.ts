@@ -1,13 +1,15 @@
 /**
  * Call arguments that cross to the engine as UTF-8 JSON bytes (transferred) instead of structured
- * clones: serialised once in the caller; the engine parses them and its transport sends a JSON
- * body as that same text rather than stringifying it again (see @tswats/core json-source).
+ * clones: serialised once in the caller; the engine hands them on as that text, which its
+ * transport sends as a JSON body without parsing or stringifying it again (see @tswats/core
+ * json-source).
  *
  * Only arguments of at least JSON_BYTES_MIN bytes of JSON that JSON carries unchanged go this way (plain objects and arrays of strings,
  * finite numbers, booleans and null); anything else (a Date, a typed array, undefined, a class
  * instance) crosses as a structured clone, as before.
  */
 
+import { JsonText } from "@tswats/core";
 import { JSON_BYTES_MIN } from "./protocol.js";
 
 const MAX_DEPTH = 64;
@@ -86,23 +88,19 @@ export function encodeJsonArgs(args: unknown[], optionsIndex: number): EncodedAr
 }
 
 /**
- * The engine's side: the arguments with each JSON one parsed; `onText` is told each parsed
- * value with its text (the engine records it for the transport).
+ * The engine's side: the arguments with each JSON one as a `JsonText` (@tswats/core), which a
+ * generated method passes to the transport unparsed: a JSON body goes out as that text, and only
+ * path and query parameters are parsed (json-source.ts). Paged listings never get JSON bytes (the
+ * facade sends their arguments as clones), so their methods, which read their parameters, never
+ * see a JsonText.
  */
-export function decodeJsonArgs(
-  args: unknown[],
-  jsonArgs: (ArrayBuffer | null)[] | undefined,
-  onText: (value: object, text: string) => void,
-): unknown[] {
+export function decodeJsonArgs(args: unknown[], jsonArgs: (ArrayBuffer | null)[] | undefined): unknown[] {
   if (jsonArgs === undefined) return args;
   const decoded = [...args];
   for (let i = 0; i < jsonArgs.length; i++) {
     const bytes = jsonArgs[i];
     if (bytes === null || bytes === undefined) continue;
-    const text = decoder.decode(bytes);
-    const value = JSON.parse(text) as object;
-    onText(value, text);
-    decoded[i] = value;
+    decoded[i] = new JsonText(decoder.decode(bytes));
   }
   return decoded;
 }

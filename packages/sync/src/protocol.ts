@@ -31,7 +31,7 @@ export interface MethodTarget {
   timeoutMs: number;
   /** Answer `{ data, response }` (the call's `.withResponse()`), headers as name/value pairs. */
   withResponse?: boolean;
-  /** Arguments that cross as UTF-8 JSON bytes (transferred), null in `args` (see json-args.ts). */
+  /** Arguments that cross as UTF-8 JSON bytes (transferred), null in `args` (see json-args.ts); calls only, never a paged listing. */
   jsonArgs?: (ArrayBuffer | null)[];
 }
 

@@ -1,6 +1,7 @@
 /**
  * Which call arguments cross to the engine as JSON bytes, and that they come out equal.
  */
+import { JsonText } from "@tswats/core";
 import { describe, expect, it } from "vitest";
 import { decodeJsonArgs, encodeJsonArgs, isPlainJson } from "../src/json-args.js";
 import { JSON_BYTES_MIN } from "../src/protocol.js";
@@ -36,7 +37,7 @@ describe("isPlainJson", () => {
 });
 
 describe("encodeJsonArgs / decodeJsonArgs", () => {
-  it("sends plain objects before the options as bytes and gives back equal values with their text", () => {
+  it("sends plain objects before the options as bytes; the engine gets their text, standing for equal values", () => {
     const steps = Array.from({ length: 40 }, (_, i) => ({ name: `step ${i} ÆØÅ 😀`, v: i * 1.25 }));
     const report = { id: "r-1", name: "Kabelsett ÆØÅ · 日本語 · 😀 · \u2028", steps };
     const params = { partNumber: "CBL-7", filter: "x".repeat(JSON_BYTES_MIN) };
@@ -44,10 +45,14 @@ describe("encodeJsonArgs / decodeJsonArgs", () => {
     const encoded = encodeJsonArgs([params, report, options], 2);
     expect(encoded.args).toStrictEqual([null, null, options]);
     expect(encoded.transfer).toHaveLength(2);
-    const texts: string[] = [];
-    const decoded = decodeJsonArgs(encoded.args, encoded.jsonArgs, (_, text) => texts.push(text));
-    expect(decoded).toStrictEqual([params, report, options]);
-    expect(texts).toStrictEqual([JSON.stringify(params), JSON.stringify(report)]);
+    const [decodedParams, decodedReport, decodedOptions] = decodeJsonArgs(encoded.args, encoded.jsonArgs);
+    expect(decodedOptions).toBe(options);
+    expect(decodedParams).toBeInstanceOf(JsonText);
+    expect(decodedReport).toBeInstanceOf(JsonText);
+    expect((decodedParams as JsonText).text).toBe(JSON.stringify(params));
+    expect((decodedReport as JsonText).text).toBe(JSON.stringify(report));
+    expect((decodedParams as JsonText).value()).toStrictEqual(params);
+    expect((decodedReport as JsonText).value()).toStrictEqual(report);
   });
 
   it("sends arguments under JSON_BYTES_MIN as they are (clones are cheaper there)", () => {
@@ -62,6 +67,6 @@ describe("encodeJsonArgs / decodeJsonArgs", () => {
     const encoded = encodeJsonArgs(args, 2);
     expect(encoded.jsonArgs).toBeUndefined();
     expect(encoded.args).toBe(args);
-    expect(decodeJsonArgs(encoded.args, encoded.jsonArgs, () => {})).toBe(args);
+    expect(decodeJsonArgs(encoded.args, encoded.jsonArgs)).toBe(args);
   });
 });

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { Wats, WatsNotFoundError } from "@tswats/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSyncWats, type SyncWats } from "../src/index.js";
+import { JSON_BYTES_MIN } from "../src/protocol.js";
 import { type SimulatorProcess, startSimulatorProcess } from "./support/simulator-process.js";
 
 // Characters that UTF-8 and JSON treat specially: multi-byte, astral (surrogate pairs), the JSON
@@ -91,6 +92,17 @@ describe("sync answers that cross as JSON bytes", () => {
     expect(back.sn).toBe("SN-ÆØÅ-日本-1");
     expect(back.location).toBe(UNICODE.slice(0, 40));
     expect(back.pn).toBe(report.pn);
+  });
+
+  it("sends query parameters of over 1 KiB, which cross as JSON text, as the async call does", async () => {
+    // A filter long enough for the parameters to cross as bytes: the engine's transport must
+    // read the values from that text (they are not passed on as a JSON body).
+    const others = Array.from({ length: 40 }, (_, i) => `partNumber eq 'NONE-${i}-ÆØÅ'`);
+    const params = { $filter: [...others, "partNumber eq 'UNI-1'"].join(" or "), $top: 5 };
+    expect(JSON.stringify(params).length).toBeGreaterThan(JSON_BYTES_MIN);
+    const listed = sync.product.getProducts(params);
+    expect(listed.map((product) => product.partNumber)).toStrictEqual(["UNI-1"]);
+    expect(listed).toStrictEqual(await wats.product.getProducts(params));
   });
 
   it("answers a listing (an array) as the async call does", async () => {
