@@ -76,22 +76,25 @@ describe("what the engine relies on to pass JSON arguments unparsed", () => {
     const { domainServices } = await import("@tswats/sdk");
     let checked = 0;
     for (const [domain, serviceClass] of Object.entries(domainServices)) {
-      let given: { params?: unknown; body?: unknown } | undefined;
+      const inputs: { params?: unknown; body?: unknown }[] = [];
       const transport = {
         call: (_op: unknown, input: { params?: unknown; body?: unknown }) => {
-          given = input;
+          inputs.push(input);
           return Promise.resolve(undefined);
         },
       };
-      const service = new (serviceClass as new (transport: unknown) => Record<string, unknown>)(transport);
+      const Service = serviceClass as unknown as new (transport: unknown) => Record<string, unknown>;
+      const service = new Service(transport);
       for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(service))) {
         const method = service[name];
         // Paged listings read their parameters: the facade never sends theirs as JSON bytes.
         if (name === "constructor" || /^paginate[A-Z]/.test(name) || typeof method !== "function") continue;
         const args = Array.from({ length: Math.max(method.length - 1, 0) }, () => new JsonText("{}"));
-        given = undefined;
+        const before = inputs.length;
         await method.apply(service, [...args, {}]);
-        const passed = [given?.params, given?.body].filter((value) => value !== undefined);
+        expect(inputs.length, `${domain}.${name}`).toBe(before + 1);
+        const input = inputs[before];
+        const passed = [input?.params, input?.body].filter((value) => value !== undefined);
         expect(passed, `${domain}.${name}`).toHaveLength(args.length);
         for (const arg of args) expect(passed, `${domain}.${name}`).toContain(arg);
         checked++;
