@@ -181,10 +181,10 @@ const DISCARD_LIMIT = 64 * 1024;
 interface Route {
   breaker: CircuitBreaker | undefined;
   fetchImpl: FetchLike;
-  /** The buffered fast path and what it sends, when this call can take it. */
-  fast:
-    | { send: BufferedSend; body: string | Uint8Array | undefined; target: ReturnType<typeof requestTarget> }
-    | undefined;
+  /** The buffered fast path, when this call can take it, with the body and target it sends. */
+  sendFast: BufferedSend | undefined;
+  fastBody: string | Uint8Array | undefined;
+  target: { origin: string; path: string } | undefined;
 }
 
 function routeOf(
@@ -196,21 +196,19 @@ function routeOf(
   const breaker = deps.breakers?.get(ctx.origin ?? new URL(request.url).origin);
   const { fetch: fetchImpl, sendBuffered } = deps.resolveFetch();
   const body = sendBuffered && plan.readBody ? bufferedBody(request.body) : false;
-  const fast =
-    sendBuffered && body !== false
-      ? { send: sendBuffered, body, target: requestTarget(request.url, ctx.origin) }
-      : undefined;
-  return { breaker, fetchImpl, fast };
+  if (sendBuffered === undefined || body === false) {
+    return { breaker, fetchImpl, sendFast: undefined, fastBody: undefined, target: undefined };
+  }
+  const target = requestTarget(request.url, ctx.origin);
+  return { breaker, fetchImpl, sendFast: sendBuffered, fastBody: body, target };
 }
 
 /**
  * Sends the request with retries; resolves with the final answer or throws a WatsError.
  *
  * Only the usual path is written here: failures and retries are handled in functions of their
- * own. That keeps this function's bytecode small (1,345 bytes instead of 2,703), and V8 asks for
- * more calls before it optimises a larger function and needs more memory to do it: in a fresh
- * process it is now optimised after about 600 calls instead of 900, and the 2,000-call script
- * of the fresh-process bench peaks 1-2 MiB lower (see the core README's Cost section).
+ * own. That keeps this function's bytecode small, which V8 optimises after fewer calls and
+ * compiles with less memory (core README, Cost: "Rare paths out of the call path").
  */
 export async function sendAttempts(
   deps: TransportDeps,
@@ -222,8 +220,7 @@ export async function sendAttempts(
   ctx.useRequestUrl(request.url);
   ctx.uncertainWhenReached = !plan.resendable;
   headers["x-correlation-id"] = ctx.correlationId;
-  const route = routeOf(deps, request, ctx, plan);
-  const breaker = route.breaker;
+  const { breaker, fetchImpl, sendFast, fastBody, target } = routeOf(deps, request, ctx, plan);
 
   for (let attempt = 1; ; attempt++) {
     // Fail fast while the breaker is open, before queueing at the throttle. Nothing was sent.
@@ -244,23 +241,29 @@ export async function sendAttempts(
     if (ctx.log.enabled("trace")) traceSending(ctx, attempt, request.method);
     let answer: Answer | undefined;
     try {
-      const fast = route.fast;
-      if (fast !== undefined) {
-        answer = await fast.send(fast.target, {
+      if (sendFast !== undefined && target !== undefined) {
+        answer = await sendFast(target, {
           method: request.method,
           headers,
-          body: fast.body,
+          body: fastBody,
           onAbort: (abort) => attemptScope.onAbort(abort),
           maxResponseBytes: plan.maxResponseBytes,
         });
       }
-      answer ??= await sendByFetch(route.fetchImpl, request, attemptScope.signal, plan);
+      answer ??= await sendByFetch(fetchImpl, request, attemptScope.signal, plan);
     } catch (cause) {
       attemptScope.dispose();
-      await wait(
+      const delay = await attemptFailed(
+        deps,
         ctx,
-        await attemptFailed(deps, ctx, plan, attempt, cause, attemptScope.timedOut, breaker, permit),
+        plan,
+        attempt,
+        cause,
+        attemptScope.timedOut,
+        breaker,
+        permit,
       );
+      await wait(ctx, delay);
       continue;
     }
     attemptScope.dispose();
