@@ -139,6 +139,8 @@ for (const [name, scenario, calls, warmup] of selected) {
       p50Ms: round3(median(list.map((s) => s.p50Ms))),
       p99Ms: round3(median(list.map((s) => s.p99Ms))),
       peakRssMiB: round3(Math.max(...list.map((s) => s.peakRssMiB))),
+      // Every round's time, to show how far this machine moved the median.
+      callsMsPerRound: list.map((s) => round3(s.callsMs)),
     });
     const raw = summary(samples.raw as Sample[]);
     const tswats = summary(samples.tswats as Sample[]);
@@ -147,6 +149,10 @@ for (const [name, scenario, calls, warmup] of selected) {
     const floorClient = scenario.startsWith("sync-") ? "raw-sync" : "raw-http";
     const floor = summary(samples[floorClient] as Sample[]);
     const ratio = round3(raw.callsMs / tswats.callsMs);
+    // The same ratio within each round (the two clients ran one after the other there).
+    const ratioPerRound = raw.callsMsPerRound.map((rawMs, i) =>
+      round3(rawMs / (tswats.callsMsPerRound[i] as number)),
+    );
     const floorRatio = round3(raw.callsMs / floor.callsMs);
     const ratioToFloor = round3(floor.callsMs / tswats.callsMs);
     // The whole script, process start to last answer: every import included, for every client.
@@ -167,6 +173,7 @@ for (const [name, scenario, calls, warmup] of selected) {
       warmup,
       rounds,
       ratio,
+      ratioPerRound,
       wholeScriptRatio,
       floorClient,
       floorRatio,
@@ -179,7 +186,8 @@ for (const [name, scenario, calls, warmup] of selected) {
     };
     console.log(
       `${name.padEnd(21)} x${calls}: raw ${raw.callsMs.toFixed(1)} ms, tsWATS ${tswats.callsMs.toFixed(1)} ms -> ` +
-        `${ratio.toFixed(2)} of raw (whole script ${wholeScriptRatio.toFixed(2)}); ${floorClient} ${floor.callsMs.toFixed(1)} ms ` +
+        `${ratio.toFixed(2)} of raw (rounds ${Math.min(...ratioPerRound).toFixed(2)}-${Math.max(...ratioPerRound).toFixed(2)}; ` +
+        `whole script ${wholeScriptRatio.toFixed(2)}); ${floorClient} ${floor.callsMs.toFixed(1)} ms ` +
         `(${floorRatio.toFixed(2)} of raw; tsWATS ${ratioToFloor.toFixed(2)} of it); CPU/call ${raw.cpuPerCallUs.toFixed(0)} vs ${tswats.cpuPerCallUs.toFixed(0)} µs; ` +
         `p99 ${raw.p99Ms.toFixed(2)} vs ${tswats.p99Ms.toFixed(2)} ms; peak RSS ${raw.peakRssMiB.toFixed(0)} vs ${tswats.peakRssMiB.toFixed(0)} MiB (${floorClient} ${floor.peakRssMiB.toFixed(0)})`,
     );
@@ -227,7 +235,7 @@ writeFileSync(
       node: process.version,
       nodeFlags,
       machine: { cpus: cpus().length, loadavg: loadavg() },
-      note: "each sample a new process; ratio = raw undici time / tsWATS time for the calls (median of rounds, rotating order); >= 0.9 is the target; floorRatio = raw undici time / floor client time (raw-http: node:http alone; raw-sync: node:http behind a minimal blocking worker); ratioToFloor = floor time / tsWATS time; with PYWATS_PYTHON: p99VsPywats = tsWATS p99 / pyWATS p99 (<= 1 is the target), timeVsPywats = tsWATS time / pyWATS time",
+      note: "each sample a new process; ratio = raw undici time / tsWATS time for the calls (median of rounds, rotating order); >= 0.9 is the target; ratioPerRound = the same ratio within each round; callsMsPerRound = each round's time; floorRatio = raw undici time / floor client time (raw-http: node:http alone; raw-sync: node:http behind a minimal blocking worker); ratioToFloor = floor time / tsWATS time; with PYWATS_PYTHON: p99VsPywats = tsWATS p99 / pyWATS p99 (<= 1 is the target), timeVsPywats = tsWATS time / pyWATS time",
       results,
       syncVsAsync,
     },
