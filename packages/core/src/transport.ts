@@ -338,7 +338,7 @@ export class HttpTransport implements Transport {
       if (log.enabled("debug")) logSuccess(log, answer, ctx, started);
       return { data, response: new AnswerResponse(answer, ctx) };
     } catch (thrown) {
-      return await this.#failed(thrown, op, ctx, started);
+      return await this.#failed(thrown, ctx, started, this.#hooks);
     } finally {
       scope.dispose();
     }
@@ -387,15 +387,20 @@ export class HttpTransport implements Transport {
   }
 
   /**
-   * A failed call: its error as a WatsError, reported to `onError` (unless the attempt loop
-   * already did), counted and logged, then thrown. Kept out of `#run`, like the other rare paths,
-   * to keep the bytecode V8 must optimise small (see sendAttempts).
+   * A failed call (`call()` or `raw()`): its error as a WatsError, reported to `hooks.onError`
+   * (unless the attempt loop already did), counted and logged, then thrown. Kept out of `#run`,
+   * like the other rare paths, to keep the bytecode V8 must optimise small (see sendAttempts).
    */
-  async #failed(thrown: unknown, op: OperationSpec, ctx: RequestContext, started: number): Promise<never> {
+  async #failed(
+    thrown: unknown,
+    ctx: RequestContext,
+    started: number,
+    hooks: TransportHooks | undefined,
+  ): Promise<never> {
     const error = this.#toWatsError(thrown, ctx);
-    if (ctx.notified !== error) await notifyError(this.#deps, this.#hooks, ctx, ctx.attempts, error, false);
+    if (ctx.notified !== error) await notifyError(this.#deps, hooks, ctx, ctx.attempts, error, false);
     const kind = watsErrorKind(error) ?? "WatsError";
-    this.#metrics.recordCall(op.name, kind, monotonicNow() - started);
+    this.#metrics.recordCall(ctx.operation, kind, monotonicNow() - started);
     logFailure(ctx.log, error, kind, monotonicNow() - started);
     throw error;
   }
@@ -554,11 +559,8 @@ export class HttpTransport implements Transport {
       this.#metrics.recordCall(operation, outcome, monotonicNow() - started);
       return answer.stream as Response;
     } catch (thrown) {
-      const error = this.#toWatsError(thrown, ctx);
-      const kind = watsErrorKind(error) ?? "WatsError";
-      this.#metrics.recordCall(operation, kind, monotonicNow() - started);
-      logFailure(log, error, kind, monotonicNow() - started);
-      throw error;
+      // No hooks on this path: nothing is told but the metrics and the log.
+      return await this.#failed(thrown, ctx, started, undefined);
     } finally {
       scope.dispose();
     }
