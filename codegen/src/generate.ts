@@ -139,16 +139,14 @@ function emitIndex(plan: PackagePlan, header: string): string {
     header,
     ...(plan.enums.length > 0 ? ['export * from "./enums.js";'] : []),
     'export * from "./models.js";',
-    'export { operationSchemas } from "./operation-schemas.js";',
     'export { type OperationName, operationTable } from "./operations.js";',
-    'export * from "./schemas.js";',
     'export * from "./service.js";',
     'export type { components, operations, paths } from "./types.js";',
     "",
   ].join("\n");
 }
 
-/** Everything the package index exports must be unique, or `export *` would hide one. */
+/** Every name a module exports (its index and its schemas entry) must be unique, or `export *` would hide one. */
 function checkExportNames(plan: PackagePlan): void {
   const module = plan.scope === "internal" ? "/internal" : "";
   const registry = new NameRegistry(`export (@tswats/${plan.pkg.name}${module})`);

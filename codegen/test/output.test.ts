@@ -87,6 +87,24 @@ describe("runCodegen", () => {
     }
   });
 
+  it("puts the zod schemas in a ./schemas entry of their own, not in the package's main one", async () => {
+    await runCodegen({ root });
+    const pkg = join(root, "packages/domains/product");
+    const index = await readFile(generated("index.ts"), "utf8");
+    expect(index).not.toContain("schemas");
+    expect(index).toContain('export * from "./service.js";');
+    expect(await readFile(join(pkg, "src/schemas.ts"), "utf8")).toContain(
+      'export { operationSchemas } from "./generated/operation-schemas.js";\nexport * from "./generated/schemas.js";\n',
+    );
+    const manifest = JSON.parse(await readFile(join(pkg, "package.json"), "utf8"));
+    expect(manifest.exports["./schemas"].import.default).toBe("./dist/schemas.js");
+    expect(manifest.files).toContain("schemas");
+    expect(JSON.parse(await readFile(join(pkg, "schemas/package.json"), "utf8"))).toEqual({
+      main: "../dist/cjs/schemas.js",
+      types: "../dist/cjs/schemas.d.ts",
+    });
+  });
+
   it("never overwrites hand-written scaffold files", async () => {
     await runCodegen({ root });
     const entry = join(root, "packages/domains/product/src/index.ts");
@@ -238,6 +256,16 @@ describe("runCodegen", () => {
       main: "../dist/cjs/internal.js",
       types: "../dist/cjs/internal.d.ts",
     });
+    // An internal module's zod schemas: `./internal/schemas`, its stub two folders down.
+    expect(packageJson.exports["./internal/schemas"].import.default).toBe("./dist/internal-schemas.js");
+    expect(packageJson.exports["./schemas"]).toBeUndefined();
+    expect(JSON.parse(await readFile(join(dashboard, "internal/schemas/package.json"), "utf8"))).toEqual({
+      main: "../../dist/cjs/internal-schemas.js",
+      types: "../../dist/cjs/internal-schemas.d.ts",
+    });
+    expect(await readFile(join(dashboard, "src/internal-schemas.ts"), "utf8")).toContain(
+      'export * from "./generated/internal/schemas.js";',
+    );
     expect(await readFile(join(dashboard, "src/index.ts"), "utf8")).toContain(
       'export * from "./generated/internal/index.js";',
     );

@@ -162,7 +162,8 @@ it("generated output type-checks with skipLibCheck off", async () => {
   await writeFile(join(root, "specs/wats/openapi_internal_v3.json"), JSON.stringify(internal));
   const result = await runCodegen({ root });
   expect(result.status).toBe("written");
-  const usage = `import { ThingService, ThingSchema, ThingKind, ThingStatus, ThingRowSchema, type Thing, type ThingRow } from "./generated/index.js";
+  const usage = `import { ThingService, ThingKind, ThingStatus, type Thing, type ThingRow } from "./generated/index.js";
+import { ThingSchema, ThingRowSchema } from "./schemas.js";
 import { ThingInternalService, operationTable as internalTable, type Thing as InternalThing } from "./internal.js";
 import type { Transport } from "@tswats/core";
 declare const transport: Transport;

@@ -21,9 +21,11 @@ export const MANAGED_PACKAGE_FIELDS = ["main", "types", "exports", "files", "scr
 
 /**
  * The build: tsc (ESM + declarations), then the CommonJS copy. `main`/`types` and the
- * `internal/package.json` and `service/package.json` stubs serve resolvers that ignore "exports"
- * (node10, older bundlers). `./service` is the service class alone: what the SDK's `Wats` loads,
- * so that a client builds no zod schema it does not use (the root entry re-exports them all).
+ * `service/`, `schemas/`, `internal/` and `internal/schemas/` package.json stubs serve resolvers
+ * that ignore "exports" (node10, older bundlers). `./service` is the service class alone: what
+ * the SDK's `Wats` loads. The zod schemas have entries of their own (`./schemas`,
+ * `./internal/schemas`): building them and loading zod takes a fresh process 90-140 ms and 8-12
+ * MiB, which a script that only calls the API or submits reports should not pay.
  */
 function buildFields(hasPublic: boolean, hasInternal: boolean) {
   return {
@@ -31,23 +33,46 @@ function buildFields(hasPublic: boolean, hasInternal: boolean) {
     types: "./dist/cjs/index.d.ts",
     exports: {
       ".": exportEntry("index"),
-      ...(hasPublic ? { "./service": exportEntry("service") } : {}),
-      ...(hasInternal ? { "./internal": exportEntry("internal") } : {}),
+      ...(hasPublic ? { "./service": exportEntry("service"), "./schemas": exportEntry("schemas") } : {}),
+      ...(hasInternal
+        ? { "./internal": exportEntry("internal"), "./internal/schemas": exportEntry("internal-schemas") }
+        : {}),
     },
-    files: ["dist", "src", ...(hasPublic ? ["service"] : []), ...(hasInternal ? ["internal"] : [])],
+    files: [
+      "dist",
+      "src",
+      ...(hasPublic ? ["service", "schemas"] : []),
+      ...(hasInternal ? ["internal"] : []),
+    ],
   };
 }
 
 const SERVICE_ENTRY =
-  "// The service class alone, without the package's zod schemas (the SDK's `Wats` loads this);\n" +
-  "// the model types too (types only), so declarations built on the service can name them.\n" +
+  "// The service class alone (the SDK's `Wats` loads this); the model types too (types only), so\n" +
+  "// declarations built on the service can name them.\n" +
   "\n" +
   'export type * from "./generated/index.js";\n' +
   'export * from "./generated/service.js";\n';
 
-/** A package.json for resolvers without "exports" support (TypeScript's node10, old bundlers). */
-function entryStub(entry: string): string {
-  return `${JSON.stringify({ main: `../dist/cjs/${entry}.js`, types: `../dist/cjs/${entry}.d.ts` }, null, 2)}\n`;
+/** The zod schemas of a module's models and operations, apart from its entry so that it loads no zod. */
+function schemasEntry(folder: string): string {
+  return (
+    "// The zod schemas of the models (`<Model>Schema`) and of each operation (`operationSchemas`).\n" +
+    "// Apart from the package's main entry, which loads no zod: the transport loads an operation's\n" +
+    "// schemas itself when `validateResponses` is on.\n" +
+    "\n" +
+    `export { operationSchemas } from "./${folder}/operation-schemas.js";\n` +
+    `export * from "./${folder}/schemas.js";\n`
+  );
+}
+
+/**
+ * A package.json for resolvers without "exports" support (TypeScript's node10, old bundlers), in
+ * a folder `depth` levels below the package.
+ */
+function entryStub(entry: string, depth = 1): string {
+  const up = "../".repeat(depth);
+  return `${JSON.stringify({ main: `${up}dist/cjs/${entry}.js`, types: `${up}dist/cjs/${entry}.d.ts` }, null, 2)}\n`;
 }
 
 const BUILD_SCRIPT = "node ../../../scripts/build-package.mjs";
@@ -108,10 +133,14 @@ export function emitScaffold(
   if (plan) {
     files.push({ path: "src/service.ts", content: SERVICE_ENTRY });
     files.push({ path: "service/package.json", content: entryStub("service") });
+    files.push({ path: "src/schemas.ts", content: schemasEntry("generated") });
+    files.push({ path: "schemas/package.json", content: entryStub("schemas") });
   }
   if (internalPlan) {
     files.push({ path: "src/internal.ts", content: INTERNAL_ENTRY });
     files.push({ path: "internal/package.json", content: entryStub("internal") });
+    files.push({ path: "src/internal-schemas.ts", content: schemasEntry("generated/internal") });
+    files.push({ path: "internal/schemas/package.json", content: entryStub("internal-schemas", 2) });
   }
   return files;
 }

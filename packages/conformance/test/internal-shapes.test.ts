@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { operationSchemas as asset } from "@tswats/asset/internal";
+import { operationSchemas as asset } from "@tswats/asset/internal/schemas";
 import type { OperationSpec } from "@tswats/core";
-import { operationSchemas as manualInspection } from "@tswats/manual-inspection/internal";
-import { operationSchemas as mes } from "@tswats/mes/internal";
-import { operationSchemas as production } from "@tswats/production/internal";
+import { operationSchemas as manualInspection } from "@tswats/manual-inspection/internal/schemas";
+import { operationSchemas as mes } from "@tswats/mes/internal/schemas";
+import { operationSchemas as production } from "@tswats/production/internal/schemas";
 import { describe, expect, it } from "vitest";
 import { internalDomains } from "./domains.js";
 import { repoRoot } from "./shared.js";

@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { operationSchemas } from "@tswats/production";
+import { operationSchemas } from "@tswats/production/schemas";
 import { Bench } from "tinybench";
 import { responseDifferences, Wats } from "../src/index.js";
 

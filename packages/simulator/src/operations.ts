@@ -2,21 +2,36 @@
  * Every public WATS operation, gathered from the 14 generated domain packages: the operation
  * table (route, parameters, body, response kind) and the zod schemas of body and response.
  */
-import * as analytics from "@tswats/analytics";
-import * as asset from "@tswats/asset";
-import * as auth from "@tswats/auth";
-import * as barcodeIdentifiers from "@tswats/barcode-identifiers";
-import * as exportDomain from "@tswats/export";
-import * as mes from "@tswats/mes";
-import * as product from "@tswats/product";
-import * as production from "@tswats/production";
-import * as report from "@tswats/report";
-import * as rootCause from "@tswats/root-cause";
-import * as scim from "@tswats/scim";
-import * as software from "@tswats/software";
-import * as softwareInternal from "@tswats/software/internal";
-import * as systemManager from "@tswats/system-manager";
-import * as workflow from "@tswats/workflow";
+import { operationTable as analytics } from "@tswats/analytics";
+import { operationSchemas as analyticsSchemas } from "@tswats/analytics/schemas";
+import { operationTable as asset } from "@tswats/asset";
+import { operationSchemas as assetSchemas } from "@tswats/asset/schemas";
+import { operationTable as auth } from "@tswats/auth";
+import { operationSchemas as authSchemas } from "@tswats/auth/schemas";
+import { operationTable as barcodeIdentifiers } from "@tswats/barcode-identifiers";
+import { operationSchemas as barcodeIdentifiersSchemas } from "@tswats/barcode-identifiers/schemas";
+import { operationTable as exportDomain } from "@tswats/export";
+import { operationSchemas as exportDomainSchemas } from "@tswats/export/schemas";
+import { operationTable as mes } from "@tswats/mes";
+import { operationSchemas as mesSchemas } from "@tswats/mes/schemas";
+import { operationTable as product } from "@tswats/product";
+import { operationSchemas as productSchemas } from "@tswats/product/schemas";
+import { operationTable as production } from "@tswats/production";
+import { operationSchemas as productionSchemas } from "@tswats/production/schemas";
+import { operationTable as report } from "@tswats/report";
+import { operationSchemas as reportSchemas } from "@tswats/report/schemas";
+import { operationTable as rootCause } from "@tswats/root-cause";
+import { operationSchemas as rootCauseSchemas } from "@tswats/root-cause/schemas";
+import { operationTable as scim } from "@tswats/scim";
+import { operationSchemas as scimSchemas } from "@tswats/scim/schemas";
+import { operationTable as software } from "@tswats/software";
+import { operationTable as softwareInternal } from "@tswats/software/internal";
+import { operationSchemas as softwareInternalSchemas } from "@tswats/software/internal/schemas";
+import { operationSchemas as softwareSchemas } from "@tswats/software/schemas";
+import { operationTable as systemManager } from "@tswats/system-manager";
+import { operationSchemas as systemManagerSchemas } from "@tswats/system-manager/schemas";
+import { operationTable as workflow } from "@tswats/workflow";
+import { operationSchemas as workflowSchemas } from "@tswats/workflow/schemas";
 import type { z } from "zod";
 
 /** The parts of a generated operation entry the simulator uses. */
@@ -44,21 +59,29 @@ interface DomainModule {
   operationSchemas: Record<string, { body?: z.ZodType; response?: z.ZodType }>;
 }
 
+/** A domain's operation table (its main entry) with its zod schemas (its `/schemas` entry). */
+function domain(
+  operationTable: DomainModule["operationTable"],
+  operationSchemas: DomainModule["operationSchemas"],
+): DomainModule {
+  return { operationTable, operationSchemas };
+}
+
 const DOMAINS: Record<string, DomainModule> = {
-  analytics,
-  asset,
-  auth,
-  "barcode-identifiers": barcodeIdentifiers,
-  export: exportDomain,
-  mes,
-  product,
-  production,
-  report,
-  "root-cause": rootCause,
-  scim,
-  software,
-  "system-manager": systemManager,
-  workflow,
+  analytics: domain(analytics, analyticsSchemas),
+  asset: domain(asset, assetSchemas),
+  auth: domain(auth, authSchemas),
+  "barcode-identifiers": domain(barcodeIdentifiers, barcodeIdentifiersSchemas),
+  export: domain(exportDomain, exportDomainSchemas),
+  mes: domain(mes, mesSchemas),
+  product: domain(product, productSchemas),
+  production: domain(production, productionSchemas),
+  report: domain(report, reportSchemas),
+  "root-cause": domain(rootCause, rootCauseSchemas),
+  scim: domain(scim, scimSchemas),
+  software: domain(software, softwareSchemas),
+  "system-manager": domain(systemManager, systemManagerSchemas),
+  workflow: domain(workflow, workflowSchemas),
 };
 
 /** All public operations, in domain order. */
@@ -75,7 +98,7 @@ export const operations: readonly OperationEntry[] = Object.entries(DOMAINS).fla
  * `<package>/internal`. Only those with a handler are answered; the rest stay "not simulated".
  */
 const INTERNAL_DOMAINS: Record<string, DomainModule> = {
-  "software/internal": softwareInternal,
+  "software/internal": domain(softwareInternal, softwareInternalSchemas),
 };
 
 export const internalOperations: readonly OperationEntry[] = Object.entries(INTERNAL_DOMAINS).flatMap(

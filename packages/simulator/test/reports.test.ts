@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { WsjfReportSchema } from "@tswats/report";
+import { WsjfReportSchema } from "@tswats/report/schemas";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../src/index.js";
 import { call, callJson, uutReport, wsjfFixtureDir } from "./helpers.js";

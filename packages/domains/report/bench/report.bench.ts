@@ -25,7 +25,6 @@ import { Bench } from "tinybench";
 import {
   parseReport,
   parseWsxf,
-  ReportSchema,
   serialiseReport,
   stripServerFields,
   toWatsDateTime,
@@ -33,6 +32,7 @@ import {
   UutReport,
   validateReport,
 } from "../src/index.js";
+import { ReportSchema } from "../src/schemas.js";
 
 const TARGET_PER_SECOND = 2000;
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -31,7 +31,6 @@ export { ID_SPECIAL_CHARACTERS, TEXT_LIMITS, type TextField } from "./limits.js"
 export * from "./model/codes.js";
 export { type DiffOptions, diffReports, type ReportDifference } from "./model/diff.js";
 export { parseReport, type SafeParseResult, safeParseReport } from "./model/parse.js";
-export * from "./model/schemas.js";
 export {
   reportToJson,
   SERVER_ADDED_FIELDS,

@@ -3,7 +3,8 @@
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ReportSchema, safeParseReport, serialiseReport, validateReport } from "../src/index.js";
+import { safeParseReport, serialiseReport, validateReport } from "../src/index.js";
+import { ReportSchema } from "../src/schemas.js";
 import { type Json, sampleUut } from "./support.js";
 
 const noInternal = (r: ReturnType<typeof validateReport>) => r.problems.every((p) => p.rule !== "internal");

@@ -1,15 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
-import {
-  diffReports,
-  parseReport,
-  parseWsxf,
-  ReportSchema,
-  reportToJson,
-  serialiseReport,
-  toWsxf,
-  WsjfReportSchema,
-} from "../src/index.js";
+import { diffReports, parseReport, parseWsxf, reportToJson, serialiseReport, toWsxf } from "../src/index.js";
+import { ReportSchema, WsjfReportSchema } from "../src/schemas.js";
 import { fixtureJson, fixtureText, JSON_FIXTURES, type Json } from "./support.js";
 
 /**

@@ -4,7 +4,7 @@
  * format document (required header fields, identifiers, codes, an offset on `start`). The
  * submitted JSON itself is what gets stored, so unknown keys survive the round trip.
  */
-import { WsjfReportSchema } from "@tswats/report";
+import { WsjfReportSchema } from "@tswats/report/schemas";
 import type { z } from "zod";
 import { badRequest } from "../errors.js";
 import { parseInstant } from "../time.js";

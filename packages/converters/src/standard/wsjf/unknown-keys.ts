@@ -4,7 +4,7 @@
  * (JSON path) in a warning. The known keys are those of the server's own WSJF schema (the
  * generated `WsjfReportSchema` of `@tswats/report`), walked alongside the data.
  */
-import { WsjfReportSchema } from "@tswats/report";
+import { WsjfReportSchema } from "@tswats/report/schemas";
 
 interface SchemaDef {
   type: string;

@@ -3,8 +3,6 @@
 
 export * from "./enums.js";
 export * from "./models.js";
-export { operationSchemas } from "./operation-schemas.js";
 export { type OperationName, operationTable } from "./operations.js";
-export * from "./schemas.js";
 export * from "./service.js";
 export type { components, operations, paths } from "./types.js";
