@@ -158,13 +158,17 @@ describe("validateReport never throws", () => {
 
 describe("the fast reader and ReportSchema agree", () => {
   it("on arbitrary values shaped like reports: both accept with the same model, or both refuse", () => {
+    // A string is left out: the reader also takes a report as JSON text ("{}" parses), zod only values.
     fc.assert(
-      fc.property(plainReportish, (value) => {
-        const fast = safeParseReport(value);
-        const zod = ReportSchema.safeParse(value);
-        expect(fast.success).toBe(zod.success);
-        if (fast.success && zod.success) expect(isDeepStrictEqual(fast.report, zod.data)).toBe(true);
-      }),
+      fc.property(
+        plainReportish.filter((value) => typeof value !== "string"),
+        (value) => {
+          const fast = safeParseReport(value);
+          const zod = ReportSchema.safeParse(value);
+          expect(fast.success).toBe(zod.success);
+          if (fast.success && zod.success) expect(isDeepStrictEqual(fast.report, zod.data)).toBe(true);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
