@@ -11,6 +11,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   isLevelEnabled,
   type LoadConfigOptions,
+  type OperationSpec,
   type TransportMetrics,
   WatsConfigError,
   type WatsLogger,
@@ -42,17 +43,43 @@ interface MethodShape {
    * `(params?, body?, options?)` without default values, so `fn.length - 1` is its position).
    */
   optionsIndex: number;
+  /**
+   * Index of the JSON body, when the method takes one: the parameter before the options (codegen
+   * writes `(params?, body?, options?)`), read from the service's operation table.
+   */
+  jsonBodyIndex: number | undefined;
   paged: boolean;
 }
 
-function methodsOf(serviceClass: { prototype: object }): MethodShape[] {
+/** A generated service class: its methods, and its operation table as the static `operations`. */
+interface ServiceClass {
+  prototype: object;
+  operations?: object;
+}
+
+/** Whether the service's operation `name` takes a JSON body (per its operation table). */
+function takesJsonBody(serviceClass: ServiceClass, name: string): boolean {
+  const operations = serviceClass.operations as
+    | Readonly<Record<string, OperationSpec | undefined>>
+    | undefined;
+  return operations?.[name]?.body?.contentType === "application/json";
+}
+
+function methodsOf(serviceClass: ServiceClass): MethodShape[] {
   const shapes: MethodShape[] = [];
   for (const name of Object.getOwnPropertyNames(serviceClass.prototype)) {
     if (name === "constructor" || name.startsWith("_")) continue;
     const descriptor = Object.getOwnPropertyDescriptor(serviceClass.prototype, name);
     if (typeof descriptor?.value !== "function") continue;
     const fn = descriptor.value as (...args: unknown[]) => unknown;
-    shapes.push({ name, optionsIndex: Math.max(fn.length - 1, 0), paged: /^paginate[A-Z]/.test(name) });
+    const optionsIndex = Math.max(fn.length - 1, 0);
+    const takesJson = takesJsonBody(serviceClass, name);
+    shapes.push({
+      name,
+      optionsIndex,
+      jsonBodyIndex: takesJson && optionsIndex > 0 ? optionsIndex - 1 : undefined,
+      paged: /^paginate[A-Z]/.test(name),
+    });
   }
   return shapes;
 }
@@ -213,8 +240,12 @@ export function createSyncWats(options: SyncWatsOptions): SyncWats {
     const target = callTarget(domain, shape, args, defaultTimeoutMs);
     const label = `${domain}.${shape.name}`;
     if (shape.paged) return syncPaginated(client, target, label, engineGraceMs, caller);
-    // Plain-JSON arguments (a report, a body) are serialised once here and cross as bytes.
-    const { args: sent, jsonArgs, transfer } = encodeJsonArgs(target.args, shape.optionsIndex);
+    // A JSON body (a report) and plain-JSON parameters are serialised once here and cross as bytes.
+    const {
+      args: sent,
+      jsonArgs,
+      transfer,
+    } = encodeJsonArgs(target.args, shape.optionsIndex, shape.jsonBodyIndex);
     const answer = client.request(
       {
         type: "call",

@@ -12,6 +12,9 @@ import type { MessagePort } from "node:worker_threads";
 import type { LogLevel } from "@tswats/core";
 import type { WireError } from "./wire-error.js";
 
+/** A call argument's JSON text as it crosses: UTF-8 bytes (transferred) or, when short, a string. */
+export type JsonArg = ArrayBuffer | string;
+
 /** Int32 slots of the shared signal buffer. */
 export const SIGNAL_SEQ = 0;
 /** Engine state slot: set to ENGINE_EXITED by the engine as its thread ends. */
@@ -31,8 +34,8 @@ export interface MethodTarget {
   timeoutMs: number;
   /** Answer `{ data, response }` (the call's `.withResponse()`), headers as name/value pairs. */
   withResponse?: boolean;
-  /** Arguments that cross as UTF-8 JSON bytes (transferred), null in `args` (see json-args.ts); calls only, never a paged listing. */
-  jsonArgs?: (ArrayBuffer | null)[];
+  /** Arguments that cross as JSON text (bytes, transferred, or a short string), null in `args` (see json-args.ts); calls only, never a paged listing. */
+  jsonArgs?: (JsonArg | null)[];
 }
 
 /**

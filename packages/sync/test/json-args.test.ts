@@ -1,7 +1,7 @@
 /**
  * Which call arguments cross to the engine as JSON bytes, and that they come out equal.
  */
-import { JsonText } from "@tswats/core";
+import { JsonText, type OperationSpec } from "@tswats/core";
 import { describe, expect, it } from "vitest";
 import { decodeJsonArgs, encodeJsonArgs, isPlainJson } from "../src/json-args.js";
 import { JSON_BYTES_MIN } from "../src/protocol.js";
@@ -71,6 +71,76 @@ describe("encodeJsonArgs / decodeJsonArgs", () => {
   });
 });
 
+describe("a method's JSON body", () => {
+  const options = { timeoutMs: 1 };
+  const textOf = (json: ArrayBuffer | string | null | undefined) =>
+    typeof json === "string" ? json : new TextDecoder().decode(json as ArrayBuffer);
+
+  /** A value JSON writes through its own `toJSON`, as a Decimal or a Temporal type does. */
+  class Money {
+    readonly #cents: number;
+    constructor(cents: number) {
+      this.#cents = cents;
+    }
+    toJSON(): string {
+      return (this.#cents / 100).toFixed(2);
+    }
+  }
+
+  it("always crosses as the text JSON.stringify writes, whatever it holds", () => {
+    const body = {
+      at: new Date(0),
+      missing: undefined,
+      nan: Number.NaN,
+      negativeZero: -0,
+      price: new Money(1250),
+      callback: () => 1,
+      name: "ÆØÅ 😀",
+    };
+    const params = { partNumber: "CBL-7", at: new Date(0) };
+    const encoded = encodeJsonArgs([params, body, options], 2, 1);
+    // The parameters are read by the engine: their Date must arrive as a Date (a clone).
+    expect(encoded.args).toStrictEqual([params, null, options]);
+    expect(encoded.args[0]).toBe(params);
+    // Short text crosses as a string, nothing to transfer.
+    expect(encoded.transfer).toStrictEqual([]);
+    expect(textOf(encoded.jsonArgs?.[1])).toBe(JSON.stringify(body));
+    expect(JSON.parse(textOf(encoded.jsonArgs?.[1]))).toMatchObject({ price: "12.50", nan: null });
+    const decoded = decodeJsonArgs(encoded.args, encoded.jsonArgs);
+    expect((decoded[1] as JsonText).text).toBe(JSON.stringify(body));
+  });
+
+  it("crosses as transferred bytes from JSON_BYTES_MIN characters on", () => {
+    const body = { at: new Date(0), note: "ÆØÅ".repeat(JSON_BYTES_MIN) };
+    const encoded = encodeJsonArgs([body, options], 1, 0);
+    expect(encoded.transfer).toHaveLength(1);
+    expect(encoded.jsonArgs?.[0]).toBeInstanceOf(ArrayBuffer);
+    expect((decodeJsonArgs(encoded.args, encoded.jsonArgs)[0] as JsonText).text).toBe(JSON.stringify(body));
+  });
+
+  it.each([
+    ["a bigint (JSON.stringify throws)", { n: 1n }],
+    [
+      "a cycle (JSON.stringify throws)",
+      (() => {
+        const cyclic: Record<string, unknown> = {};
+        cyclic.self = cyclic;
+        return cyclic;
+      })(),
+    ],
+    ["a Map", new Map([["a", 1]])],
+    ["a typed array", new Uint8Array(4)],
+  ])(
+    "crosses as a clone when it is %s, so the engine's transport reports it as the async call does",
+    (_, body) => {
+      const args = [body, options];
+      const encoded = encodeJsonArgs(args, 1, 0);
+      expect(encoded.jsonArgs).toBeUndefined();
+      expect(encoded.args).toBe(args);
+    },
+  );
+});
+
 describe("what the engine relies on to pass JSON arguments unparsed", () => {
   it("every method a sync call reaches hands its arguments to the transport unchanged", async () => {
     const { domainServices } = await import("@tswats/sdk");
@@ -101,5 +171,35 @@ describe("what the engine relies on to pass JSON arguments unparsed", () => {
       }
     }
     expect(checked).toBeGreaterThan(100);
+  });
+
+  it("every method with a JSON body takes it as the argument before the options", async () => {
+    const { domainServices } = await import("@tswats/sdk");
+    let checked = 0;
+    for (const [domain, serviceClass] of Object.entries(domainServices)) {
+      const operations = (serviceClass as unknown as { operations: Record<string, OperationSpec> })
+        .operations;
+      let body: unknown;
+      const transport = {
+        call: (_op: unknown, input: { body?: unknown }) => {
+          body = input.body;
+          return Promise.resolve(undefined);
+        },
+      };
+      const Service = serviceClass as unknown as new (transport: unknown) => Record<string, unknown>;
+      const service = new Service(transport);
+      for (const [name, spec] of Object.entries(operations)) {
+        if (spec.body?.contentType !== "application/json") continue;
+        const method = service[name] as (...args: unknown[]) => Promise<unknown>;
+        const marker = new JsonText("{}");
+        const args: unknown[] = Array.from({ length: method.length }, () => ({}));
+        args[method.length - 2] = marker;
+        body = undefined;
+        await method.apply(service, args);
+        expect(body, `${domain}.${name}`).toBe(marker);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(30);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * JSON answers cross from the engine as the bytes the transport parsed them from (transferred,
  * parsed once in the caller): what the caller gets must be what the async Wats gets, for unicode
- * text, large answers, `.withResponse()`, and errors.
+ * text, large answers, `.withResponse()`, and errors. JSON bodies and large parameters cross the
+ * other way as their JSON text: what the server gets must be what the async call sends.
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -103,6 +104,30 @@ describe("sync answers that cross as JSON bytes", () => {
     const listed = sync.product.getProducts(params);
     expect(listed.map((product) => product.partNumber)).toStrictEqual(["UNI-1"]);
     expect(listed).toStrictEqual(await wats.product.getProducts(params));
+  });
+
+  it("sends a body as the async call does, also what a structured clone would change (toJSON, a Date)", async () => {
+    /** A value that writes itself through `toJSON` (a Decimal, a Temporal type); a clone drops its private state. */
+    class Label {
+      readonly #text: string;
+      constructor(text: string) {
+        this.#text = text;
+      }
+      toJSON(): string {
+        return this.#text;
+      }
+    }
+    const body = (partNumber: string) =>
+      ({ partNumber, name: new Label("from toJSON ÆØÅ"), description: new Date(0) }) as never;
+    const written = sync.product.putProduct(body("TOJSON-1")) as unknown as Record<string, unknown>;
+    const writtenAsync = (await wats.product.putProduct(body("TOJSON-2"))) as unknown as Record<
+      string,
+      unknown
+    >;
+    expect(written.name).toBe("from toJSON ÆØÅ");
+    expect(written.description).toBe("1970-01-01T00:00:00.000Z");
+    const same = (product: Record<string, unknown>) => ({ ...product, partNumber: "", productId: "" });
+    expect(same(written)).toStrictEqual(same(writtenAsync));
   });
 
   it("answers a listing (an array) as the async call does", async () => {

@@ -24,6 +24,12 @@ export type GetTokenByIdentifierResult = string | AccessToken;
  * Generated from WATS API v1, tag Auth.
  */
 export class AuthService {
+  /**
+   * Every operation of this service by method name: route, parameters, body and response, as
+   * the transport reads them (the sync facade reads which methods take a JSON body).
+   */
+  static readonly operations = operationTable;
+
   readonly #transport: Transport;
 
   constructor(transport: Transport) {

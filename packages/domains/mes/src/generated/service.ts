@@ -16,6 +16,12 @@ export type GetCommonUserSettingsResult = CommonUserSettings;
  * Generated from WATS API v1, tag Mes.
  */
 export class MesService {
+  /**
+   * Every operation of this service by method name: route, parameters, body and response, as
+   * the transport reads them (the sync facade reads which methods take a JSON body).
+   */
+  static readonly operations = operationTable;
+
   readonly #transport: Transport;
 
   constructor(transport: Transport) {

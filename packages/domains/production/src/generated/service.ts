@@ -224,6 +224,12 @@ export type GetUnitVerificationResult = PublicUnitVerificationGrade;
  * Generated from WATS API v1, tag Production.
  */
 export class ProductionService {
+  /**
+   * Every operation of this service by method name: route, parameters, body and response, as
+   * the transport reads them (the sync facade reads which methods take a JSON body).
+   */
+  static readonly operations = operationTable;
+
   readonly #transport: Transport;
 
   constructor(transport: Transport) {

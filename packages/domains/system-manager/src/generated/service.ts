@@ -46,6 +46,12 @@ export type GetSystemStatusResult = Record<string, string>;
  * Generated from WATS API v1, tag SystemManager.
  */
 export class SystemManagerService {
+  /**
+   * Every operation of this service by method name: route, parameters, body and response, as
+   * the transport reads them (the sync facade reads which methods take a JSON body).
+   */
+  static readonly operations = operationTable;
+
   readonly #transport: Transport;
 
   constructor(transport: Transport) {

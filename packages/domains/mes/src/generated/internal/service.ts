@@ -151,6 +151,12 @@ export type GetProductionSitesResult = Record<string, unknown>[];
  * @experimental
  */
 export class MesInternalService {
+  /**
+   * Every operation of this service by method name: route, parameters, body and response, as
+   * the transport reads them (the sync facade reads which methods take a JSON body).
+   */
+  static readonly operations = operationTable;
+
   readonly #transport: Transport;
 
   constructor(transport: Transport) {

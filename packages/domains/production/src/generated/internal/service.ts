@@ -353,6 +353,12 @@ export type PutUnitVerificationRuleResult = unknown;
  * @experimental
  */
 export class ProductionInternalService {
+  /**
+   * Every operation of this service by method name: route, parameters, body and response, as
+   * the transport reads them (the sync facade reads which methods take a JSON body).
+   */
+  static readonly operations = operationTable;
+
   readonly #transport: Transport;
 
   constructor(transport: Transport) {

@@ -17,6 +17,12 @@ export type ServiceProviderConfigsResult = unknown;
  * @experimental
  */
 export class ScimInternalService {
+  /**
+   * Every operation of this service by method name: route, parameters, body and response, as
+   * the transport reads them (the sync facade reads which methods take a JSON body).
+   */
+  static readonly operations = operationTable;
+
   readonly #transport: Transport;
 
   constructor(transport: Transport) {

@@ -198,6 +198,12 @@ export type ValidateSoftwarePackageResult = ProductionManagerEntityValidation;
  * @experimental
  */
 export class SoftwareInternalService {
+  /**
+   * Every operation of this service by method name: route, parameters, body and response, as
+   * the transport reads them (the sync facade reads which methods take a JSON body).
+   */
+  static readonly operations = operationTable;
+
   readonly #transport: Transport;
 
   constructor(transport: Transport) {

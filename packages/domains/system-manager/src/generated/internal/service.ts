@@ -196,6 +196,12 @@ export type UpdateSystemManagerNodeResult = unknown;
  * @experimental
  */
 export class SystemManagerInternalService {
+  /**
+   * Every operation of this service by method name: route, parameters, body and response, as
+   * the transport reads them (the sync facade reads which methods take a JSON body).
+   */
+  static readonly operations = operationTable;
+
   readonly #transport: Transport;
 
   constructor(transport: Transport) {
