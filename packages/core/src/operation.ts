@@ -62,6 +62,14 @@ export interface OperationSpec {
 /** How a successful answer is read (see `OperationSpec.response`). */
 export type ResponseKind = "json" | "text" | "xml" | "binary" | "none";
 
+/**
+ * Whether a body of this kind is JSON: the transport sends it as `JSON.stringify(body)` (or a
+ * `JsonText`'s text), and the sync facade sends such a body to its engine as that text.
+ */
+export function isJsonBody(body: OperationSpec["body"]): boolean {
+  return body?.contentType === "application/json";
+}
+
 /** Per-call options: the last argument of every generated method. */
 export interface CallOptions {
   /** Aborts the call, including any wait between attempts. */

@@ -49,7 +49,13 @@ import { loadOnFirstUse } from "./load-on-first-use.js";
 import { CallLog, defaultLogger, type LogLevel, silentLogger, type WatsLogger } from "./logger.js";
 import { Metrics, type MetricsSnapshot } from "./metrics.js";
 import { filterText } from "./odata.js";
-import type { CallInput, CallOptions, OperationSpec, Transport } from "./operation.js";
+import {
+  type CallInput,
+  type CallOptions,
+  isJsonBody,
+  type OperationSpec,
+  type Transport,
+} from "./operation.js";
 import {
   callRetryCheck,
   check,
@@ -640,7 +646,7 @@ function requestBody(
   value: unknown,
   headers: Record<string, string>,
 ): PreparedRequest["body"] {
-  if (spec.contentType === "application/json") {
+  if (isJsonBody(spec)) {
     headers["content-type"] = "application/json";
     // A body that reached the sync engine as JSON text is sent as that text (json-source.ts).
     return value instanceof JsonText ? value.text : JSON.stringify(value);

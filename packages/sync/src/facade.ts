@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import {
   currentCorrelationId,
   DEFAULT_TIMEOUT_MS,
+  isJsonBody,
   isLevelEnabled,
   type LoadConfigOptions,
   type OperationSpec,
@@ -62,7 +63,7 @@ function takesJsonBody(serviceClass: ServiceClass, name: string): boolean {
   const operations = serviceClass.operations as
     | Readonly<Record<string, OperationSpec | undefined>>
     | undefined;
-  return operations?.[name]?.body?.contentType === "application/json";
+  return isJsonBody(operations?.[name]?.body);
 }
 
 function methodsOf(serviceClass: ServiceClass): MethodShape[] {
