@@ -241,7 +241,7 @@ export function createSyncWats(options: SyncWatsOptions): SyncWats {
     const target = callTarget(domain, shape, args, defaultTimeoutMs);
     const label = `${domain}.${shape.name}`;
     if (shape.paged) return syncPaginated(client, target, label, engineGraceMs, caller);
-    // A JSON body (a report) and plain-JSON parameters are serialised once here and cross as bytes.
+    // A JSON body (a report) and large plain-JSON parameters are serialised once here and cross as text.
     const {
       args: sent,
       jsonArgs,
