@@ -17,7 +17,7 @@ export default {
     "packages/domains/*",
   ],
   packageOptions: {
-    entryPoints: ["src/index.ts", "src/internal.ts"],
+    entryPoints: ["src/index.ts", "src/internal.ts", "src/schemas.ts", "src/internal-schemas.ts"],
     excludePrivate: true,
     excludeInternal: true,
     readme: "none",
