@@ -22,6 +22,12 @@ import { JSON_BYTES_MIN, type JsonArg } from "./protocol.js";
 
 const MAX_DEPTH = 64;
 
+/** An array, or an object of no class (not a Map, a Date, a typed array, FormData...). */
+function hasPlainPrototype(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return Array.isArray(value) ? proto === Array.prototype : proto === Object.prototype || proto === null;
+}
+
 /** Whether `JSON.parse(JSON.stringify(value))` gives `value` back, deeply equal. */
 export function isPlainJson(value: unknown, depth = 0): boolean {
   switch (typeof value) {
@@ -32,16 +38,13 @@ export function isPlainJson(value: unknown, depth = 0): boolean {
       return Number.isFinite(value) && !Object.is(value, -0);
     case "object": {
       if (value === null) return true;
-      if (depth >= MAX_DEPTH) return false;
+      if (depth >= MAX_DEPTH || !hasPlainPrototype(value)) return false;
       if (Array.isArray(value)) {
-        if (Object.getPrototypeOf(value) !== Array.prototype) return false;
         for (let i = 0; i < value.length; i++) {
           if (!(i in value) || !isPlainJson(value[i], depth + 1)) return false;
         }
         return Object.keys(value).length === value.length;
       }
-      const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) return false;
       if (Object.getOwnPropertySymbols(value).length > 0) return false;
       for (const key in value) {
         if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
@@ -64,15 +67,9 @@ export interface EncodedArgs {
   transfer: ArrayBuffer[];
 }
 
-/** A top-level object or array a JSON body can be written from (not a Map, a typed array, FormData...). */
-function isObjectOrArray(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === Array.prototype || proto === null;
-}
-
 /** The JSON text of a body as the transport would write it; undefined when that throws (a bigint, a cycle). */
 function bodyText(body: object): string | undefined {
-  if (!isObjectOrArray(body)) return undefined;
+  if (!hasPlainPrototype(body)) return undefined;
   try {
     const text: unknown = JSON.stringify(body);
     return typeof text === "string" ? text : undefined;
