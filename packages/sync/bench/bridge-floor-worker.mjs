@@ -3,13 +3,16 @@
 // way the engine does (MessagePort + Atomics.notify), with no SDK on either side. A message is
 // `{ method, path, body }` (body: a JSON string or undefined); the answer is the parsed JSON.
 // Used by sync.bench.ts (against the same request awaited directly) and by the fresh-process
-// bench's `raw-sync` client (fresh/scenario.mjs).
+// bench's `raw-sync` client (fresh/scenario.mjs); with `resilient: true` in its workerData it
+// sends through resilient-floor.mjs instead (the bench's `resilient-sync`).
 import { workerData } from "node:worker_threads";
-import { nodeHttpJson } from "./node-http-json.mjs";
 
-const { port, signal, url, token } = workerData;
+const { port, signal, url, token, resilient } = workerData;
 const counter = new Int32Array(signal);
-const client = nodeHttpJson(url, token);
+// Only the client in use is loaded (resilient-floor.mjs loads node:crypto).
+const client = resilient
+  ? (await import("./resilient-floor.mjs")).resilientFloorClient(url, token)
+  : (await import("./node-http-json.mjs")).nodeHttpJson(url, token);
 
 port.on("message", async (message) => {
   const { method, path, body } = message ?? { method: "GET", path: "/api/Product/CBL-7" };

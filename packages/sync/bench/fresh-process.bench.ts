@@ -9,7 +9,11 @@
  * process start to the last answer (imports included). Two floors run in the same rotation:
  * `raw-http` (Node's own HTTP client, which tsWATS sends on, with nothing around it) and, for the
  * sync scenarios, `raw-sync` (the same made blocking through a minimal worker): `floorRatio` is
- * what that floor reaches against raw undici, `ratioToFloor` tsWATS against the floor.
+ * what that floor reaches against raw undici, `ratioToFloor` tsWATS against the floor. A third,
+ * `resilient-http` / `resilient-sync` (resilient-floor.mjs), is that floor with the per-call
+ * resilience the issue requires (correlation id, one timer, retry of safe methods, breaker count,
+ * typed errors): `resilientFloorRatio` is what any client with those features reaches against raw
+ * undici here, `ratioToResilientFloor` tsWATS against it.
  *
  * pyWATS joins the rotation when `PYWATS_PYTHON` names a Python that can `import pywats` (run
  * through fresh/pywats_scenario.py, its GET cache and throttle off): each scenario then also
@@ -107,8 +111,8 @@ function run(sim: SimulatorProcess, client: string, scenario: string, calls: num
 /** The clients each scenario runs: the issue's raw undici client, tsWATS, the floors, pyWATS if given. */
 function clientsOf(scenario: string): string[] {
   const clients = scenario.startsWith("sync-")
-    ? ["raw", "tswats", "raw-http", "raw-sync"]
-    : ["raw", "tswats", "raw-http"];
+    ? ["raw", "tswats", "raw-http", "raw-sync", "resilient-sync"]
+    : ["raw", "tswats", "raw-http", "resilient-http"];
   if (nodeFlags.length > 0) clients.push(FLAGGED);
   if (pywatsPython !== undefined) clients.push("pywats");
   return clients;
@@ -155,6 +159,11 @@ for (const [name, scenario, calls, warmup] of selected) {
     );
     const floorRatio = round3(raw.callsMs / floor.callsMs);
     const ratioToFloor = round3(floor.callsMs / tswats.callsMs);
+    // The same floor with the resilience every call must have: what no client with it can beat.
+    const resilientClient = scenario.startsWith("sync-") ? "resilient-sync" : "resilient-http";
+    const resilientFloor = summary(samples[resilientClient] as Sample[]);
+    const resilientFloorRatio = round3(raw.callsMs / resilientFloor.callsMs);
+    const ratioToResilientFloor = round3(resilientFloor.callsMs / tswats.callsMs);
     // The whole script, process start to last answer: every import included, for every client.
     const wholeScriptRatio = round3(raw.sinceStartMs / tswats.sinceStartMs);
     const pywats = samples.pywats === undefined ? undefined : summary(samples.pywats);
@@ -178,9 +187,13 @@ for (const [name, scenario, calls, warmup] of selected) {
       floorClient,
       floorRatio,
       ratioToFloor,
+      resilientClient,
+      resilientFloorRatio,
+      ratioToResilientFloor,
       raw,
       tswats,
       floor,
+      resilientFloor,
       ...(tswatsWithFlags === undefined ? {} : { tswatsWithFlags }),
       ...versusPywats,
     };
@@ -188,7 +201,9 @@ for (const [name, scenario, calls, warmup] of selected) {
       `${name.padEnd(21)} x${calls}: raw ${raw.callsMs.toFixed(1)} ms, tsWATS ${tswats.callsMs.toFixed(1)} ms -> ` +
         `${ratio.toFixed(2)} of raw (rounds ${Math.min(...ratioPerRound).toFixed(2)}-${Math.max(...ratioPerRound).toFixed(2)}; ` +
         `whole script ${wholeScriptRatio.toFixed(2)}); ${floorClient} ${floor.callsMs.toFixed(1)} ms ` +
-        `(${floorRatio.toFixed(2)} of raw; tsWATS ${ratioToFloor.toFixed(2)} of it); CPU/call ${raw.cpuPerCallUs.toFixed(0)} vs ${tswats.cpuPerCallUs.toFixed(0)} µs; ` +
+        `(${floorRatio.toFixed(2)} of raw; tsWATS ${ratioToFloor.toFixed(2)} of it); ${resilientClient} ` +
+        `${resilientFloor.callsMs.toFixed(1)} ms (${resilientFloorRatio.toFixed(2)} of raw; tsWATS ${ratioToResilientFloor.toFixed(2)} of it; ` +
+        `peak RSS ${resilientFloor.peakRssMiB.toFixed(0)} MiB); CPU/call ${raw.cpuPerCallUs.toFixed(0)} vs ${tswats.cpuPerCallUs.toFixed(0)} µs; ` +
         `p99 ${raw.p99Ms.toFixed(2)} vs ${tswats.p99Ms.toFixed(2)} ms; peak RSS ${raw.peakRssMiB.toFixed(0)} vs ${tswats.peakRssMiB.toFixed(0)} MiB (${floorClient} ${floor.peakRssMiB.toFixed(0)})`,
     );
     if (tswatsWithFlags !== undefined) {
@@ -235,7 +250,7 @@ writeFileSync(
       node: process.version,
       nodeFlags,
       machine: { cpus: cpus().length, loadavg: loadavg() },
-      note: "each sample a new process; ratio = raw undici time / tsWATS time for the calls (median of rounds, rotating order); >= 0.9 is the target; ratioPerRound = the same ratio within each round; callsMsPerRound = each round's time; floorRatio = raw undici time / floor client time (raw-http: node:http alone; raw-sync: node:http behind a minimal blocking worker); ratioToFloor = floor time / tsWATS time; with PYWATS_PYTHON: p99VsPywats = tsWATS p99 / pyWATS p99 (<= 1 is the target), timeVsPywats = tsWATS time / pyWATS time",
+      note: "each sample a new process; ratio = raw undici time / tsWATS time for the calls (median of rounds, rotating order); >= 0.9 is the target; ratioPerRound = the same ratio within each round; callsMsPerRound = each round's time; floorRatio = raw undici time / floor client time (raw-http: node:http alone; raw-sync: node:http behind a minimal blocking worker); ratioToFloor = floor time / tsWATS time; resilientFloorRatio, ratioToResilientFloor = the same for resilient-http/resilient-sync (that floor with the per-call resilience the issue requires: correlation id, one timer, retry of safe methods, breaker count, typed errors); with PYWATS_PYTHON: p99VsPywats = tsWATS p99 / pyWATS p99 (<= 1 is the target), timeVsPywats = tsWATS time / pyWATS time",
       results,
       syncVsAsync,
     },

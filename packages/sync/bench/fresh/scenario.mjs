@@ -11,7 +11,9 @@
 // and the process's peak RSS. `raw` is the floor the issue names: undici's request() on one
 // keep-alive Agent with the same Authorization header, answers parsed as JSON. `raw-http` is the
 // same with Node's own http client, which tsWATS's call path uses. `raw-sync` is `raw-http` made
-// blocking through a minimal worker: the floor of the sync scenarios.
+// blocking through a minimal worker: the floor of the sync scenarios. `resilient-http` and
+// `resilient-sync` are the same two with the per-call resilience the issue requires
+// (resilient-floor.mjs): the floor of any client that has it.
 
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -27,14 +29,20 @@ for (const key of ["origin", "reportTypeCode", "receiveCount", "receivedUTC", "f
 /** One call of the scenario, for the given client: a function returning a promise or a value. */
 async function setUp() {
   const origin = new URL(baseUrl);
-  if (client === "raw-sync") {
+  if (client === "raw-sync" || client === "resilient-sync") {
     // The floor of a blocking call: node:http in a minimal worker, the caller blocked in
     // Atomics.wait until it answers (bridge-floor-worker.mjs), no SDK on either side.
     const { MessageChannel, Worker, receiveMessageOnPort } = await import("node:worker_threads");
     const signal = new Int32Array(new SharedArrayBuffer(4));
     const channel = new MessageChannel();
     const worker = new Worker(new URL("../bridge-floor-worker.mjs", import.meta.url), {
-      workerData: { port: channel.port2, signal: signal.buffer, url: baseUrl, token },
+      workerData: {
+        port: channel.port2,
+        signal: signal.buffer,
+        url: baseUrl,
+        token,
+        resilient: client === "resilient-sync",
+      },
       transferList: [channel.port2],
       execArgv: [],
     });
@@ -55,10 +63,13 @@ async function setUp() {
       close: () => worker.terminate(),
     };
   }
-  if (client === "raw-http") {
-    // Node's own client, what tsWATS's call path sends on: the floor of our overhead alone.
-    const { nodeHttpJson } = await import("../node-http-json.mjs");
-    const http = nodeHttpJson(baseUrl, token);
+  if (client === "raw-http" || client === "resilient-http") {
+    // Node's own client, what tsWATS's call path sends on: the floor of our overhead alone
+    // (with the issue's per-call resilience for resilient-http).
+    const http =
+      client === "raw-http"
+        ? (await import("../node-http-json.mjs")).nodeHttpJson(baseUrl, token)
+        : (await import("../resilient-floor.mjs")).resilientFloorClient(baseUrl, token);
     const filter = encodeURIComponent("partNumber eq 'CBL-7'");
     return {
       product: () => http.send("GET", "/api/Product/CBL-7"),
