@@ -14,8 +14,14 @@
  *   load, each alone over bare Node, for reference.
  * Linux only (RSS from /proc); elsewhere the section is skipped and says so.
  *
+ * The 10 000 pending reports are a queue whose last daemon stopped cleanly (it left the
+ * clean-stop note, so the start keeps the id markers); `pending10000AfterCrash` (default flags,
+ * focus mode) is the same queue without the note, when the start reads and repairs every marker.
+ *
  * `DAEMON_MEMORY_FOCUS=pending` measures only idle vs 10 000 pending with uploads off, 1 s after
- * start and settled (every variant; no drains, no per-module table), and `DAEMON_MEMORY_RUNS=<n>` sets RUNS:
+ * start and settled (every variant; no drains, no per-module table), `DAEMON_MEMORY_VARIANTS=a,b`
+ * only those flag variants (default, serviceFlags, semiSpace1MiB, sizeAndSemiSpace1MiB), and
+ * `DAEMON_MEMORY_RUNS=<n>` sets RUNS:
  * `node scripts/build.mjs @tswats/client && DAEMON_MEMORY_FOCUS=pending npx tsx packages/client/bench/daemon-memory-run.ts`.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -25,6 +31,7 @@ import { join } from "node:path";
 import type { ReportSource } from "@tswats/converters/config";
 import type { Report } from "@tswats/report";
 import { startSimulator } from "@tswats/simulator";
+import { CLEAN_STOP_FILE } from "../src/queue/clean-stop.js";
 import { FileQueue } from "../src/queue/file-queue.js";
 import { SERVICE_NODE_FLAGS } from "../src/service/units.js";
 
@@ -76,6 +83,9 @@ export async function measureDaemonMemory(ctx: DaemonMemoryContext): Promise<Rec
   const template = join(root, "template");
   const queue = await FileQueue.open({ folder: template });
   for (let i = 0; i < PENDING; i++) await queue.enqueue(ctx.report(), ctx.source);
+  queue.close();
+  // As a station has it after a restart: the last daemon stopped cleanly and left its note.
+  await (await FileQueue.open({ folder: template, recover: true })).recordCleanStop();
 
   const sim = await startSimulator({ port: 0, seed: 1, data: "empty" });
   let runNo = 0;
@@ -89,10 +99,12 @@ export async function measureDaemonMemory(ctx: DaemonMemoryContext): Promise<Rec
     pending: boolean,
     baseUrl: string | null,
     nodeFlags: readonly string[],
+    afterCrash = false,
   ): Promise<Started> {
     const folder = join(root, `run-${++runNo}`);
     if (pending) await cp(template, folder, { recursive: true });
     else await mkdir(folder, { recursive: true });
+    if (afterCrash) await rm(join(folder, CLEAN_STOP_FILE));
     const configPath = join(root, `config-${runNo}.json`);
     writeFileSync(
       configPath,
@@ -157,12 +169,13 @@ export async function measureDaemonMemory(ctx: DaemonMemoryContext): Promise<Rec
   async function idleRssOf(
     pending: boolean,
     flags: readonly string[],
+    afterCrash = false,
   ): Promise<{ afterStart: Sample; idle: Sample }> {
     const running: Started[] = [];
     const afterStart: number[] = [];
     try {
       for (let i = 0; i < RUNS; i++) {
-        const started = await start(pending, null, flags);
+        const started = await start(pending, null, flags, afterCrash);
         running.push(started);
         afterStart.push(await settledRss(started, pending ? PENDING : 0));
       }
@@ -212,9 +225,12 @@ export async function measureDaemonMemory(ctx: DaemonMemoryContext): Promise<Rec
   };
   const byVariant: Record<string, unknown> = {};
   if (FOCUS_PENDING) {
+    const only = process.env.DAEMON_MEMORY_VARIANTS?.split(",");
     for (const [name, flags] of Object.entries(variants)) {
+      if (only && !only.includes(name)) continue;
       const idle = await idleRssOf(false, flags);
       const pending = await idleRssOf(true, flags);
+      const afterCrash = name === "default" ? await idleRssOf(true, flags, true) : undefined;
       byVariant[name] = {
         nodeFlags: flags,
         idleUploadsOff: idle.afterStart,
@@ -224,7 +240,14 @@ export async function measureDaemonMemory(ctx: DaemonMemoryContext): Promise<Rec
           idleUploadsOff: idle.idle,
           pending10000UploadsOff: pending.idle,
           pending10000MinusIdleMiB: round(pending.idle.medianMiB - idle.idle.medianMiB),
+          ...(afterCrash
+            ? {
+                pending10000AfterCrash: afterCrash.idle,
+                pending10000AfterCrashMinusIdleMiB: round(afterCrash.idle.medianMiB - idle.idle.medianMiB),
+              }
+            : {}),
         },
+        ...(afterCrash ? { pending10000AfterCrash: afterCrash.afterStart } : {}),
       };
     }
     await sim.close();

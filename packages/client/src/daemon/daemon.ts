@@ -116,6 +116,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       done: { maxAgeMs: config.queue.doneMaxAgeMs, maxCount: config.queue.doneMaxCount },
       ...(options.fs ? { fs: options.fs } : {}),
     });
+    // Runs just before the lock is released, after everything that writes through the queue has
+    // stopped: the note that lets the next start skip re-reading every id marker.
+    cleanups.push(async () => {
+      await owned.recordCleanStop();
+    });
     const target =
       options.target ??
       (!config.upload.enabled

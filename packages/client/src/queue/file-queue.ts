@@ -19,11 +19,18 @@
  * entry is durable in pending/ before its marker is written, only the entry's writer writes the
  * marker of a new entry, and recovery writes one only for an entry whose writer is gone. The
  * README states the whole model.
+ *
+ * Every operation that changes a marker and an entry together keeps a trace file in tmp/ (named
+ * after its writer) until both are done. A daemon that stops cleanly leaves a note
+ * (clean-stop.ts); the next start reads every marker again only when it finds no note from this
+ * boot or a trace of a writer that is gone: a queue of 10 000 reports then starts without
+ * reading 10 000 markers.
  */
 import { join, sep } from "node:path";
 import type { EnqueueReport, EnqueueResult, ReportSource } from "@tswats/converters/config";
 import { silentLogger, type WatsLogger, WatsValidationError } from "@tswats/core";
 import { canonicalGuid, formatProblems, type Report, validateReport } from "@tswats/report";
+import { CLEAN_STOP_FILE, currentBootId, formatCleanStop, parseCleanStop } from "./clean-stop.js";
 import {
   ENTRY_FORMAT,
   entrySchema,
@@ -72,7 +79,8 @@ export interface OpenQueueOptions {
   /**
    * Owner mode (the daemon, holding the folder's lock): moves sending/ back to pending/, removes
    * the temp files of writers that are gone and repairs the id markers of entries whose writer is
-   * gone. CLI commands open the queue without it, beside a running daemon.
+   * gone (unless the last owner stopped cleanly in this boot and no gone writer left a trace: see
+   * `recordCleanStop`). CLI commands open the queue without it, beside a running daemon.
    */
   recover?: boolean;
   /** Validate reports on enqueue with @tswats/report's validateReport. Default true. */
@@ -190,6 +198,10 @@ export class FileQueue {
    * after the move (an fsync): the uploader's retry of that outcome only finishes it.
    */
   readonly #moved = new WeakMap<Claim, string>();
+  /** Traced operations running now (see #traced). */
+  #tracesOpen = 0;
+  /** A traced operation of this instance did not finish: its trace stays, and so must a repair. */
+  #traceLeft = false;
 
   private constructor(options: OpenQueueOptions) {
     this.folder = options.folder;
@@ -216,9 +228,16 @@ export class FileQueue {
       }
     }
     if (options.recover) {
-      await queue.#removeGoneWritersTemps();
+      // The note first: once this start has begun, a daemon that dies leaves none.
+      const stoppedCleanly = await queue.#takeCleanStop();
+      const interrupted = await queue.#removeGoneWritersTemps();
       await queue.#recoverSending();
-      await queue.#repairIndex();
+      if (!stoppedCleanly || interrupted > 0) await queue.#repairIndex();
+      else
+        queue.#logger.debug(
+          {},
+          "queue: stopped cleanly in this boot, nothing interrupted: id markers kept as they are",
+        );
     }
     await queue.refreshCounts();
     return queue;
@@ -317,6 +336,18 @@ export class FileQueue {
     const sha256 = reportHash(content);
     const marker = await this.#readMarker(id);
     if (isSameActive(marker, sha256)) return { id, status: "duplicate" };
+    return this.#traced((trace) => this.#writeVersion(id, content, sha256, marker, source, trace));
+  }
+
+  /** The entry, then its marker, then the failed version it replaces (if any): one traced operation. */
+  async #writeVersion(
+    id: string,
+    content: Report,
+    sha256: string,
+    marker: Marker | undefined,
+    source: ReportSource | null,
+    trace: OperationTrace,
+  ): Promise<EnqueueResult> {
     const now = this.#now();
     const parsed: EntryName = { stamp: now, enqueuedMs: now, seq: this.#nextSeq(), id };
     const name = formatEntryName(parsed);
@@ -347,7 +378,9 @@ export class FileQueue {
       }
       if (previous !== undefined) await this.#replaceMarker(id, current);
     } catch (error) {
-      // The report is durable; a missing marker only weakens duplicate detection until repair.
+      // The report is durable; a missing marker only weakens duplicate detection until repair
+      // (the trace stays, so the next daemon start after this writer has gone repairs it).
+      trace.unfinished = true;
       this.#logger.warn({ id, err: String(error) }, "queue: could not write the id marker");
     }
     if (previous?.state === "failed" && previous.file && parseEntryName(previous.file)) {
@@ -595,11 +628,22 @@ export class FileQueue {
     );
   }
 
-  async #moveToFailed(
+  /** `name` to failed/ with its reason file, then its failed marker: one traced operation. */
+  #moveToFailed(
     from: "pending" | "sending",
     name: string,
     options: FailOptions & { attempts?: number },
     claim?: Claim,
+  ): Promise<void> {
+    return this.#traced((trace) => this.#moveToFailedTraced(from, name, options, claim, trace));
+  }
+
+  async #moveToFailedTraced(
+    from: "pending" | "sending",
+    name: string,
+    options: FailOptions & { attempts?: number },
+    claim: Claim | undefined,
+    trace: OperationTrace,
   ): Promise<void> {
     const now = this.#now();
     const parsed = parseEntryName(name);
@@ -636,7 +680,11 @@ export class FileQueue {
     }
     if (from === "sending") this.#adjustCount("sending", -1);
     this.#adjustCount("failed", 1);
-    if (parsed) await this.#markFailed(parsed, target).catch(() => undefined);
+    if (parsed) {
+      await this.#markFailed(parsed, target).catch(() => {
+        trace.unfinished = true;
+      });
+    }
     this.#logger.warn(
       {
         id: parsed?.id,
@@ -733,7 +781,12 @@ export class FileQueue {
     return result;
   }
 
-  async #retryFile(name: string): Promise<RetryOutcome> {
+  /** One failed entry back to pending/ with its marker: one traced operation. */
+  #retryFile(name: string): Promise<RetryOutcome> {
+    return this.#traced(() => this.#retryFileTraced(name));
+  }
+
+  async #retryFileTraced(name: string): Promise<RetryOutcome> {
     const parsed = parseEntryName(name);
     const failedPath = this.#pathIn("failed", name);
     const now = this.#now();
@@ -846,7 +899,12 @@ export class FileQueue {
     for (const wake of [...this.#waiters]) wake();
   }
 
-  async #removeDone(name: string): Promise<void> {
+  /** A done entry and (first) its marker: one traced operation. */
+  #removeDone(name: string): Promise<void> {
+    return this.#traced(() => this.#removeDoneTraced(name));
+  }
+
+  async #removeDoneTraced(name: string): Promise<void> {
     // Marker first: a crash in between leaves a done file without marker, which repair restores.
     // Only this version's marker goes: a newer version of the report keeps its own.
     const parsed = parseEntryName(name);
@@ -976,14 +1034,101 @@ export class FileQueue {
     }
   }
 
-  /** Temp files of writers that are gone (a crash mid-write); a live writer's stay. */
-  async #removeGoneWritersTemps(): Promise<void> {
+  /**
+   * Temp files of writers that are gone (a crash mid-write or mid-operation); a live writer's
+   * stay. Returns how many there were: any one may be the trace of an interrupted operation.
+   */
+  async #removeGoneWritersTemps(): Promise<number> {
     const names: string[] = [];
     for await (const dirent of this.fs.entries(this.dir("tmp"))) {
       const writer = tempFileWriter(dirent.name);
       if (writer !== undefined && writerIsGone(writer)) names.push(dirent.name);
     }
     for (const name of names) await this.fs.unlink(this.#pathIn("tmp", name)).catch(() => undefined);
+    return names.length;
+  }
+
+  /**
+   * Runs an operation that changes an entry and its marker together, with a trace file in tmp/
+   * (`<writer>-<n>.trace`, empty) from before its first change until its last. A process killed in
+   * between leaves the trace of a writer that is gone, and the next daemon start repairs the
+   * markers. An operation that throws, or sets `unfinished`, leaves its trace too.
+   */
+  async #traced<T>(work: (trace: OperationTrace) => Promise<T>): Promise<T> {
+    const path = this.#pathIn("tmp", `${this.writer}-${++this.#tmpSeq}.trace`);
+    try {
+      await this.fs.writeNewFile(path, "", { sync: false });
+    } catch (error) {
+      throw describeFsError("write", path, error);
+    }
+    const trace: OperationTrace = { unfinished: false };
+    this.#tracesOpen++;
+    try {
+      const result = await work(trace);
+      if (!trace.unfinished) {
+        await this.fs.unlink(path).catch(() => {
+          trace.unfinished = true;
+        });
+      }
+      if (trace.unfinished) this.#traceLeft = true;
+      return result;
+    } catch (error) {
+      this.#traceLeft = true;
+      throw error;
+    } finally {
+      this.#tracesOpen--;
+    }
+  }
+
+  /**
+   * Owner mode: leaves the clean-stop note (clean-stop.ts) when no operation of this instance is
+   * running or left unfinished, so the next start can skip reading every marker. Call it last,
+   * after everything that writes through this instance has stopped. True when the note was written.
+   */
+  async recordCleanStop(): Promise<boolean> {
+    if (this.#tracesOpen > 0 || this.#traceLeft) {
+      this.#logger.info(
+        { running: this.#tracesOpen },
+        "queue: an operation is running or was cut off: the next start repairs the id markers",
+      );
+      return false;
+    }
+    const tmp = this.#tmpPath();
+    const path = join(this.folder, CLEAN_STOP_FILE);
+    try {
+      await this.fs.writeNewFile(
+        tmp,
+        formatCleanStop({ bootId: currentBootId(), stoppedAt: new Date(this.#now()).toISOString() }),
+      );
+      await this.fs.rename(tmp, path);
+      await this.fs.syncDir(this.folder);
+    } catch (error) {
+      await this.fs.unlink(tmp).catch(() => undefined);
+      throw describeFsError("write", path, error);
+    }
+    return true;
+  }
+
+  /**
+   * Owner mode, at start: true when the last owner left the clean-stop note in this boot. The
+   * note is removed (durably) before anything else: a daemon that dies from here on leaves none.
+   */
+  async #takeCleanStop(): Promise<boolean> {
+    const path = join(this.folder, CLEAN_STOP_FILE);
+    let text: string;
+    try {
+      text = (await this.fs.readFile(path)).toString("utf8");
+    } catch (error) {
+      if (errnoCode(error) === "ENOENT") return false;
+      throw describeFsError("read", path, error);
+    }
+    try {
+      await this.fs.unlink(path);
+      await this.fs.syncDir(this.folder);
+    } catch (error) {
+      throw describeFsError("remove", path, error);
+    }
+    return parseCleanStop(text)?.bootId === currentBootId();
   }
 
   /** Anything in sending/ goes back to pending/ (one file per id: the newest stamp wins). */
@@ -1059,6 +1204,11 @@ export class FileQueue {
       }
     }
   }
+}
+
+/** An operation in #traced: `unfinished` keeps its trace (a repair is owed). */
+interface OperationTrace {
+  unfinished: boolean;
 }
 
 /** The marker says this exact content is already pending, sending or done. */

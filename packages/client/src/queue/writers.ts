@@ -29,9 +29,12 @@ export function parseWriterId(text: string): { pid: number; nonce: string } | un
   return m ? { pid: Number(m[1]), nonce: m[2] as string } : undefined;
 }
 
-/** The writer a temp file name belongs to: `<pid>-<nonce>-<seq>.tmp` or `.probe-<pid>-<nonce>-<seq>`. */
+/**
+ * The writer a temp file name belongs to: `<pid>-<nonce>-<seq>.tmp` (a file being written),
+ * `<pid>-<nonce>-<seq>.trace` (an operation running, see FileQueue) or `.probe-<pid>-<nonce>-<seq>`.
+ */
 export function tempFileWriter(name: string): string | undefined {
-  const m = /^(?:\.probe-)?(\d+-[0-9a-f]+)-\d+(?:\.tmp)?$/.exec(name);
+  const m = /^(?:\.probe-)?(\d+-[0-9a-f]+)-\d+(?:\.tmp|\.trace)?$/.exec(name);
   return m?.[1];
 }
 
