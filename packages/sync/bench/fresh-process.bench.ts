@@ -23,6 +23,9 @@
  * Run after a build: `cd packages/sync && npx tsx bench/fresh-process.bench.ts [--rounds 5]
  * [--only async-product,sync-product] [--node-flags=--no-opt]` (part of `pnpm bench`);
  * `--node-flags` adds tsWATS started with those flags to the rotation (`tswatsWithFlags`).
+ * `async-product-2000` (the memory target's script) also runs `resilient-http-sdk-loaded`
+ * (`sdkLoadedFloor`): the resilient floor's calls in a process that has loaded tsWATS's call path,
+ * so its peak RSS is what the SDK's code costs apart from its calls.
  * Writes bench-results/fresh-process.json at the repository root. Not a test: nothing fails on time.
  */
 import { execFileSync } from "node:child_process";
@@ -108,11 +111,15 @@ function run(sim: SimulatorProcess, client: string, scenario: string, calls: num
   return JSON.parse(out.trim().split("\n").pop() as string) as Sample;
 }
 
+/** The SDK's code loaded, the resilient floor's calls: the memory floor of any script using the SDK. */
+const SDK_LOADED = "resilient-http-sdk-loaded";
+
 /** The clients each scenario runs: the issue's raw undici client, tsWATS, the floors, pyWATS if given. */
-function clientsOf(scenario: string): string[] {
+function clientsOf(name: string, scenario: string): string[] {
   const clients = scenario.startsWith("sync-")
     ? ["raw", "tswats", "raw-http", "raw-sync", "resilient-sync"]
     : ["raw", "tswats", "raw-http", "resilient-http"];
+  if (name === "async-product-2000") clients.push(SDK_LOADED);
   if (nodeFlags.length > 0) clients.push(FLAGGED);
   if (pywatsPython !== undefined) clients.push("pywats");
   return clients;
@@ -125,7 +132,7 @@ for (const [name, scenario, calls, warmup] of selected) {
   // next one's header queries (the simulator scans its whole store), whatever the client.
   const sim = await startSimulatorProcess();
   try {
-    const clients = clientsOf(scenario);
+    const clients = clientsOf(name, scenario);
     // Unmeasured: the scenario once through Node's bare client, so the new simulator's own JIT
     // is warm before any client is measured; then a short pass of each client (its caches, data).
     run(sim, "raw-http", scenario, calls);
@@ -168,6 +175,7 @@ for (const [name, scenario, calls, warmup] of selected) {
     const wholeScriptRatio = round3(raw.sinceStartMs / tswats.sinceStartMs);
     const pywats = samples.pywats === undefined ? undefined : summary(samples.pywats);
     const tswatsWithFlags = samples[FLAGGED] === undefined ? undefined : summary(samples[FLAGGED]);
+    const sdkLoadedFloor = samples[SDK_LOADED] === undefined ? undefined : summary(samples[SDK_LOADED]);
     const versusPywats =
       pywats === undefined
         ? {}
@@ -195,6 +203,7 @@ for (const [name, scenario, calls, warmup] of selected) {
       floor,
       resilientFloor,
       ...(tswatsWithFlags === undefined ? {} : { tswatsWithFlags }),
+      ...(sdkLoadedFloor === undefined ? {} : { sdkLoadedFloor }),
       ...versusPywats,
     };
     console.log(
@@ -206,6 +215,12 @@ for (const [name, scenario, calls, warmup] of selected) {
         `peak RSS ${resilientFloor.peakRssMiB.toFixed(0)} MiB); CPU/call ${raw.cpuPerCallUs.toFixed(0)} vs ${tswats.cpuPerCallUs.toFixed(0)} µs; ` +
         `p99 ${raw.p99Ms.toFixed(2)} vs ${tswats.p99Ms.toFixed(2)} ms; peak RSS ${raw.peakRssMiB.toFixed(0)} vs ${tswats.peakRssMiB.toFixed(0)} MiB (${floorClient} ${floor.peakRssMiB.toFixed(0)})`,
     );
+    if (sdkLoadedFloor !== undefined) {
+      console.log(
+        `${"".padEnd(21)} ${SDK_LOADED}: peak RSS ${sdkLoadedFloor.peakRssMiB.toFixed(1)} MiB ` +
+          `(resilient-http ${resilientFloor.peakRssMiB.toFixed(1)}, tsWATS ${tswats.peakRssMiB.toFixed(1)}; max of rounds)`,
+      );
+    }
     if (tswatsWithFlags !== undefined) {
       console.log(
         `${"".padEnd(21)} tsWATS ${nodeFlags.join(" ")} ${tswatsWithFlags.callsMs.toFixed(1)} ms ` +
@@ -250,7 +265,7 @@ writeFileSync(
       node: process.version,
       nodeFlags,
       machine: { cpus: cpus().length, loadavg: loadavg() },
-      note: "each sample a new process; ratio = raw undici time / tsWATS time for the calls (median of rounds, rotating order); >= 0.9 is the target; ratioPerRound = the same ratio within each round; callsMsPerRound = each round's time; floorRatio = raw undici time / floor client time (raw-http: node:http alone; raw-sync: node:http behind a minimal blocking worker); ratioToFloor = floor time / tsWATS time; resilientFloorRatio, ratioToResilientFloor = the same for resilient-http/resilient-sync (that floor with the per-call resilience the issue requires: correlation id, one timer, retry of safe methods, breaker count, typed errors); with PYWATS_PYTHON: p99VsPywats = tsWATS p99 / pyWATS p99 (<= 1 is the target), timeVsPywats = tsWATS time / pyWATS time",
+      note: "each sample a new process; ratio = raw undici time / tsWATS time for the calls (median of rounds, rotating order); >= 0.9 is the target; ratioPerRound = the same ratio within each round; callsMsPerRound = each round's time; floorRatio = raw undici time / floor client time (raw-http: node:http alone; raw-sync: node:http behind a minimal blocking worker); ratioToFloor = floor time / tsWATS time; resilientFloorRatio, ratioToResilientFloor = the same for resilient-http/resilient-sync (that floor with the per-call resilience the issue requires: correlation id, one timer, retry of safe methods, breaker count, typed errors); sdkLoadedFloor (async-product-2000) = resilient-http's calls in a process that first loaded tsWATS and made one getProduct call (the SDK's code in memory, not its calls); peakRssMiB = the largest of the rounds; with PYWATS_PYTHON: p99VsPywats = tsWATS p99 / pyWATS p99 (<= 1 is the target), timeVsPywats = tsWATS time / pyWATS time",
       results,
       syncVsAsync,
     },

@@ -13,7 +13,9 @@
 // same with Node's own http client, which tsWATS's call path uses. `raw-sync` is `raw-http` made
 // blocking through a minimal worker: the floor of the sync scenarios. `resilient-http` and
 // `resilient-sync` are the same two with the per-call resilience the issue requires
-// (resilient-floor.mjs): the floor of any client that has it.
+// (resilient-floor.mjs): the floor of any client that has it. `resilient-http-sdk-loaded` is
+// resilient-http in a process that has first loaded tsWATS and made one getProduct call with it
+// (its code loaded, then idle): what the SDK's code costs in memory, apart from its calls.
 
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -63,7 +65,13 @@ async function setUp() {
       close: () => worker.terminate(),
     };
   }
-  if (client === "raw-http" || client === "resilient-http") {
+  if (client === "resilient-http-sdk-loaded") {
+    const { Wats } = await import("@tswats/sdk");
+    const wats = new Wats({ baseUrl, token, logger: false, throttle: false });
+    await wats.product.getProduct({ partNumber: "CBL-7" });
+    await wats.close();
+  }
+  if (client === "raw-http" || client === "resilient-http" || client === "resilient-http-sdk-loaded") {
     // Node's own client, what tsWATS's call path sends on: the floor of our overhead alone
     // (with the issue's per-call resilience for resilient-http).
     const http =
