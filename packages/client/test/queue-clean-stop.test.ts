@@ -135,7 +135,7 @@ describe("clean stop: the next start keeps the id markers", () => {
     expect(await readdir(join(dir, "tmp"))).toEqual([]);
   });
 
-  it("a finished operation leaves no trace, a failed one does, and retry/purge clean up after themselves", async () => {
+  it("finished operations (enqueue, fail, retry, complete, purge) leave no trace, so the note can be written", async () => {
     const owner = await queueWithReports(2);
     expect(await readdir(join(dir, "tmp"))).toEqual([]);
     const claim = await owner.claimNext();
