@@ -167,6 +167,8 @@ function describeFsError(action: string, path: string, error: unknown): QueueErr
 export class FileQueue {
   readonly folder: string;
   readonly #dirs: Record<QueueFolder, string>;
+  /** The clean-stop note (clean-stop.ts), beside the queue's folders. */
+  readonly #cleanStopPath: string;
   readonly fs: QueueFs;
   readonly #now: () => number;
   readonly #logger: WatsLogger;
@@ -208,6 +210,7 @@ export class FileQueue {
     this.#dirs = Object.fromEntries(
       QUEUE_FOLDERS.map((name) => [name, join(options.folder, name)]),
     ) as Record<QueueFolder, string>;
+    this.#cleanStopPath = join(options.folder, CLEAN_STOP_FILE);
     this.fs = options.fs ?? nodeQueueFs;
     this.#now = options.now ?? Date.now;
     this.#logger = options.logger ?? silentLogger;
@@ -1094,7 +1097,7 @@ export class FileQueue {
       return false;
     }
     const tmp = this.#tmpPath();
-    const path = join(this.folder, CLEAN_STOP_FILE);
+    const path = this.#cleanStopPath;
     try {
       await this.fs.writeNewFile(
         tmp,
@@ -1114,7 +1117,7 @@ export class FileQueue {
    * note is removed (durably) before anything else: a daemon that dies from here on leaves none.
    */
   async #takeCleanStop(): Promise<boolean> {
-    const path = join(this.folder, CLEAN_STOP_FILE);
+    const path = this.#cleanStopPath;
     let text: string;
     try {
       text = (await this.fs.readFile(path)).toString("utf8");
