@@ -4,7 +4,9 @@
 // `{ method, path, body }` (body: a JSON string or undefined); the answer is the parsed JSON.
 // Used by sync.bench.ts (against the same request awaited directly) and by the fresh-process
 // bench's `raw-sync` client (fresh/scenario.mjs); with `resilient: true` in its workerData it
-// sends through resilient-floor.mjs instead (the bench's `resilient-sync`).
+// sends through resilient-floor.mjs instead (the bench's `resilient-sync`). It bumps the counter
+// once when its client is loaded, so a caller can start timing only then, as the sync facade does
+// (`createSyncWats()` returns once its engine is ready).
 import { workerData } from "node:worker_threads";
 
 const { port, signal, url, token, resilient } = workerData;
@@ -21,3 +23,5 @@ port.on("message", async (message) => {
   Atomics.notify(counter, 0);
 });
 port.on("close", () => client.close());
+Atomics.add(counter, 0, 1);
+Atomics.notify(counter, 0);

@@ -78,6 +78,8 @@ interface Sample {
   callsMs: number;
   sinceStartMs: number;
   cpuPerCallUs: number;
+  /** Linux only: CPU µs per call of the calling thread and of the busiest other thread. */
+  threadCpuPerCallUs?: { callerThread: number; busiestOtherThread: number };
   p50Ms: number;
   p99Ms: number;
   peakRssMiB: number;
@@ -125,6 +127,16 @@ function clientsOf(name: string, scenario: string): string[] {
   return clients;
 }
 
+/** Medians of the per-thread CPU per call, when the samples have it (Linux). */
+function threadCpu(list: Sample[]): { callerThreadCpuUs?: number; otherThreadCpuUs?: number } {
+  const split = list.map((s) => s.threadCpuPerCallUs).filter((t) => t !== undefined);
+  if (split.length === 0) return {};
+  return {
+    callerThreadCpuUs: round3(median(split.map((t) => t.callerThread))),
+    otherThreadCpuUs: round3(median(split.map((t) => t.busiestOtherThread))),
+  };
+}
+
 const results: Record<string, unknown> = {};
 const selected = SCENARIOS.filter(([name]) => !values.only || values.only.split(",").includes(name));
 for (const [name, scenario, calls, warmup] of selected) {
@@ -147,6 +159,7 @@ for (const [name, scenario, calls, warmup] of selected) {
       callsMs: round3(median(list.map((s) => s.callsMs))),
       sinceStartMs: round3(median(list.map((s) => s.sinceStartMs))),
       cpuPerCallUs: round3(median(list.map((s) => s.cpuPerCallUs))),
+      ...threadCpu(list),
       p50Ms: round3(median(list.map((s) => s.p50Ms))),
       p99Ms: round3(median(list.map((s) => s.p99Ms))),
       peakRssMiB: round3(Math.max(...list.map((s) => s.peakRssMiB))),
@@ -215,6 +228,14 @@ for (const [name, scenario, calls, warmup] of selected) {
         `peak RSS ${resilientFloor.peakRssMiB.toFixed(0)} MiB); CPU/call ${raw.cpuPerCallUs.toFixed(0)} vs ${tswats.cpuPerCallUs.toFixed(0)} µs; ` +
         `p99 ${raw.p99Ms.toFixed(2)} vs ${tswats.p99Ms.toFixed(2)} ms; peak RSS ${raw.peakRssMiB.toFixed(0)} vs ${tswats.peakRssMiB.toFixed(0)} MiB (${floorClient} ${floor.peakRssMiB.toFixed(0)})`,
     );
+    if (scenario.startsWith("sync-") && tswats.callerThreadCpuUs !== undefined) {
+      const split = (s: typeof tswats) =>
+        `${s.callerThreadCpuUs?.toFixed(0)} / ${s.otherThreadCpuUs?.toFixed(0)} µs`;
+      console.log(
+        `${"".padEnd(21)} CPU/call, caller / engine thread: tsWATS ${split(tswats)}, ` +
+          `${resilientClient} ${split(resilientFloor)}, ${floorClient} ${split(floor)}`,
+      );
+    }
     if (sdkLoadedFloor !== undefined) {
       console.log(
         `${"".padEnd(21)} ${SDK_LOADED}: peak RSS ${sdkLoadedFloor.peakRssMiB.toFixed(1)} MiB ` +
@@ -265,7 +286,7 @@ writeFileSync(
       node: process.version,
       nodeFlags,
       machine: { cpus: cpus().length, loadavg: loadavg() },
-      note: "each sample a new process; ratio = raw undici time / tsWATS time for the calls (median of rounds, rotating order); >= 0.9 is the target; ratioPerRound = the same ratio within each round; callsMsPerRound = each round's time; floorRatio = raw undici time / floor client time (raw-http: node:http alone; raw-sync: node:http behind a minimal blocking worker); ratioToFloor = floor time / tsWATS time; resilientFloorRatio, ratioToResilientFloor = the same for resilient-http/resilient-sync (that floor with the per-call resilience the issue requires: correlation id, one timer, retry of safe methods, breaker count, typed errors); sdkLoadedFloor (async-product-2000) = resilient-http's calls in a process that first loaded tsWATS and made one getProduct call (the SDK's code in memory, not its calls); peakRssMiB = the largest of the rounds; with PYWATS_PYTHON: p99VsPywats = tsWATS p99 / pyWATS p99 (<= 1 is the target), timeVsPywats = tsWATS time / pyWATS time",
+      note: "each sample a new process; ratio = raw undici time / tsWATS time for the calls (median of rounds, rotating order); >= 0.9 is the target; ratioPerRound = the same ratio within each round; callsMsPerRound = each round's time; floorRatio = raw undici time / floor client time (raw-http: node:http alone; raw-sync: node:http behind a minimal blocking worker); ratioToFloor = floor time / tsWATS time; resilientFloorRatio, ratioToResilientFloor = the same for resilient-http/resilient-sync (that floor with the per-call resilience the issue requires: correlation id, one timer, retry of safe methods, breaker count, typed errors); sdkLoadedFloor (async-product-2000) = resilient-http's calls in a process that first loaded tsWATS and made one getProduct call (the SDK's code in memory, not its calls); peakRssMiB = the largest of the rounds; callerThreadCpuUs, otherThreadCpuUs (Linux) = CPU per call of the calling thread and of the busiest other thread (a sync client's worker); with PYWATS_PYTHON: p99VsPywats = tsWATS p99 / pyWATS p99 (<= 1 is the target), timeVsPywats = tsWATS time / pyWATS time",
       results,
       syncVsAsync,
     },

@@ -8,7 +8,9 @@
 //
 // Prints one JSON line: the time from the first call to the last, CPU used by the process over
 // those calls, per-call latencies (p50/p99), the time from process start to the end of the calls,
-// and the process's peak RSS. `raw` is the floor the issue names: undici's request() on one
+// and the process's peak RSS. On Linux also the CPU of the calling thread and of the busiest other
+// thread (a sync client's worker; an async client's busiest V8 helper), from each thread's
+// /proc schedstat, so a sync client's time can be split between caller and engine. `raw` is the floor the issue names: undici's request() on one
 // keep-alive Agent with the same Authorization header, answers parsed as JSON. `raw-http` is the
 // same with Node's own http client, which tsWATS's call path uses. `raw-sync` is `raw-http` made
 // blocking through a minimal worker: the floor of the sync scenarios. `resilient-http` and
@@ -18,7 +20,7 @@
 // (its code loaded, then idle): what the SDK's code costs in memory, apart from its calls.
 
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 const [client, scenario, baseUrl, token, callsText, warmupText = "0"] = process.argv.slice(2);
 const calls = Number(callsText);
@@ -48,6 +50,8 @@ async function setUp() {
       transferList: [channel.port2],
       execArgv: [],
     });
+    // Timing starts once the worker is ready, as createSyncWats() returns once its engine is.
+    if (Atomics.wait(signal, 0, 0, 10_000) === "timed-out") throw new Error("bridge worker did not start");
     const call = (method, path, body) => {
       channel.port1.postMessage({ method, path, body });
       for (;;) {
@@ -149,7 +153,22 @@ if (!call) throw new Error(`unknown scenario ${scenario}`);
 const inFlight = scenario.startsWith("async20-") ? 20 : 1;
 const latencies = new Float64Array(calls);
 
+/** CPU time used so far by each thread of this process (ns, by thread id), or undefined off Linux. */
+function threadCpuNs() {
+  try {
+    const byThread = new Map();
+    for (const tid of readdirSync("/proc/self/task")) {
+      const schedstat = readFileSync(`/proc/self/task/${tid}/schedstat`, "utf8");
+      byThread.set(tid, Number(schedstat.split(" ")[0]));
+    }
+    return byThread;
+  } catch {
+    return undefined;
+  }
+}
+
 for (let i = 0; i < warmup; i++) await call();
+const threadsBefore = threadCpuNs();
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
 let next = 0;
@@ -164,7 +183,21 @@ async function lane() {
 await Promise.all(Array.from({ length: inFlight }, lane));
 const ended = performance.now();
 const cpu = process.cpuUsage(cpuBefore);
+const threadsAfter = threadCpuNs();
 await api.close();
+
+/** { callerThread, busiestOtherThread } CPU µs per call over the calls; undefined off Linux. */
+function threadCpuPerCallUs() {
+  if (threadsBefore === undefined || threadsAfter === undefined) return undefined;
+  let caller = 0;
+  let busiestOther = 0;
+  for (const [tid, ns] of threadsAfter) {
+    const used = (ns - (threadsBefore.get(tid) ?? 0)) / 1000 / calls;
+    if (tid === String(process.pid)) caller = used;
+    else busiestOther = Math.max(busiestOther, used);
+  }
+  return { callerThread: caller, busiestOtherThread: busiestOther };
+}
 
 latencies.sort();
 const pct = (p) => latencies[Math.min(calls - 1, Math.floor((p / 100) * calls))];
@@ -176,6 +209,7 @@ process.stdout.write(
     callsMs: ended - started,
     sinceStartMs: ended,
     cpuPerCallUs: (cpu.user + cpu.system) / calls,
+    threadCpuPerCallUs: threadCpuPerCallUs(),
     p50Ms: pct(50),
     p99Ms: pct(99),
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
