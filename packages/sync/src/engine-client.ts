@@ -118,8 +118,7 @@ export class EngineClient {
   /**
    * Sends a request and blocks until its answer, at most `waitMs`. `label` names the call in
    * errors ("product.getProduct"); `correlationId` is put on the engine errors of this call;
-   * `caller` gives the caller's frames, read only when an error is rebuilt; `transfer` lists
-   * buffers of the request that move to the engine rather than being copied.
+   * `caller` gives the caller's frames, read only when an error is rebuilt.
    */
   request(
     body: RequestBody,
@@ -127,7 +126,6 @@ export class EngineClient {
     label: string,
     correlationId?: string,
     caller?: CallerFrames,
-    transfer?: ArrayBuffer[],
   ): unknown {
     this.#checkCallable(label);
     const engine = this.#running();
@@ -137,7 +135,7 @@ export class EngineClient {
     try {
       try {
         // Not `{ ...body, id }`: a spread that adds a key gets a new hidden class per call in V8.
-        engine.port.postMessage(Object.assign({ id }, body) as EngineRequest, transfer);
+        engine.port.postMessage(Object.assign({ id }, body) as EngineRequest);
       } catch (error) {
         throw new WatsEngineError(
           "uncloneable",

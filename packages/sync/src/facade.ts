@@ -25,6 +25,7 @@ import { encodeJsonArgs } from "./json-args.js";
 import {
   type CallerFrames,
   type LogRecord,
+  type MethodCall,
   type MethodTarget,
   parseJsonBytes,
   type WireDataWithResponse,
@@ -39,6 +40,8 @@ const DEFAULT_STARTUP_MS = 30_000;
 /** A method of a service class and where its per-call options go. */
 interface MethodShape {
   name: string;
+  /** "product.getProduct": names the call in errors. */
+  label: string;
   /**
    * Index of the options parameter: the last one of every generated method (codegen writes
    * `(params?, body?, options?)` without default values, so `fn.length - 1` is its position).
@@ -66,7 +69,7 @@ function takesJsonBody(serviceClass: ServiceClass, name: string): boolean {
   return isJsonBody(operations?.[name]?.body);
 }
 
-function methodsOf(serviceClass: ServiceClass): MethodShape[] {
+function methodsOf(domain: string, serviceClass: ServiceClass): MethodShape[] {
   const shapes: MethodShape[] = [];
   for (const name of Object.getOwnPropertyNames(serviceClass.prototype)) {
     if (name === "constructor" || name.startsWith("_")) continue;
@@ -77,6 +80,7 @@ function methodsOf(serviceClass: ServiceClass): MethodShape[] {
     const takesJson = takesJsonBody(serviceClass, name);
     shapes.push({
       name,
+      label: `${domain}.${name}`,
       optionsIndex,
       jsonBodyIndex: takesJson && optionsIndex > 0 ? optionsIndex - 1 : undefined,
       paged: /^paginate[A-Z]/.test(name),
@@ -180,7 +184,7 @@ function callTarget(
   args: unknown[],
   defaultTimeoutMs: number,
 ): MethodTarget {
-  const label = `${domain}.${shape.name}`;
+  const label = shape.label;
   const given = args[shape.optionsIndex];
   if (given !== undefined && (typeof given !== "object" || given === null)) {
     throw new TypeError(`${label}: the options argument must be an object`);
@@ -189,6 +193,14 @@ function callTarget(
     throw new TypeError(
       `${label}: an AbortSignal cannot cross to the engine worker; bound a sync call with timeoutMs instead`,
     );
+  }
+  if (given === undefined && args.length <= shape.optionsIndex) {
+    // No options: the engine's Wats has the same time limit (it was given this facade's
+    // timeoutMs), so the arguments cross as they are, with a correlation id only if one is set.
+    const correlationId = currentCorrelationId();
+    if (correlationId === undefined) {
+      return { domain, method: shape.name, args, correlationId, timeoutMs: defaultTimeoutMs };
+    }
   }
   // Copied key by key, without `signal`: not a spread then `delete` (a dictionary-mode object per
   // call) nor a spread that then gains keys (a new hidden class per call in V8).
@@ -239,27 +251,22 @@ export function createSyncWats(options: SyncWatsOptions): SyncWats {
     withResponse = false,
   ): unknown => {
     const target = callTarget(domain, shape, args, defaultTimeoutMs);
-    const label = `${domain}.${shape.name}`;
+    const label = shape.label;
     if (shape.paged) return syncPaginated(client, target, label, engineGraceMs, caller);
     // A JSON body (a report) and large plain-JSON parameters are serialised once here and cross as text.
-    const {
-      args: sent,
-      jsonArgs,
-      transfer,
-    } = encodeJsonArgs(target.args, shape.optionsIndex, shape.jsonBodyIndex);
+    const { args: sent, jsonArgs } = encodeJsonArgs(target.args, shape.optionsIndex, shape.jsonBodyIndex);
+    // Only what the engine reads, and the rarer fields only when set: the message is cloned on
+    // every call, field by field.
+    const message: MethodCall & { type: "call" } = { type: "call", domain, method: shape.name, args: sent };
+    if (target.correlationId !== undefined) message.correlationId = target.correlationId;
+    if (jsonArgs !== undefined) message.jsonArgs = jsonArgs;
+    if (withResponse) message.withResponse = true;
     const answer = client.request(
-      {
-        type: "call",
-        ...target,
-        args: sent,
-        ...(jsonArgs === undefined ? {} : { jsonArgs }),
-        ...(withResponse ? { withResponse: true } : {}),
-      },
+      message,
       target.timeoutMs + engineGraceMs,
       label,
       target.correlationId,
       caller,
-      transfer,
     );
     return withResponse ? fromWire(answer as WireDataWithResponse) : answer;
   };
@@ -269,7 +276,7 @@ export function createSyncWats(options: SyncWatsOptions): SyncWats {
     let service = services.get(domain);
     if (service === undefined) {
       const built: Record<string, (...args: unknown[]) => unknown> = {};
-      for (const shape of methodsOf(domainServices[domain])) {
+      for (const shape of methodsOf(domain, domainServices[domain])) {
         const method = shape.paged
           ? (...args: unknown[]): unknown => {
               // A listing's errors come later, from the caller's loop: its frames are kept now.

@@ -2,8 +2,10 @@
  * Call arguments that cross to the engine as their JSON text instead of structured clones:
  * serialised once in the caller; the engine hands them on as that text (a `JsonText`), which its
  * transport sends as a JSON body without parsing or stringifying it again (see @tswats/core
- * json-source). Text of JSON_BYTES_MIN characters or more crosses as UTF-8 bytes (transferred),
- * shorter text as a string.
+ * json-source). The text crosses as a string, at any length: a structured clone copies a
+ * string's characters as they are, while UTF-8 bytes would be encoded here and decoded again in
+ * the engine (for a 50 KB report, 120 against 170-200 µs per round trip, and 110 against 310
+ * with characters beyond Latin-1; `README.md`, "How answers cross").
  *
  * - A method's JSON body, when it is an object or an array, always crosses as its text: the
  *   engine's transport would send `JSON.stringify(body)`, which is exactly the text made here,
@@ -18,7 +20,7 @@
  */
 
 import { JsonText } from "@tswats/core";
-import { JSON_BYTES_MIN, type JsonArg } from "./protocol.js";
+import { JSON_BYTES_MIN } from "./protocol.js";
 
 const MAX_DEPTH = 64;
 
@@ -29,42 +31,66 @@ function hasPlainPrototype(value: object): boolean {
 }
 
 /** Whether `JSON.parse(JSON.stringify(value))` gives `value` back, deeply equal. */
-export function isPlainJson(value: unknown, depth = 0): boolean {
+export function isPlainJson(value: unknown): boolean {
+  return plainJsonBound(value, 0) >= 0;
+}
+
+/** Characters a number takes in JSON at most ("-1.2345678901234567e+308"). */
+const NUMBER_CHARS = 24;
+/** Characters one character of a string takes in JSON at most (`\u001f`). */
+const ESCAPED_CHARS = 6;
+
+/**
+ * -1 when `value` is not plain JSON (see isPlainJson); else an upper bound of the length of
+ * `JSON.stringify(value)`, so that a small value is known to be small without writing its text.
+ */
+function plainJsonBound(value: unknown, depth: number): number {
   switch (typeof value) {
     case "string":
+      return value.length * ESCAPED_CHARS + 2;
     case "boolean":
-      return true;
+      return 5;
     case "number":
-      return Number.isFinite(value) && !Object.is(value, -0);
+      return Number.isFinite(value) && !Object.is(value, -0) ? NUMBER_CHARS : -1;
     case "object": {
-      if (value === null) return true;
-      if (depth >= MAX_DEPTH || !hasPlainPrototype(value)) return false;
+      if (value === null) return 4;
+      if (depth >= MAX_DEPTH || !hasPlainPrototype(value)) return -1;
+      let total = 2;
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
-          if (!(i in value) || !isPlainJson(value[i], depth + 1)) return false;
+          const item = i in value ? plainJsonBound(value[i], depth + 1) : -1;
+          if (item < 0) return -1;
+          total += item + 1;
         }
-        return Object.keys(value).length === value.length;
+        return Object.keys(value).length === value.length ? total : -1;
       }
-      if (Object.getOwnPropertySymbols(value).length > 0) return false;
+      if (Object.getOwnPropertySymbols(value).length > 0) return -1;
       for (const key in value) {
-        if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+        const item = plainJsonBound((value as Record<string, unknown>)[key], depth + 1);
+        if (item < 0) return -1;
+        total += key.length * ESCAPED_CHARS + 4 + item;
       }
-      return true;
+      return total;
     }
     default:
-      return false;
+      return -1;
   }
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+/** A parameter's JSON text when it is plain JSON of at least JSON_BYTES_MIN characters. */
+function largeParamText(value: object): string | undefined {
+  const bound = plainJsonBound(value, 0);
+  // Under the limit even at its longest: not worth writing out.
+  if (bound < JSON_BYTES_MIN) return undefined;
+  const text = JSON.stringify(value);
+  return text.length >= JSON_BYTES_MIN ? text : undefined;
+}
 
 export interface EncodedArgs {
   /** The arguments, with `null` where an argument crosses in `jsonArgs`. */
   args: unknown[];
   /** Per argument: its JSON text, or null when it is in `args`. Undefined when none is. */
-  jsonArgs: (JsonArg | null)[] | undefined;
-  transfer: ArrayBuffer[];
+  jsonArgs: (string | null)[] | undefined;
 }
 
 /** The JSON text of a body as the transport would write it; undefined when that throws (a bigint, a cycle). */
@@ -84,51 +110,37 @@ function bodyText(body: object): string | undefined {
  * body at `jsonBodyIndex` (undefined when the method takes none), and plain-JSON parameters.
  */
 export function encodeJsonArgs(args: unknown[], optionsIndex: number, jsonBodyIndex?: number): EncodedArgs {
-  let jsonArgs: (JsonArg | null)[] | undefined;
+  let jsonArgs: (string | null)[] | undefined;
   let sent = args;
-  const transfer: ArrayBuffer[] = [];
   for (let i = 0; i < optionsIndex && i < args.length; i++) {
     const arg = args[i];
     if (typeof arg !== "object" || arg === null) continue;
-    const isBody = i === jsonBodyIndex;
-    const text = isBody ? bodyText(arg) : isPlainJson(arg) ? JSON.stringify(arg) : undefined;
-    if (text === undefined || (!isBody && text.length < JSON_BYTES_MIN)) continue;
+    const text = i === jsonBodyIndex ? bodyText(arg) : largeParamText(arg);
+    if (text === undefined) continue;
     if (jsonArgs === undefined) {
       jsonArgs = args.map(() => null);
       sent = [...args];
     }
     sent[i] = null;
-    // UTF-8 text is at least as long as the string: short text is cheaper to clone than to encode.
-    if (text.length < JSON_BYTES_MIN) {
-      jsonArgs[i] = text;
-      continue;
-    }
-    const bytes = encoder.encode(text);
-    // A fresh, exactly sized buffer: TextEncoder's result is transferred whole.
-    const buffer =
-      bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-        ? (bytes.buffer as ArrayBuffer)
-        : (bytes.slice().buffer as ArrayBuffer);
-    jsonArgs[i] = buffer;
-    transfer.push(buffer);
+    jsonArgs[i] = text;
   }
-  return { args: sent, jsonArgs, transfer };
+  return { args: sent, jsonArgs };
 }
 
 /**
  * The engine's side: the arguments with each JSON one as a `JsonText` (@tswats/core), which a
  * generated method passes to the transport unparsed: a JSON body goes out as that text, and only
- * path and query parameters are parsed (json-source.ts). Paged listings never get JSON bytes (the
+ * path and query parameters are parsed (json-source.ts). Paged listings never get JSON text (the
  * facade sends their arguments as clones), so their methods, which read their parameters, never
  * see a JsonText.
  */
-export function decodeJsonArgs(args: unknown[], jsonArgs: (JsonArg | null)[] | undefined): unknown[] {
+export function decodeJsonArgs(args: unknown[], jsonArgs: (string | null)[] | undefined): unknown[] {
   if (jsonArgs === undefined) return args;
   const decoded = [...args];
   for (let i = 0; i < jsonArgs.length; i++) {
     const json = jsonArgs[i];
     if (json === null || json === undefined) continue;
-    decoded[i] = new JsonText(typeof json === "string" ? json : decoder.decode(json));
+    decoded[i] = new JsonText(json);
   }
   return decoded;
 }

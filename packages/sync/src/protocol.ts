@@ -12,9 +12,6 @@ import type { MessagePort } from "node:worker_threads";
 import type { LogLevel } from "@tswats/core";
 import type { WireError } from "./wire-error.js";
 
-/** A call argument's JSON text as it crosses: UTF-8 bytes (transferred) or, when short, a string. */
-export type JsonArg = ArrayBuffer | string;
-
 /** Int32 slots of the shared signal buffer. */
 export const SIGNAL_SEQ = 0;
 /** Engine state slot: set to ENGINE_EXITED by the engine as its thread ends. */
@@ -25,17 +22,23 @@ export const SIGNAL_SLOTS = 2;
 /** Marker set on the engine thread's global object: a sync facade there would deadlock. */
 export const ENGINE_THREAD_MARK = Symbol.for("tswats.sync.engineThread");
 
-/** What the caller needs to know to call a method. */
-export interface MethodTarget {
+/** A method call as it crosses to the engine (a field that is not needed is left out). */
+export interface MethodCall {
   domain: string;
   method: string;
   args: unknown[];
+  /** Set when the caller gave one (per call or by `withCorrelationId`). */
+  correlationId?: string | undefined;
+  /** Answer `{ data, response }` (the call's `.withResponse()`), headers as name/value pairs. */
+  withResponse?: boolean | undefined;
+  /** Arguments that cross as their JSON text, null in `args` (see json-args.ts); calls only, never a paged listing. */
+  jsonArgs?: (string | null)[] | undefined;
+}
+
+/** What the caller needs to know to call a method: the call, and how long to wait for it. */
+export interface MethodTarget extends MethodCall {
   correlationId: string | undefined;
   timeoutMs: number;
-  /** Answer `{ data, response }` (the call's `.withResponse()`), headers as name/value pairs. */
-  withResponse?: boolean;
-  /** Arguments that cross as JSON text (bytes, transferred, or a short string), null in `args` (see json-args.ts); calls only, never a paged listing. */
-  jsonArgs?: (JsonArg | null)[];
 }
 
 /**
@@ -56,8 +59,8 @@ export interface WireDataWithResponse {
 }
 
 export type EngineRequest =
-  | ({ type: "call"; id: number } & MethodTarget)
-  | ({ type: "page-open"; id: number } & MethodTarget)
+  | ({ type: "call"; id: number } & MethodCall)
+  | ({ type: "page-open"; id: number } & MethodCall)
   | { type: "page-next"; id: number; cursor: number }
   | { type: "page-close"; id: number; cursor: number }
   | { type: "metrics"; id: number }

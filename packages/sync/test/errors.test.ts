@@ -270,6 +270,21 @@ describe("errors of real calls against the simulator match the async API", () =>
     expect(sync.engine.starts).toBe(1);
   });
 
+  it("a call without options is bounded by the facade's timeoutMs, applied by the engine's transport", async () => {
+    const limited = createSyncWats({ ...options(), timeoutMs: 300 });
+    try {
+      await sim.addFault({ kind: "hang", match, times: 4 });
+      const error = caught(() => limited.product.getProduct({ partNumber: "CBL-7" }));
+      expect(error).toBeInstanceOf(WatsTimeoutError);
+      // The transport's own message: the engine's Wats had the limit, so the engine answered in time.
+      expect(error.message).toContain("no answer within 300 ms");
+      expect(limited.engine.starts).toBe(1);
+    } finally {
+      await sim.clearFaults();
+      limited.close();
+    }
+  });
+
   it("an open circuit", async () => {
     const breakerOptions = {
       ...options(),

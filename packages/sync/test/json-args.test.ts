@@ -2,7 +2,7 @@
  * Which call arguments cross to the engine as JSON bytes, and that they come out equal.
  */
 import { JsonText, type OperationSpec } from "@tswats/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { decodeJsonArgs, encodeJsonArgs, isPlainJson } from "../src/json-args.js";
 import { JSON_BYTES_MIN } from "../src/protocol.js";
 
@@ -37,14 +37,14 @@ describe("isPlainJson", () => {
 });
 
 describe("encodeJsonArgs / decodeJsonArgs", () => {
-  it("sends plain objects before the options as bytes; the engine gets their text, standing for equal values", () => {
+  it("sends plain objects before the options as their text; the engine gets it, standing for equal values", () => {
     const steps = Array.from({ length: 40 }, (_, i) => ({ name: `step ${i} ÆØÅ 😀`, v: i * 1.25 }));
     const report = { id: "r-1", name: "Kabelsett ÆØÅ · 日本語 · 😀 · \u2028", steps };
     const params = { partNumber: "CBL-7", filter: "x".repeat(JSON_BYTES_MIN) };
     const options = { timeoutMs: 10 };
     const encoded = encodeJsonArgs([params, report, options], 2);
     expect(encoded.args).toStrictEqual([null, null, options]);
-    expect(encoded.transfer).toHaveLength(2);
+    expect(encoded.jsonArgs).toStrictEqual([JSON.stringify(params), JSON.stringify(report), null]);
     const [decodedParams, decodedReport, decodedOptions] = decodeJsonArgs(encoded.args, encoded.jsonArgs);
     expect(decodedOptions).toBe(options);
     expect(decodedParams).toBeInstanceOf(JsonText);
@@ -62,6 +62,30 @@ describe("encodeJsonArgs / decodeJsonArgs", () => {
     expect(encoded.args).toBe(args);
   });
 
+  it("counts a parameter's length as JSON writes it: escapes can carry a short string past JSON_BYTES_MIN", () => {
+    // 200 control characters: 202 characters as a string, 1,202 as JSON text (each one \u00XX).
+    const params = { note: "\u0001".repeat(200) };
+    expect(JSON.stringify(params.note).length).toBeGreaterThanOrEqual(JSON_BYTES_MIN);
+    const encoded = encodeJsonArgs([params, { timeoutMs: 1 }], 1);
+    expect(encoded.args).toStrictEqual([null, { timeoutMs: 1 }]);
+    expect(encoded.jsonArgs?.[0]).toBe(JSON.stringify(params));
+  });
+
+  it("does not write out a parameter that is short even at its longest", () => {
+    const stringify = vi.spyOn(JSON, "stringify");
+    try {
+      const args = [
+        { partNumber: "CBL-7", revision: "A", count: 12, include: [true, null] },
+        { timeoutMs: 1 },
+      ];
+      const encoded = encodeJsonArgs(args, 1);
+      expect(encoded.args).toBe(args);
+      expect(stringify).not.toHaveBeenCalled();
+    } finally {
+      stringify.mockRestore();
+    }
+  });
+
   it("leaves the arguments alone when none is plain JSON", () => {
     const args = [{ at: new Date(0) }, "text", { timeoutMs: 1 }];
     const encoded = encodeJsonArgs(args, 2);
@@ -73,8 +97,6 @@ describe("encodeJsonArgs / decodeJsonArgs", () => {
 
 describe("a method's JSON body", () => {
   const options = { timeoutMs: 1 };
-  const textOf = (json: ArrayBuffer | string | null | undefined) =>
-    typeof json === "string" ? json : new TextDecoder().decode(json as ArrayBuffer);
 
   /** A value JSON writes through its own `toJSON`, as a Decimal or a Temporal type does. */
   class Money {
@@ -102,19 +124,16 @@ describe("a method's JSON body", () => {
     // The parameters are read by the engine: their Date must arrive as a Date (a clone).
     expect(encoded.args).toStrictEqual([params, null, options]);
     expect(encoded.args[0]).toBe(params);
-    // Short text crosses as a string, nothing to transfer.
-    expect(encoded.transfer).toStrictEqual([]);
-    expect(textOf(encoded.jsonArgs?.[1])).toBe(JSON.stringify(body));
-    expect(JSON.parse(textOf(encoded.jsonArgs?.[1]))).toMatchObject({ price: "12.50", nan: null });
+    expect(encoded.jsonArgs?.[1] as string).toBe(JSON.stringify(body));
+    expect(JSON.parse(encoded.jsonArgs?.[1] as string)).toMatchObject({ price: "12.50", nan: null });
     const decoded = decodeJsonArgs(encoded.args, encoded.jsonArgs);
     expect((decoded[1] as JsonText).text).toBe(JSON.stringify(body));
   });
 
-  it("crosses as transferred bytes from JSON_BYTES_MIN characters on", () => {
-    const body = { at: new Date(0), note: "ÆØÅ".repeat(JSON_BYTES_MIN) };
+  it("crosses as a string at any length (no UTF-8 bytes to encode here and decode in the engine)", () => {
+    const body = { at: new Date(0), note: "ÆØÅ 日本語 😀".repeat(JSON_BYTES_MIN) };
     const encoded = encodeJsonArgs([body, options], 1, 0);
-    expect(encoded.transfer).toHaveLength(1);
-    expect(encoded.jsonArgs?.[0]).toBeInstanceOf(ArrayBuffer);
+    expect(encoded.jsonArgs?.[0]).toBe(JSON.stringify(body));
     expect((decodeJsonArgs(encoded.args, encoded.jsonArgs)[0] as JsonText).text).toBe(JSON.stringify(body));
   });
 
