@@ -217,12 +217,15 @@ function callable(wats: Wats, domain: string, method: string): Callable {
 
 /** Calls the method a request names: its CallPromise (or `{ data, response }` for withResponse). */
 function invoke(wats: Wats, target: MethodCall): unknown {
-  const { service, fn } = callable(wats, target.domain, target.method);
-  const run = (): unknown => {
-    const result = fn.apply(service, decodeJsonArgs(target.args, target.jsonArgs));
-    return target.withResponse ? wireWithResponse(result) : result;
-  };
-  return target.correlationId === undefined ? run() : withCorrelationId(target.correlationId, run);
+  const method = callable(wats, target.domain, target.method);
+  return target.correlationId === undefined
+    ? invokeNow(method, target)
+    : withCorrelationId(target.correlationId, () => invokeNow(method, target));
+}
+
+function invokeNow({ service, fn }: Callable, target: MethodCall): unknown {
+  const result = fn.apply(service, decodeJsonArgs(target.args, target.jsonArgs));
+  return target.withResponse ? wireWithResponse(result) : result;
 }
 
 /** `.withResponse()` of a call, as plain data (headers as name/value pairs). */

@@ -35,8 +35,8 @@ export function isPlainJson(value: unknown): boolean {
   return plainJsonBound(value, 0) >= 0;
 }
 
-/** Characters a number takes in JSON at most ("-1.2345678901234567e+308"). */
-const NUMBER_CHARS = 24;
+/** Characters a number takes in JSON at most ("-0.0000035746051648933137"). */
+const NUMBER_CHARS = 25;
 /** Characters one character of a string takes in JSON at most (`\u001f`). */
 const ESCAPED_CHARS = 6;
 

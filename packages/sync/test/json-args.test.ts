@@ -71,6 +71,16 @@ describe("encodeJsonArgs / decodeJsonArgs", () => {
     expect(encoded.jsonArgs?.[0]).toBe(JSON.stringify(params));
   });
 
+  it("counts a number at its longest: 40 of them can be 1 KiB of JSON", () => {
+    // Numbers between 1e-7 and 1e-6 are written out in full: 25 characters with the sign.
+    const value = -0.0000035746051648933137;
+    expect(JSON.stringify(value)).toHaveLength(25);
+    const params = Array.from({ length: 40 }, () => value);
+    expect(JSON.stringify(params).length).toBeGreaterThanOrEqual(JSON_BYTES_MIN);
+    const encoded = encodeJsonArgs([params, { timeoutMs: 1 }], 1);
+    expect(encoded.jsonArgs?.[0]).toBe(JSON.stringify(params));
+  });
+
   it("does not write out a parameter that is short even at its longest", () => {
     const stringify = vi.spyOn(JSON, "stringify");
     try {
