@@ -100,9 +100,10 @@ export type EngineResponse =
   | { id: number; ok: false; error: WireError; logs: LogRecord[] | undefined };
 
 /**
- * Smallest JSON (bytes of UTF-8 text) that crosses as bytes; smaller values cross as structured
- * clones. bench/body-crossing.bench.ts, one run: a 212-byte answer is 1.33x slower as bytes, a
- * 2 KB one 0.76x, 8 KB 0.52x.
+ * Smallest JSON answer (bytes of UTF-8 text) that crosses to the caller as bytes; smaller values
+ * cross as structured clones. bench/body-crossing.bench.ts, one run: a 212-byte answer is 1.33x
+ * slower as bytes, a 2 KB one 0.76x, 8 KB 0.52x. The other way, the smallest parameter (in
+ * characters of JSON text) that crosses as its text (json-args.ts).
  */
 export const JSON_BYTES_MIN = 1024;
 
