@@ -249,10 +249,9 @@ interface PageCursor {
 const cursors = new Map<number, PageCursor>();
 let nextCursor = 1;
 
-async function handle(wats: Wats, request: EngineRequest): Promise<unknown> {
+/** Every request but a method call (see `call`). */
+async function handle(wats: Wats, request: Exclude<EngineRequest, { type: "call" }>): Promise<unknown> {
   switch (request.type) {
-    case "call":
-      return await invoke(wats, request);
     case "page-open": {
       const paginated = invoke(wats, request) as { pages?: () => AsyncIterator<unknown[]> };
       if (typeof paginated?.pages !== "function") {

@@ -1,5 +1,5 @@
 /**
- * Which call arguments cross to the engine as JSON bytes, and that they come out equal.
+ * Which call arguments cross to the engine as their JSON text, and that they come out equal.
  */
 import { JsonText, type OperationSpec } from "@tswats/core";
 import { describe, expect, it, vi } from "vitest";

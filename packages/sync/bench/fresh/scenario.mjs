@@ -10,10 +10,12 @@
 // those calls, per-call latencies (p50/p99), the time from process start to the end of the calls,
 // and the process's peak RSS. On Linux also the CPU of the calling thread and of the busiest other
 // thread (a sync client's worker; an async client's busiest V8 helper), from each thread's
-// /proc schedstat, so a sync client's time can be split between caller and engine. `raw` is the floor the issue names: undici's request() on one
-// keep-alive Agent with the same Authorization header, answers parsed as JSON. `raw-http` is the
-// same with Node's own http client, which tsWATS's call path uses. `raw-sync` is `raw-http` made
-// blocking through a minimal worker: the floor of the sync scenarios. `resilient-http` and
+// /proc schedstat, so a sync client's time can be split between caller and engine.
+//
+// `raw` is the floor the issue names: undici's request() on one keep-alive Agent with the same
+// Authorization header, answers parsed as JSON. `raw-http` is the same with Node's own http
+// client, which tsWATS's call path uses. `raw-sync` is `raw-http` made blocking through a minimal
+// worker: the floor of the sync scenarios. `resilient-http` and
 // `resilient-sync` are the same two with the per-call resilience the issue requires
 // (resilient-floor.mjs): the floor of any client that has it. `resilient-http-sdk-loaded` is
 // resilient-http in a process that has first loaded tsWATS and made one getProduct call with it
