@@ -237,7 +237,8 @@ export async function sendAttempts(
     if (plan.hooks?.beforeRequest) await runBeforeRequest(plan.hooks, ctx, attempt, headers);
 
     const attemptScope = ctx.scope.attempt(ctx.attemptTimeoutMs);
-    const sentAt = monotonicNow();
+    // Read only for afterResponse's duration: a clock read is not free (clock.ts).
+    const sentAt = plan.hooks?.afterResponse ? monotonicNow() : 0;
     if (ctx.log.enabled("trace")) traceSending(ctx, attempt, request.method);
     let answer: Answer | undefined;
     try {

@@ -38,16 +38,18 @@ export class CallScope implements Deadline {
   /**
    * `timer`: the transport's DeadlineTimer (one for all its calls); without it the call has its
    * own. `firstLimitMs`: the attempts' time limit, when known, so the timer can be set for the
-   * first attempt's limit at once (it is checked, and set again, if it fires early).
+   * first attempt's limit at once (it is checked, and set again, if it fires early). `startedAt`:
+   * when the call began (monotonic ms), when the caller has read the clock already.
    */
   constructor(
     timeoutMs: number,
     callerSignal: AbortSignal | undefined,
     timer?: DeadlineTimer,
     firstLimitMs?: number,
+    startedAt: number = monotonicNow(),
   ) {
     this.timeoutMs = timeoutMs;
-    this.#deadline = monotonicNow() + timeoutMs;
+    this.#deadline = startedAt + timeoutMs;
     this.#callerSignal = callerSignal;
     this.#ownTimer = timer === undefined;
     this.#timer = timer ?? new DeadlineTimer();
@@ -60,7 +62,7 @@ export class CallScope implements Deadline {
       callerSignal.addEventListener("abort", this.#onCallerAbort, { once: true });
     }
     const first = firstLimitMs !== undefined && firstLimitMs < timeoutMs ? firstLimitMs : timeoutMs;
-    if (Number.isFinite(first)) this.#wake(monotonicNow() + first);
+    if (Number.isFinite(first)) this.#wake(startedAt + first);
   }
 
   /** Aborts when the caller aborts or the deadline passes (for waits between attempts). */
@@ -74,8 +76,10 @@ export class CallScope implements Deadline {
 
   /** A scope for one attempt, limited to `limitMs` and to the call's own deadline. */
   attempt(limitMs: number): AttemptScope {
-    const ownLimit = !this.ended && limitMs < this.remainingMs();
-    const deadline = ownLimit ? monotonicNow() + limitMs : undefined;
+    // One clock read per attempt (see clock.ts).
+    const now = monotonicNow();
+    const ownLimit = !this.ended && limitMs < Math.max(0, this.#deadline - now);
+    const deadline = ownLimit ? now + limitMs : undefined;
     const attempt = new AttemptScope(this, deadline, this.ended ? this.#reason : undefined);
     if (!this.ended) this.#attempt = attempt;
     // The timer normally looks at the call by then already; only an attempt due earlier moves it.

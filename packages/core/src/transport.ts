@@ -324,7 +324,7 @@ export class HttpTransport implements Transport {
   async #run<T>(op: OperationSpec, input: CallInput, options: CallOptions): Promise<DataWithResponse<T>> {
     // 1. The call's identity: correlation id, log bindings, deadline.
     const started = monotonicNow();
-    const ctx = this.#callContext(op, options);
+    const ctx = this.#callContext(op, options, started);
     const { scope, log } = ctx;
     try {
       if (this.#closed) throw new WatsError(`${op.name}: the client is closed`, ctx.fields());
@@ -351,7 +351,7 @@ export class HttpTransport implements Transport {
   }
 
   /** A call's context: its correlation id, log bindings and deadline (the scope of its attempts). */
-  #callContext(op: OperationSpec, options: CallOptions): RequestContext {
+  #callContext(op: OperationSpec, options: CallOptions, started: number): RequestContext {
     const correlationId =
       options.correlationId !== undefined
         ? checkCorrelationId(options.correlationId)
@@ -366,6 +366,7 @@ export class HttpTransport implements Transport {
       options.signal,
       this.#deadlines,
       attemptTimeoutMs,
+      started,
     );
     return new RequestContext(
       op.name,

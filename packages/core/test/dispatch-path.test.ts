@@ -47,6 +47,24 @@ describe("the fast path", () => {
     expect(made).not.toHaveBeenCalled();
   });
 
+  it("an answered call reads the clock at most six times, never through performance.now()", async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"ok":true}');
+    });
+    const t = connect(server.url);
+    await t.call(getProduct, { params: { partNumber: "A" } }); // makes the keep-alive agent
+    const reads = vi.spyOn(process.hrtime, "bigint");
+    const slowReads = vi.spyOn(performance, "now");
+    expect(await t.call(getProduct, { params: { partNumber: "A" } })).toEqual({ ok: true });
+    // The call's start (its deadline too), the throttle, the attempt, the connection back to the
+    // pool, the breaker's window, the metrics' duration: each read counts in a fresh process
+    // (clock.ts). It was ten.
+    expect(reads.mock.calls.length).toBeGreaterThan(0);
+    expect(reads.mock.calls.length).toBeLessThanOrEqual(6);
+    expect(slowReads).not.toHaveBeenCalled();
+  });
+
   it("gives the body byte for byte and every header, repeated ones joined as fetch does", async () => {
     const body = Buffer.concat([Buffer.from('{"text":"'), Buffer.from("é€😀", "utf8"), Buffer.from('"}')]);
     server = await startServer((_req, res) => {

@@ -159,7 +159,7 @@ export function track<T>(promise: Promise<T>): {
 
 export function useFakeClock(): void {
   vi.useFakeTimers({
-    toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date", "performance"],
+    toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date", "performance", "hrtime"],
     now: new Date("2026-03-01T12:00:00.000Z"),
   });
 }
