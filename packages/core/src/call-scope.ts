@@ -71,14 +71,18 @@ export class CallScope implements Deadline {
   }
 
   remainingMs(): number {
-    return this.ended ? 0 : Math.max(0, this.#deadline - monotonicNow());
+    return this.#remainingAt(monotonicNow());
+  }
+
+  #remainingAt(now: number): number {
+    return this.ended ? 0 : Math.max(0, this.#deadline - now);
   }
 
   /** A scope for one attempt, limited to `limitMs` and to the call's own deadline. */
   attempt(limitMs: number): AttemptScope {
     // One clock read per attempt (see clock.ts).
     const now = monotonicNow();
-    const ownLimit = !this.ended && limitMs < Math.max(0, this.#deadline - now);
+    const ownLimit = !this.ended && limitMs < this.#remainingAt(now);
     const deadline = ownLimit ? now + limitMs : undefined;
     const attempt = new AttemptScope(this, deadline, this.ended ? this.#reason : undefined);
     if (!this.ended) this.#attempt = attempt;

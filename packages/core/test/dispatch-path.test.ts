@@ -33,14 +33,20 @@ function closed(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => res.socket?.once("close", () => resolve()));
 }
 
+/** A transport whose server answers `{"ok":true}`, after one call (which makes the keep-alive agent). */
+async function answeredOnce(): Promise<HttpTransport> {
+  server = await startServer((_req, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end('{"ok":true}');
+  });
+  const t = connect(server.url);
+  await t.call(getProduct, { params: { partNumber: "A" } });
+  return t;
+}
+
 describe("the fast path", () => {
   it("an answered call makes no AbortController, with the throttle and breaker on", async () => {
-    server = await startServer((_req, res) => {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end('{"ok":true}');
-    });
-    const t = connect(server.url);
-    await t.call(getProduct, { params: { partNumber: "A" } }); // makes the keep-alive agent
+    const t = await answeredOnce();
     const made = vi.spyOn(globalThis, "AbortController");
     for (let i = 0; i < 5; i++)
       expect(await t.call(getProduct, { params: { partNumber: "A" } })).toEqual({ ok: true });
@@ -48,12 +54,7 @@ describe("the fast path", () => {
   });
 
   it("an answered call reads the clock at most six times, never through performance.now()", async () => {
-    server = await startServer((_req, res) => {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end('{"ok":true}');
-    });
-    const t = connect(server.url);
-    await t.call(getProduct, { params: { partNumber: "A" } }); // makes the keep-alive agent
+    const t = await answeredOnce();
     const reads = vi.spyOn(process.hrtime, "bigint");
     const slowReads = vi.spyOn(performance, "now");
     expect(await t.call(getProduct, { params: { partNumber: "A" } })).toEqual({ ok: true });
