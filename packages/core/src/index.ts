@@ -5,6 +5,7 @@ export * from "./backoff.js";
 export * from "./batch.js";
 export * from "./breaker.js";
 export * from "./call-promise.js";
+export { monotonicNow } from "./clock.js";
 export * from "./config.js";
 export * from "./correlation.js";
 export * from "./errors.js";

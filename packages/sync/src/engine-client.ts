@@ -4,7 +4,7 @@
  * hang or a crash. See protocol.ts for the exchange.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from "node:worker_threads";
-import { type WatsLogger, WatsTimeoutError } from "@tswats/core";
+import { monotonicNow, type WatsLogger, WatsTimeoutError } from "@tswats/core";
 import { WatsEngineError } from "./engine-error.js";
 import { isEngineThread } from "./engine-thread.js";
 import { siblingModule, startModuleWorker } from "./launch.js";
@@ -253,7 +253,8 @@ export class EngineClient {
     correlationId: string | undefined,
     phase: "call" | "startup" = "call",
   ): EngineResponse {
-    const deadline = performance.now() + waitMs;
+    // Set at the first wait: an answer that is already there costs no clock read.
+    let deadline: number | undefined;
     let failure: EngineResponse | undefined;
     for (;;) {
       // Read the counter before looking at the port: an answer posted after this read bumps the
@@ -270,7 +271,9 @@ export class EngineClient {
         this.#discard();
         throw engineEnded(phase, label, correlationId, failure);
       }
-      const remaining = deadline - performance.now();
+      const now = monotonicNow();
+      deadline ??= now + waitMs;
+      const remaining = deadline - now;
       if (remaining <= 0) {
         this.#discard();
         if (phase === "startup") {

@@ -11,10 +11,11 @@ import {
   type WatsLogger,
   withCorrelationId,
 } from "@tswats/core";
-import { type DomainName, domainServices, Wats } from "@tswats/sdk";
+import { Wats } from "@tswats/sdk";
 import { markEngineThread } from "./engine-thread.js";
 import { createSyncWats } from "./facade.js";
 import { decodeJsonArgs } from "./json-args.js";
+import { domainName, methodShapes } from "./method-shapes.js";
 import {
   type DiagnoseAction,
   ENGINE_EXITED,
@@ -200,8 +201,7 @@ function callable(wats: Wats, domain: string, method: string): Callable {
   let methods = callables.get(domain);
   let found = methods?.get(method);
   if (found !== undefined) return found;
-  if (!Object.hasOwn(domainServices, domain)) throw new TypeError(`wats.${domain}: no such domain`);
-  const service = wats.service(domain as DomainName) as unknown as Record<string, unknown>;
+  const service = wats.service(domainName(domain)) as unknown as Record<string, unknown>;
   const fn = service[method];
   if (typeof fn !== "function" || method === "constructor") {
     throw new TypeError(`wats.${domain}.${method}: no such method`);
@@ -274,6 +274,8 @@ async function handle(wats: Wats, request: Exclude<EngineRequest, { type: "call"
       await open?.iterator.return?.();
       return undefined;
     }
+    case "describe":
+      return methodShapes(request.domain);
     case "metrics":
       return wats.metrics();
     case "ping":

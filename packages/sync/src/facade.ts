@@ -1,7 +1,8 @@
 /**
  * `createSyncWats()`: the `Wats` domain surface with blocking methods. The methods are built at
- * run time from the SDK's domain registry (the same one `Wats` uses), so every generated
- * method is there; their types come from types.ts, derived from the async ones.
+ * run time from the engine's description of each domain (method-shapes.ts, read off the SDK's
+ * domain registry, the same one `Wats` uses), so every generated method is there; their types
+ * come from types.ts, derived from the async ones.
  */
 
 import { isAbsolute, resolve } from "node:path";
@@ -9,15 +10,13 @@ import { pathToFileURL } from "node:url";
 import {
   currentCorrelationId,
   DEFAULT_TIMEOUT_MS,
-  isJsonBody,
   isLevelEnabled,
   type LoadConfigOptions,
-  type OperationSpec,
   type TransportMetrics,
   WatsConfigError,
   type WatsLogger,
 } from "@tswats/core";
-import { type DomainName, domainServices, watsOptionsFromEnv } from "@tswats/sdk";
+import { type DomainName, domainPackages, watsOptionsFromEnv } from "@tswats/sdk";
 import { ENGINE_CLIENT, EngineClient } from "./engine-client.js";
 import { WatsEngineError } from "./engine-error.js";
 import { isEngineThread } from "./engine-thread.js";
@@ -26,6 +25,7 @@ import {
   type CallerFrames,
   type LogRecord,
   type MethodCall,
+  type MethodShape,
   type MethodTarget,
   parseJsonBytes,
   type WireDataWithResponse,
@@ -36,58 +36,6 @@ import type { SyncDataWithResponse, SyncWats, SyncWatsOptions } from "./types.js
 const LEVELS: LogRecord["level"][] = ["trace", "debug", "info", "warn", "error"];
 const DEFAULT_GRACE_MS = 2_000;
 const DEFAULT_STARTUP_MS = 30_000;
-
-/** A method of a service class and where its per-call options go. */
-interface MethodShape {
-  name: string;
-  /** "product.getProduct": names the call in errors. */
-  label: string;
-  /**
-   * Index of the options parameter: the last one of every generated method (codegen writes
-   * `(params?, body?, options?)` without default values, so `fn.length - 1` is its position).
-   */
-  optionsIndex: number;
-  /**
-   * Index of the JSON body, when the method takes one: the parameter before the options (codegen
-   * writes `(params?, body?, options?)`), read from the service's operation table.
-   */
-  jsonBodyIndex: number | undefined;
-  paged: boolean;
-}
-
-/** A generated service class: its methods, and its operation table as the static `operations`. */
-interface ServiceClass {
-  prototype: object;
-  operations?: object;
-}
-
-/** Whether the service's operation `name` takes a JSON body (per its operation table). */
-function takesJsonBody(serviceClass: ServiceClass, name: string): boolean {
-  const operations = serviceClass.operations as
-    | Readonly<Record<string, OperationSpec | undefined>>
-    | undefined;
-  return isJsonBody(operations?.[name]?.body);
-}
-
-function methodsOf(domain: string, serviceClass: ServiceClass): MethodShape[] {
-  const shapes: MethodShape[] = [];
-  for (const name of Object.getOwnPropertyNames(serviceClass.prototype)) {
-    if (name === "constructor" || name.startsWith("_")) continue;
-    const descriptor = Object.getOwnPropertyDescriptor(serviceClass.prototype, name);
-    if (typeof descriptor?.value !== "function") continue;
-    const fn = descriptor.value as (...args: unknown[]) => unknown;
-    const optionsIndex = Math.max(fn.length - 1, 0);
-    const takesJson = takesJsonBody(serviceClass, name);
-    shapes.push({
-      name,
-      label: `${domain}.${name}`,
-      optionsIndex,
-      jsonBodyIndex: takesJson && optionsIndex > 0 ? optionsIndex - 1 : undefined,
-      paged: /^paginate[A-Z]/.test(name),
-    });
-  }
-  return shapes;
-}
 
 function checkMs(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
@@ -275,8 +223,15 @@ export function createSyncWats(options: SyncWatsOptions): SyncWats {
   const serviceOf = (domain: DomainName): object => {
     let service = services.get(domain);
     if (service === undefined) {
+      // The engine describes the domain's methods (method-shapes.ts): it loads the domain's code
+      // to make the calls anyway, and this thread then never has to.
+      const shapes = client.request(
+        { type: "describe", domain },
+        startupTimeoutMs + engineGraceMs,
+        domain,
+      ) as MethodShape[];
       const built: Record<string, (...args: unknown[]) => unknown> = {};
-      for (const shape of methodsOf(domain, domainServices[domain])) {
+      for (const shape of shapes) {
         const method = shape.paged
           ? (...args: unknown[]): unknown => {
               // A listing's errors come later, from the caller's loop: its frames are kept now.
@@ -317,7 +272,7 @@ export function createSyncWats(options: SyncWatsOptions): SyncWats {
     },
   };
   Object.defineProperty(facade, ENGINE_CLIENT, { value: client });
-  for (const domain of Object.keys(domainServices) as DomainName[]) {
+  for (const domain of Object.keys(domainPackages) as DomainName[]) {
     Object.defineProperty(facade, domain, { get: () => serviceOf(domain), enumerable: true });
   }
   return facade as unknown as SyncWats;

@@ -35,6 +35,25 @@ export interface MethodCall {
   jsonArgs?: (string | null)[] | undefined;
 }
 
+/** A method of a domain service as the engine describes it, and where its per-call options go. */
+export interface MethodShape {
+  name: string;
+  /** "product.getProduct": names the call in errors. */
+  label: string;
+  /**
+   * Index of the options parameter: the last one of every generated method (codegen writes
+   * `(params?, body?, options?)` without default values, so `fn.length - 1` is its position).
+   */
+  optionsIndex: number;
+  /**
+   * Index of the JSON body, when the method takes one: the parameter before the options (codegen
+   * writes `(params?, body?, options?)`), read from the service's operation table.
+   */
+  jsonBodyIndex: number | undefined;
+  /** A `paginate*` method: its listing is read page by page through a cursor in the engine. */
+  paged: boolean;
+}
+
 /** What the caller needs to know to call a method: the call, and how long to wait for it. */
 export interface MethodTarget extends MethodCall {
   correlationId: string | undefined;
@@ -64,6 +83,8 @@ export type EngineRequest =
   | { type: "page-next"; id: number; cursor: number }
   | { type: "page-close"; id: number; cursor: number }
   | { type: "metrics"; id: number }
+  /** The methods of a domain's service (`MethodShape[]`): the caller's `wats.<domain>` is built from them. */
+  | { type: "describe"; id: number; domain: string }
   /** Answers at once: the cost of crossing the boundary and back (benchmarks). */
   | { type: "ping"; id: number }
   | { type: "close"; id: number }
