@@ -93,5 +93,7 @@ describe("the engine's description of a domain", () => {
     } finally {
       wats.close();
     }
+    // A domain never read before asks the closed engine: the closed error, at once.
+    expect(() => wats.asset).toThrow(expect.objectContaining({ name: "WatsEngineError", reason: "closed" }));
   }, 60_000);
 });
