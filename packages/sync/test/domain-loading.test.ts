@@ -1,8 +1,8 @@
 /**
  * A domain's code is loaded once, on the engine's thread: the caller's `wats.<domain>` is built
  * from the methods the engine describes (`describe`), so the caller's thread never loads a domain
- * module. Nor does its wait load perf_hooks: it reads core's clock. Checked on the built package in a child process (from sources, the SDK's entry imports
- * every domain at once).
+ * module. Nor does its wait load perf_hooks: it reads core's clock. Checked on the built package
+ * in a child process (from sources, the SDK's entry imports every domain at once).
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
